@@ -1,0 +1,556 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "jackio.h"
+
+#include <errno.h>
+#include <jack/jack.h>
+#include <regex.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "fpu.h"
+#include "model.h"
+#include "ring.h"
+
+/* Commands applied per cycle at most: bounds the callback's work under a flood; the rest wait
+ * in the ring for the next cycle (and the model coalesces them meanwhile). */
+#define JACKIO_MAX_CMDS_PER_CYCLE 1024
+#define JACKIO_MAX_CONNS          1024
+#define BACKOFF_MIN_NS            (250ull * 1000000ull)
+#define BACKOFF_MAX_NS            (4000ull * 1000000ull)
+#define PENDING_RETRY_NS          (500ull * 1000000ull)
+
+/* A connection between one of our ports (short name) and a peer (full name). live: seen
+ * connected on this server; !live: to be restored (after a server loss). */
+struct conn {
+	char ours[32];
+	char peer[320];
+	bool live;
+};
+
+struct jackio {
+	char name[64];
+	struct engine *e;
+	struct ring *cmd, *rep;
+	regex_t re;
+	bool have_re;
+
+	jack_client_t *client;
+	unsigned n_in;
+	jack_port_t **in_ports;
+	const float **in_bufs;
+	jack_port_t *out_l, *out_r;
+	bool connected;
+	unsigned rate;
+
+	int efd;
+	atomic_bool lost;          /* server gone: set by the shutdown callbacks */
+	atomic_bool graph_changed; /* ports or connections changed */
+	atomic_uint buffer_size;
+
+	/* RT-written counters (relaxed: independent statistics, no ordering needed) */
+	atomic_uint_fast64_t cycles, xruns, report_drops, cycle_max_ns, cmd_backlog;
+	/* the engine's own counters, copied out each cycle: the engine is RT-owned */
+	atomic_uint_fast64_t commands, bad_commands, nonfinite_in, nonfinite_out;
+	uint64_t reconnects;
+	bool ever_connected;
+
+	uint64_t next_try_ns, backoff_ns, next_pending_ns;
+	struct conn *conns;
+	unsigned n_conns;
+};
+
+static void
+poke(struct jackio *j)
+{
+	uint64_t one = 1;
+	ssize_t r = write(j->efd, &one, sizeof(one));
+	(void)r; /* a full eventfd counter still wakes the poller: nothing to handle */
+}
+
+static uint64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts); /* vDSO: no system call, RT-safe */
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- RT ---- */
+
+static void
+publish_meters(struct jackio *j)
+{
+	unsigned n = engine_n_strips(j->e);
+	struct engine_meter ml, mr;
+	struct jackio_report r = { 0 };
+
+	for (unsigned k = 0; k < n; k++) {
+		engine_read_strip_meter(j->e, k, &ml);
+		r.kind = JACKIO_REPORT_STRIP;
+		r.index = (uint16_t)k;
+		r.a = ml.peak;
+		r.b = ml.rms;
+		if (!ring_push(j->rep, &r))
+			goto drop;
+	}
+	engine_read_master_meter(j->e, &ml, &mr);
+	r.kind = JACKIO_REPORT_MASTER;
+	r.index = 0;
+	r.a = ml.peak;
+	r.b = mr.peak;
+	r.c = ml.rms;
+	r.d = mr.rms;
+	if (ring_push(j->rep, &r))
+		return;
+drop:
+	atomic_fetch_add_explicit(&j->report_drops, 1, memory_order_relaxed);
+}
+
+static int
+on_process(jack_nframes_t n, void *arg)
+{
+	struct jackio *j = arg;
+	uint64_t t0 = mono_ns(), dt;
+	struct engine_counters ec;
+	struct model_cmd c;
+	unsigned k;
+	float *l, *r;
+
+	for (k = 0; k < JACKIO_MAX_CMDS_PER_CYCLE && ring_pop(j->cmd, &c); k++)
+		engine_set(j->e, (enum engine_param)c.id, c.strip, c.value);
+	if (k == JACKIO_MAX_CMDS_PER_CYCLE)
+		atomic_fetch_add_explicit(&j->cmd_backlog, 1, memory_order_relaxed);
+	for (unsigned i = 0; i < j->n_in; i++)
+		j->in_bufs[i] = jack_port_get_buffer(j->in_ports[i], n);
+	l = jack_port_get_buffer(j->out_l, n);
+	r = jack_port_get_buffer(j->out_r, n);
+	if (engine_process(j->e, j->in_bufs, l, r, n))
+		publish_meters(j);
+
+	engine_counters(j->e, &ec);
+	atomic_store_explicit(&j->commands, ec.commands, memory_order_relaxed);
+	atomic_store_explicit(&j->bad_commands, ec.bad_commands, memory_order_relaxed);
+	atomic_store_explicit(&j->nonfinite_in, ec.nonfinite_inputs, memory_order_relaxed);
+	atomic_store_explicit(&j->nonfinite_out, ec.nonfinite_output, memory_order_relaxed);
+	atomic_fetch_add_explicit(&j->cycles, 1, memory_order_relaxed);
+	dt = mono_ns() - t0;
+	if (dt > atomic_load_explicit(&j->cycle_max_ns, memory_order_relaxed))
+		atomic_store_explicit(&j->cycle_max_ns, dt, memory_order_relaxed);
+	return 0;
+}
+
+static void
+on_thread_init(void *arg)
+{
+	fpu_denormals_off();
+}
+
+/* ---- JACK's notification thread: flags and a poke, nothing else ---- */
+
+static void
+on_shutdown(void *arg)
+{
+	struct jackio *j = arg;
+
+	atomic_store(&j->lost, true);
+	poke(j);
+}
+
+static void
+on_info_shutdown(jack_status_t code, const char *reason, void *arg)
+{
+	on_shutdown(arg);
+}
+
+static int
+on_xrun(void *arg)
+{
+	struct jackio *j = arg;
+
+	atomic_fetch_add_explicit(&j->xruns, 1, memory_order_relaxed);
+	return 0;
+}
+
+static int
+on_buffer_size(jack_nframes_t n, void *arg)
+{
+	struct jackio *j = arg;
+
+	/* the engine works in fixed sub-blocks and holds no per-period buffers: nothing to do
+	 * but remember the size for /info */
+	atomic_store(&j->buffer_size, n);
+	return 0;
+}
+
+static void
+on_port_registration(jack_port_id_t port, int reg, void *arg)
+{
+	struct jackio *j = arg;
+
+	atomic_store(&j->graph_changed, true);
+	poke(j);
+}
+
+static void
+on_port_connect(jack_port_id_t a, jack_port_id_t b, int connect, void *arg)
+{
+	on_port_registration(a, connect, arg);
+}
+
+/* ---- control thread ---- */
+
+struct jackio *
+jackio_new(const char *name, struct engine *engine, struct ring *commands, struct ring *reports,
+	   const char *connect_regex, char *err, size_t errlen)
+{
+	struct jackio *j = calloc(1, sizeof(*j));
+
+	if (!j) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	snprintf(j->name, sizeof(j->name), "%s", name);
+	j->e = engine;
+	j->cmd = commands;
+	j->rep = reports;
+	j->efd = -1;
+	j->n_in = engine_n_inputs(engine);
+	j->in_ports = calloc(j->n_in, sizeof(*j->in_ports));
+	j->in_bufs = calloc(j->n_in, sizeof(*j->in_bufs));
+	j->conns = calloc(JACKIO_MAX_CONNS, sizeof(*j->conns));
+	if (!j->in_ports || !j->in_bufs || !j->conns) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	if (connect_regex) {
+		int rc = regcomp(&j->re, connect_regex, REG_EXTENDED | REG_NOSUB);
+		if (rc) {
+			char msg[128];
+			regerror(rc, &j->re, msg, sizeof(msg));
+			snprintf(err, errlen, "bad --connect regex \"%s\": %s", connect_regex, msg);
+			goto fail;
+		}
+		j->have_re = true;
+	}
+	j->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (j->efd < 0) {
+		snprintf(err, errlen, "eventfd: %s", strerror(errno));
+		goto fail;
+	}
+	j->backoff_ns = BACKOFF_MIN_NS;
+	return j;
+
+fail:
+	jackio_free(j);
+	return NULL;
+}
+
+static void
+client_close(struct jackio *j)
+{
+	if (!j->client)
+		return;
+	/* after a server loss the client is dead, but closing it still frees libjack's side */
+	if (!atomic_load(&j->lost))
+		jack_deactivate(j->client);
+	jack_client_close(j->client);
+	j->client = NULL;
+	j->connected = false;
+}
+
+void
+jackio_free(struct jackio *j)
+{
+	if (!j)
+		return;
+	client_close(j);
+	if (j->have_re)
+		regfree(&j->re);
+	if (j->efd >= 0)
+		close(j->efd);
+	free(j->conns);
+	free(j->in_bufs);
+	free(j->in_ports);
+	free(j);
+}
+
+static int
+register_ports(struct jackio *j)
+{
+	unsigned p = 0;
+	char pn[32];
+
+	for (unsigned k = 0; k < engine_n_strips(j->e); k++) {
+		if (engine_strip_stereo(j->e, k)) {
+			snprintf(pn, sizeof(pn), "in_%u_L", k + 1);
+			j->in_ports[p++] = jack_port_register(j->client, pn, JACK_DEFAULT_AUDIO_TYPE,
+							      JackPortIsInput, 0);
+			snprintf(pn, sizeof(pn), "in_%u_R", k + 1);
+		} else {
+			snprintf(pn, sizeof(pn), "in_%u", k + 1);
+		}
+		j->in_ports[p++] = jack_port_register(j->client, pn, JACK_DEFAULT_AUDIO_TYPE,
+						      JackPortIsInput, 0);
+	}
+	j->out_l = jack_port_register(j->client, "master_L", JACK_DEFAULT_AUDIO_TYPE,
+				      JackPortIsOutput, 0);
+	j->out_r = jack_port_register(j->client, "master_R", JACK_DEFAULT_AUDIO_TYPE,
+				      JackPortIsOutput, 0);
+	for (unsigned i = 0; i < j->n_in; i++)
+		if (!j->in_ports[i])
+			return -ENOMEM;
+	return j->out_l && j->out_r ? 0 : -ENOMEM;
+}
+
+static jack_port_t *
+our_port(struct jackio *j, const char *short_name)
+{
+	char full[400];
+
+	snprintf(full, sizeof(full), "%s:%s", jack_get_client_name(j->client), short_name);
+	return jack_port_by_name(j->client, full);
+}
+
+/* Connects our port to a peer in the direction the port's flags dictate. Returns 0 when
+ * connected (or already connected). */
+static int
+connect_pair(struct jackio *j, const char *ours, const char *peer)
+{
+	jack_port_t *p = our_port(j, ours);
+	int rc;
+
+	if (!p || !jack_port_by_name(j->client, peer))
+		return -ENOENT;
+	if (jack_port_flags(p) & JackPortIsInput)
+		rc = jack_connect(j->client, peer, jack_port_name(p));
+	else
+		rc = jack_connect(j->client, jack_port_name(p), peer);
+	return rc == 0 || rc == EEXIST ? 0 : -EIO;
+}
+
+static void
+restore_pending(struct jackio *j)
+{
+	for (unsigned i = 0; i < j->n_conns; i++)
+		if (!j->conns[i].live && connect_pair(j, j->conns[i].ours, j->conns[i].peer) == 0)
+			j->conns[i].live = true;
+}
+
+static struct conn *
+find_conn(struct jackio *j, const char *ours, const char *peer)
+{
+	for (unsigned i = 0; i < j->n_conns; i++)
+		if (!strcmp(j->conns[i].ours, ours) && !strcmp(j->conns[i].peer, peer))
+			return &j->conns[i];
+	return NULL;
+}
+
+/* Re-reads the connections of our ports. A live entry that is gone was disconnected by someone
+ * and is forgotten; an entry still waiting to be restored is kept. */
+static void
+snapshot_connections(struct jackio *j)
+{
+	jack_port_t *ports[2 + 2 * ENGINE_MAX_STRIPS];
+	bool seen[JACKIO_MAX_CONNS] = { false };
+	unsigned np = 0, w = 0;
+
+	for (unsigned i = 0; i < j->n_in; i++)
+		ports[np++] = j->in_ports[i];
+	ports[np++] = j->out_l;
+	ports[np++] = j->out_r;
+	for (unsigned i = 0; i < np; i++) {
+		const char **c = jack_port_get_all_connections(j->client, ports[i]);
+		const char *ours = jack_port_short_name(ports[i]);
+
+		if (atomic_load(&j->lost)) {
+			jack_free(c);
+			return; /* the server died under us: keep what we knew */
+		}
+		for (unsigned k = 0; c && c[k]; k++) {
+			struct conn *e = find_conn(j, ours, c[k]);
+			if (!e && j->n_conns < JACKIO_MAX_CONNS) {
+				e = &j->conns[j->n_conns++];
+				snprintf(e->ours, sizeof(e->ours), "%s", ours);
+				snprintf(e->peer, sizeof(e->peer), "%s", c[k]);
+			}
+			if (e) {
+				e->live = true;
+				seen[e - j->conns] = true;
+			}
+		}
+		jack_free(c);
+	}
+	for (unsigned i = 0; i < j->n_conns; i++)
+		if (seen[i] || !j->conns[i].live)
+			j->conns[w++] = j->conns[i];
+	j->n_conns = w;
+}
+
+static void
+connect_by_regex(struct jackio *j)
+{
+	const char **ports;
+	const char *hit[2] = { NULL, NULL };
+	unsigned n = 0;
+
+	if (!j->have_re)
+		return;
+	ports = jack_get_ports(j->client, NULL, JACK_DEFAULT_AUDIO_TYPE, JackPortIsInput);
+	for (unsigned i = 0; ports && ports[i] && n < 2; i++) {
+		if (!strncmp(ports[i], j->name, strlen(j->name)) && ports[i][strlen(j->name)] == ':')
+			continue; /* never into our own inputs */
+		if (regexec(&j->re, ports[i], 0, NULL, 0) == 0)
+			hit[n++] = ports[i];
+	}
+	if (n >= 1)
+		jack_connect(j->client, jack_port_name(j->out_l), hit[0]);
+	if (n >= 1)
+		jack_connect(j->client, jack_port_name(j->out_r), hit[n - 1]);
+	if (n == 0)
+		fprintf(stderr, "mixd: --connect: no input port matches\n");
+	jack_free(ports);
+}
+
+int
+jackio_open(struct jackio *j)
+{
+	jack_status_t status;
+	int err;
+
+	atomic_store(&j->lost, false);
+	j->client = jack_client_open(j->name, JackNoStartServer | JackUseExactName, &status);
+	if (!j->client)
+		return (status & JackNameNotUnique) ? -EEXIST : -ECONNREFUSED;
+	j->rate = jack_get_sample_rate(j->client);
+	if (engine_set_rate(j->e, j->rate) < 0) {
+		fprintf(stderr, "mixd: unsupported sample rate %u\n", j->rate);
+		err = -EINVAL;
+		goto fail;
+	}
+	/* PipeWire's JACK may never call the buffer-size callback: read it now */
+	atomic_store(&j->buffer_size, jack_get_buffer_size(j->client));
+	jack_set_process_callback(j->client, on_process, j);
+	jack_set_thread_init_callback(j->client, on_thread_init, j);
+	jack_on_shutdown(j->client, on_shutdown, j);
+	jack_on_info_shutdown(j->client, on_info_shutdown, j);
+	jack_set_xrun_callback(j->client, on_xrun, j);
+	jack_set_buffer_size_callback(j->client, on_buffer_size, j);
+	jack_set_port_registration_callback(j->client, on_port_registration, j);
+	jack_set_port_connect_callback(j->client, on_port_connect, j);
+	err = register_ports(j);
+	if (err)
+		goto fail;
+	if (jack_activate(j->client)) {
+		err = -EIO;
+		goto fail;
+	}
+	j->connected = true;
+	for (unsigned i = 0; i < j->n_conns; i++)
+		j->conns[i].live = false;
+	restore_pending(j);
+	connect_by_regex(j);
+	snapshot_connections(j);
+	return 0;
+
+fail:
+	jack_client_close(j->client);
+	j->client = NULL;
+	return err;
+}
+
+int
+jackio_event_fd(const struct jackio *j)
+{
+	return j->efd;
+}
+
+bool
+jackio_handle_events(struct jackio *j, uint64_t now_ns)
+{
+	uint64_t drain;
+
+	if (read(j->efd, &drain, sizeof(drain)) < 0 && errno != EAGAIN)
+		perror("mixd: eventfd");
+	if (j->connected && atomic_load(&j->lost)) {
+		fprintf(stderr, "mixd: JACK server gone; reconnecting\n");
+		client_close(j);
+		j->backoff_ns = BACKOFF_MIN_NS;
+		j->next_try_ns = now_ns + j->backoff_ns;
+	}
+	if (!j->connected) {
+		if (now_ns < j->next_try_ns)
+			return false;
+		if (jackio_open(j) == 0) {
+			if (j->ever_connected)
+				j->reconnects++;
+			j->ever_connected = true;
+			j->backoff_ns = BACKOFF_MIN_NS;
+			fprintf(stderr, "mixd: connected to JACK as %s (%u Hz, %u frames)\n",
+				jack_get_client_name(j->client), j->rate,
+				atomic_load(&j->buffer_size));
+			return true;
+		}
+		j->next_try_ns = now_ns + j->backoff_ns;
+		j->backoff_ns = j->backoff_ns * 2 > BACKOFF_MAX_NS ? BACKOFF_MAX_NS : j->backoff_ns * 2;
+		return false;
+	}
+	if (atomic_exchange(&j->graph_changed, false)) {
+		restore_pending(j);
+		snapshot_connections(j);
+	} else if (now_ns >= j->next_pending_ns) {
+		/* a peer may reappear without us hearing of it: retry what is pending now and then */
+		j->next_pending_ns = now_ns + PENDING_RETRY_NS;
+		for (unsigned i = 0; i < j->n_conns; i++)
+			if (!j->conns[i].live) {
+				restore_pending(j);
+				break;
+			}
+	}
+	return true;
+}
+
+bool
+jackio_connected(const struct jackio *j)
+{
+	return j->connected;
+}
+
+unsigned
+jackio_rate(const struct jackio *j)
+{
+	return j->connected ? j->rate : 0;
+}
+
+unsigned
+jackio_buffer_size(const struct jackio *j)
+{
+	return j->connected ? atomic_load(&j->buffer_size) : 0;
+}
+
+const char *
+jackio_client_name(const struct jackio *j)
+{
+	return j->client ? jack_get_client_name(j->client) : j->name;
+}
+
+void
+jackio_get_stats(const struct jackio *j, struct jackio_stats *out)
+{
+	out->cycles = atomic_load_explicit(&j->cycles, memory_order_relaxed);
+	out->xruns = atomic_load_explicit(&j->xruns, memory_order_relaxed);
+	out->report_drops = atomic_load_explicit(&j->report_drops, memory_order_relaxed);
+	out->cycle_max_ns = atomic_load_explicit(&j->cycle_max_ns, memory_order_relaxed);
+	out->cmd_backlog = atomic_load_explicit(&j->cmd_backlog, memory_order_relaxed);
+	out->reconnects = j->reconnects;
+	out->commands = atomic_load_explicit(&j->commands, memory_order_relaxed);
+	out->bad_commands = atomic_load_explicit(&j->bad_commands, memory_order_relaxed);
+	out->nonfinite_inputs = atomic_load_explicit(&j->nonfinite_in, memory_order_relaxed);
+	out->nonfinite_output = atomic_load_explicit(&j->nonfinite_out, memory_order_relaxed);
+}

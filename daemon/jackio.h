@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * jackio: mixd's JACK client — ports, the process callback, and surviving the server.
+ *
+ * The process callback drains the command ring into the engine, hands the port buffers to
+ * engine_process and publishes meters; nothing else (style.md rule 2). JACK's notification
+ * callbacks only set atomic flags and poke an eventfd; the control thread acts on them in
+ * jackio_handle_events: on server loss it closes the dead client and reconnects with back-off,
+ * re-registering the ports and restoring every connection it had seen.
+ */
+#ifndef MIXD_JACKIO_H
+#define MIXD_JACKIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct engine;
+struct ring;
+
+/* A meter record, RT -> control. */
+enum jackio_report_kind {
+	JACKIO_REPORT_STRIP,  /* index = strip; a = peak, b = rms (linear) */
+	JACKIO_REPORT_MASTER, /* a = peak L, b = peak R, c = rms L, d = rms R (linear) */
+};
+
+struct jackio_report {
+	uint16_t kind;
+	uint16_t index;
+	float a, b, c, d;
+};
+
+/* Counters of the RT side, copied out by jackio_get_stats. */
+struct jackio_stats {
+	uint64_t cycles;
+	uint64_t xruns;
+	uint64_t report_drops;   /* meter records dropped on a full ring (never waits) */
+	uint64_t cycle_max_ns;   /* longest process callback since start */
+	uint64_t reconnects;     /* successful reconnections after a server loss */
+	uint64_t cmd_backlog;    /* cycles that left commands in the ring (bounded drain) */
+	uint64_t commands;       /* commands the engine applied */
+	uint64_t bad_commands;   /* commands the engine ignored */
+	uint64_t nonfinite_inputs; /* strip sub-blocks dropped for NaN/Inf input */
+	uint64_t nonfinite_output; /* master sub-blocks silenced for NaN/Inf */
+};
+
+struct jackio;
+
+/* Control thread. Prepares a client named name (not yet connected). engine, commands (elem
+ * struct model_cmd) and reports (elem struct jackio_report) are not owned. connect_regex, when
+ * not NULL, is an extended regex: master_L/R are connected to matching input ports (first match
+ * to L, second to R). Returns NULL on a bad regex (message in err) or out of memory. */
+struct jackio *jackio_new(const char *name, struct engine *engine, struct ring *commands,
+			  struct ring *reports, const char *connect_regex, char *err,
+			  size_t errlen);
+
+/* Control thread. Closes the client if open. */
+void jackio_free(struct jackio *j);
+
+/* Control thread. Opens the client on the server (never starting one), registers ports, sets the
+ * engine's sample rate, activates, and makes the remembered and --connect connections. Returns
+ * 0, or -errno with the client closed again (no server: -ECONNREFUSED). */
+int jackio_open(struct jackio *j);
+
+/* Control thread. An fd that becomes readable when JACK has news for the control thread
+ * (server gone, ports or connections changed). Poll it, then call jackio_handle_events. */
+int jackio_event_fd(const struct jackio *j);
+
+/* Control thread. Acts on JACK's news and, while disconnected, retries jackio_open with
+ * back-off (call it on every timer tick: it keeps its own schedule). now_ns is CLOCK_MONOTONIC.
+ * Returns true while connected. */
+bool jackio_handle_events(struct jackio *j, uint64_t now_ns);
+
+/* Control thread. */
+bool jackio_connected(const struct jackio *j);
+unsigned jackio_rate(const struct jackio *j);
+unsigned jackio_buffer_size(const struct jackio *j);
+const char *jackio_client_name(const struct jackio *j);
+void jackio_get_stats(const struct jackio *j, struct jackio_stats *out);
+
+#endif

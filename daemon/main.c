@@ -1,0 +1,406 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * mixd: the control thread. Owns the model, the OSC port, the state file and the JACK client's
+ * life; the JACK process thread owns the engine (jackio.c). One poll loop: the OSC socket, a
+ * signalfd (SIGINT/SIGTERM), a 10 ms timerfd, and JACK's event fd.
+ */
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "dispatch.h"
+#include "engine.h"
+#include "gain.h"
+#include "jackio.h"
+#include "listing.h"
+#include "model.h"
+#include "options.h"
+#include "params.h"
+#include "ring.h"
+#include "scene.h"
+#include "server.h"
+
+#define TICK_NS         (10ull * 1000000ull)
+#define SAVE_AFTER_NS   (1000ull * 1000000ull)
+#define CMD_RING_SIZE   4096
+#define REP_RING_SIZE   4096
+#define RECV_PER_WAKEUP 512
+
+struct meter_store {
+	float peak[ENGINE_MAX_STRIPS], rms[ENGINE_MAX_STRIPS];
+	float master_peak[2], master_rms[2];
+};
+
+struct app {
+	struct options opt;
+	struct params *ps;
+	struct model *m;
+	struct engine *e;
+	struct ring *cmd, *rep;
+	struct jackio *j;
+	struct osc_server *srv;
+	struct dispatch *d;
+	struct meter_store meters;
+	char state_path[PATH_MAX + 32];
+	uint64_t saved_generation, last_save_ns;
+	uint64_t state_errors;
+};
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static float
+lin_to_dbf(float lin)
+{
+	double db = gain_lin_to_db(lin);
+	return db < GAIN_OFF_DB ? GAIN_OFF_DB : (float)db;
+}
+
+/* ---- dispatch hooks ---- */
+
+static void
+hook_info(void *ctx, struct dispatch_info *out)
+{
+	struct app *a = ctx;
+
+	out->name = jackio_client_name(a->j);
+	out->version = MIXD_VERSION;
+	out->strips = a->opt.strips;
+	out->rate = jackio_rate(a->j);
+	out->buffer = jackio_buffer_size(a->j);
+	out->latency = 0; /* nothing in the path adds latency yet */
+}
+
+static unsigned
+hook_stats(void *ctx, struct dispatch_stat *out, unsigned max)
+{
+	struct app *a = ctx;
+	struct osc_server_stats os;
+	struct dispatch_stats ds;
+	struct jackio_stats js;
+	unsigned n = 0;
+
+	osc_server_get_stats(a->srv, &os);
+	dispatch_get_stats(a->d, &ds);
+	jackio_get_stats(a->j, &js);
+#define STAT(nm, v)                                                                               \
+	do {                                                                                      \
+		if (n < max)                                                                      \
+			out[n++] = (struct dispatch_stat){ nm, (uint64_t)(v) };                   \
+	} while (0)
+	STAT("received", os.messages);
+	STAT("datagrams", os.datagrams);
+	STAT("rejected", ds.errors);
+	STAT("malformed", os.malformed);
+	STAT("not_allowed", os.not_allowed);
+	STAT("send_errors", os.send_errors);
+	STAT("sets", ds.sets);
+	STAT("gets", ds.gets);
+	STAT("ring_full", model_ring_full(a->m));
+	STAT("commands_applied", js.commands);
+	STAT("commands_ignored", js.bad_commands);
+	STAT("command_backlog_cycles", js.cmd_backlog);
+	STAT("nonfinite_inputs", js.nonfinite_inputs);
+	STAT("nonfinite_output", js.nonfinite_output);
+	STAT("meter_drops", js.report_drops);
+	STAT("cycles", js.cycles);
+	STAT("xruns", js.xruns);
+	STAT("cycle_max_ns", js.cycle_max_ns);
+	STAT("reconnects", js.reconnects);
+	STAT("state_errors", a->state_errors);
+#undef STAT
+	return n;
+}
+
+static void
+hook_meter_strip(void *ctx, unsigned k, float out[3])
+{
+	struct app *a = ctx;
+
+	out[0] = lin_to_dbf(a->meters.peak[k]);
+	out[1] = lin_to_dbf(a->meters.rms[k]);
+	out[2] = 0.0f; /* no dynamics in the strip yet: no gain reduction */
+	a->meters.peak[k] = 0.0f;
+}
+
+static void
+hook_meter_master(void *ctx, float out[4])
+{
+	struct app *a = ctx;
+	float *p = a->meters.master_peak;
+
+	out[0] = lin_to_dbf(p[0]);
+	out[1] = lin_to_dbf(p[1]);
+	/* no oversampled detector yet: the sample peak stands in for the true peak (an
+	 * under-read of at most ~3 dB at fs/4; docs/osc.md says so) */
+	out[2] = lin_to_dbf(p[0] > p[1] ? p[0] : p[1]);
+	out[3] = 0.0f;
+	p[0] = p[1] = 0.0f;
+}
+
+/* ---- control-thread work per wake-up ---- */
+
+static void
+drain_reports(struct app *a)
+{
+	struct jackio_report r;
+
+	while (ring_pop(a->rep, &r)) {
+		if (r.kind == JACKIO_REPORT_STRIP && r.index < a->opt.strips) {
+			/* peak: max since the last read; RMS: the latest interval */
+			if (r.a > a->meters.peak[r.index])
+				a->meters.peak[r.index] = r.a;
+			a->meters.rms[r.index] = r.b;
+		} else if (r.kind == JACKIO_REPORT_MASTER) {
+			if (r.a > a->meters.master_peak[0])
+				a->meters.master_peak[0] = r.a;
+			if (r.b > a->meters.master_peak[1])
+				a->meters.master_peak[1] = r.b;
+			a->meters.master_rms[0] = r.c;
+			a->meters.master_rms[1] = r.d;
+		}
+	}
+}
+
+static void
+save_state(struct app *a, uint64_t t)
+{
+	char err[512];
+
+	if (scene_write(a->m, a->state_path, err, sizeof(err)) < 0) {
+		a->state_errors++;
+		fprintf(stderr, "mixd: saving state: %s\n", err);
+	} else {
+		a->saved_generation = model_generation(a->m);
+	}
+	a->last_save_ns = t;
+}
+
+static void
+tick(struct app *a, uint64_t t)
+{
+	drain_reports(a);
+	jackio_handle_events(a->j, t);
+	model_flush(a->m);
+	/* at most one write a second, and never more than ~1 s behind the console */
+	if (model_generation(a->m) != a->saved_generation && t - a->last_save_ns >= SAVE_AFTER_NS)
+		save_state(a, t);
+}
+
+static int
+mkdir_p(const char *path)
+{
+	char tmp[PATH_MAX];
+	size_t n = strlen(path);
+
+	if (n >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	memcpy(tmp, path, n + 1);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static int
+load_state(struct app *a)
+{
+	char err[512];
+	int ret;
+
+	ret = mkdir_p(a->opt.state_dir);
+	if (ret < 0) {
+		fprintf(stderr, "mixd: cannot create state directory %s: %s\n", a->opt.state_dir,
+			strerror(-ret));
+		return ret;
+	}
+	snprintf(a->state_path, sizeof(a->state_path), "%s/state.scene", a->opt.state_dir);
+	/* a state saved with more strips than we have now still loads: its extra strips are
+	 * skipped; anything malformed loads nothing and the file is kept for inspection */
+	ret = scene_read(a->m, a->state_path, SCENE_IGNORE_UNKNOWN, err, sizeof(err));
+	if (ret == -ENOENT)
+		return 0;
+	if (ret < 0) {
+		char bad[sizeof(a->state_path) + 8];
+		snprintf(bad, sizeof(bad), "%s.bad", a->state_path);
+		rename(a->state_path, bad);
+		fprintf(stderr, "mixd: state not loaded (%s); kept as %s, starting from defaults\n",
+			err, bad);
+		return 0;
+	}
+	a->saved_generation = model_generation(a->m);
+	fprintf(stderr, "mixd: state loaded from %s\n", a->state_path);
+	return 0;
+}
+
+static int
+setup(struct app *a, char *err, size_t errlen)
+{
+	struct dispatch_hooks hooks = {
+		.ctx = a,
+		.info = hook_info,
+		.stats = hook_stats,
+		.meter_strip = hook_meter_strip,
+		.meter_master = hook_meter_master,
+	};
+
+	a->ps = params_new(a->opt.strips);
+	a->cmd = ring_new(sizeof(struct model_cmd), CMD_RING_SIZE);
+	a->rep = ring_new(sizeof(struct jackio_report), REP_RING_SIZE);
+	a->e = engine_new(48000, a->opt.strips, a->opt.stereo);
+	if (!a->ps || !a->cmd || !a->rep || !a->e)
+		goto oom;
+	a->m = model_new(a->ps, a->cmd);
+	if (!a->m)
+		goto oom;
+	if (load_state(a) < 0) {
+		snprintf(err, errlen, "state directory unusable");
+		return -1;
+	}
+	model_apply_to_engine(a->m, a->e);
+	a->d = dispatch_new(a->m, &hooks);
+	if (!a->d)
+		goto oom;
+	a->srv = osc_server_new(a->opt.listen, &a->opt.allow, dispatch_message, a->d, err, errlen);
+	if (!a->srv)
+		return -1;
+	dispatch_attach(a->d, a->srv);
+	a->j = jackio_new(a->opt.name, a->e, a->cmd, a->rep, a->opt.connect, err, errlen);
+	if (!a->j)
+		return -1;
+	return 0;
+oom:
+	snprintf(err, errlen, "out of memory");
+	return -1;
+}
+
+static void
+teardown(struct app *a)
+{
+	jackio_free(a->j); /* stops the RT thread before anything it uses goes away */
+	osc_server_free(a->srv);
+	dispatch_free(a->d);
+	model_free(a->m);
+	engine_free(a->e);
+	ring_free(a->rep);
+	ring_free(a->cmd);
+	params_free(a->ps);
+}
+
+static int
+run(struct app *a)
+{
+	struct itimerspec its = { { 0, (long)TICK_NS }, { 0, (long)TICK_NS } };
+	struct pollfd pfd[4];
+	sigset_t mask;
+	int sfd, tfd;
+	bool quit = false;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (sfd < 0 || tfd < 0 || timerfd_settime(tfd, 0, &its, NULL) < 0) {
+		perror("mixd: signalfd/timerfd");
+		return 1;
+	}
+	if (jackio_handle_events(a->j, now_ns()) == false)
+		fprintf(stderr, "mixd: no JACK server yet; retrying\n");
+	fprintf(stderr, "mixd: OSC on udp://%s (port %d), %u strips, state in %s\n", a->opt.listen,
+		osc_server_port(a->srv), a->opt.strips, a->opt.state_dir);
+
+	pfd[0] = (struct pollfd){ .fd = osc_server_fd(a->srv), .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+	pfd[2] = (struct pollfd){ .fd = tfd, .events = POLLIN };
+	pfd[3] = (struct pollfd){ .fd = jackio_event_fd(a->j), .events = POLLIN };
+	while (!quit) {
+		if (poll(pfd, 4, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			perror("mixd: poll");
+			break;
+		}
+		if (pfd[1].revents) {
+			struct signalfd_siginfo si;
+			if (read(sfd, &si, sizeof(si)) == sizeof(si))
+				quit = true;
+		}
+		if (pfd[0].revents) {
+			osc_server_receive(a->srv, RECV_PER_WAKEUP);
+			model_flush(a->m); /* a set reaches the engine at the next cycle, not tick */
+		}
+		if (pfd[2].revents || pfd[3].revents) {
+			uint64_t exp;
+			if (read(tfd, &exp, sizeof(exp)) < 0 && errno != EAGAIN)
+				perror("mixd: timerfd");
+			tick(a, now_ns());
+		}
+	}
+	save_state(a, now_ns());
+	close(sfd);
+	close(tfd);
+	fprintf(stderr, "mixd: state saved, bye\n");
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct app app; /* large (meters, options): static, not on the stack */
+	char err[512];
+	int rc;
+
+	rc = options_parse(&app.opt, argc, argv, err, sizeof(err));
+	if (rc == 1)
+		return 0;
+	if (rc < 0) {
+		fprintf(stderr, "mixd: %s\n(see mixd --help)\n", err);
+		return 2;
+	}
+	if (app.opt.list == OPTIONS_LIST_MARKDOWN) {
+		listing_markdown(stdout);
+		return 0;
+	}
+	if (app.opt.list == OPTIONS_LIST_TEXT) {
+		struct params *ps = params_new(app.opt.strips);
+		if (!ps)
+			return 1;
+		listing_text(stdout, ps);
+		params_free(ps);
+		return 0;
+	}
+	if (setup(&app, err, sizeof(err)) < 0) {
+		fprintf(stderr, "mixd: %s\n", err);
+		teardown(&app);
+		return 1;
+	}
+	rc = run(&app);
+	teardown(&app);
+	return rc;
+}

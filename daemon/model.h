@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * model: the control thread's copy of every parameter's current value, and the only producer of
+ * the control -> RT command ring.
+ *
+ * A set stores the value and marks the parameter dirty; model_flush pushes dirty parameters into
+ * the ring, oldest change first, sending the value current at flush time. What does not fit
+ * stays dirty and goes on the next flush, so under any overload the last value of every parameter
+ * still lands, and a parameter moved a thousand times between flushes costs one command.
+ */
+#ifndef MIXD_MODEL_H
+#define MIXD_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "params.h"
+
+struct ring;
+struct engine;
+
+/* What crosses the ring: an engine parameter and its new value in natural units. */
+struct model_cmd {
+	uint16_t id;    /* enum engine_param */
+	uint16_t strip; /* 0-based */
+	float value;
+};
+
+struct model;
+
+/* Control thread. Every parameter starts at its default. to_rt is the command ring (elem size
+ * sizeof(struct model_cmd)); the model does not own it. Returns NULL when out of memory. */
+struct model *model_new(const struct params *ps, struct ring *to_rt);
+void model_free(struct model *m);
+
+const struct params *model_params(const struct model *m);
+
+/* Control thread. Sets a numeric parameter: clamps, stores, marks it dirty.
+ * Returns 0, -EDOM for a non-finite value, -EINVAL for a string parameter or bad index. */
+int model_set(struct model *m, unsigned idx, double value);
+
+/* Control thread. Sets a string parameter. Returns 0, -EINVAL (not a string parameter, control
+ * characters) or -E2BIG (too long). */
+int model_set_string(struct model *m, unsigned idx, const char *s);
+
+/* Control thread. Current values. */
+float model_get(const struct model *m, unsigned idx);
+const char *model_get_string(const struct model *m, unsigned idx);
+
+/* Control thread. Pushes dirty parameters into the ring until it is full. Returns how many are
+ * still waiting (0 when everything landed). */
+unsigned model_flush(struct model *m);
+
+/* Control thread, while the RT side is stopped: applies every value straight to the engine and
+ * lets the glides finish, so a console comes up already at its state (no fade from defaults).
+ * Clears all dirty flags. */
+void model_apply_to_engine(struct model *m, struct engine *e);
+
+/* Control thread. A counter that moves on every change of any value: the state saver compares
+ * it to decide whether there is anything to write. */
+uint64_t model_generation(const struct model *m);
+
+/* Control thread. Commands that did not fit in the ring on some flush (they were sent later). */
+uint64_t model_ring_full(const struct model *m);
+
+#endif

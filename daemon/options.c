@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+static const char usage[] =
+	"usage: mixd [--name NAME] [--strips N] [--stereo LIST] [--osc-port PORT]\n"
+	"            [--osc-listen ADDR:PORT] [--osc-allow CIDR,...] [--state-dir DIR]\n"
+	"            [--connect PORT_REGEX] [--list-params[=markdown]] [--help] [--version]\n"
+	"\n"
+	"  --name NAME            JACK client name and state name (default mixd)\n"
+	"  --strips N             number of input strips, 1..256 (default 8)\n"
+	"  --stereo LIST          strips that take two inputs, e.g. 5-8 or 1,3\n"
+	"  --osc-port PORT        OSC UDP port (default 9000)\n"
+	"  --osc-listen ADDR:PORT address to bind (default 127.0.0.1:9000)\n"
+	"  --osc-allow CIDR,...   peers allowed to talk to mixd (default 127.0.0.0/8,::1)\n"
+	"  --state-dir DIR        where the console state lives\n"
+	"                         (default $XDG_STATE_HOME/mixd/NAME)\n"
+	"  --connect PORT_REGEX   connect master_L/R to the first two matching input ports\n"
+	"  --list-params          print the OSC address space and exit\n"
+	"The JACK server is the default one, or JACK_DEFAULT_SERVER.\n";
+
+static int
+parse_uint(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < lo || v > hi)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int
+options_parse_strip_list(const char *list, unsigned n, bool *stereo, char *err, size_t errlen)
+{
+	bool tmp[ENGINE_MAX_STRIPS] = { false };
+	const char *s = list;
+
+	while (*s) {
+		unsigned long a, b;
+		char *end;
+
+		if (*s < '0' || *s > '9')
+			goto bad;
+		a = strtoul(s, &end, 10);
+		b = a;
+		if (*end == '-') {
+			s = end + 1;
+			if (*s < '0' || *s > '9')
+				goto bad;
+			b = strtoul(s, &end, 10);
+		}
+		if (a < 1 || b < a || b > n) {
+			snprintf(err, errlen, "--stereo %s: strips are 1..%u", list, n);
+			return -EINVAL;
+		}
+		for (unsigned long k = a; k <= b; k++)
+			tmp[k - 1] = true;
+		if (*end == ',' && end[1])
+			end++;
+		else if (*end)
+			goto bad;
+		s = end;
+	}
+	memcpy(stereo, tmp, sizeof(tmp));
+	return 0;
+bad:
+	snprintf(err, errlen, "--stereo %s: expected a list like 5-8 or 1,3", list);
+	return -EINVAL;
+}
+
+static int
+name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 32)
+		return 0;
+	/* the name becomes a JACK client name and a directory: keep it to a safe alphabet */
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-' || s[i] == '.'))
+			return 0;
+	return strcmp(s, ".") && strcmp(s, "..");
+}
+
+static void
+default_state_dir(struct options *o)
+{
+	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+
+	if (xdg && *xdg == '/')
+		snprintf(o->state_dir, sizeof(o->state_dir), "%s/mixd/%s", xdg, o->name);
+	else
+		snprintf(o->state_dir, sizeof(o->state_dir), "%s/.local/state/mixd/%s",
+			 home && *home ? home : "/tmp", o->name);
+}
+
+int
+options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen)
+{
+	enum { O_NAME = 256, O_STRIPS, O_STEREO, O_PORT, O_LISTEN, O_ALLOW, O_STATE, O_CONNECT,
+	       O_LIST, O_HELP, O_VERSION };
+	static const struct option longopts[] = {
+		{ "name", required_argument, NULL, O_NAME },
+		{ "strips", required_argument, NULL, O_STRIPS },
+		{ "stereo", required_argument, NULL, O_STEREO },
+		{ "osc-port", required_argument, NULL, O_PORT },
+		{ "osc-listen", required_argument, NULL, O_LISTEN },
+		{ "osc-allow", required_argument, NULL, O_ALLOW },
+		{ "state-dir", required_argument, NULL, O_STATE },
+		{ "connect", required_argument, NULL, O_CONNECT },
+		{ "list-params", optional_argument, NULL, O_LIST },
+		{ "help", no_argument, NULL, O_HELP },
+		{ "version", no_argument, NULL, O_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *stereo = NULL, *port = NULL, *listen = NULL, *allow = "127.0.0.0/8,::1";
+	unsigned long v;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	snprintf(o->name, sizeof(o->name), "mixd");
+	o->strips = 8;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_NAME:
+			if (!name_ok(optarg)) {
+				snprintf(err, errlen,
+					 "--name \"%s\": 1..32 characters of A-Z a-z 0-9 _ - .",
+					 optarg);
+				return -EINVAL;
+			}
+			snprintf(o->name, sizeof(o->name), "%s", optarg);
+			break;
+		case O_STRIPS:
+			if (parse_uint(optarg, 1, ENGINE_MAX_STRIPS, &v)) {
+				snprintf(err, errlen, "--strips \"%s\": expected 1..%d", optarg,
+					 ENGINE_MAX_STRIPS);
+				return -EINVAL;
+			}
+			o->strips = (unsigned)v;
+			break;
+		case O_STEREO:
+			stereo = optarg;
+			break;
+		case O_PORT:
+			if (parse_uint(optarg, 0, 65535, &v)) {
+				snprintf(err, errlen, "--osc-port \"%s\": expected 0..65535", optarg);
+				return -EINVAL;
+			}
+			port = optarg;
+			break;
+		case O_LISTEN:
+			listen = optarg;
+			break;
+		case O_ALLOW:
+			allow = optarg;
+			break;
+		case O_STATE:
+			if (!*optarg || strlen(optarg) >= sizeof(o->state_dir) - 64) {
+				snprintf(err, errlen, "--state-dir: empty or too long");
+				return -EINVAL;
+			}
+			snprintf(o->state_dir, sizeof(o->state_dir), "%s", optarg);
+			break;
+		case O_CONNECT:
+			o->connect = optarg;
+			break;
+		case O_LIST:
+			if (!optarg || !strcmp(optarg, "text"))
+				o->list = OPTIONS_LIST_TEXT;
+			else if (!strcmp(optarg, "markdown"))
+				o->list = OPTIONS_LIST_MARKDOWN;
+			else {
+				snprintf(err, errlen, "--list-params=%s: expected text or markdown",
+					 optarg);
+				return -EINVAL;
+			}
+			break;
+		case O_HELP:
+			fputs(usage, stdout);
+			return 1;
+		case O_VERSION:
+			printf("mixd %s\n", MIXD_VERSION);
+			return 1;
+		default:
+			if (optopt >= O_NAME)
+				snprintf(err, errlen, "option %s needs an argument", argv[optind - 1]);
+			else
+				snprintf(err, errlen, "unknown option %s", argv[optind - 1]);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		snprintf(err, errlen, "unexpected argument \"%s\"", argv[optind]);
+		return -EINVAL;
+	}
+	if (stereo && options_parse_strip_list(stereo, o->strips, o->stereo, err, errlen))
+		return -EINVAL;
+	if (listen) {
+		snprintf(o->listen, sizeof(o->listen), "%s", listen);
+		if (port) {
+			/* --osc-port overrides the port of --osc-listen */
+			char *colon = strrchr(o->listen, ':');
+			if (colon)
+				snprintf(colon + 1, sizeof(o->listen) - (size_t)(colon + 1 - o->listen),
+					 "%s", port);
+		}
+	} else {
+		snprintf(o->listen, sizeof(o->listen), "127.0.0.1:%s", port ? port : "9000");
+	}
+	if (allow_parse(&o->allow, allow, err, errlen))
+		return -EINVAL;
+	if (!o->state_dir[0])
+		default_state_dir(o);
+	return 0;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* options: mixd's command line, validated (design.md section 7). */
+#ifndef MIXD_OPTIONS_H
+#define MIXD_OPTIONS_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "allow.h"
+#include "engine.h"
+
+enum options_list {
+	OPTIONS_LIST_NONE,
+	OPTIONS_LIST_TEXT,     /* --list-params */
+	OPTIONS_LIST_MARKDOWN, /* --list-params=markdown: docs/osc.md */
+};
+
+struct options {
+	char name[64];
+	unsigned strips;
+	bool stereo[ENGINE_MAX_STRIPS];
+	char listen[128];
+	struct allowlist allow;
+	char state_dir[PATH_MAX];
+	const char *connect;
+	enum options_list list;
+};
+
+/* Control thread. Parses argv into *o with defaults filled in. Returns 0 to run, 1 when --help or
+ * --version was printed (exit 0), -EINVAL with a message in err for a bad command line (exit 2). */
+int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen);
+
+/* Control thread. Parses a strip list "5-8", "1,3", "1-2,7" into stereo[] for n strips. Returns
+ * 0 or -EINVAL with a message in err. */
+int options_parse_strip_list(const char *list, unsigned n, bool *stereo, char *err,
+			     size_t errlen);
+
+#endif

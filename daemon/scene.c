@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "scene.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "model.h"
+#include "params.h"
+
+/* Longest line accepted; a valid line is far shorter (address + quoted 32-byte name). */
+#define LINE_MAX_LEN 512
+/* Largest file accepted: a generous bound on 256 strips' worth of lines. */
+#define FILE_MAX_LINES 100000
+
+static void
+write_quoted(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static int
+fsync_dir_of(const char *path)
+{
+	char *copy = strdup(path);
+	int fd, err = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) < 0)
+		err = -errno;
+	if (fd >= 0)
+		close(fd);
+	free(copy);
+	return err;
+}
+
+int
+scene_write(const struct model *m, const char *path, char *err, size_t errlen)
+{
+	const struct params *ps = model_params(m);
+	char tmp[4096];
+	FILE *f;
+	int fd, ret = 0;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof(tmp)) {
+		snprintf(err, errlen, "path too long: %s", path);
+		return -ENAMETOOLONG;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
+		return ret;
+	}
+	f = fdopen(fd, "w");
+	if (!f) {
+		ret = -errno;
+		close(fd);
+		goto fail_unlink;
+	}
+	fprintf(f, "%s\n", SCENE_MAGIC);
+	for (unsigned i = 0; i < params_count(ps); i++) {
+		const struct param *p = params_at(ps, i);
+		char val[64];
+
+		fputs(p->address, f);
+		fputc(' ', f);
+		if (p->d->type == PARAM_STRING) {
+			write_quoted(f, model_get_string(m, i));
+		} else {
+			param_format(p->d, model_get(m, i), val, sizeof(val));
+			fputs(val, f);
+		}
+		fputc('\n', f);
+	}
+	if (fflush(f) != 0 || fsync(fd) != 0)
+		ret = -errno;
+	if (fclose(f) != 0 && !ret)
+		ret = -errno;
+	if (ret)
+		goto fail_unlink;
+	if (rename(tmp, path) < 0) {
+		ret = -errno;
+		goto fail_unlink;
+	}
+	ret = fsync_dir_of(path);
+	if (ret)
+		snprintf(err, errlen, "cannot sync the directory of %s: %s", path, strerror(-ret));
+	return ret;
+
+fail_unlink:
+	snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(-ret));
+	unlink(tmp);
+	return ret;
+}
+
+/* One validated line, held until the whole file has been checked. */
+struct staged {
+	unsigned idx;
+	float value;
+	char str[PARAM_STRING_MAX + 1];
+};
+
+/* Parses a double-quoted string with \" and \\ escapes; the rest of the line must be empty.
+ * Returns 0 or a short reason. */
+static const char *
+parse_quoted(const char *s, char *out, size_t outlen)
+{
+	size_t n = 0;
+
+	if (*s++ != '"')
+		return "a string value must be in double quotes";
+	for (; *s && *s != '"'; s++) {
+		if (*s == '\\') {
+			s++;
+			if (*s != '"' && *s != '\\')
+				return "only \\\" and \\\\ escapes are allowed in strings";
+		}
+		if (n + 1 >= outlen)
+			return "string longer than 32 bytes";
+		out[n++] = *s;
+	}
+	if (*s != '"')
+		return "unterminated string";
+	out[n] = '\0';
+	for (s++; *s == ' ' || *s == '\t'; s++)
+		;
+	if (*s)
+		return "text after the closing quote";
+	return param_check_string(out) ? "control characters in string" : NULL;
+}
+
+/* Validates one non-comment line into *st. Returns NULL when good, else a reason; sets *skip
+ * for an unknown address under SCENE_IGNORE_UNKNOWN. */
+static const char *
+parse_line(const struct model *m, char *line, unsigned flags, struct staged *st, int *skip,
+	   char *why, size_t whylen)
+{
+	const struct params *ps = model_params(m);
+	char *addr = line, *val;
+	const struct param *p;
+	int idx, err;
+
+	*skip = 0;
+	val = addr + strcspn(addr, " \t");
+	if (!*val)
+		return "expected ADDRESS VALUE";
+	*val++ = '\0';
+	val += strspn(val, " \t");
+	if (!*val)
+		return "expected ADDRESS VALUE";
+	idx = params_find(ps, addr);
+	if (idx < 0) {
+		if (flags & SCENE_IGNORE_UNKNOWN) {
+			*skip = 1;
+			return NULL;
+		}
+		snprintf(why, whylen, "unknown address %s", addr);
+		return why;
+	}
+	p = params_at(ps, (unsigned)idx);
+	st->idx = (unsigned)idx;
+	if (p->d->type == PARAM_STRING) {
+		const char *r = parse_quoted(val, st->str, sizeof(st->str));
+		if (r)
+			snprintf(why, whylen, "%s: %s", addr, r);
+		return r ? why : NULL;
+	}
+	val[strcspn(val, " \t")] = '\0'; /* a trailing comment or blank is not part of it */
+	err = param_parse(p->d, val, &st->value);
+	if (err) {
+		snprintf(why, whylen, "%s: %s value \"%s\"", addr,
+			 err == -EDOM ? "non-finite" : "not a number:", val);
+		return why;
+	}
+	return NULL;
+}
+
+int
+scene_read(struct model *m, const char *path, unsigned flags, char *err, size_t errlen)
+{
+	struct staged *st = NULL;
+	size_t n_st = 0, cap = 0;
+	char *line = NULL, why[160];
+	size_t linecap = 0;
+	ssize_t got;
+	unsigned lineno = 0;
+	FILE *f;
+	int ret = 0;
+
+	f = fopen(path, "re");
+	if (!f) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+		return ret;
+	}
+	while ((got = getline(&line, &linecap, f)) >= 0) {
+		size_t len = (size_t)got;
+		const char *reason;
+		char *s;
+		int skip;
+
+		lineno++;
+		if (lineno > FILE_MAX_LINES) {
+			snprintf(err, errlen, "%s: more than %d lines", path, FILE_MAX_LINES);
+			ret = -EINVAL;
+			goto out;
+		}
+		if (len && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (len && line[len - 1] == '\r') /* a file edited on Windows is still fine */
+			line[--len] = '\0';
+		if (len > LINE_MAX_LEN) {
+			snprintf(err, errlen, "%s: line %u: longer than %d bytes", path, lineno,
+				 LINE_MAX_LEN);
+			ret = -EINVAL;
+			goto out;
+		}
+		if (strlen(line) != len) {
+			snprintf(err, errlen, "%s: line %u: NUL byte", path, lineno);
+			ret = -EINVAL;
+			goto out;
+		}
+		if (lineno == 1) {
+			if (strcmp(line, SCENE_MAGIC)) {
+				snprintf(err, errlen, "%s: line 1: expected \"%s\"", path, SCENE_MAGIC);
+				ret = -EINVAL;
+				goto out;
+			}
+			continue;
+		}
+		s = line + strspn(line, " \t");
+		if (!*s || *s == '#')
+			continue;
+		if (n_st == cap) {
+			size_t ncap = cap ? cap * 2 : 256;
+			struct staged *nst = realloc(st, ncap * sizeof(*st));
+			if (!nst) {
+				ret = -ENOMEM;
+				snprintf(err, errlen, "out of memory");
+				goto out;
+			}
+			st = nst;
+			cap = ncap;
+		}
+		reason = parse_line(m, s, flags, &st[n_st], &skip, why, sizeof(why));
+		if (reason) {
+			snprintf(err, errlen, "%s: line %u: %s", path, lineno, reason);
+			ret = -EINVAL;
+			goto out;
+		}
+		if (!skip)
+			n_st++;
+	}
+	if (ferror(f)) {
+		ret = -EIO;
+		snprintf(err, errlen, "%s: read error", path);
+		goto out;
+	}
+	if (lineno == 0) {
+		snprintf(err, errlen, "%s: empty file", path);
+		ret = -EINVAL;
+		goto out;
+	}
+	/* every line is valid: now, and only now, apply */
+	for (size_t i = 0; i < n_st; i++) {
+		const struct param *p = params_at(model_params(m), st[i].idx);
+		if (p->d->type == PARAM_STRING)
+			model_set_string(m, st[i].idx, st[i].str);
+		else
+			model_set(m, st[i].idx, st[i].value);
+	}
+out:
+	free(line);
+	free(st);
+	fclose(f);
+	return ret;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * scene: the text file that holds a whole console — the saved state and (later) named scenes.
+ *
+ *   # mixd scene 1
+ *   /strip/1/name "Kick"
+ *   /strip/1/fader -6.5
+ *   /master/fader -inf
+ *
+ * One setting per line, `ADDRESS VALUE`; `#` starts a comment; strings are double-quoted with
+ * \" and \\ escapes. Loading validates every line before applying any, so a bad file changes
+ * nothing and the error names its line. Writing is atomic: temp file, fsync, rename, fsync of
+ * the directory, so a crash leaves either the old file or the new one, never a torn one.
+ */
+#ifndef MIXD_SCENE_H
+#define MIXD_SCENE_H
+
+#include <stddef.h>
+
+struct model;
+
+#define SCENE_MAGIC "# mixd scene 1"
+
+/* Skip lines whose address this console does not have (a state saved with more strips) instead
+ * of rejecting the file. Syntax and value errors still reject it. */
+#define SCENE_IGNORE_UNKNOWN 1u
+
+/* Control thread. Writes every parameter of m to path atomically. Returns 0 or -errno, with a
+ * message in err. */
+int scene_write(const struct model *m, const char *path, char *err, size_t errlen);
+
+/* Control thread. Reads path and, only if every line is valid, applies all its values to m.
+ * Returns 0; -ENOENT if there is no file; -EINVAL for a bad file (err names the line: "line 7:
+ * unknown address /strip/99/fader"); other -errno for I/O errors. */
+int scene_read(struct model *m, const char *path, unsigned flags, char *err, size_t errlen);
+
+#endif

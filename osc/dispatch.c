@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "dispatch.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "params.h"
+
+struct dispatch {
+	struct model *m;
+	struct osc_server *srv;
+	struct dispatch_hooks h;
+	struct dispatch_stats st;
+};
+
+struct dispatch *
+dispatch_new(struct model *m, const struct dispatch_hooks *hooks)
+{
+	struct dispatch *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return NULL;
+	d->m = m;
+	d->h = *hooks;
+	return d;
+}
+
+void
+dispatch_free(struct dispatch *d)
+{
+	free(d);
+}
+
+void
+dispatch_attach(struct dispatch *d, struct osc_server *srv)
+{
+	d->srv = srv;
+}
+
+void
+dispatch_get_stats(const struct dispatch *d, struct dispatch_stats *out)
+{
+	*out = d->st;
+}
+
+/* Sends m to the peer and frees it. */
+static void
+reply(struct dispatch *d, const struct osc_peer *to, const char *path, lo_message m)
+{
+	if (m) {
+		osc_server_send(d->srv, to, path, m);
+		lo_message_free(m);
+	}
+}
+
+static void
+reply_error(struct dispatch *d, const struct osc_peer *to, const char *address,
+	    const char *reason)
+{
+	lo_message m = lo_message_new();
+
+	d->st.errors++;
+	if (!m)
+		return;
+	lo_message_add_string(m, address);
+	lo_message_add_string(m, reason);
+	reply(d, to, "/error", m);
+}
+
+/* A number from any numeric OSC type; T/F are 1/0. Returns false for non-numeric types. */
+static bool
+arg_number(char type, const lo_arg *a, double *out)
+{
+	switch (type) {
+	case LO_FLOAT:
+		*out = a->f;
+		return true;
+	case LO_DOUBLE:
+		*out = a->d;
+		return true;
+	case LO_INT32:
+		*out = a->i;
+		return true;
+	case LO_INT64:
+		*out = (double)a->h;
+		return true;
+	case LO_TRUE:
+		*out = 1.0;
+		return true;
+	case LO_FALSE:
+		*out = 0.0;
+		return true;
+	case LO_INFINITUM:
+		*out = INFINITY;
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void
+reply_value(struct dispatch *d, const struct osc_peer *to, unsigned idx)
+{
+	const struct param *p = params_at(model_params(d->m), idx);
+	lo_message m = lo_message_new();
+
+	if (!m)
+		return;
+	if (p->d->type == PARAM_STRING)
+		lo_message_add_string(m, model_get_string(d->m, idx));
+	else if (p->d->type == PARAM_INT)
+		lo_message_add_int32(m, (int32_t)lrintf(model_get(d->m, idx)));
+	else
+		lo_message_add_float(m, model_get(d->m, idx));
+	reply(d, to, p->address, m);
+}
+
+static void
+handle_param(struct dispatch *d, const struct osc_peer *from, unsigned idx, const char *path,
+	     const char *types, lo_arg **argv, int argc)
+{
+	const struct param *p = params_at(model_params(d->m), idx);
+	double v;
+	int err;
+
+	if (argc == 0) {
+		d->st.gets++;
+		reply_value(d, from, idx);
+		return;
+	}
+	if (argc != 1) {
+		reply_error(d, from, path, "expected one argument (set) or none (get)");
+		return;
+	}
+	if (p->d->type == PARAM_STRING) {
+		if (types[0] != LO_STRING && types[0] != LO_SYMBOL) {
+			reply_error(d, from, path, "expected a string");
+			return;
+		}
+		err = model_set_string(d->m, idx, &argv[0]->s);
+		if (err)
+			reply_error(d, from, path,
+				    err == -E2BIG ? "string longer than 32 bytes"
+						  : "control characters in string");
+		else
+			d->st.sets++;
+		return;
+	}
+	if (!arg_number(types[0], argv[0], &v)) {
+		reply_error(d, from, path, "expected a number");
+		return;
+	}
+	if (model_set(d->m, idx, v) < 0) {
+		reply_error(d, from, path, "value is not finite");
+		return;
+	}
+	d->st.sets++;
+}
+
+static void
+handle_list(struct dispatch *d, const struct osc_peer *from, const char *prefix)
+{
+	const struct params *ps = model_params(d->m);
+	size_t plen = prefix ? strlen(prefix) : 0;
+	lo_message m;
+
+	for (unsigned i = 0; i < params_count(ps); i++) {
+		const struct param *p = params_at(ps, i);
+		const char type[2] = { (char)p->d->type, '\0' };
+
+		if (plen && strncmp(p->address, prefix, plen))
+			continue;
+		m = lo_message_new();
+		if (!m)
+			return;
+		lo_message_add_string(m, p->address);
+		lo_message_add_string(m, type);
+		lo_message_add_float(m, p->d->min);
+		lo_message_add_float(m, p->d->max);
+		if (p->d->type == PARAM_STRING) {
+			char def[PARAM_STRING_MAX + 1];
+			param_default_string(p, def, sizeof(def));
+			lo_message_add_string(m, def);
+		} else {
+			lo_message_add_float(m, p->d->def);
+		}
+		lo_message_add_string(m, p->d->unit);
+		reply(d, from, "/list", m);
+	}
+	reply(d, from, "/list/end", lo_message_new());
+}
+
+static void
+handle_info(struct dispatch *d, const struct osc_peer *from)
+{
+	struct dispatch_info in = { 0 };
+	lo_message m = lo_message_new();
+
+	if (!m)
+		return;
+	d->h.info(d->h.ctx, &in);
+	lo_message_add_string(m, in.name);
+	lo_message_add_string(m, in.version);
+	lo_message_add_int32(m, (int32_t)in.strips);
+	lo_message_add_int32(m, (int32_t)in.rate);
+	lo_message_add_int32(m, (int32_t)in.buffer);
+	lo_message_add_int32(m, (int32_t)in.latency);
+	reply(d, from, "/info", m);
+}
+
+static void
+handle_stats(struct dispatch *d, const struct osc_peer *from)
+{
+	struct dispatch_stat st[DISPATCH_MAX_STATS];
+	unsigned n = d->h.stats(d->h.ctx, st, DISPATCH_MAX_STATS);
+	lo_message m = lo_message_new();
+
+	if (!m)
+		return;
+	for (unsigned i = 0; i < n; i++) {
+		lo_message_add_string(m, st[i].name);
+		lo_message_add_int64(m, (int64_t)st[i].value);
+	}
+	reply(d, from, "/stats", m);
+}
+
+/* "/meter/strip/N" -> N-1, or -1 when N is not a strip of this console. */
+static int
+meter_strip_index(struct dispatch *d, const char *path)
+{
+	const char *s = path + strlen("/meter/strip/");
+	unsigned long k;
+	char *end;
+
+	if (*s < '1' || *s > '9')
+		return -1;
+	k = strtoul(s, &end, 10);
+	if (*end || k == 0 || k > params_n_strips(model_params(d->m)))
+		return -1;
+	return (int)k - 1;
+}
+
+static void
+handle_meter(struct dispatch *d, const struct osc_peer *from, const char *path)
+{
+	lo_message m;
+	float v[4];
+	int n, k;
+
+	if (!strcmp(path, "/meter/master")) {
+		d->h.meter_master(d->h.ctx, v);
+		n = 4;
+	} else {
+		k = meter_strip_index(d, path);
+		if (k < 0) {
+			reply_error(d, from, path, "unknown address");
+			return;
+		}
+		d->h.meter_strip(d->h.ctx, (unsigned)k, v);
+		n = 3;
+	}
+	m = lo_message_new();
+	if (!m)
+		return;
+	for (int i = 0; i < n; i++)
+		lo_message_add_float(m, v[i]);
+	reply(d, from, path, m);
+}
+
+void
+dispatch_message(void *ctx, const struct osc_peer *from, const char *path, const char *types,
+		 lo_arg **argv, int argc)
+{
+	struct dispatch *d = ctx;
+	int idx = params_find(model_params(d->m), path);
+
+	if (idx >= 0) {
+		handle_param(d, from, (unsigned)idx, path, types, argv, argc);
+		return;
+	}
+	if (!strcmp(path, "/ping")) {
+		reply(d, from, "/pong", lo_message_new());
+	} else if (!strcmp(path, "/info")) {
+		handle_info(d, from);
+	} else if (!strcmp(path, "/stats")) {
+		handle_stats(d, from);
+	} else if (!strcmp(path, "/list")) {
+		if (argc > 1 || (argc == 1 && types[0] != LO_STRING))
+			reply_error(d, from, path, "expected no argument or a prefix string");
+		else
+			handle_list(d, from, argc ? &argv[0]->s : NULL);
+	} else if (!strncmp(path, "/meter/", 7) && argc == 0) {
+		handle_meter(d, from, path);
+	} else {
+		reply_error(d, from, path, "unknown address");
+	}
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * dispatch: what each OSC message means — set, get, errors, and the console-wide queries.
+ *
+ * Parameter addresses come from the parameter table (params.h): an address with one argument
+ * sets, with none gets. Anything wrong gets `/error s:address s:reason` back and changes nothing.
+ * Console-wide messages: /ping, /info, /list [prefix], /stats, and the meter reads.
+ */
+#ifndef MIXD_DISPATCH_H
+#define MIXD_DISPATCH_H
+
+#include <stdint.h>
+
+#include "server.h"
+
+struct model;
+
+struct dispatch_info {
+	const char *name;
+	const char *version;
+	unsigned strips;
+	unsigned rate;    /* Hz, 0 while no JACK server */
+	unsigned buffer;  /* frames per period */
+	unsigned latency; /* frames of latency mixd adds */
+};
+
+struct dispatch_stat {
+	const char *name;
+	uint64_t value;
+};
+
+#define DISPATCH_MAX_STATS 48
+
+/* How dispatch reaches what it does not own. Each hook runs on the control thread. */
+struct dispatch_hooks {
+	void *ctx;
+	void (*info)(void *ctx, struct dispatch_info *out);
+	/* fills up to max counters, returns how many */
+	unsigned (*stats)(void *ctx, struct dispatch_stat *out, unsigned max);
+	/* peak dBFS, RMS dBFS, gain reduction dB of strip k (0-based); max since the last read */
+	void (*meter_strip)(void *ctx, unsigned k, float out[3]);
+	/* peak L, peak R (dBFS), true peak (dBTP), gain reduction (dB) of the master */
+	void (*meter_master)(void *ctx, float out[4]);
+};
+
+struct dispatch_stats {
+	uint64_t sets, gets, errors;
+};
+
+struct dispatch;
+
+/* Control thread. Returns NULL when out of memory. The hooks are copied. */
+struct dispatch *dispatch_new(struct model *m, const struct dispatch_hooks *hooks);
+void dispatch_free(struct dispatch *d);
+
+/* Control thread. Replies go out through this server. */
+void dispatch_attach(struct dispatch *d, struct osc_server *srv);
+
+/* Control thread. An osc_message_fn: pass it with the dispatch as ctx to osc_server_new. */
+void dispatch_message(void *d, const struct osc_peer *from, const char *path, const char *types,
+		      lo_arg **argv, int argc);
+
+void dispatch_get_stats(const struct dispatch *d, struct dispatch_stats *out);
+
+#endif

@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "packet.h"
+
+struct osc_server {
+	int fd;
+	int port;
+	struct allowlist allow;
+	lo_server lo;
+	osc_message_fn fn;
+	void *ctx;
+	const struct osc_peer *current; /* the sender of the datagram being dispatched */
+	struct osc_server_stats st;
+	uint8_t buf[PACKET_MAX_SIZE + 4];
+};
+
+static void
+lo_error(int num, const char *msg, const char *where)
+{
+	fprintf(stderr, "mixd: liblo error %d: %s (%s)\n", num, msg, where ? where : "");
+}
+
+/* liblo's single catch-all method: every message that reached liblo passed packet_check. */
+static int
+lo_catch_all(const char *path, const char *types, lo_arg **argv, int argc, lo_message msg,
+	     void *user)
+{
+	struct osc_server *s = user;
+
+	s->fn(s->ctx, s->current, path, types, argv, argc);
+	return 0;
+}
+
+/* liblo needs a server for lo_server_dispatch_data, and every constructor in 0.31 opens a
+ * socket. A UDP one would listen on all interfaces, so give it a UNIX datagram socket in a
+ * private directory and unlink it at once: nobody can ever reach it, and it is never read. */
+static lo_server
+lo_server_unreachable(char *err, size_t errlen)
+{
+	char dir[] = "/tmp/mixd-lo-XXXXXX";
+	char path[sizeof(dir) + 8];
+	lo_server lo;
+
+	if (!mkdtemp(dir)) {
+		snprintf(err, errlen, "mkdtemp: %s", strerror(errno));
+		return NULL;
+	}
+	snprintf(path, sizeof(path), "%s/s", dir);
+	lo = lo_server_new_with_proto(path, LO_UNIX, lo_error);
+	unlink(path);
+	rmdir(dir);
+	if (!lo)
+		snprintf(err, errlen, "cannot create the liblo dispatcher");
+	return lo;
+}
+
+static int
+parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len, char *err,
+	     size_t errlen)
+{
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *colon, *h = listen;
+	size_t hl;
+	char *end;
+	long port;
+
+	memset(ss, 0, sizeof(*ss));
+	if (*h == '[') {
+		const char *close = strchr(h, ']');
+		if (!close || close[1] != ':')
+			goto bad;
+		h++;
+		hl = (size_t)(close - h);
+		colon = close + 1;
+	} else {
+		colon = strrchr(h, ':');
+		if (!colon)
+			goto bad;
+		hl = (size_t)(colon - h);
+	}
+	if (hl == 0 || hl >= sizeof(host))
+		goto bad;
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	errno = 0;
+	port = strtol(colon + 1, &end, 10);
+	if (errno || end == colon + 1 || *end || port < 0 || port > 65535)
+		goto bad;
+	if (inet_pton(AF_INET, host, &((struct sockaddr_in *)ss)->sin_addr) == 1) {
+		struct sockaddr_in *a = (struct sockaddr_in *)ss;
+		a->sin_family = AF_INET;
+		a->sin_port = htons((uint16_t)port);
+		*len = sizeof(*a);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, &((struct sockaddr_in6 *)ss)->sin6_addr) == 1) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons((uint16_t)port);
+		*len = sizeof(*a);
+		return 0;
+	}
+bad:
+	snprintf(err, errlen, "bad listen address \"%s\" (expected ADDR:PORT, e.g. 127.0.0.1:9000)",
+		 listen);
+	return -EINVAL;
+}
+
+struct osc_server *
+osc_server_new(const char *listen, const struct allowlist *allow, osc_message_fn fn, void *ctx,
+	       char *err, size_t errlen)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	struct osc_server *s;
+
+	if (parse_listen(listen, &ss, &len, err, errlen) < 0)
+		return NULL;
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	s->allow = *allow;
+	s->fn = fn;
+	s->ctx = ctx;
+	s->fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (s->fd < 0) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		goto fail;
+	}
+	if (ss.ss_family == AF_INET6) {
+		int off = 0; /* [::]:port also serves IPv4 peers (as ::ffff:a.b.c.d) */
+		setsockopt(s->fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
+	}
+	if (bind(s->fd, (struct sockaddr *)&ss, len) < 0) {
+		snprintf(err, errlen, "cannot bind %s: %s", listen, strerror(errno));
+		goto fail;
+	}
+	len = sizeof(ss);
+	getsockname(s->fd, (struct sockaddr *)&ss, &len);
+	s->port = ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
+						: ((struct sockaddr_in6 *)&ss)->sin6_port);
+	s->lo = lo_server_unreachable(err, errlen);
+	if (!s->lo)
+		goto fail;
+	lo_server_add_method(s->lo, NULL, NULL, lo_catch_all, s);
+	return s;
+
+fail:
+	osc_server_free(s);
+	return NULL;
+}
+
+void
+osc_server_free(struct osc_server *s)
+{
+	if (!s)
+		return;
+	if (s->lo)
+		lo_server_free(s->lo);
+	if (s->fd >= 0)
+		close(s->fd);
+	free(s);
+}
+
+int
+osc_server_fd(const struct osc_server *s)
+{
+	return s->fd;
+}
+
+int
+osc_server_port(const struct osc_server *s)
+{
+	return s->port;
+}
+
+static void
+dispatch_one(const uint8_t *msg, size_t len, void *ctx)
+{
+	struct osc_server *s = ctx;
+
+	s->st.messages++;
+	/* the cast is sound: msg points into s->buf, which is ours and writable */
+	lo_server_dispatch_data(s->lo, (void *)(uintptr_t)msg, len);
+}
+
+unsigned
+osc_server_receive(struct osc_server *s, unsigned max)
+{
+	unsigned n;
+
+	for (n = 0; n < max; n++) {
+		struct osc_peer peer;
+		ssize_t got;
+
+		peer.len = sizeof(peer.addr);
+		/* MSG_TRUNC makes recvfrom report the real size, so an oversized datagram is seen
+		 * as such instead of being silently cut to a valid-looking prefix */
+		got = recvfrom(s->fd, s->buf, sizeof(s->buf), MSG_TRUNC,
+			       (struct sockaddr *)&peer.addr, &peer.len);
+		if (got < 0)
+			break; /* EAGAIN: drained; anything else: try again on the next poll */
+		s->st.datagrams++;
+		if (!allow_match(&s->allow, (struct sockaddr *)&peer.addr)) {
+			s->st.not_allowed++;
+			continue;
+		}
+		if ((size_t)got > PACKET_MAX_SIZE || packet_check(s->buf, (size_t)got) < 0) {
+			s->st.malformed++;
+			continue;
+		}
+		s->current = &peer;
+		packet_foreach_message(s->buf, (size_t)got, dispatch_one, s);
+		s->current = NULL;
+	}
+	return n;
+}
+
+int
+osc_server_send(struct osc_server *s, const struct osc_peer *to, const char *path, lo_message m)
+{
+	uint8_t buf[PACKET_MAX_SIZE];
+	size_t size = lo_message_length(m, path);
+	int ret = 0;
+
+	if (!allow_match(&s->allow, (const struct sockaddr *)&to->addr))
+		return -EPERM;
+	if (size > sizeof(buf)) {
+		s->st.send_errors++;
+		return -EMSGSIZE;
+	}
+	lo_message_serialise(m, path, buf, &size);
+	if (sendto(s->fd, buf, size, MSG_DONTWAIT, (const struct sockaddr *)&to->addr, to->len) < 0) {
+		ret = -errno;
+		s->st.send_errors++; /* a full socket buffer drops the reply: never block */
+	}
+	return ret;
+}
+
+void
+osc_server_get_stats(const struct osc_server *s, struct osc_server_stats *out)
+{
+	*out = s->st;
+}
