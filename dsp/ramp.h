@@ -16,7 +16,9 @@
 struct ramp {
 	float cur;     /* value at the last sample produced */
 	float target;  /* where the glide ends */
+	float start;   /* where the glide began */
 	float inc;     /* per-sample increment while left > 0 */
+	uint32_t n;    /* length of the glide */
 	uint32_t left; /* samples until cur == target exactly */
 };
 
@@ -26,7 +28,9 @@ ramp_init(struct ramp *r, float v)
 {
 	r->cur = v;
 	r->target = v;
+	r->start = v;
 	r->inc = 0.0f;
+	r->n = 0;
 	r->left = 0;
 }
 
@@ -42,7 +46,9 @@ ramp_set(struct ramp *r, float target, uint32_t n)
 		r->left = 0;
 		return;
 	}
+	r->start = r->cur;
 	r->inc = (target - r->cur) / (float)n;
+	r->n = n;
 	r->left = n;
 }
 
@@ -53,7 +59,9 @@ ramp_moving(const struct ramp *r)
 	return r->left != 0;
 }
 
-/* RT. Writes the next n values into g[] and advances. */
+/* RT. Writes the next n values into g[] and advances. Each value is start + inc * k, not a
+ * running sum: summing drifts by an ulp a sample, and the final snap to target would then step
+ * further than inc. */
 static inline void
 ramp_fill(struct ramp *r, float *g, uint32_t n)
 {
@@ -61,9 +69,8 @@ ramp_fill(struct ramp *r, float *g, uint32_t n)
 	float cur = r->cur;
 
 	for (; i < n && r->left; i++) {
-		cur += r->inc;
-		if (--r->left == 0)
-			cur = r->target;
+		r->left--;
+		cur = r->left ? r->start + r->inc * (float)(r->n - r->left) : r->target;
 		g[i] = cur;
 	}
 	for (; i < n; i++)

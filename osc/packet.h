@@ -29,7 +29,7 @@ enum packet_error {
 	PACKET_ETOOBIG = 1,    /* larger than PACKET_MAX_SIZE */
 	PACKET_ESIZE = 2,      /* empty or length not a multiple of 4 */
 	PACKET_EADDRESS = 3,   /* address missing, not starting with '/', too long, unterminated */
-	PACKET_EWILDCARD = 4,  /* address contains * ? [ ] { } or , (OSC patterns are not served) */
+	PACKET_EWILDCARD = 4,  /* address holds * ? [ ] { } , # or space: liblo would pattern-match */
 	PACKET_ETYPETAG = 5,   /* type tag string missing, unterminated or not starting with ',' */
 	PACKET_EUNKNOWNTYPE = 6, /* a type tag outside i f s S b h t d c m T F N I */
 	PACKET_EARGS = 7,      /* argument data shorter or longer than the type tags say */
@@ -51,7 +51,8 @@ const char *packet_strerror(int err);
 typedef void (*packet_message_fn)(const uint8_t *msg, size_t len, void *ctx);
 
 /* Any thread. Walks a datagram that packet_check accepted and calls fn for every message,
- * unwrapping bundles (timetags are ignored: mixd applies bundle contents immediately).
+ * unwrapping bundles (timetags are ignored: mixd applies bundle contents immediately). The whole
+ * datagram is validated before the first call, so a bundle applies all or nothing.
  * Returns the number of messages, or -enum packet_error if the datagram is malformed (it
  * re-validates, so it is safe on unchecked input too). */
 int packet_foreach_message(const uint8_t *data, size_t len, packet_message_fn fn, void *ctx);

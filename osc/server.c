@@ -154,6 +154,9 @@ osc_server_new(const char *listen, const struct allowlist *allow, osc_message_fn
 	s->lo = lo_server_unreachable(err, errlen);
 	if (!s->lo)
 		goto fail;
+	/* bundles are unwrapped before liblo sees them, but should one ever reach it, its queue
+	 * for future timetags must not exist: an allowed peer could grow it without bound */
+	lo_server_enable_queue(s->lo, 0, 1);
 	lo_server_add_method(s->lo, NULL, NULL, lo_catch_all, s);
 	return s;
 

@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * End-to-end test of server loss: jackd is killed with SIGKILL (a crash, nothing cleaned up)
+ * and started again under the same name. mixd must survive, reconnect by itself, and come back
+ * with its ports, its connections (to a probe that was re-created with the same names) and
+ * every parameter; the measured level must equal the level before the loss.
+ */
+#include "harness.h"
+
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define RATE 48000
+#define PERIOD 256
+/* Whole periods of both tones in the analysed window: see test_e2e_core.c. */
+#define REC_FRAMES 24000
+#define SKIP 960
+#define TONE_HZ 1000.0
+#define TONE2_HZ 1500.0
+#define TONE_DBFS (-20.0)
+#define TONE2_DBFS (-26.0)
+#define PAN_CENTRE_DB (-3.0103)
+#define TOL_GAIN 0.1
+/* The contract: mixd is back within ~15 s of the server. */
+#define RECOVER_MS 15000
+
+static struct world {
+	struct h_jackd *jackd;
+	struct h_mixd *mixd;
+	struct h_probe *probe;
+	struct h_osc *osc;
+} w;
+
+/* Connections mixd must restore: (source, destination). */
+static const char *const links[][2] = {
+	{ "probe:out_1", "mixd:in_1" },
+	{ "probe:out_2", "mixd:in_2" },
+	{ "mixd:master_L", "probe:in_L" },
+	{ "mixd:master_R", "probe:in_R" },
+};
+#define N_LINKS (sizeof(links) / sizeof(links[0]))
+
+static void
+setup(void)
+{
+	memset(&w, 0, sizeof(w));
+	w.jackd = h_jackd_start(RATE, PERIOD);
+	ck_assert_msg(w.jackd != NULL, "jackd did not start");
+}
+
+static void
+teardown(void)
+{
+	h_osc_close(w.osc);
+	h_probe_close(w.probe);
+	h_mixd_free(w.mixd);
+	h_jackd_free(w.jackd);
+	memset(&w, 0, sizeof(w));
+}
+
+static void
+settle(void)
+{
+	h_sleep_ms(2 * h_jackd_period_ms(w.jackd) + 10 + 100);
+}
+
+static void
+probe_up(void)
+{
+	w.probe = h_probe_open(w.jackd, "probe", 2, REC_FRAMES);
+	ck_assert_msg(w.probe != NULL, "probe client did not open");
+	ck_assert_int_eq(h_probe_sine(w.probe, 1, TONE_HZ, TONE_DBFS), 0);
+	ck_assert_int_eq(h_probe_sine(w.probe, 2, TONE2_HZ, TONE2_DBFS), 0);
+}
+
+static void
+measure(double *l_db, double *r_db, double *l_rel_db)
+{
+	ck_assert_int_eq(h_probe_record(w.probe, REC_FRAMES), 0);
+	*l_db = h_rms_db(h_probe_in(w.probe, 0), REC_FRAMES, SKIP);
+	*r_db = h_rms_db(h_probe_in(w.probe, 1), REC_FRAMES, SKIP);
+	*l_rel_db = *l_db - h_rms_db(h_probe_sent(w.probe, 1), REC_FRAMES, SKIP);
+}
+
+static unsigned
+links_present(void)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < N_LINKS; i++)
+		n += h_probe_connected(w.probe, links[i][0], links[i][1]);
+	return n;
+}
+
+static void
+get_f_eq(const char *path, float want)
+{
+	float v = NAN;
+	int r = h_osc_get_f(w.osc, path, &v);
+
+	ck_assert_msg(r == 0, "get %s failed (%d)", path, r);
+	ck_assert_msg(fabs((double)v - want) <= 1e-5, "get %s = %.6f, expected %.6f", path,
+		      (double)v, (double)want);
+}
+
+static void
+get_i_eq(const char *path, int want)
+{
+	int v = -12345;
+	int r = h_osc_get_i(w.osc, path, &v);
+
+	ck_assert_msg(r == 0, "get %s failed (%d)", path, r);
+	ck_assert_msg(v == want, "get %s = %d, expected %d", path, v, want);
+}
+
+START_TEST(test_server_loss)
+{
+	double pre_l, pre_r, pre_rel, post_l, post_r, post_rel;
+	int64_t t0, deadline, back_ms = -1;
+	bool ports = false;
+	int status;
+
+	w.mixd = h_mixd_start(w.jackd, NULL, "--strips", "2", NULL);
+	ck_assert_msg(w.mixd != NULL, "mixd did not start");
+	w.osc = h_osc_open(NULL, w.mixd->port);
+	ck_assert_ptr_nonnull(w.osc);
+	probe_up();
+	deadline = h_now_ms() + 5000;
+	while (!h_probe_port_exists(w.probe, "mixd:master_R") && h_now_ms() < deadline)
+		h_sleep_ms(20);
+	for (size_t i = 0; i < N_LINKS; i++)
+		ck_assert_int_eq(h_probe_connect(w.probe, links[i][0], links[i][1]), 0);
+	ck_assert_uint_eq(links_present(), N_LINKS);
+
+	ck_assert_int_eq(h_osc_set_f(w.osc, "/strip/1/fader", -6.0f), 0);
+	ck_assert_int_eq(h_osc_set_i(w.osc, "/strip/2/mute", 1), 0);
+	settle();
+	measure(&pre_l, &pre_r, &pre_rel);
+	/* Strip 2 is muted, so L is strip 1 alone: centre pan and fader -6. */
+	ck_assert_msg(fabs(pre_rel - (PAN_CENTRE_DB - 6.0)) <= TOL_GAIN,
+		      "before the loss: L - in_1 = %.4f dB, expected %.4f", pre_rel,
+		      PAN_CENTRE_DB - 6.0);
+
+	/* The crash. The probe dies with the server; mixd must not. */
+	ck_assert_int_eq(h_jackd_kill(w.jackd, true), 0);
+	deadline = h_now_ms() + 2000;
+	while (!h_probe_server_lost(w.probe) && h_now_ms() < deadline)
+		h_sleep_ms(10);
+	h_probe_close(w.probe);
+	w.probe = NULL;
+	h_sleep_ms(500);
+	ck_assert_msg(h_mixd_alive(w.mixd), "mixd exited when the server died (status %d)",
+		      w.mixd->status);
+	ck_assert_msg(h_osc_ping(w.osc, H_REPLY_MS),
+		      "mixd does not answer /ping while the server is gone");
+	get_f_eq("/strip/1/fader", -6.0f);
+
+	ck_assert_int_eq(h_jackd_restart(w.jackd), 0);
+	t0 = h_now_ms();
+	probe_up();
+	deadline = t0 + RECOVER_MS;
+	while (h_now_ms() < deadline) {
+		ports = h_probe_port_exists(w.probe, "mixd:in_1") &&
+			h_probe_port_exists(w.probe, "mixd:in_2") &&
+			h_probe_port_exists(w.probe, "mixd:master_L") &&
+			h_probe_port_exists(w.probe, "mixd:master_R");
+		if (ports && links_present() == N_LINKS) {
+			back_ms = h_now_ms() - t0;
+			break;
+		}
+		if (!h_mixd_alive(w.mixd))
+			break;
+		h_sleep_ms(50);
+	}
+	ck_assert_msg(h_mixd_alive(w.mixd), "mixd exited after the server came back (status %d)",
+		      w.mixd->status);
+	if (back_ms < 0) {
+		h_dump_logs(w.jackd, w.mixd);
+		for (size_t i = 0; i < N_LINKS; i++)
+			fprintf(stderr, "server_loss: %s -> %s %s\n", links[i][0], links[i][1],
+				h_probe_connected(w.probe, links[i][0], links[i][1]) ? "restored"
+										    : "MISSING");
+	}
+	ck_assert_msg(ports, "mixd's ports are not back %d ms after the server restarted",
+		      RECOVER_MS);
+	ck_assert_msg(back_ms >= 0, "only %u of %zu connections restored after %d ms",
+		      links_present(), N_LINKS, RECOVER_MS);
+	fprintf(stderr, "server_loss: ports and connections back %lld ms after restart\n",
+		(long long)back_ms);
+
+	get_f_eq("/strip/1/fader", -6.0f);
+	get_i_eq("/strip/2/mute", 1);
+	get_i_eq("/strip/1/mute", 0);
+	get_f_eq("/strip/2/fader", 0.0f);
+
+	settle();
+	measure(&post_l, &post_r, &post_rel);
+	ck_assert_msg(fabs(post_l - pre_l) <= TOL_GAIN,
+		      "L after the restart %.4f dBFS, before %.4f dBFS (difference %.4f dB)", post_l,
+		      pre_l, post_l - pre_l);
+	ck_assert_msg(fabs(post_r - pre_r) <= TOL_GAIN,
+		      "R after the restart %.4f dBFS, before %.4f dBFS (difference %.4f dB)", post_r,
+		      pre_r, post_r - pre_r);
+	ck_assert_msg(fabs(post_rel - (PAN_CENTRE_DB - 6.0)) <= TOL_GAIN,
+		      "after the restart: L - in_1 = %.4f dB, expected %.4f", post_rel,
+		      PAN_CENTRE_DB - 6.0);
+
+	status = h_mixd_stop(w.mixd);
+	ck_assert_msg(status == 0, "mixd exit status %d after SIGTERM (expected 0)", status);
+}
+END_TEST
+
+static Suite *
+e2e_restart_suite(void)
+{
+	Suite *s = suite_create("e2e_restart");
+	TCase *tc = tcase_create("server_loss");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	/* Start-up, 15 s of recovery at most and the measurements, with room for slow CI. */
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_server_loss);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr;
+	int failed;
+
+	if (h_session_begin() < 0)
+		return 1;
+	sr = srunner_create(e2e_restart_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	h_session_end(failed != 0);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The engine measured in dB at its outputs: gains, pan, mute, solo, glides, NaN handling. */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+#define FS    48000.0
+#define N     4800 /* 100 ms */
+#define GLIDE 480  /* ENGINE_SMOOTH_MS at FS */
+
+static float in_buf[4][N], out_l[N], out_r[N];
+
+static void
+sine(float *x, double amp, double hz)
+{
+	for (int i = 0; i < N; i++)
+		x[i] = (float)(amp * sin(2.0 * M_PI * hz * i / FS));
+}
+
+static double
+rms_db(const float *x, int from, int to)
+{
+	double s = 0.0;
+
+	for (int i = from; i < to; i++)
+		s += (double)x[i] * x[i];
+	return 10.0 * log10(s / (to - from) + 1e-300);
+}
+
+/* Runs the inputs through in chunks of `chunk` frames. */
+static void
+run(struct engine *e, uint32_t chunk)
+{
+	const float *in[4];
+
+	for (uint32_t off = 0; off < N; off += chunk) {
+		uint32_t n = N - off < chunk ? N - off : chunk;
+		for (int k = 0; k < 4; k++)
+			in[k] = in_buf[k] + off;
+		engine_process(e, in, out_l + off, out_r + off, n);
+	}
+}
+
+static bool
+silent(const float *x, int from, int to)
+{
+	for (int i = from; i < to; i++)
+		if (x[i] != 0.0f)
+			return false;
+	return true;
+}
+
+static const double in_db = -20.0 - 3.0103; /* RMS of a -20 dBFS-peak sine */
+
+START_TEST(stereo_unity_and_mono_centre)
+{
+	bool stereo[2] = { true, false };
+	struct engine *e = engine_new(FS, 2, stereo);
+
+	ck_assert_uint_eq(engine_n_inputs(e), 3);
+	sine(in_buf[0], 0.1, 1000);
+	sine(in_buf[1], 0.1, 1000);
+	memset(in_buf[2], 0, sizeof(in_buf[2]));
+	run(e, 256);
+	ck_assert_double_eq_tol(rms_db(out_l, 0, N) - in_db, 0.0, 0.001);
+	ck_assert_double_eq_tol(rms_db(out_r, 0, N) - in_db, 0.0, 0.001);
+
+	memset(in_buf[0], 0, sizeof(in_buf[0]));
+	memset(in_buf[1], 0, sizeof(in_buf[1]));
+	sine(in_buf[2], 0.1, 1000);
+	run(e, 256);
+	ck_assert_double_eq_tol(rms_db(out_l, 0, N) - in_db, -3.0103, 0.001);
+	ck_assert_double_eq_tol(rms_db(out_r, 0, N) - in_db, -3.0103, 0.001);
+	engine_free(e);
+}
+END_TEST
+
+START_TEST(fader_trim_polarity_master)
+{
+	struct engine *e = engine_new(FS, 1, NULL);
+
+	sine(in_buf[0], 0.1, 1000);
+	engine_set(e, ENGINE_STRIP_PAN, 0, -1.0f);
+	engine_set(e, ENGINE_STRIP_FADER, 0, -12.0f);
+	run(e, 64);
+	ck_assert_double_eq_tol(rms_db(out_l, GLIDE, N) - in_db, -12.0, 0.001);
+	ck_assert(silent(out_r, GLIDE, N)); /* hard left: exactly nothing on R once landed */
+
+	engine_set(e, ENGINE_STRIP_TRIM, 0, 6.0f);
+	engine_set(e, ENGINE_MASTER_FADER, 0, -3.0f);
+	run(e, 64);
+	ck_assert_double_eq_tol(rms_db(out_l, GLIDE, N) - in_db, -9.0, 0.001);
+
+	engine_set(e, ENGINE_STRIP_POLARITY, 0, 1.0f);
+	run(e, 64);
+	/* inverted: output = -gain * input, sample by sample */
+	double g = pow(10.0, -9.0 / 20.0);
+	for (int i = GLIDE; i < N; i++)
+		ck_assert_double_eq_tol(out_l[i], -g * in_buf[0][i], 1e-6);
+	engine_set(e, ENGINE_STRIP_FADER, 0, -200.0f); /* clamps to off */
+	run(e, 64);
+	ck_assert(silent(out_l, GLIDE, N));
+	engine_free(e);
+}
+END_TEST
+
+START_TEST(mute_glides_without_steps)
+{
+	struct engine *e = engine_new(FS, 1, NULL);
+	const double amp = 0.5;
+
+	for (int i = 0; i < N; i++)
+		in_buf[0][i] = (float)amp; /* DC makes every gain step visible as a sample step */
+	engine_set(e, ENGINE_STRIP_PAN, 0, -1.0f);
+	run(e, 64);
+	engine_set(e, ENGINE_STRIP_MUTE, 0, 1.0f);
+	run(e, 64);
+	for (int i = 1; i < N; i++)
+		ck_assert_double_le(fabs(out_l[i] - out_l[i - 1]), amp / GLIDE * 1.001);
+	ck_assert_double_gt(fabs(out_l[GLIDE - 2]), 0.0);
+	ck_assert_float_eq(out_l[GLIDE - 1], 0.0f); /* off exactly at the end of the glide */
+	ck_assert_float_eq(out_l[N - 1], 0.0f);
+	engine_free(e);
+}
+END_TEST
+
+START_TEST(solo_in_place)
+{
+	struct engine *e = engine_new(FS, 3, NULL);
+
+	sine(in_buf[0], 0.1, 1000);
+	sine(in_buf[1], 0.05, 1500);
+	sine(in_buf[2], 0.02, 700);
+	engine_set(e, ENGINE_STRIP_SOLO, 1, 1.0f);
+	run(e, 128);
+	/* only strip 2 remains: compare against strip 2 alone at -3 dB */
+	ck_assert_double_eq_tol(rms_db(out_l, GLIDE, N), 20 * log10(0.05) - 3.0103 - 3.0103, 0.01);
+	engine_set(e, ENGINE_STRIP_SOLO, 2, 1.0f);
+	engine_set(e, ENGINE_STRIP_MUTE, 1, 1.0f); /* mute wins over solo */
+	run(e, 128);
+	ck_assert_double_eq_tol(rms_db(out_l, GLIDE, N), 20 * log10(0.02) - 3.0103 - 3.0103, 0.01);
+	engine_set(e, ENGINE_STRIP_SOLO, 1, 0.0f);
+	engine_set(e, ENGINE_STRIP_SOLO, 2, 0.0f);
+	engine_set(e, ENGINE_STRIP_MUTE, 1, 0.0f);
+	run(e, 128);
+	double p = (0.01 + 0.0025 + 0.0004) / 2.0 / 2.0; /* uncorrelated sines: powers add */
+	ck_assert_double_eq_tol(rms_db(out_l, GLIDE, N), 10 * log10(p), 0.05);
+	engine_free(e);
+}
+END_TEST
+
+START_TEST(period_independent)
+{
+	static float ref_l[N];
+	struct engine *a = engine_new(FS, 1, NULL), *b = engine_new(FS, 1, NULL);
+
+	sine(in_buf[0], 0.3, 440);
+	engine_set(a, ENGINE_STRIP_FADER, 0, -20.0f);
+	engine_set(b, ENGINE_STRIP_FADER, 0, -20.0f);
+	engine_set(a, ENGINE_STRIP_PAN, 0, 0.3f);
+	engine_set(b, ENGINE_STRIP_PAN, 0, 0.3f);
+	run(a, 1024);
+	memcpy(ref_l, out_l, sizeof(ref_l));
+	run(b, 37);
+	ck_assert_mem_eq(ref_l, out_l, sizeof(ref_l));
+	engine_free(a);
+	engine_free(b);
+}
+END_TEST
+
+START_TEST(nonfinite_input_never_reaches_master)
+{
+	struct engine *e = engine_new(FS, 2, NULL);
+	struct engine_counters c;
+
+	sine(in_buf[0], 0.1, 1000);
+	sine(in_buf[1], 0.1, 1000);
+	in_buf[0][100] = NAN;
+	in_buf[0][2000] = INFINITY;
+	in_buf[0][3000] = 1e30f; /* finite but absurd: its square overflows */
+	run(e, 256);
+	for (int i = 0; i < N; i++)
+		ck_assert(isfinite(out_l[i]) && isfinite(out_r[i]));
+	engine_counters(e, &c);
+	ck_assert_uint_eq(c.nonfinite_inputs, 3);
+	ck_assert_uint_eq(c.nonfinite_output, 0);
+	/* strip 2 was untouched throughout: the other strip still plays */
+	ck_assert_double_gt(rms_db(out_l, 0, N), -40.0);
+	engine_free(e);
+}
+END_TEST
+
+START_TEST(meters_read_and_clear)
+{
+	struct engine *e = engine_new(FS, 1, NULL);
+	struct engine_meter m, ml, mr;
+
+	sine(in_buf[0], 0.5, 1000);
+	run(e, 256);
+	engine_read_strip_meter(e, 0, &m);
+	ck_assert_double_eq_tol(m.peak, 0.5, 0.001);
+	ck_assert_double_eq_tol(m.rms, 0.5 / sqrt(2.0), 0.005);
+	engine_read_strip_meter(e, 0, &m);
+	ck_assert_float_eq(m.peak, 0.0f); /* max since the last read */
+	engine_read_master_meter(e, &ml, &mr);
+	ck_assert_double_eq_tol(20 * log10(ml.peak), 20 * log10(0.5) - 3.0103, 0.01);
+	engine_free(e);
+}
+END_TEST
+
+START_TEST(bad_commands_ignored)
+{
+	struct engine *e = engine_new(FS, 1, NULL);
+	struct engine_counters c;
+
+	engine_set(e, ENGINE_STRIP_FADER, 5, -6.0f);
+	engine_set(e, ENGINE_STRIP_FADER, 0, NAN);
+	engine_set(e, (enum engine_param)999, 0, 1.0f);
+	engine_counters(e, &c);
+	ck_assert_uint_eq(c.bad_commands, 3);
+	ck_assert_uint_eq(c.commands, 0);
+	ck_assert_ptr_null(engine_new(FS, 0, NULL));
+	ck_assert_ptr_null(engine_new(100.0, 1, NULL));
+	engine_free(e);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("engine");
+	TCase *tc = tcase_create("levels");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, stereo_unity_and_mono_centre);
+	tcase_add_test(tc, fader_trim_polarity_master);
+	tcase_add_test(tc, mute_glides_without_steps);
+	tcase_add_test(tc, solo_in_place);
+	tcase_add_test(tc, period_independent);
+	tcase_add_test(tc, nonfinite_input_never_reaches_master);
+	tcase_add_test(tc, meters_read_and_clear);
+	tcase_add_test(tc, bad_commands_ignored);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The model under overload: a tiny ring, thousands of sets, and every last value lands. */
+#include <check.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "engine.h"
+#include "model.h"
+#include "params.h"
+#include "ring.h"
+
+START_TEST(last_value_always_lands)
+{
+	struct params *ps = params_new(64);
+	struct ring *r = ring_new(sizeof(struct model_cmd), 4);
+	struct model *m = model_new(ps, r);
+	float seen[64];
+	struct model_cmd c;
+	unsigned rounds = 0;
+
+	for (int k = 0; k < 64; k++)
+		seen[k] = NAN;
+	/* 100 moves per fader between flushes: the ring holds 4, so most must coalesce */
+	for (int v = 0; v < 100; v++)
+		for (int k = 0; k < 64; k++) {
+			char a[32];
+			snprintf(a, sizeof(a), "/strip/%d/fader", k + 1);
+			ck_assert_int_eq(model_set(m, (unsigned)params_find(ps, a), -100 + v), 0);
+		}
+	while (model_flush(m) > 0) {
+		/* the consumer drains a bounded amount per "cycle" */
+		for (int i = 0; i < 3 && ring_pop(r, &c); i++) {
+			ck_assert_uint_eq(c.id, ENGINE_STRIP_FADER);
+			seen[c.strip] = c.value;
+		}
+		ck_assert_uint_lt(++rounds, 1000);
+	}
+	while (ring_pop(r, &c))
+		seen[c.strip] = c.value;
+	for (int k = 0; k < 64; k++)
+		ck_assert_float_eq(seen[k], -1.0f);
+	ck_assert_uint_gt(model_ring_full(m), 0);
+	model_free(m);
+	ring_free(r);
+	params_free(ps);
+}
+END_TEST
+
+START_TEST(sets_validate_and_count)
+{
+	struct params *ps = params_new(2);
+	struct ring *r = ring_new(sizeof(struct model_cmd), 64);
+	struct model *m = model_new(ps, r);
+	unsigned fader = (unsigned)params_find(ps, "/strip/2/fader");
+	unsigned name = (unsigned)params_find(ps, "/strip/2/name");
+	uint64_t g;
+
+	ck_assert_str_eq(model_get_string(m, name), "2");
+	ck_assert_float_eq(model_get(m, fader), 0.0f);
+	g = model_generation(m);
+	ck_assert_int_eq(model_set(m, fader, NAN), -EDOM);
+	ck_assert_int_eq(model_set(m, name, 1.0), -EINVAL);
+	ck_assert_int_eq(model_set_string(m, fader, "x"), -EINVAL);
+	ck_assert_int_eq(model_set_string(m, name, "a\tb"), -EINVAL);
+	ck_assert_uint_eq(model_generation(m), g); /* rejected: nothing changed */
+	ck_assert_int_eq(model_set(m, fader, 99.0), 0);
+	ck_assert_float_eq(model_get(m, fader), 10.0f);
+	ck_assert_int_eq(model_set_string(m, name, "Bass DI"), 0);
+	ck_assert_str_eq(model_get_string(m, name), "Bass DI");
+	ck_assert_uint_eq(model_generation(m), g + 2);
+	ck_assert_uint_eq(model_flush(m), 0);
+	ck_assert_uint_eq(ring_count(r), 1); /* names never cross to the RT side */
+	model_free(m);
+	ring_free(r);
+	params_free(ps);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("model");
+	TCase *tc = tcase_create("flush");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, last_value_always_lands);
+	tcase_add_test(tc, sets_validate_and_count);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

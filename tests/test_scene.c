@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Scene files: round trip, all-or-nothing loading with the line named, atomic writing. */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "model.h"
+#include "params.h"
+#include "ring.h"
+#include "scene.h"
+
+static char dir[64], path[128];
+static struct params *ps;
+static struct ring *r;
+static struct model *m;
+
+static void
+setup(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/mixd-scene-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/s.scene", dir);
+	ps = params_new(4);
+	r = ring_new(sizeof(struct model_cmd), 1024);
+	m = model_new(ps, r);
+}
+
+static void
+teardown(void)
+{
+	char cmd[160];
+
+	model_free(m);
+	ring_free(r);
+	params_free(ps);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static void
+write_file(const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static unsigned
+idx(const char *a)
+{
+	int i = params_find(ps, a);
+	ck_assert_int_ge(i, 0);
+	return (unsigned)i;
+}
+
+START_TEST(round_trip_every_parameter)
+{
+	char err[256];
+	struct model *m2 = model_new(ps, r);
+
+	/* a distinct non-default value for every parameter */
+	for (unsigned i = 0; i < params_count(ps); i++) {
+		const struct param *p = params_at(ps, i);
+		if (p->d->type == PARAM_STRING)
+			model_set_string(m, i, i % 2 ? "Vox \"lead\" \\ 1" : "");
+		else
+			model_set(m, i, p->d->min + (p->d->max - p->d->min) * ((i % 7) + 1) / 9.0);
+	}
+	model_set(m, idx("/strip/1/fader"), -144.0); /* -inf */
+	ck_assert_int_eq(scene_write(m, path, err, sizeof(err)), 0);
+	ck_assert_int_eq(scene_read(m2, path, 0, err, sizeof(err)), 0);
+	for (unsigned i = 0; i < params_count(ps); i++) {
+		if (params_at(ps, i)->d->type == PARAM_STRING)
+			ck_assert_str_eq(model_get_string(m2, i), model_get_string(m, i));
+		else
+			ck_assert_float_eq(model_get(m2, i), model_get(m, i));
+	}
+	/* no temp file left behind */
+	char tmp[200];
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+	ck_assert_int_ne(access(tmp, F_OK), 0);
+	model_free(m2);
+}
+END_TEST
+
+START_TEST(bad_line_changes_nothing_and_is_named)
+{
+	char err[256];
+
+	write_file("# mixd scene 1\n"
+		   "/strip/1/fader -6\n"
+		   "# a comment\n"
+		   "\n"
+		   "/strip/2/name \"Snare\"\n"
+		   "/strip/2/fader loud\n");
+	ck_assert_int_eq(scene_read(m, path, 0, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "line 6"));
+	ck_assert_float_eq(model_get(m, idx("/strip/1/fader")), 0.0f);
+	ck_assert_str_eq(model_get_string(m, idx("/strip/2/name")), "2");
+}
+END_TEST
+
+START_TEST(rejects)
+{
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+		{ "# not a scene\n", "line 1" },
+		{ "", "empty" },
+		{ "# mixd scene 1\n/strip/9/fader 0\n", "unknown address" },
+		{ "# mixd scene 1\n/strip/1/fader\n", "ADDRESS VALUE" },
+		{ "# mixd scene 1\n/strip/1/fader nan\n", "non-finite" },
+		{ "# mixd scene 1\n/strip/1/name Kick\n", "double quotes" },
+		{ "# mixd scene 1\n/strip/1/name \"Kick\n", "unterminated" },
+		{ "# mixd scene 1\n/strip/1/name \"123456789012345678901234567890123\"\n",
+		  "longer" },
+		{ "# mixd scene 1\n/strip/1/name \"a\" b\n", "after the closing quote" },
+	};
+	char err[256];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		write_file(cases[i].text);
+		ck_assert_int_eq(scene_read(m, path, 0, err, sizeof(err)), -EINVAL);
+		ck_assert_msg(strstr(err, cases[i].want), "case %zu: %s", i, err);
+	}
+	ck_assert_int_eq(scene_read(m, "/nonexistent/x.scene", 0, err, sizeof(err)), -ENOENT);
+}
+END_TEST
+
+START_TEST(lenient_unknown_and_crlf)
+{
+	char err[256];
+
+	write_file("# mixd scene 1\r\n/strip/99/fader -3\r\n/strip/1/fader -3\r\n");
+	ck_assert_int_eq(scene_read(m, path, SCENE_IGNORE_UNKNOWN, err, sizeof(err)), 0);
+	ck_assert_float_eq(model_get(m, idx("/strip/1/fader")), -3.0f);
+}
+END_TEST
+
+START_TEST(long_line_and_nul)
+{
+	char err[256], big[2000];
+	FILE *f;
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	f = fopen(path, "w");
+	fprintf(f, "# mixd scene 1\n/strip/1/name \"%s\"\n", big);
+	fclose(f);
+	ck_assert_int_eq(scene_read(m, path, 0, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "line 2"));
+	f = fopen(path, "w");
+	fwrite("# mixd scene 1\n/strip/1/fader -6\0 junk\n", 1, 39, f);
+	fclose(f);
+	ck_assert_int_eq(scene_read(m, path, 0, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "NUL"));
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("scene");
+	TCase *tc = tcase_create("files");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, round_trip_every_parameter);
+	tcase_add_test(tc, bad_line_changes_nothing_and_is_named);
+	tcase_add_test(tc, rejects);
+	tcase_add_test(tc, lenient_unknown_and_crlf);
+	tcase_add_test(tc, long_line_and_nul);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
