@@ -25,6 +25,9 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+/* The interposer defines both fopen and fopen64 (and open/open64): with meson's
+ * -D_FILE_OFFSET_BITS=64 the headers would rename the first of each pair onto the second. */
+#undef _FILE_OFFSET_BITS
 #include <features.h>
 /* No extern-inline bodies of putchar, vprintf and friends from the -O2 headers: we define those
  * names ourselves, and an earlier inline definition would make ours inline too. */
