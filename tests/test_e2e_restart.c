@@ -12,17 +12,17 @@
 #include <stdio.h>
 #include <string.h>
 
-#define RATE 48000
+#define RATE   48000
 #define PERIOD 256
 /* Whole periods of both tones in the analysed window: see test_e2e_core.c. */
-#define REC_FRAMES 24000
-#define SKIP 960
-#define TONE_HZ 1000.0
-#define TONE2_HZ 1500.0
-#define TONE_DBFS (-20.0)
-#define TONE2_DBFS (-26.0)
+#define REC_FRAMES    24000
+#define SKIP          960
+#define TONE_HZ       1000.0
+#define TONE2_HZ      1500.0
+#define TONE_DBFS     (-20.0)
+#define TONE2_DBFS    (-26.0)
 #define PAN_CENTRE_DB (-3.0103)
-#define TOL_GAIN 0.1
+#define TOL_GAIN      0.1
 /* The contract: mixd is back within ~15 s of the server. */
 #define RECOVER_MS 15000
 
@@ -102,7 +102,7 @@ get_f_eq(const char *path, float want)
 
 	ck_assert_msg(r == 0, "get %s failed (%d)", path, r);
 	ck_assert_msg(fabs((double)v - want) <= 1e-5, "get %s = %.6f, expected %.6f", path,
-		      (double)v, (double)want);
+	              (double)v, (double)want);
 }
 
 static void
@@ -140,8 +140,8 @@ START_TEST(test_server_loss)
 	measure(&pre_l, &pre_r, &pre_rel);
 	/* Strip 2 is muted, so L is strip 1 alone: centre pan and fader -6. */
 	ck_assert_msg(fabs(pre_rel - (PAN_CENTRE_DB - 6.0)) <= TOL_GAIN,
-		      "before the loss: L - in_1 = %.4f dB, expected %.4f", pre_rel,
-		      PAN_CENTRE_DB - 6.0);
+	              "before the loss: L - in_1 = %.4f dB, expected %.4f", pre_rel,
+	              PAN_CENTRE_DB - 6.0);
 
 	/* The crash. The probe dies with the server; mixd must not. */
 	ck_assert_int_eq(h_jackd_kill(w.jackd, true), 0);
@@ -152,9 +152,9 @@ START_TEST(test_server_loss)
 	w.probe = NULL;
 	h_sleep_ms(500);
 	ck_assert_msg(h_mixd_alive(w.mixd), "mixd exited when the server died (status %d)",
-		      w.mixd->status);
+	              w.mixd->status);
 	ck_assert_msg(h_osc_ping(w.osc, H_REPLY_MS),
-		      "mixd does not answer /ping while the server is gone");
+	              "mixd does not answer /ping while the server is gone");
 	get_f_eq("/strip/1/fader", -6.0f);
 
 	ck_assert_int_eq(h_jackd_restart(w.jackd), 0);
@@ -163,9 +163,9 @@ START_TEST(test_server_loss)
 	deadline = t0 + RECOVER_MS;
 	while (h_now_ms() < deadline) {
 		ports = h_probe_port_exists(w.probe, "mixd:in_1") &&
-			h_probe_port_exists(w.probe, "mixd:in_2") &&
-			h_probe_port_exists(w.probe, "mixd:master_L") &&
-			h_probe_port_exists(w.probe, "mixd:master_R");
+		        h_probe_port_exists(w.probe, "mixd:in_2") &&
+		        h_probe_port_exists(w.probe, "mixd:master_L") &&
+		        h_probe_port_exists(w.probe, "mixd:master_R");
 		if (ports && links_present() == N_LINKS) {
 			back_ms = h_now_ms() - t0;
 			break;
@@ -175,20 +175,20 @@ START_TEST(test_server_loss)
 		h_sleep_ms(50);
 	}
 	ck_assert_msg(h_mixd_alive(w.mixd), "mixd exited after the server came back (status %d)",
-		      w.mixd->status);
+	              w.mixd->status);
 	if (back_ms < 0) {
 		h_dump_logs(w.jackd, w.mixd);
 		for (size_t i = 0; i < N_LINKS; i++)
 			fprintf(stderr, "server_loss: %s -> %s %s\n", links[i][0], links[i][1],
-				h_probe_connected(w.probe, links[i][0], links[i][1]) ? "restored"
-										    : "MISSING");
+			        h_probe_connected(w.probe, links[i][0], links[i][1]) ? "restored"
+			                                                             : "MISSING");
 	}
 	ck_assert_msg(ports, "mixd's ports are not back %d ms after the server restarted",
-		      RECOVER_MS);
+	              RECOVER_MS);
 	ck_assert_msg(back_ms >= 0, "only %u of %zu connections restored after %d ms",
-		      links_present(), N_LINKS, RECOVER_MS);
+	              links_present(), N_LINKS, RECOVER_MS);
 	fprintf(stderr, "server_loss: ports and connections back %lld ms after restart\n",
-		(long long)back_ms);
+	        (long long)back_ms);
 
 	get_f_eq("/strip/1/fader", -6.0f);
 	get_i_eq("/strip/2/mute", 1);
@@ -198,14 +198,14 @@ START_TEST(test_server_loss)
 	settle();
 	measure(&post_l, &post_r, &post_rel);
 	ck_assert_msg(fabs(post_l - pre_l) <= TOL_GAIN,
-		      "L after the restart %.4f dBFS, before %.4f dBFS (difference %.4f dB)", post_l,
-		      pre_l, post_l - pre_l);
+	              "L after the restart %.4f dBFS, before %.4f dBFS (difference %.4f dB)",
+	              post_l, pre_l, post_l - pre_l);
 	ck_assert_msg(fabs(post_r - pre_r) <= TOL_GAIN,
-		      "R after the restart %.4f dBFS, before %.4f dBFS (difference %.4f dB)", post_r,
-		      pre_r, post_r - pre_r);
+	              "R after the restart %.4f dBFS, before %.4f dBFS (difference %.4f dB)",
+	              post_r, pre_r, post_r - pre_r);
 	ck_assert_msg(fabs(post_rel - (PAN_CENTRE_DB - 6.0)) <= TOL_GAIN,
-		      "after the restart: L - in_1 = %.4f dB, expected %.4f", post_rel,
-		      PAN_CENTRE_DB - 6.0);
+	              "after the restart: L - in_1 = %.4f dB, expected %.4f", post_rel,
+	              PAN_CENTRE_DB - 6.0);
 
 	status = h_mixd_stop(w.mixd);
 	ck_assert_msg(status == 0, "mixd exit status %d after SIGTERM (expected 0)", status);

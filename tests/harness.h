@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * harness: the world of an end-to-end test. A private jackd (dummy driver, no realtime), a mixd
+ * process on it, an OSC client on a UDP socket, and a JACK probe client that plays test signals
+ * into mixd and records what comes back. Every test builds its own world and tears it down.
+ *
+ * Children get PR_SET_PDEATHSIG, so a test that dies on a failed assertion (Check's forked child
+ * exits without running the teardown) or on its timeout still takes jackd and mixd with it.
+ * Logs and state directories live under one session directory, removed by h_session_end() when
+ * every test passed and kept (its path printed) when one failed.
+ *
+ * All functions run on the test's own thread (control side). Constructors return NULL on error
+ * after printing why on stderr; others return 0 or a negative errno.
+ */
+#ifndef MIXD_HARNESS_H
+#define MIXD_HARNESS_H
+
+#include <lo/lo.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Values below this are "silent": the floor reported for an all-zero buffer is lower still. */
+#define H_SILENCE_DB (-120.0)
+/* The dB value reported for an exact zero (finite, so it prints and compares). */
+#define H_ZERO_DB (-400.0)
+/* Default wait for an OSC reply. */
+#define H_REPLY_MS 1000
+/* Most probe outputs. */
+#define H_PROBE_MAX_OUT 16
+
+/* ---- session ------------------------------------------------------------------------------ */
+
+/* Main, before the runner forks tests. Creates the session directory (under $TMPDIR or /tmp).
+ * Returns 0 or a negative errno. Optional: the first helper that needs it creates it. */
+int h_session_begin(void);
+
+/* Main, after the runner. Removes the session directory if keep is false, else prints its path
+ * so the logs can be read. */
+void h_session_end(bool keep);
+
+/* The session directory (created on first use); NULL if it cannot be created. */
+const char *h_session_dir(void);
+
+/* Sleeps ms milliseconds (restarting on EINTR). */
+void h_sleep_ms(unsigned ms);
+
+/* Monotonic milliseconds, for deadlines. */
+int64_t h_now_ms(void);
+
+/* ---- jackd -------------------------------------------------------------------------------- */
+
+struct h_jackd {
+	char name[64];      /* server name, unique per process: mixdt-PID-COUNTER */
+	pid_t pid;          /* 0 when not running */
+	unsigned rate;      /* sample rate, Hz */
+	unsigned period;    /* frames per period */
+	char log_path[512]; /* stdout + stderr of jackd, appended across restarts */
+};
+
+/* Starts `jackd -n NAME -r -d dummy -r RATE -p PERIOD` and waits (up to 10 s) until a client can
+ * open on it. On failure prints the jackd log and returns NULL. */
+struct h_jackd *h_jackd_start(unsigned rate, unsigned period);
+
+/* Stops jackd: SIGKILL if hard (a crash: no clean-up of its own), else SIGTERM, then SIGKILL
+ * after 3 s. Waits for the process. Returns 0, or -ESRCH if it was not running. */
+int h_jackd_kill(struct h_jackd *j, bool hard);
+
+/* Starts jackd again under the same name and settings, waits until a client can open.
+ * Returns 0 or a negative errno (the log is printed). */
+int h_jackd_restart(struct h_jackd *j);
+
+/* Kills jackd if it runs (SIGTERM, then SIGKILL) and frees j. NULL is accepted. */
+void h_jackd_free(struct h_jackd *j);
+
+/* Milliseconds for one period at the server's rate, rounded up. */
+unsigned h_jackd_period_ms(const struct h_jackd *j);
+
+/* ---- mixd --------------------------------------------------------------------------------- */
+
+struct h_mixd_opts {
+	/* If set, `--osc-listen HOST:PORT` is passed instead of `--osc-port PORT`. */
+	const char *listen_host;
+	/* If set, exported to mixd as LD_PRELOAD and RTCHECK_OUT. */
+	const char *preload;
+	const char *rtcheck_out;
+};
+
+struct h_mixd {
+	pid_t pid;     /* 0 once reaped */
+	uint16_t port; /* OSC port */
+	char name[64]; /* JACK client name (--name) */
+	char state_dir[512];
+	char log_path[512];
+	const struct h_jackd *jackd;
+	int status; /* exit status once reaped: as h_mixd_stop returns it */
+};
+
+/* The mixd binary: $MIXD_BIN, else build/daemon/mixd of the source tree, else ./daemon/mixd
+ * (the cwd of `meson test`). NULL if none is executable. */
+const char *h_mixd_bin(void);
+
+/* Starts mixd on jackd's server with --name mixd --osc-port P --state-dir D and the extra
+ * arguments (const char *, NULL-terminated), then waits up to 10 s for /pong. opts may be
+ * NULL. On failure prints both logs, kills mixd and returns NULL. */
+struct h_mixd *h_mixd_start(const struct h_jackd *j, const struct h_mixd_opts *opts, ...);
+
+/* The same with the extra arguments as a NULL-terminated array (NULL for none). */
+struct h_mixd *h_mixd_startv(const struct h_jackd *j, const struct h_mixd_opts *opts,
+                             const char *const *args);
+
+/* Sends SIGTERM and waits up to 5 s (then SIGKILL). Returns the exit code (0..255), 128 + the
+ * signal number if a signal ended it, or -ETIMEDOUT if it had to be killed. On anything but 0
+ * the logs are printed. Returns the stored status if it already ended. */
+int h_mixd_stop(struct h_mixd *m);
+
+/* True while the process runs (reaps it when it has ended). */
+bool h_mixd_alive(struct h_mixd *m);
+
+/* Kills mixd if it runs and frees m. NULL is accepted. */
+void h_mixd_free(struct h_mixd *m);
+
+/* Prints the tail of jackd's and mixd's logs on stderr (either may be NULL). */
+void h_dump_logs(const struct h_jackd *j, const struct h_mixd *m);
+
+/* ---- OSC client --------------------------------------------------------------------------- */
+
+struct h_osc;
+
+/* A reply: the address, liblo's parsed message and shortcuts into it. */
+struct h_msg {
+	char path[256];
+	lo_message msg;
+	const char *types; /* "" for no arguments */
+	int argc;
+	lo_arg **argv;
+};
+
+/* A UDP socket bound to local_addr:0 (NULL = 127.0.0.1) sending to 127.0.0.1:port. */
+struct h_osc *h_osc_open(const char *local_addr, uint16_t port);
+void h_osc_close(struct h_osc *o);
+
+/* Sends bytes as one datagram. Returns 0 or a negative errno. */
+int h_osc_send_raw(struct h_osc *o, const void *data, size_t len);
+
+/* Sends one message built from types: f and d take a double, i an int, h an int64_t, s a
+ * string, T F N take nothing. Returns 0 or a negative errno (-EINVAL for an unknown type). */
+int h_osc_send(struct h_osc *o, const char *path, const char *types, ...);
+
+/* Shortcuts for a set with one argument. */
+int h_osc_set_f(struct h_osc *o, const char *path, float v);
+int h_osc_set_i(struct h_osc *o, const char *path, int v);
+int h_osc_set_s(struct h_osc *o, const char *path, const char *v);
+
+/* The next message within timeout_ms, or NULL. mixd replies with plain messages; a bundle is
+ * reported on stderr and skipped. */
+struct h_msg *h_osc_recv(struct h_osc *o, int timeout_ms);
+
+/* The next message whose address is path, skipping others, or NULL after timeout_ms. */
+struct h_msg *h_osc_wait(struct h_osc *o, const char *path, int timeout_ms);
+
+/* Discards everything already queued on the socket. Returns how many messages. */
+int h_osc_drain(struct h_osc *o);
+
+/* Sends a get (path, no arguments) and returns the reply with that address, or the /error
+ * whose first argument is path, or NULL after H_REPLY_MS. Drains the socket first. */
+struct h_msg *h_osc_get(struct h_osc *o, const char *path);
+
+/* get, and the reply must carry exactly one argument of the type: 0, -ENOMSG (no reply or an
+ * /error), -EPROTO (wrong shape; printed). */
+int h_osc_get_f(struct h_osc *o, const char *path, float *out);
+int h_osc_get_i(struct h_osc *o, const char *path, int *out);
+int h_osc_get_s(struct h_osc *o, const char *path, char *out, size_t len);
+
+/* Waits up to timeout_ms for `/error ,ss address reason`, skipping other messages. True if it
+ * came. */
+bool h_osc_expect_error(struct h_osc *o, const char *address, int timeout_ms);
+
+/* /ping -> /pong within timeout_ms. */
+bool h_osc_ping(struct h_osc *o, int timeout_ms);
+
+/* One counter from /stats (pairs of s name, h value). 0, -ENOMSG without reply, -ENOENT if the
+ * name is not there, -EPROTO if the reply is malformed (printed). */
+int h_osc_stat(struct h_osc *o, const char *name, int64_t *out);
+
+void h_msg_free(struct h_msg *m);
+
+/* Argument i of a reply, by type. liblo's lo_arg is an 8-byte-aligned union but the data it
+ * points into is only 4-byte aligned, so these copy the bytes instead of reading the union
+ * (a member access would be undefined behaviour, and UBSan says so). The caller checks types. */
+float h_arg_f(const struct h_msg *m, int i);
+int32_t h_arg_i(const struct h_msg *m, int i);
+int64_t h_arg_h(const struct h_msg *m, int i);
+const char *h_arg_s(const struct h_msg *m, int i);
+
+/* Serialises path + message into buf. Returns the length or a negative errno. */
+ssize_t h_osc_serialise(const char *path, lo_message msg, void *buf, size_t cap);
+
+/* ---- JACK probe --------------------------------------------------------------------------- */
+
+struct h_probe;
+
+/* Opens a JACK client called name on jackd's server with output ports out_1..out_n_out and
+ * input ports in_L and in_R, preallocates recording buffers for max_frames and activates. All
+ * outputs start silent. */
+struct h_probe *h_probe_open(const struct h_jackd *j, const char *name, unsigned n_out,
+                             size_t max_frames);
+
+/* Closes the client (bounded wait even when the server is gone) and frees. NULL is accepted. */
+void h_probe_close(struct h_probe *p);
+
+/* Generators, per output k (1-based). Amplitude is the peak in dBFS. Each call returns once the
+ * process callback runs the new generator (0), or -ETIMEDOUT (server gone or stalled). */
+int h_probe_sine(struct h_probe *p, unsigned k, double freq_hz, double peak_dbfs);
+int h_probe_noise(struct h_probe *p, unsigned k, double peak_dbfs, uint32_t seed);
+int h_probe_silence(struct h_probe *p, unsigned k);
+
+/* Records n_frames from in_L/in_R and of what every output sent, starting at the next period.
+ * Blocks until done. 0, -EINVAL (too long), -ETIMEDOUT. */
+int h_probe_record(struct h_probe *p, size_t n_frames);
+
+/* The last recording: input ch (0 = in_L, 1 = in_R) or output k (1-based). */
+const float *h_probe_in(const struct h_probe *p, unsigned ch);
+const float *h_probe_sent(const struct h_probe *p, unsigned k);
+
+/* Full port names ("probe:out_3", "probe:in_L"), owned by JACK, valid while p is open. */
+const char *h_probe_out_name(struct h_probe *p, unsigned k);
+const char *h_probe_in_name(struct h_probe *p, unsigned ch);
+
+/* jack_connect by full names through the probe's client; an existing connection is success. */
+int h_probe_connect(struct h_probe *p, const char *src, const char *dst);
+
+/* True if the two ports (full names) exist and are connected. */
+bool h_probe_connected(struct h_probe *p, const char *a, const char *b);
+
+/* True if a port of that full name exists. */
+bool h_probe_port_exists(struct h_probe *p, const char *name);
+
+/* True once the server has told the probe it is going away. */
+bool h_probe_server_lost(const struct h_probe *p);
+
+/* The server's sample rate as the probe sees it. */
+unsigned h_probe_rate(const struct h_probe *p);
+
+/* ---- analysis ----------------------------------------------------------------------------- */
+
+/* RMS and peak of buf[skip..n) in dBFS, double precision; H_ZERO_DB for silence. */
+double h_rms_db(const float *buf, size_t n, size_t skip);
+double h_peak_db(const float *buf, size_t n, size_t skip);
+
+/* RMS of buf[skip..n) as a linear mean square (to sum powers of uncorrelated signals). */
+double h_mean_square(const float *buf, size_t n, size_t skip);
+
+/* 10 log10 / 20 log10 with the H_ZERO_DB floor. */
+double h_power_db(double mean_square);
+double h_amp_db(double amplitude);
+
+#endif
