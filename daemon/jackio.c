@@ -208,7 +208,7 @@ on_port_connect(jack_port_id_t a, jack_port_id_t b, int connect, void *arg)
 
 struct jackio *
 jackio_new(const char *name, struct engine *engine, struct ring *commands, struct ring *reports,
-	   const char *connect_regex, char *err, size_t errlen)
+           const char *connect_regex, char *err, size_t errlen)
 {
 	struct jackio *j = calloc(1, sizeof(*j));
 
@@ -290,19 +290,19 @@ register_ports(struct jackio *j)
 	for (unsigned k = 0; k < engine_n_strips(j->e); k++) {
 		if (engine_strip_stereo(j->e, k)) {
 			snprintf(pn, sizeof(pn), "in_%u_L", k + 1);
-			j->in_ports[p++] = jack_port_register(j->client, pn, JACK_DEFAULT_AUDIO_TYPE,
-							      JackPortIsInput, 0);
+			j->in_ports[p++] = jack_port_register(
+			    j->client, pn, JACK_DEFAULT_AUDIO_TYPE, JackPortIsInput, 0);
 			snprintf(pn, sizeof(pn), "in_%u_R", k + 1);
 		} else {
 			snprintf(pn, sizeof(pn), "in_%u", k + 1);
 		}
-		j->in_ports[p++] = jack_port_register(j->client, pn, JACK_DEFAULT_AUDIO_TYPE,
-						      JackPortIsInput, 0);
+		j->in_ports[p++] =
+		    jack_port_register(j->client, pn, JACK_DEFAULT_AUDIO_TYPE, JackPortIsInput, 0);
 	}
-	j->out_l = jack_port_register(j->client, "master_L", JACK_DEFAULT_AUDIO_TYPE,
-				      JackPortIsOutput, 0);
-	j->out_r = jack_port_register(j->client, "master_R", JACK_DEFAULT_AUDIO_TYPE,
-				      JackPortIsOutput, 0);
+	j->out_l =
+	    jack_port_register(j->client, "master_L", JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
+	j->out_r =
+	    jack_port_register(j->client, "master_R", JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
 	for (unsigned i = 0; i < j->n_in; i++)
 		if (!j->in_ports[i])
 			return -ENOMEM;
@@ -404,7 +404,8 @@ connect_by_regex(struct jackio *j)
 		return;
 	ports = jack_get_ports(j->client, NULL, JACK_DEFAULT_AUDIO_TYPE, JackPortIsInput);
 	for (unsigned i = 0; ports && ports[i] && n < 2; i++) {
-		if (!strncmp(ports[i], j->name, strlen(j->name)) && ports[i][strlen(j->name)] == ':')
+		if (!strncmp(ports[i], j->name, strlen(j->name)) &&
+		    ports[i][strlen(j->name)] == ':')
 			continue; /* never into our own inputs */
 		if (regexec(&j->re, ports[i], 0, NULL, 0) == 0)
 			hit[n++] = ports[i];
@@ -493,19 +494,21 @@ jackio_handle_events(struct jackio *j, uint64_t now_ns)
 			j->ever_connected = true;
 			j->backoff_ns = BACKOFF_MIN_NS;
 			fprintf(stderr, "mixd: connected to JACK as %s (%u Hz, %u frames)\n",
-				jack_get_client_name(j->client), j->rate,
-				atomic_load(&j->buffer_size));
+			        jack_get_client_name(j->client), j->rate,
+			        atomic_load(&j->buffer_size));
 			return true;
 		}
 		j->next_try_ns = now_ns + j->backoff_ns;
-		j->backoff_ns = j->backoff_ns * 2 > BACKOFF_MAX_NS ? BACKOFF_MAX_NS : j->backoff_ns * 2;
+		j->backoff_ns =
+		    j->backoff_ns * 2 > BACKOFF_MAX_NS ? BACKOFF_MAX_NS : j->backoff_ns * 2;
 		return false;
 	}
 	if (atomic_exchange(&j->graph_changed, false)) {
 		restore_pending(j);
 		snapshot_connections(j);
 	} else if (now_ns >= j->next_pending_ns) {
-		/* a peer may reappear without us hearing of it: retry what is pending now and then */
+		/* a peer may reappear without us hearing of it: retry what is pending now and then
+		 */
 		j->next_pending_ns = now_ns + PENDING_RETRY_NS;
 		for (unsigned i = 0; i < j->n_conns; i++)
 			if (!j->conns[i].live) {

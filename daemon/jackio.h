@@ -34,12 +34,12 @@ struct jackio_report {
 struct jackio_stats {
 	uint64_t cycles;
 	uint64_t xruns;
-	uint64_t report_drops;   /* meter records dropped on a full ring (never waits) */
-	uint64_t cycle_max_ns;   /* longest process callback since start */
-	uint64_t reconnects;     /* successful reconnections after a server loss */
-	uint64_t cmd_backlog;    /* cycles that left commands in the ring (bounded drain) */
-	uint64_t commands;       /* commands the engine applied */
-	uint64_t bad_commands;   /* commands the engine ignored */
+	uint64_t report_drops;     /* meter records dropped on a full ring (never waits) */
+	uint64_t cycle_max_ns;     /* longest process callback since start */
+	uint64_t reconnects;       /* successful reconnections after a server loss */
+	uint64_t cmd_backlog;      /* cycles that left commands in the ring (bounded drain) */
+	uint64_t commands;         /* commands the engine applied */
+	uint64_t bad_commands;     /* commands the engine ignored */
 	uint64_t nonfinite_inputs; /* strip sub-blocks dropped for NaN/Inf input */
 	uint64_t nonfinite_output; /* master sub-blocks silenced for NaN/Inf */
 };
@@ -51,8 +51,8 @@ struct jackio;
  * not NULL, is an extended regex: master_L/R are connected to matching input ports (first match
  * to L, second to R). Returns NULL on a bad regex (message in err) or out of memory. */
 struct jackio *jackio_new(const char *name, struct engine *engine, struct ring *commands,
-			  struct ring *reports, const char *connect_regex, char *err,
-			  size_t errlen);
+                          struct ring *reports, const char *connect_regex, char *err,
+                          size_t errlen);
 
 /* Control thread. Closes the client if open. */
 void jackio_free(struct jackio *j);

@@ -99,10 +99,10 @@ hook_stats(void *ctx, struct dispatch_stat *out, unsigned max)
 	osc_server_get_stats(a->srv, &os);
 	dispatch_get_stats(a->d, &ds);
 	jackio_get_stats(a->j, &js);
-#define STAT(nm, v)                                                                               \
-	do {                                                                                      \
-		if (n < max)                                                                      \
-			out[n++] = (struct dispatch_stat){ nm, (uint64_t)(v) };                   \
+#define STAT(nm, v)                                                             \
+	do {                                                                    \
+		if (n < max)                                                    \
+			out[n++] = (struct dispatch_stat){ nm, (uint64_t)(v) }; \
 	} while (0)
 	STAT("received", os.messages);
 	STAT("datagrams", os.datagrams);
@@ -234,7 +234,7 @@ load_state(struct app *a)
 	ret = mkdir_p(a->opt.state_dir);
 	if (ret < 0) {
 		fprintf(stderr, "mixd: cannot create state directory %s: %s\n", a->opt.state_dir,
-			strerror(-ret));
+		        strerror(-ret));
 		return ret;
 	}
 	snprintf(a->state_path, sizeof(a->state_path), "%s/state.scene", a->opt.state_dir);
@@ -248,7 +248,7 @@ load_state(struct app *a)
 		snprintf(bad, sizeof(bad), "%s.bad", a->state_path);
 		rename(a->state_path, bad);
 		fprintf(stderr, "mixd: state not loaded (%s); kept as %s, starting from defaults\n",
-			err, bad);
+		        err, bad);
 		return 0;
 	}
 	a->saved_generation = model_generation(a->m);
@@ -333,7 +333,7 @@ run(struct app *a)
 	if (jackio_handle_events(a->j, now_ns()) == false)
 		fprintf(stderr, "mixd: no JACK server yet; retrying\n");
 	fprintf(stderr, "mixd: OSC on udp://%s (port %d), %u strips, state in %s\n", a->opt.listen,
-		osc_server_port(a->srv), a->opt.strips, a->opt.state_dir);
+	        osc_server_port(a->srv), a->opt.strips, a->opt.state_dir);
 
 	pfd[0] = (struct pollfd){ .fd = osc_server_fd(a->srv), .events = POLLIN };
 	pfd[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
@@ -353,7 +353,8 @@ run(struct app *a)
 		}
 		if (pfd[0].revents) {
 			osc_server_receive(a->srv, RECV_PER_WAKEUP);
-			model_flush(a->m); /* a set reaches the engine at the next cycle, not tick */
+			model_flush(
+			    a->m); /* a set reaches the engine at the next cycle, not tick */
 		}
 		if (pfd[2].revents || pfd[3].revents) {
 			uint64_t exp;

@@ -10,21 +10,21 @@
 #include "config.h"
 
 static const char usage[] =
-	"usage: mixd [--name NAME] [--strips N] [--stereo LIST] [--osc-port PORT]\n"
-	"            [--osc-listen ADDR:PORT] [--osc-allow CIDR,...] [--state-dir DIR]\n"
-	"            [--connect PORT_REGEX] [--list-params[=markdown]] [--help] [--version]\n"
-	"\n"
-	"  --name NAME            JACK client name and state name (default mixd)\n"
-	"  --strips N             number of input strips, 1..256 (default 8)\n"
-	"  --stereo LIST          strips that take two inputs, e.g. 5-8 or 1,3\n"
-	"  --osc-port PORT        OSC UDP port (default 9000)\n"
-	"  --osc-listen ADDR:PORT address to bind (default 127.0.0.1:9000)\n"
-	"  --osc-allow CIDR,...   peers allowed to talk to mixd (default 127.0.0.0/8,::1)\n"
-	"  --state-dir DIR        where the console state lives\n"
-	"                         (default $XDG_STATE_HOME/mixd/NAME)\n"
-	"  --connect PORT_REGEX   connect master_L/R to the first two matching input ports\n"
-	"  --list-params          print the OSC address space and exit\n"
-	"The JACK server is the default one, or JACK_DEFAULT_SERVER.\n";
+    "usage: mixd [--name NAME] [--strips N] [--stereo LIST] [--osc-port PORT]\n"
+    "            [--osc-listen ADDR:PORT] [--osc-allow CIDR,...] [--state-dir DIR]\n"
+    "            [--connect PORT_REGEX] [--list-params[=markdown]] [--help] [--version]\n"
+    "\n"
+    "  --name NAME            JACK client name and state name (default mixd)\n"
+    "  --strips N             number of input strips, 1..256 (default 8)\n"
+    "  --stereo LIST          strips that take two inputs, e.g. 5-8 or 1,3\n"
+    "  --osc-port PORT        OSC UDP port (default 9000)\n"
+    "  --osc-listen ADDR:PORT address to bind (default 127.0.0.1:9000)\n"
+    "  --osc-allow CIDR,...   peers allowed to talk to mixd (default 127.0.0.0/8,::1)\n"
+    "  --state-dir DIR        where the console state lives\n"
+    "                         (default $XDG_STATE_HOME/mixd/NAME)\n"
+    "  --connect PORT_REGEX   connect master_L/R to the first two matching input ports\n"
+    "  --list-params          print the OSC address space and exit\n"
+    "The JACK server is the default one, or JACK_DEFAULT_SERVER.\n";
 
 static int
 parse_uint(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
@@ -105,14 +105,25 @@ default_state_dir(struct options *o)
 		snprintf(o->state_dir, sizeof(o->state_dir), "%s/mixd/%s", xdg, o->name);
 	else
 		snprintf(o->state_dir, sizeof(o->state_dir), "%s/.local/state/mixd/%s",
-			 home && *home ? home : "/tmp", o->name);
+		         home && *home ? home : "/tmp", o->name);
 }
 
 int
 options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen)
 {
-	enum { O_NAME = 256, O_STRIPS, O_STEREO, O_PORT, O_LISTEN, O_ALLOW, O_STATE, O_CONNECT,
-	       O_LIST, O_HELP, O_VERSION };
+	enum {
+		O_NAME = 256,
+		O_STRIPS,
+		O_STEREO,
+		O_PORT,
+		O_LISTEN,
+		O_ALLOW,
+		O_STATE,
+		O_CONNECT,
+		O_LIST,
+		O_HELP,
+		O_VERSION
+	};
 	static const struct option longopts[] = {
 		{ "name", required_argument, NULL, O_NAME },
 		{ "strips", required_argument, NULL, O_STRIPS },
@@ -141,8 +152,8 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 		case O_NAME:
 			if (!name_ok(optarg)) {
 				snprintf(err, errlen,
-					 "--name \"%s\": 1..32 characters of A-Z a-z 0-9 _ - .",
-					 optarg);
+				         "--name \"%s\": 1..32 characters of A-Z a-z 0-9 _ - .",
+				         optarg);
 				return -EINVAL;
 			}
 			snprintf(o->name, sizeof(o->name), "%s", optarg);
@@ -150,7 +161,7 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 		case O_STRIPS:
 			if (parse_uint(optarg, 1, ENGINE_MAX_STRIPS, &v)) {
 				snprintf(err, errlen, "--strips \"%s\": expected 1..%d", optarg,
-					 ENGINE_MAX_STRIPS);
+				         ENGINE_MAX_STRIPS);
 				return -EINVAL;
 			}
 			o->strips = (unsigned)v;
@@ -160,7 +171,8 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 			break;
 		case O_PORT:
 			if (parse_uint(optarg, 0, 65535, &v)) {
-				snprintf(err, errlen, "--osc-port \"%s\": expected 0..65535", optarg);
+				snprintf(err, errlen, "--osc-port \"%s\": expected 0..65535",
+				         optarg);
 				return -EINVAL;
 			}
 			port = optarg;
@@ -188,7 +200,7 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 				o->list = OPTIONS_LIST_MARKDOWN;
 			else {
 				snprintf(err, errlen, "--list-params=%s: expected text or markdown",
-					 optarg);
+				         optarg);
 				return -EINVAL;
 			}
 			break;
@@ -200,7 +212,8 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 			return 1;
 		default:
 			if (optopt >= O_NAME)
-				snprintf(err, errlen, "option %s needs an argument", argv[optind - 1]);
+				snprintf(err, errlen, "option %s needs an argument",
+				         argv[optind - 1]);
 			else
 				snprintf(err, errlen, "unknown option %s", argv[optind - 1]);
 			return -EINVAL;
@@ -218,8 +231,9 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 			/* --osc-port overrides the port of --osc-listen */
 			char *colon = strrchr(o->listen, ':');
 			if (colon)
-				snprintf(colon + 1, sizeof(o->listen) - (size_t)(colon + 1 - o->listen),
-					 "%s", port);
+				snprintf(colon + 1,
+				         sizeof(o->listen) - (size_t)(colon + 1 - o->listen), "%s",
+				         port);
 		}
 	} else {
 		snprintf(o->listen, sizeof(o->listen), "127.0.0.1:%s", port ? port : "9000");

@@ -98,7 +98,7 @@ params_new(unsigned n_strips)
 				p->d = &table[i];
 				p->strip = k;
 				snprintf(p->address, sizeof(p->address), "/strip/%u/%s", k + 1,
-					 table[i].name);
+				         table[i].name);
 			}
 	for (i = 0; i < TABLE_N; i++)
 		if (table[i].scope == PARAM_SCOPE_MASTER) {

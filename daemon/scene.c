@@ -146,7 +146,7 @@ parse_quoted(const char *s, char *out, size_t outlen)
  * for an unknown address under SCENE_IGNORE_UNKNOWN. */
 static const char *
 parse_line(const struct model *m, char *line, unsigned flags, struct staged *st, int *skip,
-	   char *why, size_t whylen)
+           char *why, size_t whylen)
 {
 	const struct params *ps = model_params(m);
 	char *addr = line, *val;
@@ -182,7 +182,7 @@ parse_line(const struct model *m, char *line, unsigned flags, struct staged *st,
 	err = param_parse(p->d, val, &st->value);
 	if (err) {
 		snprintf(why, whylen, "%s: %s value \"%s\"", addr,
-			 err == -EDOM ? "non-finite" : "not a number:", val);
+		         err == -EDOM ? "non-finite" : "not a number:", val);
 		return why;
 	}
 	return NULL;
@@ -224,7 +224,7 @@ scene_read(struct model *m, const char *path, unsigned flags, char *err, size_t 
 			line[--len] = '\0';
 		if (len > LINE_MAX_LEN) {
 			snprintf(err, errlen, "%s: line %u: longer than %d bytes", path, lineno,
-				 LINE_MAX_LEN);
+			         LINE_MAX_LEN);
 			ret = -EINVAL;
 			goto out;
 		}
@@ -235,7 +235,8 @@ scene_read(struct model *m, const char *path, unsigned flags, char *err, size_t 
 		}
 		if (lineno == 1) {
 			if (strcmp(line, SCENE_MAGIC)) {
-				snprintf(err, errlen, "%s: line 1: expected \"%s\"", path, SCENE_MAGIC);
+				snprintf(err, errlen, "%s: line 1: expected \"%s\"", path,
+				         SCENE_MAGIC);
 				ret = -EINVAL;
 				goto out;
 			}

@@ -270,7 +270,7 @@ block_energy(const float *x, uint32_t n)
  * fold into two constants and the loop vectorises. */
 static void
 strip_block(struct strip *s, const float *xl, const float *xr, float *sum_l, float *sum_r,
-	    uint32_t n)
+            uint32_t n)
 {
 	float peak = s->peak, ss_l = s->ss_l, ss_r = s->ss_r;
 

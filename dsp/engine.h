@@ -48,8 +48,8 @@ struct engine_counters {
 
 /* A meter reading, max since the previous read. */
 struct engine_meter {
-	float peak;     /* linear sample peak */
-	float rms;      /* linear RMS over the last meter interval */
+	float peak; /* linear sample peak */
+	float rms;  /* linear RMS over the last meter interval */
 };
 
 struct engine;
@@ -82,7 +82,7 @@ void engine_set(struct engine *e, enum engine_param p, unsigned strip, float val
  * takes two, left first). Writes out_l/out_r (may not alias in). Returns true when a new meter
  * interval has completed since the last call, i.e. it is time to publish meters. */
 bool engine_process(struct engine *e, const float *const *in, float *out_l, float *out_r,
-		    uint32_t n);
+                    uint32_t n);
 
 /* RT. Reads and clears the meters of strip k (post fader, pre pan; the louder side on stereo). */
 void engine_read_strip_meter(struct engine *e, unsigned k, struct engine_meter *m);

@@ -58,8 +58,7 @@ reply(struct dispatch *d, const struct osc_peer *to, const char *path, lo_messag
 }
 
 static void
-reply_error(struct dispatch *d, const struct osc_peer *to, const char *address,
-	    const char *reason)
+reply_error(struct dispatch *d, const struct osc_peer *to, const char *address, const char *reason)
 {
 	lo_message m = lo_message_new();
 
@@ -121,7 +120,7 @@ reply_value(struct dispatch *d, const struct osc_peer *to, unsigned idx)
 
 static void
 handle_param(struct dispatch *d, const struct osc_peer *from, unsigned idx, const char *path,
-	     const char *types, lo_arg **argv, int argc)
+             const char *types, lo_arg **argv, int argc)
 {
 	const struct param *p = params_at(model_params(d->m), idx);
 	double v;
@@ -144,8 +143,8 @@ handle_param(struct dispatch *d, const struct osc_peer *from, unsigned idx, cons
 		err = model_set_string(d->m, idx, &argv[0]->s);
 		if (err)
 			reply_error(d, from, path,
-				    err == -E2BIG ? "string longer than 32 bytes"
-						  : "control characters in string");
+			            err == -E2BIG ? "string longer than 32 bytes"
+			                          : "control characters in string");
 		else
 			d->st.sets++;
 		return;
@@ -161,6 +160,15 @@ handle_param(struct dispatch *d, const struct osc_peer *from, unsigned idx, cons
 	d->st.sets++;
 }
 
+/* A prefix covers whole path segments: "/strip/2" covers /strip/2/fader but not /strip/25/x. */
+static bool
+prefix_covers(const char *prefix, size_t plen, const char *address)
+{
+	if (strncmp(address, prefix, plen))
+		return false;
+	return prefix[plen - 1] == '/' || address[plen] == '\0' || address[plen] == '/';
+}
+
 static void
 handle_list(struct dispatch *d, const struct osc_peer *from, const char *prefix)
 {
@@ -172,7 +180,7 @@ handle_list(struct dispatch *d, const struct osc_peer *from, const char *prefix)
 		const struct param *p = params_at(ps, i);
 		const char type[2] = { (char)p->d->type, '\0' };
 
-		if (plen && strncmp(p->address, prefix, plen))
+		if (plen && !prefix_covers(prefix, plen, p->address))
 			continue;
 		m = lo_message_new();
 		if (!m)
@@ -273,7 +281,7 @@ handle_meter(struct dispatch *d, const struct osc_peer *from, const char *path)
 
 void
 dispatch_message(void *ctx, const struct osc_peer *from, const char *path, const char *types,
-		 lo_arg **argv, int argc)
+                 lo_arg **argv, int argc)
 {
 	struct dispatch *d = ctx;
 	int idx = params_find(model_params(d->m), path);

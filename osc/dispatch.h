@@ -58,7 +58,7 @@ void dispatch_attach(struct dispatch *d, struct osc_server *srv);
 
 /* Control thread. An osc_message_fn: pass it with the dispatch as ctx to osc_server_new. */
 void dispatch_message(void *d, const struct osc_peer *from, const char *path, const char *types,
-		      lo_arg **argv, int argc);
+                      lo_arg **argv, int argc);
 
 void dispatch_get_stats(const struct dispatch *d, struct dispatch_stats *out);
 

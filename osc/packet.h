@@ -26,15 +26,16 @@
 /* Reasons, returned negated by packet_check (0 is OK). */
 enum packet_error {
 	PACKET_OK = 0,
-	PACKET_ETOOBIG = 1,    /* larger than PACKET_MAX_SIZE */
-	PACKET_ESIZE = 2,      /* empty or length not a multiple of 4 */
-	PACKET_EADDRESS = 3,   /* address missing, not starting with '/', too long, unterminated */
-	PACKET_EWILDCARD = 4,  /* address holds * ? [ ] { } , # or space: liblo would pattern-match */
-	PACKET_ETYPETAG = 5,   /* type tag string missing, unterminated or not starting with ',' */
-	PACKET_EUNKNOWNTYPE = 6, /* a type tag outside i f s S b h t d c m T F N I */
-	PACKET_EARGS = 7,      /* argument data shorter or longer than the type tags say */
-	PACKET_EBUNDLE = 8,    /* bundle header, timetag or element size malformed */
-	PACKET_EDEPTH = 9,     /* bundles nested deeper than PACKET_MAX_DEPTH */
+	PACKET_ETOOBIG = 1,  /* larger than PACKET_MAX_SIZE */
+	PACKET_ESIZE = 2,    /* empty or length not a multiple of 4 */
+	PACKET_EADDRESS = 3, /* address missing, not starting with '/', too long, unterminated */
+	PACKET_EWILDCARD =
+	    4,               /* address holds * ? [ ] { } , # or space: liblo would pattern-match */
+	PACKET_ETYPETAG = 5, /* type tag string missing, unterminated or not starting with ',' */
+	PACKET_EUNKNOWNTYPE = 6,  /* a type tag outside i f s S b h t d c m T F N I */
+	PACKET_EARGS = 7,         /* argument data shorter or longer than the type tags say */
+	PACKET_EBUNDLE = 8,       /* bundle header, timetag or element size malformed */
+	PACKET_EDEPTH = 9,        /* bundles nested deeper than PACKET_MAX_DEPTH */
 	PACKET_ETOOMANYARGS = 10, /* more than PACKET_MAX_ARGS arguments */
 };
 

@@ -33,7 +33,7 @@ lo_error(int num, const char *msg, const char *where)
 /* liblo's single catch-all method: every message that reached liblo passed packet_check. */
 static int
 lo_catch_all(const char *path, const char *types, lo_arg **argv, int argc, lo_message msg,
-	     void *user)
+             void *user)
 {
 	struct osc_server *s = user;
 
@@ -66,7 +66,7 @@ lo_server_unreachable(char *err, size_t errlen)
 
 static int
 parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len, char *err,
-	     size_t errlen)
+             size_t errlen)
 {
 	char host[INET6_ADDRSTRLEN + 2];
 	const char *colon, *h = listen;
@@ -112,13 +112,13 @@ parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len, ch
 	}
 bad:
 	snprintf(err, errlen, "bad listen address \"%s\" (expected ADDR:PORT, e.g. 127.0.0.1:9000)",
-		 listen);
+	         listen);
 	return -EINVAL;
 }
 
 struct osc_server *
 osc_server_new(const char *listen, const struct allowlist *allow, osc_message_fn fn, void *ctx,
-	       char *err, size_t errlen)
+               char *err, size_t errlen)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
@@ -150,7 +150,7 @@ osc_server_new(const char *listen, const struct allowlist *allow, osc_message_fn
 	len = sizeof(ss);
 	getsockname(s->fd, (struct sockaddr *)&ss, &len);
 	s->port = ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
-						: ((struct sockaddr_in6 *)&ss)->sin6_port);
+	                                        : ((struct sockaddr_in6 *)&ss)->sin6_port);
 	s->lo = lo_server_unreachable(err, errlen);
 	if (!s->lo)
 		goto fail;
@@ -212,7 +212,7 @@ osc_server_receive(struct osc_server *s, unsigned max)
 		/* MSG_TRUNC makes recvfrom report the real size, so an oversized datagram is seen
 		 * as such instead of being silently cut to a valid-looking prefix */
 		got = recvfrom(s->fd, s->buf, sizeof(s->buf), MSG_TRUNC,
-			       (struct sockaddr *)&peer.addr, &peer.len);
+		               (struct sockaddr *)&peer.addr, &peer.len);
 		if (got < 0)
 			break; /* EAGAIN: drained; anything else: try again on the next poll */
 		s->st.datagrams++;
@@ -245,7 +245,8 @@ osc_server_send(struct osc_server *s, const struct osc_peer *to, const char *pat
 		return -EMSGSIZE;
 	}
 	lo_message_serialise(m, path, buf, &size);
-	if (sendto(s->fd, buf, size, MSG_DONTWAIT, (const struct sockaddr *)&to->addr, to->len) < 0) {
+	if (sendto(s->fd, buf, size, MSG_DONTWAIT, (const struct sockaddr *)&to->addr, to->len) <
+	    0) {
 		ret = -errno;
 		s->st.send_errors++; /* a full socket buffer drops the reply: never block */
 	}

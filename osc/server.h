@@ -26,7 +26,7 @@ struct osc_peer {
 /* Called for each well-formed message from an allowed peer, on the thread that called
  * osc_server_receive. */
 typedef void (*osc_message_fn)(void *ctx, const struct osc_peer *from, const char *path,
-			       const char *types, lo_arg **argv, int argc);
+                               const char *types, lo_arg **argv, int argc);
 
 struct osc_server_stats {
 	uint64_t datagrams;   /* datagrams read from the socket */
@@ -41,7 +41,7 @@ struct osc_server;
 /* Control thread. listen is "ADDR:PORT" ("127.0.0.1:9000", "0.0.0.0:9000", "[::1]:9000"); port 0
  * picks a free one. The allowlist is copied. Returns NULL with a message in err on failure. */
 struct osc_server *osc_server_new(const char *listen, const struct allowlist *allow,
-				  osc_message_fn fn, void *ctx, char *err, size_t errlen);
+                                  osc_message_fn fn, void *ctx, char *err, size_t errlen);
 void osc_server_free(struct osc_server *s);
 
 /* Any thread. The socket to poll for input, and the bound port. */
@@ -55,7 +55,7 @@ unsigned osc_server_receive(struct osc_server *s, unsigned max);
 /* Control thread. Sends one message to a peer if the allowlist admits it. Returns 0, -EPERM
  * for a peer outside the allowlist, or -errno. */
 int osc_server_send(struct osc_server *s, const struct osc_peer *to, const char *path,
-		    lo_message m);
+                    lo_message m);
 
 void osc_server_get_stats(const struct osc_server *s, struct osc_server_stats *out);
 

@@ -93,11 +93,11 @@ START_TEST(bad_line_changes_nothing_and_is_named)
 	char err[256];
 
 	write_file("# mixd scene 1\n"
-		   "/strip/1/fader -6\n"
-		   "# a comment\n"
-		   "\n"
-		   "/strip/2/name \"Snare\"\n"
-		   "/strip/2/fader loud\n");
+	           "/strip/1/fader -6\n"
+	           "# a comment\n"
+	           "\n"
+	           "/strip/2/name \"Snare\"\n"
+	           "/strip/2/fader loud\n");
 	ck_assert_int_eq(scene_read(m, path, 0, err, sizeof(err)), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "line 6"));
 	ck_assert_float_eq(model_get(m, idx("/strip/1/fader")), 0.0f);

@@ -1,0 +1,771 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * mixbench: benchmarks of the engine and of the OSC ingest path (design.md section 6).
+ *
+ *   mixbench [--strips N] [--period FRAMES] [--seconds S] [engine|osc|all]
+ *
+ * These are measurements, never pass/fail timings: a loaded machine gives other numbers, and a
+ * test that fails on a busy CI runner teaches nobody anything. The one verdict printed is about
+ * correctness (osc: every strip's last value landed), and only that sets the exit status.
+ *
+ * engine: the real engine with no JACK, white noise in, once with every gain settled ("static")
+ *         and once with every fader re-targeted each period so the glides never end ("gliding").
+ * osc:    the real ingest path (osc_server -> dispatch -> model -> ring -> engine) on a loopback
+ *         socket, a sender thread flooding it, and a consumer thread standing in for the JACK
+ *         process thread.
+ *
+ * Output lines are "name key=value ...", for scripts; lines starting with '#' explain.
+ */
+#include <errno.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <lo/lo.h>
+
+#include "allow.h"
+#include "dispatch.h"
+#include "engine.h"
+#include "fpu.h"
+#include "model.h"
+#include "params.h"
+#include "ring.h"
+#include "server.h"
+
+#define BENCH_FS             48000
+#define BENCH_NOISE_PEAK     0.1f /* -20 dBFS peak, uniform white noise */
+#define BENCH_WARMUP_NS      (300ull * 1000000ull)
+#define BENCH_BATCH          64   /* periods between clock reads: the clock costs ~20 ns */
+#define BENCH_CAP_PERIOD     64   /* capacity is quoted for a 64-frame period at 48 kHz ... */
+#define BENCH_CAP_SHARE      0.5  /* ... using at most half of it */
+#define BENCH_CMD_RING       4096 /* as daemon/main.c */
+#define BENCH_RECV_PER_WAKE  512  /* as daemon/main.c */
+#define BENCH_CMDS_PER_CYCLE 1024 /* as daemon/jackio.c */
+#define BENCH_RT_PRIORITY    70   /* a typical JACK client priority (jackd -P 70 + ...) */
+#define BENCH_DRAIN_QUIET_NS (50ull * 1000000ull)
+#define BENCH_FINAL_WAIT_NS  (2000ull * 1000000ull)
+/* Fader values the sender walks through: -120 .. +9.875 dB in exact 1/8 dB steps, inside the
+ * fader's range so nothing is clamped and a float compare can say whether the last one landed. */
+#define BENCH_VALUE_STEPS 1040
+#define BENCH_VALUE_BASE  (-120.0f)
+#define BENCH_VALUE_STEP  0.125f
+
+static const char usage_text[] =
+    "usage: mixbench [--strips N] [--period FRAMES] [--seconds S] [engine|osc|all]\n"
+    "  --strips N        strips, 1..256 (default 64)\n"
+    "  --period FRAMES   frames per process call, 1..8192 (default 64)\n"
+    "  --seconds S       wall time of each measurement (default 3)\n"
+    "  engine            engine cost, static and gliding gains\n"
+    "  osc               OSC ingest rate and last-value delivery\n"
+    "  all               both (default)\n"
+    "exit status: 0 done, 1 a last value was lost (osc) or a set-up failed, 2 bad usage\n";
+
+struct bench_opts {
+	unsigned strips;
+	unsigned period;
+	double seconds;
+};
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* xorshift32: a fixed seed gives the same noise every run, so runs compare. */
+static uint32_t
+xorshift32(uint32_t *s)
+{
+	uint32_t x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return *s = x;
+}
+
+/* Uniform in [-peak, peak). */
+static float
+noise_sample(uint32_t *s, float peak)
+{
+	return ((float)(xorshift32(s) >> 8) * (1.0f / 8388608.0f) - 1.0f) * peak;
+}
+
+/* Input buffers, one per engine input, of n frames of noise; cache-line aligned like JACK's port
+ * buffers. Returns NULL when out of memory. Free with free_inputs. */
+static float **
+make_inputs(unsigned n_inputs, unsigned n, uint32_t seed)
+{
+	float **in = calloc(n_inputs, sizeof(*in));
+	size_t bytes = ((size_t)n * sizeof(float) + 63) & ~(size_t)63;
+
+	if (!in)
+		return NULL;
+	for (unsigned k = 0; k < n_inputs; k++) {
+		in[k] = aligned_alloc(64, bytes);
+		if (!in[k])
+			goto fail;
+		for (unsigned i = 0; i < n; i++)
+			in[k][i] = noise_sample(&seed, BENCH_NOISE_PEAK);
+	}
+	return in;
+fail:
+	for (unsigned k = 0; k < n_inputs; k++)
+		free(in[k]);
+	free(in);
+	return NULL;
+}
+
+static void
+free_inputs(float **in, unsigned n_inputs)
+{
+	if (!in)
+		return;
+	for (unsigned k = 0; k < n_inputs; k++)
+		free(in[k]);
+	free(in);
+}
+
+/* ---- engine ---- */
+
+struct engine_result {
+	double ns_per_period;
+	uint64_t periods;
+};
+
+/* Runs the engine with n strips for about `seconds` of wall time after a warm-up, on the calling
+ * thread (which stands in for the RT thread: FTZ/DAZ must already be on). gliding re-targets
+ * every fader each period between -3 and -9 dB, so no ramp ever lands; the engine_set calls are
+ * timed too, as the RT thread pays for them. Returns 0 or -ENOMEM. */
+static int
+engine_run(unsigned n, unsigned period, double seconds, bool gliding, struct engine_result *out)
+{
+	struct engine *e = engine_new(BENCH_FS, n, NULL);
+	float **in = NULL, *l = NULL, *r = NULL;
+	uint64_t t0, t, limit, periods = 0;
+	size_t bytes = ((size_t)period * sizeof(float) + 63) & ~(size_t)63;
+	int ret = -ENOMEM;
+
+	if (!e)
+		goto out;
+	in = make_inputs(n, period, 0x2545f491u);
+	l = aligned_alloc(64, bytes);
+	r = aligned_alloc(64, bytes);
+	if (!in || !l || !r)
+		goto out;
+	/* steady state: something other than the defaults, so the strip is not a pure copy */
+	for (unsigned k = 0; k < n; k++) {
+		engine_set(e, ENGINE_STRIP_FADER, k, -3.0f);
+		engine_set(e, ENGINE_STRIP_PAN, k, 0.3f);
+	}
+	/* warm-up: the glides to -3 dB land (10 ms), caches fill, the CPU clock comes up */
+	t0 = now_ns();
+	do {
+		for (unsigned b = 0; b < BENCH_BATCH; b++) {
+			if (gliding)
+				for (unsigned k = 0; k < n; k++)
+					engine_set(e, ENGINE_STRIP_FADER, k,
+					           (periods & 1) ? -9.0f : -3.0f);
+			engine_process(e, (const float *const *)in, l, r, period);
+			periods++;
+		}
+	} while (now_ns() - t0 < BENCH_WARMUP_NS);
+
+	limit = (uint64_t)(seconds * 1e9);
+	periods = 0;
+	t0 = now_ns();
+	do {
+		for (unsigned b = 0; b < BENCH_BATCH; b++) {
+			if (gliding)
+				for (unsigned k = 0; k < n; k++)
+					engine_set(e, ENGINE_STRIP_FADER, k,
+					           (periods & 1) ? -9.0f : -3.0f);
+			engine_process(e, (const float *const *)in, l, r, period);
+			periods++;
+		}
+		t = now_ns();
+	} while (t - t0 < limit);
+	out->periods = periods;
+	out->ns_per_period = (double)(t - t0) / (double)periods;
+	ret = 0;
+out:
+	free(l);
+	free(r);
+	free_inputs(in, n);
+	engine_free(e);
+	return ret;
+}
+
+/* Prints one mode's figures. Capacity is a straight line through the two measurements (n strips
+ * and 1 strip): fixed cost per period plus a cost per strip, scaled from this period to a
+ * 64-frame one, then as many strips as fit in half of that period. */
+static void
+engine_report(const char *mode, const struct bench_opts *o, const struct engine_result *rn,
+              const struct engine_result *r1)
+{
+	const double period_ns = (double)o->period * 1e9 / BENCH_FS;
+	const double budget_ns = BENCH_CAP_SHARE * BENCH_CAP_PERIOD * 1e9 / BENCH_FS;
+	const double scale = (double)BENCH_CAP_PERIOD / (double)o->period;
+	double strip_ns, fixed_ns, cap;
+
+	if (o->strips > 1) {
+		strip_ns = (rn->ns_per_period - r1->ns_per_period) / (double)(o->strips - 1);
+		fixed_ns = r1->ns_per_period - strip_ns;
+	} else {
+		strip_ns = r1->ns_per_period; /* one point: all of it counted per strip */
+		fixed_ns = 0.0;
+	}
+	if (fixed_ns < 0.0)
+		fixed_ns = 0.0; /* within the noise of the two runs */
+	strip_ns *= scale;
+	fixed_ns *= scale;
+	cap = strip_ns > 0.0 ? floor((budget_ns - fixed_ns) / strip_ns) : 0.0;
+	printf("engine.%s strips=%u period=%u periods=%llu ns_per_sample_strip=%.3f "
+	       "ns_per_period=%.0f core_pct=%.2f ns_per_period_1strip=%.0f "
+	       "fixed_ns_per_period64=%.0f strip_ns_per_period64=%.1f max_strips_50pct_p64=%.0f\n",
+	       mode, o->strips, o->period, (unsigned long long)rn->periods,
+	       rn->ns_per_period / ((double)o->period * o->strips), rn->ns_per_period,
+	       100.0 * rn->ns_per_period / period_ns, r1->ns_per_period, fixed_ns, strip_ns, cap);
+}
+
+static int
+bench_engine(const struct bench_opts *o)
+{
+	struct engine_result sn, s1, gn, g1;
+
+	/* the benchmark thread is the RT thread here: same FPU mode as jackio's thread-init */
+	fpu_denormals_off();
+	printf("# engine: %u mono strips, fader -3 dB, pan 0.3, white noise at -20 dBFS peak, "
+	       "%u-frame periods at %d Hz, %.1f s each (n strips, then 1 strip for the fixed "
+	       "cost)\n",
+	       o->strips, o->period, BENCH_FS, o->seconds);
+	if (engine_run(o->strips, o->period, o->seconds, false, &sn) < 0 ||
+	    engine_run(1, o->period, o->seconds, false, &s1) < 0 ||
+	    engine_run(o->strips, o->period, o->seconds, true, &gn) < 0 ||
+	    engine_run(1, o->period, o->seconds, true, &g1) < 0) {
+		fprintf(stderr, "mixbench: engine: out of memory\n");
+		return 1;
+	}
+	engine_report("static", o, &sn, &s1);
+	engine_report("gliding", o, &gn, &g1);
+	printf("# max_strips_50pct_p64 extrapolates past the engine's limit of %d strips\n",
+	       ENGINE_MAX_STRIPS);
+	fflush(stdout);
+	return 0;
+}
+
+/* ---- osc ---- */
+
+struct osc_bench {
+	unsigned n;
+	double seconds;
+	int port;
+
+	struct params *ps;
+	struct ring *cmd;
+	struct engine *e;
+	struct model *m;
+	struct dispatch *d;
+	struct osc_server *srv;
+
+	/* sender -> main: the flood is over (sent is final once this reads true) */
+	atomic_bool blast_done;
+	/* main -> sender: the socket has drained, send the final round */
+	atomic_bool go_final;
+	/* sender -> main: the final round is out */
+	atomic_bool final_done;
+	uint64_t sent, send_errors, final_sent;
+	uint64_t blast_start_ns, blast_end_ns;
+	float *final_value; /* per strip, the last value sent; written by the sender */
+
+	/* main -> consumer: stop */
+	atomic_bool stop;
+	/* consumer-owned; read by main after the join */
+	float *rt_fader;
+	uint64_t rt_cycles, rt_commands, rt_backlog, rt_max_ns, rt_late_max_ns;
+	float **rt_in, *rt_l, *rt_r;
+};
+
+/* Dispatch hooks: the benchmark only sends sets, so these are never reached; they answer
+ * harmlessly if something does. Control thread. */
+static void
+stub_info(void *ctx, struct dispatch_info *out)
+{
+	struct osc_bench *b = ctx;
+
+	out->name = "mixbench";
+	out->version = "bench";
+	out->strips = b->n;
+	out->rate = BENCH_FS;
+	out->buffer = BENCH_CAP_PERIOD;
+	out->latency = 0;
+}
+
+static unsigned
+stub_stats(void *ctx, struct dispatch_stat *out, unsigned max)
+{
+	return 0;
+}
+
+static void
+stub_meter_strip(void *ctx, unsigned k, float out[3])
+{
+	out[0] = out[1] = -144.0f;
+	out[2] = 0.0f;
+}
+
+static void
+stub_meter_master(void *ctx, float out[4])
+{
+	out[0] = out[1] = out[2] = -144.0f;
+	out[3] = 0.0f;
+}
+
+static float
+bench_value(uint64_t seq)
+{
+	return BENCH_VALUE_BASE + (float)(seq % BENCH_VALUE_STEPS) * BENCH_VALUE_STEP;
+}
+
+/* Big-endian float into an OSC argument slot. */
+static void
+put_float(uint8_t *p, float v)
+{
+	uint32_t u;
+
+	memcpy(&u, &v, sizeof(u));
+	p[0] = (uint8_t)(u >> 24);
+	p[1] = (uint8_t)(u >> 16);
+	p[2] = (uint8_t)(u >> 8);
+	p[3] = (uint8_t)u;
+}
+
+/* Sender thread: floods /strip/K/fader ,f over all strips round robin for the set time, each
+ * strip's values counting up; then, once main says the socket drained, sends one final round
+ * whose values are the ones that must land. Messages are serialised once by liblo and only the
+ * float is patched per send, so the sender is not the bottleneck. */
+static void *
+sender_main(void *arg)
+{
+	struct osc_bench *b = arg;
+	struct sockaddr_in to = { .sin_family = AF_INET,
+		                  .sin_port = htons((uint16_t)b->port),
+		                  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	uint8_t(*msg)[64] = calloc(b->n, sizeof(*msg));
+	size_t *len = calloc(b->n, sizeof(*len));
+	uint64_t *seq = calloc(b->n, sizeof(*seq));
+	uint64_t limit = (uint64_t)(b->seconds * 1e9), sent = 0, errs = 0, t0;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (!msg || !len || !seq || fd < 0 || connect(fd, (struct sockaddr *)&to, sizeof(to)) < 0) {
+		perror("mixbench: sender");
+		goto out;
+	}
+	for (unsigned k = 0; k < b->n; k++) {
+		char path[PARAM_ADDRESS_MAX];
+		lo_message m = lo_message_new();
+
+		snprintf(path, sizeof(path), "/strip/%u/fader", k + 1);
+		lo_message_add_float(m, 0.0f);
+		len[k] = lo_message_length(m, path);
+		lo_message_serialise(m, path, msg[k], NULL);
+		lo_message_free(m);
+	}
+	t0 = now_ns();
+	b->blast_start_ns = t0;
+	for (;;) {
+		for (unsigned k = 0; k < b->n; k++) {
+			put_float(msg[k] + len[k] - 4, bench_value(seq[k]));
+			if (send(fd, msg[k], len[k], 0) < 0) {
+				errs++;
+				continue;
+			}
+			seq[k]++;
+			sent++;
+		}
+		if (now_ns() - t0 >= limit)
+			break;
+	}
+	b->blast_end_ns = now_ns();
+	b->sent = sent;
+	b->send_errors = errs;
+	/* release: sent and send_errors are visible to whoever sees blast_done */
+	atomic_store_explicit(&b->blast_done, true, memory_order_release);
+
+	while (!atomic_load_explicit(&b->go_final, memory_order_acquire))
+		usleep(1000);
+	for (unsigned k = 0; k < b->n; k++) {
+		b->final_value[k] = bench_value(seq[k]);
+		put_float(msg[k] + len[k] - 4, b->final_value[k]);
+		/* a quiet socket has room for one round: a failure here is a real error */
+		if (send(fd, msg[k], len[k], 0) == (ssize_t)len[k])
+			b->final_sent++;
+	}
+out:
+	/* release: final_value[] and final_sent are visible to whoever sees final_done */
+	atomic_store_explicit(&b->final_done, true, memory_order_release);
+	if (fd >= 0)
+		close(fd);
+	free(seq);
+	free(len);
+	free(msg);
+	return NULL;
+}
+
+/* Consumer thread, standing in for the JACK process thread: every 64 frames at 48 kHz it drains
+ * at most BENCH_CMDS_PER_CYCLE commands into the engine (as jackio.c does) and processes a
+ * period of noise. It is the only thread that touches the engine once started. */
+static void *
+consumer_main(void *arg)
+{
+	struct osc_bench *b = arg;
+	const uint64_t period_num = (uint64_t)BENCH_CAP_PERIOD * 1000000000ull;
+	uint64_t start = now_ns(), cycle = 0;
+
+	fpu_denormals_off();
+	while (!atomic_load_explicit(&b->stop, memory_order_acquire)) {
+		uint64_t wake = start + (cycle + 1) * period_num / BENCH_FS, t0, dt;
+		struct timespec ts = { (time_t)(wake / 1000000000ull),
+			               (long)(wake % 1000000000ull) };
+		struct model_cmd c;
+		unsigned k;
+
+		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+			;
+		t0 = now_ns();
+		if (t0 - wake > b->rt_late_max_ns)
+			b->rt_late_max_ns = t0 - wake;
+		/* woken a whole period late (preempted): JACK would not run the missed cycles
+		 * back to back either, so skip them rather than burst */
+		if ((t0 - start) * BENCH_FS / period_num > cycle + 1)
+			cycle = (t0 - start) * BENCH_FS / period_num - 1;
+		for (k = 0; k < BENCH_CMDS_PER_CYCLE && ring_pop(b->cmd, &c); k++) {
+			engine_set(b->e, (enum engine_param)c.id, c.strip, c.value);
+			if (c.id == ENGINE_STRIP_FADER && c.strip < b->n)
+				b->rt_fader[c.strip] = c.value;
+		}
+		if (k == BENCH_CMDS_PER_CYCLE)
+			b->rt_backlog++;
+		b->rt_commands += k;
+		engine_process(b->e, (const float *const *)b->rt_in, b->rt_l, b->rt_r,
+		               BENCH_CAP_PERIOD);
+		dt = now_ns() - t0;
+		if (dt > b->rt_max_ns)
+			b->rt_max_ns = dt;
+		cycle++;
+	}
+	b->rt_cycles = cycle;
+	return NULL;
+}
+
+/* Sets the receive buffer as large as an unprivileged process may (net.core.rmem_max; the
+ * kernel doubles it for bookkeeping). Writes what was asked and what the kernel granted. */
+static void
+grow_rcvbuf(int fd, int *asked, int *got)
+{
+	FILE *f = fopen("/proc/sys/net/core/rmem_max", "r");
+	socklen_t len = sizeof(*got);
+	long max = 0;
+
+	if (!f || fscanf(f, "%ld", &max) != 1 || max <= 0 || max > INT32_MAX / 2)
+		max = 8 << 20; /* unknown: ask a lot, the kernel caps it at rmem_max */
+	if (f)
+		fclose(f);
+	*asked = (int)max;
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, asked, sizeof(*asked));
+	*got = 0;
+	getsockopt(fd, SOL_SOCKET, SO_RCVBUF, got, &len);
+}
+
+static void
+osc_teardown(struct osc_bench *b)
+{
+	osc_server_free(b->srv);
+	dispatch_free(b->d);
+	model_free(b->m);
+	engine_free(b->e);
+	ring_free(b->cmd);
+	params_free(b->ps);
+	free_inputs(b->rt_in, b->n);
+	free(b->rt_l);
+	free(b->rt_r);
+	free(b->rt_fader);
+	free(b->final_value);
+}
+
+/* Builds the ingest path like daemon/main.c's setup, minus JACK. Returns 0 or -1 (message
+ * printed). */
+static int
+osc_setup(struct osc_bench *b)
+{
+	struct dispatch_hooks hooks = {
+		.ctx = b,
+		.info = stub_info,
+		.stats = stub_stats,
+		.meter_strip = stub_meter_strip,
+		.meter_master = stub_meter_master,
+	};
+	struct allowlist allow;
+	char err[256];
+
+	if (allow_parse(&allow, "127.0.0.0/8", err, sizeof(err)) < 0) {
+		fprintf(stderr, "mixbench: allowlist: %s\n", err);
+		return -1;
+	}
+	b->ps = params_new(b->n);
+	b->cmd = ring_new(sizeof(struct model_cmd), BENCH_CMD_RING);
+	b->e = engine_new(BENCH_FS, b->n, NULL);
+	b->rt_in = make_inputs(b->n, BENCH_CAP_PERIOD, 0x9e3779b9u);
+	b->rt_l = calloc(BENCH_CAP_PERIOD, sizeof(float));
+	b->rt_r = calloc(BENCH_CAP_PERIOD, sizeof(float));
+	b->rt_fader = calloc(b->n, sizeof(float));
+	b->final_value = calloc(b->n, sizeof(float));
+	if (!b->ps || !b->cmd || !b->e || !b->rt_in || !b->rt_l || !b->rt_r || !b->rt_fader ||
+	    !b->final_value)
+		goto oom;
+	b->m = model_new(b->ps, b->cmd);
+	if (!b->m)
+		goto oom;
+	model_apply_to_engine(b->m, b->e);
+	b->d = dispatch_new(b->m, &hooks);
+	if (!b->d)
+		goto oom;
+	b->srv = osc_server_new("127.0.0.1:0", &allow, dispatch_message, b->d, err, sizeof(err));
+	if (!b->srv) {
+		fprintf(stderr, "mixbench: osc server: %s\n", err);
+		return -1;
+	}
+	dispatch_attach(b->d, b->srv);
+	b->port = osc_server_port(b->srv);
+	return 0;
+oom:
+	fprintf(stderr, "mixbench: out of memory\n");
+	return -1;
+}
+
+static int
+bench_osc(const struct bench_opts *o)
+{
+	static struct osc_bench b; /* zeroed; large enough to keep off the stack */
+	struct osc_server_stats blast_st = { 0 }, st;
+	struct dispatch_stats ds;
+	pthread_t sender, consumer;
+	uint64_t quiet_since = 0, t_drained = 0, final_deadline = 0;
+	unsigned model_bad = 0, rt_bad = 0;
+	int asked, got, ret = 1;
+	bool rt_fifo;
+	enum { BLAST, FINAL, DONE } phase = BLAST;
+
+	atomic_init(&b.blast_done, false);
+	atomic_init(&b.go_final, false);
+	atomic_init(&b.final_done, false);
+	atomic_init(&b.stop, false);
+	b.n = o->strips;
+	b.seconds = o->seconds;
+	if (osc_setup(&b) < 0)
+		goto out;
+	grow_rcvbuf(osc_server_fd(b.srv), &asked, &got);
+	printf("# osc: %u strips, /strip/K/fader ,f flooded over loopback for %.1f s, "
+	       "a consumer thread draining the ring every %d frames at %d Hz\n",
+	       b.n, b.seconds, BENCH_CAP_PERIOD, BENCH_FS);
+	if (pthread_create(&consumer, NULL, consumer_main, &b)) {
+		fprintf(stderr, "mixbench: cannot start the consumer thread\n");
+		goto out;
+	}
+	{
+		/* JACK runs its process thread SCHED_FIFO; without it, on a machine whose cores
+		 * the flood keeps busy, the stand-in would measure the scheduler, not mixd */
+		struct sched_param sp = { .sched_priority = BENCH_RT_PRIORITY };
+		rt_fifo = pthread_setschedparam(consumer, SCHED_FIFO, &sp) == 0;
+	}
+	if (pthread_create(&sender, NULL, sender_main, &b)) {
+		fprintf(stderr, "mixbench: cannot start the sender thread\n");
+		atomic_store(&b.stop, true);
+		pthread_join(consumer, NULL);
+		goto out;
+	}
+
+	/* the control thread, as daemon/main.c's loop: poll, receive, flush */
+	while (phase != DONE) {
+		struct pollfd pfd = { .fd = osc_server_fd(b.srv), .events = POLLIN };
+		bool blast_done = atomic_load_explicit(&b.blast_done, memory_order_acquire);
+		unsigned n = 0;
+		uint64_t t;
+
+		if (poll(&pfd, 1, 1) > 0)
+			n = osc_server_receive(b.srv, BENCH_RECV_PER_WAKE);
+		model_flush(b.m);
+		t = now_ns();
+		if (n)
+			quiet_since = t;
+		osc_server_get_stats(b.srv, &st);
+		if (phase == BLAST && blast_done && t - quiet_since >= BENCH_DRAIN_QUIET_NS) {
+			/* all the kernel kept has been read: the flood's figures are final */
+			blast_st = st;
+			t_drained = quiet_since;
+			phase = FINAL;
+			final_deadline = t + BENCH_FINAL_WAIT_NS;
+			atomic_store_explicit(&b.go_final, true, memory_order_release);
+		} else if (phase == FINAL &&
+		           atomic_load_explicit(&b.final_done, memory_order_acquire) &&
+		           st.datagrams >= blast_st.datagrams + b.final_sent &&
+		           model_flush(b.m) == 0 && ring_count(b.cmd) == 0) {
+			phase = DONE;
+		} else if (phase == FINAL && t > final_deadline) {
+			fprintf(stderr, "mixbench: the final round did not arrive in time\n");
+			phase = DONE;
+		}
+	}
+	pthread_join(sender, NULL);
+	/* the ring is empty, and the consumer finishes applying what it popped before it looks
+	 * at the stop flag again */
+	atomic_store_explicit(&b.stop, true, memory_order_release);
+	pthread_join(consumer, NULL);
+
+	for (unsigned k = 0; k < b.n; k++) {
+		char path[PARAM_ADDRESS_MAX];
+		int idx;
+
+		snprintf(path, sizeof(path), "/strip/%u/fader", k + 1);
+		idx = params_find(b.ps, path);
+		if (idx < 0 || model_get(b.m, (unsigned)idx) != b.final_value[k])
+			model_bad++;
+		if (b.rt_fader[k] != b.final_value[k])
+			rt_bad++;
+	}
+	dispatch_get_stats(b.d, &ds);
+	{
+		double secs = (double)(t_drained - b.blast_start_ns) / 1e9;
+		double send_secs = (double)(b.blast_end_ns - b.blast_start_ns) / 1e9;
+
+		printf("osc strips=%u seconds=%.2f sent=%llu send_errors=%llu received=%llu "
+		       "lost_kernel=%llu msgs_per_s=%.0f sent_per_s=%.0f rcvbuf_set=%d "
+		       "rcvbuf_effective=%d rejected=%llu malformed=%llu ring_full=%llu "
+		       "rt_cycles=%llu rt_commands=%llu rt_backlog_cycles=%llu "
+		       "rt_cycle_max_ns=%llu rt_wake_late_max_us=%.0f rt_sched=%s\n",
+		       b.n, secs, (unsigned long long)b.sent, (unsigned long long)b.send_errors,
+		       (unsigned long long)blast_st.messages,
+		       (unsigned long long)(b.sent - blast_st.datagrams),
+		       (double)blast_st.messages / secs, (double)b.sent / send_secs, asked, got,
+		       (unsigned long long)ds.errors, (unsigned long long)st.malformed,
+		       (unsigned long long)model_ring_full(b.m), (unsigned long long)b.rt_cycles,
+		       (unsigned long long)b.rt_commands, (unsigned long long)b.rt_backlog,
+		       (unsigned long long)b.rt_max_ns, (double)b.rt_late_max_ns / 1e3,
+		       rt_fifo ? "fifo" : "other");
+	}
+	printf("osc.final strips=%u final_sent=%llu model=%s model_mismatch=%u rt=%s "
+	       "rt_mismatch=%u\n",
+	       b.n, (unsigned long long)b.final_sent, model_bad ? "MISMATCH" : "OK", model_bad,
+	       rt_bad ? "MISMATCH" : "OK", rt_bad);
+	printf("# lost_kernel: datagrams the kernel dropped on a full receive buffer (UDP has no "
+	       "flow control); the final round is sent after the flood drains and must land\n");
+	fflush(stdout);
+	ret = (model_bad || rt_bad || b.final_sent != b.n) ? 1 : 0;
+out:
+	osc_teardown(&b);
+	return ret;
+}
+
+/* ---- command line ---- */
+
+static int
+usage_error(const char *what, const char *arg)
+{
+	fprintf(stderr, "mixbench: %s%s\n\n%s", what, arg, usage_text);
+	return 2;
+}
+
+/* Matches "--name VALUE" or "--name=VALUE" at argv[*i]; advances *i past what it used. Returns
+ * 1 matched (*val NULL when the value is missing), 0 not this option. */
+static int
+opt_match(int argc, char **argv, int *i, const char *name, const char **val)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(argv[*i], name, n))
+		return 0;
+	if (argv[*i][n] == '=') {
+		*val = argv[*i] + n + 1;
+		(*i)++;
+		return 1;
+	}
+	if (argv[*i][n] != '\0')
+		return 0;
+	*val = *i + 1 < argc ? argv[*i + 1] : NULL;
+	*i += *val ? 2 : 1;
+	return 1;
+}
+
+static int
+parse_uint(const char *s, unsigned long lo, unsigned long hi, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s || *s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < lo || v > hi)
+		return -EINVAL;
+	*out = (unsigned)v;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct bench_opts o = { .strips = 64, .period = 64, .seconds = 3.0 };
+	const char *what = "all", *val;
+	bool what_set = false;
+	int i = 1, ret = 0;
+
+	while (i < argc) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(usage_text, stdout);
+			return 0;
+		} else if (opt_match(argc, argv, &i, "--strips", &val)) {
+			if (parse_uint(val, 1, ENGINE_MAX_STRIPS, &o.strips) < 0)
+				return usage_error("--strips: expected 1..256, got ",
+				                   val ? val : "nothing");
+		} else if (opt_match(argc, argv, &i, "--period", &val)) {
+			if (parse_uint(val, 1, 8192, &o.period) < 0)
+				return usage_error("--period: expected 1..8192 frames, got ",
+				                   val ? val : "nothing");
+		} else if (opt_match(argc, argv, &i, "--seconds", &val)) {
+			char *end;
+			if (!val)
+				return usage_error("--seconds: expected seconds, got ", "nothing");
+			o.seconds = strtod(val, &end);
+			if (end == val || *end || !(o.seconds >= 0.05 && o.seconds <= 3600.0))
+				return usage_error("--seconds: expected 0.05..3600, got ", val);
+		} else if (argv[i][0] == '-') {
+			return usage_error("unknown option ", argv[i]);
+		} else if (!what_set && (!strcmp(argv[i], "engine") || !strcmp(argv[i], "osc") ||
+		                         !strcmp(argv[i], "all"))) {
+			what = argv[i++];
+			what_set = true;
+		} else {
+			return usage_error("unexpected argument ", argv[i]);
+		}
+	}
+	if (strcmp(what, "osc"))
+		ret |= bench_engine(&o);
+	if (strcmp(what, "engine"))
+		ret |= bench_osc(&o);
+	return ret;
+}
