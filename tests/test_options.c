@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The command line: defaults, strip lists, and every bad option rejected with a message. */
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+
+static int
+parse(struct options *o, char *err, const char *a1, const char *a2, const char *a3)
+{
+	char *argv[5] = { "mixd", (char *)a1, (char *)a2, (char *)a3, NULL };
+	int argc = 1 + (a1 != NULL) + (a2 != NULL) + (a3 != NULL);
+
+	return options_parse(o, argc, argv, err, 256);
+}
+
+START_TEST(defaults)
+{
+	struct options o;
+	char err[256];
+
+	ck_assert_int_eq(parse(&o, err, NULL, NULL, NULL), 0);
+	ck_assert_str_eq(o.name, "mixd");
+	ck_assert_uint_eq(o.strips, 8);
+	ck_assert_str_eq(o.listen, "127.0.0.1:9000");
+	ck_assert_uint_eq(o.allow.n, 2);
+	ck_assert(!o.stereo[0]);
+	ck_assert_ptr_nonnull(strstr(o.state_dir, "/mixd/mixd"));
+}
+END_TEST
+
+START_TEST(good_options)
+{
+	struct options o;
+	char err[256];
+
+	ck_assert_int_eq(parse(&o, err, "--strips=16", "--stereo=1,3-4,16", "--osc-port=9100"), 0);
+	ck_assert_uint_eq(o.strips, 16);
+	ck_assert(o.stereo[0] && !o.stereo[1] && o.stereo[2] && o.stereo[3] && o.stereo[15]);
+	ck_assert_str_eq(o.listen, "127.0.0.1:9100");
+	ck_assert_int_eq(parse(&o, err, "--osc-listen=0.0.0.0:9000", "--osc-port=9200", NULL), 0);
+	ck_assert_str_eq(o.listen, "0.0.0.0:9200");
+	ck_assert_int_eq(parse(&o, err, "--name=desk-2", "--state-dir=/tmp/x", NULL), 0);
+	ck_assert_str_eq(o.name, "desk-2");
+	ck_assert_str_eq(o.state_dir, "/tmp/x");
+}
+END_TEST
+
+START_TEST(bad_options)
+{
+	static const char *const bad[][2] = {
+		{ "--strips=0", NULL },		{ "--strips=257", NULL },
+		{ "--strips=8x", NULL },	{ "--strips=-1", NULL },
+		{ "--stereo=9", NULL },		{ "--stereo=3-1", NULL },
+		{ "--stereo=1,,2", NULL },	{ "--stereo=a", NULL },
+		{ "--osc-port=65536", NULL },	{ "--osc-port=", NULL },
+		{ "--osc-allow=10.0.0.0/33", NULL }, { "--name=../x", NULL },
+		{ "--name=", NULL },		{ "--bogus", NULL },
+		{ "--strips", NULL },		{ "stray", NULL },
+		{ "--list-params=xml", NULL },	{ "--state-dir=", NULL },
+	};
+	struct options o;
+	char err[256];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		ck_assert_msg(parse(&o, err, bad[i][0], bad[i][1], NULL) == -EINVAL, "%s accepted",
+			      bad[i][0]);
+		ck_assert_msg(err[0] != '\0', "%s: no message", bad[i][0]);
+	}
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("options");
+	TCase *tc = tcase_create("parse");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, defaults);
+	tcase_add_test(tc, good_options);
+	tcase_add_test(tc, bad_options);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
