@@ -52,6 +52,8 @@ struct jackio {
 	atomic_bool lost;          /* server gone: set by the shutdown callbacks */
 	atomic_bool graph_changed; /* ports or connections changed */
 	atomic_uint buffer_size;
+	atomic_uint new_rate; /* non-zero: the server changed its sample rate to this */
+	atomic_uint cur_rate; /* j->rate, for the notification thread to compare against */
 
 	/* RT-written counters (relaxed: independent statistics, no ordering needed) */
 	atomic_uint_fast64_t cycles, xruns, report_drops, cycle_max_ns, cmd_backlog;
@@ -186,6 +188,19 @@ on_buffer_size(jack_nframes_t n, void *arg)
 	/* the engine works in fixed sub-blocks and holds no per-period buffers: nothing to do
 	 * but remember the size for /info */
 	atomic_store(&j->buffer_size, n);
+	return 0;
+}
+
+static int
+on_sample_rate(jack_nframes_t rate, void *arg)
+{
+	struct jackio *j = arg;
+
+	/* JACK2 also calls this once on registration, with the rate we already have */
+	if (rate != atomic_load(&j->cur_rate)) {
+		atomic_store(&j->new_rate, rate);
+		poke(j);
+	}
 	return 0;
 }
 
@@ -430,6 +445,7 @@ jackio_open(struct jackio *j)
 	if (!j->client)
 		return (status & JackNameNotUnique) ? -EEXIST : -ECONNREFUSED;
 	j->rate = jack_get_sample_rate(j->client);
+	atomic_store(&j->cur_rate, j->rate);
 	if (engine_set_rate(j->e, j->rate) < 0) {
 		fprintf(stderr, "mixd: unsupported sample rate %u\n", j->rate);
 		err = -EINVAL;
@@ -443,6 +459,7 @@ jackio_open(struct jackio *j)
 	jack_on_info_shutdown(j->client, on_info_shutdown, j);
 	jack_set_xrun_callback(j->client, on_xrun, j);
 	jack_set_buffer_size_callback(j->client, on_buffer_size, j);
+	jack_set_sample_rate_callback(j->client, on_sample_rate, j);
 	jack_set_port_registration_callback(j->client, on_port_registration, j);
 	jack_set_port_connect_callback(j->client, on_port_connect, j);
 	err = register_ports(j);
@@ -464,6 +481,33 @@ fail:
 	jack_client_close(j->client);
 	j->client = NULL;
 	return err;
+}
+
+/* The engine counts glides and meter intervals in samples, so a new rate means new counts. The
+ * engine may only be touched while the process callback is stopped: deactivate, re-rate,
+ * activate, and reconnect what deactivation disconnected. */
+static void
+change_rate(struct jackio *j)
+{
+	unsigned rate = atomic_exchange(&j->new_rate, 0);
+
+	snapshot_connections(j);
+	if (jack_deactivate(j->client))
+		return;
+	if (engine_set_rate(j->e, rate) == 0) {
+		j->rate = rate;
+		atomic_store(&j->cur_rate, rate);
+	}
+	else
+		fprintf(stderr, "mixd: unsupported sample rate %u, keeping %u\n", rate, j->rate);
+	if (jack_activate(j->client)) {
+		fprintf(stderr, "mixd: cannot reactivate after a rate change\n");
+		return;
+	}
+	for (unsigned i = 0; i < j->n_conns; i++)
+		j->conns[i].live = false;
+	restore_pending(j);
+	fprintf(stderr, "mixd: sample rate now %u Hz\n", j->rate);
 }
 
 int
@@ -503,6 +547,8 @@ jackio_handle_events(struct jackio *j, uint64_t now_ns)
 		    j->backoff_ns * 2 > BACKOFF_MAX_NS ? BACKOFF_MAX_NS : j->backoff_ns * 2;
 		return false;
 	}
+	if (atomic_load(&j->new_rate))
+		change_rate(j);
 	if (atomic_exchange(&j->graph_changed, false)) {
 		restore_pending(j);
 		snapshot_connections(j);
