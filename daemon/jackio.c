@@ -497,8 +497,7 @@ change_rate(struct jackio *j)
 	if (engine_set_rate(j->e, rate) == 0) {
 		j->rate = rate;
 		atomic_store(&j->cur_rate, rate);
-	}
-	else
+	} else
 		fprintf(stderr, "mixd: unsupported sample rate %u, keeping %u\n", rate, j->rate);
 	if (jack_activate(j->client)) {
 		fprintf(stderr, "mixd: cannot reactivate after a rate change\n");

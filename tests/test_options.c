@@ -51,15 +51,24 @@ END_TEST
 START_TEST(bad_options)
 {
 	static const char *const bad[][2] = {
-		{ "--strips=0", NULL },		{ "--strips=257", NULL },
-		{ "--strips=8x", NULL },	{ "--strips=-1", NULL },
-		{ "--stereo=9", NULL },		{ "--stereo=3-1", NULL },
-		{ "--stereo=1,,2", NULL },	{ "--stereo=a", NULL },
-		{ "--osc-port=65536", NULL },	{ "--osc-port=", NULL },
-		{ "--osc-allow=10.0.0.0/33", NULL }, { "--name=../x", NULL },
-		{ "--name=", NULL },		{ "--bogus", NULL },
-		{ "--strips", NULL },		{ "stray", NULL },
-		{ "--list-params=xml", NULL },	{ "--state-dir=", NULL },
+		{ "--strips=0", NULL },
+		{ "--strips=257", NULL },
+		{ "--strips=8x", NULL },
+		{ "--strips=-1", NULL },
+		{ "--stereo=9", NULL },
+		{ "--stereo=3-1", NULL },
+		{ "--stereo=1,,2", NULL },
+		{ "--stereo=a", NULL },
+		{ "--osc-port=65536", NULL },
+		{ "--osc-port=", NULL },
+		{ "--osc-allow=10.0.0.0/33", NULL },
+		{ "--name=../x", NULL },
+		{ "--name=", NULL },
+		{ "--bogus", NULL },
+		{ "--strips", NULL },
+		{ "stray", NULL },
+		{ "--list-params=xml", NULL },
+		{ "--state-dir=", NULL },
 	};
 	struct options o;
 	char err[256];
@@ -67,7 +76,7 @@ START_TEST(bad_options)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = '\0';
 		ck_assert_msg(parse(&o, err, bad[i][0], bad[i][1], NULL) == -EINVAL, "%s accepted",
-			      bad[i][0]);
+		              bad[i][0]);
 		ck_assert_msg(err[0] != '\0', "%s: no message", bad[i][0]);
 	}
 }
