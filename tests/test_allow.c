@@ -5,7 +5,7 @@
 #include "allow.h"
 
 #include <arpa/inet.h>
-#include <check.h>
+#include "check_run.h"
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -309,11 +309,5 @@ allow_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(allow_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(allow_suite());
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The engine measured in dB at its outputs: gains, pan, mute, solo, glides, NaN handling. */
-#include <check.h>
+#include "check_run.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,8 +233,6 @@ main(void)
 {
 	Suite *s = suite_create("engine");
 	TCase *tc = tcase_create("levels");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, stereo_unity_and_mono_centre);
 	tcase_add_test(tc, fader_trim_polarity_master);
@@ -245,9 +243,5 @@ main(void)
 	tcase_add_test(tc, meters_read_and_clear);
 	tcase_add_test(tc, bad_commands_ignored);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The model under overload: a tiny ring, thousands of sets, and every last value lands. */
-#include <check.h>
+#include "check_run.h"
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -83,15 +83,9 @@ main(void)
 {
 	Suite *s = suite_create("model");
 	TCase *tc = tcase_create("flush");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, last_value_always_lands);
 	tcase_add_test(tc, sets_validate_and_count);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

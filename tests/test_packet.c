@@ -7,7 +7,7 @@
  */
 #include "packet.h"
 
-#include <check.h>
+#include "check_run.h"
 #include <lo/lo.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -762,11 +762,5 @@ packet_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(packet_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(packet_suite());
 }

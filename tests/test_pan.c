@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The pan and balance laws against dsp-reference.md test 13. */
-#include <check.h>
+#include "check_run.h"
 #include <math.h>
 #include <stdlib.h>
 
@@ -79,17 +79,11 @@ main(void)
 {
 	Suite *s = suite_create("pan");
 	TCase *tc = tcase_create("laws");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, centre_is_minus_3db);
 	tcase_add_test(tc, constant_power_at_101_positions);
 	tcase_add_test(tc, hard_pans_are_exactly_zero);
 	tcase_add_test(tc, balance_centre_unity_and_one_sided);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

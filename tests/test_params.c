@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The parameter table: instances, lookup, and parse / clamp / reject for every type. */
-#include <check.h>
+#include "check_run.h"
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -159,8 +159,6 @@ main(void)
 {
 	Suite *s = suite_create("params");
 	TCase *tc = tcase_create("table");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, instances_and_lookup);
 	tcase_add_test(tc, float_clamp_and_reject);
@@ -169,9 +167,5 @@ main(void)
 	tcase_add_test(tc, format_round_trips);
 	tcase_add_test(tc, strings);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

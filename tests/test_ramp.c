@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Glides: bounded per-sample steps, exact landing in the documented time. */
-#include <check.h>
+#include "check_run.h"
 #include <math.h>
 #include <stdlib.h>
 
@@ -80,17 +80,11 @@ main(void)
 {
 	Suite *s = suite_create("ramp");
 	TCase *tc = tcase_create("glide");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, lands_exactly_after_n);
 	tcase_add_test(tc, step_bound);
 	tcase_add_test(tc, retarget_mid_glide_is_continuous);
 	tcase_add_test(tc, zero_length_jumps);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

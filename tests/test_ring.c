@@ -6,7 +6,7 @@
  */
 #include "ring.h"
 
-#include <check.h>
+#include "check_run.h"
 #include <pthread.h>
 #include <sched.h>
 #include <stdint.h>
@@ -373,11 +373,5 @@ ring_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(ring_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(ring_suite());
 }

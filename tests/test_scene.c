@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Scene files: round trip, all-or-nothing loading with the line named, atomic writing. */
-#include <check.h>
+#include "check_run.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,8 +167,6 @@ main(void)
 {
 	Suite *s = suite_create("scene");
 	TCase *tc = tcase_create("files");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, round_trip_every_parameter);
@@ -177,9 +175,5 @@ main(void)
 	tcase_add_test(tc, lenient_unknown_and_crlf);
 	tcase_add_test(tc, long_line_and_nul);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }
