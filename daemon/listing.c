@@ -71,7 +71,10 @@ listing_markdown(FILE *f)
 	      "| `/meter/strip/N` | `/meter/strip/N f:peak_dBFS f:rms_dBFS f:gr_dB`"
 	      " (peak: max since the last read) |\n"
 	      "| `/meter/master` | `/meter/master f:peak_L f:peak_R f:truepeak_dBTP f:gr_dB` |\n"
-	      "\nMeters read -144 for silence. Bundles are accepted (nested at most 4 deep);"
+	      "\nMeters read -144 for silence. Until the master limiter and its oversampled\n"
+	      "detector exist, `truepeak_dBTP` is the higher sample peak (it can under-read a\n"
+	      "true peak by up to ~3 dB near fs/4) and every `gr_dB` is 0.\n"
+	      "\nBundles are accepted (nested at most 4 deep);"
 	      " their timetags\nare ignored and their messages apply at once, in order.\n",
 	      f);
 }
