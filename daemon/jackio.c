@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "clock.h"
 #include "jackio.h"
 
 #include <errno.h>
@@ -75,15 +76,6 @@ poke(struct jackio *j)
 	(void)r; /* a full eventfd counter still wakes the poller: nothing to handle */
 }
 
-static uint64_t
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts); /* vDSO: no system call, RT-safe */
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* ---- RT ---- */
 
 static void
@@ -119,7 +111,7 @@ static int
 on_process(jack_nframes_t n, void *arg)
 {
 	struct jackio *j = arg;
-	uint64_t t0 = mono_ns(), dt;
+	uint64_t t0 = clock_ns(), dt;
 	struct engine_counters ec;
 	struct model_cmd c;
 	unsigned k;
@@ -142,7 +134,7 @@ on_process(jack_nframes_t n, void *arg)
 	atomic_store_explicit(&j->nonfinite_in, ec.nonfinite_inputs, memory_order_relaxed);
 	atomic_store_explicit(&j->nonfinite_out, ec.nonfinite_output, memory_order_relaxed);
 	atomic_fetch_add_explicit(&j->cycles, 1, memory_order_relaxed);
-	dt = mono_ns() - t0;
+	dt = clock_ns() - t0;
 	if (dt > atomic_load_explicit(&j->cycle_max_ns, memory_order_relaxed))
 		atomic_store_explicit(&j->cycle_max_ns, dt, memory_order_relaxed);
 	return 0;

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "config.h"
 #include "dispatch.h"
 #include "engine.h"
@@ -55,15 +56,6 @@ struct app {
 	uint64_t saved_generation, last_save_ns;
 	uint64_t state_errors;
 };
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static float
 lin_to_dbf(float lin)
@@ -330,7 +322,7 @@ run(struct app *a)
 		perror("mixd: signalfd/timerfd");
 		return 1;
 	}
-	if (jackio_handle_events(a->j, now_ns()) == false)
+	if (jackio_handle_events(a->j, clock_ns()) == false)
 		fprintf(stderr, "mixd: no JACK server yet; retrying\n");
 	fprintf(stderr, "mixd: OSC on udp://%s (port %d), %u strips, state in %s\n", a->opt.listen,
 	        osc_server_port(a->srv), a->opt.strips, a->opt.state_dir);
@@ -360,10 +352,10 @@ run(struct app *a)
 			uint64_t exp;
 			if (read(tfd, &exp, sizeof(exp)) < 0 && errno != EAGAIN)
 				perror("mixd: timerfd");
-			tick(a, now_ns());
+			tick(a, clock_ns());
 		}
 	}
-	save_state(a, now_ns());
+	save_state(a, clock_ns());
 	close(sfd);
 	close(tfd);
 	fprintf(stderr, "mixd: state saved, bye\n");

@@ -34,6 +34,7 @@
 
 #include <lo/lo.h>
 
+#include "clock.h"
 #include "allow.h"
 #include "dispatch.h"
 #include "engine.h"
@@ -76,15 +77,6 @@ struct bench_opts {
 	unsigned period;
 	double seconds;
 };
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 /* xorshift32: a fixed seed gives the same noise every run, so runs compare. */
 static uint32_t
@@ -173,7 +165,7 @@ engine_run(unsigned n, unsigned period, double seconds, bool gliding, struct eng
 		engine_set(e, ENGINE_STRIP_PAN, k, 0.3f);
 	}
 	/* warm-up: the glides to -3 dB land (10 ms), caches fill, the CPU clock comes up */
-	t0 = now_ns();
+	t0 = clock_ns();
 	do {
 		for (unsigned b = 0; b < BENCH_BATCH; b++) {
 			if (gliding)
@@ -183,11 +175,11 @@ engine_run(unsigned n, unsigned period, double seconds, bool gliding, struct eng
 			engine_process(e, (const float *const *)in, l, r, period);
 			periods++;
 		}
-	} while (now_ns() - t0 < BENCH_WARMUP_NS);
+	} while (clock_ns() - t0 < BENCH_WARMUP_NS);
 
 	limit = (uint64_t)(seconds * 1e9);
 	periods = 0;
-	t0 = now_ns();
+	t0 = clock_ns();
 	do {
 		for (unsigned b = 0; b < BENCH_BATCH; b++) {
 			if (gliding)
@@ -197,7 +189,7 @@ engine_run(unsigned n, unsigned period, double seconds, bool gliding, struct eng
 			engine_process(e, (const float *const *)in, l, r, period);
 			periods++;
 		}
-		t = now_ns();
+		t = clock_ns();
 	} while (t - t0 < limit);
 	out->periods = periods;
 	out->ns_per_period = (double)(t - t0) / (double)periods;
@@ -385,7 +377,7 @@ sender_main(void *arg)
 		lo_message_serialise(m, path, msg[k], NULL);
 		lo_message_free(m);
 	}
-	t0 = now_ns();
+	t0 = clock_ns();
 	b->blast_start_ns = t0;
 	for (;;) {
 		for (unsigned k = 0; k < b->n; k++) {
@@ -397,10 +389,10 @@ sender_main(void *arg)
 			seq[k]++;
 			sent++;
 		}
-		if (now_ns() - t0 >= limit)
+		if (clock_ns() - t0 >= limit)
 			break;
 	}
-	b->blast_end_ns = now_ns();
+	b->blast_end_ns = clock_ns();
 	b->sent = sent;
 	b->send_errors = errs;
 	/* release: sent and send_errors are visible to whoever sees blast_done */
@@ -434,7 +426,7 @@ consumer_main(void *arg)
 {
 	struct osc_bench *b = arg;
 	const uint64_t period_num = (uint64_t)BENCH_CAP_PERIOD * 1000000000ull;
-	uint64_t start = now_ns(), cycle = 0;
+	uint64_t start = clock_ns(), cycle = 0;
 
 	fpu_denormals_off();
 	while (!atomic_load_explicit(&b->stop, memory_order_acquire)) {
@@ -446,7 +438,7 @@ consumer_main(void *arg)
 
 		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
 			;
-		t0 = now_ns();
+		t0 = clock_ns();
 		if (t0 - wake > b->rt_late_max_ns)
 			b->rt_late_max_ns = t0 - wake;
 		/* woken a whole period late (preempted): JACK would not run the missed cycles
@@ -463,7 +455,7 @@ consumer_main(void *arg)
 		b->rt_commands += k;
 		engine_process(b->e, (const float *const *)b->rt_in, b->rt_l, b->rt_r,
 		               BENCH_CAP_PERIOD);
-		dt = now_ns() - t0;
+		dt = clock_ns() - t0;
 		if (dt > b->rt_max_ns)
 			b->rt_max_ns = dt;
 		cycle++;
@@ -609,7 +601,7 @@ bench_osc(const struct bench_opts *o)
 		if (poll(&pfd, 1, 1) > 0)
 			n = osc_server_receive(b.srv, BENCH_RECV_PER_WAKE);
 		model_flush(b.m);
-		t = now_ns();
+		t = clock_ns();
 		if (n)
 			quiet_since = t;
 		osc_server_get_stats(b.srv, &st);

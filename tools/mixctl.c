@@ -34,6 +34,7 @@
 
 #include <lo/lo.h>
 
+#include "clock.h"
 #include "config.h"
 
 #define MIXCTL_DEFAULT_HOST    "127.0.0.1"
@@ -112,15 +113,6 @@ struct req {
 };
 
 /* ---- small helpers ---- */
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -406,7 +398,7 @@ conn_recv(struct conn *c, uint64_t deadline, struct reply *r)
 {
 	for (;;) {
 		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
-		uint64_t t = now_ns();
+		uint64_t t = clock_ns();
 		const char *path;
 		ssize_t got;
 		int res, wait_ms;
@@ -480,7 +472,7 @@ static int
 transact(struct conn *c, struct req *q, unsigned n)
 {
 	unsigned sent = 0, done = 0;
-	uint64_t deadline = now_ns() + (uint64_t)c->timeout_ms * 1000000ull;
+	uint64_t deadline = clock_ns() + (uint64_t)c->timeout_ms * 1000000ull;
 	int ret;
 
 	for (unsigned i = 0; i < n; i++) {
@@ -530,7 +522,7 @@ transact(struct conn *c, struct req *q, unsigned n)
 			reply_free(&r);
 		done++;
 		/* progress restarts the clock: a long, steady exchange is not a dead mixd */
-		deadline = now_ns() + (uint64_t)c->timeout_ms * 1000000ull;
+		deadline = clock_ns() + (uint64_t)c->timeout_ms * 1000000ull;
 	}
 	return 0;
 }
@@ -598,7 +590,7 @@ list_run(struct conn *c, const char *prefix, list_fn fn, void *ctx)
 	lo_message_free(m);
 	if (ret < 0)
 		return report_errno(c, "/list", ret);
-	deadline = now_ns() + (uint64_t)c->timeout_ms * 1000000ull;
+	deadline = clock_ns() + (uint64_t)c->timeout_ms * 1000000ull;
 	for (;;) {
 		struct reply r;
 		const char *about;
@@ -636,7 +628,7 @@ list_run(struct conn *c, const char *prefix, list_fn fn, void *ctx)
 		    arg_is_string(r.types[5]))
 			fn(ctx, &r);
 		reply_free(&r);
-		deadline = now_ns() + (uint64_t)c->timeout_ms * 1000000ull;
+		deadline = clock_ns() + (uint64_t)c->timeout_ms * 1000000ull;
 	}
 }
 
@@ -874,7 +866,7 @@ cmd_info(struct conn *c)
 static int
 cmd_ping(struct conn *c)
 {
-	uint64_t t0 = now_ns();
+	uint64_t t0 = clock_ns();
 	struct req q;
 	int ret;
 
@@ -882,7 +874,7 @@ cmd_ping(struct conn *c)
 	ret = request_one(c, &q);
 	if (ret != MIXCTL_OK)
 		return ret;
-	printf("pong from %s in %.3f ms\n", c->peer, (double)(now_ns() - t0) / 1e6);
+	printf("pong from %s in %.3f ms\n", c->peer, (double)(clock_ns() - t0) / 1e6);
 	transact_free(&q, 1);
 	return MIXCTL_OK;
 }
@@ -1086,7 +1078,7 @@ watch_poll(struct watch *w)
 	int ret;
 
 	ret = transact(w->c, w->q, w->n + 1);
-	t = now_ns();
+	t = clock_ns();
 	if (ret == -ETIMEDOUT) {
 		/* a lost datagram costs one reading; a silent mixd ends the watch */
 		bool any = false;
@@ -1238,7 +1230,7 @@ cmd_watch(struct conn *c, unsigned want_strips, double seconds)
 	if (w.inplace)
 		fputs("\033[?25l", stdout); /* hide the cursor while redrawing */
 
-	t0 = next = last_snap = now_ns();
+	t0 = next = last_snap = clock_ns();
 	ret = MIXCTL_OK;
 	while (!stop_requested) {
 		uint64_t t;
@@ -1246,7 +1238,7 @@ cmd_watch(struct conn *c, unsigned want_strips, double seconds)
 		ret = watch_poll(&w);
 		if (ret != MIXCTL_OK)
 			break;
-		t = now_ns();
+		t = clock_ns();
 		if (w.inplace) {
 			watch_draw(&w);
 		} else if (t - last_snap >= WATCH_SNAPSHOT_NS) {
@@ -1260,8 +1252,8 @@ cmd_watch(struct conn *c, unsigned want_strips, double seconds)
 			next = t; /* fell behind (a slow mixd): no burst of catch-up polls */
 		sleep_until(next);
 	}
-	if (!w.inplace && ret == MIXCTL_OK && now_ns() - last_snap >= WATCH_PERIOD_NS)
-		watch_snapshot(&w, (double)(now_ns() - t0) / 1e9);
+	if (!w.inplace && ret == MIXCTL_OK && clock_ns() - last_snap >= WATCH_PERIOD_NS)
+		watch_snapshot(&w, (double)(clock_ns() - t0) / 1e9);
 	if (w.inplace)
 		fputs("\033[0m\033[?25h", stdout); /* colours off, cursor back */
 	fflush(stdout);
