@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "config.h"
 
 static const char usage[] =
@@ -25,22 +26,6 @@ static const char usage[] =
     "  --connect PORT_REGEX   connect master_L/R to the first two matching input ports\n"
     "  --list-params          print the OSC address space and exit\n"
     "The JACK server is the default one, or JACK_DEFAULT_SERVER.\n";
-
-static int
-parse_uint(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v < lo || v > hi)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
 
 int
 options_parse_strip_list(const char *list, unsigned n, bool *stereo, char *err, size_t errlen)
@@ -159,7 +144,7 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 			snprintf(o->name, sizeof(o->name), "%s", optarg);
 			break;
 		case O_STRIPS:
-			if (parse_uint(optarg, 1, ENGINE_MAX_STRIPS, &v)) {
+			if (cli_parse_uint(optarg, 1, ENGINE_MAX_STRIPS, &v)) {
 				snprintf(err, errlen, "--strips \"%s\": expected 1..%d", optarg,
 				         ENGINE_MAX_STRIPS);
 				return -EINVAL;
@@ -170,7 +155,7 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 			stereo = optarg;
 			break;
 		case O_PORT:
-			if (parse_uint(optarg, 0, 65535, &v)) {
+			if (cli_parse_uint(optarg, 0, 65535, &v)) {
 				snprintf(err, errlen, "--osc-port \"%s\": expected 0..65535",
 				         optarg);
 				return -EINVAL;

@@ -34,6 +34,7 @@
 
 #include <lo/lo.h>
 
+#include "cli.h"
 #include "clock.h"
 #include "allow.h"
 #include "dispatch.h"
@@ -681,64 +682,30 @@ usage_error(const char *what, const char *arg)
 	return 2;
 }
 
-/* Matches "--name VALUE" or "--name=VALUE" at argv[*i]; advances *i past what it used. Returns
- * 1 matched (*val NULL when the value is missing), 0 not this option. */
-static int
-opt_match(int argc, char **argv, int *i, const char *name, const char **val)
-{
-	size_t n = strlen(name);
-
-	if (strncmp(argv[*i], name, n))
-		return 0;
-	if (argv[*i][n] == '=') {
-		*val = argv[*i] + n + 1;
-		(*i)++;
-		return 1;
-	}
-	if (argv[*i][n] != '\0')
-		return 0;
-	*val = *i + 1 < argc ? argv[*i + 1] : NULL;
-	*i += *val ? 2 : 1;
-	return 1;
-}
-
-static int
-parse_uint(const char *s, unsigned long lo, unsigned long hi, unsigned *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (!s || *s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v < lo || v > hi)
-		return -EINVAL;
-	*out = (unsigned)v;
-	return 0;
-}
-
 int
 main(int argc, char **argv)
 {
 	struct bench_opts o = { .strips = 64, .period = 64, .seconds = 3.0 };
 	const char *what = "all", *val;
 	bool what_set = false;
+	unsigned long n;
 	int i = 1, ret = 0;
 
 	while (i < argc) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			fputs(usage_text, stdout);
 			return 0;
-		} else if (opt_match(argc, argv, &i, "--strips", &val)) {
-			if (parse_uint(val, 1, ENGINE_MAX_STRIPS, &o.strips) < 0)
+		} else if (cli_opt_match(argc, argv, &i, "--strips", &val)) {
+			if (cli_parse_uint(val, 1, ENGINE_MAX_STRIPS, &n) < 0)
 				return usage_error("--strips: expected 1..256, got ",
 				                   val ? val : "nothing");
-		} else if (opt_match(argc, argv, &i, "--period", &val)) {
-			if (parse_uint(val, 1, 8192, &o.period) < 0)
+			o.strips = (unsigned)n;
+		} else if (cli_opt_match(argc, argv, &i, "--period", &val)) {
+			if (cli_parse_uint(val, 1, 8192, &n) < 0)
 				return usage_error("--period: expected 1..8192 frames, got ",
 				                   val ? val : "nothing");
-		} else if (opt_match(argc, argv, &i, "--seconds", &val)) {
+			o.period = (unsigned)n;
+		} else if (cli_opt_match(argc, argv, &i, "--seconds", &val)) {
 			char *end;
 			if (!val)
 				return usage_error("--seconds: expected seconds, got ", "nothing");

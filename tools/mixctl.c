@@ -34,6 +34,7 @@
 
 #include <lo/lo.h>
 
+#include "cli.h"
 #include "clock.h"
 #include "config.h"
 
@@ -1263,27 +1264,6 @@ cmd_watch(struct conn *c, unsigned want_strips, double seconds)
 
 /* ---- command line ---- */
 
-/* Matches "--name VALUE" or "--name=VALUE" at argv[*i]; advances *i past what it used.
- * Returns 1 matched (*val set, NULL when the value is missing), 0 not this option. */
-static int
-opt_match(int argc, char **argv, int *i, const char *name, const char **val)
-{
-	size_t n = strlen(name);
-
-	if (strncmp(argv[*i], name, n))
-		return 0;
-	if (argv[*i][n] == '=') {
-		*val = argv[*i] + n + 1;
-		(*i)++;
-		return 1;
-	}
-	if (argv[*i][n] != '\0')
-		return 0;
-	*val = *i + 1 < argc ? argv[*i + 1] : NULL;
-	*i += *val ? 2 : 1;
-	return 1;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -1301,17 +1281,17 @@ main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--version")) {
 			printf("mixctl %s\n", MIXD_VERSION);
 			return MIXCTL_OK;
-		} else if (opt_match(argc, argv, &i, "--host", &val)) {
+		} else if (cli_opt_match(argc, argv, &i, "--host", &val)) {
 			if (!val || !*val)
 				return usage_error("%s needs a host name or address", "--host");
 			host = val;
-		} else if (opt_match(argc, argv, &i, "--port", &val)) {
+		} else if (cli_opt_match(argc, argv, &i, "--port", &val)) {
 			if (!val)
 				return usage_error("%s needs a port number", "--port");
 			if (parse_long(val, 1, 65535, &v) < 0)
 				return usage_error("--port \"%s\": expected 1..65535", val);
 			port = val;
-		} else if (opt_match(argc, argv, &i, "--timeout", &val)) {
+		} else if (cli_opt_match(argc, argv, &i, "--timeout", &val)) {
 			if (!val)
 				return usage_error("%s needs milliseconds", "--timeout");
 			if (parse_long(val, 1, MIXCTL_TIMEOUT_MAX, &timeout_ms) < 0)
@@ -1349,12 +1329,12 @@ main(int argc, char **argv)
 	} else if (!strcmp(cmd, "watch")) {
 		int j = i;
 		while (j < argc) {
-			if (opt_match(argc, argv, &j, "--strips", &val)) {
+			if (cli_opt_match(argc, argv, &j, "--strips", &val)) {
 				if (!val || parse_long(val, 1, MIXCTL_MAX_STRIPS, &v) < 0)
 					return usage_error("--strips \"%s\": expected 1..256",
 					                   val ? val : "");
 				watch_strips = (unsigned)v;
-			} else if (opt_match(argc, argv, &j, "--seconds", &val)) {
+			} else if (cli_opt_match(argc, argv, &j, "--seconds", &val)) {
 				if (!val || parse_double(val, &watch_seconds) < 0 ||
 				    !(watch_seconds > 0.0 && watch_seconds <= 1e7))
 					return usage_error("--seconds \"%s\": expected a number "

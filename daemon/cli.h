@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* cli: small command-line helpers shared by mixd and its tools. */
+#ifndef MIXD_CLI_H
+#define MIXD_CLI_H
+
+/* Any thread. Parses a decimal unsigned integer in lo..hi (no sign, no trailing text) into
+ * *out. Returns 0, or -EINVAL leaving *out unchanged. */
+int cli_parse_uint(const char *s, unsigned long lo, unsigned long hi, unsigned long *out);
+
+/* Any thread. Matches "--name VALUE" or "--name=VALUE" at argv[*i] and advances *i past what it
+ * used. Returns 1 when matched (*val NULL when the value is missing), 0 when argv[*i] is not
+ * this option. */
+int cli_opt_match(int argc, char **argv, int *i, const char *name, const char **val);
+
+#endif
