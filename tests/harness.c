@@ -1616,3 +1616,21 @@ h_peak_db(const float *buf, size_t n, size_t skip)
 		peak = fmax(peak, fabs((double)buf[i]));
 	return h_amp_db(peak);
 }
+
+int
+h_world_start(struct h_world *w, unsigned rate, unsigned period)
+{
+	memset(w, 0, sizeof(*w));
+	w->jackd = h_jackd_start(rate, period);
+	return w->jackd ? 0 : -1;
+}
+
+void
+h_world_free(struct h_world *w)
+{
+	h_osc_close(w->osc);
+	h_probe_close(w->probe);
+	h_mixd_free(w->mixd);
+	h_jackd_free(w->jackd);
+	memset(w, 0, sizeof(*w));
+}

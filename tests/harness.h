@@ -243,6 +243,22 @@ bool h_probe_server_lost(const struct h_probe *p);
 /* The server's sample rate as the probe sees it. */
 unsigned h_probe_rate(const struct h_probe *p);
 
+/* ---- a test's world ----------------------------------------------------------------------- */
+
+/* What one end-to-end test runs: its own jackd, mixd, probe client and OSC client. */
+struct h_world {
+	struct h_jackd *jackd;
+	struct h_mixd *mixd;
+	struct h_probe *probe;
+	struct h_osc *osc;
+};
+
+/* Test thread. Zeroes *w and starts its jackd. Returns 0, or -1 when jackd did not start. */
+int h_world_start(struct h_world *w, unsigned rate, unsigned period);
+
+/* Test thread. Stops and frees whatever *w holds, clients first, and zeroes it. */
+void h_world_free(struct h_world *w);
+
 /* ---- analysis ----------------------------------------------------------------------------- */
 
 /* RMS and peak of buf[skip..n) in dBFS, double precision; H_ZERO_DB for silence. */

@@ -32,29 +32,18 @@
 #define TOL_LEVEL     0.05
 #define TOL_GAIN      0.1
 
-static struct world {
-	struct h_jackd *jackd;
-	struct h_mixd *mixd;
-	struct h_probe *probe;
-	struct h_osc *osc;
-} w;
+static struct h_world w;
 
 static void
 setup(void)
 {
-	memset(&w, 0, sizeof(w));
-	w.jackd = h_jackd_start(RATE, PERIOD);
-	ck_assert_msg(w.jackd != NULL, "jackd did not start");
+	ck_assert_msg(h_world_start(&w, RATE, PERIOD) == 0, "jackd did not start");
 }
 
 static void
 teardown(void)
 {
-	h_osc_close(w.osc);
-	h_probe_close(w.probe);
-	h_mixd_free(w.mixd);
-	h_jackd_free(w.jackd);
-	memset(&w, 0, sizeof(w));
+	h_world_free(&w);
 }
 
 /* Starts mixd with args, a probe with n_out outputs wired out_k -> inputs[k-1] and master L/R
