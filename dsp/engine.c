@@ -7,27 +7,16 @@
 #include <string.h>
 
 #include "gain.h"
-#include "pan.h"
+#include "kernel.h"
 #include "ramp.h"
+#include "strip.h"
 
-/* One strip. Glossary of the DSP state:
- *   g_in    trim x polarity, applied first
- *   g_fader fader x mute x solo-in-place gate, the post-fader gain
- *   g_l/g_r the pan (mono) or balance (stereo) law
- *   peak    max |post-fader sample| since the last read
- *   ss_l/r  sum of squares of the post-fader signal over the current meter interval */
-struct strip {
-	bool stereo;
-	unsigned in;
-
-	float trim_db, fader_db, pan;
-	bool polarity, mute, solo;
-
-	struct ramp g_in, g_fader, g_l, g_r;
-
-	float peak;
-	float ss_l, ss_r;
-	float rms;
+/* A bus: the sum of every strip's send to it, returned into the master. Until the bus effects
+ * land the return is the sum itself. */
+struct bus {
+	float return_db;
+	bool mute;
+	struct ramp g;
 };
 
 struct master {
@@ -39,17 +28,32 @@ struct master {
 	float rms_l, rms_r;
 };
 
+/* A kernel group's bookkeeping: which strips it holds and the modes of the last plan. */
+struct group_info {
+	unsigned first, count; /* strips first .. first + count - 1 */
+	uint8_t mode[SK_N_SVF];
+	bool comp_on;
+	bool send_on[2];
+};
+
 struct engine {
-	double fs;
-	uint32_t smooth_n; /* glide length in samples */
-	uint32_t meter_n;  /* meter interval in samples */
+	struct strip_env env;
+	uint32_t meter_n; /* meter interval in samples */
 	uint32_t meter_pos;
 	uint32_t meter_count; /* samples in the current meter interval */
 	bool meters_ready;
+	uint32_t grid_pos; /* position in the 32-sample parameter grid */
 
-	unsigned n_strips, n_inputs, n_solo;
+	unsigned n_strips, n_inputs, n_solo, n_groups;
 	struct strip *strips;
+	struct sk_group *groups; /* 64-byte aligned */
+	struct group_info *ginfo;
+	struct sk_acc *acc; /* 64-byte aligned */
+	float bus_sum[ENGINE_N_BUSES][2][SK_BLOCK];
+	struct bus bus[ENGINE_N_BUSES];
 	struct master master;
+	enum engine_kernel kernel;
+	sk_kernel_fn kernel_fn;
 	struct engine_counters cnt;
 };
 
@@ -59,47 +63,126 @@ ms_to_samples(double fs, double ms)
 	return (uint32_t)lrint(fs * ms * 0.001);
 }
 
-int
-engine_set_rate(struct engine *e, double fs)
+/* ---- kernels ---- */
+
+static const struct {
+	const char *name;
+	sk_kernel_fn fn;
+} kernels[ENGINE_N_KERNELS] = {
+	[ENGINE_KERNEL_REF] = { "ref", sk_kernel_ref },
+	[ENGINE_KERNEL_GENERIC] = { "generic", sk_kernel_generic },
+#ifdef SK_HAVE_X86
+	[ENGINE_KERNEL_AVX2] = { "avx2", sk_kernel_avx2 },
+	[ENGINE_KERNEL_AVX512] = { "avx512", sk_kernel_avx512 },
+#endif
+};
+
+static bool
+kernel_runs(enum engine_kernel k)
 {
-	if (!(fs >= 8000.0 && fs <= 768000.0))
-		return -EINVAL;
-	e->fs = fs;
-	e->smooth_n = ms_to_samples(fs, ENGINE_SMOOTH_MS);
-	e->meter_n = ms_to_samples(fs, ENGINE_METER_MS);
-	e->meter_pos = 0;
+	if (k <= ENGINE_KERNEL_AUTO || k >= ENGINE_N_KERNELS || !kernels[k].fn)
+		return false;
+#ifdef SK_HAVE_X86
+	/* __builtin_cpu_supports also checks that the OS saves the wider registers */
+	if (k == ENGINE_KERNEL_AVX2)
+		return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+	if (k == ENGINE_KERNEL_AVX512)
+		return __builtin_cpu_supports("avx512f");
+#endif
+	return true;
+}
+
+int
+engine_set_kernel(struct engine *e, enum engine_kernel k)
+{
+	if (k == ENGINE_KERNEL_AUTO) {
+		for (k = ENGINE_N_KERNELS - 1; k > ENGINE_KERNEL_REF && !kernel_runs(k); k--)
+			;
+	} else if (!kernel_runs(k)) {
+		return -ENOTSUP;
+	}
+	e->kernel = k;
+	e->kernel_fn = kernels[k].fn;
 	return 0;
 }
 
-static void
-strip_update_in(struct engine *e, struct strip *s)
+const char *
+engine_kernel_name(const struct engine *e)
 {
-	float g = gain_db_to_lin(s->trim_db);
-
-	ramp_set(&s->g_in, s->polarity ? -g : g, e->smooth_n);
+	return kernels[e->kernel].name;
 }
 
-/* The post-fader gain folds in mute and the solo-in-place gate, so all three glide together and
- * a mute or a solo can never click. */
-static void
-strip_update_fader(struct engine *e, struct strip *s)
-{
-	bool open = !s->mute && (e->n_solo == 0 || s->solo);
+/* ---- planning ---- */
 
-	ramp_set(&s->g_fader, open ? gain_db_to_lin(s->fader_db) : 0.0f, e->smooth_n);
+static bool
+strip_open(const struct engine *e, const struct strip *s)
+{
+	return e->n_solo == 0 || s->solo;
+}
+
+/* Zeroes one stage's states in every lane of a group: a stage leaving the signal path comes
+ * back from silence, never from a stale state. */
+static void
+stage_clear(struct sk_group *g, int st)
+{
+	memset(g->svf[st].ic1, 0, sizeof(g->svf[st].ic1));
+	memset(g->svf[st].ic2, 0, sizeof(g->svf[st].ic2));
+}
+
+/* Start of a grid block: every strip steps its smoothing; each group then picks, per stage, the
+ * cheapest mode that is exact for all its lanes. force recomputes every fixed coefficient. */
+static void
+plan_grid(struct engine *e, bool force)
+{
+	for (unsigned gi = 0; gi < e->n_groups; gi++) {
+		struct group_info *info = &e->ginfo[gi];
+		struct sk_group *g = &e->groups[gi];
+		uint32_t moved = 0, written = 0;
+		bool comp_on = false;
+
+		for (unsigned k = info->first; k < info->first + info->count; k++) {
+			struct strip *s = &e->strips[k];
+			moved |= strip_plan_grid(s, &e->env, g);
+			written |= s->written;
+		}
+		if (!force && !moved && !written)
+			continue; /* the group's modes and coefficients still hold */
+		for (unsigned k = info->first; k < info->first + info->count; k++)
+			comp_on |= !strip_comp_off(&e->strips[k]);
+		for (int st = 0; st < SK_N_SVF; st++) {
+			uint8_t mode = SK_SKIP;
+
+			if (moved & (1u << st)) {
+				mode = st <= SK_HPF2 ? SK_HPF_MOVING : SK_EQ_MOVING;
+			} else {
+				for (unsigned k = info->first; k < info->first + info->count; k++)
+					if (!strip_stage_flat(&e->strips[k], st))
+						mode = SK_STATIC;
+			}
+			if (mode == SK_STATIC &&
+			    (force || info->mode[st] != SK_STATIC || (written & (1u << st))))
+				for (unsigned k = info->first; k < info->first + info->count; k++)
+					strip_static_coefs(&e->strips[k], &e->env, g, st);
+			if (mode == SK_SKIP && info->mode[st] != SK_SKIP)
+				stage_clear(g, st);
+			info->mode[st] = g->mode[st] = mode;
+		}
+		comp_on |= (moved >> SK_N_SVF) & 1u;
+		if (!comp_on && info->comp_on) {
+			memset(g->comp.y1, 0, sizeof(g->comp.y1));
+			memset(g->comp.yl, 0, sizeof(g->comp.yl));
+		}
+		info->comp_on = comp_on;
+		g->comp_on = comp_on;
+	}
 }
 
 static void
-strip_update_pan(struct engine *e, struct strip *s)
+bus_update(struct engine *e, unsigned b)
 {
-	float gl, gr;
+	struct bus *bus = &e->bus[b];
 
-	if (s->stereo)
-		pan_balance(s->pan, &gl, &gr);
-	else
-		pan_mono(s->pan, &gl, &gr);
-	ramp_set(&s->g_l, gl, e->smooth_n);
-	ramp_set(&s->g_r, gr, e->smooth_n);
+	ramp_set(&bus->g, bus->mute ? 0.0f : gain_db_to_lin(bus->return_db), e->env.smooth_n);
 }
 
 static void
@@ -107,14 +190,87 @@ master_update(struct engine *e)
 {
 	struct master *m = &e->master;
 
-	ramp_set(&m->g, m->mute ? 0.0f : gain_db_to_lin(m->fader_db), e->smooth_n);
+	ramp_set(&m->g, m->mute ? 0.0f : gain_db_to_lin(m->fader_db), e->env.smooth_n);
+}
+
+static void
+settle_all(struct engine *e)
+{
+	for (unsigned k = 0; k < e->n_strips; k++) {
+		struct strip *s = &e->strips[k];
+		strip_retarget(s, &e->env, strip_open(e, s));
+		strip_settle(s, &e->env, &e->groups[s->group]);
+	}
+	for (unsigned b = 0; b < ENGINE_N_BUSES; b++)
+		ramp_init(&e->bus[b].g, e->bus[b].g.target);
+	ramp_init(&e->master.g, e->master.g.target);
+	e->grid_pos = 0;
+	plan_grid(e, true);
+}
+
+int
+engine_set_rate(struct engine *e, double fs)
+{
+	if (!(fs >= 8000.0 && fs <= 768000.0))
+		return -EINVAL;
+	e->env.fs = fs;
+	e->env.smooth_n = ms_to_samples(fs, ENGINE_SMOOTH_MS);
+	e->env.kb = (float)(1.0 - exp(-SK_BLOCK / (ENGINE_SMOOTH_MS * 0.001 * fs)));
+	e->meter_n = ms_to_samples(fs, ENGINE_METER_MS);
+	e->meter_pos = 0;
+	/* every coefficient depends on the rate; the RT side is stopped, so start clean */
+	if (e->strips)
+		settle_all(e);
+	return 0;
+}
+
+void
+engine_settle(struct engine *e)
+{
+	settle_all(e);
+}
+
+/* ---- construction ---- */
+
+static void *
+zalloc_aligned(size_t n)
+{
+	size_t size = (n + 63) & ~(size_t)63;
+	void *p = aligned_alloc(64, size);
+
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+/* Lanes: strips in order, a stereo strip on an even lane so its pair is (lane, lane + 1). */
+static unsigned
+assign_lanes(struct engine *e)
+{
+	unsigned lane = 0, in = 0;
+
+	for (unsigned k = 0; k < e->n_strips; k++) {
+		struct strip *s = &e->strips[k];
+		unsigned need = s->stereo ? 2 : 1;
+
+		if (s->stereo && (lane & 1))
+			lane++;
+		if (lane % SK_LANES + need > SK_LANES)
+			lane = (lane / SK_LANES + 1) * SK_LANES;
+		s->group = lane / SK_LANES;
+		s->lane = lane % SK_LANES;
+		s->in = in;
+		in += need;
+		lane += need;
+	}
+	e->n_inputs = in;
+	return (lane + SK_LANES - 1) / SK_LANES;
 }
 
 struct engine *
 engine_new(double fs, unsigned n_strips, const bool *stereo)
 {
 	struct engine *e;
-	unsigned k, in = 0;
 
 	if (n_strips == 0 || n_strips > ENGINE_MAX_STRIPS)
 		return NULL;
@@ -122,34 +278,37 @@ engine_new(double fs, unsigned n_strips, const bool *stereo)
 	if (!e)
 		return NULL;
 	if (engine_set_rate(e, fs) < 0)
-		goto fail_free;
+		goto fail;
 	e->strips = calloc(n_strips, sizeof(*e->strips));
 	if (!e->strips)
-		goto fail_free;
+		goto fail;
 	e->n_strips = n_strips;
-	for (k = 0; k < n_strips; k++) {
-		struct strip *s = &e->strips[k];
-
-		s->stereo = stereo && stereo[k];
-		s->in = in;
-		in += s->stereo ? 2 : 1;
-		s->trim_db = 0.0f;
-		s->fader_db = 0.0f;
-		s->pan = 0.0f;
-		ramp_init(&s->g_in, 1.0f);
-		ramp_init(&s->g_fader, 1.0f);
-		strip_update_pan(e, s);
-		/* start at the defaults, not gliding towards them */
-		ramp_init(&s->g_l, s->g_l.target);
-		ramp_init(&s->g_r, s->g_r.target);
+	for (unsigned k = 0; k < n_strips; k++)
+		e->strips[k].stereo = stereo && stereo[k];
+	e->n_groups = assign_lanes(e);
+	e->groups = zalloc_aligned(e->n_groups * sizeof(*e->groups));
+	e->ginfo = calloc(e->n_groups, sizeof(*e->ginfo));
+	e->acc = zalloc_aligned(sizeof(*e->acc));
+	if (!e->groups || !e->ginfo || !e->acc)
+		goto fail;
+	for (unsigned k = 0; k < n_strips; k++) {
+		struct group_info *gi = &e->ginfo[e->strips[k].group];
+		if (!gi->count)
+			gi->first = k;
+		gi->count++;
+		strip_init(&e->strips[k], &e->env);
 	}
-	e->n_inputs = in;
-	e->master.fader_db = 0.0f;
-	ramp_init(&e->master.g, 1.0f);
+	for (unsigned b = 0; b < ENGINE_N_BUSES; b++) {
+		e->bus[b].return_db = 0.0f;
+		bus_update(e, b);
+	}
+	master_update(e);
+	engine_set_kernel(e, ENGINE_KERNEL_AUTO);
+	settle_all(e);
 	return e;
 
-fail_free:
-	free(e);
+fail:
+	engine_free(e);
 	return NULL;
 }
 
@@ -158,6 +317,9 @@ engine_free(struct engine *e)
 {
 	if (!e)
 		return;
+	free(e->acc);
+	free(e->ginfo);
+	free(e->groups);
 	free(e->strips);
 	free(e);
 }
@@ -186,66 +348,150 @@ engine_strip_input(const struct engine *e, unsigned strip)
 	return strip < e->n_strips ? e->strips[strip].in : 0;
 }
 
+/* ---- parameters ---- */
+
 static float
 clampf(float v, float lo, float hi)
 {
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
-void
-engine_set(struct engine *e, enum engine_param p, unsigned strip, float v)
+static bool
+on(float v)
 {
-	struct strip *s = strip < e->n_strips ? &e->strips[strip] : NULL;
-	unsigned k;
+	return v >= 0.5f;
+}
 
-	if (isnan(v) || (p < ENGINE_MASTER_FADER && !s)) {
-		e->cnt.bad_commands++;
-		return;
+/* Stores a strip setting; returns false for an id that is not a strip parameter. */
+static bool
+strip_store(struct strip *s, enum engine_param p, float v)
+{
+	if (p >= ENGINE_STRIP_EQ1_TYPE && p <= ENGINE_STRIP_EQ4_Q) {
+		struct strip_band *b = &s->band[(p - ENGINE_STRIP_EQ1_TYPE) / 4];
+		switch ((p - ENGINE_STRIP_EQ1_TYPE) % 4) {
+		case 0:
+			b->want = (int)clampf(nearbyintf(v), ENGINE_EQ_OFF, ENGINE_EQ_HIGHSHELF);
+			break;
+		case 1:
+			b->freq = clampf(v, 20.0f, 20000.0f);
+			break;
+		case 2:
+			b->gain_db = clampf(v, -18.0f, 18.0f);
+			break;
+		default:
+			b->q = clampf(v, 0.1f, 10.0f);
+			break;
+		}
+		return true;
+	}
+	if (p >= ENGINE_STRIP_SEND1_LEVEL && p <= ENGINE_STRIP_SEND2_PRE) {
+		unsigned b = (p - ENGINE_STRIP_SEND1_LEVEL) / 2;
+		if ((p - ENGINE_STRIP_SEND1_LEVEL) % 2 == 0)
+			s->send_db[b] = clampf(v, GAIN_OFF_DB, 10.0f);
+		else
+			s->send_pre[b] = on(v);
+		return true;
 	}
 	switch (p) {
 	case ENGINE_STRIP_TRIM:
 		s->trim_db = clampf(v, -24.0f, 24.0f);
-		strip_update_in(e, s);
 		break;
 	case ENGINE_STRIP_POLARITY:
-		s->polarity = v >= 0.5f;
-		strip_update_in(e, s);
+		s->polarity = on(v);
 		break;
 	case ENGINE_STRIP_FADER:
 		s->fader_db = clampf(v, GAIN_OFF_DB, 10.0f);
-		strip_update_fader(e, s);
 		break;
 	case ENGINE_STRIP_PAN:
 		s->pan = clampf(v, -1.0f, 1.0f);
-		strip_update_pan(e, s);
 		break;
 	case ENGINE_STRIP_MUTE:
-		s->mute = v >= 0.5f;
-		strip_update_fader(e, s);
+		s->mute = on(v);
 		break;
-	case ENGINE_STRIP_SOLO:
-		if ((v >= 0.5f) == s->solo)
-			break;
-		s->solo = v >= 0.5f;
-		e->n_solo += s->solo ? 1 : -1;
-		/* entering or leaving solo, or changing who is soloed, moves every strip's gate */
-		for (k = 0; k < e->n_strips; k++)
-			strip_update_fader(e, &e->strips[k]);
+	case ENGINE_STRIP_HPF_ON:
+		s->hpf_on = on(v);
 		break;
-	case ENGINE_MASTER_FADER:
-		e->master.fader_db = clampf(v, GAIN_OFF_DB, 10.0f);
-		master_update(e);
+	case ENGINE_STRIP_HPF_FREQ:
+		s->hpf_freq = clampf(v, 20.0f, 1000.0f);
 		break;
-	case ENGINE_MASTER_MUTE:
-		e->master.mute = v >= 0.5f;
-		master_update(e);
+	case ENGINE_STRIP_HPF_SLOPE:
+		s->hpf_slope = v >= 18.0f ? 24 : 12;
+		break;
+	case ENGINE_STRIP_EQ_ON:
+		s->eq_on = on(v);
+		break;
+	case ENGINE_STRIP_COMP_ON:
+		s->comp_on = on(v);
+		break;
+	case ENGINE_STRIP_COMP_THRESHOLD:
+		s->thr_db = clampf(v, -60.0f, 0.0f);
+		break;
+	case ENGINE_STRIP_COMP_RATIO:
+		s->ratio = clampf(v, 1.0f, 20.0f);
+		break;
+	case ENGINE_STRIP_COMP_KNEE:
+		s->knee_db = clampf(v, 0.0f, 24.0f);
+		break;
+	case ENGINE_STRIP_COMP_ATTACK:
+		s->attack_ms = clampf(v, 0.1f, 200.0f);
+		break;
+	case ENGINE_STRIP_COMP_RELEASE:
+		s->release_ms = clampf(v, 5.0f, 2000.0f);
+		break;
+	case ENGINE_STRIP_COMP_MAKEUP:
+		s->makeup_db = clampf(v, 0.0f, 24.0f);
 		break;
 	default:
+		return false;
+	}
+	return true;
+}
+
+static bool
+is_strip_param(enum engine_param p)
+{
+	return p < ENGINE_MASTER_FADER || (p >= ENGINE_STRIP_HPF_ON && p <= ENGINE_STRIP_SEND2_PRE);
+}
+
+void
+engine_set(struct engine *e, enum engine_param p, unsigned strip, float v)
+{
+	struct strip *s = strip < e->n_strips ? &e->strips[strip] : NULL;
+
+	if (isnan(v) || (unsigned)p >= ENGINE_N_PARAMS || (is_strip_param(p) && !s)) {
 		e->cnt.bad_commands++;
 		return;
 	}
+	if (p == ENGINE_STRIP_SOLO) {
+		if (on(v) != s->solo) {
+			s->solo = on(v);
+			e->n_solo += s->solo ? 1 : -1;
+			/* entering or leaving solo, or changing who is soloed, moves every gate */
+			for (unsigned k = 0; k < e->n_strips; k++)
+				strip_retarget(&e->strips[k], &e->env,
+				               strip_open(e, &e->strips[k]));
+		}
+	} else if (is_strip_param(p)) {
+		strip_store(s, p, v);
+		strip_retarget(s, &e->env, strip_open(e, s));
+	} else if (p == ENGINE_MASTER_FADER || p == ENGINE_MASTER_MUTE) {
+		if (p == ENGINE_MASTER_FADER)
+			e->master.fader_db = clampf(v, GAIN_OFF_DB, 10.0f);
+		else
+			e->master.mute = on(v);
+		master_update(e);
+	} else {
+		unsigned b = (p - ENGINE_BUS1_RETURN) / 2;
+		if ((p - ENGINE_BUS1_RETURN) % 2 == 0)
+			e->bus[b].return_db = clampf(v, GAIN_OFF_DB, 10.0f);
+		else
+			e->bus[b].mute = on(v);
+		bus_update(e, b);
+	}
 	e->cnt.commands++;
 }
+
+/* ---- processing ---- */
 
 static float
 fmaxabs(float a, float x)
@@ -254,71 +500,66 @@ fmaxabs(float a, float x)
 	return x > a ? x : a;
 }
 
-/* Sum of squares of a sub-block: the cheap non-finite probe. Any NaN or Inf sample, or a finite
- * value so large its square overflows, makes the sum non-finite. */
-static float
-block_energy(const float *x, uint32_t n)
-{
-	float e = 0.0f;
+/* Inputs beyond this magnitude are garbage, like NaN and Inf: 2^60 is 360 dB over full scale,
+ * and no gain chain in the strip can overflow a float from below it. */
+#define INPUT_LIMIT_BITS 0x5d800000u /* bits of 2^60 */
 
-	for (uint32_t i = 0; i < n; i++)
-		e += x[i] * x[i];
-	return e;
+/* Copies one input channel into its lane and returns the largest |x| as float bits (NaN and
+ * Inf have the largest bits). Integer max is exact and associative, so the loop vectorises. */
+static uint32_t
+copy_to_lane(struct sk_group *g, unsigned l, const float *x, uint32_t n)
+{
+	uint32_t m = 0;
+
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t b;
+		memcpy(&b, &x[i], sizeof(b));
+		b &= 0x7fffffffu;
+		m = b > m ? b : m;
+		g->x[i][l] = x[i];
+	}
+	return m;
 }
 
-/* One strip's sub-block into the master sum. Fast path when no gain is gliding: the four gains
- * fold into two constants and the loop vectorises. */
+/* Copies a strip's inputs into its lanes. Garbage in (NaN, Inf, absurd magnitudes) silences the
+ * strip for the sub-block and resets its state: what follows starts clean. */
 static void
-strip_block(struct strip *s, const float *xl, const float *xr, float *sum_l, float *sum_r,
-            uint32_t n)
+strip_gather(struct engine *e, struct strip *s, const float *const *in, uint32_t off, uint32_t n)
 {
-	float peak = s->peak, ss_l = s->ss_l, ss_r = s->ss_r;
+	struct sk_group *g = &e->groups[s->group];
+	unsigned nl = s->stereo ? 2 : 1;
+	uint32_t m = 0;
 
-	if (!ramp_moving(&s->g_in) && !ramp_moving(&s->g_fader) && !ramp_moving(&s->g_l) &&
-	    !ramp_moving(&s->g_r)) {
-		const float g = s->g_in.cur * s->g_fader.cur, gl = s->g_l.cur, gr = s->g_r.cur;
-
-		if (g == 0.0f)
-			return; /* silent strip: no work, meters decay to zero by their next read */
-		if (!xr) {
-			for (uint32_t i = 0; i < n; i++) {
-				float y = xl[i] * g;
-				peak = fmaxabs(peak, y);
-				ss_l += y * y;
-				sum_l[i] += y * gl;
-				sum_r[i] += y * gr;
-			}
-			ss_r = ss_l;
-		} else {
-			for (uint32_t i = 0; i < n; i++) {
-				float yl = xl[i] * g, yr = xr[i] * g;
-				peak = fmaxabs(fmaxabs(peak, yl), yr);
-				ss_l += yl * yl;
-				ss_r += yr * yr;
-				sum_l[i] += yl * gl;
-				sum_r[i] += yr * gr;
-			}
-		}
-	} else {
-		float gi[ENGINE_BLOCK], gf[ENGINE_BLOCK], gl[ENGINE_BLOCK], gr[ENGINE_BLOCK];
-
-		ramp_fill(&s->g_in, gi, n);
-		ramp_fill(&s->g_fader, gf, n);
-		ramp_fill(&s->g_l, gl, n);
-		ramp_fill(&s->g_r, gr, n);
-		for (uint32_t i = 0; i < n; i++) {
-			float g = gi[i] * gf[i];
-			float yl = xl[i] * g, yr = xr ? xr[i] * g : yl;
-			peak = fmaxabs(fmaxabs(peak, yl), yr);
-			ss_l += yl * yl;
-			ss_r += yr * yr;
-			sum_l[i] += yl * gl[i];
-			sum_r[i] += yr * gr[i];
-		}
+	for (unsigned c = 0; c < nl; c++) {
+		uint32_t mc = copy_to_lane(g, s->lane + c, in[s->in + c] + off, n);
+		m = mc > m ? mc : m;
 	}
-	s->peak = peak;
-	s->ss_l = ss_l;
-	s->ss_r = ss_r;
+	if (m < INPUT_LIMIT_BITS)
+		return;
+	for (unsigned c = 0; c < nl; c++) {
+		for (uint32_t i = 0; i < n; i++)
+			g->x[i][s->lane + c] = 0.0f;
+		sk_reset_lane(g, s->lane + c);
+	}
+	e->cnt.nonfinite_inputs++;
+}
+
+/* Sums the 16 lanes of every frame of one accumulator row. */
+static void
+acc_reduce(const struct sk_acc *acc, int row, float *out, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		const float *v = acc->v[row][i];
+		float a = 0.0f, b = 0.0f, c = 0.0f, d = 0.0f;
+
+		for (unsigned l = 0; l < SK_LANES; l += 4) {
+			a += v[l];
+			b += v[l + 1];
+			c += v[l + 2];
+			d += v[l + 3];
+		}
+		out[i] = (a + b) + (c + d);
+	}
 }
 
 static void
@@ -350,6 +591,33 @@ master_block(struct engine *e, float *l, float *r, uint32_t n)
 	m->ss_r = ss_r;
 }
 
+/* The buses: sends summed per bus, returned into the master sum, copied to the taps. */
+static void
+buses_block(struct engine *e, bool any[2], float *l, float *r, const struct engine_taps *taps,
+            uint32_t off, uint32_t n)
+{
+	for (unsigned b = 0; b < ENGINE_N_BUSES; b++) {
+		float *bl = e->bus_sum[b][0], *br = e->bus_sum[b][1], g[SK_BLOCK];
+
+		if (any[b]) {
+			acc_reduce(e->acc, SK_BUS0_L + 2 * (int)b, bl, n);
+			acc_reduce(e->acc, SK_BUS0_R + 2 * (int)b, br, n);
+		} else {
+			memset(bl, 0, n * sizeof(*bl));
+			memset(br, 0, n * sizeof(*br));
+		}
+		ramp_fill(&e->bus[b].g, g, n);
+		for (uint32_t i = 0; i < n; i++) {
+			l[i] += bl[i] * g[i];
+			r[i] += br[i] * g[i];
+		}
+		if (taps && taps->bus_l[b])
+			memcpy(taps->bus_l[b] + off, bl, n * sizeof(*bl));
+		if (taps && taps->bus_r[b])
+			memcpy(taps->bus_r[b] + off, br, n * sizeof(*br));
+	}
+}
+
 static float
 rms_of(float ss, uint32_t n)
 {
@@ -364,10 +632,15 @@ meters_close_interval(struct engine *e)
 
 	for (unsigned k = 0; k < e->n_strips; k++) {
 		struct strip *s = &e->strips[k];
-		float ss = s->ss_l > s->ss_r ? s->ss_l : s->ss_r;
+		struct sk_group *g = &e->groups[s->group];
+		float ss = g->ss[s->lane];
+
+		if (s->stereo && g->ss[s->lane + 1] > ss)
+			ss = g->ss[s->lane + 1];
 		s->rms = rms_of(ss, n);
-		s->ss_l = s->ss_r = 0.0f;
 	}
+	for (unsigned gi = 0; gi < e->n_groups; gi++)
+		memset(e->groups[gi].ss, 0, sizeof(e->groups[gi].ss));
 	e->master.rms_l = rms_of(e->master.ss_l, n);
 	e->master.rms_r = rms_of(e->master.ss_r, n);
 	e->master.ss_l = e->master.ss_r = 0.0f;
@@ -375,32 +648,64 @@ meters_close_interval(struct engine *e)
 	e->meters_ready = true;
 }
 
+/* One sub-block: at most the rest of the current grid block. */
+static void
+process_block(struct engine *e, const float *const *in, float *l, float *r,
+              const struct engine_taps *taps, uint32_t off, uint32_t n)
+{
+	bool any_send[2] = { false, false };
+
+	if (e->grid_pos == 0)
+		plan_grid(e, false);
+	for (unsigned k = 0; k < e->n_strips; k++)
+		strip_gather(e, &e->strips[k], in, off, n);
+	for (unsigned gi = 0; gi < e->n_groups; gi++) {
+		struct group_info *info = &e->ginfo[gi];
+		struct sk_group *g = &e->groups[gi];
+		bool moving = false;
+
+		g->send_on[0] = g->send_on[1] = 0;
+		for (unsigned k = info->first; k < info->first + info->count; k++) {
+			struct strip *s = &e->strips[k];
+			moving |= strip_plan_ramps(s, g, n);
+			for (unsigned b = 0; b < 2; b++)
+				g->send_on[b] |=
+				    s->g_send[b].target != 0.0f || s->g_send[b].cur != 0.0f;
+		}
+		g->ramps_moving = moving;
+		any_send[0] |= g->send_on[0];
+		any_send[1] |= g->send_on[1];
+	}
+	for (int row = 0; row < SK_N_OUT; row++)
+		if (row < SK_BUS0_L || any_send[(row - SK_BUS0_L) / 2])
+			memset(e->acc->v[row], 0, n * sizeof(e->acc->v[row][0]));
+	for (unsigned gi = 0; gi < e->n_groups; gi++) {
+		struct sk_group *g = &e->groups[gi];
+		uint32_t bad;
+
+		bad = e->kernel_fn(g, e->acc, e->grid_pos, n);
+		if (bad)
+			e->cnt.state_resets += (uint64_t)__builtin_popcount(bad);
+	}
+	acc_reduce(e->acc, SK_OUT_L, l, n);
+	acc_reduce(e->acc, SK_OUT_R, r, n);
+	buses_block(e, any_send, l, r, taps, off, n);
+	master_block(e, l, r, n);
+	e->grid_pos = (e->grid_pos + n) % SK_BLOCK;
+}
+
 bool
-engine_process(struct engine *e, const float *const *in, float *out_l, float *out_r, uint32_t n)
+engine_process_taps(struct engine *e, const float *const *in, float *out_l, float *out_r,
+                    const struct engine_taps *taps, uint32_t n)
 {
 	bool ready;
 
 	for (uint32_t off = 0; off < n;) {
-		uint32_t len = n - off < ENGINE_BLOCK ? n - off : ENGINE_BLOCK;
-		float *l = out_l + off, *r = out_r + off;
+		uint32_t len = SK_BLOCK - e->grid_pos;
 
-		memset(l, 0, len * sizeof(*l));
-		memset(r, 0, len * sizeof(*r));
-		for (unsigned k = 0; k < e->n_strips; k++) {
-			struct strip *s = &e->strips[k];
-			const float *xl = in[s->in] + off;
-			const float *xr = s->stereo ? in[s->in + 1] + off : NULL;
-			float en = block_energy(xl, len) + (xr ? block_energy(xr, len) : 0.0f);
-
-			if (!isfinite(en)) {
-				/* garbage in: this strip contributes silence for the sub-block */
-				e->cnt.nonfinite_inputs++;
-				continue;
-			}
-			strip_block(s, xl, xr, l, r, len);
-		}
-		master_block(e, l, r, len);
-
+		if (len > n - off)
+			len = n - off;
+		process_block(e, in, out_l + off, out_r + off, taps, off, len);
 		off += len;
 		e->meter_count += len;
 		e->meter_pos += len;
@@ -415,16 +720,33 @@ engine_process(struct engine *e, const float *const *in, float *out_l, float *ou
 	return ready;
 }
 
+bool
+engine_process(struct engine *e, const float *const *in, float *out_l, float *out_r, uint32_t n)
+{
+	return engine_process_taps(e, in, out_l, out_r, NULL, n);
+}
+
 void
 engine_read_strip_meter(struct engine *e, unsigned k, struct engine_meter *m)
 {
+	struct strip *s;
+	struct sk_group *g;
+
 	if (k >= e->n_strips) {
-		m->peak = m->rms = 0.0f;
+		m->peak = m->rms = m->gr = 0.0f;
 		return;
 	}
-	m->peak = e->strips[k].peak;
-	m->rms = e->strips[k].rms;
-	e->strips[k].peak = 0.0f;
+	s = &e->strips[k];
+	g = &e->groups[s->group];
+	m->peak = g->peak[s->lane];
+	m->gr = g->comp.gr[s->lane];
+	g->peak[s->lane] = g->comp.gr[s->lane] = 0.0f;
+	if (s->stereo) {
+		m->peak = fmaxf(m->peak, g->peak[s->lane + 1]);
+		m->gr = fmaxf(m->gr, g->comp.gr[s->lane + 1]);
+		g->peak[s->lane + 1] = g->comp.gr[s->lane + 1] = 0.0f;
+	}
+	m->rms = s->rms;
 }
 
 void
@@ -434,6 +756,7 @@ engine_read_master_meter(struct engine *e, struct engine_meter *l, struct engine
 	l->rms = e->master.rms_l;
 	r->peak = e->master.peak_r;
 	r->rms = e->master.rms_r;
+	l->gr = r->gr = 0.0f; /* the master compressor and limiter arrive with the master chain */
 	e->master.peak_l = e->master.peak_r = 0.0f;
 }
 

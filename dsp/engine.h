@@ -7,7 +7,8 @@
  * Parameters arrive as (engine_param, strip, value) in natural units (dB, -1..1, 0/1) and the
  * engine turns them into glide targets; the glide takes ENGINE_SMOOTH_MS whatever the period.
  *
- * Per strip: trim*polarity -> fader*mute*solo -> pan (or balance) -> master sum.
+ * Per strip: trim*polarity -> HPF -> 4-band EQ -> compressor -> fader*mute*solo -> pan (or
+ * balance) -> master sum; sends to the buses pre or post fader. Buses -> return -> master sum.
  * Master: sum -> master fader*mute -> out. Work is done in sub-blocks of ENGINE_BLOCK frames so
  * behaviour never depends on the JACK period size.
  */
@@ -24,9 +25,10 @@
 /* Meter publication interval, in milliseconds (design: every 20-50 ms). */
 #define ENGINE_METER_MS 25.0
 
-/* Audio parameters the engine understands. Control-only parameters (names) never get here. */
+/* Audio parameters the engine understands. Control-only parameters (names) never get here.
+ * Strip parameters take the 0-based strip; master and bus parameters ignore it. */
 enum engine_param {
-	ENGINE_STRIP_TRIM,     /* dB */
+	ENGINE_STRIP_TRIM,     /* dB -24..24 */
 	ENGINE_STRIP_POLARITY, /* 0/1: 1 inverts */
 	ENGINE_STRIP_FADER,    /* dB, <= GAIN_OFF_DB is off */
 	ENGINE_STRIP_PAN,      /* -1..1 (balance on stereo strips) */
@@ -34,7 +36,60 @@ enum engine_param {
 	ENGINE_STRIP_SOLO,     /* 0/1, solo in place */
 	ENGINE_MASTER_FADER,   /* dB */
 	ENGINE_MASTER_MUTE,    /* 0/1 */
+
+	ENGINE_STRIP_HPF_ON,    /* 0/1 (cross-fades) */
+	ENGINE_STRIP_HPF_FREQ,  /* Hz 20..1000 */
+	ENGINE_STRIP_HPF_SLOPE, /* 12 or 24 dB/oct (24 is two Butterworth sections: -6 dB at freq)
+	                         */
+	ENGINE_STRIP_EQ_ON,     /* 0/1: 0 glides every band to flat */
+	/* Four bands, B = 0..3: ENGINE_STRIP_EQ_TYPE(B) etc. */
+	ENGINE_STRIP_EQ1_TYPE, /* enum engine_eq_type */
+	ENGINE_STRIP_EQ1_FREQ, /* Hz 20..20000 */
+	ENGINE_STRIP_EQ1_GAIN, /* dB -18..18 */
+	ENGINE_STRIP_EQ1_Q,    /* 0.1..10 */
+	ENGINE_STRIP_EQ4_Q = ENGINE_STRIP_EQ1_TYPE + 15,
+	ENGINE_STRIP_COMP_ON,        /* 0/1 (cross-fades) */
+	ENGINE_STRIP_COMP_THRESHOLD, /* dB -60..0 */
+	ENGINE_STRIP_COMP_RATIO,     /* 1..20 */
+	ENGINE_STRIP_COMP_KNEE,      /* dB 0..24 */
+	ENGINE_STRIP_COMP_ATTACK,    /* ms 0.1..200 */
+	ENGINE_STRIP_COMP_RELEASE,   /* ms 5..2000 */
+	ENGINE_STRIP_COMP_MAKEUP,    /* dB 0..24 */
+	/* Sends, BUS = enum engine_bus: ENGINE_STRIP_SEND_LEVEL(BUS), ENGINE_STRIP_SEND_PRE(BUS) */
+	ENGINE_STRIP_SEND1_LEVEL, /* dB, <= GAIN_OFF_DB is off */
+	ENGINE_STRIP_SEND1_PRE,   /* 1 pre-fader, 0 post-fader */
+	ENGINE_STRIP_SEND2_PRE = ENGINE_STRIP_SEND1_LEVEL + 3,
+	/* Bus returns: ENGINE_BUS_RETURN(BUS), ENGINE_BUS_MUTE(BUS) */
+	ENGINE_BUS1_RETURN, /* dB, <= GAIN_OFF_DB is off */
+	ENGINE_BUS1_MUTE,   /* 0/1 */
+	ENGINE_BUS2_MUTE = ENGINE_BUS1_RETURN + 3,
 	ENGINE_N_PARAMS
+};
+
+#define ENGINE_EQ_BANDS              4
+#define ENGINE_STRIP_EQ_TYPE(b)      ((enum engine_param)(ENGINE_STRIP_EQ1_TYPE + 4 * (b)))
+#define ENGINE_STRIP_EQ_FREQ(b)      ((enum engine_param)(ENGINE_STRIP_EQ1_FREQ + 4 * (b)))
+#define ENGINE_STRIP_EQ_GAIN(b)      ((enum engine_param)(ENGINE_STRIP_EQ1_GAIN + 4 * (b)))
+#define ENGINE_STRIP_EQ_Q(b)         ((enum engine_param)(ENGINE_STRIP_EQ1_Q + 4 * (b)))
+#define ENGINE_STRIP_SEND_LEVEL(bus) ((enum engine_param)(ENGINE_STRIP_SEND1_LEVEL + 2 * (bus)))
+#define ENGINE_STRIP_SEND_PRE(bus)   ((enum engine_param)(ENGINE_STRIP_SEND1_PRE + 2 * (bus)))
+#define ENGINE_BUS_RETURN(bus)       ((enum engine_param)(ENGINE_BUS1_RETURN + 2 * (bus)))
+#define ENGINE_BUS_MUTE(bus)         ((enum engine_param)(ENGINE_BUS1_MUTE + 2 * (bus)))
+
+enum engine_eq_type { ENGINE_EQ_OFF, ENGINE_EQ_BELL, ENGINE_EQ_LOWSHELF, ENGINE_EQ_HIGHSHELF };
+
+/* The effect buses. Until the bus effects land (reverb, delay), a bus returns the sum of its
+ * sends unprocessed. */
+enum engine_bus { ENGINE_BUS_REVERB, ENGINE_BUS_DELAY, ENGINE_N_BUSES };
+
+/* The strip kernels (HPF, EQ, compressor, fader, pan, sends of 16 strips side by side). */
+enum engine_kernel {
+	ENGINE_KERNEL_AUTO,    /* the fastest this CPU runs */
+	ENGINE_KERNEL_REF,     /* plain C, one lane at a time, libm: the reference */
+	ENGINE_KERNEL_GENERIC, /* vector code for the baseline ISA (SSE2 on x86-64) */
+	ENGINE_KERNEL_AVX2,    /* AVX2 + FMA */
+	ENGINE_KERNEL_AVX512,  /* AVX-512F */
+	ENGINE_N_KERNELS
 };
 
 /* Counters only the engine writes; readers take a copy (see engine_counters). */
@@ -44,12 +99,21 @@ struct engine_counters {
 	uint64_t bad_commands;     /* engine_set calls ignored (bad id, strip or value) */
 	uint64_t nonfinite_inputs; /* sub-blocks of a strip input dropped for NaN/Inf */
 	uint64_t nonfinite_output; /* master sub-blocks silenced for NaN/Inf (must stay 0) */
+	uint64_t state_resets;     /* strip filter/compressor states reset for a non-finite value */
 };
 
 /* A meter reading, max since the previous read. */
 struct engine_meter {
 	float peak; /* linear sample peak */
 	float rms;  /* linear RMS over the last meter interval */
+	float gr;   /* compressor gain reduction in dB (>= 0), max since the last read */
+};
+
+/* Optional outputs of engine_process_taps: the bus inputs (sum of every strip's send), per bus
+ * and side. Any pointer may be NULL. */
+struct engine_taps {
+	float *bus_l[ENGINE_N_BUSES];
+	float *bus_r[ENGINE_N_BUSES];
 };
 
 struct engine;
@@ -84,7 +148,23 @@ void engine_set(struct engine *e, enum engine_param p, unsigned strip, float val
 bool engine_process(struct engine *e, const float *const *in, float *out_l, float *out_r,
                     uint32_t n);
 
-/* RT. Reads and clears the meters of strip k (post fader, pre pan; the louder side on stereo). */
+/* RT. engine_process that also writes the bus inputs into taps (NULL: none). */
+bool engine_process_taps(struct engine *e, const float *const *in, float *out_l, float *out_r,
+                         const struct engine_taps *taps, uint32_t n);
+
+/* Control thread, RT side stopped. Ends every glide and smoothing at its target, so a console
+ * comes up already at its state (no fade from the defaults). */
+void engine_settle(struct engine *e);
+
+/* Control thread, RT side stopped. Chooses the strip kernel. Returns 0, or -ENOTSUP when this CPU
+ * (or this build) cannot run it. */
+int engine_set_kernel(struct engine *e, enum engine_kernel k);
+
+/* Any thread. The kernel in use ("ref", "generic", "avx2", "avx512"). */
+const char *engine_kernel_name(const struct engine *e);
+
+/* RT. Reads and clears the meters of strip k: peak and RMS post fader, pre pan (the louder side
+ * on stereo), and the compressor's gain reduction. */
 void engine_read_strip_meter(struct engine *e, unsigned k, struct engine_meter *m);
 
 /* RT. Reads and clears the master meters (after the master fader). */

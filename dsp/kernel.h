@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kernel: the channel-strip DSP of 16 strip channels ("lanes") side by side.
+ *
+ * A recursive filter cannot be vectorised along time, but sixteen strips can run in sixteen
+ * vector lanes (dsp-reference.md §7). A group holds the state of 16 lanes and, for the current
+ * sub-block, a plan made by strip.c: which stages run, their coefficients (fixed) or their
+ * natural parameters (interpolated per sample while they move), and the gain ramps. The kernel
+ * does the per-sample work only:
+ *
+ *   x * trim -> HPF 1 -> HPF 2 -> EQ 1..4 -> compressor -> y
+ *   y * fader -> meters; master L/R, bus sends L/R accumulated per lane into sk_acc
+ *
+ * Every stage is a Cytomic trapezoidal SVF (dsp-reference.md §1.2): its states are integrator
+ * states, so a coefficient change never rescales them and a filter stays quiet while it moves.
+ * One stage type covers HPF, bell, low and high shelf by its mix coefficients m0, m1, m2.
+ *
+ * Implementations: kernel_ref.c is plain C, one lane at a time, libm; kernel_vec.c is the same
+ * algorithm in GCC/clang vector extensions, compiled once per ISA (baseline, AVX2+FMA,
+ * AVX-512F) and chosen at run time. The suite checks the vector kernels against the reference.
+ *
+ * Thread: everything here runs in the RT thread; nothing allocates, locks or blocks.
+ */
+#ifndef MIXD_KERNEL_H
+#define MIXD_KERNEL_H
+
+#include <stdalign.h>
+#include <stdint.h>
+
+#define SK_LANES 16
+#define SK_BLOCK 32 /* = ENGINE_BLOCK: the parameter grid */
+
+/* The six SVF stages of a lane, in signal order. */
+enum { SK_HPF1, SK_HPF2, SK_EQ1, SK_N_SVF = SK_EQ1 + 4 };
+
+/* What a stage does this sub-block, the same for all 16 lanes of a group. */
+enum sk_mode {
+	SK_SKIP,       /* every lane flat: the stage costs nothing */
+	SK_STATIC,     /* fixed coefficients a1, a2, a3, m0, m1, m2 */
+	SK_EQ_MOVING,  /* bell/shelf: coefficients computed per sample from g0, e, kq */
+	SK_HPF_MOVING, /* high-pass: per sample from g0 and the wet weight w */
+};
+
+/* A per-lane vector. Every array below is 64-byte aligned (16 floats), so the vector kernels
+ * load them directly. */
+typedef float sk_lanes[SK_LANES];
+
+/* Parameters interpolated linearly across the sub-block grid: value at grid sample j (0..31) is
+ * v + dv * (j + 1), so the last sample of the grid block lands on the block's end value. */
+struct sk_svf {
+	alignas(64) sk_lanes ic1, ic2; /* state: the two trapezoidal integrators */
+	/* SK_STATIC */
+	sk_lanes a1, a2, a3, m0, m1, m2;
+	/* SK_*_MOVING: the natural parameters */
+	sk_lanes g0, dg0; /* tan(pi f / fs) */
+	sk_lanes e, de;   /* log2 A, A = 10^(dB/40) (EQ) */
+	sk_lanes kq, dkq; /* 1/Q (EQ) or the fixed damping (HPF) */
+	sk_lanes w, dw;   /* wet weight 0..1 (HPF cross-fade) */
+	/* the EQ band type as constants, so lanes of different types share one code path:
+	 *   g = g0 * 2^(sg e), k = kq * 2^(-sk e), A = 2^e,
+	 *   m0 = 1 + h (A^2 - 1), m1 = k (x2 A^2 + x1 A + x0), m2 = s2 (A^2 - 1) */
+	sk_lanes sg, sk, h, x2, x1, x0, s2;
+};
+
+/* Compressor (Giannoulis, Massberg, Reiss 2012): soft-knee gain computer, smooth decoupled
+ * detector in the log domain; dsp-reference.md §2. */
+struct sk_comp {
+	alignas(64) sk_lanes y1, yl; /* detector states, dB of gain reduction */
+	sk_lanes gr;                 /* meter: max of the applied reduction, dB */
+	sk_lanes thr, dthr;          /* threshold dB (interpolated) */
+	sk_lanes mk, dmk;            /* make-up dB (interpolated) */
+	sk_lanes w, dw;              /* on weight 0..1 (interpolated) */
+	sk_lanes slope;              /* 1 - 1/ratio */
+	sk_lanes knee, inv2w;        /* knee width W dB, and 1/(2W) (0 for a hard knee) */
+	sk_lanes aa, ar;             /* attack and release coefficients exp(-1/(tau fs)) */
+	sk_lanes link;               /* 1 where the lane is half of a stereo pair (lane ^ 1) */
+};
+
+/* A linear gain glide in the form of ramp_fill (ramp.h), per lane: the value at sample i of the
+ * sub-block is start + inc * (kb + i + 1) while i + 1 < left, else target. */
+struct sk_ramp {
+	alignas(64) sk_lanes start, inc, kb, left, target;
+};
+
+enum {
+	SK_R_IN,
+	SK_R_FADER,
+	SK_R_L,
+	SK_R_R,
+	SK_R_SEND0,
+	SK_R_SEND1,
+	SK_R_PRE0,
+	SK_R_PRE1,
+	SK_N_RAMPS
+};
+
+/* Where the outputs go, accumulated per lane: the engine sums the 16 lanes of every frame once
+ * all groups are done. */
+enum { SK_OUT_L, SK_OUT_R, SK_BUS0_L, SK_BUS0_R, SK_BUS1_L, SK_BUS1_R, SK_N_OUT };
+
+struct sk_acc {
+	alignas(64) float v[SK_N_OUT][SK_BLOCK][SK_LANES];
+};
+
+struct sk_group {
+	alignas(64) float x[SK_BLOCK][SK_LANES]; /* input of the sub-block, frame-major */
+	struct sk_svf svf[SK_N_SVF];
+	struct sk_comp comp;
+	struct sk_ramp ramp[SK_N_RAMPS];
+	alignas(64) sk_lanes peak, ss; /* meters: post-fader peak, sum of squares */
+
+	/* the plan for this sub-block */
+	uint8_t mode[SK_N_SVF]; /* enum sk_mode */
+	uint8_t comp_on;        /* 0: the compressor is skipped (every lane off) */
+	uint8_t ramps_moving;   /* 0: every ramp is at its target, use the fixed values */
+	uint8_t send_on[2];     /* 0: no lane sends to that bus */
+};
+
+/* The kernel: processes samples j0 .. j0+n-1 of the current grid block (n <= SK_BLOCK - j0) from
+ * g->x[0..n-1], accumulating into acc->v[.][0..n-1]. Afterwards the states it ran are flushed to
+ * exact zero below SK_FLUSH_AUDIO / SK_FLUSH_DB, and a lane whose state is non-finite is reset:
+ * returns a bit per reset lane (0 normally). */
+typedef uint32_t (*sk_kernel_fn)(struct sk_group *g, struct sk_acc *acc, uint32_t j0, uint32_t n);
+
+uint32_t sk_kernel_ref(struct sk_group *g, struct sk_acc *acc, uint32_t j0, uint32_t n);
+uint32_t sk_kernel_generic(struct sk_group *g, struct sk_acc *acc, uint32_t j0, uint32_t n);
+#if defined(__x86_64__) || defined(__i386__)
+#define SK_HAVE_X86 1
+uint32_t sk_kernel_avx2(struct sk_group *g, struct sk_acc *acc, uint32_t j0, uint32_t n);
+uint32_t sk_kernel_avx512(struct sk_group *g, struct sk_acc *acc, uint32_t j0, uint32_t n);
+#endif
+
+/* Below these a state is flushed to zero: -360 dB of a full-scale signal in the filters, a
+ * millionth of a dB in the detector. Nothing audible changes, and silence ends at exact 0
+ * instead of decaying through denormals (which cost 100x on x86 without FTZ/DAZ). Within one
+ * 32-sample block no state can decay from there into the denormal range. */
+#define SK_FLUSH_AUDIO 1e-18f
+#define SK_FLUSH_DB    1e-6f
+
+/* RT. Sets to zero the states of lane l (filters, detector): a lane that saw NaN/Inf starts
+ * again from silence. */
+void sk_reset_lane(struct sk_group *g, unsigned l);
+
+/* RT. The reference kernel's state housekeeping: flushes every lane's tiny states to zero and
+ * resets lanes with a non-finite state; returns a bit per reset lane. */
+uint32_t sk_check_state(struct sk_group *g);
+
+#endif

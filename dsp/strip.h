@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * strip: one channel strip's settings and smoothing, and the plan it writes for the kernel.
+ *
+ * A strip keeps the values engine_set gave it (targets) and where each one currently is:
+ *   - gains (trim x polarity, fader x mute x solo, pan, send levels, pre/post) glide linearly in
+ *     linear gain over the smoothing time (ramp.h), sample-exact and period-independent;
+ *   - filter and compressor parameters follow a one-pole with tau = ENGINE_SMOOTH_MS, stepped
+ *     once per 32-sample grid block in their natural domain (log2 Hz, dB, log2 Q) and
+ *     interpolated linearly per sample inside the block, so a band's gain moves evenly in dB
+ *     (dsp-reference.md §6) and coefficients are recomputed only while something moves.
+ * Switching a band's type or turning a band, the EQ, the HPF or the compressor on or off is a
+ * cross-fade: the band glides to flat, changes type there (at 0 dB every type is the same
+ * filter), and glides to its new gain; HPF and compressor fade their wet weight.
+ *
+ * Threads: strip_init runs on the control thread before the engine is shared; everything else
+ * runs on the RT thread.
+ */
+#ifndef MIXD_STRIP_H
+#define MIXD_STRIP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kernel.h"
+#include "ramp.h"
+
+#define STRIP_BANDS 4
+
+/* A one-pole smoothed value, stepped per grid block. */
+struct smooth {
+	float cur, target;
+};
+
+struct strip_band {
+	int type, want; /* enum engine_eq_type: applied, and asked for (applied once flat) */
+	float freq, gain_db, q;
+	struct smooth lf, e, lq; /* log2 Hz, log2 A, log2 Q */
+};
+
+struct strip {
+	bool stereo;
+	unsigned in;    /* first input index */
+	unsigned group; /* its kernel group */
+	unsigned lane;  /* its lane (left lane when stereo; the right one is lane + 1) */
+
+	/* settings, as engine_set left them */
+	float trim_db, fader_db, pan;
+	bool polarity, mute, solo;
+	bool hpf_on;
+	int hpf_slope;
+	float hpf_freq;
+	bool eq_on;
+	struct strip_band band[STRIP_BANDS];
+	bool comp_on;
+	float thr_db, ratio, knee_db, attack_ms, release_ms, makeup_db;
+	float send_db[2];
+	bool send_pre[2];
+
+	/* gains */
+	struct ramp g_in, g_fader, g_l, g_r, g_send[2], g_pre[2];
+	/* filter and compressor smoothing */
+	struct smooth hpf_lf, hpf_w1, hpf_w2;
+	struct smooth c_thr, c_mk, c_w, c_slope, c_knee;
+
+	/* planning: bits per SVF stage, bit SK_N_SVF for the compressor */
+	uint32_t dirty;      /* a setting changed: write the stage's lane parameters */
+	uint32_t was_moving; /* moved in the previous grid block */
+	uint32_t written;    /* written by the last strip_plan_grid */
+	bool ramps_rest;     /* the lanes' gain plan is written at rest: nothing to rewrite */
+
+	/* meters */
+	float rms, gr_read;
+};
+
+/* What a strip needs to know of the engine. */
+struct strip_env {
+	double fs;
+	uint32_t smooth_n; /* gain glide length, samples */
+	float kb;          /* one-pole coefficient per grid block */
+};
+
+/* Control thread. Default settings (design.md §3), everything at rest at its target. */
+void strip_init(struct strip *s, const struct strip_env *env);
+
+/* RT. Ends every glide and smoothing at its target; writes the lanes' fixed parameters. */
+void strip_settle(struct strip *s, const struct strip_env *env, struct sk_group *g);
+
+/* RT. Recomputes the targets after a setting changed (engine_set has stored it). open is the
+ * solo-in-place gate: false while other strips are soloed and this one is not. */
+void strip_retarget(struct strip *s, const struct strip_env *env, bool open);
+
+/* RT. At the start of a grid block: steps the smoothing and writes the per-lane parameters and
+ * their per-sample increments for the next SK_BLOCK samples into g. Returns a bit per SVF stage
+ * (bit SK_N_SVF for the compressor) for each stage where this strip moves, so the engine can
+ * choose the group's modes; s->written says which stages were rewritten (their fixed
+ * coefficients are stale). */
+uint32_t strip_plan_grid(struct strip *s, const struct strip_env *env, struct sk_group *g);
+
+/* RT. Whether this strip's lanes are flat (identity) in stage st / with the compressor off and
+ * faded out, given what strip_plan_grid wrote. */
+bool strip_stage_flat(const struct strip *s, int st);
+bool strip_comp_off(const struct strip *s);
+
+/* RT. Writes the fixed coefficients of stage st for this strip's lanes (at rest). */
+void strip_static_coefs(const struct strip *s, const struct strip_env *env, struct sk_group *g,
+                        int st);
+
+/* RT. Writes this strip's gain ramps for the next n samples into g and advances them. Returns
+ * whether any is gliding. */
+bool strip_plan_ramps(struct strip *s, struct sk_group *g, uint32_t n);
+
+#endif
