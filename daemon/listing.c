@@ -22,11 +22,22 @@ listing_text(FILE *f, const struct params *ps)
 {
 	for (unsigned i = 0; i < params_count(ps); i++) {
 		const struct param *p = params_at(ps, i);
-		char lo[32], hi[32], def[32];
+		char lo[32], hi[32], def[32], unit[64];
 
 		fmt_range(p->d, lo, hi, def, sizeof(lo));
-		fprintf(f, "%-28s %c %8s %8s %12s %s\n", p->address, (char)p->d->type, lo, hi, def,
-		        p->d->unit);
+		fprintf(f, "%-28s %c %8s %8s %12s %s\n", p->address, param_wire_type(p->d), lo, hi,
+		        def, param_unit(p->d, unit, sizeof(unit)));
+	}
+}
+
+/* Text in a markdown table cell: '|' would end the cell. */
+static void
+md_cell(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '|')
+			fputc('\\', f);
+		fputc(*s, f);
 	}
 }
 
@@ -47,17 +58,23 @@ listing_markdown(FILE *f)
 	    "range are clamped, integers are rounded; strings where a number is expected,\n"
 	    "NaN/Inf, and a wrong argument count are answered with `/error s:address s:reason`\n"
 	    "and change nothing.\n\n"
+	    "A parameter whose unit lists choices (`off|bell|...`) takes one of those names, or\n"
+	    "a number (`f`, `i`, `h`, `d`, `T`/`F`) as the index from 0 (rounded and clamped);\n"
+	    "a get answers with the name. Scene files hold the name.\n\n"
 	    "| address | type | min | max | default | unit | meaning |\n"
 	    "|---|---|---|---|---|---|---|\n",
 	    f);
 	for (unsigned i = 0; i < n; i++) {
 		const struct param_desc *d = &t[i];
-		char lo[32], hi[32], def[32];
+		char lo[32], hi[32], def[32], unit[64];
 
 		fmt_range(d, lo, hi, def, sizeof(lo));
-		fprintf(f, "| `%s%s` | %c | %s | %s | %s | %s | %s |\n",
-		        d->scope == PARAM_SCOPE_STRIP ? "/strip/N/" : "/master/", d->name,
-		        (char)d->type, lo, hi, def, d->unit, d->doc);
+		fprintf(f, "| `%s%s` | %c | %s | %s | %s | ", param_scope_prefix(d->scope), d->name,
+		        param_wire_type(d), lo, hi, def);
+		md_cell(f, param_unit(d, unit, sizeof(unit)));
+		fputs(" | ", f);
+		md_cell(f, d->doc);
+		fputs(" |\n", f);
 	}
 	fputs("\n## Console messages\n\n"
 	      "| message | reply |\n"
@@ -66,7 +83,8 @@ listing_markdown(FILE *f)
 	      "| `/info` | `/info s:name s:version i:strips i:sample_rate i:buffer_size"
 	      " i:latency` |\n"
 	      "| `/list [s:prefix]` | one `/list s:address s:type f:min f:max default s:unit` per"
-	      " parameter (default is `f`, or `s` for strings), then `/list/end` |\n"
+	      " parameter (default is `f`, or `s` for strings and choices; a choice parameter's"
+	      " unit is its choices), then `/list/end` |\n"
 	      "| `/stats` | `/stats` with (`s:name h:value`) pairs: OSC and RT counters |\n"
 	      "| `/meter/strip/N` | `/meter/strip/N f:peak_dBFS f:rms_dBFS f:gr_dB`"
 	      " (peak: max since the last read) |\n"

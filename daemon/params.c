@@ -13,27 +13,123 @@
 
 #define DB_OFF GAIN_OFF_DB
 
+#define ARRAY_N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The EQ band shapes: index = enum engine_eq_type. */
+static const char *const eq_types[] = {
+	[ENGINE_EQ_OFF] = "off",
+	[ENGINE_EQ_BELL] = "bell",
+	[ENGINE_EQ_LOWSHELF] = "lowshelf",
+	[ENGINE_EQ_HIGHSHELF] = "highshelf",
+	NULL,
+};
+_Static_assert(ARRAY_N(eq_types) == ENGINE_EQ_HIGHSHELF + 2, "one name per enum engine_eq_type");
+
+static const float hpf_slopes[] = { 12, 24 };
+
+/* Row makers. FIELDS is the common part; the others are the kinds of parameter there are. */
+#define FIELDS(sc, nm, ty, un, lo, hi, df, fl, en, dc)                                    \
+	.scope = PARAM_SCOPE_##sc, .name = (nm), .type = (ty), .unit = (un), .min = (lo), \
+	.max = (hi), .def = (df), .flags = (fl), .engine = (en), .doc = (dc)
+/* a number in natural units */
+#define FLOAT(sc, nm, un, lo, hi, df, en, dc)                          \
+	{                                                              \
+		FIELDS(sc, nm, PARAM_FLOAT, un, lo, hi, df, 0, en, dc) \
+	}
+/* 0/1 */
+#define SWITCH(sc, nm, df, en, dc)                                 \
+	{                                                          \
+		FIELDS(sc, nm, PARAM_INT, "", 0, 1, df, 0, en, dc) \
+	}
+/* a gain in dB from off (-inf) to +10 */
+#define LEVEL(sc, nm, df, en, dc)                                                      \
+	{                                                                              \
+		FIELDS(sc, nm, PARAM_FLOAT, "dB", DB_OFF, 10, df, PARAM_F_OFF, en, dc) \
+	}
+/* one of the names in ch (a NULL-terminated array), df an index */
+#define ENUM(sc, nm, ch, df, en, dc)                                                        \
+	{                                                                                   \
+		FIELDS(sc, nm, PARAM_ENUM, "", 0, (float)(ARRAY_N(ch) - 2), df, 0, en, dc), \
+		    .choices = (ch)                                                         \
+	}
+
+/* EQ band b (1..4): its shape, frequency, gain and Q, with the shape and frequency it starts at */
+#define EQ_BAND(b, type_def, freq_def)                                                             \
+	ENUM(STRIP, "eq/" #b "/type", eq_types, type_def, ENGINE_STRIP_EQ_TYPE(b - 1),             \
+	     "Band " #b " shape; off takes the band out"),                                         \
+	    FLOAT(STRIP, "eq/" #b "/freq", "Hz", 20, 20000, freq_def, ENGINE_STRIP_EQ_FREQ(b - 1), \
+	          "Band " #b " frequency: a bell's centre, a shelf's midpoint (half its gain)"),   \
+	    FLOAT(STRIP, "eq/" #b "/gain", "dB", -18, 18, 0, ENGINE_STRIP_EQ_GAIN(b - 1),          \
+	          "Band " #b " gain: a bell's at its centre, a shelf's beyond its frequency"),     \
+	    FLOAT(STRIP, "eq/" #b "/q", "", 0.1f, 10, 0.707f, ENGINE_STRIP_EQ_Q(b - 1),            \
+	          "Band " #b " Q: a bell's width (higher is narrower), a shelf's slope (0.707: "   \
+	          "steepest with no overshoot)")
+
+/* A strip's send to a bus */
+#define SEND(bus, nm)                                                                            \
+	LEVEL(STRIP, "send/" nm "/level", DB_OFF, ENGINE_STRIP_SEND_LEVEL(bus),                  \
+	      "Send to the " nm " bus, panned as the strip is; -144 or below is off (-inf)"),    \
+	    SWITCH(STRIP, "send/" nm "/pre", 0, ENGINE_STRIP_SEND_PRE(bus),                      \
+	           "1 = pre-fader: taken after the compressor, before the fader; unaffected by " \
+	           "fader, mute and solo. 0 = post-fader: follows fader, mute and solo-in-place")
+
+/* A bus's return into the master */
+#define BUS(bus, nm)                                                                            \
+	LEVEL(BUS, nm "/return", 0, ENGINE_BUS_RETURN(bus),                                     \
+	      "Level of the bus into the master, kept under solo; -144 or below is off. Until " \
+	      "the bus effects land, a bus returns the sum of its sends unprocessed"),          \
+	    SWITCH(BUS, nm "/mute", 0, ENGINE_BUS_MUTE(bus),                                    \
+	           "1 mutes the bus return (a 10 ms fade)")
+
 /* The address space. Add a parameter here and OSC, scenes, --list-params and docs/osc.md all
- * gain it. Ranges and defaults follow design.md section 3. */
+ * gain it. Ranges and defaults follow design.md section 3. A strip's rows are in signal-flow
+ * order, then the buses', then the master's. */
 static const struct param_desc table[] = {
-	{ PARAM_SCOPE_STRIP, "name", PARAM_STRING, "", 0, PARAM_STRING_MAX, 0, 0, -1,
-	  "Strip name, up to 32 bytes; defaults to the strip number" },
-	{ PARAM_SCOPE_STRIP, "trim", PARAM_FLOAT, "dB", -24, 24, 0, 0, ENGINE_STRIP_TRIM,
-	  "Input gain before all processing" },
-	{ PARAM_SCOPE_STRIP, "polarity", PARAM_INT, "", 0, 1, 0, 0, ENGINE_STRIP_POLARITY,
-	  "1 inverts the polarity (smoothed through zero, no click)" },
-	{ PARAM_SCOPE_STRIP, "fader", PARAM_FLOAT, "dB", DB_OFF, 10, 0, PARAM_F_OFF,
-	  ENGINE_STRIP_FADER, "Channel fader; -144 or below is off (-inf)" },
-	{ PARAM_SCOPE_STRIP, "pan", PARAM_FLOAT, "", -1, 1, 0, 0, ENGINE_STRIP_PAN,
-	  "-1 left .. +1 right, -3 dB constant power; balance on stereo strips" },
-	{ PARAM_SCOPE_STRIP, "mute", PARAM_INT, "", 0, 1, 0, 0, ENGINE_STRIP_MUTE,
-	  "1 mutes the strip (a 10 ms fade)" },
-	{ PARAM_SCOPE_STRIP, "solo", PARAM_INT, "", 0, 1, 0, 0, ENGINE_STRIP_SOLO,
-	  "Solo in place: while any strip is soloed, the others are silenced" },
-	{ PARAM_SCOPE_MASTER, "fader", PARAM_FLOAT, "dB", DB_OFF, 10, 0, PARAM_F_OFF,
-	  ENGINE_MASTER_FADER, "Master fader; -144 or below is off (-inf)" },
-	{ PARAM_SCOPE_MASTER, "mute", PARAM_INT, "", 0, 1, 0, 0, ENGINE_MASTER_MUTE,
-	  "1 mutes the master output" },
+	{ FIELDS(STRIP, "name", PARAM_STRING, "", 0, PARAM_STRING_MAX, 0, 0, -1,
+	         "Strip name, up to 32 bytes; defaults to the strip number") },
+	FLOAT(STRIP, "trim", "dB", -24, 24, 0, ENGINE_STRIP_TRIM,
+	      "Input gain before all processing"),
+	SWITCH(STRIP, "polarity", 0, ENGINE_STRIP_POLARITY,
+	       "1 inverts the polarity (smoothed through zero, no click)"),
+	SWITCH(STRIP, "hpf/on", 0, ENGINE_STRIP_HPF_ON,
+	       "1 switches the high-pass filter in (cross-faded)"),
+	FLOAT(STRIP, "hpf/freq", "Hz", 20, 1000, 80, ENGINE_STRIP_HPF_FREQ,
+	      "High-pass corner: -3 dB there at 12 dB/oct, -6 dB at 24 dB/oct"),
+	{ FIELDS(STRIP, "hpf/slope", PARAM_INT, "dB/oct", 12, 24, 12, 0, ENGINE_STRIP_HPF_SLOPE,
+	         "High-pass slope, 12 or 24; other values snap to the nearer (a tie to 24)"),
+	  .allowed = hpf_slopes, .n_allowed = ARRAY_N(hpf_slopes) },
+	SWITCH(STRIP, "eq/on", 1, ENGINE_STRIP_EQ_ON,
+	       "0 takes the EQ out (every band glides to flat)"),
+	EQ_BAND(1, ENGINE_EQ_LOWSHELF, 100),
+	EQ_BAND(2, ENGINE_EQ_BELL, 500),
+	EQ_BAND(3, ENGINE_EQ_BELL, 2000),
+	EQ_BAND(4, ENGINE_EQ_HIGHSHELF, 8000),
+	SWITCH(STRIP, "comp/on", 0, ENGINE_STRIP_COMP_ON,
+	       "1 switches the compressor in (cross-faded)"),
+	FLOAT(STRIP, "comp/threshold", "dB", -60, 0, -20, ENGINE_STRIP_COMP_THRESHOLD,
+	      "Level above which the compressor reduces gain"),
+	FLOAT(STRIP, "comp/ratio", ":1", 1, 20, 4, ENGINE_STRIP_COMP_RATIO,
+	      "Above the threshold, dB in per dB out; 1 does nothing"),
+	FLOAT(STRIP, "comp/knee", "dB", 0, 24, 6, ENGINE_STRIP_COMP_KNEE,
+	      "Soft-knee width, centred on the threshold; 0 is a hard knee"),
+	FLOAT(STRIP, "comp/attack", "ms", 0.1f, 200, 10, ENGINE_STRIP_COMP_ATTACK,
+	      "How fast the gain reduction rises"),
+	FLOAT(STRIP, "comp/release", "ms", 5, 2000, 100, ENGINE_STRIP_COMP_RELEASE,
+	      "How fast the gain reduction falls back"),
+	FLOAT(STRIP, "comp/makeup", "dB", 0, 24, 0, ENGINE_STRIP_COMP_MAKEUP,
+	      "Gain added after the compressor's gain reduction"),
+	LEVEL(STRIP, "fader", 0, ENGINE_STRIP_FADER, "Channel fader; -144 or below is off (-inf)"),
+	FLOAT(STRIP, "pan", "", -1, 1, 0, ENGINE_STRIP_PAN,
+	      "-1 left .. +1 right, -3 dB constant power; balance on stereo strips"),
+	SWITCH(STRIP, "mute", 0, ENGINE_STRIP_MUTE, "1 mutes the strip (a 10 ms fade)"),
+	SWITCH(STRIP, "solo", 0, ENGINE_STRIP_SOLO,
+	       "Solo in place: while any strip is soloed, the others are silenced"),
+	SEND(ENGINE_BUS_REVERB, "reverb"),
+	SEND(ENGINE_BUS_DELAY, "delay"),
+	BUS(ENGINE_BUS_REVERB, "reverb"),
+	BUS(ENGINE_BUS_DELAY, "delay"),
+	LEVEL(MASTER, "fader", 0, ENGINE_MASTER_FADER, "Master fader; -144 or below is off (-inf)"),
+	SWITCH(MASTER, "mute", 0, ENGINE_MASTER_MUTE, "1 mutes the master output"),
 };
 
 #define TABLE_N (sizeof(table) / sizeof(table[0]))
@@ -53,6 +149,24 @@ param_table(unsigned *n)
 	return table;
 }
 
+char
+param_wire_type(const struct param_desc *d)
+{
+	return d->type == PARAM_ENUM ? 's' : (char)d->type;
+}
+
+const char *
+param_scope_prefix(enum param_scope scope)
+{
+	static const char *const prefix[] = {
+		[PARAM_SCOPE_STRIP] = "/strip/N/",
+		[PARAM_SCOPE_BUS] = "/bus/",
+		[PARAM_SCOPE_MASTER] = "/master/",
+	};
+
+	return prefix[scope];
+}
+
 static uint32_t
 hash_str(const char *s)
 {
@@ -67,7 +181,7 @@ struct params *
 params_new(unsigned n_strips)
 {
 	struct params *ps;
-	unsigned n_strip_rows = 0, n_master_rows = 0, i, k, idx = 0;
+	unsigned n_strip_rows = 0, n_other_rows = 0, i, k, idx = 0;
 	uint32_t size = 1;
 
 	if (n_strips == 0 || n_strips > ENGINE_MAX_STRIPS)
@@ -76,13 +190,13 @@ params_new(unsigned n_strips)
 		if (table[i].scope == PARAM_SCOPE_STRIP)
 			n_strip_rows++;
 		else
-			n_master_rows++;
+			n_other_rows++;
 	}
 	ps = calloc(1, sizeof(*ps));
 	if (!ps)
 		return NULL;
 	ps->n_strips = n_strips;
-	ps->n = n_strip_rows * n_strips + n_master_rows;
+	ps->n = n_strip_rows * n_strips + n_other_rows;
 	ps->v = calloc(ps->n, sizeof(*ps->v));
 	while (size < 2 * ps->n)
 		size <<= 1;
@@ -101,10 +215,11 @@ params_new(unsigned n_strips)
 				         table[i].name);
 			}
 	for (i = 0; i < TABLE_N; i++)
-		if (table[i].scope == PARAM_SCOPE_MASTER) {
+		if (table[i].scope != PARAM_SCOPE_STRIP) {
 			struct param *p = &ps->v[idx++];
 			p->d = &table[i];
-			snprintf(p->address, sizeof(p->address), "/master/%s", table[i].name);
+			snprintf(p->address, sizeof(p->address), "%s%s",
+			         param_scope_prefix(table[i].scope), table[i].name);
 		}
 
 	for (i = 0; i < ps->n; i++) {
@@ -161,17 +276,31 @@ params_find(const struct params *ps, const char *address)
 	return -ENOENT;
 }
 
+/* The allowed value nearest v; of two as near, the higher (the list ascends). */
+static double
+snap_allowed(const struct param_desc *d, double v)
+{
+	double best = d->allowed[0];
+
+	for (unsigned i = 1; i < d->n_allowed; i++)
+		if (fabs(d->allowed[i] - v) <= fabs(best - v))
+			best = d->allowed[i];
+	return best;
+}
+
 int
 param_clamp(const struct param_desc *d, double v, float *out)
 {
 	if (!isfinite(v))
 		return -EDOM;
-	if (d->type == PARAM_INT)
+	if (d->type == PARAM_INT || d->type == PARAM_ENUM)
 		v = nearbyint(v);
 	if (v < d->min)
 		v = d->min;
 	if (v > d->max)
 		v = d->max;
+	if (d->n_allowed)
+		v = snap_allowed(d, v);
 	*out = (float)v;
 	return 0;
 }
@@ -186,12 +315,48 @@ param_parse(const struct param_desc *d, const char *text, float *out)
 		*out = d->min;
 		return 0;
 	}
+	for (unsigned i = 0; d->type == PARAM_ENUM && d->choices[i]; i++)
+		if (!strcmp(text, d->choices[i])) {
+			*out = (float)i;
+			return 0;
+		}
 	errno = 0;
 	v = strtod(text, &end);
 	if (end == text || *end != '\0')
 		return -EINVAL;
 	/* strtod accepts "nan" and "inf": those are numbers, but not values we take */
 	return param_clamp(d, v, out);
+}
+
+/* Writes lead, then d's choices separated by sep, into buf (truncated to n). */
+static void
+join_choices(const struct param_desc *d, const char *lead, const char *sep, char *buf, size_t n)
+{
+	size_t len = (size_t)snprintf(buf, n, "%s", lead);
+
+	for (unsigned i = 0; d->choices[i] && len < n; i++)
+		len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? sep : "", d->choices[i]);
+}
+
+const char *
+param_error(const struct param_desc *d, int err, char *buf, size_t n)
+{
+	if (err == -EDOM)
+		snprintf(buf, n, "non-finite value");
+	else if (d->type == PARAM_ENUM)
+		join_choices(d, "expected one of: ", " ", buf, n);
+	else
+		snprintf(buf, n, "not a number");
+	return buf;
+}
+
+const char *
+param_unit(const struct param_desc *d, char *buf, size_t n)
+{
+	if (d->type != PARAM_ENUM)
+		return d->unit;
+	join_choices(d, "", "|", buf, n);
+	return buf;
 }
 
 int
@@ -210,6 +375,12 @@ param_check_string(const char *s)
 int
 param_format(const struct param_desc *d, float v, char *buf, size_t n)
 {
+	if (d->type == PARAM_ENUM) {
+		float i;
+		if (param_clamp(d, v, &i) < 0)
+			i = d->def;
+		return snprintf(buf, n, "%s", d->choices[(unsigned)i]);
+	}
 	if ((d->flags & PARAM_F_OFF) && v <= d->min)
 		return snprintf(buf, n, "-inf");
 	if (d->type == PARAM_INT)
@@ -226,7 +397,9 @@ param_format(const struct param_desc *d, float v, char *buf, size_t n)
 void
 param_default_string(const struct param *p, char *buf, size_t n)
 {
-	if (p->d->scope == PARAM_SCOPE_STRIP)
+	if (p->d->type == PARAM_ENUM)
+		param_format(p->d, p->d->def, buf, n);
+	else if (p->d->type == PARAM_STRING && p->d->scope == PARAM_SCOPE_STRIP)
 		snprintf(buf, n, "%u", p->strip + 1);
 	else if (n)
 		buf[0] = '\0';

@@ -17,13 +17,18 @@
 
 enum param_scope {
 	PARAM_SCOPE_STRIP,  /* /strip/N/<name>, N = 1..strips */
+	PARAM_SCOPE_BUS,    /* /bus/<name>, name starting with the bus: "reverb/return" */
 	PARAM_SCOPE_MASTER, /* /master/<name> */
 };
 
+/* The OSC type tag of each type is param_wire_type(). */
 enum param_type {
 	PARAM_FLOAT = 'f',
 	PARAM_INT = 'i',
 	PARAM_STRING = 's',
+	/* One of a list of names (choices). The model holds the index as a float; OSC, scene
+	 * files and listings show the name. */
+	PARAM_ENUM = 'e',
 };
 
 /* The minimum of the range means "off" (-inf dB): written "-inf" in files. */
@@ -31,13 +36,19 @@ enum param_type {
 
 struct param_desc {
 	enum param_scope scope;
-	const char *name; /* below the scope: "fader", later "eq/1/freq" */
+	const char *name; /* below the scope: "fader", "eq/1/freq" */
 	enum param_type type;
-	const char *unit; /* "dB", "", "Hz", ... */
-	float min, max, def;
+	const char *unit;    /* "dB", "", "Hz", ...; unused for PARAM_ENUM (see param_unit) */
+	float min, max, def; /* PARAM_ENUM: 0, n_choices - 1, the default's index */
 	unsigned flags;
 	int engine; /* enum engine_param, or -1 for control-only parameters (names) */
 	const char *doc;
+	/* PARAM_ENUM: the names, NULL-terminated; the value is the index */
+	const char *const *choices;
+	/* When n_allowed > 0, the only values a number may take (ascending): param_clamp snaps to
+	 * the nearest, ties to the higher (hpf/slope: 12 or 24). */
+	const float *allowed;
+	unsigned n_allowed;
 };
 
 /* One parameter of this console: a table row bound to a strip. */
@@ -53,7 +64,8 @@ const struct param_desc *param_table(unsigned *n);
 struct params;
 
 /* Control thread. Instantiates the table for n_strips strips (1..ENGINE_MAX_STRIPS), strips in
- * order then master, and indexes the addresses. Returns NULL on bad n or out of memory. */
+ * order, then the buses, then master, and indexes the addresses. Returns NULL on bad n or out of
+ * memory. */
 struct params *params_new(unsigned n_strips);
 void params_free(struct params *ps);
 
@@ -65,23 +77,44 @@ const struct param *params_at(const struct params *ps, unsigned idx);
 /* Any thread. The index of an exact address, or -ENOENT. */
 int params_find(const struct params *ps, const char *address);
 
-/* Any thread. Validates a numeric value for d: non-finite gives -EDOM; otherwise clamps to the
- * range (ints rounded to the nearest integer first) and stores it in *out; returns 0. */
+/* Any thread. The OSC type tag of d's values: 'f', 'i' or 's' (strings and enums). */
+char param_wire_type(const struct param_desc *d);
+
+/* Any thread. The address prefix of a scope as the docs show it: "/strip/N/", "/bus/",
+ * "/master/". */
+const char *param_scope_prefix(enum param_scope scope);
+
+/* Any thread. Validates a numeric value for d (for an enum, the index): non-finite gives -EDOM;
+ * otherwise rounds ints and enums to the nearest integer, clamps to the range, snaps to the
+ * nearest allowed value (ties to the higher) and stores it in *out; returns 0. */
 int param_clamp(const struct param_desc *d, double v, float *out);
 
 /* Any thread. Parses the text form of a numeric value ("-12.5", "1", "-inf" where the minimum is
- * off) and clamps it. Returns 0, -EINVAL for text that is not a number, -EDOM for NaN/Inf. */
+ * off; for an enum a choice's name, or a number taken as the index) and clamps it. Returns 0,
+ * -EINVAL for text that is not a number (nor a choice), -EDOM for NaN/Inf; *out is untouched on
+ * error. */
 int param_parse(const struct param_desc *d, const char *text, float *out);
+
+/* Any thread. Why param_parse or param_clamp failed with err, as a short reason for an /error
+ * reply or a file message: "non-finite value", "not a number", or for an enum "expected one
+ * of: off bell lowshelf highshelf". Returns buf. */
+const char *param_error(const struct param_desc *d, int err, char *buf, size_t n);
+
+/* Any thread. The unit as listed: d->unit, or for an enum its choices joined by '|' in buf
+ * ("off|bell|lowshelf|highshelf", truncated to n). Returns d->unit or buf. */
+const char *param_unit(const struct param_desc *d, char *buf, size_t n);
 
 /* Any thread. Validates a string value: -E2BIG if longer than PARAM_STRING_MAX, -EINVAL if it
  * holds control characters. Returns 0 when acceptable. */
 int param_check_string(const char *s);
 
 /* Any thread. The text form of a numeric value: shortest round-trip for floats, "-inf" at an
- * off minimum. Returns the length written (as snprintf). */
+ * off minimum, the choice's name for an enum (the index clamped to the choices). Returns the
+ * length written (as snprintf). */
 int param_format(const struct param_desc *d, float v, char *buf, size_t n);
 
-/* Any thread. The default of a string parameter instance (a strip's name is its number). */
+/* Any thread. The default of an instance whose values travel as strings (param_wire_type 's'):
+ * a strip's name is its number, an enum's is its default choice's name. Empty for others. */
 void param_default_string(const struct param *p, char *buf, size_t n);
 
 #endif

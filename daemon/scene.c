@@ -181,8 +181,9 @@ parse_line(const struct model *m, char *line, unsigned flags, struct staged *st,
 	val[strcspn(val, " \t")] = '\0'; /* a trailing comment or blank is not part of it */
 	err = param_parse(p->d, val, &st->value);
 	if (err) {
-		snprintf(why, whylen, "%s: %s value \"%s\"", addr,
-		         err == -EDOM ? "non-finite" : "not a number:", val);
+		char reason[96];
+		snprintf(why, whylen, "%s: %s, got \"%s\"", addr,
+		         param_error(p->d, err, reason, sizeof(reason)), val);
 		return why;
 	}
 	return NULL;

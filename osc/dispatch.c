@@ -101,20 +101,36 @@ arg_number(char type, const lo_arg *a, double *out)
 	}
 }
 
+static bool
+is_string(char type)
+{
+	return type == LO_STRING || type == LO_SYMBOL;
+}
+
 static void
 reply_value(struct dispatch *d, const struct osc_peer *to, unsigned idx)
 {
 	const struct param *p = params_at(model_params(d->m), idx);
 	lo_message m = lo_message_new();
+	char name[64];
 
 	if (!m)
 		return;
-	if (p->d->type == PARAM_STRING)
+	switch (p->d->type) {
+	case PARAM_STRING:
 		lo_message_add_string(m, model_get_string(d->m, idx));
-	else if (p->d->type == PARAM_INT)
+		break;
+	case PARAM_ENUM:
+		param_format(p->d, model_get(d->m, idx), name, sizeof(name));
+		lo_message_add_string(m, name);
+		break;
+	case PARAM_INT:
 		lo_message_add_int32(m, (int32_t)lrintf(model_get(d->m, idx)));
-	else
+		break;
+	case PARAM_FLOAT:
 		lo_message_add_float(m, model_get(d->m, idx));
+		break;
+	}
 	reply(d, to, p->address, m);
 }
 
@@ -123,6 +139,7 @@ handle_param(struct dispatch *d, const struct osc_peer *from, unsigned idx, cons
              const char *types, lo_arg **argv, int argc)
 {
 	const struct param *p = params_at(model_params(d->m), idx);
+	char why[96];
 	double v;
 	int err;
 
@@ -136,7 +153,7 @@ handle_param(struct dispatch *d, const struct osc_peer *from, unsigned idx, cons
 		return;
 	}
 	if (p->d->type == PARAM_STRING) {
-		if (types[0] != LO_STRING && types[0] != LO_SYMBOL) {
+		if (!is_string(types[0])) {
 			reply_error(d, from, path, "expected a string");
 			return;
 		}
@@ -149,12 +166,23 @@ handle_param(struct dispatch *d, const struct osc_peer *from, unsigned idx, cons
 			d->st.sets++;
 		return;
 	}
-	if (!arg_number(types[0], argv[0], &v)) {
-		reply_error(d, from, path, "expected a number");
+	if (p->d->type == PARAM_ENUM && is_string(types[0])) {
+		/* a choice by name; a number (what tablets send) is the index */
+		float f = 0;
+		err = param_parse(p->d, &argv[0]->s, &f);
+		v = f;
+	} else if (arg_number(types[0], argv[0], &v)) {
+		err = 0;
+	} else {
+		reply_error(d, from, path,
+		            p->d->type == PARAM_ENUM ? "expected a name or a number"
+		                                     : "expected a number");
 		return;
 	}
-	if (model_set(d->m, idx, v) < 0) {
-		reply_error(d, from, path, "value is not finite");
+	if (!err)
+		err = model_set(d->m, idx, v);
+	if (err) {
+		reply_error(d, from, path, param_error(p->d, err, why, sizeof(why)));
 		return;
 	}
 	d->st.sets++;
@@ -178,7 +206,8 @@ handle_list(struct dispatch *d, const struct osc_peer *from, const char *prefix)
 
 	for (unsigned i = 0; i < params_count(ps); i++) {
 		const struct param *p = params_at(ps, i);
-		const char type[2] = { (char)p->d->type, '\0' };
+		const char type[2] = { param_wire_type(p->d), '\0' };
+		char def[64], unit[64];
 
 		if (plen && !prefix_covers(prefix, plen, p->address))
 			continue;
@@ -189,14 +218,13 @@ handle_list(struct dispatch *d, const struct osc_peer *from, const char *prefix)
 		lo_message_add_string(m, type);
 		lo_message_add_float(m, p->d->min);
 		lo_message_add_float(m, p->d->max);
-		if (p->d->type == PARAM_STRING) {
-			char def[PARAM_STRING_MAX + 1];
+		if (type[0] == 's') {
 			param_default_string(p, def, sizeof(def));
 			lo_message_add_string(m, def);
 		} else {
 			lo_message_add_float(m, p->d->def);
 		}
-		lo_message_add_string(m, p->d->unit);
+		lo_message_add_string(m, param_unit(p->d, unit, sizeof(unit)));
 		reply(d, from, "/list", m);
 	}
 	reply(d, from, "/list/end", lo_message_new());

@@ -773,6 +773,7 @@ h_osc_open(const char *local_addr, uint16_t port)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET };
 	struct h_osc *o = calloc(1, sizeof(*o));
+	int rcvbuf = 4 << 20;
 
 	if (!o)
 		return NULL;
@@ -783,6 +784,9 @@ h_osc_open(const char *local_addr, uint16_t port)
 	o->fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (o->fd < 0)
 		goto fail;
+	/* /list answers with one datagram per parameter in one burst (about 40 per strip): the
+	 * default receive buffer holds some 250 of them (the kernel caps this at rmem_max) */
+	setsockopt(o->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	if (bind(o->fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
 		fprintf(stderr, "harness: bind %s: %s\n", local_addr ? local_addr : "127.0.0.1",
 		        strerror(errno));

@@ -19,13 +19,13 @@ find(struct params *ps, const char *addr)
 
 START_TEST(instances_and_lookup)
 {
-	unsigned n_rows, n_strip = 0, n_master = 0;
+	unsigned n_rows, n_strip = 0, n_other = 0;
 	const struct param_desc *t = param_table(&n_rows);
 	struct params *ps = params_new(12);
 
 	for (unsigned i = 0; i < n_rows; i++)
-		t[i].scope == PARAM_SCOPE_STRIP ? n_strip++ : n_master++;
-	ck_assert_uint_eq(params_count(ps), n_strip * 12 + n_master);
+		t[i].scope == PARAM_SCOPE_STRIP ? n_strip++ : n_other++;
+	ck_assert_uint_eq(params_count(ps), n_strip * 12 + n_other);
 	ck_assert_uint_eq(find(ps, "/strip/12/fader")->strip, 11);
 	ck_assert_int_eq(find(ps, "/master/fader")->d->engine, ENGINE_MASTER_FADER);
 	ck_assert_int_eq(params_find(ps, "/strip/13/fader"), -ENOENT);
@@ -154,6 +154,222 @@ START_TEST(strings)
 }
 END_TEST
 
+/* Every address of design.md section 3 this table has so far, with the engine id it drives. */
+START_TEST(every_address_found)
+{
+	static const struct {
+		const char *address;
+		int engine;
+		unsigned strip;
+	} want[] = {
+		{ "/strip/1/name", -1, 0 },
+		{ "/strip/2/trim", ENGINE_STRIP_TRIM, 1 },
+		{ "/strip/2/polarity", ENGINE_STRIP_POLARITY, 1 },
+		{ "/strip/2/hpf/on", ENGINE_STRIP_HPF_ON, 1 },
+		{ "/strip/2/hpf/freq", ENGINE_STRIP_HPF_FREQ, 1 },
+		{ "/strip/2/hpf/slope", ENGINE_STRIP_HPF_SLOPE, 1 },
+		{ "/strip/2/eq/on", ENGINE_STRIP_EQ_ON, 1 },
+		{ "/strip/1/eq/1/type", ENGINE_STRIP_EQ_TYPE(0), 0 },
+		{ "/strip/1/eq/2/freq", ENGINE_STRIP_EQ_FREQ(1), 0 },
+		{ "/strip/1/eq/3/gain", ENGINE_STRIP_EQ_GAIN(2), 0 },
+		{ "/strip/3/eq/4/q", ENGINE_STRIP_EQ_Q(3), 2 },
+		{ "/strip/3/eq/4/type", ENGINE_STRIP_EQ_TYPE(3), 2 },
+		{ "/strip/3/comp/on", ENGINE_STRIP_COMP_ON, 2 },
+		{ "/strip/3/comp/threshold", ENGINE_STRIP_COMP_THRESHOLD, 2 },
+		{ "/strip/3/comp/ratio", ENGINE_STRIP_COMP_RATIO, 2 },
+		{ "/strip/3/comp/knee", ENGINE_STRIP_COMP_KNEE, 2 },
+		{ "/strip/3/comp/attack", ENGINE_STRIP_COMP_ATTACK, 2 },
+		{ "/strip/3/comp/release", ENGINE_STRIP_COMP_RELEASE, 2 },
+		{ "/strip/3/comp/makeup", ENGINE_STRIP_COMP_MAKEUP, 2 },
+		{ "/strip/3/fader", ENGINE_STRIP_FADER, 2 },
+		{ "/strip/3/pan", ENGINE_STRIP_PAN, 2 },
+		{ "/strip/3/mute", ENGINE_STRIP_MUTE, 2 },
+		{ "/strip/3/solo", ENGINE_STRIP_SOLO, 2 },
+		{ "/strip/3/send/reverb/level", ENGINE_STRIP_SEND_LEVEL(ENGINE_BUS_REVERB), 2 },
+		{ "/strip/3/send/reverb/pre", ENGINE_STRIP_SEND_PRE(ENGINE_BUS_REVERB), 2 },
+		{ "/strip/3/send/delay/level", ENGINE_STRIP_SEND_LEVEL(ENGINE_BUS_DELAY), 2 },
+		{ "/strip/3/send/delay/pre", ENGINE_STRIP_SEND_PRE(ENGINE_BUS_DELAY), 2 },
+		{ "/bus/reverb/return", ENGINE_BUS_RETURN(ENGINE_BUS_REVERB), 0 },
+		{ "/bus/reverb/mute", ENGINE_BUS_MUTE(ENGINE_BUS_REVERB), 0 },
+		{ "/bus/delay/return", ENGINE_BUS_RETURN(ENGINE_BUS_DELAY), 0 },
+		{ "/bus/delay/mute", ENGINE_BUS_MUTE(ENGINE_BUS_DELAY), 0 },
+		{ "/master/fader", ENGINE_MASTER_FADER, 0 },
+		{ "/master/mute", ENGINE_MASTER_MUTE, 0 },
+	};
+	struct params *ps = params_new(3);
+	unsigned n = params_count(ps);
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const struct param *p = find(ps, want[i].address);
+		ck_assert_msg(p->d->engine == want[i].engine, "%s drives %d, not %d",
+		              want[i].address, p->d->engine, want[i].engine);
+		ck_assert_uint_eq(p->strip, want[i].strip);
+	}
+	ck_assert_int_eq(params_find(ps, "/strip/3/eq/5/q"), -ENOENT);
+	ck_assert_int_eq(params_find(ps, "/bus/chorus/return"), -ENOENT);
+	/* strips, then buses, then master */
+	ck_assert_str_eq(params_at(ps, n - 1)->address, "/master/mute");
+	ck_assert_str_eq(params_at(ps, n - 3)->address, "/bus/delay/mute");
+	ck_assert_uint_eq(params_at(ps, n - 6)->d->scope, PARAM_SCOPE_BUS);
+	ck_assert_uint_eq(params_at(ps, n - 7)->d->scope, PARAM_SCOPE_STRIP);
+	params_free(ps);
+}
+END_TEST
+
+/* Each row: default in range and a value param_clamp keeps (an allowed one, a whole index);
+ * an enum's range is its choices; every engine id driven by one row only. */
+START_TEST(every_row_consistent)
+{
+	unsigned n;
+	const struct param_desc *t = param_table(&n);
+	unsigned driven[ENGINE_N_PARAMS] = { 0 };
+
+	for (unsigned i = 0; i < n; i++) {
+		const struct param_desc *d = &t[i];
+		float v = NAN;
+
+		ck_assert_msg(d->doc && d->doc[0], "%s has no doc", d->name);
+		ck_assert_msg(d->min <= d->def && d->def <= d->max, "%s default out of range",
+		              d->name);
+		if (d->type != PARAM_STRING) {
+			ck_assert_int_eq(param_clamp(d, d->def, &v), 0);
+			ck_assert_msg(v == d->def, "%s default %g clamps to %g", d->name,
+			              (double)d->def, (double)v);
+		}
+		if (d->type == PARAM_ENUM) {
+			unsigned k = 0;
+			ck_assert_ptr_nonnull(d->choices);
+			while (d->choices[k])
+				k++;
+			ck_assert_msg(d->min == 0 && d->max == (float)(k - 1), "%s range", d->name);
+			ck_assert_msg(d->def == floorf(d->def) && d->def < (float)k, "%s default",
+			              d->name);
+		} else {
+			ck_assert_ptr_null(d->choices);
+		}
+		ck_assert_int_ge(d->engine, -1);
+		ck_assert_int_lt(d->engine, ENGINE_N_PARAMS);
+		if (d->engine >= 0) {
+			ck_assert_msg(!driven[d->engine]++, "engine id %d driven twice (%s)",
+			              d->engine, d->name);
+		}
+	}
+}
+END_TEST
+
+START_TEST(enum_by_name_and_index)
+{
+	struct params *ps = params_new(2);
+	const struct param *type1 = find(ps, "/strip/2/eq/1/type");
+	const struct param_desc *d = type1->d;
+	char buf[64];
+	float v = -1;
+
+	ck_assert_int_eq(param_wire_type(d), 's');
+	/* names, whose index is the engine's enum */
+	ck_assert_int_eq(param_parse(d, "off", &v), 0);
+	ck_assert_float_eq(v, ENGINE_EQ_OFF);
+	ck_assert_int_eq(param_parse(d, "bell", &v), 0);
+	ck_assert_float_eq(v, ENGINE_EQ_BELL);
+	ck_assert_int_eq(param_parse(d, "lowshelf", &v), 0);
+	ck_assert_float_eq(v, ENGINE_EQ_LOWSHELF);
+	ck_assert_int_eq(param_parse(d, "highshelf", &v), 0);
+	ck_assert_float_eq(v, ENGINE_EQ_HIGHSHELF);
+	/* a number is the index, rounded and clamped */
+	ck_assert_int_eq(param_parse(d, "2", &v), 0);
+	ck_assert_float_eq(v, 2.0f);
+	ck_assert_int_eq(param_parse(d, "0.6", &v), 0);
+	ck_assert_float_eq(v, 1.0f);
+	ck_assert_int_eq(param_parse(d, "9", &v), 0);
+	ck_assert_float_eq(v, 3.0f);
+	ck_assert_int_eq(param_clamp(d, -2.0, &v), 0);
+	ck_assert_float_eq(v, 0.0f);
+	ck_assert_int_eq(param_clamp(d, 2.4, &v), 0);
+	ck_assert_float_eq(v, 2.0f);
+	/* anything else is rejected and leaves the value alone */
+	v = 1.0f;
+	ck_assert_int_eq(param_parse(d, "peak", &v), -EINVAL);
+	ck_assert_int_eq(param_parse(d, "Bell", &v), -EINVAL);
+	ck_assert_int_eq(param_parse(d, "", &v), -EINVAL);
+	ck_assert_int_eq(param_parse(d, "-inf", &v), -EDOM);
+	ck_assert_int_eq(param_parse(d, "nan", &v), -EDOM);
+	ck_assert_int_eq(param_clamp(d, NAN, &v), -EDOM);
+	ck_assert_float_eq(v, 1.0f);
+	ck_assert_str_eq(param_error(d, -EINVAL, buf, sizeof(buf)),
+	                 "expected one of: off bell lowshelf highshelf");
+	ck_assert_str_eq(param_error(d, -EDOM, buf, sizeof(buf)), "non-finite value");
+	/* the text form is the name */
+	param_format(d, ENGINE_EQ_LOWSHELF, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "lowshelf");
+	param_format(d, 0.0f, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "off");
+	param_format(d, 7.0f, buf, sizeof(buf)); /* out of range: clamped, never past the end */
+	ck_assert_str_eq(buf, "highshelf");
+	for (unsigned i = 0; i < 4; i++) {
+		param_format(d, (float)i, buf, sizeof(buf));
+		ck_assert_int_eq(param_parse(d, buf, &v), 0);
+		ck_assert_float_eq(v, (float)i);
+	}
+	/* as /list shows it */
+	ck_assert_str_eq(param_unit(d, buf, sizeof(buf)), "off|bell|lowshelf|highshelf");
+	param_default_string(type1, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "lowshelf");
+	param_default_string(find(ps, "/strip/1/eq/2/type"), buf, sizeof(buf));
+	ck_assert_str_eq(buf, "bell");
+	param_default_string(find(ps, "/strip/1/eq/4/type"), buf, sizeof(buf));
+	ck_assert_str_eq(buf, "highshelf");
+	/* truncation stays inside the buffer */
+	ck_assert_str_eq(param_unit(d, buf, 8), "off|bel");
+	params_free(ps);
+}
+END_TEST
+
+START_TEST(slope_snaps_to_allowed)
+{
+	struct params *ps = params_new(1);
+	const struct param_desc *slope = find(ps, "/strip/1/hpf/slope")->d;
+	static const struct {
+		double in;
+		float out;
+	} cases[] = {
+		{ 12, 12 },   { 24, 24 }, { 17, 12 }, { 18, 24 },   { 17.4, 12 },
+		{ 17.6, 24 }, { 30, 24 }, { 5, 12 },  { -1e9, 12 }, { 1e9, 24 },
+	};
+	float v;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ck_assert_int_eq(param_clamp(slope, cases[i].in, &v), 0);
+		ck_assert_msg(v == cases[i].out, "%g -> %g, expected %g", cases[i].in, (double)v,
+		              (double)cases[i].out);
+	}
+	ck_assert_int_eq(param_parse(slope, "18", &v), 0);
+	ck_assert_float_eq(v, 24.0f);
+	ck_assert_int_eq(param_wire_type(slope), 'i');
+	params_free(ps);
+}
+END_TEST
+
+START_TEST(wire_types_and_prefixes)
+{
+	struct params *ps = params_new(1);
+	char buf[16] = "x";
+
+	ck_assert_int_eq(param_wire_type(find(ps, "/strip/1/name")->d), 's');
+	ck_assert_int_eq(param_wire_type(find(ps, "/strip/1/mute")->d), 'i');
+	ck_assert_int_eq(param_wire_type(find(ps, "/bus/reverb/return")->d), 'f');
+	ck_assert_str_eq(param_scope_prefix(PARAM_SCOPE_STRIP), "/strip/N/");
+	ck_assert_str_eq(param_scope_prefix(PARAM_SCOPE_BUS), "/bus/");
+	ck_assert_str_eq(param_scope_prefix(PARAM_SCOPE_MASTER), "/master/");
+	ck_assert_str_eq(param_unit(find(ps, "/strip/1/hpf/freq")->d, buf, sizeof(buf)), "Hz");
+	param_default_string(find(ps, "/bus/delay/mute"), buf, sizeof(buf));
+	ck_assert_str_eq(buf, "");
+	/* sends start off, returns at unity */
+	ck_assert_float_eq(find(ps, "/strip/1/send/delay/level")->d->def, -144.0f);
+	ck_assert_float_eq(find(ps, "/bus/delay/return")->d->def, 0.0f);
+	params_free(ps);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -166,6 +382,11 @@ main(void)
 	tcase_add_test(tc, text_parse);
 	tcase_add_test(tc, format_round_trips);
 	tcase_add_test(tc, strings);
+	tcase_add_test(tc, every_address_found);
+	tcase_add_test(tc, every_row_consistent);
+	tcase_add_test(tc, enum_by_name_and_index);
+	tcase_add_test(tc, slope_snaps_to_allowed);
+	tcase_add_test(tc, wire_types_and_prefixes);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }

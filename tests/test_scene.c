@@ -2,11 +2,13 @@
 /* Scene files: round trip, all-or-nothing loading with the line named, atomic writing. */
 #include "check_run.h"
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "engine.h"
 #include "model.h"
 #include "params.h"
 #include "ring.h"
@@ -85,6 +87,64 @@ START_TEST(round_trip_every_parameter)
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
 	ck_assert_int_ne(access(tmp, F_OK), 0);
 	model_free(m2);
+}
+END_TEST
+
+START_TEST(round_trip_enums_and_sends)
+{
+	char err[256], line[128];
+	struct model *m2 = model_new(ps, r);
+	bool seen_type = false, seen_send = false, seen_return = false;
+	FILE *f;
+
+	ck_assert_int_eq(model_set(m, idx("/strip/1/eq/1/type"), ENGINE_EQ_OFF), 0);
+	ck_assert_int_eq(model_set(m, idx("/strip/2/eq/4/type"), ENGINE_EQ_BELL), 0);
+	ck_assert_int_eq(model_set(m, idx("/strip/3/send/reverb/level"), -3.5), 0);
+	ck_assert_int_eq(model_set(m, idx("/strip/3/send/delay/pre"), 1), 0);
+	ck_assert_int_eq(model_set(m, idx("/bus/delay/return"), -144.0), 0);
+	ck_assert_int_eq(model_set(m, idx("/strip/1/hpf/slope"), 20), 0); /* snaps to 24 */
+	ck_assert_int_eq(scene_write(m, path, err, sizeof(err)), 0);
+	/* the file holds names and -inf, not indices and -144 */
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f)) {
+		seen_type |= !strcmp(line, "/strip/1/eq/1/type off\n");
+		seen_send |= !strcmp(line, "/strip/4/send/delay/level -inf\n");
+		seen_return |= !strcmp(line, "/bus/delay/return -inf\n");
+	}
+	fclose(f);
+	ck_assert(seen_type && seen_send && seen_return);
+	ck_assert_int_eq(scene_read(m2, path, 0, err, sizeof(err)), 0);
+	for (unsigned i = 0; i < params_count(ps); i++)
+		if (params_at(ps, i)->d->type != PARAM_STRING)
+			ck_assert_msg(model_get(m2, i) == model_get(m, i), "%s",
+			              params_at(ps, i)->address);
+	ck_assert_float_eq(model_get(m2, idx("/strip/2/eq/4/type")), ENGINE_EQ_BELL);
+	ck_assert_float_eq(model_get(m2, idx("/strip/1/hpf/slope")), 24.0f);
+	ck_assert_float_eq(model_get(m2, idx("/bus/delay/return")), -144.0f);
+	model_free(m2);
+}
+END_TEST
+
+START_TEST(bad_enum_name_is_named)
+{
+	char err[256];
+
+	write_file("# mixd scene 1\n"
+	           "/strip/1/fader -6\n"
+	           "/strip/1/eq/2/type 0\n"
+	           "/strip/1/eq/1/type peak\n");
+	ck_assert_int_eq(scene_read(m, path, 0, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, "line 4: /strip/1/eq/1/type: expected one of: off bell lowshelf "
+	                          "highshelf, got \"peak\""),
+	              "%s", err);
+	ck_assert_float_eq(model_get(m, idx("/strip/1/fader")), 0.0f);
+	ck_assert_float_eq(model_get(m, idx("/strip/1/eq/2/type")), ENGINE_EQ_BELL);
+	/* an index is taken as well as a name */
+	write_file("# mixd scene 1\n/strip/1/eq/2/type 0\n/strip/1/eq/3/type highshelf\n");
+	ck_assert_int_eq(scene_read(m, path, 0, err, sizeof(err)), 0);
+	ck_assert_float_eq(model_get(m, idx("/strip/1/eq/2/type")), ENGINE_EQ_OFF);
+	ck_assert_float_eq(model_get(m, idx("/strip/1/eq/3/type")), ENGINE_EQ_HIGHSHELF);
 }
 END_TEST
 
@@ -170,7 +230,9 @@ main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, round_trip_every_parameter);
+	tcase_add_test(tc, round_trip_enums_and_sends);
 	tcase_add_test(tc, bad_line_changes_nothing_and_is_named);
+	tcase_add_test(tc, bad_enum_name_is_named);
 	tcase_add_test(tc, rejects);
 	tcase_add_test(tc, lenient_unknown_and_crlf);
 	tcase_add_test(tc, long_line_and_nul);

@@ -67,7 +67,8 @@ static const char usage_text[] =
     "\n"
     "commands:\n"
     "  set ADDRESS VALUE   set a parameter and print the value mixd now has (clamped);\n"
-    "                      -inf sets a dB parameter to off\n"
+    "                      -inf sets a dB parameter to off; a choice parameter takes\n"
+    "                      a name its unit lists (off|bell|...) or the index from 0\n"
     "  get ADDRESS         print ADDRESS and its value(s), e.g. get /meter/strip/1\n"
     "  list [PREFIX]       one line per parameter: address type min max default [unit]\n"
     "  watch [--strips N] [--seconds S]\n"
@@ -737,6 +738,8 @@ set_message(const char *address, const struct param_info *pi, const char *text)
 		lo_message_add_int32(m, (int32_t)i);
 		return m;
 	case 's':
+		/* a name, or a choice of an enum parameter: mixd takes the choice's name or its
+		 * index as text, and names the choices when it is neither */
 		lo_message_add_string(m, text);
 		return m;
 	default:
