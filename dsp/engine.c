@@ -156,7 +156,7 @@ plan_grid(struct engine *e, bool force)
 				mode = st <= SK_HPF2 ? SK_HPF_MOVING : SK_EQ_MOVING;
 			} else {
 				for (unsigned k = info->first; k < info->first + info->count; k++)
-					if (!strip_stage_flat(&e->strips[k], st))
+					if (!strip_stage_idle(&e->strips[k], st))
 						mode = SK_STATIC;
 			}
 			if (mode == SK_STATIC &&

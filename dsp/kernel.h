@@ -35,7 +35,7 @@ enum { SK_HPF1, SK_HPF2, SK_EQ1, SK_N_SVF = SK_EQ1 + 4 };
 
 /* What a stage does this sub-block, the same for all 16 lanes of a group. */
 enum sk_mode {
-	SK_SKIP,       /* every lane flat: the stage costs nothing */
+	SK_SKIP,       /* every lane switched off and flat: the stage costs nothing */
 	SK_STATIC,     /* fixed coefficients a1, a2, a3, m0, m1, m2 */
 	SK_EQ_MOVING,  /* bell/shelf: coefficients computed per sample from g0, e, kq */
 	SK_HPF_MOVING, /* high-pass: per sample from g0 and the wet weight w */

@@ -323,13 +323,20 @@ strip_plan_grid(struct strip *s, const struct strip_env *env, struct sk_group *g
 }
 
 bool
-strip_stage_flat(const struct strip *s, int st)
+strip_stage_idle(const struct strip *s, int st)
 {
+	const struct strip_band *b;
+
 	if (st == SK_HPF1)
 		return s->hpf_w1.cur == 0.0f;
 	if (st == SK_HPF2)
 		return s->hpf_w2.cur == 0.0f;
-	return s->band[st - SK_EQ1].e.cur == 0.0f;
+	/* A band set to 0 dB but switched on keeps its states running: the next gain move then
+	 * starts from the filter's true state, not from zero, which would be heard as a start-up
+	 * transient (several dB for a narrow bell at 100 Hz). Only a band switched off (or the EQ
+	 * off) that has reached flat stops costing anything. */
+	b = &s->band[st - SK_EQ1];
+	return b->e.cur == 0.0f && (!s->eq_on || b->want == ENGINE_EQ_OFF);
 }
 
 bool

@@ -97,9 +97,10 @@ void strip_retarget(struct strip *s, const struct strip_env *env, bool open);
  * coefficients are stale). */
 uint32_t strip_plan_grid(struct strip *s, const struct strip_env *env, struct sk_group *g);
 
-/* RT. Whether this strip's lanes are flat (identity) in stage st / with the compressor off and
- * faded out, given what strip_plan_grid wrote. */
-bool strip_stage_flat(const struct strip *s, int st);
+/* RT. Whether this strip's lanes can skip stage st: switched off and faded out to identity (a
+ * band at 0 dB that is switched on is not idle: its states keep running). Likewise for the
+ * compressor: off and faded out. Valid after strip_plan_grid. */
+bool strip_stage_idle(const struct strip *s, int st);
 bool strip_comp_off(const struct strip *s);
 
 /* RT. Writes the fixed coefficients of stage st for this strip's lanes (at rest). */
