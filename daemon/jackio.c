@@ -59,7 +59,7 @@ struct jackio {
 	/* RT-written counters (relaxed: independent statistics, no ordering needed) */
 	atomic_uint_fast64_t cycles, xruns, report_drops, cycle_max_ns, cmd_backlog;
 	/* the engine's own counters, copied out each cycle: the engine is RT-owned */
-	atomic_uint_fast64_t commands, bad_commands, nonfinite_in, nonfinite_out;
+	atomic_uint_fast64_t commands, bad_commands, nonfinite_in, nonfinite_out, state_resets;
 	uint64_t reconnects;
 	bool ever_connected;
 
@@ -91,6 +91,7 @@ publish_meters(struct jackio *j)
 		r.index = (uint16_t)k;
 		r.a = ml.peak;
 		r.b = ml.rms;
+		r.c = ml.gr;
 		if (!ring_push(j->rep, &r))
 			goto drop;
 	}
@@ -133,6 +134,7 @@ on_process(jack_nframes_t n, void *arg)
 	atomic_store_explicit(&j->bad_commands, ec.bad_commands, memory_order_relaxed);
 	atomic_store_explicit(&j->nonfinite_in, ec.nonfinite_inputs, memory_order_relaxed);
 	atomic_store_explicit(&j->nonfinite_out, ec.nonfinite_output, memory_order_relaxed);
+	atomic_store_explicit(&j->state_resets, ec.state_resets, memory_order_relaxed);
 	atomic_fetch_add_explicit(&j->cycles, 1, memory_order_relaxed);
 	dt = clock_ns() - t0;
 	if (dt > atomic_load_explicit(&j->cycle_max_ns, memory_order_relaxed))
@@ -593,4 +595,5 @@ jackio_get_stats(const struct jackio *j, struct jackio_stats *out)
 	out->bad_commands = atomic_load_explicit(&j->bad_commands, memory_order_relaxed);
 	out->nonfinite_inputs = atomic_load_explicit(&j->nonfinite_in, memory_order_relaxed);
 	out->nonfinite_output = atomic_load_explicit(&j->nonfinite_out, memory_order_relaxed);
+	out->state_resets = atomic_load_explicit(&j->state_resets, memory_order_relaxed);
 }

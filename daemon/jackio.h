@@ -20,7 +20,7 @@ struct ring;
 
 /* A meter record, RT -> control. */
 enum jackio_report_kind {
-	JACKIO_REPORT_STRIP,  /* index = strip; a = peak, b = rms (linear) */
+	JACKIO_REPORT_STRIP,  /* index = strip; a = peak, b = rms (linear), c = GR (dB) */
 	JACKIO_REPORT_MASTER, /* a = peak L, b = peak R, c = rms L, d = rms R (linear) */
 };
 
@@ -42,6 +42,7 @@ struct jackio_stats {
 	uint64_t bad_commands;     /* commands the engine ignored */
 	uint64_t nonfinite_inputs; /* strip sub-blocks dropped for NaN/Inf input */
 	uint64_t nonfinite_output; /* master sub-blocks silenced for NaN/Inf */
+	uint64_t state_resets;     /* strip lanes reset for a non-finite filter state */
 };
 
 struct jackio;

@@ -38,7 +38,7 @@
 #define RECV_PER_WAKEUP 512
 
 struct meter_store {
-	float peak[ENGINE_MAX_STRIPS], rms[ENGINE_MAX_STRIPS];
+	float peak[ENGINE_MAX_STRIPS], rms[ENGINE_MAX_STRIPS], gr[ENGINE_MAX_STRIPS];
 	float master_peak[2], master_rms[2];
 };
 
@@ -110,6 +110,7 @@ hook_stats(void *ctx, struct dispatch_stat *out, unsigned max)
 	STAT("command_backlog_cycles", js.cmd_backlog);
 	STAT("nonfinite_inputs", js.nonfinite_inputs);
 	STAT("nonfinite_output", js.nonfinite_output);
+	STAT("state_resets", js.state_resets);
 	STAT("meter_drops", js.report_drops);
 	STAT("cycles", js.cycles);
 	STAT("xruns", js.xruns);
@@ -127,8 +128,8 @@ hook_meter_strip(void *ctx, unsigned k, float out[3])
 
 	out[0] = lin_to_dbf(a->meters.peak[k]);
 	out[1] = lin_to_dbf(a->meters.rms[k]);
-	out[2] = 0.0f; /* no dynamics in the strip yet: no gain reduction */
-	a->meters.peak[k] = 0.0f;
+	out[2] = a->meters.gr[k];
+	a->meters.peak[k] = a->meters.gr[k] = 0.0f;
 }
 
 static void
@@ -155,10 +156,13 @@ drain_reports(struct app *a)
 
 	while (ring_pop(a->rep, &r)) {
 		if (r.kind == JACKIO_REPORT_STRIP && r.index < a->opt.strips) {
-			/* peak: max since the last read; RMS: the latest interval */
+			/* peak and gain reduction: max since the last read; RMS: the latest
+			 * interval */
 			if (r.a > a->meters.peak[r.index])
 				a->meters.peak[r.index] = r.a;
 			a->meters.rms[r.index] = r.b;
+			if (r.c > a->meters.gr[r.index])
+				a->meters.gr[r.index] = r.c;
 		} else if (r.kind == JACKIO_REPORT_MASTER) {
 			if (r.a > a->meters.master_peak[0])
 				a->meters.master_peak[0] = r.a;
@@ -324,8 +328,9 @@ run(struct app *a)
 	}
 	if (jackio_handle_events(a->j, clock_ns()) == false)
 		fprintf(stderr, "mixd: no JACK server yet; retrying\n");
-	fprintf(stderr, "mixd: OSC on udp://%s (port %d), %u strips, state in %s\n", a->opt.listen,
-	        osc_server_port(a->srv), a->opt.strips, a->opt.state_dir);
+	fprintf(stderr, "mixd: OSC on udp://%s (port %d), %u strips (%s kernel), state in %s\n",
+	        a->opt.listen, osc_server_port(a->srv), a->opt.strips, engine_kernel_name(a->e),
+	        a->opt.state_dir);
 
 	pfd[0] = (struct pollfd){ .fd = osc_server_fd(a->srv), .events = POLLIN };
 	pfd[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };

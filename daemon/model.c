@@ -155,11 +155,6 @@ model_flush(struct model *m)
 void
 model_apply_to_engine(struct model *m, struct engine *e)
 {
-	float silence[ENGINE_BLOCK] = { 0 };
-	const float *in[ENGINE_MAX_STRIPS * 2];
-	float l[ENGINE_BLOCK], r[ENGINE_BLOCK];
-	unsigned n_blocks;
-
 	for (unsigned i = 0; i < m->n; i++) {
 		const struct param *p = params_at(m->ps, i);
 		if (p->d->engine >= 0)
@@ -167,13 +162,7 @@ model_apply_to_engine(struct model *m, struct engine *e)
 		m->queued[i] = 0;
 	}
 	m->head = m->len = 0;
-	/* run silence through until every glide has landed: simpler and surer than a second
-	 * "jump" path through the engine that tests would also have to cover */
-	for (unsigned k = 0; k < engine_n_inputs(e); k++)
-		in[k] = silence;
-	n_blocks = (unsigned)(ENGINE_SMOOTH_MS * 0.001 * 768000.0) / ENGINE_BLOCK + 1;
-	for (unsigned b = 0; b < n_blocks; b++)
-		engine_process(e, in, l, r, ENGINE_BLOCK);
+	engine_settle(e);
 }
 
 uint64_t

@@ -35,7 +35,7 @@ void model_free(struct model *m);
 
 const struct params *model_params(const struct model *m);
 
-/* Control thread. Sets a numeric parameter: clamps, stores, marks it dirty.
+/* Control thread. Sets a numeric parameter (an enum by its index): clamps, stores, marks it dirty.
  * Returns 0, -EDOM for a non-finite value, -EINVAL for a string parameter or bad index. */
 int model_set(struct model *m, unsigned idx, double value);
 
@@ -52,7 +52,8 @@ const char *model_get_string(const struct model *m, unsigned idx);
 unsigned model_flush(struct model *m);
 
 /* Control thread, while the RT side is stopped: applies every value straight to the engine and
- * lets the glides finish, so a console comes up already at its state (no fade from defaults).
+ * settles every glide and smoothing (engine_settle), so a console comes up already at its state
+ * (no fade from the defaults).
  * Clears all dirty flags. */
 void model_apply_to_engine(struct model *m, struct engine *e);
 
