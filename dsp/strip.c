@@ -214,9 +214,15 @@ plan_hpf(struct strip *s, const struct strip_env *env, struct sk_group *g)
 	bool mf = smooth_step(&s->hpf_lf, env->kb, &lf0);
 	bool m1 = smooth_step(&s->hpf_w1, env->kb, &w10);
 	bool m2 = smooth_step(&s->hpf_w2, env->kb, &w20);
-	uint32_t moved = (mf || m1 ? 1u << SK_HPF1 : 0) | (mf || m2 ? 1u << SK_HPF2 : 0);
+	uint32_t both = (1u << SK_HPF1) | (1u << SK_HPF2), moved = 0;
 
-	if (!must_write(s, moved, (1u << SK_HPF1) | (1u << SK_HPF2)))
+	/* a frequency gliding under a section that is out (wet weight 0 all block) changes nothing
+	 * audible: that section need not run its per-sample path */
+	if (m1 || (mf && (w10 != 0.0f || s->hpf_w1.cur != 0.0f)))
+		moved |= 1u << SK_HPF1;
+	if (m2 || (mf && (w20 != 0.0f || s->hpf_w2.cur != 0.0f)))
+		moved |= 1u << SK_HPF2;
+	if (!must_write(s, mf || m1 || m2 ? both : 0, both))
 		return 0;
 	g0_from = prewarp(lf0, env->fs);
 	g0_to = mf ? prewarp(s->hpf_lf.cur, env->fs) : g0_from;
@@ -281,13 +287,13 @@ plan_comp(struct strip *s, const struct strip_env *env, struct sk_group *g)
 {
 	struct sk_comp *c = &g->comp;
 	float thr0, mk0, w0, dummy;
-	bool moved = smooth_step(&s->c_thr, env->kb, &thr0);
+	bool other = smooth_step(&s->c_thr, env->kb, &thr0);
+	bool mw = smooth_step(&s->c_w, env->kb, &w0);
 
-	moved |= smooth_step(&s->c_mk, env->kb, &mk0);
-	moved |= smooth_step(&s->c_w, env->kb, &w0);
-	moved |= smooth_step(&s->c_slope, env->kb, &dummy);
-	moved |= smooth_step(&s->c_knee, env->kb, &dummy);
-	if (!must_write(s, moved ? 1u << SK_N_SVF : 0, 1u << SK_N_SVF))
+	other |= smooth_step(&s->c_mk, env->kb, &mk0);
+	other |= smooth_step(&s->c_slope, env->kb, &dummy);
+	other |= smooth_step(&s->c_knee, env->kb, &dummy);
+	if (!must_write(s, mw || other ? 1u << SK_N_SVF : 0, 1u << SK_N_SVF))
 		return 0;
 	for (unsigned i = 0; i < n_lanes(s); i++) {
 		unsigned l = s->lane + i;
@@ -304,7 +310,9 @@ plan_comp(struct strip *s, const struct strip_env *env, struct sk_group *g)
 		c->ar[l] = time_coef(s->release_ms, env->fs);
 		c->link[l] = s->stereo ? 1.0f : 0.0f;
 	}
-	return moved ? 1u << SK_N_SVF : 0;
+	/* settings gliding under a compressor that is off (weight 0 all block) change nothing
+	 * audible: the group need not run it for them */
+	return mw || (other && (w0 != 0.0f || s->c_w.cur != 0.0f)) ? 1u << SK_N_SVF : 0;
 }
 
 uint32_t
