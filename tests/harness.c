@@ -1202,12 +1202,12 @@ h_osc_stat(struct h_osc *o, const char *name, int64_t *out)
 
 /* ---- JACK probe --------------------------------------------------------------------------- */
 
-enum gen_kind { GEN_SILENCE, GEN_SINE, GEN_NOISE };
+enum gen_kind { GEN_SILENCE, GEN_SINE, GEN_NOISE, GEN_NOISE_LP };
 
 struct gen {
 	enum gen_kind kind;
-	double freq_hz;
-	double amp; /* linear peak */
+	double freq_hz; /* sine frequency, or the low-pass cutoff of GEN_NOISE_LP */
+	double amp;     /* linear peak; the RMS for GEN_NOISE_LP */
 	uint32_t seed;
 };
 
@@ -1222,6 +1222,8 @@ struct probe_out {
 	unsigned seen;
 	double phase, inc; /* radians, radians per frame */
 	uint32_t rng;      /* xorshift32 state, never 0 */
+	double lp1, lp2;   /* GEN_NOISE_LP: the two one-pole states */
+	double lp_c, lp_g; /* GEN_NOISE_LP: one-pole coefficient, output gain */
 	float *sent;       /* what was played while recording */
 };
 
@@ -1237,12 +1239,15 @@ struct h_probe {
 	 * clears armed (release). */
 	size_t rec_want, rec_pos;
 	atomic_int armed;
+	/* Control thread only: the deadline of the recording h_probe_record_start began, 0 when
+	 * none is pending. */
+	int64_t rec_deadline;
 	atomic_bool lost;
 };
 
 /* Glossary: o->phase/inc drive the sine in double precision so a long recording has no
- * drift; rng is a fixed-seed white noise, uniform in [-amp, amp). Nothing here allocates,
- * locks or prints: this is a JACK process callback. */
+ * drift; rng is a fixed-seed white noise, uniform in [-amp, amp); lp1/lp2 low-pass that noise
+ * for GEN_NOISE_LP. Nothing here allocates, locks or prints: this is a JACK process callback. */
 static int
 probe_process(jack_nframes_t n_frames, void *arg)
 {
@@ -1260,6 +1265,20 @@ probe_process(jack_nframes_t n_frames, void *arg)
 			o->phase = 0.0;
 			o->inc = 2.0 * M_PI * o->active.freq_hz / p->rate;
 			o->rng = o->active.seed ? o->active.seed : 0x9e3779b9u;
+			o->lp1 = o->lp2 = 0.0;
+			if (o->active.kind == GEN_NOISE_LP) {
+				/* Two one-poles y += c (x - y) with pole q = 1 - c: the cascade's
+				 * impulse response is c^2 (n + 1) q^n, whose energy is
+				 * c^4 (1 + q^2) / (1 - q^2)^3; uniform noise in [-1, 1) has
+				 * variance 1/3. */
+				double c = 1.0 - exp(-2.0 * M_PI * o->active.freq_hz / p->rate);
+				double q = 1.0 - c, q2 = q * q;
+				double energy = c * c * c * c * (1.0 + q2) /
+				                ((1.0 - q2) * (1.0 - q2) * (1.0 - q2));
+
+				o->lp_c = c;
+				o->lp_g = o->active.amp / sqrt(energy / 3.0);
+			}
 			o->seen = v;
 			atomic_store_explicit(&o->ack, v, memory_order_release);
 		}
@@ -1287,6 +1306,23 @@ probe_process(jack_nframes_t n_frames, void *arg)
 				buf[i] = (float)(o->active.amp * (x * (2.0 / 4294967296.0) - 1.0));
 			}
 			o->rng = x;
+			break;
+		}
+		case GEN_NOISE_LP: {
+			uint32_t x = o->rng;
+			double y1 = o->lp1, y2 = o->lp2, c = o->lp_c;
+
+			for (jack_nframes_t i = 0; i < n_frames; i++) {
+				x ^= x << 13;
+				x ^= x >> 17;
+				x ^= x << 5;
+				y1 += c * (x * (2.0 / 4294967296.0) - 1.0 - y1);
+				y2 += c * (y1 - y2);
+				buf[i] = (float)(o->lp_g * y2);
+			}
+			o->rng = x;
+			o->lp1 = y1;
+			o->lp2 = y2;
 			break;
 		}
 		case GEN_SILENCE:
@@ -1482,16 +1518,43 @@ h_probe_silence(struct h_probe *p, unsigned k)
 }
 
 int
-h_probe_record(struct h_probe *p, size_t n_frames)
+h_probe_noise_lp(struct h_probe *p, unsigned k, double rms_dbfs, double cutoff_hz, uint32_t seed)
 {
-	int64_t deadline;
+	struct gen g = { .kind = GEN_NOISE_LP,
+		         .freq_hz = cutoff_hz,
+		         .amp = pow(10.0, rms_dbfs / 20.0),
+		         .seed = seed };
 
+	if (!(cutoff_hz > 0.0 && cutoff_hz < 0.5 * p->rate))
+		return -EINVAL;
+	return gen_stage(p, k, g);
+}
+
+int
+h_probe_record_start(struct h_probe *p, size_t n_frames)
+{
 	if (n_frames == 0 || n_frames > p->max_frames)
 		return -EINVAL;
+	/* acquire: a recording that just ended has its samples visible before we reuse rec_* */
+	if (atomic_load_explicit(&p->armed, memory_order_acquire))
+		return -EBUSY;
 	p->rec_want = n_frames;
 	p->rec_pos = 0;
+	p->rec_deadline = h_now_ms() + (int64_t)(n_frames * 1000 / (p->rate ? p->rate : 1)) + 5000;
+	/* release: rec_want/rec_pos are written before the callback sees armed */
 	atomic_store_explicit(&p->armed, 1, memory_order_release);
-	deadline = h_now_ms() + (int64_t)(n_frames * 1000 / (p->rate ? p->rate : 1)) + 5000;
+	return 0;
+}
+
+int
+h_probe_record_wait(struct h_probe *p)
+{
+	int64_t deadline = p->rec_deadline;
+
+	if (!deadline)
+		return -EINVAL;
+	p->rec_deadline = 0;
+	/* acquire: pairs with the callback's release when it finishes the recording */
 	while (atomic_load_explicit(&p->armed, memory_order_acquire)) {
 		if (h_now_ms() > deadline) {
 			int one = 1;
@@ -1499,7 +1562,7 @@ h_probe_record(struct h_probe *p, size_t n_frames)
 			/* Disarm unless the callback finished right now. */
 			if (atomic_compare_exchange_strong(&p->armed, &one, 0)) {
 				fprintf(stderr, "harness: recording %zu frames timed out at %zu\n",
-				        n_frames, p->rec_pos);
+				        p->rec_want, p->rec_pos);
 				return -ETIMEDOUT;
 			}
 			break;
@@ -1507,6 +1570,14 @@ h_probe_record(struct h_probe *p, size_t n_frames)
 		h_sleep_ms(2);
 	}
 	return 0;
+}
+
+int
+h_probe_record(struct h_probe *p, size_t n_frames)
+{
+	int r = h_probe_record_start(p, n_frames);
+
+	return r < 0 ? r : h_probe_record_wait(p);
 }
 
 const float *

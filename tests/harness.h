@@ -215,10 +215,22 @@ void h_probe_close(struct h_probe *p);
 int h_probe_sine(struct h_probe *p, unsigned k, double freq_hz, double peak_dbfs);
 int h_probe_noise(struct h_probe *p, unsigned k, double peak_dbfs, uint32_t seed);
 int h_probe_silence(struct h_probe *p, unsigned k);
+/* White noise through two one-pole low-passes at cutoff_hz, scaled to rms_dbfs RMS (nearly
+ * Gaussian: its peaks reach 3 to 4.5 times that). Its sample-to-sample steps are small next to
+ * its level (about 1/30 of its peak at 200 Hz), so a click downstream stands out from the
+ * signal's own steps. */
+int h_probe_noise_lp(struct h_probe *p, unsigned k, double rms_dbfs, double cutoff_hz,
+                     uint32_t seed);
 
 /* Records n_frames from in_L/in_R and of what every output sent, starting at the next period.
  * Blocks until done. 0, -EINVAL (too long), -ETIMEDOUT. */
 int h_probe_record(struct h_probe *p, size_t n_frames);
+
+/* The same in two halves, to act (send OSC) while it records: start returns at once (0,
+ * -EINVAL, -EBUSY while a recording runs); wait blocks until it is done (0, -ETIMEDOUT after the
+ * recording's length + 5 s, -EINVAL when none was started). */
+int h_probe_record_start(struct h_probe *p, size_t n_frames);
+int h_probe_record_wait(struct h_probe *p);
 
 /* The last recording: input ch (0 = in_L, 1 = in_R) or output k (1-based). */
 const float *h_probe_in(const struct h_probe *p, unsigned ch);
