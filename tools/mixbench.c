@@ -2,7 +2,7 @@
 /*
  * mixbench: benchmarks of the engine and of the OSC ingest path (design.md section 6).
  *
- *   mixbench [--strips N] [--period FRAMES] [--seconds S] [engine|osc|all]
+ *   mixbench [--strips N] [--period FRAMES] [--seconds S] [engine|strip|osc|all]
  *
  * These are measurements, never pass/fail timings: a loaded machine gives other numbers, and a
  * test that fails on a busy CI runner teaches nobody anything. The one verdict printed is about
@@ -10,6 +10,9 @@
  *
  * engine: the real engine with no JACK, white noise in, once with every gain settled ("static")
  *         and once with every fader re-targeted each period so the glides never end ("gliding").
+ * strip:  the same with full strips (HPF, four EQ bands, a compressor that compresses, fader,
+ *         pan, a pre- and a post-fader send), once per strip kernel this CPU runs, static and
+ *         with every filter parameter gliding; plus how much slower the reference kernel is.
  * osc:    the real ingest path (osc_server -> dispatch -> model -> ring -> engine) on a loopback
  *         socket, a sender thread flooding it, and a consumer thread standing in for the JACK
  *         process thread.
@@ -62,15 +65,30 @@
 #define BENCH_VALUE_STEPS 1040
 #define BENCH_VALUE_BASE  (-120.0f)
 #define BENCH_VALUE_STEP  0.125f
+/* Full strips: the capacity line's second point. The kernels run strips 16 at a time in vector
+ * lanes, so 1 strip costs a whole group; two points that are whole groups give the per-strip
+ * slope without that step. */
+#define BENCH_STRIP_GROUP 16
+/* Full strips, gliding: every filter parameter is re-targeted this often (ms), well inside the
+ * 10 ms one-pole's ~115 ms to land, so every stage stays in its moving mode throughout. */
+#define BENCH_GLIDE_EVERY_MS 5.0
 
 static const char usage_text[] =
-    "usage: mixbench [--strips N] [--period FRAMES] [--seconds S] [engine|osc|all]\n"
+    "usage: mixbench [--strips N] [--period FRAMES] [--seconds S] [engine|strip|osc|all]\n"
     "  --strips N        strips, 1..256 (default 64)\n"
     "  --period FRAMES   frames per process call, 1..8192 (default 64)\n"
     "  --seconds S       wall time of each measurement (default 3)\n"
-    "  engine            engine cost, static and gliding gains\n"
+    "  engine            engine cost with plain strips (fader, pan), static and gliding gains\n"
+    "  strip             engine cost with full strips: HPF, 4 EQ bands, compressor\n"
+    "                    compressing, fader, pan, a pre- and a post-fader send at -10 dB;\n"
+    "                    for every strip kernel this CPU runs (ref, generic, avx2, avx512;\n"
+    "                    auto=1 marks the one mixd uses), static and with every filter\n"
+    "                    parameter gliding, and the reference kernel's cost over auto's\n"
     "  osc               OSC ingest rate and last-value delivery\n"
-    "  all               both (default)\n"
+    "  all               all three (default)\n"
+    "output: one \"name key=value ...\" line per measurement; ns_per_sample_strip is the cost\n"
+    "  per strip and sample; max_strips_50pct_p64 is how many strips fit in half of a 64-frame\n"
+    "  period at 48 kHz (fixed cost + per-strip cost, from two strip counts)\n"
     "exit status: 0 done, 1 a last value was lost (osc) or a set-up failed, 2 bad usage\n";
 
 struct bench_opts {
@@ -138,62 +156,197 @@ free_inputs(float **in, unsigned n_inputs)
 struct engine_result {
 	double ns_per_period;
 	uint64_t periods;
+	float gr_db;              /* strip 1's compressor gain reduction at the end, dB */
+	double set_ns_per_period; /* of ns_per_period, spent in engine_set (when timed) */
 };
 
-/* Runs the engine with n strips for about `seconds` of wall time after a warm-up, on the calling
- * thread (which stands in for the RT thread: FTZ/DAZ must already be on). gliding re-targets
- * every fader each period between -3 and -9 dB, so no ramp ever lands; the engine_set calls are
- * timed too, as the RT thread pays for them. Returns 0 or -ENOMEM. */
+/* What a benchmark engine carries: its settings, and what moves while it runs. */
+struct bench_load {
+	/* Control side, before processing: the steady state. */
+	void (*setup)(struct engine *e, unsigned n);
+	/* RT side, before each period when gliding (the engine_set calls are timed too, as the
+	 * RT thread pays for them). Returns whether it set anything. */
+	bool (*glide)(struct engine *e, unsigned n, uint64_t period, unsigned frames);
+	/* Whether to time the glide calls on their own as well (two clock reads each). */
+	bool time_sets;
+};
+
+/* Plain strips: something other than the defaults, so the strip is not a pure copy. */
+static void
+plain_setup(struct engine *e, unsigned n)
+{
+	for (unsigned k = 0; k < n; k++) {
+		engine_set(e, ENGINE_STRIP_FADER, k, -3.0f);
+		engine_set(e, ENGINE_STRIP_PAN, k, 0.3f);
+	}
+}
+
+/* Every fader re-targeted each period between -3 and -9 dB, so no ramp ever lands. */
+static bool
+plain_glide(struct engine *e, unsigned n, uint64_t period, unsigned frames)
+{
+	(void)frames;
+	for (unsigned k = 0; k < n; k++)
+		engine_set(e, ENGINE_STRIP_FADER, k, (period & 1) ? -9.0f : -3.0f);
+	return true;
+}
+
+static const struct bench_load plain_load = { plain_setup, plain_glide, false };
+
+/* Full strips. The noise peaks at -20 dBFS (about -25 dBFS RMS), so a -40 dB threshold keeps the
+ * compressor 15-20 dB over it. The EQ: low shelf 120 Hz +4 dB, bell 400 Hz -3 dB Q 1, bell
+ * 2.5 kHz +5 dB Q 1.4, high shelf 9 kHz -4 dB; HPF 80 Hz 12 dB/oct. Frequencies differ a little
+ * from strip to strip, as on a console. */
+static const struct full_band {
+	enum engine_eq_type type;
+	float freq_hz, gain_db, q;
+} full_bands[ENGINE_EQ_BANDS] = {
+	{ ENGINE_EQ_LOWSHELF, 120.0f, 4.0f, 0.707f },
+	{ ENGINE_EQ_BELL, 400.0f, -3.0f, 1.0f },
+	{ ENGINE_EQ_BELL, 2500.0f, 5.0f, 1.4f },
+	{ ENGINE_EQ_HIGHSHELF, 9000.0f, -4.0f, 0.707f },
+};
+
+static float
+full_spread(unsigned k)
+{
+	return 1.0f + 0.01f * (float)(k % 8);
+}
+
+/* The filter settings, at rest (alt 0) or at the other end of a glide (alt 1: HPF an octave up,
+ * bands x1.5 in frequency, +2 dB, Q x1.5). */
+static void
+full_filters(struct engine *e, unsigned k, int alt)
+{
+	float f = full_spread(k) * (alt ? 1.5f : 1.0f);
+
+	engine_set(e, ENGINE_STRIP_HPF_FREQ, k, 80.0f * full_spread(k) * (alt ? 2.0f : 1.0f));
+	for (int b = 0; b < ENGINE_EQ_BANDS; b++) {
+		const struct full_band *fb = &full_bands[b];
+		engine_set(e, ENGINE_STRIP_EQ_FREQ(b), k, fb->freq_hz * f);
+		engine_set(e, ENGINE_STRIP_EQ_GAIN(b), k, fb->gain_db + (alt ? 2.0f : 0.0f));
+		engine_set(e, ENGINE_STRIP_EQ_Q(b), k, fb->q * (alt ? 1.5f : 1.0f));
+	}
+}
+
+static void
+full_setup(struct engine *e, unsigned n)
+{
+	for (unsigned k = 0; k < n; k++) {
+		engine_set(e, ENGINE_STRIP_HPF_ON, k, 1.0f);
+		engine_set(e, ENGINE_STRIP_HPF_SLOPE, k, 12.0f);
+		for (int b = 0; b < ENGINE_EQ_BANDS; b++)
+			engine_set(e, ENGINE_STRIP_EQ_TYPE(b), k, (float)full_bands[b].type);
+		full_filters(e, k, 0);
+		engine_set(e, ENGINE_STRIP_COMP_ON, k, 1.0f);
+		engine_set(e, ENGINE_STRIP_COMP_THRESHOLD, k, -40.0f);
+		engine_set(e, ENGINE_STRIP_COMP_RATIO, k, 4.0f);
+		engine_set(e, ENGINE_STRIP_COMP_KNEE, k, 6.0f);
+		engine_set(e, ENGINE_STRIP_COMP_ATTACK, k, 10.0f);
+		engine_set(e, ENGINE_STRIP_COMP_RELEASE, k, 100.0f);
+		engine_set(e, ENGINE_STRIP_COMP_MAKEUP, k, 6.0f);
+		engine_set(e, ENGINE_STRIP_FADER, k, -3.0f);
+		engine_set(e, ENGINE_STRIP_PAN, k, 0.3f);
+		engine_set(e, ENGINE_STRIP_SEND_LEVEL(ENGINE_BUS_REVERB), k, -10.0f);
+		engine_set(e, ENGINE_STRIP_SEND_PRE(ENGINE_BUS_REVERB), k, 1.0f);
+		engine_set(e, ENGINE_STRIP_SEND_LEVEL(ENGINE_BUS_DELAY), k, -10.0f);
+		engine_set(e, ENGINE_STRIP_SEND_PRE(ENGINE_BUS_DELAY), k, 0.0f);
+	}
+}
+
+/* Periods between re-targets: BENCH_GLIDE_EVERY_MS, at least one. */
+static unsigned
+glide_every(unsigned frames)
+{
+	double p = BENCH_GLIDE_EVERY_MS * 0.001 * BENCH_FS / frames;
+
+	return p < 1.0 ? 1 : (unsigned)p;
+}
+
+/* Every filter parameter (HPF frequency; each band's frequency, gain and Q) swings between the
+ * two settings of full_filters: 13 engine_set per strip every BENCH_GLIDE_EVERY_MS. */
+static bool
+full_glide(struct engine *e, unsigned n, uint64_t period, unsigned frames)
+{
+	uint64_t every = glide_every(frames);
+
+	if (period % every)
+		return false;
+	for (unsigned k = 0; k < n; k++)
+		full_filters(e, k, (int)((period / every) & 1));
+	return true;
+}
+
+static const struct bench_load full_load = { full_setup, full_glide, true };
+
+/* One period of the timed loop: the glide (timed on its own if the load asks), then the
+ * engine. Returns the ns spent in the glide's engine_set calls. */
+static uint64_t
+run_period(const struct bench_load *load, struct engine *e, float **in, float *l, float *r,
+           unsigned n, unsigned period, uint64_t index, bool gliding)
+{
+	uint64_t set_ns = 0;
+
+	if (gliding && load->time_sets) {
+		uint64_t g0 = clock_ns();
+
+		if (load->glide(e, n, index, period))
+			set_ns = clock_ns() - g0;
+	} else if (gliding) {
+		load->glide(e, n, index, period);
+	}
+	engine_process(e, (const float *const *)in, l, r, period);
+	return set_ns;
+}
+
+/* Runs an engine with n strips carrying load on kernel k (ENGINE_KERNEL_AUTO: the engine's own
+ * choice) for about `seconds` of wall time after a warm-up, on the calling thread (which stands
+ * in for the RT thread: FTZ/DAZ must already be on). The input is one period of noise per strip,
+ * reused every period like JACK's port buffers: cache-resident. Returns 0, -ENOMEM, or -ENOTSUP
+ * when this CPU cannot run the kernel. */
 static int
-engine_run(unsigned n, unsigned period, double seconds, bool gliding, struct engine_result *out)
+engine_run(const struct bench_load *load, enum engine_kernel kernel, unsigned n, unsigned period,
+           double seconds, bool gliding, struct engine_result *out)
 {
 	struct engine *e = engine_new(BENCH_FS, n, NULL);
 	float **in = NULL, *l = NULL, *r = NULL;
-	uint64_t t0, t, limit, periods = 0;
+	uint64_t t0, t, limit, periods = 0, set_ns = 0;
 	size_t bytes = ((size_t)period * sizeof(float) + 63) & ~(size_t)63;
+	struct engine_meter m;
 	int ret = -ENOMEM;
 
 	if (!e)
 		goto out;
+	if (kernel != ENGINE_KERNEL_AUTO && (ret = engine_set_kernel(e, kernel)) < 0)
+		goto out;
+	ret = -ENOMEM;
 	in = make_inputs(n, period, 0x2545f491u);
 	l = aligned_alloc(64, bytes);
 	r = aligned_alloc(64, bytes);
 	if (!in || !l || !r)
 		goto out;
-	/* steady state: something other than the defaults, so the strip is not a pure copy */
-	for (unsigned k = 0; k < n; k++) {
-		engine_set(e, ENGINE_STRIP_FADER, k, -3.0f);
-		engine_set(e, ENGINE_STRIP_PAN, k, 0.3f);
-	}
-	/* warm-up: the glides to -3 dB land (10 ms), caches fill, the CPU clock comes up */
+	load->setup(e, n);
+	/* warm-up: the glides to the settings land (10 ms; filters ~115 ms to snap), caches fill,
+	 * the CPU clock comes up */
 	t0 = clock_ns();
 	do {
-		for (unsigned b = 0; b < BENCH_BATCH; b++) {
-			if (gliding)
-				for (unsigned k = 0; k < n; k++)
-					engine_set(e, ENGINE_STRIP_FADER, k,
-					           (periods & 1) ? -9.0f : -3.0f);
-			engine_process(e, (const float *const *)in, l, r, period);
-			periods++;
-		}
+		for (unsigned b = 0; b < BENCH_BATCH; b++)
+			run_period(load, e, in, l, r, n, period, periods++, gliding);
 	} while (clock_ns() - t0 < BENCH_WARMUP_NS);
 
 	limit = (uint64_t)(seconds * 1e9);
 	periods = 0;
 	t0 = clock_ns();
 	do {
-		for (unsigned b = 0; b < BENCH_BATCH; b++) {
-			if (gliding)
-				for (unsigned k = 0; k < n; k++)
-					engine_set(e, ENGINE_STRIP_FADER, k,
-					           (periods & 1) ? -9.0f : -3.0f);
-			engine_process(e, (const float *const *)in, l, r, period);
-			periods++;
-		}
+		for (unsigned b = 0; b < BENCH_BATCH; b++)
+			set_ns += run_period(load, e, in, l, r, n, period, periods++, gliding);
 		t = clock_ns();
 	} while (t - t0 < limit);
 	out->periods = periods;
 	out->ns_per_period = (double)(t - t0) / (double)periods;
+	out->set_ns_per_period = (double)set_ns / (double)periods;
+	engine_read_strip_meter(e, 0, &m);
+	out->gr_db = m.gr;
 	ret = 0;
 out:
 	free(l);
@@ -203,42 +356,60 @@ out:
 	return ret;
 }
 
-/* Prints one mode's figures. Capacity is a straight line through the two measurements (n strips
- * and 1 strip): fixed cost per period plus a cost per strip, scaled from this period to a
- * 64-frame one, then as many strips as fit in half of that period. */
+/* Capacity as a straight line through two measurements (n strips and n_small): fixed cost per
+ * period plus a cost per strip, scaled from this period to a 64-frame one, then as many strips
+ * as fit in half of that period. */
+struct capacity {
+	double strip_ns, fixed_ns, max_strips; /* per 64-frame period */
+};
+
+static struct capacity
+capacity_of(unsigned period, unsigned n, const struct engine_result *rn, unsigned n_small,
+            const struct engine_result *rs)
+{
+	const double budget_ns = BENCH_CAP_SHARE * BENCH_CAP_PERIOD * 1e9 / BENCH_FS;
+	const double scale = (double)BENCH_CAP_PERIOD / (double)period;
+	struct capacity c;
+
+	if (n > n_small) {
+		c.strip_ns = (rn->ns_per_period - rs->ns_per_period) / (double)(n - n_small);
+		c.fixed_ns = rs->ns_per_period - c.strip_ns * n_small;
+	} else {
+		c.strip_ns =
+		    rs->ns_per_period / n_small; /* one point: all of it counted per strip */
+		c.fixed_ns = 0.0;
+	}
+	if (c.fixed_ns < 0.0)
+		c.fixed_ns = 0.0; /* within the noise of the two runs */
+	c.strip_ns *= scale;
+	c.fixed_ns *= scale;
+	c.max_strips = c.strip_ns > 0.0 ? floor((budget_ns - c.fixed_ns) / c.strip_ns) : 0.0;
+	return c;
+}
+
+/* Prints one mode's figures (capacity from n strips and 1 strip). */
 static void
 engine_report(const char *mode, const struct bench_opts *o, const struct engine_result *rn,
               const struct engine_result *r1)
 {
 	const double period_ns = (double)o->period * 1e9 / BENCH_FS;
-	const double budget_ns = BENCH_CAP_SHARE * BENCH_CAP_PERIOD * 1e9 / BENCH_FS;
-	const double scale = (double)BENCH_CAP_PERIOD / (double)o->period;
-	double strip_ns, fixed_ns, cap;
+	struct capacity c = capacity_of(o->period, o->strips, rn, 1, r1);
 
-	if (o->strips > 1) {
-		strip_ns = (rn->ns_per_period - r1->ns_per_period) / (double)(o->strips - 1);
-		fixed_ns = r1->ns_per_period - strip_ns;
-	} else {
-		strip_ns = r1->ns_per_period; /* one point: all of it counted per strip */
-		fixed_ns = 0.0;
-	}
-	if (fixed_ns < 0.0)
-		fixed_ns = 0.0; /* within the noise of the two runs */
-	strip_ns *= scale;
-	fixed_ns *= scale;
-	cap = strip_ns > 0.0 ? floor((budget_ns - fixed_ns) / strip_ns) : 0.0;
 	printf("engine.%s strips=%u period=%u periods=%llu ns_per_sample_strip=%.3f "
 	       "ns_per_period=%.0f core_pct=%.2f ns_per_period_1strip=%.0f "
 	       "fixed_ns_per_period64=%.0f strip_ns_per_period64=%.1f max_strips_50pct_p64=%.0f\n",
 	       mode, o->strips, o->period, (unsigned long long)rn->periods,
 	       rn->ns_per_period / ((double)o->period * o->strips), rn->ns_per_period,
-	       100.0 * rn->ns_per_period / period_ns, r1->ns_per_period, fixed_ns, strip_ns, cap);
+	       100.0 * rn->ns_per_period / period_ns, r1->ns_per_period, c.fixed_ns, c.strip_ns,
+	       c.max_strips);
 }
 
 static int
 bench_engine(const struct bench_opts *o)
 {
 	struct engine_result sn, s1, gn, g1;
+	const struct bench_load *ld = &plain_load;
+	const enum engine_kernel ka = ENGINE_KERNEL_AUTO;
 
 	/* the benchmark thread is the RT thread here: same FPU mode as jackio's thread-init */
 	fpu_denormals_off();
@@ -246,10 +417,10 @@ bench_engine(const struct bench_opts *o)
 	       "%u-frame periods at %d Hz, %.1f s each (n strips, then 1 strip for the fixed "
 	       "cost)\n",
 	       o->strips, o->period, BENCH_FS, o->seconds);
-	if (engine_run(o->strips, o->period, o->seconds, false, &sn) < 0 ||
-	    engine_run(1, o->period, o->seconds, false, &s1) < 0 ||
-	    engine_run(o->strips, o->period, o->seconds, true, &gn) < 0 ||
-	    engine_run(1, o->period, o->seconds, true, &g1) < 0) {
+	if (engine_run(ld, ka, o->strips, o->period, o->seconds, false, &sn) < 0 ||
+	    engine_run(ld, ka, 1, o->period, o->seconds, false, &s1) < 0 ||
+	    engine_run(ld, ka, o->strips, o->period, o->seconds, true, &gn) < 0 ||
+	    engine_run(ld, ka, 1, o->period, o->seconds, true, &g1) < 0) {
 		fprintf(stderr, "mixbench: engine: out of memory\n");
 		return 1;
 	}
@@ -257,6 +428,118 @@ bench_engine(const struct bench_opts *o)
 	engine_report("gliding", o, &gn, &g1);
 	printf("# max_strips_50pct_p64 extrapolates past the engine's limit of %d strips\n",
 	       ENGINE_MAX_STRIPS);
+	fflush(stdout);
+	return 0;
+}
+
+/* ---- strip ---- */
+
+static const char *const kernel_names[ENGINE_N_KERNELS] = {
+	[ENGINE_KERNEL_AUTO] = "auto",       [ENGINE_KERNEL_REF] = "ref",
+	[ENGINE_KERNEL_GENERIC] = "generic", [ENGINE_KERNEL_AVX2] = "avx2",
+	[ENGINE_KERNEL_AVX512] = "avx512",
+};
+
+/* The kernel engine_new picks on this CPU. */
+static enum engine_kernel
+auto_kernel(void)
+{
+	struct engine *e = engine_new(BENCH_FS, 1, NULL);
+	enum engine_kernel k = ENGINE_KERNEL_REF;
+
+	for (int i = ENGINE_KERNEL_REF; e && i < ENGINE_N_KERNELS; i++)
+		if (!strcmp(engine_kernel_name(e), kernel_names[i]))
+			k = (enum engine_kernel)i;
+	engine_free(e);
+	return k;
+}
+
+/* One kernel's full-strip figures, static and gliding. */
+struct strip_figures {
+	bool runs;
+	struct engine_result sn, ss, gn, gs; /* static / gliding, n strips / n_small strips */
+};
+
+static void
+strip_report(const char *mode, enum engine_kernel k, bool is_auto, const struct bench_opts *o,
+             unsigned n_small, const struct engine_result *rn, const struct engine_result *rs)
+{
+	const double period_ns = (double)o->period * 1e9 / BENCH_FS;
+	struct capacity c = capacity_of(o->period, o->strips, rn, n_small, rs);
+
+	printf("strip.%s kernel=%s auto=%d strips=%u period=%u periods=%llu "
+	       "ns_per_sample_strip=%.3f ns_per_period=%.0f core_pct=%.2f small_strips=%u "
+	       "ns_per_period_small=%.0f fixed_ns_per_period64=%.0f strip_ns_per_period64=%.1f "
+	       "max_strips_50pct_p64=%.0f gr_db=%.1f set_ns_per_period=%.0f\n",
+	       mode, kernel_names[k], is_auto, o->strips, o->period,
+	       (unsigned long long)rn->periods, rn->ns_per_period / ((double)o->period * o->strips),
+	       rn->ns_per_period, 100.0 * rn->ns_per_period / period_ns, n_small, rs->ns_per_period,
+	       c.fixed_ns, c.strip_ns, c.max_strips, (double)rn->gr_db, rn->set_ns_per_period);
+}
+
+static double
+ns_per_sample_strip(const struct bench_opts *o, const struct engine_result *r)
+{
+	return r->ns_per_period / ((double)o->period * o->strips);
+}
+
+static int
+bench_strip(const struct bench_opts *o)
+{
+	static struct strip_figures fig[ENGINE_N_KERNELS];
+	const enum engine_kernel ka = auto_kernel();
+	const unsigned n_small = o->strips > BENCH_STRIP_GROUP ? BENCH_STRIP_GROUP : 1;
+	const struct bench_load *ld = &full_load;
+
+	fpu_denormals_off();
+	printf("# strip: %u mono full strips (HPF 80 Hz; EQ low shelf 120 Hz +4 dB, bell 400 Hz -3 "
+	       "dB Q 1, bell 2.5 kHz +5 dB Q 1.4, high shelf 9 kHz -4 dB; compressor T -40 dB R 4 "
+	       "knee 6 dB A 10 ms R 100 ms makeup 6 dB; fader -3 dB, pan 0.3; reverb send -10 dB "
+	       "pre, delay send -10 dB post), white noise at -20 dBFS peak, %u-frame periods at "
+	       "%d Hz, %.1f s each; n strips, then %u for the fixed cost\n",
+	       o->strips, o->period, BENCH_FS, o->seconds, n_small);
+	printf("# gliding: HPF frequency and every band's frequency, gain and Q re-targeted every "
+	       "%u periods (%.1f ms), 13 engine_set per strip, timed with the processing "
+	       "(set_ns_per_period: the part spent in engine_set)\n",
+	       glide_every(o->period), glide_every(o->period) * o->period * 1e3 / BENCH_FS);
+	for (int k = ENGINE_KERNEL_REF; k < ENGINE_N_KERNELS; k++) {
+		struct strip_figures *f = &fig[k];
+		int r = engine_run(ld, (enum engine_kernel)k, o->strips, o->period, o->seconds,
+		                   false, &f->sn);
+
+		if (r == -ENOTSUP) {
+			printf("# kernel %s: not supported on this CPU or build\n",
+			       kernel_names[k]);
+			continue;
+		}
+		if (r < 0 ||
+		    engine_run(ld, (enum engine_kernel)k, n_small, o->period, o->seconds, false,
+		               &f->ss) < 0 ||
+		    engine_run(ld, (enum engine_kernel)k, o->strips, o->period, o->seconds, true,
+		               &f->gn) < 0 ||
+		    engine_run(ld, (enum engine_kernel)k, n_small, o->period, o->seconds, true,
+		               &f->gs) < 0) {
+			fprintf(stderr, "mixbench: strip: out of memory\n");
+			return 1;
+		}
+		f->runs = true;
+		strip_report("static", (enum engine_kernel)k, k == (int)ka, o, n_small, &f->sn,
+		             &f->ss);
+		strip_report("gliding", (enum engine_kernel)k, k == (int)ka, o, n_small, &f->gn,
+		             &f->gs);
+		fflush(stdout);
+	}
+	if (fig[ENGINE_KERNEL_REF].runs && fig[ka].runs)
+		printf("strip.ratio auto=%s static_ref_over_auto=%.2f gliding_ref_over_auto=%.2f\n",
+		       kernel_names[ka],
+		       ns_per_sample_strip(o, &fig[ENGINE_KERNEL_REF].sn) /
+		           ns_per_sample_strip(o, &fig[ka].sn),
+		       ns_per_sample_strip(o, &fig[ENGINE_KERNEL_REF].gn) /
+		           ns_per_sample_strip(o, &fig[ka].gn));
+	printf(
+	    "# design.md section 6: a full strip <= 5 ns/sample/strip; >= 256 full strips in 50 %% "
+	    "of a 64-frame period (the engine itself stops at %d)\n",
+	    ENGINE_MAX_STRIPS);
 	fflush(stdout);
 	return 0;
 }
@@ -714,17 +997,19 @@ main(int argc, char **argv)
 				return usage_error("--seconds: expected 0.05..3600, got ", val);
 		} else if (argv[i][0] == '-') {
 			return usage_error("unknown option ", argv[i]);
-		} else if (!what_set && (!strcmp(argv[i], "engine") || !strcmp(argv[i], "osc") ||
-		                         !strcmp(argv[i], "all"))) {
+		} else if (!what_set && (!strcmp(argv[i], "engine") || !strcmp(argv[i], "strip") ||
+		                         !strcmp(argv[i], "osc") || !strcmp(argv[i], "all"))) {
 			what = argv[i++];
 			what_set = true;
 		} else {
 			return usage_error("unexpected argument ", argv[i]);
 		}
 	}
-	if (strcmp(what, "osc"))
+	if (!strcmp(what, "engine") || !strcmp(what, "all"))
 		ret |= bench_engine(&o);
-	if (strcmp(what, "engine"))
+	if (!strcmp(what, "strip") || !strcmp(what, "all"))
+		ret |= bench_strip(&o);
+	if (!strcmp(what, "osc") || !strcmp(what, "all"))
 		ret |= bench_osc(&o);
 	return ret;
 }
