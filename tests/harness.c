@@ -43,6 +43,9 @@ static char session_dir[256];
 /* Names of servers, state dirs and logs must not collide between the forked tests. */
 static unsigned counter;
 
+/* Server names tried in turn: as many as JACK's registry has slots. */
+#define H_JACKD_NAMES 8
+
 /* libjack prints "Cannot connect to server socket" on every failed open while we poll for a
  * starting server; the noise would hide real messages in a CI log. */
 static atomic_bool jack_quiet;
@@ -126,34 +129,12 @@ rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 	return 0;
 }
 
-/* A test that failed died without its teardown: PR_SET_PDEATHSIG killed its jackd, whose
- * /dev/shm files stay. Their names carry the pid of the test process (mixdt-PID-N); once that
- * process is gone they are stale. */
-static void
-clean_stale_shm(void)
-{
-	static const char *const pat[] = { "/dev/shm/jack_mixdt-*", "/dev/shm/jack_sem.*_mixdt-*" };
-
-	for (size_t k = 0; k < sizeof(pat) / sizeof(pat[0]); k++) {
-		glob_t g;
-
-		if (glob(pat[k], GLOB_NOSORT, NULL, &g) != 0)
-			continue;
-		for (size_t i = 0; i < g.gl_pathc; i++) {
-			const char *tag = strstr(g.gl_pathv[i], "mixdt-");
-			long pid = tag ? strtol(tag + 6, NULL, 10) : 0;
-
-			if (pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH)
-				unlink(g.gl_pathv[i]);
-		}
-		globfree(&g);
-	}
-}
-
 void
 h_session_end(bool keep)
 {
-	clean_stale_shm();
+	/* No sweep of other runs' /dev/shm files: a server name is reused from a pool of
+	 * H_JACKD_NAMES, and a jackd taking a name overwrites what a dead one left under it, so
+	 * what a crashed run leaves stays bounded. */
 	if (!session_dir[0])
 		return;
 	if (keep)
@@ -338,8 +319,11 @@ jackd_answers(const struct h_jackd *j)
 	return true;
 }
 
+/* Spawns jackd as j->name and waits until it answers. quiet: a failed start prints nothing
+ * (the caller will try another name). Returns 0, -ECHILD when jackd exited during start-up,
+ * or another -errno. */
 static int
-jackd_spawn(struct h_jackd *j)
+jackd_spawn(struct h_jackd *j, bool quiet)
 {
 	char rate[16], period[16], bin[PATH_MAX];
 	char *argv[] = {
@@ -373,6 +357,8 @@ jackd_spawn(struct h_jackd *j)
 
 		if (waitpid(pid, &status, WNOHANG) == pid) {
 			j->pid = 0;
+			if (quiet)
+				return -ECHILD;
 			fprintf(stderr, "harness: jackd %s exited during start-up (status %#x)\n",
 			        j->name, status);
 			h_dump_logs(j, NULL);
@@ -402,13 +388,27 @@ h_jackd_start(unsigned rate, unsigned period)
 		return NULL;
 	j->rate = rate;
 	j->period = period;
-	snprintf(j->name, sizeof(j->name), "mixdt-%ld-%u", (long)getpid(), counter++);
-	snprintf(j->log_path, sizeof(j->log_path), "%s/%s.jackd.log", dir, j->name);
-	if (jackd_spawn(j) < 0) {
-		free(j);
-		return NULL;
+	/* JACK's shared registry has 8 server slots, and a jackd that dies without cleaning up
+	 * (SIGKILL, a test killed by a timeout) keeps its slot until a server of the same name
+	 * starts. Names from a fixed pool reclaim such slots; a name whose server is alive (another
+	 * test run) makes jackd exit at once, and the next name is tried. */
+	for (unsigned slot = 0; slot < H_JACKD_NAMES; slot++) {
+		int ret;
+
+		snprintf(j->name, sizeof(j->name), "mixdt-%u", slot);
+		/* Check forks a process per test: the pid keeps file names apart */
+		snprintf(j->log_path, sizeof(j->log_path), "%s/%s.%ld-%u.jackd.log", dir, j->name,
+		         (long)getpid(), counter++);
+		if (jackd_answers(j))
+			continue; /* another run's server has this name */
+		ret = jackd_spawn(j, slot + 1 < H_JACKD_NAMES);
+		if (ret == 0)
+			return j;
+		if (ret != -ECHILD)
+			break;
 	}
-	return j;
+	free(j);
+	return NULL;
 }
 
 int
@@ -434,12 +434,13 @@ h_jackd_restart(struct h_jackd *j)
 {
 	if (j->pid)
 		h_jackd_kill(j, false);
-	return jackd_spawn(j);
+	return jackd_spawn(j, false);
 }
 
 /* A jackd killed with SIGKILL leaves its shared memory and semaphores in /dev/shm, and so
- * does one killed by PR_SET_PDEATHSIG. The server name is unique to this process, so every
- * file carrying it is ours to remove once the server is gone. */
+ * does one killed by PR_SET_PDEATHSIG. The server name was ours while our jackd held it (a
+ * second server cannot take a live name), so every file carrying it is ours to remove once
+ * the server is gone. */
 static void
 jackd_clean_shm(const struct h_jackd *j)
 {
@@ -638,8 +639,10 @@ h_mixd_startv(const struct h_jackd *j, const struct h_mixd_opts *opts, const cha
 	}
 	m->port = (uint16_t)port;
 	snprintf(m->name, sizeof(m->name), "mixd");
-	snprintf(m->state_dir, sizeof(m->state_dir), "%s/%s.mixd-%u.state", dir, j->name, counter);
-	snprintf(m->log_path, sizeof(m->log_path), "%s/%s.mixd-%u.log", dir, j->name, counter);
+	snprintf(m->state_dir, sizeof(m->state_dir), "%s/%s.mixd-%ld-%u.state", dir, j->name,
+	         (long)getpid(), counter);
+	snprintf(m->log_path, sizeof(m->log_path), "%s/%s.mixd-%ld-%u.log", dir, j->name,
+	         (long)getpid(), counter);
 	counter++;
 	if (mkdir(m->state_dir, 0700) < 0) {
 		fprintf(stderr, "harness: mkdir %s: %s\n", m->state_dir, strerror(errno));

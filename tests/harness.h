@@ -52,7 +52,7 @@ int64_t h_now_ms(void);
 /* ---- jackd -------------------------------------------------------------------------------- */
 
 struct h_jackd {
-	char name[64];      /* server name, unique per process: mixdt-PID-COUNTER */
+	char name[64];      /* server name: mixdt-S, the first of a pool of 8 that was free */
 	pid_t pid;          /* 0 when not running */
 	unsigned rate;      /* sample rate, Hz */
 	unsigned period;    /* frames per period */
