@@ -74,7 +74,8 @@
 #define BENCH_GLIDE_EVERY_MS 5.0
 
 static const char usage_text[] =
-    "usage: mixbench [--strips N] [--period FRAMES] [--seconds S] [engine|strip|osc|all]\n"
+    "usage: mixbench [--strips N] [--period FRAMES] [--seconds S]\n"
+    "                [engine|strip|silence|osc|all]\n"
     "  --strips N        strips, 1..256 (default 64)\n"
     "  --period FRAMES   frames per process call, 1..8192 (default 64)\n"
     "  --seconds S       wall time of each measurement (default 3)\n"
@@ -84,8 +85,10 @@ static const char usage_text[] =
     "                    for every strip kernel this CPU runs (ref, generic, avx2, avx512;\n"
     "                    auto=1 marks the one mixd uses), static and with every filter\n"
     "                    parameter gliding, and the reference kernel's cost over auto's\n"
+    "  silence           full strips: per-period cost during 20 s of digital silence\n"
+    "                    over that during 5 s of noise, FTZ/DAZ on and off (denormals)\n"
     "  osc               OSC ingest rate and last-value delivery\n"
-    "  all               all three (default)\n"
+    "  all               all four (default)\n"
     "output: one \"name key=value ...\" line per measurement; ns_per_sample_strip is the cost\n"
     "  per strip and sample; max_strips_50pct_p64 is how many strips fit in half of a 64-frame\n"
     "  period at 48 kHz (fixed cost + per-strip cost, from two strip counts)\n"
@@ -544,6 +547,93 @@ bench_strip(const struct bench_opts *o)
 	return 0;
 }
 
+/* ---- silence (dsp-reference.md test 26) ---- */
+
+#define SILENCE_SIGNAL_S 5.0  /* seconds of noise ... */
+#define SILENCE_S        20.0 /* ... then of digital silence */
+
+/* Sets or clears FTZ/DAZ on this thread (x86; elsewhere the flags stay as they are). */
+static void
+fpu_set_denormals(bool off)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	_mm_setcsr(off ? (_mm_getcsr() | 0x8040) : (_mm_getcsr() & ~0x8040u));
+#else
+	if (off)
+		fpu_denormals_off();
+#endif
+}
+
+/* Mean ns per period over periods [from, to) of a run of full strips: noise for
+ * SILENCE_SIGNAL_S, then zeros. The whole 25 s of audio is processed as fast as it goes. */
+static int
+silence_run(const struct bench_opts *o, double *sig_ns, double *sil_ns, bool *all_zero)
+{
+	const unsigned n = o->strips, p = o->period;
+	const uint64_t n_sig = (uint64_t)(SILENCE_SIGNAL_S * BENCH_FS / p);
+	const uint64_t n_sil = (uint64_t)(SILENCE_S * BENCH_FS / p);
+	struct engine *e = engine_new(BENCH_FS, n, NULL);
+	float **in = make_inputs(n, p, 0x2545f491u), **zero = make_inputs(n, p, 0);
+	float *l = calloc(p, sizeof(float)), *r = calloc(p, sizeof(float));
+	uint64_t t0;
+	int ret = -ENOMEM;
+
+	if (!e || !in || !zero || !l || !r)
+		goto out;
+	for (unsigned k = 0; k < n; k++)
+		memset(zero[k], 0, p * sizeof(float));
+	full_setup(e, n);
+	engine_settle(e);
+	t0 = clock_ns();
+	for (uint64_t i = 0; i < n_sig; i++)
+		engine_process(e, (const float *const *)in, l, r, p);
+	*sig_ns = (double)(clock_ns() - t0) / (double)n_sig;
+	t0 = clock_ns();
+	for (uint64_t i = 0; i < n_sil; i++)
+		engine_process(e, (const float *const *)zero, l, r, p);
+	*sil_ns = (double)(clock_ns() - t0) / (double)n_sil;
+	*all_zero = true;
+	for (unsigned i = 0; i < p; i++)
+		*all_zero &= l[i] == 0.0f && r[i] == 0.0f;
+	ret = 0;
+out:
+	free(l);
+	free(r);
+	free_inputs(in, n);
+	free_inputs(zero, n);
+	engine_free(e);
+	return ret;
+}
+
+/* The per-period cost during silence over that during signal, with FTZ/DAZ on (as in the JACK
+ * thread) and off (the strip's own flush of vanishing states must keep it cheap). The design's
+ * bar is 1.2. */
+static int
+bench_silence(const struct bench_opts *o)
+{
+	int ret = 0;
+
+	printf("# silence: %u full strips (as 'strip'), %.0f s of white noise then %.0f s of "
+	       "digital silence, %u-frame periods at %d Hz, processed as fast as possible\n",
+	       o->strips, SILENCE_SIGNAL_S, SILENCE_S, o->period, BENCH_FS);
+	for (int ftz = 1; ftz >= 0; ftz--) {
+		double sig, sil;
+		bool zero;
+
+		fpu_set_denormals(ftz);
+		if (silence_run(o, &sig, &sil, &zero) < 0) {
+			fprintf(stderr, "mixbench: silence: out of memory\n");
+			ret = 1;
+			continue;
+		}
+		printf("silence ftz_daz=%d strips=%u period=%u ns_per_period_signal=%.0f "
+		       "ns_per_period_silence=%.0f silence_over_signal=%.2f output_exact_zero=%d\n",
+		       ftz, o->strips, o->period, sig, sil, sil / sig, zero);
+	}
+	fpu_set_denormals(true);
+	return ret;
+}
+
 /* ---- osc ---- */
 
 struct osc_bench {
@@ -998,7 +1088,8 @@ main(int argc, char **argv)
 		} else if (argv[i][0] == '-') {
 			return usage_error("unknown option ", argv[i]);
 		} else if (!what_set && (!strcmp(argv[i], "engine") || !strcmp(argv[i], "strip") ||
-		                         !strcmp(argv[i], "osc") || !strcmp(argv[i], "all"))) {
+		                         !strcmp(argv[i], "silence") || !strcmp(argv[i], "osc") ||
+		                         !strcmp(argv[i], "all"))) {
 			what = argv[i++];
 			what_set = true;
 		} else {
@@ -1009,6 +1100,8 @@ main(int argc, char **argv)
 		ret |= bench_engine(&o);
 	if (!strcmp(what, "strip") || !strcmp(what, "all"))
 		ret |= bench_strip(&o);
+	if (!strcmp(what, "silence") || !strcmp(what, "all"))
+		ret |= bench_silence(&o);
 	if (!strcmp(what, "osc") || !strcmp(what, "all"))
 		ret |= bench_osc(&o);
 	return ret;
