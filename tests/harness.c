@@ -1712,3 +1712,54 @@ h_world_free(struct h_world *w)
 	h_jackd_free(w->jackd);
 	memset(w, 0, sizeof(*w));
 }
+
+/* ---- RT-safety interposer ----------------------------------------------------------------- */
+
+/* Reads "key N" lines of the interposer's report. -1 for a missing key. */
+static long long
+report_value(const char *text, const char *key)
+{
+	size_t klen = strlen(key);
+
+	for (const char *line = text; line && *line; line = strchr(line, '\n'), line += !!line) {
+		if (!strncmp(line, key, klen) && line[klen] == ' ')
+			return strtoll(line + klen + 1, NULL, 10);
+	}
+	return -1;
+}
+
+int
+h_rtcheck_verify(const char *path, long long min_callbacks, long long *callbacks, char *why,
+                 size_t whylen)
+{
+	/* "unwrapped" counts callbacks the interposer could not watch: those must be 0 too */
+	static const char *const keys[] = { "alloc", "lock", "io", "sleep", "log", "unwrapped" };
+	char text[4096];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f) {
+		snprintf(why, whylen, "no interposer report at %s: %s", path, strerror(errno));
+		return -1;
+	}
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	*callbacks = report_value(text, "callbacks");
+	if (*callbacks <= min_callbacks) {
+		snprintf(why, whylen, "interposer saw %lld callbacks, want > %lld (report: %s)",
+		         *callbacks, min_callbacks, text);
+		return -1;
+	}
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		long long v = report_value(text, keys[k]);
+
+		if (v != 0) {
+			snprintf(why, whylen,
+			         "RT callback: %s = %lld over %lld callbacks (report: %s)", keys[k],
+			         v, *callbacks, text);
+			return -1;
+		}
+	}
+	return 0;
+}

@@ -271,6 +271,15 @@ int h_world_start(struct h_world *w, unsigned rate, unsigned period);
 /* Test thread. Stops and frees whatever *w holds, clients first, and zeroes it. */
 void h_world_free(struct h_world *w);
 
+/* ---- RT-safety interposer (tests/rtcheck.c) ------------------------------------------------ */
+
+/* Test thread. Reads the interposer's report at path (written when mixd exits): it must have
+ * seen more than min_callbacks process callbacks, and counted 0 allocations, locks, I/O, sleeps,
+ * log calls and unwatched ("unwrapped") callbacks in them. Returns 0 and the callback count in
+ * *callbacks, or -1 with the reason (and the report) in why. */
+int h_rtcheck_verify(const char *path, long long min_callbacks, long long *callbacks, char *why,
+                     size_t whylen);
+
 /* ---- analysis ----------------------------------------------------------------------------- */
 
 /* RMS and peak of buf[skip..n) in dBFS, double precision; H_ZERO_DB for silence. */
