@@ -8,6 +8,7 @@
  * Each test is its own TCase, so `CK_RUN_CASE=unity` runs one. Needs MIXD_BIN (or a build in
  * build/daemon/mixd); the RT-safety test needs RTCHECK_LIB (the interposer) and fails without it.
  */
+#include "e2e_run.h"
 #include "harness.h"
 
 #include <check.h>
@@ -816,56 +817,33 @@ START_TEST(test_protocol)
 }
 END_TEST
 
-static void
-add_case(Suite *s, const char *name, const TTest *test)
-{
-	TCase *tc = tcase_create(name);
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	/* Each test starts a server and mixd and records a few seconds: generous for slow CI and
-	 * sanitizer builds. */
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test);
-	suite_add_tcase(s, tc);
-}
+/* Each case starts a server and mixd and records a few seconds: generous for slow CI and
+ * sanitizer builds. */
+#define E2E_CASE_TIMEOUT_S 60
 
 static Suite *
 e2e_core_suite(void)
 {
 	Suite *s = suite_create("e2e_core");
 
-	add_case(s, "unity", test_unity);
-	add_case(s, "mono_centre", test_mono_centre);
-	add_case(s, "fader", test_fader);
-	add_case(s, "pan_left", test_pan_left);
-	add_case(s, "mute", test_mute);
-	add_case(s, "solo", test_solo);
-	add_case(s, "get_set", test_get_set);
-	add_case(s, "bad_input", test_bad_input);
-	add_case(s, "allowlist", test_allowlist);
-	/* ASan replaces malloc, so the allocation interposer cannot be preloaded into a sanitized
-	 * mixd: that build says so loudly and the normal build (which CI also runs) covers it */
-	if (getenv("MIXD_SANITIZED"))
-		fprintf(stderr, "rt_safety: not in a sanitized build; the normal build runs it\n");
-	else
-		add_case(s, "rt_safety", test_rt_safety);
-	add_case(s, "meters", test_meters);
-	add_case(s, "protocol", test_protocol);
+	e2e_add_case(s, "unity", test_unity, setup, teardown, E2E_CASE_TIMEOUT_S);
+	e2e_add_case(s, "mono_centre", test_mono_centre, setup, teardown, E2E_CASE_TIMEOUT_S);
+	e2e_add_case(s, "fader", test_fader, setup, teardown, E2E_CASE_TIMEOUT_S);
+	e2e_add_case(s, "pan_left", test_pan_left, setup, teardown, E2E_CASE_TIMEOUT_S);
+	e2e_add_case(s, "mute", test_mute, setup, teardown, E2E_CASE_TIMEOUT_S);
+	e2e_add_case(s, "solo", test_solo, setup, teardown, E2E_CASE_TIMEOUT_S);
+	e2e_add_case(s, "get_set", test_get_set, setup, teardown, E2E_CASE_TIMEOUT_S);
+	e2e_add_case(s, "bad_input", test_bad_input, setup, teardown, E2E_CASE_TIMEOUT_S);
+	e2e_add_case(s, "allowlist", test_allowlist, setup, teardown, E2E_CASE_TIMEOUT_S);
+	if (e2e_rtcheck_possible("rt_safety"))
+		e2e_add_case(s, "rt_safety", test_rt_safety, setup, teardown, E2E_CASE_TIMEOUT_S);
+	e2e_add_case(s, "meters", test_meters, setup, teardown, E2E_CASE_TIMEOUT_S);
+	e2e_add_case(s, "protocol", test_protocol, setup, teardown, E2E_CASE_TIMEOUT_S);
 	return s;
 }
 
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	if (h_session_begin() < 0)
-		return 1;
-	sr = srunner_create(e2e_core_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	h_session_end(failed != 0);
-	return failed ? 1 : 0;
+	return e2e_run(e2e_core_suite());
 }

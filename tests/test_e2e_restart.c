@@ -5,6 +5,7 @@
  * with its ports, its connections (to a probe that was re-created with the same names) and
  * every parameter; the measured level must equal the level before the loss.
  */
+#include "e2e_run.h"
 #include "harness.h"
 
 #include <check.h>
@@ -205,28 +206,14 @@ static Suite *
 e2e_restart_suite(void)
 {
 	Suite *s = suite_create("e2e_restart");
-	TCase *tc = tcase_create("server_loss");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	/* Start-up, 15 s of recovery at most and the measurements, with room for slow CI. */
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_server_loss);
-	suite_add_tcase(s, tc);
+	/* start-up, 15 s of recovery at most and the measurements */
+	e2e_add_case(s, "server_loss", test_server_loss, setup, teardown, 60);
 	return s;
 }
 
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	if (h_session_begin() < 0)
-		return 1;
-	sr = srunner_create(e2e_restart_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	h_session_end(failed != 0);
-	return failed ? 1 : 0;
+	return e2e_run(e2e_restart_suite());
 }

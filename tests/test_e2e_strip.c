@@ -9,6 +9,7 @@
  * Each test is its own TCase (`CK_RUN_CASE=eq_bell` runs one); H_VERBOSE=1 prints every
  * measurement, not just the failures.
  */
+#include "e2e_run.h"
 #include "harness.h"
 
 #include <check.h>
@@ -977,49 +978,28 @@ START_TEST(test_rt_safety_strip)
 }
 END_TEST
 
-static void
-add_case(Suite *s, const char *name, const TTest *test)
-{
-	TCase *tc = tcase_create(name);
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 90);
-	tcase_add_test(tc, test);
-	suite_add_tcase(s, tc);
-}
+/* The sweeps case records about 20 s of parameter changes: generous for slow CI and sanitizer
+ * builds. */
+#define E2E_CASE_TIMEOUT_S 90
 
 static Suite *
 e2e_strip_suite(void)
 {
 	Suite *s = suite_create("e2e_strip");
 
-	add_case(s, "eq_bell", test_eq_bell);
-	add_case(s, "hpf", test_hpf);
-	add_case(s, "comp", test_comp);
-	add_case(s, "pre_send", test_pre_send);
-	add_case(s, "sweeps", test_sweeps);
-	/* ASan replaces malloc, so the allocation interposer cannot be preloaded into a sanitized
-	 * mixd: that build says so loudly and the normal build (which CI also runs) covers it */
-	if (getenv("MIXD_SANITIZED"))
-		fprintf(stderr,
-		        "rt_safety_strip: not in a sanitized build; the normal build runs it\n");
-	else
-		add_case(s, "rt_safety_strip", test_rt_safety_strip);
+	e2e_add_case(s, "eq_bell", test_eq_bell, setup, teardown, E2E_CASE_TIMEOUT_S);
+	e2e_add_case(s, "hpf", test_hpf, setup, teardown, E2E_CASE_TIMEOUT_S);
+	e2e_add_case(s, "comp", test_comp, setup, teardown, E2E_CASE_TIMEOUT_S);
+	e2e_add_case(s, "pre_send", test_pre_send, setup, teardown, E2E_CASE_TIMEOUT_S);
+	e2e_add_case(s, "sweeps", test_sweeps, setup, teardown, E2E_CASE_TIMEOUT_S);
+	if (e2e_rtcheck_possible("rt_safety_strip"))
+		e2e_add_case(s, "rt_safety_strip", test_rt_safety_strip, setup, teardown,
+		             E2E_CASE_TIMEOUT_S);
 	return s;
 }
 
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	if (h_session_begin() < 0)
-		return 1;
-	sr = srunner_create(e2e_strip_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	h_session_end(failed != 0);
-	return failed ? 1 : 0;
+	return e2e_run(e2e_strip_suite());
 }
