@@ -35,6 +35,56 @@ e2e_rtcheck_possible(const char *name)
 	return 0;
 }
 
+/* Starts mixd with args in w (whose jackd runs), a probe with n_out outputs wired
+ * out_k -> inputs[k-1] and master L/R -> probe in_L/in_R (recording up to max_frames), and the
+ * OSC client. Fails the case when any of it does not come up. */
+static inline void
+e2e_world_up(struct h_world *w, const struct h_mixd_opts *opts, const char *const *args,
+             unsigned n_out, const char *const *inputs, size_t max_frames)
+{
+	int64_t deadline;
+
+	w->mixd = h_mixd_startv(w->jackd, opts, args);
+	ck_assert_msg(w->mixd != NULL, "mixd did not start");
+	w->osc = h_osc_open(NULL, w->mixd->port);
+	ck_assert_ptr_nonnull(w->osc);
+	w->probe = h_probe_open(w->jackd, "probe", n_out, max_frames);
+	ck_assert_msg(w->probe != NULL, "probe client did not open");
+
+	/* /pong may come before the JACK ports are registered. */
+	deadline = h_now_ms() + 5000;
+	while (!h_probe_port_exists(w->probe, "mixd:master_R") && h_now_ms() < deadline)
+		h_sleep_ms(20);
+	for (unsigned k = 0; k < n_out; k++) {
+		ck_assert_msg(h_probe_port_exists(w->probe, inputs[k]), "mixd has no port %s",
+		              inputs[k]);
+		ck_assert_int_eq(
+		    h_probe_connect(w->probe, h_probe_out_name(w->probe, k + 1), inputs[k]), 0);
+	}
+	ck_assert_msg(h_probe_port_exists(w->probe, "mixd:master_L"), "mixd has no master_L");
+	ck_assert_int_eq(h_probe_connect(w->probe, "mixd:master_L", h_probe_in_name(w->probe, 0)),
+	                 0);
+	ck_assert_int_eq(h_probe_connect(w->probe, "mixd:master_R", h_probe_in_name(w->probe, 1)),
+	                 0);
+}
+
+/* Stops mixd: the contract says SIGTERM exits 0. */
+static inline void
+e2e_stop_mixd(struct h_world *w)
+{
+	int status = h_mixd_stop(w->mixd);
+
+	ck_assert_msg(status == 0, "mixd exit status %d after SIGTERM (expected 0)", status);
+}
+
+/* Long enough for a gain set to land: one period + the 10 ms ramp, plus the control thread's
+ * turnaround and the path latency, with margin for a loaded 2-core CI machine. */
+static inline void
+e2e_settle(const struct h_world *w)
+{
+	h_sleep_ms(2 * h_jackd_period_ms(w->jackd) + 10 + 100);
+}
+
 /* Runs the suite inside a harness session (its files are kept when something failed).
  * Returns the exit status: 0 when every case passed. */
 static inline int

@@ -48,51 +48,12 @@ teardown(void)
 	h_world_free(&w);
 }
 
-/* Starts mixd with args, a probe with n_out outputs wired out_k -> inputs[k-1] and master L/R
- * -> probe in_L/in_R, and the OSC client. */
+/* The world of this file: see e2e_world_up. */
 static void
 world_up(const struct h_mixd_opts *opts, const char *const *args, unsigned n_out,
          const char *const *inputs)
 {
-	int64_t deadline;
-
-	w.mixd = h_mixd_startv(w.jackd, opts, args);
-	ck_assert_msg(w.mixd != NULL, "mixd did not start");
-	w.osc = h_osc_open(NULL, w.mixd->port);
-	ck_assert_ptr_nonnull(w.osc);
-	w.probe = h_probe_open(w.jackd, "probe", n_out, REC_FRAMES);
-	ck_assert_msg(w.probe != NULL, "probe client did not open");
-
-	/* /pong may come before the JACK ports are registered. */
-	deadline = h_now_ms() + 5000;
-	while (!h_probe_port_exists(w.probe, "mixd:master_R") && h_now_ms() < deadline)
-		h_sleep_ms(20);
-	for (unsigned k = 0; k < n_out; k++) {
-		ck_assert_msg(h_probe_port_exists(w.probe, inputs[k]), "mixd has no port %s",
-		              inputs[k]);
-		ck_assert_int_eq(
-		    h_probe_connect(w.probe, h_probe_out_name(w.probe, k + 1), inputs[k]), 0);
-	}
-	ck_assert_msg(h_probe_port_exists(w.probe, "mixd:master_L"), "mixd has no master_L");
-	ck_assert_int_eq(h_probe_connect(w.probe, "mixd:master_L", h_probe_in_name(w.probe, 0)), 0);
-	ck_assert_int_eq(h_probe_connect(w.probe, "mixd:master_R", h_probe_in_name(w.probe, 1)), 0);
-}
-
-/* Stops mixd: the contract says SIGTERM exits 0. */
-static void
-world_stop_mixd(void)
-{
-	int status = h_mixd_stop(w.mixd);
-
-	ck_assert_msg(status == 0, "mixd exit status %d after SIGTERM (expected 0)", status);
-}
-
-/* Long enough for a set to land: one period + the 10 ms ramp, plus the control thread's
- * turnaround and the path latency, with margin for a loaded 2-core CI machine. */
-static void
-settle(void)
-{
-	h_sleep_ms(2 * h_jackd_period_ms(w.jackd) + 10 + 100);
+	e2e_world_up(&w, opts, args, n_out, inputs, REC_FRAMES);
 }
 
 static void
@@ -208,7 +169,7 @@ mono_one_strip_up(void)
 
 	world_up(NULL, args, 1, in);
 	ck_assert_int_eq(h_probe_sine(w.probe, 1, TONE_HZ, TONE_DBFS), 0);
-	settle();
+	e2e_settle(&w);
 }
 
 /* a. A stereo strip at unity passes both sides unchanged. */
@@ -220,7 +181,7 @@ START_TEST(test_unity)
 	world_up(NULL, args, 2, in);
 	ck_assert_int_eq(h_probe_sine(w.probe, 1, TONE_HZ, TONE_DBFS), 0);
 	ck_assert_int_eq(h_probe_sine(w.probe, 2, TONE_HZ, TONE_DBFS), 0);
-	settle();
+	e2e_settle(&w);
 	record();
 	assert_near("L out - in (dB)", out_db(0) - sent_db(1), 0.0, TOL_LEVEL);
 	assert_near("R out - in (dB)", out_db(1) - sent_db(2), 0.0, TOL_LEVEL);
@@ -229,12 +190,12 @@ START_TEST(test_unity)
 
 	/* Different levels per side: catches swapped or cross-fed channels. */
 	ck_assert_int_eq(h_probe_sine(w.probe, 2, TONE_HZ, TONE2_DBFS), 0);
-	settle();
+	e2e_settle(&w);
 	record();
 	assert_near("L out - in_L (dB)", out_db(0) - sent_db(1), 0.0, TOL_LEVEL);
 	assert_near("R out - in_R (dB)", out_db(1) - sent_db(2), 0.0, TOL_LEVEL);
 	assert_near("R peak (dBFS)", out_peak_db(1), TONE2_DBFS, TOL_LEVEL);
-	world_stop_mixd();
+	e2e_stop_mixd(&w);
 }
 END_TEST
 
@@ -245,7 +206,7 @@ START_TEST(test_mono_centre)
 	record();
 	assert_near("L out - in (dB)", out_db(0) - sent_db(1), PAN_CENTRE_DB, TOL_LEVEL);
 	assert_near("R out - in (dB)", out_db(1) - sent_db(1), PAN_CENTRE_DB, TOL_LEVEL);
-	world_stop_mixd();
+	e2e_stop_mixd(&w);
 }
 END_TEST
 
@@ -258,7 +219,7 @@ START_TEST(test_fader)
 	record();
 	before = out_db(0);
 	ck_assert_int_eq(h_osc_set_f(w.osc, "/strip/1/fader", -12.0f), 0);
-	settle();
+	e2e_settle(&w);
 	record();
 	after = out_db(0);
 	assert_near("L change after fader -12 (dB)", after - before, -12.0, TOL_GAIN);
@@ -266,16 +227,16 @@ START_TEST(test_fader)
 	get_f_eq("/strip/1/fader", -12.0f, 1e-4);
 
 	ck_assert_int_eq(h_osc_set_f(w.osc, "/strip/1/trim", -6.0f), 0);
-	settle();
+	e2e_settle(&w);
 	record();
 	assert_near("L change after trim -6 on fader -12 (dB)", out_db(0) - before, -18.0,
 	            TOL_GAIN);
 
 	ck_assert_int_eq(h_osc_set_f(w.osc, "/master/fader", -3.0f), 0);
-	settle();
+	e2e_settle(&w);
 	record();
 	assert_near("L change after master -3 (dB)", out_db(0) - before, -21.0, TOL_GAIN);
-	world_stop_mixd();
+	e2e_stop_mixd(&w);
 }
 END_TEST
 
@@ -284,18 +245,18 @@ START_TEST(test_pan_left)
 {
 	mono_one_strip_up();
 	ck_assert_int_eq(h_osc_set_f(w.osc, "/strip/1/pan", -1.0f), 0);
-	settle();
+	e2e_settle(&w);
 	record();
 	assert_silent("pan -1", 1);
 	assert_near("L out - in at pan -1 (dB)", out_db(0) - sent_db(1), 0.0, TOL_LEVEL);
 
 	/* And the mirror image. */
 	ck_assert_int_eq(h_osc_set_f(w.osc, "/strip/1/pan", 1.0f), 0);
-	settle();
+	e2e_settle(&w);
 	record();
 	assert_silent("pan +1", 0);
 	assert_near("R out - in at pan +1 (dB)", out_db(1) - sent_db(1), 0.0, TOL_LEVEL);
-	world_stop_mixd();
+	e2e_stop_mixd(&w);
 }
 END_TEST
 
@@ -308,25 +269,25 @@ START_TEST(test_mute)
 	record();
 	before = out_db(0);
 	ck_assert_int_eq(h_osc_set_i(w.osc, "/strip/1/mute", 1), 0);
-	settle();
+	e2e_settle(&w);
 	record();
 	assert_silent("strip mute", 0);
 	assert_silent("strip mute", 1);
 	ck_assert_int_eq(h_osc_set_i(w.osc, "/strip/1/mute", 0), 0);
-	settle();
+	e2e_settle(&w);
 	record();
 	assert_near("L after unmute - before (dB)", out_db(0) - before, 0.0, TOL_LEVEL);
 
 	ck_assert_int_eq(h_osc_set_i(w.osc, "/master/mute", 1), 0);
-	settle();
+	e2e_settle(&w);
 	record();
 	assert_silent("master mute", 0);
 	assert_silent("master mute", 1);
 	ck_assert_int_eq(h_osc_set_i(w.osc, "/master/mute", 0), 0);
-	settle();
+	e2e_settle(&w);
 	record();
 	assert_near("L after master unmute - before (dB)", out_db(0) - before, 0.0, TOL_LEVEL);
-	world_stop_mixd();
+	e2e_stop_mixd(&w);
 }
 END_TEST
 
@@ -342,7 +303,7 @@ START_TEST(test_solo)
 	world_up(NULL, args, 2, in);
 	ck_assert_int_eq(h_probe_sine(w.probe, 1, TONE_HZ, TONE_DBFS), 0);
 	ck_assert_int_eq(h_probe_sine(w.probe, 2, TONE2_HZ, TONE2_DBFS), 0);
-	settle();
+	e2e_settle(&w);
 	record();
 	both = h_power_db(g2 * (sent_ms(1) + sent_ms(2)));
 	only1 = h_power_db(g2 * sent_ms(1));
@@ -350,27 +311,27 @@ START_TEST(test_solo)
 	assert_near("L, no solo: sum of both strips (dBFS)", out_db(0), both, TOL_LEVEL);
 
 	ck_assert_int_eq(h_osc_set_i(w.osc, "/strip/2/solo", 1), 0);
-	settle();
+	e2e_settle(&w);
 	record();
 	assert_near("L, strip 2 soloed (dBFS)", out_db(0), only2, TOL_LEVEL);
 	assert_near("R, strip 2 soloed (dBFS)", out_db(1), only2, TOL_LEVEL);
 
 	/* Both soloed is the sum again; then strip 1 alone. */
 	ck_assert_int_eq(h_osc_set_i(w.osc, "/strip/1/solo", 1), 0);
-	settle();
+	e2e_settle(&w);
 	record();
 	assert_near("L, both soloed (dBFS)", out_db(0), both, TOL_LEVEL);
 	ck_assert_int_eq(h_osc_set_i(w.osc, "/strip/2/solo", 0), 0);
-	settle();
+	e2e_settle(&w);
 	record();
 	assert_near("L, strip 1 soloed (dBFS)", out_db(0), only1, TOL_LEVEL);
 
 	ck_assert_int_eq(h_osc_set_i(w.osc, "/strip/1/solo", 0), 0);
-	settle();
+	e2e_settle(&w);
 	record();
 	assert_near("L, solo cleared (dBFS)", out_db(0), both, TOL_LEVEL);
 	assert_near("R, solo cleared (dBFS)", out_db(1), both, TOL_LEVEL);
-	world_stop_mixd();
+	e2e_stop_mixd(&w);
 }
 END_TEST
 
@@ -457,7 +418,7 @@ START_TEST(test_get_set)
 	h_osc_drain(w.osc);
 	ck_assert_int_eq(h_osc_set_f(w.osc, "/strip/1/fader", -1.0f), 0);
 	assert_no_reply(w.osc, "set /strip/1/fader", 300);
-	world_stop_mixd();
+	e2e_stop_mixd(&w);
 }
 END_TEST
 
@@ -498,7 +459,7 @@ START_TEST(test_bad_input)
 
 	mono_one_strip_up();
 	ck_assert_int_eq(h_osc_set_f(w.osc, "/strip/1/fader", -6.0f), 0);
-	settle();
+	e2e_settle(&w);
 	record();
 	before = out_db(0) - sent_db(1);
 	assert_near("L out - in at fader -6 (dB)", before, PAN_CENTRE_DB - 6.0, TOL_GAIN);
@@ -565,7 +526,7 @@ START_TEST(test_bad_input)
 		              "rejected went %lld -> %lld, expected at least +8",
 		              (long long)rejected0, (long long)rejected);
 	}
-	settle();
+	e2e_settle(&w);
 	record();
 	assert_near("L out - in after the bad input (dB)", out_db(0) - sent_db(1), before,
 	            TOL_LEVEL);
@@ -575,7 +536,7 @@ START_TEST(test_bad_input)
 	dlen = nest_bundle(deep, sizeof(deep), pkt, (size_t)len, 2);
 	ck_assert_int_eq(h_osc_send_raw(w.osc, deep, dlen), 0);
 	get_f_eq("/strip/1/fader", -30.0f, 1e-5);
-	world_stop_mixd();
+	e2e_stop_mixd(&w);
 }
 END_TEST
 
@@ -592,7 +553,7 @@ START_TEST(test_allowlist)
 	world_up(&opts, args, 1, in);
 	ck_assert_int_eq(h_probe_sine(w.probe, 1, TONE_HZ, TONE_DBFS), 0);
 	ck_assert_int_eq(h_osc_set_f(w.osc, "/strip/1/fader", -6.0f), 0);
-	settle();
+	e2e_settle(&w);
 	record();
 	before = out_db(0) - sent_db(1);
 	refused0 = stat_of("not_allowed");
@@ -615,11 +576,11 @@ START_TEST(test_allowlist)
 	refused = stat_of("not_allowed");
 	ck_assert_msg(refused - refused0 == 4, "not_allowed went %lld -> %lld, expected +4",
 	              (long long)refused0, (long long)refused);
-	settle();
+	e2e_settle(&w);
 	record();
 	assert_near("L out - in after the stranger's set (dB)", out_db(0) - sent_db(1), before,
 	            TOL_LEVEL);
-	world_stop_mixd();
+	e2e_stop_mixd(&w);
 }
 END_TEST
 
@@ -650,7 +611,7 @@ START_TEST(test_rt_safety)
 		else
 			ck_assert_int_eq(h_probe_noise(w.probe, k, -24.0, 1000u + k), 0);
 	}
-	settle();
+	e2e_settle(&w);
 
 	t_end = h_now_ms() + 2000;
 	for (i = 0; h_now_ms() < t_end; i++) {
@@ -689,7 +650,7 @@ START_TEST(test_rt_safety)
 	applied = stat_of("commands_applied");
 	ck_assert_msg(applied > 0, "commands_applied is %lld after %u messages", (long long)applied,
 	              sent);
-	world_stop_mixd();
+	e2e_stop_mixd(&w);
 
 	ck_assert_msg(h_rtcheck_verify(report_path, 100, &callbacks, why, sizeof(why)) == 0, "%s",
 	              why);
@@ -708,7 +669,7 @@ START_TEST(test_meters)
 	/* Meters hold the max since the last read: read once to start a fresh interval. */
 	h_msg_free(h_osc_get(w.osc, "/meter/strip/1"));
 	h_msg_free(h_osc_get(w.osc, "/meter/master"));
-	settle();
+	e2e_settle(&w);
 	record();
 	peak_out = out_peak_db(0);
 
@@ -734,7 +695,7 @@ START_TEST(test_meters)
 	              (double)h_arg_f(m, 2), peak_out);
 	assert_near("master meter gr (dB)", h_arg_f(m, 3), 0.0, 0.01);
 	h_msg_free(m);
-	world_stop_mixd();
+	e2e_stop_mixd(&w);
 }
 END_TEST
 
@@ -813,7 +774,7 @@ START_TEST(test_protocol)
 	for (size_t k = 0; k < sizeof(counters) / sizeof(counters[0]); k++)
 		ck_assert_int_ge(stat_of(counters[k]), 0);
 	ck_assert_int_ge(stat_of("received"), 3);
-	world_stop_mixd();
+	e2e_stop_mixd(&w);
 }
 END_TEST
 

@@ -48,48 +48,12 @@ teardown(void)
 	h_world_free(&w);
 }
 
-/* Starts mixd with args, a probe with n_out outputs wired out_k -> inputs[k-1] and master L/R
- * -> probe in_L/in_R (recording up to max_frames), and the OSC client. */
+/* The world of this file: see e2e_world_up. */
 static void
 world_up(const struct h_mixd_opts *opts, const char *const *args, unsigned n_out,
          const char *const *inputs, size_t max_frames)
 {
-	int64_t deadline;
-
-	w.mixd = h_mixd_startv(w.jackd, opts, args);
-	ck_assert_msg(w.mixd != NULL, "mixd did not start");
-	w.osc = h_osc_open(NULL, w.mixd->port);
-	ck_assert_ptr_nonnull(w.osc);
-	w.probe = h_probe_open(w.jackd, "probe", n_out, max_frames);
-	ck_assert_msg(w.probe != NULL, "probe client did not open");
-
-	/* /pong may come before the JACK ports are registered. */
-	deadline = h_now_ms() + 5000;
-	while (!h_probe_port_exists(w.probe, "mixd:master_R") && h_now_ms() < deadline)
-		h_sleep_ms(20);
-	for (unsigned k = 0; k < n_out; k++) {
-		ck_assert_msg(h_probe_port_exists(w.probe, inputs[k]), "mixd has no port %s",
-		              inputs[k]);
-		ck_assert_int_eq(
-		    h_probe_connect(w.probe, h_probe_out_name(w.probe, k + 1), inputs[k]), 0);
-	}
-	ck_assert_int_eq(h_probe_connect(w.probe, "mixd:master_L", h_probe_in_name(w.probe, 0)), 0);
-	ck_assert_int_eq(h_probe_connect(w.probe, "mixd:master_R", h_probe_in_name(w.probe, 1)), 0);
-}
-
-static void
-world_stop_mixd(void)
-{
-	int status = h_mixd_stop(w.mixd);
-
-	ck_assert_msg(status == 0, "mixd exit status %d after SIGTERM (expected 0)", status);
-}
-
-/* A gain set lands within a period and a 10 ms ramp (see test_e2e_core.c). */
-static void
-settle(void)
-{
-	h_sleep_ms(2 * h_jackd_period_ms(w.jackd) + 10 + 100);
+	e2e_world_up(&w, opts, args, n_out, inputs, max_frames);
 }
 
 /* A filter or compressor setting: its one-pole glide plus the filter's own transient. */
@@ -201,7 +165,7 @@ mono_tone_up(double freq_hz, double peak_dbfs)
 
 	world_up(NULL, args, 1, in, REC_FRAMES);
 	ck_assert_int_eq(h_probe_sine(w.probe, 1, freq_hz, peak_dbfs), 0);
-	settle();
+	e2e_settle(&w);
 }
 
 /* a. A bell at 1 kHz, +12 dB, Q 1.4 raises a 1 kHz tone by exactly 12 dB (the SVF bell's peak
@@ -240,7 +204,7 @@ START_TEST(test_eq_bell)
 	record();
 	assert_near("L, eq/on 0 vs flat (dB)", gain_db(0, 1) - flat_l, 0.0, TOL_LEVEL);
 	assert_no_error("eq");
-	world_stop_mixd();
+	e2e_stop_mixd(&w);
 }
 END_TEST
 
@@ -281,7 +245,7 @@ START_TEST(test_hpf)
 	record();
 	assert_near("L, HPF off again vs off (dB)", gain_db(0, 1) - off_l, 0.0, TOL_LEVEL);
 	assert_no_error("hpf");
-	world_stop_mixd();
+	e2e_stop_mixd(&w);
 }
 END_TEST
 
@@ -325,7 +289,7 @@ START_TEST(test_comp)
 	assert_near("R gain reduction, level off - on (dB)", gr_r, want, 0.2);
 	assert_near("/meter/strip/1 gr vs measured reduction (dB)", gr_meter, gr_l, 0.3);
 	assert_no_error("comp");
-	world_stop_mixd();
+	e2e_stop_mixd(&w);
 }
 END_TEST
 
@@ -357,7 +321,7 @@ START_TEST(test_pre_send)
 		set_i(path, 1);
 		snprintf(path, sizeof(path), "/strip/1/send/%s/level", bus[b]);
 		set_f(path, 0.0);
-		settle();
+		e2e_settle(&w);
 		record();
 		snprintf(what, sizeof(what), "L, fader off, pre send %s 0 dB (dB)", bus[b]);
 		assert_near(what, gain_db(0, 1), want, TOL_LEVEL);
@@ -368,7 +332,7 @@ START_TEST(test_pre_send)
 
 		snprintf(path, sizeof(path), "/strip/1/send/%s/pre", bus[b]);
 		set_i(path, 0);
-		settle();
+		e2e_settle(&w);
 		record();
 		snprintf(what, sizeof(what), "fader off, post send %s", bus[b]);
 		assert_silent(what, 0);
@@ -378,10 +342,10 @@ START_TEST(test_pre_send)
 		snprintf(path, sizeof(path), "/strip/1/send/%s/level", bus[b]);
 		set_f(path, -200.0);
 		set_f("/strip/1/fader", 0.0);
-		settle();
+		e2e_settle(&w);
 	}
 	assert_no_error("sends");
-	world_stop_mixd();
+	e2e_stop_mixd(&w);
 }
 END_TEST
 
@@ -798,7 +762,7 @@ START_TEST(test_sweeps)
 	s.n_strips = 2;
 	for (unsigned r = 0; r < R_N; r++)
 		s.v[r] = rows[r].def;
-	settle();
+	e2e_settle(&w);
 	if (verbose)
 		fprintf(stderr, "  %-22s %4s %8s %8s %10s %10s %6s %8s\n", "sweep", "side", "Gmono",
 		        "Gstereo", "max step", "bound", "ratio", "bound/pk");
@@ -874,7 +838,7 @@ START_TEST(test_sweeps)
 	        "bound <= %.3f x output peak; input step %.4f at peak %.1f dBFS (1/%.0f)\n",
 	        R_N, worst, rows[worst_row].addr, STEP_MARGIN, worst_sens, in_step, in_peak,
 	        pow(10.0, in_peak / 20.0) / in_step);
-	world_stop_mixd();
+	e2e_stop_mixd(&w);
 }
 END_TEST
 
@@ -926,7 +890,7 @@ START_TEST(test_rt_safety_strip)
 	ck_assert_int_eq(h_probe_noise_lp(w.probe, 3, -20.0, 500.0, 1002u), 0);
 	ck_assert_int_eq(h_probe_sine(w.probe, 4, 330.0, -12.0), 0);
 	ck_assert_int_eq(h_probe_noise(w.probe, 5, -18.0, 1003u), 0);
-	settle();
+	e2e_settle(&w);
 
 	t_end = h_now_ms() + 3000;
 	for (i = 0; h_now_ms() < t_end; i++) {
@@ -967,7 +931,7 @@ START_TEST(test_rt_safety_strip)
 	ck_assert_msg(applied > 1000, "commands_applied is %lld after %u messages",
 	              (long long)applied, sent);
 	ck_assert_int_eq(stat_of("nonfinite_output"), 0);
-	world_stop_mixd();
+	e2e_stop_mixd(&w);
 
 	ck_assert_msg(h_rtcheck_verify(report_path, 100, &callbacks, why, sizeof(why)) == 0, "%s",
 	              why);
