@@ -207,7 +207,7 @@ static void
 stage_out(struct sk_group *g, struct sk_acc *acc, uint32_t n)
 {
 	vf gain[SK_N_RAMPS][NCH], peak[NCH], ss[NCH];
-	const int moving = g->ramps_moving, send0 = g->send_on[0], send1 = g->send_on[1];
+	const int moving = g->ramps_moving, send[2] = { g->send_on[0], g->send_on[1] };
 
 	for (int h = 0; h < NCH; h++) {
 		peak[h] = vld(g->peak + h * VW);
@@ -229,19 +229,14 @@ stage_out(struct sk_group *g, struct sk_acc *acc, uint32_t n)
 			acc_add(acc, SK_OUT_L, i, o, yf * gain[SK_R_L][h]);
 			acc_add(acc, SK_OUT_R, i, o, yf * gain[SK_R_R][h]);
 			/* pre-fader sends: after the compressor, before fader, mute and solo */
-			if (send0) {
-				vf pre = gain[SK_R_PRE0][h];
-				vf s = y * gain[SK_R_SEND0][h] *
-				       (pre + (1.0f - pre) * gain[SK_R_FADER][h]);
-				acc_add(acc, SK_BUS0_L, i, o, s * gain[SK_R_L][h]);
-				acc_add(acc, SK_BUS0_R, i, o, s * gain[SK_R_R][h]);
-			}
-			if (send1) {
-				vf pre = gain[SK_R_PRE1][h];
-				vf s = y * gain[SK_R_SEND1][h] *
-				       (pre + (1.0f - pre) * gain[SK_R_FADER][h]);
-				acc_add(acc, SK_BUS1_L, i, o, s * gain[SK_R_L][h]);
-				acc_add(acc, SK_BUS1_R, i, o, s * gain[SK_R_R][h]);
+			for (int b = 0; b < 2; b++) {
+				vf pre = gain[SK_R_PRE0 + b][h], s;
+				if (!send[b])
+					continue;
+				s = y * gain[SK_R_SEND0 + b][h] *
+				    (pre + (1.0f - pre) * gain[SK_R_FADER][h]);
+				acc_add(acc, SK_BUS0_L + 2 * b, i, o, s * gain[SK_R_L][h]);
+				acc_add(acc, SK_BUS0_R + 2 * b, i, o, s * gain[SK_R_R][h]);
 			}
 		}
 	for (int h = 0; h < NCH; h++) {
