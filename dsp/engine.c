@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "gain.h"
+#include "group.h"
 #include "kernel.h"
+#include "master.h"
 #include "ramp.h"
 #include "strip.h"
 
@@ -19,21 +21,10 @@ struct bus {
 	struct ramp g;
 };
 
-struct master {
-	float fader_db;
-	bool mute;
-	struct ramp g;
-	float peak_l, peak_r;
-	float ss_l, ss_r;
-	float rms_l, rms_r;
-};
-
-/* A kernel group's bookkeeping: which strips it holds and the modes of the last plan. */
+/* A kernel group's bookkeeping: which strips it holds and its last plan. */
 struct group_info {
 	unsigned first, count; /* strips first .. first + count - 1 */
-	uint8_t mode[SK_N_SVF];
-	bool comp_on;
-	bool send_on[2];
+	struct group_plan plan;
 };
 
 struct engine {
@@ -120,60 +111,15 @@ strip_open(const struct engine *e, const struct strip *s)
 	return e->n_solo == 0 || s->solo;
 }
 
-/* Zeroes one stage's states in every lane of a group: a stage leaving the signal path comes
- * back from silence, never from a stale state. */
-static void
-stage_clear(struct sk_group *g, int st)
-{
-	memset(g->svf[st].ic1, 0, sizeof(g->svf[st].ic1));
-	memset(g->svf[st].ic2, 0, sizeof(g->svf[st].ic2));
-}
-
-/* Start of a grid block: every strip steps its smoothing; each group then picks, per stage, the
- * cheapest mode that is exact for all its lanes. force recomputes every fixed coefficient. */
+/* Start of a grid block: every group plans its strips (group.c). force recomputes every fixed
+ * coefficient. */
 static void
 plan_grid(struct engine *e, bool force)
 {
 	for (unsigned gi = 0; gi < e->n_groups; gi++) {
 		struct group_info *info = &e->ginfo[gi];
-		struct sk_group *g = &e->groups[gi];
-		uint32_t moved = 0, written = 0;
-		bool comp_on = false;
-
-		for (unsigned k = info->first; k < info->first + info->count; k++) {
-			struct strip *s = &e->strips[k];
-			moved |= strip_plan_grid(s, &e->env, g);
-			written |= s->written;
-		}
-		if (!force && !moved && !written)
-			continue; /* the group's modes and coefficients still hold */
-		for (unsigned k = info->first; k < info->first + info->count; k++)
-			comp_on |= !strip_comp_off(&e->strips[k]);
-		for (int st = 0; st < SK_N_SVF; st++) {
-			uint8_t mode = SK_SKIP;
-
-			if (moved & (1u << st)) {
-				mode = st <= SK_HPF2 ? SK_HPF_MOVING : SK_EQ_MOVING;
-			} else {
-				for (unsigned k = info->first; k < info->first + info->count; k++)
-					if (!strip_stage_idle(&e->strips[k], st))
-						mode = SK_STATIC;
-			}
-			if (mode == SK_STATIC &&
-			    (force || info->mode[st] != SK_STATIC || (written & (1u << st))))
-				for (unsigned k = info->first; k < info->first + info->count; k++)
-					strip_static_coefs(&e->strips[k], &e->env, g, st);
-			if (mode == SK_SKIP && info->mode[st] != SK_SKIP)
-				stage_clear(g, st);
-			info->mode[st] = g->mode[st] = mode;
-		}
-		comp_on |= (moved >> SK_N_SVF) & 1u;
-		if (!comp_on && info->comp_on) {
-			memset(g->comp.y1, 0, sizeof(g->comp.y1));
-			memset(g->comp.yl, 0, sizeof(g->comp.yl));
-		}
-		info->comp_on = comp_on;
-		g->comp_on = comp_on;
+		group_plan(&e->groups[gi], &info->plan, e->strips + info->first, info->count,
+		           &e->env, force);
 	}
 }
 
@@ -186,14 +132,6 @@ bus_update(struct engine *e, unsigned b)
 }
 
 static void
-master_update(struct engine *e)
-{
-	struct master *m = &e->master;
-
-	ramp_set(&m->g, m->mute ? 0.0f : gain_db_to_lin(m->fader_db), e->env.smooth_n);
-}
-
-static void
 settle_all(struct engine *e)
 {
 	for (unsigned k = 0; k < e->n_strips; k++) {
@@ -203,7 +141,7 @@ settle_all(struct engine *e)
 	}
 	for (unsigned b = 0; b < ENGINE_N_BUSES; b++)
 		ramp_init(&e->bus[b].g, e->bus[b].g.target);
-	ramp_init(&e->master.g, e->master.g.target);
+	master_settle(&e->master, &e->env);
 	e->grid_pos = 0;
 	plan_grid(e, true);
 }
@@ -302,7 +240,8 @@ engine_new(double fs, unsigned n_strips, const bool *stereo)
 		e->bus[b].return_db = 0.0f;
 		bus_update(e, b);
 	}
-	master_update(e);
+	if (master_init(&e->master, &e->env) < 0)
+		goto fail;
 	engine_set_kernel(e, ENGINE_KERNEL_AUTO);
 	settle_all(e);
 	return e;
@@ -317,6 +256,7 @@ engine_free(struct engine *e)
 {
 	if (!e)
 		return;
+	master_free(&e->master);
 	free(e->acc);
 	free(e->ginfo);
 	free(e->groups);
@@ -362,91 +302,6 @@ on(float v)
 	return v >= 0.5f;
 }
 
-/* Stores a strip setting; returns false for an id that is not a strip parameter. */
-static bool
-strip_store(struct strip *s, enum engine_param p, float v)
-{
-	if (p >= ENGINE_STRIP_EQ1_TYPE && p <= ENGINE_STRIP_EQ4_Q) {
-		struct strip_band *b = &s->band[(p - ENGINE_STRIP_EQ1_TYPE) / 4];
-		switch ((p - ENGINE_STRIP_EQ1_TYPE) % 4) {
-		case 0:
-			b->want = (int)clampf(nearbyintf(v), ENGINE_EQ_OFF, ENGINE_EQ_HIGHSHELF);
-			break;
-		case 1:
-			b->freq = clampf(v, 20.0f, 20000.0f);
-			break;
-		case 2:
-			b->gain_db = clampf(v, -18.0f, 18.0f);
-			break;
-		default:
-			b->q = clampf(v, 0.1f, 10.0f);
-			break;
-		}
-		return true;
-	}
-	if (p >= ENGINE_STRIP_SEND1_LEVEL && p <= ENGINE_STRIP_SEND2_PRE) {
-		unsigned b = (p - ENGINE_STRIP_SEND1_LEVEL) / 2;
-		if ((p - ENGINE_STRIP_SEND1_LEVEL) % 2 == 0)
-			s->send_db[b] = clampf(v, GAIN_OFF_DB, 10.0f);
-		else
-			s->send_pre[b] = on(v);
-		return true;
-	}
-	switch (p) {
-	case ENGINE_STRIP_TRIM:
-		s->trim_db = clampf(v, -24.0f, 24.0f);
-		break;
-	case ENGINE_STRIP_POLARITY:
-		s->polarity = on(v);
-		break;
-	case ENGINE_STRIP_FADER:
-		s->fader_db = clampf(v, GAIN_OFF_DB, 10.0f);
-		break;
-	case ENGINE_STRIP_PAN:
-		s->pan = clampf(v, -1.0f, 1.0f);
-		break;
-	case ENGINE_STRIP_MUTE:
-		s->mute = on(v);
-		break;
-	case ENGINE_STRIP_HPF_ON:
-		s->hpf_on = on(v);
-		break;
-	case ENGINE_STRIP_HPF_FREQ:
-		s->hpf_freq = clampf(v, 20.0f, 1000.0f);
-		break;
-	case ENGINE_STRIP_HPF_SLOPE:
-		s->hpf_slope = v >= 18.0f ? 24 : 12;
-		break;
-	case ENGINE_STRIP_EQ_ON:
-		s->eq_on = on(v);
-		break;
-	case ENGINE_STRIP_COMP_ON:
-		s->comp_on = on(v);
-		break;
-	case ENGINE_STRIP_COMP_THRESHOLD:
-		s->thr_db = clampf(v, -60.0f, 0.0f);
-		break;
-	case ENGINE_STRIP_COMP_RATIO:
-		s->ratio = clampf(v, 1.0f, 20.0f);
-		break;
-	case ENGINE_STRIP_COMP_KNEE:
-		s->knee_db = clampf(v, 0.0f, 24.0f);
-		break;
-	case ENGINE_STRIP_COMP_ATTACK:
-		s->attack_ms = clampf(v, 0.1f, 200.0f);
-		break;
-	case ENGINE_STRIP_COMP_RELEASE:
-		s->release_ms = clampf(v, 5.0f, 2000.0f);
-		break;
-	case ENGINE_STRIP_COMP_MAKEUP:
-		s->makeup_db = clampf(v, 0.0f, 24.0f);
-		break;
-	default:
-		return false;
-	}
-	return true;
-}
-
 static bool
 is_strip_param(enum engine_param p)
 {
@@ -474,13 +329,7 @@ engine_set(struct engine *e, enum engine_param p, unsigned strip, float v)
 	} else if (is_strip_param(p)) {
 		strip_store(s, p, v);
 		strip_retarget(s, &e->env, strip_open(e, s));
-	} else if (p == ENGINE_MASTER_FADER || p == ENGINE_MASTER_MUTE) {
-		if (p == ENGINE_MASTER_FADER)
-			e->master.fader_db = clampf(v, GAIN_OFF_DB, 10.0f);
-		else
-			e->master.mute = on(v);
-		master_update(e);
-	} else {
+	} else if (!master_set(&e->master, &e->env, p, v)) {
 		unsigned b = (p - ENGINE_BUS1_RETURN) / 2;
 		if ((p - ENGINE_BUS1_RETURN) % 2 == 0)
 			e->bus[b].return_db = clampf(v, GAIN_OFF_DB, 10.0f);
@@ -492,13 +341,6 @@ engine_set(struct engine *e, enum engine_param p, unsigned strip, float v)
 }
 
 /* ---- processing ---- */
-
-static float
-fmaxabs(float a, float x)
-{
-	x = fabsf(x);
-	return x > a ? x : a;
-}
 
 /* Inputs beyond this magnitude are garbage, like NaN and Inf: 2^60 is 360 dB over full scale,
  * and no gain chain in the strip can overflow a float from below it. */
@@ -562,35 +404,6 @@ acc_reduce(const struct sk_acc *acc, int row, float *out, uint32_t n)
 	}
 }
 
-static void
-master_block(struct engine *e, float *l, float *r, uint32_t n)
-{
-	struct master *m = &e->master;
-	float pl = m->peak_l, pr = m->peak_r, ss_l = m->ss_l, ss_r = m->ss_r;
-	float g[ENGINE_BLOCK];
-
-	ramp_fill(&m->g, g, n);
-	for (uint32_t i = 0; i < n; i++) {
-		l[i] *= g[i];
-		r[i] *= g[i];
-		pl = fmaxabs(pl, l[i]);
-		pr = fmaxabs(pr, r[i]);
-		ss_l += l[i] * l[i];
-		ss_r += r[i] * r[i];
-	}
-	/* Last line of defence: whatever happened upstream, no NaN or Inf leaves the console. */
-	if (!isfinite(ss_l + ss_r)) {
-		memset(l, 0, n * sizeof(*l));
-		memset(r, 0, n * sizeof(*r));
-		e->cnt.nonfinite_output++;
-		return;
-	}
-	m->peak_l = pl;
-	m->peak_r = pr;
-	m->ss_l = ss_l;
-	m->ss_r = ss_r;
-}
-
 /* The buses: sends summed per bus, returned into the master sum, copied to the taps. */
 static void
 buses_block(struct engine *e, bool any[2], float *l, float *r, const struct engine_taps *taps,
@@ -641,9 +454,7 @@ meters_close_interval(struct engine *e)
 	}
 	for (unsigned gi = 0; gi < e->n_groups; gi++)
 		memset(e->groups[gi].ss, 0, sizeof(e->groups[gi].ss));
-	e->master.rms_l = rms_of(e->master.ss_l, n);
-	e->master.rms_r = rms_of(e->master.ss_r, n);
-	e->master.ss_l = e->master.ss_r = 0.0f;
+	master_close_interval(&e->master, n);
 	e->meter_count = 0;
 	e->meters_ready = true;
 }
@@ -690,7 +501,7 @@ process_block(struct engine *e, const float *const *in, float *l, float *r,
 	acc_reduce(e->acc, SK_OUT_L, l, n);
 	acc_reduce(e->acc, SK_OUT_R, r, n);
 	buses_block(e, any_send, l, r, taps, off, n);
-	master_block(e, l, r, n);
+	master_process(&e->master, &e->env, l, r, e->grid_pos, n);
 	e->grid_pos = (e->grid_pos + n) % SK_BLOCK;
 }
 
@@ -756,7 +567,7 @@ engine_read_master_meter(struct engine *e, struct engine_meter *l, struct engine
 	l->rms = e->master.rms_l;
 	r->peak = e->master.peak_r;
 	r->rms = e->master.rms_r;
-	l->gr = r->gr = 0.0f; /* the master compressor and limiter arrive with the master chain */
+	l->gr = r->gr = master_read_comp_gr(&e->master);
 	e->master.peak_l = e->master.peak_r = 0.0f;
 }
 
@@ -764,4 +575,6 @@ void
 engine_counters(const struct engine *e, struct engine_counters *c)
 {
 	*c = e->cnt;
+	c->state_resets += e->master.state_resets;
+	c->nonfinite_output += e->master.nonfinite_output;
 }

@@ -9,7 +9,8 @@
  *
  * Per strip: trim*polarity -> HPF -> 4-band EQ -> compressor -> fader*mute*solo -> pan (or
  * balance) -> master sum; sends to the buses pre or post fader. Buses -> return -> master sum.
- * Master: sum -> master fader*mute -> out. Work is done in sub-blocks of ENGINE_BLOCK frames so
+ * Master: sum -> 4-band EQ -> glue compressor (stereo-linked) -> M/S width -> master
+ * fader*mute -> out. Work is done in sub-blocks of ENGINE_BLOCK frames so
  * behaviour never depends on the JACK period size.
  */
 #ifndef MIXD_ENGINE_H
@@ -63,8 +64,16 @@ enum engine_param {
 	ENGINE_BUS1_RETURN, /* dB, <= GAIN_OFF_DB is off */
 	ENGINE_BUS1_MUTE,   /* 0/1 */
 	ENGINE_BUS2_MUTE = ENGINE_BUS1_RETURN + 3,
+	/* The master's EQ and glue compressor: the strip's, in the same order, from EQ_ON to
+	 * COMP_MAKEUP (ENGINE_MASTER_OF(p) maps a strip id into this block). */
+	ENGINE_MASTER_EQ_ON,
+	ENGINE_MASTER_COMP_MAKEUP =
+	    ENGINE_MASTER_EQ_ON + (ENGINE_STRIP_COMP_MAKEUP - ENGINE_STRIP_EQ_ON),
+	ENGINE_MASTER_WIDTH, /* 0 (mono) .. 2; 1 leaves the image unchanged */
 	ENGINE_N_PARAMS
 };
+
+#define ENGINE_MASTER_OF(p) ((enum engine_param)((p)-ENGINE_STRIP_EQ_ON + ENGINE_MASTER_EQ_ON))
 
 #define ENGINE_EQ_BANDS              4
 #define ENGINE_STRIP_EQ_TYPE(b)      ((enum engine_param)(ENGINE_STRIP_EQ1_TYPE + 4 * (b)))

@@ -124,6 +124,9 @@ typedef uint32_t (*sk_kernel_fn)(struct sk_group *g, struct sk_acc *acc, uint32_
 
 uint32_t sk_kernel_ref(struct sk_group *g, struct sk_acc *acc, uint32_t j0, uint32_t n);
 uint32_t sk_kernel_generic(struct sk_group *g, struct sk_acc *acc, uint32_t j0, uint32_t n);
+/* The same kernel on lanes 0 and 1 only (the others are not touched): the master bus's EQ and
+ * glue compressor, which are a stereo strip's, at the cost of two lanes rather than sixteen. */
+uint32_t sk_kernel_pair(struct sk_group *g, struct sk_acc *acc, uint32_t j0, uint32_t n);
 #if defined(__x86_64__) || defined(__i386__)
 #define SK_HAVE_X86 1
 uint32_t sk_kernel_avx2(struct sk_group *g, struct sk_acc *acc, uint32_t j0, uint32_t n);

@@ -16,8 +16,12 @@
 #define SK_CAT(a, b)  SK_CAT2(a, b)
 #define SK_KERNEL     SK_CAT(sk_kernel_, SK_ISA)
 
-#define NCH         (SK_LANES / VW) /* chunks of VW lanes */
-#define DB_PER_LOG2 6.0205999f      /* 20 log10(2) */
+/* The lanes this build processes: all 16, or the first two for the master (SK_ISA=pair). */
+#ifndef SK_KERNEL_LANES
+#define SK_KERNEL_LANES SK_LANES
+#endif
+#define NCH         (SK_KERNEL_LANES / VW) /* chunks of VW lanes */
+#define DB_PER_LOG2 6.0205999f             /* 20 log10(2) */
 
 /* One SVF tick (kernel.h); the states live in registers across the loop. */
 static inline vf

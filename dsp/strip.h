@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "engine.h"
 #include "kernel.h"
 #include "ramp.h"
 
@@ -85,6 +86,11 @@ void strip_init(struct strip *s, const struct strip_env *env);
 
 /* RT. Ends every glide and smoothing at its target; writes the lanes' fixed parameters. */
 void strip_settle(struct strip *s, const struct strip_env *env, struct sk_group *g);
+
+/* RT. Stores one setting (a strip id of enum engine_param: trim .. send pre, not solo), clamped
+ * to its range. Returns false for an id that is not such a setting (nothing changes). The
+ * caller then calls strip_retarget. */
+bool strip_store(struct strip *s, enum engine_param p, float v);
 
 /* RT. Recomputes the targets after a setting changed (engine_set has stored it). open is the
  * solo-in-place gate: false while other strips are soloed and this one is not. */

@@ -18,7 +18,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#if defined(__AVX512F__)
+#if defined(VMATH_WIDTH)
+#define VW VMATH_WIDTH /* a narrower build, e.g. the master's two lanes */
+#elif defined(__AVX512F__)
 #define VW 16
 #elif defined(__AVX__)
 #define VW 8
@@ -78,8 +80,10 @@ vswap_pairs(vf a)
 	return __builtin_shufflevector(a, a, 1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14);
 #elif VW == 8
 	return __builtin_shufflevector(a, a, 1, 0, 3, 2, 5, 4, 7, 6);
-#else
+#elif VW == 4
 	return __builtin_shufflevector(a, a, 1, 0, 3, 2);
+#else
+	return __builtin_shufflevector(a, a, 1, 0);
 #endif
 }
 

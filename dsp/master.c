@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "master.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gain.h"
+
+static void *
+zalloc64(size_t n)
+{
+	size_t size = (n + 63) & ~(size_t)63;
+	void *p = aligned_alloc(64, size);
+
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+static void
+fader_update(struct master *m, const struct strip_env *env)
+{
+	ramp_set(&m->g_fader, m->mute ? 0.0f : gain_db_to_lin(m->fader_db), env->smooth_n);
+}
+
+int
+master_init(struct master *m, const struct strip_env *env)
+{
+	memset(m, 0, sizeof(*m));
+	m->g = zalloc64(sizeof(*m->g));
+	m->acc = zalloc64(sizeof(*m->acc));
+	if (!m->g || !m->acc)
+		return -ENOMEM;
+	m->dyn.stereo = true;
+	m->dyn.lane = 0;
+	strip_init(&m->dyn, env);
+	/* glue defaults: slower and gentler than a strip's */
+	m->dyn.ratio = 2.0f;
+	m->dyn.attack_ms = 30.0f;
+	m->dyn.release_ms = 300.0f;
+	strip_retarget(&m->dyn, env, true);
+	m->width = 1.0f;
+	ramp_init(&m->g_width, 1.0f);
+	ramp_init(&m->g_fader, 1.0f);
+	master_settle(m, env);
+	return 0;
+}
+
+void
+master_free(struct master *m)
+{
+	free(m->acc);
+	free(m->g);
+	m->acc = NULL;
+	m->g = NULL;
+}
+
+void
+master_settle(struct master *m, const struct strip_env *env)
+{
+	strip_retarget(&m->dyn, env, true);
+	strip_settle(&m->dyn, env, m->g);
+	fader_update(m, env);
+	ramp_init(&m->g_fader, m->g_fader.target);
+	ramp_init(&m->g_width, m->width);
+	group_plan(m->g, &m->plan, &m->dyn, 1, env, true);
+}
+
+bool
+master_set(struct master *m, const struct strip_env *env, enum engine_param p, float v)
+{
+	if (p >= ENGINE_MASTER_EQ_ON && p <= ENGINE_MASTER_COMP_MAKEUP) {
+		strip_store(&m->dyn,
+		            (enum engine_param)(p - ENGINE_MASTER_EQ_ON + ENGINE_STRIP_EQ_ON), v);
+		strip_retarget(&m->dyn, env, true);
+		return true;
+	}
+	switch (p) {
+	case ENGINE_MASTER_FADER:
+		m->fader_db = v < GAIN_OFF_DB ? GAIN_OFF_DB : v > 10.0f ? 10.0f : v;
+		break;
+	case ENGINE_MASTER_MUTE:
+		m->mute = v >= 0.5f;
+		break;
+	case ENGINE_MASTER_WIDTH:
+		m->width = v < 0.0f ? 0.0f : v > 2.0f ? 2.0f : v;
+		ramp_set(&m->g_width, m->width, env->smooth_n);
+		return true;
+	default:
+		return false;
+	}
+	fader_update(m, env);
+	return true;
+}
+
+/* M/S width: L' = M + w S, R' = M - w S with M = (L+R)/2, S = (L-R)/2. At w = 1 and at rest
+ * the signal is left untouched, bit for bit. */
+static void
+width_block(struct master *m, float *l, float *r, uint32_t n)
+{
+	float w[SK_BLOCK];
+
+	if (!ramp_moving(&m->g_width) && m->g_width.cur == 1.0f)
+		return;
+	ramp_fill(&m->g_width, w, n);
+	for (uint32_t i = 0; i < n; i++) {
+		float mid = 0.5f * (l[i] + r[i]), side = 0.5f * (l[i] - r[i]) * w[i];
+		l[i] = mid + side;
+		r[i] = mid - side;
+	}
+}
+
+static float
+fmaxabs(float a, float x)
+{
+	x = fabsf(x);
+	return x > a ? x : a;
+}
+
+/* Fader, meters and the last line of defence: no NaN or Inf leaves the console. */
+static void
+fader_block(struct master *m, float *l, float *r, uint32_t n)
+{
+	float pl = m->peak_l, pr = m->peak_r, ss_l = m->ss_l, ss_r = m->ss_r;
+	float g[SK_BLOCK];
+
+	ramp_fill(&m->g_fader, g, n);
+	for (uint32_t i = 0; i < n; i++) {
+		l[i] *= g[i];
+		r[i] *= g[i];
+		pl = fmaxabs(pl, l[i]);
+		pr = fmaxabs(pr, r[i]);
+		ss_l += l[i] * l[i];
+		ss_r += r[i] * r[i];
+	}
+	if (!isfinite(ss_l + ss_r)) {
+		memset(l, 0, n * sizeof(*l));
+		memset(r, 0, n * sizeof(*r));
+		m->nonfinite_output++;
+		return;
+	}
+	m->peak_l = pl;
+	m->peak_r = pr;
+	m->ss_l = ss_l;
+	m->ss_r = ss_r;
+}
+
+void
+master_process(struct master *m, const struct strip_env *env, float *l, float *r, uint32_t j0,
+               uint32_t n)
+{
+	struct sk_group *g = m->g;
+	uint32_t bad;
+
+	if (j0 == 0)
+		group_plan(g, &m->plan, &m->dyn, 1, env, false);
+	for (uint32_t i = 0; i < n; i++) {
+		/* a non-finite sum (which finite inputs cannot make) must not reach the filters */
+		g->x[i][0] = isfinite(l[i]) ? l[i] : 0.0f;
+		g->x[i][1] = isfinite(r[i]) ? r[i] : 0.0f;
+		m->acc->v[SK_OUT_L][i][0] = m->acc->v[SK_OUT_L][i][1] = 0.0f;
+		m->acc->v[SK_OUT_R][i][0] = m->acc->v[SK_OUT_R][i][1] = 0.0f;
+	}
+	g->ramps_moving = strip_plan_ramps(&m->dyn, g, n);
+	g->send_on[0] = g->send_on[1] = 0;
+	bad = sk_kernel_pair(g, m->acc, j0, n);
+	if (bad)
+		m->state_resets++;
+	for (uint32_t i = 0; i < n; i++) {
+		l[i] = m->acc->v[SK_OUT_L][i][0];
+		r[i] = m->acc->v[SK_OUT_R][i][1];
+	}
+	width_block(m, l, r, n);
+	fader_block(m, l, r, n);
+}
+
+float
+master_read_comp_gr(struct master *m)
+{
+	float gr = fmaxf(m->g->comp.gr[0], m->g->comp.gr[1]);
+
+	m->g->comp.gr[0] = m->g->comp.gr[1] = 0.0f;
+	return gr;
+}
+
+static float
+rms_of(float ss, uint32_t n)
+{
+	return n ? sqrtf(ss / (float)n) : 0.0f;
+}
+
+void
+master_close_interval(struct master *m, uint32_t count)
+{
+	m->rms_l = rms_of(m->ss_l, count);
+	m->rms_r = rms_of(m->ss_r, count);
+	m->ss_l = m->ss_r = 0.0f;
+}

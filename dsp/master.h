@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * master: the master bus after the sum of strips and bus returns.
+ *
+ *   sum -> 4-band EQ -> glue compressor -> M/S width -> master fader x mute -> out
+ *
+ * The EQ and the compressor are a stereo strip's (strip.c: same parameters, smoothing and
+ * cross-fades; the two sides are linked), run by the two-lane kernel (sk_kernel_pair) so they
+ * cost two lanes, not a group of sixteen. The glue compressor's defaults are slower than a
+ * strip's: ratio 2, attack 30 ms, release 300 ms.
+ *
+ * Threads: master_init/master_free on the control thread; master_settle with the RT side
+ * stopped; the rest on the RT thread.
+ */
+#ifndef MIXD_MASTER_H
+#define MIXD_MASTER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine.h"
+#include "group.h"
+#include "kernel.h"
+#include "ramp.h"
+#include "strip.h"
+
+struct master {
+	struct strip dyn;   /* EQ and glue compressor, on lanes 0 (L) and 1 (R) */
+	struct sk_group *g; /* 64-byte aligned */
+	struct sk_acc *acc; /* 64-byte aligned; rows OUT_L/OUT_R, lanes 0-1 used */
+	struct group_plan plan;
+
+	float fader_db, width;
+	bool mute;
+	struct ramp g_fader, g_width;
+
+	/* meters: after the fader */
+	float peak_l, peak_r, ss_l, ss_r, rms_l, rms_r;
+	uint64_t state_resets, nonfinite_output;
+};
+
+/* Control thread. Allocates and sets the defaults. Returns 0 or -ENOMEM (then master_free). */
+int master_init(struct master *m, const struct strip_env *env);
+void master_free(struct master *m);
+
+/* RT side stopped. Ends every glide at its target and recomputes every coefficient (after a
+ * rate change, or to come up at a loaded state). */
+void master_settle(struct master *m, const struct strip_env *env);
+
+/* RT. Applies a master parameter (ENGINE_MASTER_*); returns false when p is not one. */
+bool master_set(struct master *m, const struct strip_env *env, enum engine_param p, float v);
+
+/* RT. Processes l/r in place: n samples from grid position j0 (n <= SK_BLOCK - j0; the plan is
+ * made when j0 is 0). Nothing non-finite leaves: a bad block is silenced and counted. */
+void master_process(struct master *m, const struct strip_env *env, float *l, float *r, uint32_t j0,
+                    uint32_t n);
+
+/* RT. The compressor's gain reduction in dB, max since the last read. */
+float master_read_comp_gr(struct master *m);
+
+/* RT. Closes a meter interval of count samples: RMS becomes readable. */
+void master_close_interval(struct master *m, uint32_t count);
+
+#endif
