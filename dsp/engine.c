@@ -329,13 +329,16 @@ engine_set(struct engine *e, enum engine_param p, unsigned strip, float v)
 	} else if (is_strip_param(p)) {
 		strip_store(s, p, v);
 		strip_retarget(s, &e->env, strip_open(e, s));
-	} else if (!master_set(&e->master, &e->env, p, v)) {
+	} else if (p >= ENGINE_BUS1_RETURN && p <= ENGINE_BUS2_MUTE) {
 		unsigned b = (p - ENGINE_BUS1_RETURN) / 2;
 		if ((p - ENGINE_BUS1_RETURN) % 2 == 0)
 			e->bus[b].return_db = clampf(v, GAIN_OFF_DB, 10.0f);
 		else
 			e->bus[b].mute = on(v);
 		bus_update(e, b);
+	} else if (!master_set(&e->master, &e->env, p, v)) {
+		e->cnt.bad_commands++;
+		return;
 	}
 	e->cnt.commands++;
 }

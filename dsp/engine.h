@@ -69,7 +69,21 @@ enum engine_param {
 	ENGINE_MASTER_EQ_ON,
 	ENGINE_MASTER_COMP_MAKEUP =
 	    ENGINE_MASTER_EQ_ON + (ENGINE_STRIP_COMP_MAKEUP - ENGINE_STRIP_EQ_ON),
-	ENGINE_MASTER_WIDTH, /* 0 (mono) .. 2; 1 leaves the image unchanged */
+	ENGINE_MASTER_WIDTH,            /* 0 (mono) .. 2; 1 leaves the image unchanged */
+	ENGINE_MASTER_LIMITER_ON,       /* 0/1 (cross-fades; the latency stays the same) */
+	ENGINE_MASTER_LIMITER_CEILING,  /* dBFS or dBTP -12..0 */
+	ENGINE_MASTER_LIMITER_RELEASE,  /* ms 1..1000 */
+	ENGINE_MASTER_LIMITER_TRUEPEAK, /* 0/1: detect oversampled (true) peaks */
+	ENGINE_REVERB_TIME,             /* s 0.3..10 (RT60 at mid frequencies) */
+	ENGINE_REVERB_DAMPING,          /* Hz 1000..20000 (RT halves there) */
+	ENGINE_REVERB_PREDELAY,         /* ms 0..200 */
+	ENGINE_DELAY_TIME,              /* ms 1..2000 */
+	ENGINE_DELAY_FEEDBACK,          /* 0..0.95 */
+	ENGINE_DELAY_SYNC,              /* 0/1: follow the tempo (engine_set_tempo) */
+	ENGINE_DELAY_DIVISION,          /* index into delay_divisions[] */
+	ENGINE_DELAY_LOWCUT,            /* Hz, high-pass in the feedback loop */
+	ENGINE_DELAY_HIGHCUT,           /* Hz, low-pass in the feedback loop */
+	ENGINE_DELAY_PINGPONG,          /* 0/1 */
 	ENGINE_N_PARAMS
 };
 
