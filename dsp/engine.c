@@ -6,20 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buses.h"
 #include "gain.h"
 #include "group.h"
 #include "kernel.h"
 #include "master.h"
 #include "ramp.h"
 #include "strip.h"
-
-/* A bus: the sum of every strip's send to it, returned into the master. Until the bus effects
- * land the return is the sum itself. */
-struct bus {
-	float return_db;
-	bool mute;
-	struct ramp g;
-};
 
 /* A kernel group's bookkeeping: which strips it holds and its last plan. */
 struct group_info {
@@ -41,7 +34,7 @@ struct engine {
 	struct group_info *ginfo;
 	struct sk_acc *acc; /* 64-byte aligned */
 	float bus_sum[ENGINE_N_BUSES][2][SK_BLOCK];
-	struct bus bus[ENGINE_N_BUSES];
+	struct buses buses;
 	struct master master;
 	enum engine_kernel kernel;
 	sk_kernel_fn kernel_fn;
@@ -124,14 +117,6 @@ plan_grid(struct engine *e, bool force)
 }
 
 static void
-bus_update(struct engine *e, unsigned b)
-{
-	struct bus *bus = &e->bus[b];
-
-	ramp_set(&bus->g, bus->mute ? 0.0f : gain_db_to_lin(bus->return_db), e->env.smooth_n);
-}
-
-static void
 settle_all(struct engine *e)
 {
 	for (unsigned k = 0; k < e->n_strips; k++) {
@@ -139,8 +124,7 @@ settle_all(struct engine *e)
 		strip_retarget(s, &e->env, strip_open(e, s));
 		strip_settle(s, &e->env, &e->groups[s->group]);
 	}
-	for (unsigned b = 0; b < ENGINE_N_BUSES; b++)
-		ramp_init(&e->bus[b].g, e->bus[b].g.target);
+	buses_settle(&e->buses);
 	master_settle(&e->master, &e->env);
 	e->grid_pos = 0;
 	plan_grid(e, true);
@@ -157,6 +141,10 @@ engine_set_rate(struct engine *e, double fs)
 	e->meter_n = ms_to_samples(fs, ENGINE_METER_MS);
 	e->meter_pos = 0;
 	/* every coefficient depends on the rate; the RT side is stopped, so start clean */
+	if (e->master.lim && master_set_rate(&e->master, &e->env) < 0)
+		return -ENOMEM;
+	if (e->buses.rev && buses_set_rate(&e->buses, fs, e->env.smooth_n) < 0)
+		return -ENOMEM;
 	if (e->strips)
 		settle_all(e);
 	return 0;
@@ -236,10 +224,8 @@ engine_new(double fs, unsigned n_strips, const bool *stereo)
 		gi->count++;
 		strip_init(&e->strips[k], &e->env);
 	}
-	for (unsigned b = 0; b < ENGINE_N_BUSES; b++) {
-		e->bus[b].return_db = 0.0f;
-		bus_update(e, b);
-	}
+	if (buses_init(&e->buses, e->env.fs, e->env.smooth_n) < 0)
+		goto fail;
 	if (master_init(&e->master, &e->env) < 0)
 		goto fail;
 	engine_set_kernel(e, ENGINE_KERNEL_AUTO);
@@ -257,6 +243,7 @@ engine_free(struct engine *e)
 	if (!e)
 		return;
 	master_free(&e->master);
+	buses_free(&e->buses);
 	free(e->acc);
 	free(e->ginfo);
 	free(e->groups);
@@ -289,12 +276,6 @@ engine_strip_input(const struct engine *e, unsigned strip)
 }
 
 /* ---- parameters ---- */
-
-static float
-clampf(float v, float lo, float hi)
-{
-	return v < lo ? lo : v > hi ? hi : v;
-}
 
 static bool
 on(float v)
@@ -329,14 +310,7 @@ engine_set(struct engine *e, enum engine_param p, unsigned strip, float v)
 	} else if (is_strip_param(p)) {
 		strip_store(s, p, v);
 		strip_retarget(s, &e->env, strip_open(e, s));
-	} else if (p >= ENGINE_BUS1_RETURN && p <= ENGINE_BUS2_MUTE) {
-		unsigned b = (p - ENGINE_BUS1_RETURN) / 2;
-		if ((p - ENGINE_BUS1_RETURN) % 2 == 0)
-			e->bus[b].return_db = clampf(v, GAIN_OFF_DB, 10.0f);
-		else
-			e->bus[b].mute = on(v);
-		bus_update(e, b);
-	} else if (!master_set(&e->master, &e->env, p, v)) {
+	} else if (!buses_set(&e->buses, p, v) && !master_set(&e->master, &e->env, p, v)) {
 		e->cnt.bad_commands++;
 		return;
 	}
@@ -413,7 +387,7 @@ buses_block(struct engine *e, bool any[2], float *l, float *r, const struct engi
             uint32_t off, uint32_t n)
 {
 	for (unsigned b = 0; b < ENGINE_N_BUSES; b++) {
-		float *bl = e->bus_sum[b][0], *br = e->bus_sum[b][1], g[SK_BLOCK];
+		float *bl = e->bus_sum[b][0], *br = e->bus_sum[b][1];
 
 		if (any[b]) {
 			acc_reduce(e->acc, SK_BUS0_L + 2 * (int)b, bl, n);
@@ -422,15 +396,12 @@ buses_block(struct engine *e, bool any[2], float *l, float *r, const struct engi
 			memset(bl, 0, n * sizeof(*bl));
 			memset(br, 0, n * sizeof(*br));
 		}
-		ramp_fill(&e->bus[b].g, g, n);
-		for (uint32_t i = 0; i < n; i++) {
-			l[i] += bl[i] * g[i];
-			r[i] += br[i] * g[i];
-		}
+		/* the taps show what the strips send, before the effect */
 		if (taps && taps->bus_l[b])
 			memcpy(taps->bus_l[b] + off, bl, n * sizeof(*bl));
 		if (taps && taps->bus_r[b])
 			memcpy(taps->bus_r[b] + off, br, n * sizeof(*br));
+		buses_process(&e->buses, b, bl, br, l, r, n);
 	}
 }
 
@@ -570,14 +541,44 @@ engine_read_master_meter(struct engine *e, struct engine_meter *l, struct engine
 	l->rms = e->master.rms_l;
 	r->peak = e->master.peak_r;
 	r->rms = e->master.rms_r;
-	l->gr = r->gr = master_read_comp_gr(&e->master);
+	l->gr = r->gr = master_read_limiter_gr(&e->master);
 	e->master.peak_l = e->master.peak_r = 0.0f;
+}
+
+void
+engine_read_master_dynamics(struct engine *e, float *truepeak, float *comp_gr)
+{
+	*truepeak = master_read_truepeak(&e->master);
+	*comp_gr = master_read_comp_gr(&e->master);
+}
+
+void
+engine_set_tempo(struct engine *e, double bpm)
+{
+	buses_set_tempo(&e->buses, bpm);
+}
+
+void
+engine_read_bus_meter(struct engine *e, unsigned bus, float *peak_l, float *peak_r)
+{
+	if (bus >= ENGINE_N_BUSES) {
+		*peak_l = *peak_r = 0.0f;
+		return;
+	}
+	buses_read_meter(&e->buses, bus, peak_l, peak_r);
+}
+
+uint32_t
+engine_latency(const struct engine *e)
+{
+	return master_latency(&e->master);
 }
 
 void
 engine_counters(const struct engine *e, struct engine_counters *c)
 {
 	*c = e->cnt;
-	c->state_resets += e->master.state_resets;
+	c->state_resets += e->master.state_resets + buses_resets(&e->buses);
+	c->nonfinite_inputs += buses_dropped(&e->buses);
 	c->nonfinite_output += e->master.nonfinite_output;
 }

@@ -101,8 +101,8 @@ enum engine_param {
 
 enum engine_eq_type { ENGINE_EQ_OFF, ENGINE_EQ_BELL, ENGINE_EQ_LOWSHELF, ENGINE_EQ_HIGHSHELF };
 
-/* The effect buses. Until the bus effects land (reverb, delay), a bus returns the sum of its
- * sends unprocessed. */
+/* The effect buses: the sum of their sends through a reverb or a delay, 100 % wet, returned
+ * into the master. */
 enum engine_bus { ENGINE_BUS_REVERB, ENGINE_BUS_DELAY, ENGINE_N_BUSES };
 
 /* The strip kernels (HPF, EQ, compressor, fader, pan, sends of 16 strips side by side). */
@@ -150,7 +150,8 @@ struct engine *engine_new(double fs, unsigned n_strips, const bool *stereo);
 void engine_free(struct engine *e);
 
 /* Control thread, while the RT side is stopped (e.g. between JACK clients). Changes the sample
- * rate the glide and meter times are counted in. Returns 0 or -EINVAL. */
+ * rate the glide and meter times are counted in, and re-allocates the rate-dependent buffers
+ * (limiter, bus effects). Returns 0, -EINVAL or -ENOMEM. */
 int engine_set_rate(struct engine *e, double fs);
 
 /* Any thread. Geometry. */
@@ -190,8 +191,24 @@ const char *engine_kernel_name(const struct engine *e);
  * on stereo), and the compressor's gain reduction. */
 void engine_read_strip_meter(struct engine *e, unsigned k, struct engine_meter *m);
 
-/* RT. Reads and clears the master meters (after the master fader). */
+/* RT. Reads and clears the master meters: peak and RMS of what leaves (after fader and
+ * limiter), and in gr the limiter's gain reduction (both sides). */
 void engine_read_master_meter(struct engine *e, struct engine_meter *l, struct engine_meter *r);
+
+/* RT. Reads and clears the rest of the master's meters: the true peak of the output (linear,
+ * 8x oversampled) and the glue compressor's gain reduction (dB). */
+void engine_read_master_dynamics(struct engine *e, float *truepeak, float *comp_gr);
+
+/* RT. The tempo (beats per minute) a synced delay follows, e.g. from the JACK transport's BBT
+ * position each cycle; <= 0 or NaN: no tempo (a synced delay falls back to its time). */
+void engine_set_tempo(struct engine *e, double bpm);
+
+/* RT. Reads and clears the peaks (linear) of bus k's return, per side. */
+void engine_read_bus_meter(struct engine *e, unsigned bus, float *peak_l, float *peak_r);
+
+/* Any thread. The latency from any input to the master outputs, in samples at the current
+ * rate: the limiter's look-ahead, the same whether the limiter is on or off. */
+uint32_t engine_latency(const struct engine *e);
 
 /* RT. Copies the counters. */
 void engine_counters(const struct engine *e, struct engine_counters *c);

@@ -16,7 +16,7 @@
 #define SK_CAT(a, b)  SK_CAT2(a, b)
 #define SK_KERNEL     SK_CAT(sk_kernel_, SK_ISA)
 
-/* The lanes this build processes: all 16, or the first two for the master (SK_ISA=pair). */
+/* The lanes this build processes: all 16, or the first four for the master (SK_ISA=pair). */
 #ifndef SK_KERNEL_LANES
 #define SK_KERNEL_LANES SK_LANES
 #endif

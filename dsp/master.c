@@ -44,13 +44,40 @@ master_init(struct master *m, const struct strip_env *env)
 	m->width = 1.0f;
 	ramp_init(&m->g_width, 1.0f);
 	ramp_init(&m->g_fader, 1.0f);
+	m->lim = limiter_new();
+	if (!m->lim)
+		return -ENOMEM;
+	m->lim_on = true;
+	m->lim_tp = true;
+	m->lim_ceiling_db = -1.0f;
+	m->lim_release_ms = 50.0f;
+	if (master_set_rate(m, env) < 0)
+		return -ENOMEM;
 	master_settle(m, env);
 	return 0;
+}
+
+int
+master_set_rate(struct master *m, const struct strip_env *env)
+{
+	int ret = limiter_set_rate(m->lim, env->fs);
+
+	if (ret == 0)
+		limiter_set(m->lim, m->lim_on, m->lim_ceiling_db, m->lim_release_ms, m->lim_tp);
+	return ret;
+}
+
+uint32_t
+master_latency(const struct master *m)
+{
+	return limiter_latency(m->lim);
 }
 
 void
 master_free(struct master *m)
 {
+	limiter_free(m->lim);
+	m->lim = NULL;
 	free(m->acc);
 	free(m->g);
 	m->acc = NULL;
@@ -66,6 +93,8 @@ master_settle(struct master *m, const struct strip_env *env)
 	ramp_init(&m->g_fader, m->g_fader.target);
 	ramp_init(&m->g_width, m->width);
 	group_plan(m->g, &m->plan, &m->dyn, 1, env, true);
+	limiter_set(m->lim, m->lim_on, m->lim_ceiling_db, m->lim_release_ms, m->lim_tp);
+	limiter_settle(m->lim);
 }
 
 bool
@@ -87,6 +116,20 @@ master_set(struct master *m, const struct strip_env *env, enum engine_param p, f
 	case ENGINE_MASTER_WIDTH:
 		m->width = v < 0.0f ? 0.0f : v > 2.0f ? 2.0f : v;
 		ramp_set(&m->g_width, m->width, env->smooth_n);
+		return true;
+	case ENGINE_MASTER_LIMITER_ON:
+	case ENGINE_MASTER_LIMITER_CEILING:
+	case ENGINE_MASTER_LIMITER_RELEASE:
+	case ENGINE_MASTER_LIMITER_TRUEPEAK:
+		if (p == ENGINE_MASTER_LIMITER_ON)
+			m->lim_on = v >= 0.5f;
+		else if (p == ENGINE_MASTER_LIMITER_TRUEPEAK)
+			m->lim_tp = v >= 0.5f;
+		else if (p == ENGINE_MASTER_LIMITER_CEILING)
+			m->lim_ceiling_db = v; /* the limiter clamps */
+		else
+			m->lim_release_ms = v;
+		limiter_set(m->lim, m->lim_on, m->lim_ceiling_db, m->lim_release_ms, m->lim_tp);
 		return true;
 	default:
 		return false;
@@ -119,17 +162,25 @@ fmaxabs(float a, float x)
 	return x > a ? x : a;
 }
 
-/* Fader, meters and the last line of defence: no NaN or Inf leaves the console. */
 static void
 fader_block(struct master *m, float *l, float *r, uint32_t n)
 {
-	float pl = m->peak_l, pr = m->peak_r, ss_l = m->ss_l, ss_r = m->ss_r;
 	float g[SK_BLOCK];
 
 	ramp_fill(&m->g_fader, g, n);
 	for (uint32_t i = 0; i < n; i++) {
 		l[i] *= g[i];
 		r[i] *= g[i];
+	}
+}
+
+/* Meters on what leaves, and the last line of defence: no NaN or Inf leaves the console. */
+static void
+meter_block(struct master *m, float *l, float *r, uint32_t n)
+{
+	float pl = m->peak_l, pr = m->peak_r, ss_l = m->ss_l, ss_r = m->ss_r;
+
+	for (uint32_t i = 0; i < n; i++) {
 		pl = fmaxabs(pl, l[i]);
 		pr = fmaxabs(pr, r[i]);
 		ss_l += l[i] * l[i];
@@ -174,6 +225,20 @@ master_process(struct master *m, const struct strip_env *env, float *l, float *r
 	}
 	width_block(m, l, r, n);
 	fader_block(m, l, r, n);
+	limiter_process(m->lim, l, r, n);
+	meter_block(m, l, r, n);
+}
+
+float
+master_read_limiter_gr(struct master *m)
+{
+	return limiter_read_gr(m->lim);
+}
+
+float
+master_read_truepeak(struct master *m)
+{
+	return limiter_read_truepeak(m->lim);
 }
 
 float

@@ -2,7 +2,11 @@
 /*
  * master: the master bus after the sum of strips and bus returns.
  *
- *   sum -> 4-band EQ -> glue compressor -> M/S width -> master fader x mute -> out
+ *   sum -> 4-band EQ -> glue compressor -> M/S width -> master fader x mute -> limiter -> out
+ *
+ * The limiter (limiter.c) is always in the path, on or off, so the latency it adds (its
+ * look-ahead, master_latency) never changes with its switch: Ardour's compensation stays right
+ * and switching never moves the audio in time.
  *
  * The EQ and the compressor are a stereo strip's (strip.c: same parameters, smoothing and
  * cross-fades; the two sides are linked), run by the two-lane kernel (sk_kernel_pair) so they
@@ -21,6 +25,7 @@
 #include "engine.h"
 #include "group.h"
 #include "kernel.h"
+#include "limiter.h"
 #include "ramp.h"
 #include "strip.h"
 
@@ -34,6 +39,10 @@ struct master {
 	bool mute;
 	struct ramp g_fader, g_width;
 
+	struct limiter *lim;
+	bool lim_on, lim_tp;
+	float lim_ceiling_db, lim_release_ms;
+
 	/* meters: after the fader */
 	float peak_l, peak_r, ss_l, ss_r, rms_l, rms_r;
 	uint64_t state_resets, nonfinite_output;
@@ -41,6 +50,13 @@ struct master {
 
 /* Control thread. Allocates and sets the defaults. Returns 0 or -ENOMEM (then master_free). */
 int master_init(struct master *m, const struct strip_env *env);
+
+/* Control thread, RT side stopped: the limiter's buffers for env->fs. Returns 0, -EINVAL or
+ * -ENOMEM. */
+int master_set_rate(struct master *m, const struct strip_env *env);
+
+/* Any thread. The latency the master adds, in samples (the limiter's look-ahead). */
+uint32_t master_latency(const struct master *m);
 void master_free(struct master *m);
 
 /* RT side stopped. Ends every glide at its target and recomputes every coefficient (after a
@@ -55,8 +71,11 @@ bool master_set(struct master *m, const struct strip_env *env, enum engine_param
 void master_process(struct master *m, const struct strip_env *env, float *l, float *r, uint32_t j0,
                     uint32_t n);
 
-/* RT. The compressor's gain reduction in dB, max since the last read. */
+/* RT. The compressor's and the limiter's gain reduction in dB, and the true peak of the output
+ * (linear), max since the last read. */
 float master_read_comp_gr(struct master *m);
+float master_read_limiter_gr(struct master *m);
+float master_read_truepeak(struct master *m);
 
 /* RT. Closes a meter interval of count samples: RMS becomes readable. */
 void master_close_interval(struct master *m, uint32_t count);

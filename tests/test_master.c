@@ -1,17 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The master bus measured at the engine's outputs: EQ, glue compressor, M/S width
- * (dsp-reference.md test 15). */
+ * (dsp-reference.md test 15), and the limiter's constant latency. The tests of the EQ, the
+ * compressor and the width switch the limiter off; every output lags its input by the limiter's
+ * look-ahead L (engine_test.h), so run() processes L frames of zeros after the N input frames and
+ * output i + L is compared with input i. */
 #include "check_run.h"
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine.h"
+#include "engine_test.h"
 
 #define FS 48000.0
 #define N  48000 /* 1 s */
 
-static float in_l[N], in_r[N], out_l[N], out_r[N];
+static float in_l[N + LAT_PAD], in_r[N + LAT_PAD], out_l[N + LAT_PAD], out_r[N + LAT_PAD];
 
 /* One stereo strip at unity (balance centre): master in = strip in. */
 static struct engine *
@@ -24,12 +29,17 @@ stereo_engine(void)
 	return e;
 }
 
+/* N frames of in_l/in_r, then L of zeros: out[L .. N + L) is the response to in[0 .. N). */
 static void
 run(struct engine *e)
 {
-	for (uint32_t off = 0; off < N; off += 64) {
+	const uint32_t len = N + engine_latency(e);
+
+	memset(in_l + N, 0, engine_latency(e) * sizeof(float));
+	memset(in_r + N, 0, engine_latency(e) * sizeof(float));
+	for (uint32_t off = 0; off < len; off += 64) {
 		const float *in[2] = { in_l + off, in_r + off };
-		engine_process(e, in, out_l + off, out_r + off, 64);
+		engine_process(e, in, out_l + off, out_r + off, len - off < 64 ? len - off : 64);
 	}
 }
 
@@ -40,7 +50,8 @@ sine(float *x, double amp, double hz, double phase)
 		x[i] = (float)(amp * sin(2.0 * M_PI * hz * i / FS + phase));
 }
 
-/* Amplitude of the hz component over the second half (after every glide), in dB. */
+/* Amplitude of the hz component over the second half (after every glide), in dB; y[i] is the
+ * output for input sample i (callers pass out + L). */
 static double
 level_db(const float *y, double hz)
 {
@@ -71,6 +82,7 @@ START_TEST(master_eq_matches_rbj)
 {
 	static const double freqs[] = { 100, 400, 700, 1000, 1500, 3000, 8000 };
 	struct engine *e = stereo_engine();
+	const uint32_t L = limiter_off(e);
 
 	engine_set(e, ENGINE_MASTER_OF(ENGINE_STRIP_EQ_TYPE(1)), 0, ENGINE_EQ_BELL);
 	engine_set(e, ENGINE_MASTER_OF(ENGINE_STRIP_EQ_FREQ(1)), 0, 1000.0f);
@@ -82,22 +94,24 @@ START_TEST(master_eq_matches_rbj)
 		sine(in_l, 0.1, freqs[k], 0.0);
 		sine(in_r, 0.1, freqs[k], 1.0);
 		run(e);
-		ck_assert_msg(fabs(level_db(out_l, freqs[k]) + 20.0 - want) < 0.01 &&
-		                  fabs(level_db(out_r, freqs[k]) + 20.0 - want) < 0.01,
+		ck_assert_msg(fabs(level_db(out_l + L, freqs[k]) + 20.0 - want) < 0.01 &&
+		                  fabs(level_db(out_r + L, freqs[k]) + 20.0 - want) < 0.01,
 		              "master bell at %g Hz: L %.4f R %.4f dB, RBJ %.4f", freqs[k],
-		              level_db(out_l, freqs[k]) + 20.0, level_db(out_r, freqs[k]) + 20.0,
-		              want);
+		              level_db(out_l + L, freqs[k]) + 20.0,
+		              level_db(out_r + L, freqs[k]) + 20.0, want);
 	}
 	engine_free(e);
 }
 END_TEST
 
 /* Glue compressor, stereo-linked: a loud left and a quiet right get the same gain, the one the
- * static curve gives the louder side (sine peak -10 dBFS, T -30, R 2, knee 6: 10 dB of GR). */
+ * static curve gives the louder side (sine peak -10 dBFS, T -30, R 2, knee 6: 10 dB of GR). Its
+ * GR meter is engine_read_master_dynamics's (engine_read_master_meter's is the limiter's). */
 START_TEST(glue_comp_linked)
 {
 	struct engine *e = stereo_engine();
-	struct engine_meter ml, mr;
+	const uint32_t L = limiter_off(e);
+	float truepeak, comp_gr;
 	double gr_l, gr_r;
 
 	engine_set(e, ENGINE_MASTER_OF(ENGINE_STRIP_COMP_ON), 0, 1.0f);
@@ -106,14 +120,14 @@ START_TEST(glue_comp_linked)
 	sine(in_r, 0.001, 1500.0, 0.0);
 	run(e);
 	run(e);
-	gr_l = -10.0 - level_db(out_l, 1000.0);
-	gr_r = -60.0 - level_db(out_r, 1500.0);
-	engine_read_master_meter(e, &ml, &mr);
+	gr_l = -10.0 - level_db(out_l + L, 1000.0);
+	gr_r = -60.0 - level_db(out_r + L, 1500.0);
+	engine_read_master_dynamics(e, &truepeak, &comp_gr);
 	ck_assert_msg(fabs(gr_l - 10.0) < 0.25, "GR on the loud side %.4f dB (static curve 10)",
 	              gr_l);
 	ck_assert_msg(fabs(gr_r - gr_l) < 0.01, "GR L %.4f dB, R %.4f dB: not linked", gr_l, gr_r);
-	ck_assert_msg(fabs(ml.gr - gr_l) < 0.3, "master meter GR %.4f dB, audio %.4f dB",
-	              (double)ml.gr, gr_l);
+	ck_assert_msg(fabs(comp_gr - gr_l) < 0.3, "master meter GR %.4f dB, audio %.4f dB",
+	              (double)comp_gr, gr_l);
 	engine_free(e);
 }
 END_TEST
@@ -124,13 +138,15 @@ START_TEST(width)
 {
 	static const float ws[] = { 0.0f, 0.5f, 1.0f, 1.5f, 2.0f };
 	struct engine *e = stereo_engine();
+	const uint32_t L = limiter_off(e);
 	double max_err = 0.0;
 
 	sine(in_l, 0.3, 440.0, 0.0);
 	sine(in_r, 0.2, 660.0, 0.5);
 	run(e);
 	for (int i = 0; i < N; i++)
-		max_err = fmax(max_err, fmax(fabs(out_l[i] - in_l[i]), fabs(out_r[i] - in_r[i])));
+		max_err =
+		    fmax(max_err, fmax(fabs(out_l[L + i] - in_l[i]), fabs(out_r[L + i] - in_r[i])));
 	ck_assert_msg(max_err <= 1e-6, "w = 1: output differs from input by %g", max_err);
 	for (size_t k = 0; k < sizeof(ws) / sizeof(ws[0]); k++) {
 		double mid_err = 0.0, lr = 0.0, side = 0.0, side_in = 0.0;
@@ -140,10 +156,10 @@ START_TEST(width)
 		run(e);
 		for (int i = 0; i < N; i++) {
 			double m_in = 0.5 * ((double)in_l[i] + in_r[i]);
-			double m_out = 0.5 * ((double)out_l[i] + out_r[i]);
+			double m_out = 0.5 * ((double)out_l[L + i] + out_r[L + i]);
 			mid_err = fmax(mid_err, fabs(m_out - m_in));
-			lr = fmax(lr, fabs((double)out_l[i] - out_r[i]));
-			side = fmax(side, fabs(0.5 * ((double)out_l[i] - out_r[i])));
+			lr = fmax(lr, fabs((double)out_l[L + i] - out_r[L + i]));
+			side = fmax(side, fabs(0.5 * ((double)out_l[L + i] - out_r[L + i])));
 			side_in = fmax(side_in, fabs(0.5 * ((double)in_l[i] - in_r[i])));
 		}
 		ck_assert_msg(mid_err <= 1e-6, "w = %g: mid changed by %g", (double)ws[k], mid_err);
@@ -152,6 +168,61 @@ START_TEST(width)
 		else
 			ck_assert_msg(fabs(side / side_in - ws[k]) < 1e-5,
 			              "w = %g: side scaled by %.6f", (double)ws[k], side / side_in);
+	}
+	engine_free(e);
+}
+END_TEST
+
+#define IMP_AT (N / 2)
+
+/* The limiter is always in the path: switching it off changes neither engine_latency nor the
+ * time an impulse takes to reach the master outputs, exactly L samples. A 0 dBFS impulse tells
+ * the two states apart: on, it leaves under the ceiling (-1 dBTP), the limiter's GR meter moves
+ * and both sides get the same gain; off, it leaves untouched and the meter stays at 0. */
+START_TEST(latency_same_on_and_off)
+{
+	struct engine *e = stereo_engine();
+	const uint32_t L = engine_latency(e);
+	const double ceiling = pow(10.0, -1.0 / 20.0);
+
+	ck_assert_uint_gt(L, 0);
+	ck_assert_uint_le(L, LAT_PAD);
+	for (int on = 1; on >= 0; on--) {
+		struct engine_meter ml, mr;
+
+		if (!on) /* switched while running, not settled */
+			engine_set(e, ENGINE_MASTER_LIMITER_ON, 0, 0.0f);
+		ck_assert_uint_eq(engine_latency(e), L);
+		memset(in_l, 0, sizeof(in_l));
+		memset(in_r, 0, sizeof(in_r));
+		run(e); /* 1 s of silence: the 5 ms cross-fade and the last release pass */
+		engine_read_master_meter(e, &ml, &mr);
+		in_l[IMP_AT] = 1.0f;
+		in_r[IMP_AT] = -0.5f;
+		run(e);
+		engine_read_master_meter(e, &ml, &mr);
+		for (uint32_t i = 0; i < N + L; i++)
+			if (i != IMP_AT + L)
+				ck_assert_msg(out_l[i] == 0.0f && out_r[i] == 0.0f,
+				              "limiter %s: %g / %g at %u, the impulse is due at %u",
+				              on ? "on" : "off", (double)out_l[i], (double)out_r[i],
+				              i, IMP_AT + L);
+		if (on) {
+			ck_assert_msg(out_l[IMP_AT + L] > 0.0f && out_l[IMP_AT + L] <= ceiling &&
+			                  out_r[IMP_AT + L] == -0.5f * out_l[IMP_AT + L],
+			              "limiter on: the impulse leaves as %.6f / %.6f",
+			              (double)out_l[IMP_AT + L], (double)out_r[IMP_AT + L]);
+			ck_assert_msg(ml.gr > 0.0f, "limiter on: GR meter %g dB", (double)ml.gr);
+		} else {
+			ck_assert_msg(out_l[IMP_AT + L] == 1.0f && out_r[IMP_AT + L] == -0.5f,
+			              "limiter off: the impulse leaves as %.9g / %.9g",
+			              (double)out_l[IMP_AT + L], (double)out_r[IMP_AT + L]);
+			ck_assert_msg(ml.gr == 0.0f, "limiter off: GR meter %g dB", (double)ml.gr);
+		}
+		printf("latency: limiter %s: engine_latency %u, impulse at the outputs %u samples "
+		       "late (%.6f / %.6f), limiter GR %.3f dB\n",
+		       on ? "on " : "off", (unsigned)engine_latency(e), L,
+		       (double)out_l[IMP_AT + L], (double)out_r[IMP_AT + L], (double)ml.gr);
 	}
 	engine_free(e);
 }
@@ -167,6 +238,7 @@ master_suite(void)
 	tcase_add_test(tc, master_eq_matches_rbj);
 	tcase_add_test(tc, glue_comp_linked);
 	tcase_add_test(tc, width);
+	tcase_add_test(tc, latency_same_on_and_off);
 	suite_add_tcase(s, tc);
 	return s;
 }

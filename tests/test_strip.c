@@ -7,6 +7,11 @@
  * Mono strips are panned hard left (gl = 1 exactly, gr = 0), so out_l is the strip's output
  * itself and no pan law needs dividing out; stereo strips at centre balance are unity on both
  * sides. Sine levels are least-squares fits over whole cycles once the filters have settled.
+ *
+ * The master limiter is switched off (these tests measure the strip), and the outputs lag the
+ * inputs by its look-ahead L while the bus taps do not (engine_test.h): output i + L is compared
+ * with input i and with tap i, and a run whose last L inputs are measured goes on for L frames
+ * of zeros.
  */
 #include "check_run.h"
 #include <errno.h>
@@ -21,6 +26,7 @@
 #endif
 
 #include "engine.h"
+#include "engine_test.h"
 
 #define FS    48000.0
 #define OFF   (-200.0f) /* any gain at or below GAIN_OFF_DB is off */
@@ -223,13 +229,14 @@ isolate(struct engine *e)
 		engine_set(e, ENGINE_BUS_RETURN(b), 0, OFF);
 }
 
-/* A 1-strip mono engine panned hard left: out_l is the strip's output. */
+/* A 1-strip mono engine panned hard left, limiter off: out_l is the strip's output, L late. */
 static struct engine *
 mono_engine(void)
 {
 	struct engine *e = engine_new(FS, 1, NULL);
 
 	ck_assert_ptr_nonnull(e);
+	limiter_off(e);
 	engine_set(e, ENGINE_STRIP_PAN, 0, -1.0f);
 	isolate(e);
 	return e;
@@ -290,8 +297,9 @@ run_mono(struct engine *e, const float *x, float *yl, float *yr, int n, int peri
 static double
 tone_gain_db(const struct strip_cfg *c, double f)
 {
-	static float x[TONE_MAX], yl[TONE_MAX], yr[TONE_MAX];
+	static float x[TONE_MAX + LAT_PAD], yl[TONE_MAX + LAT_PAD], yr[TONE_MAX + LAT_PAD];
 	struct engine *e = mono_engine();
+	const int L = (int)engine_latency(e);
 	int cycles = (int)ceil(TONE_MIN * f / FS), len = (int)lrint(cycles * FS / f);
 	int n = TONE_SETTLE + len;
 
@@ -299,10 +307,11 @@ tone_gain_db(const struct strip_cfg *c, double f)
 	engine_settle(e);
 	for (int i = 0; i < n; i++)
 		x[i] = (float)(0.1 * sin(2.0 * M_PI * f * i / FS));
-	run_mono(e, x, yl, yr, n, 256);
-	ck_assert_msg(all_finite(yl, n), "non-finite output at %.1f Hz", f);
+	memset(x + n, 0, L * sizeof(*x)); /* L zeros: the outputs of the last L inputs */
+	run_mono(e, x, yl, yr, n + L, 256);
+	ck_assert_msg(all_finite(yl, n + L), "non-finite output at %.1f Hz", f);
 	engine_free(e);
-	return db(ls_amp(yl, TONE_SETTLE, len, f) / ls_amp(x, TONE_SETTLE, len, f));
+	return db(ls_amp(yl, L + TONE_SETTLE, len, f) / ls_amp(x, TONE_SETTLE, len, f));
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -467,7 +476,7 @@ _Static_assert(STRESS_N % 32 == 0, "whole toggles");
  * also run every 480 and 4800 samples, where the filters sweep the whole range. */
 START_TEST(modulation_stress)
 {
-	static float x[STRESS_N], yl[STRESS_N], yr[STRESS_N];
+	static float x[STRESS_N + LAT_PAD], yl[STRESS_N + LAT_PAD], yr[STRESS_N + LAT_PAD];
 	static const int every[] = { 32, 480, 4800 };
 	uint64_t seed = 6;
 
@@ -476,6 +485,8 @@ START_TEST(modulation_stress)
 	for (unsigned t = 0; t < sizeof(every) / sizeof(every[0]); t++) {
 		for (int sign = 1; sign >= -1; sign -= 2) {
 			struct engine *e = mono_engine();
+			const int L = (int)engine_latency(e);
+			const float *pad[1] = { x + STRESS_N };
 			struct strip_cfg c = { .hpf_slope = 24,
 				               .hpf_hz = 40.0f,
 				               .band = { { ENGINE_EQ_BELL, 40.0f, 12.0f * sign,
@@ -490,10 +501,13 @@ START_TEST(modulation_stress)
 				engine_set(e, ENGINE_STRIP_EQ_FREQ(0), 0, f);
 				engine_process(e, in, yl + off, yr + off, 32);
 			}
-			ck_assert_msg(all_finite(yl, STRESS_N) && all_finite(yr, STRESS_N),
+			/* L zeros: the outputs of the last L inputs */
+			memset(x + STRESS_N, 0, L * sizeof(*x));
+			engine_process(e, pad, yl + STRESS_N, yr + STRESS_N, (uint32_t)L);
+			ck_assert_msg(all_finite(yl, STRESS_N + L) && all_finite(yr, STRESS_N + L),
 			              "non-finite output, bell %+d dB toggled every %d samples",
 			              12 * sign, every[t]);
-			double ratio = peak_abs(yl, STRESS_N) / peak_abs(x, STRESS_N);
+			double ratio = peak_abs(yl + L, STRESS_N) / peak_abs(x, STRESS_N);
 			ck_assert_msg(
 			    ratio <= 4.0,
 			    "bell %+d dB toggled every %d samples: max |y| = %.3f x input peak",
@@ -522,9 +536,11 @@ _Static_assert(STEP_N % ENGINE_BLOCK == 0, "whole sub-blocks");
  * Q 1.4 band's own response (bandwidth 714 Hz). */
 START_TEST(bell_gain_step_glides)
 {
-	static float xs[STEP_N], xc[STEP_N], ys[STEP_N], yc[STEP_N], yr[STEP_N];
+	static float xs[STEP_N + LAT_PAD], xc[STEP_N + LAT_PAD], ys[STEP_N + LAT_PAD],
+	    yc[STEP_N + LAT_PAD], yr[STEP_N + LAT_PAD];
 	static double g[STEP_N];
 	struct engine *es = mono_engine(), *ec = mono_engine();
+	const int L = (int)engine_latency(es);
 	struct strip_cfg c = { .band = { { ENGINE_EQ_BELL, 1000.0f, 0.0f, 1.4f } } };
 	const double k = 1.0 - exp(-1.0 / (TAU_S * FS)), lim = 12.0 * k;
 	const int settle = (int)ceil(TAU_S * FS * log(12.0 / 0.1)) + ENGINE_BLOCK + 48;
@@ -549,8 +565,16 @@ START_TEST(bell_gain_step_glides)
 		engine_process(es, ins, ys + off, yr + off, ENGINE_BLOCK);
 		engine_process(ec, inc, yc + off, yr + off, ENGINE_BLOCK);
 	}
+	{ /* L zeros: the outputs of the last L inputs */
+		const float *ins[1] = { xs + STEP_N }, *inc[1] = { xc + STEP_N };
+		memset(xs + STEP_N, 0, L * sizeof(*xs));
+		memset(xc + STEP_N, 0, L * sizeof(*xc));
+		engine_process(es, ins, ys + STEP_N, yr + STEP_N, (uint32_t)L);
+		engine_process(ec, inc, yc + STEP_N, yr + STEP_N, (uint32_t)L);
+	}
+	ck_assert_uint_eq(engine_latency(ec), L);
 	for (int i = 0; i < STEP_N; i++) {
-		g[i] = db(hypot(ys[i], yc[i]) / hypot(xs[i], xc[i]));
+		g[i] = db(hypot(ys[L + i], yc[L + i]) / hypot(xs[i], xc[i]));
 		ck_assert_msg(isfinite(g[i]), "gain not finite at %d", i);
 		if (i > 0) {
 			double jump = fabs(g[i] - g[i - 1]);
@@ -593,12 +617,13 @@ static const struct comp_cfg comp_ref = { -20.0f, 4.0f, 6.0f, 10.0f, 100.0f, 0.0
 /* Test 8: static curve with DC input, T -20, R 4, knee 6: each +-0.05 dB. */
 START_TEST(comp_static_curve)
 {
-	static float x[COMP_N], yl[COMP_N], yr[COMP_N];
+	static float x[COMP_N + LAT_PAD], yl[COMP_N + LAT_PAD], yr[COMP_N + LAT_PAD];
 	static const double in_db[] = { -30, -23, -20, -17, -10, 0, -40, -21.5, -5 };
 	static const double table[] = { -30.00, -23.00, -20.56, -17.0 - 2.25, -17.50, -15.00 };
 
 	for (unsigned i = 0; i < sizeof(in_db) / sizeof(in_db[0]); i++) {
 		struct engine *e = mono_engine();
+		const int L = (int)engine_latency(e);
 		double want = comp_curve_db(in_db[i], -20.0, 4.0, 6.0);
 		float v = (float)pow(10.0, in_db[i] / 20.0);
 
@@ -609,8 +634,9 @@ START_TEST(comp_static_curve)
 		engine_settle(e);
 		for (int n = 0; n < COMP_N; n++)
 			x[n] = v;
-		run_mono(e, x, yl, yr, COMP_N, 256);
-		double out = db(fabs(yl[COMP_N - 1]) / v) + in_db[i];
+		memset(x + COMP_N, 0, L * sizeof(*x)); /* L zeros: the output of the last input */
+		run_mono(e, x, yl, yr, COMP_N + L, 256);
+		double out = db(fabs(yl[L + COMP_N - 1]) / v) + in_db[i];
 		ck_assert_msg(fabs(out - want) <= 0.05, "DC %.1f dBFS -> %.4f dBFS, want %.4f",
 		              in_db[i], out, want);
 		printf("test 8: DC %6.1f dBFS -> %8.4f dBFS (want %8.4f)\n", in_db[i], out, want);
@@ -625,8 +651,9 @@ END_TEST
  * +-0.1 dB, at the output (sine fit) and on the strip's GR meter. */
 START_TEST(comp_sine_gr)
 {
-	static float x[SINE_N], yl[SINE_N], yr[SINE_N];
+	static float x[SINE_N + LAT_PAD], yl[SINE_N + LAT_PAD], yr[SINE_N + LAT_PAD];
 	struct engine *e = mono_engine();
+	const int L = (int)engine_latency(e);
 	struct engine_meter m;
 	const double amp = pow(10.0, -5.0 / 20.0);
 	const double want = -5.0 - comp_curve_db(-5.0, -20.0, 4.0, 6.0);
@@ -638,8 +665,10 @@ START_TEST(comp_sine_gr)
 	run_mono(e, x, yl, yr, 21600, 240); /* 0.45 s */
 	engine_read_strip_meter(e, 0, &m);  /* start a fresh max-since-read */
 	run_mono(e, x + 21600, yl + 21600, yr + 21600, SINE_N - 21600, 240);
-	engine_read_strip_meter(e, 0, &m);
-	double gr = db(ls_amp(x, 24000, 4800, 1000.0) / ls_amp(yl, 24000, 4800, 1000.0));
+	engine_read_strip_meter(e, 0, &m);     /* the strip meter is not delayed: read it here */
+	memset(x + SINE_N, 0, L * sizeof(*x)); /* L zeros: the outputs of the last L inputs */
+	run_mono(e, x + SINE_N, yl + SINE_N, yr + SINE_N, L, 240);
+	double gr = db(ls_amp(x, 24000, 4800, 1000.0) / ls_amp(yl, L + 24000, 4800, 1000.0));
 	ck_assert_double_eq_tol(want, 11.25, 1e-9);
 	ck_assert_msg(fabs(gr - want) <= 0.1, "GR at the output %.4f dB, want %.2f +-0.1", gr,
 	              want);
@@ -675,9 +704,10 @@ crossing(const double *gr, int from, int to, double level, bool up)
  * the tau_R and tau_A one-poles, so its 63.2 % point lies a little after tau_R). */
 START_TEST(comp_attack_release)
 {
-	static float x[TIMING_N], yl[TIMING_N], yr[TIMING_N];
+	static float x[TIMING_N + LAT_PAD], yl[TIMING_N + LAT_PAD], yr[TIMING_N + LAT_PAD];
 	static double gr[TIMING_N], model[TIMING_N];
 	struct engine *e = mono_engine();
+	const int L = (int)engine_latency(e);
 	const double aa = exp(-1.0 / (0.010 * FS)), ar = exp(-1.0 / (0.100 * FS));
 	const double e1 = 1.0 - exp(-1.0);
 	double y1 = 0.0, yl_db = 0.0;
@@ -686,14 +716,15 @@ START_TEST(comp_attack_release)
 	engine_settle(e);
 	for (int n = 0; n < TIMING_N; n++)
 		x[n] = n >= TIMING_ON && n < TIMING_OFF ? 1.0f : 0.01f;
-	run_mono(e, x, yl, yr, TIMING_N, 256);
+	memset(x + TIMING_N, 0, L * sizeof(*x)); /* L zeros: the outputs of the last L inputs */
+	run_mono(e, x, yl, yr, TIMING_N + L, 256);
 	for (int n = 0; n < TIMING_N; n++) {
 		double xg = db(x[n]), xl = xg - comp_curve_db(xg, -20.0, 4.0, 6.0);
 		y1 = fmax(xl, ar * y1 + (1.0 - ar) * xl);
 		yl_db = aa * yl_db + (1.0 - aa) * y1;
 		model[n] = yl_db;
-		gr[n] = db((double)x[n] / yl[n]);
-		ck_assert_msg(isfinite(gr[n]), "output %g at %d", yl[n], n);
+		gr[n] = db((double)x[n] / yl[L + n]);
+		ck_assert_msg(isfinite(gr[n]), "output %g at %d", yl[L + n], L + n);
 	}
 	ck_assert_msg(fabs(gr[TIMING_OFF - 1] - 15.0) <= 0.05, "steady GR %.4f dB",
 	              gr[TIMING_OFF - 1]);
@@ -753,7 +784,8 @@ error_db(const float *x, const float *y, int from, int to, double g)
  * (-120 dB); a stereo strip's key is max |L|, |R|: a loud L drives the same GR on a quiet R. */
 START_TEST(comp_unity_and_link)
 {
-	static float x[LINK_N], y[LINK_N], yr[LINK_N], xr[LINK_N], ylr[LINK_N], yrr[LINK_N];
+	static float x[LINK_N + LAT_PAD], y[LINK_N + LAT_PAD], yr[LINK_N + LAT_PAD],
+	    xr[LINK_N + LAT_PAD], ylr[LINK_N + LAT_PAD], yrr[LINK_N + LAT_PAD];
 	static const struct {
 		float ratio, makeup_db, level;
 	} cases[] = { { 1.0f, 0.0f, 0.3f }, { 1.0f, 6.0f, 0.3f }, { 4.0f, 0.0f, -1.0f } };
@@ -761,6 +793,7 @@ START_TEST(comp_unity_and_link)
 
 	for (unsigned k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
 		struct engine *e = mono_engine();
+		const int L = (int)engine_latency(e);
 		struct comp_cfg c = {
 			-40.0f, cases[k].ratio, 6.0f, 1.0f, 50.0f, cases[k].makeup_db
 		};
@@ -774,10 +807,11 @@ START_TEST(comp_unity_and_link)
 		for (int n = 0; n < LINK_N; n++)
 			x[n] =
 			    (float)fmax(-4.5 * scale, fmin(4.5 * scale, scale * rng_gauss(&seed)));
+		memset(x + LINK_N, 0, L * sizeof(*x)); /* L zeros: the outputs of the last L */
 		apply_comp(e, 0, &c);
 		engine_settle(e);
-		run_mono(e, x, y, yr, LINK_N, 256);
-		double err = error_db(x, y, 0, LINK_N, pow(10.0, cases[k].makeup_db / 20.0));
+		run_mono(e, x, y, yr, LINK_N + L, 256);
+		double err = error_db(x, y + L, 0, LINK_N, pow(10.0, cases[k].makeup_db / 20.0));
 		ck_assert_msg(err <= -120.0,
 		              "ratio %.0f makeup %.0f dB, peak %.1f dBFS: error %.1f dB",
 		              cases[k].ratio, cases[k].makeup_db, db(peak_abs(x, LINK_N)), err);
@@ -795,6 +829,7 @@ START_TEST(comp_unity_and_link)
 	double worst = 0.0, gr_l = 0.0;
 
 	ck_assert_ptr_nonnull(e);
+	const int L = (int)limiter_off(e);
 	isolate(e);
 	apply_comp(e, 0, &comp_ref);
 	engine_settle(e);
@@ -802,14 +837,17 @@ START_TEST(comp_unity_and_link)
 		x[n] = (float)(al * sin(2.0 * M_PI * 1000.0 * n / FS));
 		xr[n] = (float)(ar * sin(2.0 * M_PI * 1000.0 * n / FS));
 	}
-	for (int off = 0; off < LINK_N; off += 240) {
+	memset(x + LINK_N, 0, L * sizeof(*x)); /* L zeros: the outputs of the last L inputs */
+	memset(xr + LINK_N, 0, L * sizeof(*xr));
+	for (int off = 0; off < LINK_N + L; off += 240) {
 		const float *in[2] = { x + off, xr + off };
-		engine_process(e, in, ylr + off, yrr + off, 240);
+		int len = LINK_N + L - off < 240 ? LINK_N + L - off : 240;
+		engine_process(e, in, ylr + off, yrr + off, (uint32_t)len);
 	}
 	for (int n = 4800; n < LINK_N; n++) {
 		if (fabs(x[n]) < 0.1 * al)
 			continue; /* near zero crossings the ratio says nothing */
-		double gl = ylr[n] / (double)x[n], grr = yrr[n] / (double)xr[n];
+		double gl = ylr[L + n] / (double)x[n], grr = yrr[L + n] / (double)xr[n];
 		ck_assert_msg(gl > 0.0 && grr > 0.0, "sign flip at %d", n);
 		worst = fmax(worst, fabs(db(grr / gl)));
 		gr_l = -db(gl);
@@ -828,17 +866,18 @@ END_TEST
 static void
 pan_gains(double pos, double *gl, double *gr)
 {
-	float one[64], yl[64], yr[64];
+	float one[64 + LAT_PAD], yl[64 + LAT_PAD], yr[64 + LAT_PAD];
 	struct engine *e = mono_engine();
+	const int L = (int)engine_latency(e);
 	const float *in[1] = { one };
 
-	for (int i = 0; i < 64; i++)
-		one[i] = 1.0f;
+	for (int i = 0; i < 64 + L; i++)
+		one[i] = i < 64 ? 1.0f : 0.0f; /* then L zeros: the output of the 64th input */
 	engine_set(e, ENGINE_STRIP_PAN, 0, (float)pos);
 	engine_settle(e);
-	engine_process(e, in, yl, yr, 64);
-	*gl = yl[63];
-	*gr = yr[63];
+	engine_process(e, in, yl, yr, (uint32_t)(64 + L));
+	*gl = yl[L + 63];
+	*gr = yr[L + 63];
 	engine_free(e);
 }
 
@@ -872,18 +911,23 @@ END_TEST
 
 _Static_assert(SEND_N % 64 == 0, "whole periods");
 
+/* l, r lag the taps by L: l[L + n] is the main output for input n, tap[n] its bus input. */
 struct send_run {
-	float l[SEND_N], r[SEND_N];
+	float l[SEND_N + LAT_PAD], r[SEND_N + LAT_PAD];
 	float tap_l[ENGINE_N_BUSES][SEND_N], tap_r[ENGINE_N_BUSES][SEND_N];
+	int lat; /* L */
 };
 
 /* A mono strip at pan `pan` with a pre-fader send to PRE and a post-fader send to POST, both at
  * 0 dB, returns off; fader at fader_db, settled; then x through it, the fader moved to
- * move_db at sample move_at (a multiple of 32; -1: never). */
+ * move_db at sample move_at (a multiple of 32; -1: never), then L frames of x's zeros after
+ * SEND_N for the main outputs of the last L inputs. */
 static void
 send_run(struct send_run *o, const float *x, float pan, float fader_db, int move_at, float move_db)
 {
 	struct engine *e = mono_engine();
+	const int L = o->lat = (int)engine_latency(e);
+	const float *pad[1] = { x + SEND_N };
 	struct engine_taps taps;
 
 	engine_set(e, ENGINE_STRIP_PAN, 0, pan);
@@ -903,6 +947,9 @@ send_run(struct send_run *o, const float *x, float pan, float fader_db, int move
 			engine_set(e, ENGINE_STRIP_FADER, 0, move_db);
 		engine_process_taps(e, in, o->l + off, o->r + off, &taps, 32);
 	}
+	for (int n = 0; n < L; n++)
+		ck_assert(x[SEND_N + n] == 0.0f);
+	engine_process(e, pad, o->l + SEND_N, o->r + SEND_N, (uint32_t)L); /* taps complete */
 	engine_free(e);
 }
 
@@ -912,7 +959,7 @@ send_run(struct send_run *o, const float *x, float pan, float fader_db, int move
 START_TEST(sends_pre_post_and_mute)
 {
 	static struct send_run a, b, c, d;
-	static float x[SEND_N], dc[SEND_N];
+	static float x[SEND_N + LAT_PAD], dc[SEND_N + LAT_PAD];
 	uint64_t seed = 14;
 	const double g6 = pow(10.0, -6.0 / 20.0);
 	double worst = 0.0;
@@ -921,6 +968,8 @@ START_TEST(sends_pre_post_and_mute)
 		x[n] = (float)(0.1 * rng_gauss(&seed));
 		dc[n] = 0.5f;
 	}
+	memset(x + SEND_N, 0, LAT_PAD * sizeof(*x)); /* send_run's L zeros */
+	memset(dc + SEND_N, 0, LAT_PAD * sizeof(*dc));
 	send_run(&a, x, 0.3f, 0.0f, -1, 0.0f);
 	send_run(&b, x, 0.3f, OFF, -1, 0.0f);
 	ck_assert_msg(rms_of(a.tap_l[PRE], 0, SEND_N) > 0.01, "no pre-fader send");
@@ -948,13 +997,15 @@ START_TEST(sends_pre_post_and_mute)
 	printf("test 14: post-fader send at -6 dB = 0 dB run x %.6f within %.2e\n", g6, worst);
 
 	/* a fader glide 0 -> -20 dB: post send / reference = main out / reference, sample by sample
-	 */
+	 * (the main out L samples later: the taps are not delayed) */
 	send_run(&d, dc, -1.0f, 0.0f, 960, -20.0f);
 	send_run(&a, dc, -1.0f, 0.0f, -1, 0.0f);
 	double max_step = 0.0, worst_track = 0.0;
+	const int L = d.lat;
+	ck_assert_int_eq(a.lat, L);
 	for (int n = 1; n < SEND_N; n++) {
 		double gs = d.tap_l[POST][n] / (double)a.tap_l[POST][n];
-		double gm = d.l[n] / (double)a.l[n];
+		double gm = d.l[L + n] / (double)a.l[L + n];
 		double gp = d.tap_l[POST][n - 1] / (double)a.tap_l[POST][n - 1];
 		ck_assert_msg(fabs(gs - gm) <= 1e-6,
 		              "sample %d: post send gain %.8f, main gain %.8f", n, gs, gm);
@@ -970,17 +1021,19 @@ START_TEST(sends_pre_post_and_mute)
 	       "step %.6f/sample, lands at %.7f\n",
 	       worst_track, max_step, end_gain);
 
-	/* mute and unmute, DC through a hard-left strip */
+	/* mute and unmute, DC through a hard-left strip (then L zeros: the last L outputs) */
 	struct engine *e = mono_engine();
-	static float yl[SEND_N * 2], yr[SEND_N * 2], dc2[SEND_N * 2];
-	for (int n = 0; n < 2 * SEND_N; n++)
-		dc2[n] = 0.5f;
+	ck_assert_uint_eq(engine_latency(e), L);
+	static float yl[SEND_N * 2 + LAT_PAD], yr[SEND_N * 2 + LAT_PAD], dc2[SEND_N * 2 + LAT_PAD];
+	for (int n = 0; n < 2 * SEND_N + L; n++)
+		dc2[n] = n < 2 * SEND_N ? 0.5f : 0.0f;
 	engine_settle(e);
-	for (int off = 0; off < 2 * SEND_N; off += 64) {
+	for (int off = 0; off < 2 * SEND_N + L; off += 64) {
 		const float *in[1] = { dc2 + off };
+		int len = 2 * SEND_N + L - off < 64 ? 2 * SEND_N + L - off : 64;
 		if (off == 960 || off == 960 + SEND_N)
 			engine_set(e, ENGINE_STRIP_MUTE, 0, off == 960 ? 1.0f : 0.0f);
-		engine_process(e, in, yl + off, yr + off, 64);
+		engine_process(e, in, yl + off, yr + off, (uint32_t)len);
 	}
 	int ramp[2];
 	for (int phase = 0; phase < 2; phase++) {
@@ -988,7 +1041,7 @@ START_TEST(sends_pre_post_and_mute)
 		float end = phase ? 1.0f : 0.0f;
 		double step = 0.0;
 		for (int n = from - 64; n < from + SEND_N - 960; n++) {
-			double gn = yl[n] / 0.5, gp = yl[n - 1] / 0.5;
+			double gn = yl[L + n] / 0.5, gp = yl[L + n - 1] / 0.5;
 			step = fmax(step, fabs(gn - gp));
 			if (first < 0 && gn != gp)
 				first = n;
@@ -1051,7 +1104,8 @@ _Static_assert(DEN_N % DEN_PERIOD == 0 && DEN_SIGNAL % DEN_PERIOD == 0, "whole p
 /* Test 26: 5 s of -20 dBFS noise, then 20 s of digital silence through HPF, four EQ bands at
  * +-6 dB, the compressor and a post-fader send: every output (and bus) sample of the last second
  * is exactly 0. Run with FTZ/DAZ as in the JACK thread, and without (the engine flushes vanishing
- * states itself, kernel.h sk_check_state). */
+ * states itself, kernel.h sk_check_state). Times are input times: output t answers input t - L,
+ * so L more frames of silence give the outputs of the last L inputs. */
 START_TEST(denormals_decay_to_zero)
 {
 	static float x[DEN_PERIOD], yl[DEN_PERIOD], yr[DEN_PERIOD], tl[DEN_PERIOD], tr[DEN_PERIOD];
@@ -1067,8 +1121,9 @@ START_TEST(denormals_decay_to_zero)
 	for (int ftz = 1; ftz >= 0; ftz--) {
 		struct engine *e = mono_engine();
 		uint64_t seed = 26;
-		long last_nonzero = -1;
-		float last_value = 0.0f;
+		const long L = (long)engine_latency(e);
+		long last[2] = { -1, -1 }; /* input time of the last non-zero output, bus input */
+		float value[2] = { 0.0f, 0.0f };
 		unsigned old = ftz ? ftz_daz_on() : 0;
 
 		engine_set(e, ENGINE_STRIP_PAN, 0, 0.2f);
@@ -1077,22 +1132,29 @@ START_TEST(denormals_decay_to_zero)
 		apply_cfg(e, 0, &c);
 		apply_comp(e, 0, &cc);
 		engine_settle(e);
-		for (long off = 0; off < DEN_N; off += DEN_PERIOD) {
+		for (long off = 0; off < DEN_N + L; off += DEN_PERIOD) {
 			const float *in[1] = { x };
-			for (int i = 0; i < DEN_PERIOD; i++)
+			int len =
+			    DEN_N + L - off < DEN_PERIOD ? (int)(DEN_N + L - off) : DEN_PERIOD;
+			for (int i = 0; i < len; i++)
 				x[i] = off < DEN_SIGNAL ? (float)(0.1 * rng_gauss(&seed)) : 0.0f;
-			engine_process_taps(e, in, yl, yr, &taps, DEN_PERIOD);
-			for (int i = 0; i < DEN_PERIOD; i++) {
+			engine_process_taps(e, in, yl, yr, &taps, (uint32_t)len);
+			for (int i = 0; i < len; i++) {
 				ck_assert_msg(isfinite(yl[i]) && isfinite(yr[i]),
 				              "non-finite at %ld", off + i);
-				if (yl[i] != 0.0f || yr[i] != 0.0f || tl[i] != 0.0f ||
-				    tr[i] != 0.0f) {
-					last_nonzero = off + i;
-					last_value = fmaxf(fmaxf(fabsf(yl[i]), fabsf(yr[i])),
-					                   fmaxf(fabsf(tl[i]), fabsf(tr[i])));
+				/* the outputs answer input off + i - L, the bus input off + i */
+				if (yl[i] != 0.0f || yr[i] != 0.0f) {
+					last[0] = off + i - L;
+					value[0] = fmaxf(fabsf(yl[i]), fabsf(yr[i]));
+				}
+				if (off + i < DEN_N && (tl[i] != 0.0f || tr[i] != 0.0f)) {
+					last[1] = off + i;
+					value[1] = fmaxf(fabsf(tl[i]), fabsf(tr[i]));
 				}
 			}
 		}
+		long last_nonzero = last[0] > last[1] ? last[0] : last[1];
+		float last_value = value[last[0] > last[1] ? 0 : 1];
 		if (ftz)
 			ftz_daz_restore(old);
 		ck_assert_msg(last_nonzero >= DEN_SIGNAL, "no signal at all?");
@@ -1119,7 +1181,8 @@ END_TEST
  * one period of the input being clean, meters finite. */
 START_TEST(nonfinite_strip_recovers)
 {
-	static float x0[NF_N], x1[NF_N], clean0[NF_N], yl[NF_N], yr[NF_N], rl[NF_N], rr[NF_N];
+	static float x0[NF_N + LAT_PAD], x1[NF_N + LAT_PAD], clean0[NF_N + LAT_PAD],
+	    yl[NF_N + LAT_PAD], yr[NF_N + LAT_PAD], rl[NF_N + LAT_PAD], rr[NF_N + LAT_PAD];
 	struct engine *e = engine_new(FS, 2, NULL), *ref = engine_new(FS, 2, NULL);
 	struct strip_cfg c = { .hpf_slope = 12,
 		               .hpf_hz = 80.0f,
@@ -1129,6 +1192,7 @@ START_TEST(nonfinite_strip_recovers)
 	struct engine_counters cnt;
 	struct engine_meter m0, m1, ml, mr;
 	struct engine *both[2] = { e, ref };
+	int L = 0;
 
 	for (int n = 0; n < NF_N; n++) {
 		clean0[n] = x0[n] = (float)(0.1 * sin(2.0 * M_PI * 1000.0 * n / FS));
@@ -1138,6 +1202,7 @@ START_TEST(nonfinite_strip_recovers)
 	x0[NF_INF] = INFINITY;
 	for (int k = 0; k < 2; k++) {
 		ck_assert_ptr_nonnull(both[k]);
+		L = (int)limiter_off(both[k]); /* the same for both */
 		isolate(both[k]);
 		engine_set(both[k], ENGINE_STRIP_PAN, 0, -1.0f);
 		engine_set(both[k], ENGINE_STRIP_PAN, 1, 1.0f);
@@ -1147,10 +1212,15 @@ START_TEST(nonfinite_strip_recovers)
 		}
 		engine_settle(both[k]);
 	}
-	for (int off = 0; off < NF_N; off += NF_PERIOD) {
+	/* then L zeros for the outputs of the last L inputs; e and ref both lag by L */
+	memset(x0 + NF_N, 0, L * sizeof(*x0));
+	memset(x1 + NF_N, 0, L * sizeof(*x1));
+	memset(clean0 + NF_N, 0, L * sizeof(*clean0));
+	for (int off = 0; off < NF_N + L; off += NF_PERIOD) {
 		const float *in[2] = { x0 + off, x1 + off }, *rin[2] = { clean0 + off, x1 + off };
-		engine_process(e, in, yl + off, yr + off, NF_PERIOD);
-		engine_process(ref, rin, rl + off, rr + off, NF_PERIOD);
+		uint32_t len = NF_N + L - off < NF_PERIOD ? (uint32_t)(NF_N + L - off) : NF_PERIOD;
+		engine_process(e, in, yl + off, yr + off, len);
+		engine_process(ref, rin, rl + off, rr + off, len);
 		engine_read_strip_meter(e, 0, &m0);
 		engine_read_strip_meter(e, 1, &m1);
 		engine_read_master_meter(e, &ml, &mr);
@@ -1160,8 +1230,8 @@ START_TEST(nonfinite_strip_recovers)
 		                  isfinite(mr.rms),
 		              "a meter went non-finite in the period at %d", off);
 	}
-	ck_assert(all_finite(yl, NF_N) && all_finite(yr, NF_N));
-	ck_assert_msg(memcmp(yr, rr, sizeof(yr)) == 0,
+	ck_assert(all_finite(yl, NF_N + L) && all_finite(yr, NF_N + L));
+	ck_assert_msg(memcmp(yr, rr, (NF_N + L) * sizeof(*yr)) == 0,
 	              "strip 2 (out_r) differs from the clean run");
 	engine_counters(e, &cnt);
 	ck_assert_msg(cnt.nonfinite_inputs >= 2, "nonfinite_inputs %llu",
@@ -1172,8 +1242,8 @@ START_TEST(nonfinite_strip_recovers)
 	 * plays at the clean run's level (within 1 dB), and over the next one within 0.1 dB */
 	for (int k = 0; k < 2; k++) {
 		int from = (k ? NF_INF : NF_NAN) + 1, mid = from + NF_PERIOD, to = mid + NF_PERIOD;
-		double first = db(rms_of(yl, from, mid) / rms_of(rl, from, mid));
-		double next = db(rms_of(yl, mid, to) / rms_of(rl, mid, to));
+		double first = db(rms_of(yl, L + from, L + mid) / rms_of(rl, L + from, L + mid));
+		double next = db(rms_of(yl, L + mid, L + to) / rms_of(rl, L + mid, L + to));
 		ck_assert_msg(fabs(first) <= 1.0,
 		              "%s: strip 1 %+.3f dB off the clean run in the first period",
 		              k ? "Inf" : "NaN", first);
@@ -1282,8 +1352,10 @@ is_strip_param(int p)
 	       (p >= ENGINE_STRIP_HPF_ON && p <= ENGINE_STRIP_SEND2_PRE);
 }
 
+/* l, r lag the buses by L: l[L + n] is the output for input n, bus[.][n] its bus input. */
 struct kx_out {
-	float l[KX_N], r[KX_N], bus[2 * ENGINE_N_BUSES][KX_N];
+	float l[KX_N + LAT_PAD], r[KX_N + LAT_PAD], bus[2 * ENGINE_N_BUSES][KX_N];
+	int lat; /* L */
 	float peak[KX_N / KX_STEP][KX_STRIPS], gr[KX_N / KX_STEP][KX_STRIPS];
 };
 
@@ -1294,7 +1366,8 @@ static const char *const kx_names[ENGINE_N_KERNELS] = {
 	[ENGINE_KERNEL_AVX512] = "avx512",
 };
 
-/* The same seeded noise and parameter program through kernel k. */
+/* The same seeded noise and parameter program through kernel k, limiter off (it is not a strip
+ * kernel), then L frames of zeros for the outputs of the last L inputs. */
 static int
 kx_run(enum engine_kernel k, struct kx_out *o)
 {
@@ -1312,6 +1385,7 @@ kx_run(enum engine_kernel k, struct kx_out *o)
 	}
 	ck_assert_msg(strcmp(engine_kernel_name(e), kx_names[k]) == 0, "kernel %d runs as \"%s\"",
 	              (int)k, engine_kernel_name(e));
+	const int L = o->lat = (int)limiter_off(e);
 	unsigned n_in = engine_n_inputs(e);
 	for (unsigned i = 0; i < n_in; i++)
 		in[i] = in_buf[i];
@@ -1343,6 +1417,11 @@ kx_run(enum engine_kernel k, struct kx_out *o)
 				in_buf[i][n] = (float)(0.05 * rng_gauss(&noise));
 		engine_process_taps(e, in, o->l + off, o->r + off, &taps, KX_PERIOD);
 	}
+	for (unsigned i = 0; i < n_in; i++)
+		memset(in_buf[i], 0, sizeof(in_buf[i]));
+	for (int off = KX_N; off < KX_N + L; off += KX_PERIOD) /* the buses are complete */
+		engine_process(e, in, o->l + off, o->r + off,
+		               (uint32_t)(KX_N + L - off < KX_PERIOD ? KX_N + L - off : KX_PERIOD));
 	engine_free(e);
 	return 0;
 }
@@ -1357,10 +1436,13 @@ START_TEST(kernels_match_ref)
 	int tested = 0;
 
 	ck_assert_int_eq(kx_run(ENGINE_KERNEL_REF, &ref), 0);
-	ck_assert_msg(all_finite(ref.l, KX_N) && all_finite(ref.r, KX_N), "ref output non-finite");
+
+	const int L = ref.lat;
+	ck_assert_msg(all_finite(ref.l, KX_N + L) && all_finite(ref.r, KX_N + L),
+	              "ref output non-finite");
 	for (int b = 0; b < 2 * ENGINE_N_BUSES; b++)
 		ck_assert_msg(all_finite(ref.bus[b], KX_N), "ref bus %d non-finite", b);
-	double ref_peak = fmax(peak_abs(ref.l, KX_N), peak_abs(ref.r, KX_N));
+	double ref_peak = fmax(peak_abs(ref.l + L, KX_N), peak_abs(ref.r + L, KX_N));
 	ck_assert_msg(ref_peak > 0.01, "ref output peak %g: the program produced no signal",
 	              ref_peak);
 	double ref_gr = 0.0;
@@ -1380,8 +1462,10 @@ START_TEST(kernels_match_ref)
 		}
 		double out = 0.0, bus = 0.0, peak = 0.0, gr = 0.0;
 		int at = 0;
-		for (int n = 0; n < KX_N; n++) {
-			double d = fmax(fabs(got.l[n] - ref.l[n]), fabs(got.r[n] - ref.r[n]));
+		ck_assert_int_eq(got.lat, L);
+		for (int n = 0; n < KX_N; n++) { /* input n: outputs L + n, buses n */
+			double d = fmax(fabs(got.l[L + n] - ref.l[L + n]),
+			                fabs(got.r[L + n] - ref.r[L + n]));
 			if (d > out) {
 				out = d;
 				at = n;
@@ -1399,7 +1483,7 @@ START_TEST(kernels_match_ref)
 		    out <= KX_BOUND && bus <= KX_BOUND,
 		    "%s vs ref: max |diff| %.3g at the outputs (sample %d: %.9g vs %.9g), "
 		    "%.3g on the buses; bound %g",
-		    kx_names[ks[i]], out, at, got.l[at], ref.l[at], bus, KX_BOUND);
+		    kx_names[ks[i]], out, at, got.l[L + at], ref.l[L + at], bus, KX_BOUND);
 		ck_assert_msg(peak <= KX_BOUND && gr <= 0.01,
 		              "%s vs ref meters: peak %.3g, GR %.3g dB", kx_names[ks[i]], peak, gr);
 		printf("kernels: %s vs ref: max |diff| %.3g (%.1f dBFS) at the outputs, %.3g on "

@@ -40,6 +40,7 @@
 #include "cli.h"
 #include "clock.h"
 #include "allow.h"
+#include "bench.h"
 #include "dispatch.h"
 #include "engine.h"
 #include "fpu.h"
@@ -48,7 +49,6 @@
 #include "ring.h"
 #include "server.h"
 
-#define BENCH_FS             48000
 #define BENCH_NOISE_PEAK     0.1f /* -20 dBFS peak, uniform white noise */
 #define BENCH_WARMUP_NS      (300ull * 1000000ull)
 #define BENCH_BATCH          64   /* periods between clock reads: the clock costs ~20 ns */
@@ -75,7 +75,7 @@
 
 static const char usage_text[] =
     "usage: mixbench [--strips N] [--period FRAMES] [--seconds S]\n"
-    "                [engine|strip|silence|osc|all]\n"
+    "                [engine|strip|silence|master|osc|all]\n"
     "  --strips N        strips, 1..256 (default 64)\n"
     "  --period FRAMES   frames per process call, 1..8192 (default 64)\n"
     "  --seconds S       wall time of each measurement (default 3)\n"
@@ -87,18 +87,14 @@ static const char usage_text[] =
     "                    parameter gliding, and the reference kernel's cost over auto's\n"
     "  silence           full strips: per-period cost during 20 s of digital silence\n"
     "                    over that during 5 s of noise, FTZ/DAZ on and off (denormals)\n"
+    "  master            the master chain alone (EQ, glue compressor, width, true-peak\n"
+    "                    limiter) per stereo frame, and the loudness meter (libebur128)\n"
     "  osc               OSC ingest rate and last-value delivery\n"
-    "  all               all four (default)\n"
+    "  all               all of them (default)\n"
     "output: one \"name key=value ...\" line per measurement; ns_per_sample_strip is the cost\n"
     "  per strip and sample; max_strips_50pct_p64 is how many strips fit in half of a 64-frame\n"
     "  period at 48 kHz (fixed cost + per-strip cost, from two strip counts)\n"
     "exit status: 0 done, 1 a last value was lost (osc) or a set-up failed, 2 bad usage\n";
-
-struct bench_opts {
-	unsigned strips;
-	unsigned period;
-	double seconds;
-};
 
 /* xorshift32: a fixed seed gives the same noise every run, so runs compare. */
 static uint32_t
@@ -1087,9 +1083,10 @@ main(int argc, char **argv)
 				return usage_error("--seconds: expected 0.05..3600, got ", val);
 		} else if (argv[i][0] == '-') {
 			return usage_error("unknown option ", argv[i]);
-		} else if (!what_set && (!strcmp(argv[i], "engine") || !strcmp(argv[i], "strip") ||
-		                         !strcmp(argv[i], "silence") || !strcmp(argv[i], "osc") ||
-		                         !strcmp(argv[i], "all"))) {
+		} else if (!what_set &&
+		           (!strcmp(argv[i], "engine") || !strcmp(argv[i], "strip") ||
+		            !strcmp(argv[i], "silence") || !strcmp(argv[i], "master") ||
+		            !strcmp(argv[i], "osc") || !strcmp(argv[i], "all"))) {
 			what = argv[i++];
 			what_set = true;
 		} else {
@@ -1102,6 +1099,8 @@ main(int argc, char **argv)
 		ret |= bench_strip(&o);
 	if (!strcmp(what, "silence") || !strcmp(what, "all"))
 		ret |= bench_silence(&o);
+	if (!strcmp(what, "master") || !strcmp(what, "all"))
+		ret |= bench_master(&o);
 	if (!strcmp(what, "osc") || !strcmp(what, "all"))
 		ret |= bench_osc(&o);
 	return ret;

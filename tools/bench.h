@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* bench: what mixbench's parts share. */
+#ifndef MIXD_BENCH_H
+#define MIXD_BENCH_H
+
+#define BENCH_FS 48000
+
+struct bench_opts {
+	unsigned strips;
+	unsigned period;
+	double seconds;
+};
+
+/* The master chain (bench_master.c): ns per stereo frame of the master bus with its EQ, glue
+ * compressor, width and the true-peak limiter at work, and of the loudness meter
+ * (libebur128, as mixd runs it). Prints its lines; returns 0, or 1 when a set-up failed. */
+int bench_master(const struct bench_opts *o);
+
+#endif
