@@ -132,6 +132,66 @@ ring_pop(struct ring *r, void *elem)
 	return true;
 }
 
+/* How many of n records starting at index i fit before the end of the buffer: a run of n
+ * records is that many from slot i on, then the rest from slot 0. */
+static size_t
+run_before_wrap(const struct ring *r, size_t i, size_t n)
+{
+	size_t to_end = r->mask + 1 - (i & r->mask);
+
+	return n < to_end ? n : to_end;
+}
+
+size_t
+ring_push_n(struct ring *r, const void *elems, size_t n)
+{
+	/* Relaxed: only this thread ever writes head. */
+	size_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
+	size_t room = r->mask + 1 - (head - r->tail_cache), first;
+
+	if (room < n) {
+		/* Acquire: as in ring_push, the consumer's copy-out of the slots we reuse is done.
+		 */
+		r->tail_cache = atomic_load_explicit(&r->tail, memory_order_acquire);
+		room = r->mask + 1 - (head - r->tail_cache);
+	}
+	if (n > room)
+		n = room;
+	if (n == 0)
+		return 0;
+	first = run_before_wrap(r, head, n);
+	memcpy(r->buf + (head & r->mask) * r->elem_size, elems, first * r->elem_size);
+	memcpy(r->buf, (const unsigned char *)elems + first * r->elem_size,
+	       (n - first) * r->elem_size);
+	/* Release: all n records' bytes are visible before the consumer sees the new head. */
+	atomic_store_explicit(&r->head, head + n, memory_order_release);
+	return n;
+}
+
+size_t
+ring_pop_n(struct ring *r, void *elems, size_t n)
+{
+	/* Relaxed: only this thread ever writes tail. */
+	size_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
+	size_t avail = r->head_cache - tail, first;
+
+	if (avail < n) {
+		/* Acquire: as in ring_pop, the producer's bytes for these records are visible. */
+		r->head_cache = atomic_load_explicit(&r->head, memory_order_acquire);
+		avail = r->head_cache - tail;
+	}
+	if (n > avail)
+		n = avail;
+	if (n == 0)
+		return 0;
+	first = run_before_wrap(r, tail, n);
+	memcpy(elems, r->buf + (tail & r->mask) * r->elem_size, first * r->elem_size);
+	memcpy((unsigned char *)elems + first * r->elem_size, r->buf, (n - first) * r->elem_size);
+	/* Release: our copy-out is complete before the producer can reuse these slots. */
+	atomic_store_explicit(&r->tail, tail + n, memory_order_release);
+	return n;
+}
+
 size_t
 ring_capacity(const struct ring *r)
 {

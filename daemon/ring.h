@@ -29,6 +29,15 @@ bool ring_push(struct ring *r, const void *elem);
 /* Consumer thread only. Copies the oldest record out. Returns false when empty. */
 bool ring_pop(struct ring *r, void *elem);
 
+/* Producer thread only. Copies up to n records from elems (n * elem_size contiguous bytes) in,
+ * in order, with one release of the new head for all of them. Returns how many fit (0..n); the
+ * rest are not queued. For streams (audio frames) where one ring_push per record costs too much. */
+size_t ring_push_n(struct ring *r, const void *elems, size_t n);
+
+/* Consumer thread only. Copies up to n of the oldest records out into elems, in order, with one
+ * release of the new tail. Returns how many (0 when empty). */
+size_t ring_pop_n(struct ring *r, void *elems, size_t n);
+
 /* Any thread. The capacity in records (a power of two). */
 size_t ring_capacity(const struct ring *r);
 

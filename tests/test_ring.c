@@ -9,6 +9,7 @@
 #include "check_run.h"
 #include <pthread.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -213,6 +214,54 @@ START_TEST(test_count)
 }
 END_TEST
 
+/* Bulk push and pop: partial when full or short, in order across the wrap, one record at a time
+ * and in runs mixing freely. */
+START_TEST(test_bulk)
+{
+	struct ring *r = ring_new(sizeof(uint32_t), 8);
+	uint32_t in[20], out[20], next_in, next_out;
+
+	ck_assert_ptr_nonnull(r);
+	/* record k carries k: what comes out must be 0, 1, 2, ... whatever the run lengths */
+	for (uint32_t i = 0; i < 20; i++)
+		in[i] = i;
+	ck_assert_uint_eq(ring_pop_n(r, out, 5), 0);
+	ck_assert_uint_eq(ring_push_n(r, in, 0), 0);
+	/* 11 offered, 8 fit; a full ring takes nothing more */
+	ck_assert_uint_eq(ring_push_n(r, in, 11), 8);
+	ck_assert_uint_eq(ring_push_n(r, in + 8, 3), 0);
+	ck_assert_uint_eq(ring_count(r), 8);
+	ck_assert_uint_eq(ring_pop_n(r, out, 3), 3);
+	ck_assert_uint_eq(out[0], 0);
+	ck_assert_uint_eq(out[2], 2);
+	next_in = 8;
+	next_out = 3;
+	/* From here every run straddles the end of the buffer at some point. */
+	for (unsigned round = 0; round < 200; round++) {
+		uint32_t batch[7];
+		size_t want = 1 + round % 7, got;
+
+		for (size_t i = 0; i < want; i++)
+			batch[i] = next_in + (uint32_t)i;
+		got = ring_push_n(r, batch, want);
+		ck_assert_uint_le(got, want);
+		next_in += (uint32_t)got;
+		if (round % 3 == 0) {
+			uint32_t one = 0;
+			if (ring_pop(r, &one)) {
+				ck_assert_uint_eq(one, next_out);
+				next_out++;
+			}
+		}
+		got = ring_pop_n(r, out, 1 + (round * 5) % 9);
+		for (size_t i = 0; i < got; i++, next_out++)
+			ck_assert_uint_eq(out[i], next_out);
+		ck_assert_uint_eq(ring_count(r), next_in - next_out);
+	}
+	ring_free(r);
+}
+END_TEST
+
 /* --- two-thread stress ------------------------------------------------------------------- */
 
 /* 16 bytes: the payload is derived from seq, so a torn or stale slot shows as a mismatch. */
@@ -224,6 +273,8 @@ struct stress_rec {
 struct stress {
 	struct ring *r;
 	uint64_t n;
+	/* ring_push_n / ring_pop_n in runs of varying length instead of one record at a time */
+	bool bulk;
 	/* Written by the producer only, read after join. */
 	uint64_t full_spins;
 	/* Written by the consumer only, read after join: the first failure, if any. */
@@ -247,18 +298,29 @@ stress_check(uint64_t seq)
 	return z ^ (z >> 31);
 }
 
+#define STRESS_RUN_MAX 37
+
 static void *
 stress_producer(void *arg)
 {
 	struct stress *s = arg;
+	struct stress_rec run[STRESS_RUN_MAX];
 
-	for (uint64_t i = 0; i < s->n; i++) {
-		struct stress_rec rec = { .seq = i, .check = stress_check(i) };
+	for (uint64_t i = 0; i < s->n;) {
+		/* one record, or a run of 1..37 (co-prime with the capacities: runs wrap anywhere)
+		 */
+		size_t want = s->bulk ? 1 + i % STRESS_RUN_MAX : 1, got;
 
-		while (!ring_push(s->r, &rec)) {
+		if (want > s->n - i)
+			want = (size_t)(s->n - i);
+		for (size_t k = 0; k < want; k++)
+			run[k] = (struct stress_rec){ .seq = i + k, .check = stress_check(i + k) };
+		got = s->bulk ? ring_push_n(s->r, run, want) : ring_push(s->r, run);
+		if (!got) {
 			s->full_spins++;
 			sched_yield();
 		}
+		i += got;
 	}
 	return NULL;
 }
@@ -270,23 +332,29 @@ stress_consumer(void *arg)
 
 	/* No ck_assert here: Check's failure path is not meant for non-main threads. */
 	while (s->received < s->n) {
-		struct stress_rec rec;
-		size_t count = ring_count(s->r);
+		struct stress_rec run[STRESS_RUN_MAX];
+		size_t count = ring_count(s->r), got;
 
 		if (count > s->max_count)
 			s->max_count = count;
-		if (!ring_pop(s->r, &rec)) {
+		got = s->bulk ? ring_pop_n(s->r, run, 1 + s->received % 29) : ring_pop(s->r, run);
+		if (!got) {
 			s->empty_spins++;
 			sched_yield();
 			continue;
 		}
-		if (!s->bad && (rec.seq != s->received || rec.check != stress_check(rec.seq))) {
-			s->bad = 1;
-			s->bad_at = s->received;
-			s->bad_seq = rec.seq;
-			s->bad_check = rec.check;
+		for (size_t k = 0; k < got; k++) {
+			const struct stress_rec *rec = &run[k];
+
+			if (!s->bad &&
+			    (rec->seq != s->received || rec->check != stress_check(rec->seq))) {
+				s->bad = 1;
+				s->bad_at = s->received;
+				s->bad_seq = rec->seq;
+				s->bad_check = rec->check;
+			}
+			s->received++;
 		}
-		s->received++;
 	}
 	return NULL;
 }
@@ -301,9 +369,9 @@ now_s(void)
 }
 
 static void
-run_stress(const char *name, size_t capacity, uint64_t n)
+run_stress(const char *name, size_t capacity, uint64_t n, bool bulk)
 {
-	struct stress s = { .n = n };
+	struct stress s = { .n = n, .bulk = bulk };
 	pthread_t prod, cons;
 	struct stress_rec rec;
 	double t0, dt;
@@ -335,14 +403,27 @@ run_stress(const char *name, size_t capacity, uint64_t n)
 
 START_TEST(test_stress)
 {
-	run_stress("stress", 1024, STRESS_RECORDS);
+	run_stress("stress", 1024, STRESS_RECORDS, false);
+}
+END_TEST
+
+START_TEST(test_stress_bulk)
+{
+	run_stress("stress_bulk", 1024, STRESS_RECORDS, true);
 }
 END_TEST
 
 START_TEST(test_stress_small)
 {
 	/* Four slots: the ring flips between full and empty all the time. */
-	run_stress("stress_small", 4, STRESS_SMALL_RECORDS);
+	run_stress("stress_small", 4, STRESS_SMALL_RECORDS, false);
+}
+END_TEST
+
+START_TEST(test_stress_bulk_small)
+{
+	/* Runs up to 37 into 8 slots: nearly every push and pop is partial. */
+	run_stress("stress_bulk_small", 8, STRESS_SMALL_RECORDS, true);
 }
 END_TEST
 
@@ -360,12 +441,15 @@ ring_suite(void)
 	tcase_add_test(tc, test_full_push_changes_nothing);
 	tcase_add_test(tc, test_wraparound);
 	tcase_add_test(tc, test_count);
+	tcase_add_test(tc, test_bulk);
 	suite_add_tcase(s, tc);
 
 	/* Check's default is 4 s per test; a loaded CI machine under a sanitizer needs slack. */
 	tcase_set_timeout(ts, 120);
 	tcase_add_test(ts, test_stress);
 	tcase_add_test(ts, test_stress_small);
+	tcase_add_test(ts, test_stress_bulk);
+	tcase_add_test(ts, test_stress_bulk_small);
 	suite_add_tcase(s, ts);
 	return s;
 }
