@@ -25,6 +25,8 @@
 #define BACKOFF_MIN_NS            (250ull * 1000000ull)
 #define BACKOFF_MAX_NS            (4000ull * 1000000ull)
 #define PENDING_RETRY_NS          (500ull * 1000000ull)
+/* Master frames interleaved on the stack per push into the tap ring. */
+#define JACKIO_TAP_CHUNK 128
 
 /* A connection between one of our ports (short name) and a peer (full name). live: seen
  * connected on this server; !live: to be restored (after a server loss). */
@@ -38,6 +40,7 @@ struct jackio {
 	char name[64];
 	struct engine *e;
 	struct ring *cmd, *rep;
+	struct ring *tap; /* master L/R frames for the loudness thread, or NULL */
 	regex_t re;
 	bool have_re;
 
@@ -60,6 +63,7 @@ struct jackio {
 	atomic_uint_fast64_t cycles, xruns, report_drops, cycle_max_ns, cmd_backlog;
 	/* the engine's own counters, copied out each cycle: the engine is RT-owned */
 	atomic_uint_fast64_t commands, bad_commands, nonfinite_in, nonfinite_out, state_resets;
+	atomic_uint_fast64_t tap_frames, tap_drops;
 	uint64_t reconnects;
 	bool ever_connected;
 
@@ -108,6 +112,32 @@ drop:
 	atomic_fetch_add_explicit(&j->report_drops, 1, memory_order_relaxed);
 }
 
+/* Copies the period's master output into the tap ring, interleaved in chunks so that a whole
+ * chunk costs one ring_push_n (one release store), not one per frame. What does not fit is
+ * dropped and counted: the loudness thread fell behind, the audio must not wait. */
+static void
+tap_master(struct jackio *j, const float *l, const float *r, jack_nframes_t n)
+{
+	float buf[2 * JACKIO_TAP_CHUNK];
+	jack_nframes_t off, m, i;
+	size_t pushed = 0, k;
+
+	for (off = 0; off < n; off += m) {
+		m = n - off < JACKIO_TAP_CHUNK ? n - off : JACKIO_TAP_CHUNK;
+		for (i = 0; i < m; i++) {
+			buf[2 * i] = l[off + i];
+			buf[2 * i + 1] = r[off + i];
+		}
+		k = ring_push_n(j->tap, buf, m);
+		pushed += k;
+		if (k < m)
+			break; /* full: the rest of the period is dropped, leaving no hole */
+	}
+	atomic_fetch_add_explicit(&j->tap_frames, pushed, memory_order_relaxed);
+	if (pushed < n)
+		atomic_fetch_add_explicit(&j->tap_drops, n - pushed, memory_order_relaxed);
+}
+
 static int
 on_process(jack_nframes_t n, void *arg)
 {
@@ -128,6 +158,8 @@ on_process(jack_nframes_t n, void *arg)
 	r = jack_port_get_buffer(j->out_r, n);
 	if (engine_process(j->e, j->in_bufs, l, r, n))
 		publish_meters(j);
+	if (j->tap)
+		tap_master(j, l, r, n);
 
 	engine_counters(j->e, &ec);
 	atomic_store_explicit(&j->commands, ec.commands, memory_order_relaxed);
@@ -272,6 +304,12 @@ client_close(struct jackio *j)
 	jack_client_close(j->client);
 	j->client = NULL;
 	j->connected = false;
+}
+
+void
+jackio_set_tap(struct jackio *j, struct ring *tap)
+{
+	j->tap = tap;
 }
 
 void
@@ -596,4 +634,6 @@ jackio_get_stats(const struct jackio *j, struct jackio_stats *out)
 	out->nonfinite_inputs = atomic_load_explicit(&j->nonfinite_in, memory_order_relaxed);
 	out->nonfinite_output = atomic_load_explicit(&j->nonfinite_out, memory_order_relaxed);
 	out->state_resets = atomic_load_explicit(&j->state_resets, memory_order_relaxed);
+	out->tap_frames = atomic_load_explicit(&j->tap_frames, memory_order_relaxed);
+	out->tap_drops = atomic_load_explicit(&j->tap_drops, memory_order_relaxed);
 }

@@ -43,6 +43,8 @@ struct jackio_stats {
 	uint64_t nonfinite_inputs; /* strip sub-blocks dropped for NaN/Inf input */
 	uint64_t nonfinite_output; /* master sub-blocks silenced for NaN/Inf */
 	uint64_t state_resets;     /* strip lanes reset for a non-finite filter state */
+	uint64_t tap_frames;       /* master frames handed to the tap ring */
+	uint64_t tap_drops;        /* master frames dropped on a full tap ring (never waits) */
 };
 
 struct jackio;
@@ -54,6 +56,11 @@ struct jackio;
 struct jackio *jackio_new(const char *name, struct engine *engine, struct ring *commands,
                           struct ring *reports, const char *connect_regex, char *err,
                           size_t errlen);
+
+/* Control thread, before the first jackio_open. After each period the process callback copies
+ * master L/R into tap (elements: two floats, L then R, one per frame; j is its only producer),
+ * as many as fit, and counts the rest as dropped. NULL (the default) taps nothing. */
+void jackio_set_tap(struct jackio *j, struct ring *tap);
 
 /* Control thread. Closes the client if open. */
 void jackio_free(struct jackio *j);

@@ -24,6 +24,7 @@
 #include "gain.h"
 #include "jackio.h"
 #include "listing.h"
+#include "loudness.h"
 #include "model.h"
 #include "options.h"
 #include "params.h"
@@ -36,6 +37,9 @@
 #define CMD_RING_SIZE   4096
 #define REP_RING_SIZE   4096
 #define RECV_PER_WAKEUP 512
+/* Master frames the loudness ring holds: 2 s at 96 kHz (rounded up to 262144: 5.5 s at 48 kHz),
+ * against a reader that drains it every LOUDNESS_WAKE_MS. */
+#define LOUDNESS_RING_FRAMES (2 * 96000)
 
 struct meter_store {
 	float peak[ENGINE_MAX_STRIPS], rms[ENGINE_MAX_STRIPS], gr[ENGINE_MAX_STRIPS];
@@ -49,6 +53,9 @@ struct app {
 	struct engine *e;
 	struct ring *cmd, *rep;
 	struct jackio *j;
+	struct loudness *loud;
+	unsigned loud_rate; /* the rate last given to the loudness meter */
+	int target_idx;     /* /master/loudness/target in the model */
 	struct osc_server *srv;
 	struct dispatch *d;
 	struct meter_store meters;
@@ -57,11 +64,17 @@ struct app {
 	uint64_t state_errors;
 };
 
+/* dB as sent over OSC: -inf (nothing measured) and anything below reads GAIN_OFF_DB, -144. */
+static float
+db_floor(double db)
+{
+	return db < GAIN_OFF_DB ? GAIN_OFF_DB : (float)db;
+}
+
 static float
 lin_to_dbf(float lin)
 {
-	double db = gain_lin_to_db(lin);
-	return db < GAIN_OFF_DB ? GAIN_OFF_DB : (float)db;
+	return db_floor(gain_lin_to_db(lin));
 }
 
 /* ---- dispatch hooks ---- */
@@ -86,9 +99,11 @@ hook_stats(void *ctx, struct dispatch_stat *out, unsigned max)
 	struct osc_server_stats os;
 	struct dispatch_stats ds;
 	struct jackio_stats js;
+	struct loudness_reading lr;
 	unsigned n = 0;
 
 	osc_server_get_stats(a->srv, &os);
+	loudness_read(a->loud, &lr);
 	dispatch_get_stats(a->d, &ds);
 	jackio_get_stats(a->j, &js);
 #define STAT(nm, v)                                                             \
@@ -117,6 +132,9 @@ hook_stats(void *ctx, struct dispatch_stat *out, unsigned max)
 	STAT("cycle_max_ns", js.cycle_max_ns);
 	STAT("reconnects", js.reconnects);
 	STAT("state_errors", a->state_errors);
+	STAT("loudness_frames", js.tap_frames);
+	STAT("loudness_measured", lr.measured);
+	STAT("loudness_drops", js.tap_drops);
 #undef STAT
 	return n;
 }
@@ -145,6 +163,32 @@ hook_meter_master(void *ctx, float out[4])
 	out[2] = lin_to_dbf(p[0] > p[1] ? p[0] : p[1]);
 	out[3] = 0.0f;
 	p[0] = p[1] = 0.0f;
+}
+
+static void
+hook_loudness(void *ctx, float out[DISPATCH_LOUDNESS_N])
+{
+	struct app *a = ctx;
+	struct loudness_reading r;
+	float target = model_get(a->m, (unsigned)a->target_idx);
+
+	loudness_read(a->loud, &r);
+	out[0] = db_floor(r.momentary);
+	out[1] = db_floor(r.short_term);
+	out[2] = db_floor(r.integrated);
+	out[3] = (float)r.range;
+	out[4] = db_floor(r.true_peak);
+	out[5] = target;
+	/* -inf - target stays -inf: no programme yet reads -144 here too */
+	out[6] = db_floor(r.integrated - target);
+}
+
+static void
+hook_loudness_reset(void *ctx)
+{
+	struct app *a = ctx;
+
+	loudness_reset(a->loud);
 }
 
 /* ---- control-thread work per wake-up ---- */
@@ -191,8 +235,16 @@ save_state(struct app *a, uint64_t t)
 static void
 tick(struct app *a, uint64_t t)
 {
+	unsigned rate;
+
 	drain_reports(a);
 	jackio_handle_events(a->j, t);
+	/* a new server rate (a rate change, a reconnection elsewhere) re-creates the meter */
+	rate = jackio_rate(a->j);
+	if (rate && rate != a->loud_rate) {
+		loudness_set_rate(a->loud, rate);
+		a->loud_rate = rate;
+	}
 	model_flush(a->m);
 	/* at most one write a second, and never more than ~1 s behind the console */
 	if (model_generation(a->m) != a->saved_generation && t - a->last_save_ns >= SAVE_AFTER_NS)
@@ -261,14 +313,24 @@ setup(struct app *a, char *err, size_t errlen)
 		.stats = hook_stats,
 		.meter_strip = hook_meter_strip,
 		.meter_master = hook_meter_master,
+		.loudness = hook_loudness,
+		.loudness_reset = hook_loudness_reset,
 	};
+	int rc;
 
 	a->ps = params_new(a->opt.strips);
 	a->cmd = ring_new(sizeof(struct model_cmd), CMD_RING_SIZE);
 	a->rep = ring_new(sizeof(struct jackio_report), REP_RING_SIZE);
 	a->e = engine_new(48000, a->opt.strips, a->opt.stereo);
-	if (!a->ps || !a->cmd || !a->rep || !a->e)
+	a->loud = loudness_new(48000, LOUDNESS_RING_FRAMES);
+	if (!a->ps || !a->cmd || !a->rep || !a->e || !a->loud)
 		goto oom;
+	a->loud_rate = 48000;
+	a->target_idx = params_find(a->ps, "/master/loudness/target");
+	if (a->target_idx < 0) {
+		snprintf(err, errlen, "no /master/loudness/target in the parameter table");
+		return -1;
+	}
 	a->m = model_new(a->ps, a->cmd);
 	if (!a->m)
 		goto oom;
@@ -287,6 +349,12 @@ setup(struct app *a, char *err, size_t errlen)
 	a->j = jackio_new(a->opt.name, a->e, a->cmd, a->rep, a->opt.connect, err, errlen);
 	if (!a->j)
 		return -1;
+	jackio_set_tap(a->j, loudness_ring(a->loud));
+	rc = loudness_start(a->loud);
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot start the loudness thread: %s", strerror(-rc));
+		return -1;
+	}
 	return 0;
 oom:
 	snprintf(err, errlen, "out of memory");
@@ -296,7 +364,8 @@ oom:
 static void
 teardown(struct app *a)
 {
-	jackio_free(a->j); /* stops the RT thread before anything it uses goes away */
+	jackio_free(a->j);      /* stops the RT thread before anything it uses goes away */
+	loudness_free(a->loud); /* then the loudness thread, and with it the ring */
 	osc_server_free(a->srv);
 	dispatch_free(a->d);
 	model_free(a->m);

@@ -130,6 +130,9 @@ static const struct param_desc table[] = {
 	BUS(ENGINE_BUS_DELAY, "delay"),
 	LEVEL(MASTER, "fader", 0, ENGINE_MASTER_FADER, "Master fader; -144 or below is off (-inf)"),
 	SWITCH(MASTER, "mute", 0, ENGINE_MASTER_MUTE, "1 mutes the master output"),
+	/* control-only: the loudness meter's reference; nothing in the audio path reads it */
+	FLOAT(MASTER, "loudness/target", "LUFS", -36, -6, -14, -1,
+	      "Programme loudness aimed at: /loudness reports the integrated loudness minus this"),
 };
 
 #define TABLE_N (sizeof(table) / sizeof(table[0]))

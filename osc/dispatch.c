@@ -264,6 +264,19 @@ handle_stats(struct dispatch *d, const struct osc_peer *from)
 	reply(d, from, "/stats", m);
 }
 
+/* Replies with n floats at path. */
+static void
+reply_floats(struct dispatch *d, const struct osc_peer *to, const char *path, const float *v, int n)
+{
+	lo_message m = lo_message_new();
+
+	if (!m)
+		return;
+	for (int i = 0; i < n; i++)
+		lo_message_add_float(m, v[i]);
+	reply(d, to, path, m);
+}
+
 /* "/meter/strip/N" -> N-1, or -1 when N is not a strip of this console. */
 static int
 meter_strip_index(struct dispatch *d, const char *path)
@@ -283,7 +296,6 @@ meter_strip_index(struct dispatch *d, const char *path)
 static void
 handle_meter(struct dispatch *d, const struct osc_peer *from, const char *path)
 {
-	lo_message m;
 	float v[4];
 	int n, k;
 
@@ -299,12 +311,33 @@ handle_meter(struct dispatch *d, const struct osc_peer *from, const char *path)
 		d->h.meter_strip(d->h.ctx, (unsigned)k, v);
 		n = 3;
 	}
-	m = lo_message_new();
-	if (!m)
-		return;
-	for (int i = 0; i < n; i++)
-		lo_message_add_float(m, v[i]);
-	reply(d, from, path, m);
+	reply_floats(d, from, path, v, n);
+}
+
+/* /loudness (a read) and /master/loudness/reset (an action, no reply); true if path was one of
+ * them and this console has the meter. */
+static bool
+handle_loudness(struct dispatch *d, const struct osc_peer *from, const char *path, int argc)
+{
+	float v[DISPATCH_LOUDNESS_N];
+
+	if (!strcmp(path, "/loudness") && d->h.loudness) {
+		if (argc) {
+			reply_error(d, from, path, "expected no argument");
+			return true;
+		}
+		d->h.loudness(d->h.ctx, v);
+		reply_floats(d, from, path, v, DISPATCH_LOUDNESS_N);
+		return true;
+	}
+	if (!strcmp(path, "/master/loudness/reset") && d->h.loudness_reset) {
+		if (argc)
+			reply_error(d, from, path, "expected no argument");
+		else
+			d->h.loudness_reset(d->h.ctx);
+		return true;
+	}
+	return false;
 }
 
 void
@@ -331,6 +364,8 @@ dispatch_message(void *ctx, const struct osc_peer *from, const char *path, const
 			handle_list(d, from, argc ? &argv[0]->s : NULL);
 	} else if (!strncmp(path, "/meter/", 7) && argc == 0) {
 		handle_meter(d, from, path);
+	} else if (handle_loudness(d, from, path, argc)) {
+		return;
 	} else {
 		reply_error(d, from, path, "unknown address");
 	}

@@ -4,7 +4,8 @@
  *
  * Parameter addresses come from the parameter table (params.h): an address with one argument
  * sets, with none gets. Anything wrong gets `/error s:address s:reason` back and changes nothing.
- * Console-wide messages: /ping, /info, /list [prefix], /stats, and the meter reads.
+ * Console-wide messages: /ping, /info, /list [prefix], /stats, the meter reads, /loudness and
+ * /master/loudness/reset.
  */
 #ifndef MIXD_DISPATCH_H
 #define MIXD_DISPATCH_H
@@ -30,6 +31,8 @@ struct dispatch_stat {
 };
 
 #define DISPATCH_MAX_STATS 48
+/* Values in a /loudness reply. */
+#define DISPATCH_LOUDNESS_N 7
 
 /* How dispatch reaches what it does not own. Each hook runs on the control thread. */
 struct dispatch_hooks {
@@ -41,6 +44,11 @@ struct dispatch_hooks {
 	void (*meter_strip)(void *ctx, unsigned k, float out[3]);
 	/* peak L, peak R (dBFS), true peak (dBTP), gain reduction (dB) of the master */
 	void (*meter_master)(void *ctx, float out[4]);
+	/* the master's loudness: M, S, I (LUFS), LRA (LU), max true peak (dBTP), target (LUFS),
+	 * distance I - target (LU); -144 for nothing measured. NULL: /loudness is unknown. */
+	void (*loudness)(void *ctx, float out[DISPATCH_LOUDNESS_N]);
+	/* starts the loudness measurement again. NULL: /master/loudness/reset is unknown. */
+	void (*loudness_reset)(void *ctx);
 };
 
 struct dispatch_stats {

@@ -9,6 +9,19 @@
 
 #include "harness.h"
 
+/* The fixture of a file whose every case runs in its own world on a jackd at rate and period:
+ * defines `static struct h_world w` and the setup and teardown to pass to e2e_add_case. */
+#define E2E_WORLD_FIXTURE(rate, period)                                                         \
+	static struct h_world w;                                                                \
+	static void setup(void)                                                                 \
+	{                                                                                       \
+		ck_assert_msg(h_world_start(&w, (rate), (period)) == 0, "jackd did not start"); \
+	}                                                                                       \
+	static void teardown(void)                                                              \
+	{                                                                                       \
+		h_world_free(&w);                                                               \
+	}
+
 /* Adds one case with its own fixture. timeout_s covers start-up (a jackd and mixd per case),
  * the measurement and room for slow CI and sanitizer builds. */
 static inline void
@@ -83,6 +96,17 @@ static inline void
 e2e_settle(const struct h_world *w)
 {
 	h_sleep_ms(2 * h_jackd_period_ms(w->jackd) + 10 + 100);
+}
+
+/* One /stats counter of w's mixd; fails the case when it cannot be read. */
+static inline int64_t
+e2e_stat(const struct h_world *w, const char *name)
+{
+	int64_t v = -1;
+	int r = h_osc_stat(w->osc, name, &v);
+
+	ck_assert_msg(r == 0, "/stats counter %s not readable (%d)", name, r);
+	return v;
 }
 
 /* Runs the suite inside a harness session (its files are kept when something failed).

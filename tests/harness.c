@@ -1245,8 +1245,58 @@ struct h_probe {
 	/* Control thread only: the deadline of the recording h_probe_record_start began, 0 when
 	 * none is pending. */
 	int64_t rec_deadline;
+	/* Playback, the same hand-over as recording: written by control before playing is set
+	 * (release), then play_pos is the callback's until it clears playing (release). */
+	const float *play[H_PROBE_MAX_OUT];
+	size_t play_len, play_pos;
+	atomic_int playing;
+	int64_t play_deadline;       /* control thread only, as rec_deadline */
+	atomic_uint_fast64_t frames; /* periods' frames run (relaxed: a clock, orders nothing) */
+	/* Faster than real time (h_probe_fast): the pace per period, and whether the server
+	 * freewheels (set by its freewheel callback). next_ns is the callback's own. */
+	atomic_uint pace_us;
+	atomic_bool freewheeling;
+	uint64_t next_ns;
+	bool fast; /* control thread: we turned freewheeling on */
 	atomic_bool lost;
 };
+
+static uint64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* While the server freewheels, holds each period until pace_us after the last one, so the graph
+ * runs at a set multiple of real time instead of flat out. Sleeping here is only acceptable
+ * because a freewheeling server has no deadline; out of freewheel nothing waits. */
+static void
+probe_pace(struct h_probe *p)
+{
+	unsigned pace = atomic_load_explicit(&p->pace_us, memory_order_relaxed);
+	uint64_t now;
+
+	if (!pace || !atomic_load_explicit(&p->freewheeling, memory_order_relaxed)) {
+		p->next_ns = 0;
+		return;
+	}
+	now = mono_ns();
+	/* the first paced period, or one that came too late: the pace starts over from now
+	 * rather than catching up in a burst */
+	if (!p->next_ns || now > p->next_ns + 4ull * pace * 1000u)
+		p->next_ns = now;
+	p->next_ns += (uint64_t)pace * 1000u;
+	if (p->next_ns > now) {
+		struct timespec ts = { .tv_sec = (time_t)(p->next_ns / 1000000000u),
+			               .tv_nsec = (long)(p->next_ns % 1000000000u) };
+
+		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+			;
+	}
+}
 
 /* Glossary: o->phase/inc drive the sine in double precision so a long recording has no
  * drift; rng is a fixed-seed white noise, uniform in [-amp, amp); lp1/lp2 low-pass that noise
@@ -1335,6 +1385,22 @@ probe_process(jack_nframes_t n_frames, void *arg)
 		}
 	}
 
+	/* acquire: pairs with the release in h_probe_play_start, so play/play_len are set. Before
+	 * the recording, so what was played is what it records as sent. */
+	if (atomic_load_explicit(&p->playing, memory_order_acquire)) {
+		size_t todo = p->play_len - p->play_pos;
+
+		if (todo > n_frames)
+			todo = n_frames;
+		for (unsigned k = 0; k < p->n_out; k++)
+			if (p->play[k])
+				memcpy(outs[k], p->play[k] + p->play_pos, todo * sizeof(float));
+		p->play_pos += todo;
+		/* release: we are done with the buffers before the control thread sees 0. */
+		if (p->play_pos == p->play_len)
+			atomic_store_explicit(&p->playing, 0, memory_order_release);
+	}
+
 	/* acquire: pairs with the release in h_probe_record, so rec_want/rec_pos are set. */
 	if (atomic_load_explicit(&p->armed, memory_order_acquire)) {
 		size_t todo = p->rec_want - p->rec_pos;
@@ -1353,7 +1419,17 @@ probe_process(jack_nframes_t n_frames, void *arg)
 		if (p->rec_pos == p->rec_want)
 			atomic_store_explicit(&p->armed, 0, memory_order_release);
 	}
+	atomic_fetch_add_explicit(&p->frames, n_frames, memory_order_relaxed);
+	probe_pace(p);
 	return 0;
+}
+
+static void
+probe_freewheel(int starting, void *arg)
+{
+	struct h_probe *p = arg;
+
+	atomic_store(&p->freewheeling, starting != 0);
 }
 
 static void
@@ -1423,6 +1499,7 @@ h_probe_open(const struct h_jackd *j, const char *name, unsigned n_out, size_t m
 			goto fail_port;
 	}
 	jack_set_process_callback(p->client, probe_process, p);
+	jack_set_freewheel_callback(p->client, probe_freewheel, p);
 	jack_on_info_shutdown(p->client, probe_shutdown, p);
 	if (jack_activate(p->client)) {
 		fprintf(stderr, "harness: probe %s cannot activate\n", name);
@@ -1453,6 +1530,10 @@ h_probe_close(struct h_probe *p)
 	if (p->client) {
 		pthread_t t;
 		struct timespec ts;
+
+		/* freewheeling is the server's state, not the client's: end what we began */
+		if (p->fast && !atomic_load(&p->lost))
+			jack_set_freewheel(p->client, 0);
 
 		if (pthread_create(&t, NULL, close_thread, p->client) == 0) {
 			clock_gettime(CLOCK_REALTIME, &ts);
@@ -1533,6 +1614,14 @@ h_probe_noise_lp(struct h_probe *p, unsigned k, double rms_dbfs, double cutoff_h
 	return gen_stage(p, k, g);
 }
 
+/* When a recording or playback of n_frames that starts now must have ended: its length in real
+ * time, + 5 s. */
+static int64_t
+deadline_for(const struct h_probe *p, size_t n_frames)
+{
+	return h_now_ms() + (int64_t)(n_frames * 1000 / (p->rate ? p->rate : 1)) + 5000;
+}
+
 int
 h_probe_record_start(struct h_probe *p, size_t n_frames)
 {
@@ -1543,29 +1632,32 @@ h_probe_record_start(struct h_probe *p, size_t n_frames)
 		return -EBUSY;
 	p->rec_want = n_frames;
 	p->rec_pos = 0;
-	p->rec_deadline = h_now_ms() + (int64_t)(n_frames * 1000 / (p->rate ? p->rate : 1)) + 5000;
+	p->rec_deadline = deadline_for(p, n_frames);
 	/* release: rec_want/rec_pos are written before the callback sees armed */
 	atomic_store_explicit(&p->armed, 1, memory_order_release);
 	return 0;
 }
 
-int
-h_probe_record_wait(struct h_probe *p)
+/* Waits until the callback clears flag (it finished a recording or playback of want frames,
+ * at *pos now) or *deadline passes; then takes the flag back itself, unless the callback
+ * finished right then. *deadline 0 means none was started. 0, -EINVAL or -ETIMEDOUT (printed,
+ * naming what). */
+static int
+wait_done(atomic_int *flag, int64_t *deadline, const char *what, size_t want, const size_t *pos)
 {
-	int64_t deadline = p->rec_deadline;
+	int64_t until = *deadline;
 
-	if (!deadline)
+	if (!until)
 		return -EINVAL;
-	p->rec_deadline = 0;
-	/* acquire: pairs with the callback's release when it finishes the recording */
-	while (atomic_load_explicit(&p->armed, memory_order_acquire)) {
-		if (h_now_ms() > deadline) {
+	*deadline = 0;
+	/* acquire: pairs with the callback's release when it finishes */
+	while (atomic_load_explicit(flag, memory_order_acquire)) {
+		if (h_now_ms() > until) {
 			int one = 1;
 
-			/* Disarm unless the callback finished right now. */
-			if (atomic_compare_exchange_strong(&p->armed, &one, 0)) {
-				fprintf(stderr, "harness: recording %zu frames timed out at %zu\n",
-				        p->rec_want, p->rec_pos);
+			if (atomic_compare_exchange_strong(flag, &one, 0)) {
+				fprintf(stderr, "harness: %s %zu frames timed out at %zu\n", what,
+				        want, *pos);
 				return -ETIMEDOUT;
 			}
 			break;
@@ -1573,6 +1665,65 @@ h_probe_record_wait(struct h_probe *p)
 		h_sleep_ms(2);
 	}
 	return 0;
+}
+
+int
+h_probe_record_wait(struct h_probe *p)
+{
+	return wait_done(&p->armed, &p->rec_deadline, "recording", p->rec_want, &p->rec_pos);
+}
+
+int
+h_probe_play_start(struct h_probe *p, const float *const *bufs, unsigned n_bufs, size_t n_frames)
+{
+	if (n_frames == 0 || n_bufs > p->n_out)
+		return -EINVAL;
+	/* acquire: a playback that just ended is done with its buffers before we replace them */
+	if (atomic_load_explicit(&p->playing, memory_order_acquire))
+		return -EBUSY;
+	for (unsigned k = 0; k < p->n_out; k++)
+		p->play[k] = k < n_bufs ? bufs[k] : NULL;
+	p->play_len = n_frames;
+	p->play_pos = 0;
+	p->play_deadline = deadline_for(p, n_frames);
+	/* release: play/play_len/play_pos are written before the callback sees playing */
+	atomic_store_explicit(&p->playing, 1, memory_order_release);
+	return 0;
+}
+
+int
+h_probe_play_wait(struct h_probe *p)
+{
+	return wait_done(&p->playing, &p->play_deadline, "playing", p->play_len, &p->play_pos);
+}
+
+int
+h_probe_fast(struct h_probe *p, unsigned period_us)
+{
+	int64_t deadline = h_now_ms() + 2000;
+	bool on = period_us != 0;
+
+	atomic_store(&p->pace_us, period_us);
+	if (jack_set_freewheel(p->client, on)) {
+		fprintf(stderr, "harness: jack_set_freewheel(%d) failed\n", on);
+		return -EIO;
+	}
+	p->fast = on;
+	while (atomic_load(&p->freewheeling) != on) {
+		if (h_now_ms() > deadline) {
+			fprintf(stderr, "harness: the server did not %s freewheeling\n",
+			        on ? "start" : "stop");
+			return -ETIMEDOUT;
+		}
+		h_sleep_ms(1);
+	}
+	return 0;
+}
+
+uint64_t
+h_probe_frames(const struct h_probe *p)
+{
+	return atomic_load_explicit(&p->frames, memory_order_relaxed);
 }
 
 int

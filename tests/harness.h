@@ -222,6 +222,30 @@ int h_probe_silence(struct h_probe *p, unsigned k);
 int h_probe_noise_lp(struct h_probe *p, unsigned k, double rms_dbfs, double cutoff_hz,
                      uint32_t seed);
 
+/* Plays bufs[k - 1] on output k, for each k (1..n_bufs, at most the probe's outputs) with a
+ * non-NULL buffer, n_frames samples each, all starting at the same frame of the next period;
+ * then those outputs go back to their generators (set them silent first for a clean end). The
+ * buffers must stay valid and unchanged until the playback ends. start returns at once (0,
+ * -EINVAL, -EBUSY while one plays); wait blocks until it ends (0, -ETIMEDOUT after its length in
+ * real time + 5 s, -EINVAL when none was started). */
+int h_probe_play_start(struct h_probe *p, const float *const *bufs, unsigned n_bufs,
+                       size_t n_frames);
+int h_probe_play_wait(struct h_probe *p);
+
+/* Runs the server faster than real time, for tests that need minutes of audio: the probe puts
+ * the server in freewheel mode (every client's process callback runs as soon as the last one
+ * ends, the sample rate unchanged) and holds each period until period_us after the previous one
+ * (1024 frames at 48 kHz every 2000 us: about 10x real time), so every client, and whatever
+ * they feed, has a known rate to keep up with. 0 returns to real time. jackd's dummy driver
+ * cannot do this itself: in JACK2 its -w option sets the period to the wait, in real time.
+ * Returns 0, -EIO, or -ETIMEDOUT when the server did not switch within 2 s. The probe ends
+ * freewheeling when it closes. */
+int h_probe_fast(struct h_probe *p, unsigned period_us);
+
+/* Frames the probe's process callback has run since it opened: the server's audio clock, which
+ * runs ahead of the wall clock under h_probe_fast. */
+uint64_t h_probe_frames(const struct h_probe *p);
+
 /* Records n_frames from in_L/in_R and of what every output sent, starting at the next period.
  * Blocks until done. 0, -EINVAL (too long), -ETIMEDOUT. */
 int h_probe_record(struct h_probe *p, size_t n_frames);

@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * loudness: the meter thread (contract in loudness.h).
+ *
+ * Two non-RT threads meet here: the control thread posts requests (reset, rate, quit) and reads
+ * the published reading; the loudness thread owns the libebur128 state. One mutex guards the
+ * requests and the reading, never the measurement itself, so a reader waits at most for a
+ * struct copy. The RT side only pushes into the ring.
+ */
+#include "loudness.h"
+
+#include <ebur128.h>
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "ring.h"
+
+/* Frames popped and fed to libebur128 at a time. */
+#define LOUDNESS_CHUNK 4096
+#define LOUDNESS_MODE                                                          \
+	(EBUR128_MODE_M | EBUR128_MODE_S | EBUR128_MODE_I | EBUR128_MODE_LRA | \
+	 EBUR128_MODE_TRUE_PEAK | EBUR128_MODE_HISTOGRAM)
+
+struct loudness {
+	struct ring *ring;
+	pthread_t thread;
+	bool started;
+
+	/* The loudness thread's own (or a test's, polling without a thread). */
+	ebur128_state *st;
+	unsigned st_rate; /* the rate st was made for; 0 before the first poll */
+	double max_m, max_s;
+	uint64_t measured, resets, nonfinite;
+	struct loudness_frame buf[LOUDNESS_CHUNK];
+
+	/* Shared with the control thread, under lock. */
+	pthread_mutex_t lock;
+	pthread_cond_t wake; /* requests for the loudness thread */
+	bool quit, reset_pending;
+	unsigned want_rate;
+	struct loudness_reading pub;
+};
+
+static void
+reading_silent(struct loudness_reading *r, const struct loudness *l)
+{
+	*r = (struct loudness_reading){
+		.momentary = -INFINITY,
+		.short_term = -INFINITY,
+		.integrated = -INFINITY,
+		.range = 0.0,
+		.true_peak = -INFINITY,
+		.max_momentary = -INFINITY,
+		.max_short_term = -INFINITY,
+		.rate = l->st_rate,
+		.measured = l->measured,
+		.resets = l->resets,
+		.nonfinite = l->nonfinite,
+	};
+}
+
+struct loudness *
+loudness_new(unsigned rate, size_t ring_frames)
+{
+	struct loudness *l;
+	pthread_condattr_t ca;
+
+	if (rate < 8000 || rate > 768000 || ring_frames == 0)
+		return NULL;
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return NULL;
+	l->ring = ring_new(sizeof(struct loudness_frame), ring_frames);
+	if (!l->ring)
+		goto fail_ring;
+	if (pthread_mutex_init(&l->lock, NULL))
+		goto fail_mutex;
+	/* Timed waits count on the monotonic clock: a wall-clock step cannot stall the meter. */
+	if (pthread_condattr_init(&ca))
+		goto fail_cond;
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	if (pthread_cond_init(&l->wake, &ca)) {
+		pthread_condattr_destroy(&ca);
+		goto fail_cond;
+	}
+	pthread_condattr_destroy(&ca);
+	l->want_rate = rate;
+	l->max_m = l->max_s = -INFINITY;
+	reading_silent(&l->pub, l);
+	l->pub.rate = rate;
+	return l;
+
+fail_cond:
+	pthread_mutex_destroy(&l->lock);
+fail_mutex:
+	ring_free(l->ring);
+fail_ring:
+	free(l);
+	return NULL;
+}
+
+void
+loudness_free(struct loudness *l)
+{
+	if (!l)
+		return;
+	if (l->started) {
+		pthread_mutex_lock(&l->lock);
+		l->quit = true;
+		pthread_cond_signal(&l->wake);
+		pthread_mutex_unlock(&l->lock);
+		pthread_join(l->thread, NULL);
+	}
+	if (l->st)
+		ebur128_destroy(&l->st);
+	pthread_cond_destroy(&l->wake);
+	pthread_mutex_destroy(&l->lock);
+	ring_free(l->ring);
+	free(l);
+}
+
+struct ring *
+loudness_ring(struct loudness *l)
+{
+	return l->ring;
+}
+
+void
+loudness_reset(struct loudness *l)
+{
+	pthread_mutex_lock(&l->lock);
+	l->reset_pending = true;
+	pthread_cond_signal(&l->wake);
+	pthread_mutex_unlock(&l->lock);
+}
+
+void
+loudness_set_rate(struct loudness *l, unsigned rate)
+{
+	pthread_mutex_lock(&l->lock);
+	if (rate != l->want_rate) {
+		l->want_rate = rate;
+		pthread_cond_signal(&l->wake);
+	}
+	pthread_mutex_unlock(&l->lock);
+}
+
+void
+loudness_read(struct loudness *l, struct loudness_reading *out)
+{
+	pthread_mutex_lock(&l->lock);
+	*out = l->pub;
+	pthread_mutex_unlock(&l->lock);
+}
+
+/* A fresh libebur128 state for rate (allocates: this thread only, never RT). On failure the
+ * meter measures nothing until the next reset or rate. */
+static void
+recreate(struct loudness *l, unsigned rate)
+{
+	if (l->st)
+		ebur128_destroy(&l->st);
+	l->st = ebur128_init(2, rate, LOUDNESS_MODE);
+	if (!l->st)
+		fprintf(stderr, "mixd: loudness: cannot measure at %u Hz (out of memory?)\n", rate);
+	if (l->st_rate)
+		l->resets++; /* the first state, made at the first poll, is no reset */
+	l->st_rate = rate;
+	l->max_m = l->max_s = -INFINITY;
+}
+
+/* The dB of a linear peak; -inf for 0. */
+static double
+peak_db(double lin)
+{
+	return lin > 0.0 ? 20.0 * log10(lin) : -INFINITY;
+}
+
+/* Reads the state into r (levels -inf until there is something to measure). */
+static void
+measure(struct loudness *l, struct loudness_reading *r)
+{
+	double tp_l = 0.0, tp_r = 0.0;
+
+	reading_silent(r, l);
+	if (!l->st)
+		return;
+	/* Each call only fails on a mode we did not ask for: the -inf default stays then. */
+	ebur128_loudness_momentary(l->st, &r->momentary);
+	ebur128_loudness_shortterm(l->st, &r->short_term);
+	ebur128_loudness_global(l->st, &r->integrated);
+	ebur128_loudness_range(l->st, &r->range);
+	ebur128_true_peak(l->st, 0, &tp_l);
+	ebur128_true_peak(l->st, 1, &tp_r);
+	r->true_peak = peak_db(fmax(tp_l, tp_r));
+	l->max_m = fmax(l->max_m, r->momentary);
+	l->max_s = fmax(l->max_s, r->short_term);
+	r->max_momentary = l->max_m;
+	r->max_short_term = l->max_s;
+}
+
+size_t
+loudness_poll(struct loudness *l)
+{
+	struct loudness_reading r;
+	size_t total = 0, n;
+	unsigned rate;
+	bool reset, fresh;
+
+	pthread_mutex_lock(&l->lock);
+	reset = l->reset_pending;
+	l->reset_pending = false;
+	rate = l->want_rate;
+	pthread_mutex_unlock(&l->lock);
+	fresh = reset || rate != l->st_rate;
+	if (fresh)
+		recreate(l, rate);
+
+	while ((n = ring_pop_n(l->ring, l->buf, LOUDNESS_CHUNK)) > 0) {
+		/* The engine never lets NaN/Inf out of the master; should one come anyway it
+		 * would poison the K-filter for good, so it is measured as silence. */
+		for (size_t i = 0; i < n; i++) {
+			if (!isfinite(l->buf[i].l) || !isfinite(l->buf[i].r)) {
+				l->nonfinite++;
+				l->buf[i] = (struct loudness_frame){ 0.0f, 0.0f };
+			}
+		}
+		if (l->st)
+			ebur128_add_frames_float(l->st, &l->buf[0].l, n);
+		total += n;
+	}
+	/* Nothing new (JACK stopped, or between periods at a slow rate): the reading stands,
+	 * and an idle meter costs a wake-up, not a 3 s window sum. */
+	if (total == 0 && !fresh)
+		return 0;
+	l->measured += total;
+	measure(l, &r);
+
+	pthread_mutex_lock(&l->lock);
+	l->pub = r;
+	pthread_mutex_unlock(&l->lock);
+	return total;
+}
+
+static void *
+thread_main(void *arg)
+{
+	struct loudness *l = arg;
+	struct timespec until;
+
+	pthread_mutex_lock(&l->lock);
+	while (!l->quit) {
+		pthread_mutex_unlock(&l->lock);
+		loudness_poll(l);
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_nsec += LOUDNESS_WAKE_MS * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_mutex_lock(&l->lock);
+		/* A request that came while we measured is served now, not after the wait. */
+		if (!l->quit && !l->reset_pending && l->want_rate == l->st_rate)
+			pthread_cond_timedwait(&l->wake, &l->lock, &until);
+	}
+	pthread_mutex_unlock(&l->lock);
+	return NULL;
+}
+
+int
+loudness_start(struct loudness *l)
+{
+	struct sched_param sp = { .sched_priority = 0 };
+	sigset_t all, old;
+	pthread_attr_t attr;
+	int err;
+
+	if (l->started)
+		return -EALREADY;
+	/* Explicitly SCHED_OTHER: never inherit a real-time policy from the creator. */
+	err = pthread_attr_init(&attr);
+	if (err)
+		return -err;
+	pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED);
+	pthread_attr_setschedpolicy(&attr, SCHED_OTHER);
+	pthread_attr_setschedparam(&attr, &sp);
+	/* Every signal blocked in the new thread (it inherits the mask): SIGTERM and SIGINT are
+	 * the control thread's, through its signalfd. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&l->thread, &attr, thread_main, l);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_attr_destroy(&attr);
+	if (err)
+		return -err;
+	l->started = true;
+	return 0;
+}
