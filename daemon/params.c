@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "delay.h"
 #include "engine.h"
 #include "gain.h"
 
@@ -46,24 +47,51 @@ static const float hpf_slopes[] = { 12, 24 };
 	{                                                                              \
 		FIELDS(sc, nm, PARAM_FLOAT, "dB", DB_OFF, 10, df, PARAM_F_OFF, en, dc) \
 	}
-/* one of the names in ch (a NULL-terminated array), df an index */
-#define ENUM(sc, nm, ch, df, en, dc)                                                        \
-	{                                                                                   \
-		FIELDS(sc, nm, PARAM_ENUM, "", 0, (float)(ARRAY_N(ch) - 2), df, 0, en, dc), \
-		    .choices = (ch)                                                         \
+/* one of the n names in ch (a NULL-terminated array), df an index */
+#define ENUM(sc, nm, ch, n, df, en, dc)                                                           \
+	{                                                                                         \
+		FIELDS(sc, nm, PARAM_ENUM, "", 0, (float)((n)-1), df, 0, en, dc), .choices = (ch) \
 	}
 
-/* EQ band b (1..4): its shape, frequency, gain and Q, with the shape and frequency it starts at */
-#define EQ_BAND(b, type_def, freq_def)                                                             \
-	ENUM(STRIP, "eq/" #b "/type", eq_types, type_def, ENGINE_STRIP_EQ_TYPE(b - 1),             \
-	     "Band " #b " shape; off takes the band out"),                                         \
-	    FLOAT(STRIP, "eq/" #b "/freq", "Hz", 20, 20000, freq_def, ENGINE_STRIP_EQ_FREQ(b - 1), \
-	          "Band " #b " frequency: a bell's centre, a shelf's midpoint (half its gain)"),   \
-	    FLOAT(STRIP, "eq/" #b "/gain", "dB", -18, 18, 0, ENGINE_STRIP_EQ_GAIN(b - 1),          \
-	          "Band " #b " gain: a bell's at its centre, a shelf's beyond its frequency"),     \
-	    FLOAT(STRIP, "eq/" #b "/q", "", 0.1f, 10, 0.707f, ENGINE_STRIP_EQ_Q(b - 1),            \
-	          "Band " #b " Q: a bell's width (higher is narrower), a shelf's slope (0.707: "   \
+/* Engine ids of the strip's EQ and compressor rows as they stand (STRIP) or in the master's
+ * block (MASTER): the master's EQ and glue compressor are a stereo strip's. */
+#define ID_STRIP(id)  (id)
+#define ID_MASTER(id) ENGINE_MASTER_OF(id)
+
+/* An EQ: on/off and four bands, each with its shape, frequency, gain and Q */
+#define EQ_BAND(sc, b, type_def, freq_def)                                                       \
+	ENUM(sc, "eq/" #b "/type", eq_types, ARRAY_N(eq_types) - 1, type_def,                    \
+	     ID_##sc(ENGINE_STRIP_EQ_TYPE(b - 1)), "Band " #b " shape; off takes the band out"), \
+	    FLOAT(sc, "eq/" #b "/freq", "Hz", 20, 20000, freq_def,                               \
+	          ID_##sc(ENGINE_STRIP_EQ_FREQ(b - 1)),                                          \
+	          "Band " #b " frequency: a bell's centre, a shelf's midpoint (half its gain)"), \
+	    FLOAT(sc, "eq/" #b "/gain", "dB", -18, 18, 0, ID_##sc(ENGINE_STRIP_EQ_GAIN(b - 1)),  \
+	          "Band " #b " gain: a bell's at its centre, a shelf's beyond its frequency"),   \
+	    FLOAT(sc, "eq/" #b "/q", "", 0.1f, 10, 0.707f, ID_##sc(ENGINE_STRIP_EQ_Q(b - 1)),    \
+	          "Band " #b " Q: a bell's width (higher is narrower), a shelf's slope (0.707: " \
 	          "steepest with no overshoot)")
+#define EQ(sc)                                                                            \
+	SWITCH(sc, "eq/on", 1, ID_##sc(ENGINE_STRIP_EQ_ON),                               \
+	       "0 takes the EQ out (every band glides to flat)"),                         \
+	    EQ_BAND(sc, 1, ENGINE_EQ_LOWSHELF, 100), EQ_BAND(sc, 2, ENGINE_EQ_BELL, 500), \
+	    EQ_BAND(sc, 3, ENGINE_EQ_BELL, 2000), EQ_BAND(sc, 4, ENGINE_EQ_HIGHSHELF, 8000)
+
+/* A compressor, with the defaults that differ between a strip's and the master's glue */
+#define COMP(sc, ratio_def, attack_def, release_def)                                             \
+	SWITCH(sc, "comp/on", 0, ID_##sc(ENGINE_STRIP_COMP_ON),                                  \
+	       "1 switches the compressor in (cross-faded)"),                                    \
+	    FLOAT(sc, "comp/threshold", "dB", -60, 0, -20, ID_##sc(ENGINE_STRIP_COMP_THRESHOLD), \
+	          "Level above which the compressor reduces gain"),                              \
+	    FLOAT(sc, "comp/ratio", ":1", 1, 20, ratio_def, ID_##sc(ENGINE_STRIP_COMP_RATIO),    \
+	          "Above the threshold, dB in per dB out; 1 does nothing"),                      \
+	    FLOAT(sc, "comp/knee", "dB", 0, 24, 6, ID_##sc(ENGINE_STRIP_COMP_KNEE),              \
+	          "Soft-knee width, centred on the threshold; 0 is a hard knee"),                \
+	    FLOAT(sc, "comp/attack", "ms", 0.1f, 200, attack_def,                                \
+	          ID_##sc(ENGINE_STRIP_COMP_ATTACK), "How fast the gain reduction rises"),       \
+	    FLOAT(sc, "comp/release", "ms", 5, 2000, release_def,                                \
+	          ID_##sc(ENGINE_STRIP_COMP_RELEASE), "How fast the gain reduction falls back"), \
+	    FLOAT(sc, "comp/makeup", "dB", 0, 24, 0, ID_##sc(ENGINE_STRIP_COMP_MAKEUP),          \
+	          "Gain added after the compressor's gain reduction")
 
 /* A strip's send to a bus */
 #define SEND(bus, nm)                                                                            \
@@ -74,11 +102,11 @@ static const float hpf_slopes[] = { 12, 24 };
 	           "fader, mute and solo. 0 = post-fader: follows fader, mute and solo-in-place")
 
 /* A bus's return into the master */
-#define BUS(bus, nm)                                                                            \
-	LEVEL(BUS, nm "/return", 0, ENGINE_BUS_RETURN(bus),                                     \
-	      "Level of the bus into the master, kept under solo; -144 or below is off. Until " \
-	      "the bus effects land, a bus returns the sum of its sends unprocessed"),          \
-	    SWITCH(BUS, nm "/mute", 0, ENGINE_BUS_MUTE(bus),                                    \
+#define BUS(bus, nm)                                                                     \
+	LEVEL(BUS, nm "/return", 0, ENGINE_BUS_RETURN(bus),                              \
+	      "Level of the bus's effect (100 % wet) into the master, kept under solo; " \
+	      "-144 or below is off"),                                                   \
+	    SWITCH(BUS, nm "/mute", 0, ENGINE_BUS_MUTE(bus),                             \
 	           "1 mutes the bus return (a 10 ms fade)")
 
 /* The address space. Add a parameter here and OSC, scenes, --list-params and docs/osc.md all
@@ -98,26 +126,8 @@ static const struct param_desc table[] = {
 	{ FIELDS(STRIP, "hpf/slope", PARAM_INT, "dB/oct", 12, 24, 12, 0, ENGINE_STRIP_HPF_SLOPE,
 	         "High-pass slope, 12 or 24; other values snap to the nearer (a tie to 24)"),
 	  .allowed = hpf_slopes, .n_allowed = ARRAY_N(hpf_slopes) },
-	SWITCH(STRIP, "eq/on", 1, ENGINE_STRIP_EQ_ON,
-	       "0 takes the EQ out (every band glides to flat)"),
-	EQ_BAND(1, ENGINE_EQ_LOWSHELF, 100),
-	EQ_BAND(2, ENGINE_EQ_BELL, 500),
-	EQ_BAND(3, ENGINE_EQ_BELL, 2000),
-	EQ_BAND(4, ENGINE_EQ_HIGHSHELF, 8000),
-	SWITCH(STRIP, "comp/on", 0, ENGINE_STRIP_COMP_ON,
-	       "1 switches the compressor in (cross-faded)"),
-	FLOAT(STRIP, "comp/threshold", "dB", -60, 0, -20, ENGINE_STRIP_COMP_THRESHOLD,
-	      "Level above which the compressor reduces gain"),
-	FLOAT(STRIP, "comp/ratio", ":1", 1, 20, 4, ENGINE_STRIP_COMP_RATIO,
-	      "Above the threshold, dB in per dB out; 1 does nothing"),
-	FLOAT(STRIP, "comp/knee", "dB", 0, 24, 6, ENGINE_STRIP_COMP_KNEE,
-	      "Soft-knee width, centred on the threshold; 0 is a hard knee"),
-	FLOAT(STRIP, "comp/attack", "ms", 0.1f, 200, 10, ENGINE_STRIP_COMP_ATTACK,
-	      "How fast the gain reduction rises"),
-	FLOAT(STRIP, "comp/release", "ms", 5, 2000, 100, ENGINE_STRIP_COMP_RELEASE,
-	      "How fast the gain reduction falls back"),
-	FLOAT(STRIP, "comp/makeup", "dB", 0, 24, 0, ENGINE_STRIP_COMP_MAKEUP,
-	      "Gain added after the compressor's gain reduction"),
+	EQ(STRIP),
+	COMP(STRIP, 4, 10, 100),
 	LEVEL(STRIP, "fader", 0, ENGINE_STRIP_FADER, "Channel fader; -144 or below is off (-inf)"),
 	FLOAT(STRIP, "pan", "", -1, 1, 0, ENGINE_STRIP_PAN,
 	      "-1 left .. +1 right, -3 dB constant power; balance on stereo strips"),
@@ -127,9 +137,45 @@ static const struct param_desc table[] = {
 	SEND(ENGINE_BUS_REVERB, "reverb"),
 	SEND(ENGINE_BUS_DELAY, "delay"),
 	BUS(ENGINE_BUS_REVERB, "reverb"),
+	FLOAT(BUS, "reverb/time", "s", 0.3f, 10, 2, ENGINE_REVERB_TIME,
+	      "Reverb time (RT60) at mid frequencies; below 200 Hz it is 1.5 times this"),
+	FLOAT(BUS, "reverb/damping", "Hz", 1000, 20000, 6000, ENGINE_REVERB_DAMPING,
+	      "Frequency where the reverb time has fallen to half: lower is darker"),
+	FLOAT(BUS, "reverb/predelay", "ms", 0, 200, 20, ENGINE_REVERB_PREDELAY,
+	      "Delay before the reverb starts (cross-faded when changed)"),
 	BUS(ENGINE_BUS_DELAY, "delay"),
+	FLOAT(BUS, "delay/time", "ms", 1, 2000, 375, ENGINE_DELAY_TIME,
+	      "Echo time when not synced (changes cross-fade: no click, no pitch glide)"),
+	FLOAT(BUS, "delay/feedback", "", 0, 0.95f, 0.35f, ENGINE_DELAY_FEEDBACK,
+	      "Share of each echo fed back as the next"),
+	SWITCH(BUS, "delay/sync", 0, ENGINE_DELAY_SYNC,
+	       "1 follows the JACK transport's tempo with the division below; with no tempo, "
+	       "the time above"),
+	ENUM(BUS, "delay/division", delay_divisions, DELAY_N_DIVISIONS, DELAY_DIV_4,
+	     ENGINE_DELAY_DIVISION,
+	     "Synced echo time as a note value: d dotted (x1.5), t triplet (x2/3)"),
+	FLOAT(BUS, "delay/lowcut", "Hz", 20, 1000, 100, ENGINE_DELAY_LOWCUT,
+	      "High-pass (12 dB/oct) on what enters the delay: each echo thinner"),
+	FLOAT(BUS, "delay/highcut", "Hz", 1000, 20000, 8000, ENGINE_DELAY_HIGHCUT,
+	      "Low-pass (12 dB/oct) on what enters the delay: each echo darker"),
+	SWITCH(BUS, "delay/pingpong", 1, ENGINE_DELAY_PINGPONG,
+	       "1 = ping-pong (echoes alternate left and right), 0 = stereo"),
+	EQ(MASTER),
+	COMP(MASTER, 2, 30, 300),
+	FLOAT(MASTER, "width", "", 0, 2, 1, ENGINE_MASTER_WIDTH,
+	      "Stereo width (mid/side): 0 mono, 1 unchanged, 2 twice the side signal"),
 	LEVEL(MASTER, "fader", 0, ENGINE_MASTER_FADER, "Master fader; -144 or below is off (-inf)"),
 	SWITCH(MASTER, "mute", 0, ENGINE_MASTER_MUTE, "1 mutes the master output"),
+	SWITCH(MASTER, "limiter/on", 1, ENGINE_MASTER_LIMITER_ON,
+	       "1 limits the output at the ceiling (cross-faded); on or off, the look-ahead "
+	       "latency stays"),
+	FLOAT(MASTER, "limiter/ceiling", "dB", -12, 0, -1, ENGINE_MASTER_LIMITER_CEILING,
+	      "Highest output level: dBTP in true-peak mode (0.3 dB below it internally), dBFS "
+	      "in sample-peak mode"),
+	FLOAT(MASTER, "limiter/release", "ms", 1, 1000, 50, ENGINE_MASTER_LIMITER_RELEASE,
+	      "How fast the limiter's gain reduction falls back"),
+	SWITCH(MASTER, "limiter/truepeak", 1, ENGINE_MASTER_LIMITER_TRUEPEAK,
+	       "1 limits true (8x oversampled) peaks, 0 sample peaks"),
 	/* control-only: the loudness meter's reference; nothing in the audio path reads it */
 	FLOAT(MASTER, "loudness/target", "LUFS", -36, -6, -14, -1,
 	      "Programme loudness aimed at: /loudness reports the integrated loudness minus this"),

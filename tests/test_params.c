@@ -193,6 +193,26 @@ START_TEST(every_address_found)
 		{ "/bus/reverb/mute", ENGINE_BUS_MUTE(ENGINE_BUS_REVERB), 0 },
 		{ "/bus/delay/return", ENGINE_BUS_RETURN(ENGINE_BUS_DELAY), 0 },
 		{ "/bus/delay/mute", ENGINE_BUS_MUTE(ENGINE_BUS_DELAY), 0 },
+		{ "/bus/reverb/time", ENGINE_REVERB_TIME, 0 },
+		{ "/bus/reverb/damping", ENGINE_REVERB_DAMPING, 0 },
+		{ "/bus/reverb/predelay", ENGINE_REVERB_PREDELAY, 0 },
+		{ "/bus/delay/time", ENGINE_DELAY_TIME, 0 },
+		{ "/bus/delay/feedback", ENGINE_DELAY_FEEDBACK, 0 },
+		{ "/bus/delay/sync", ENGINE_DELAY_SYNC, 0 },
+		{ "/bus/delay/division", ENGINE_DELAY_DIVISION, 0 },
+		{ "/bus/delay/lowcut", ENGINE_DELAY_LOWCUT, 0 },
+		{ "/bus/delay/highcut", ENGINE_DELAY_HIGHCUT, 0 },
+		{ "/bus/delay/pingpong", ENGINE_DELAY_PINGPONG, 0 },
+		{ "/master/eq/on", ENGINE_MASTER_OF(ENGINE_STRIP_EQ_ON), 0 },
+		{ "/master/eq/1/type", ENGINE_MASTER_OF(ENGINE_STRIP_EQ_TYPE(0)), 0 },
+		{ "/master/eq/4/q", ENGINE_MASTER_OF(ENGINE_STRIP_EQ_Q(3)), 0 },
+		{ "/master/comp/on", ENGINE_MASTER_OF(ENGINE_STRIP_COMP_ON), 0 },
+		{ "/master/comp/makeup", ENGINE_MASTER_COMP_MAKEUP, 0 },
+		{ "/master/width", ENGINE_MASTER_WIDTH, 0 },
+		{ "/master/limiter/on", ENGINE_MASTER_LIMITER_ON, 0 },
+		{ "/master/limiter/ceiling", ENGINE_MASTER_LIMITER_CEILING, 0 },
+		{ "/master/limiter/release", ENGINE_MASTER_LIMITER_RELEASE, 0 },
+		{ "/master/limiter/truepeak", ENGINE_MASTER_LIMITER_TRUEPEAK, 0 },
 		{ "/master/fader", ENGINE_MASTER_FADER, 0 },
 		{ "/master/mute", ENGINE_MASTER_MUTE, 0 },
 		{ "/master/loudness/target", -1, 0 }, /* control-only: the loudness meter's */
@@ -327,6 +347,27 @@ START_TEST(enum_by_name_and_index)
 }
 END_TEST
 
+/* The master's glue compressor is the strip's with slower, gentler defaults; the delay's
+ * division is an enum of note values. */
+START_TEST(master_and_bus_defaults)
+{
+	struct params *ps = params_new(1);
+	char buf[32];
+
+	ck_assert_float_eq(find(ps, "/master/comp/ratio")->d->def, 2.0f);
+	ck_assert_float_eq(find(ps, "/master/comp/attack")->d->def, 30.0f);
+	ck_assert_float_eq(find(ps, "/master/comp/release")->d->def, 300.0f);
+	ck_assert_float_eq(find(ps, "/strip/1/comp/ratio")->d->def, 4.0f);
+	ck_assert_float_eq(find(ps, "/master/limiter/on")->d->def, 1.0f);
+	ck_assert_float_eq(find(ps, "/master/limiter/ceiling")->d->def, -1.0f);
+	param_default_string(find(ps, "/bus/delay/division"), buf, sizeof(buf));
+	ck_assert_str_eq(buf, "1/4");
+	param_format(find(ps, "/bus/delay/division")->d, 7.0f, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "1/8d");
+	params_free(ps);
+}
+END_TEST
+
 START_TEST(slope_snaps_to_allowed)
 {
 	struct params *ps = params_new(1);
@@ -389,6 +430,7 @@ main(void)
 	tcase_add_test(tc, every_row_consistent);
 	tcase_add_test(tc, enum_by_name_and_index);
 	tcase_add_test(tc, slope_snaps_to_allowed);
+	tcase_add_test(tc, master_and_bus_defaults);
 	tcase_add_test(tc, wire_types_and_prefixes);
 	suite_add_tcase(s, tc);
 	return check_run(s);
