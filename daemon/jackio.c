@@ -138,6 +138,17 @@ tap_master(struct jackio *j, const float *l, const float *r, jack_nframes_t n)
 		atomic_fetch_add_explicit(&j->tap_drops, n - pushed, memory_order_relaxed);
 }
 
+/* The transport's tempo for a synced delay: the BBT position's, when the timebase master gives
+ * one. jack_transport_query is meant for the process thread (it reads a lock-free copy). */
+static double
+transport_bpm(struct jackio *j)
+{
+	jack_position_t pos;
+
+	jack_transport_query(j->client, &pos);
+	return (pos.valid & JackPositionBBT) ? pos.beats_per_minute : 0.0;
+}
+
 static int
 on_process(jack_nframes_t n, void *arg)
 {
@@ -154,6 +165,7 @@ on_process(jack_nframes_t n, void *arg)
 		atomic_fetch_add_explicit(&j->cmd_backlog, 1, memory_order_relaxed);
 	for (unsigned i = 0; i < j->n_in; i++)
 		j->in_bufs[i] = jack_port_get_buffer(j->in_ports[i], n);
+	engine_set_tempo(j->e, transport_bpm(j));
 	l = jack_port_get_buffer(j->out_l, n);
 	r = jack_port_get_buffer(j->out_r, n);
 	if (engine_process(j->e, j->in_bufs, l, r, n))
@@ -172,6 +184,39 @@ on_process(jack_nframes_t n, void *arg)
 	if (dt > atomic_load_explicit(&j->cycle_max_ns, memory_order_relaxed))
 		atomic_store_explicit(&j->cycle_max_ns, dt, memory_order_relaxed);
 	return 0;
+}
+
+/* JACK asks, from a non-RT thread, what latency each port has: every input reaches both
+ * master outputs through the limiter's look-ahead, so an output's capture latency is the worst
+ * (and best) of the inputs' plus ours, and an input's playback latency the outputs' plus ours.
+ * The engine's latency changes only while the RT side is stopped (a rate change), and JACK
+ * asks again at every activation. */
+static void
+on_latency(jack_latency_callback_mode_t mode, void *arg)
+{
+	struct jackio *j = arg;
+	jack_port_t *outs[2] = { j->out_l, j->out_r };
+	jack_latency_range_t range = { UINT32_MAX, 0 }, r;
+	const uint32_t lat = engine_latency(j->e);
+	jack_port_t *const *from = mode == JackCaptureLatency ? j->in_ports : outs;
+	unsigned n_from = mode == JackCaptureLatency ? j->n_in : 2;
+
+	for (unsigned i = 0; i < n_from; i++) {
+		jack_port_get_latency_range(from[i], mode, &r);
+		range.min = r.min < range.min ? r.min : range.min;
+		range.max = r.max > range.max ? r.max : range.max;
+	}
+	if (range.min > range.max)
+		range.min = range.max = 0;
+	range.min += lat;
+	range.max += lat;
+	if (mode == JackCaptureLatency) {
+		for (unsigned i = 0; i < 2; i++)
+			jack_port_set_latency_range(outs[i], mode, &range);
+	} else {
+		for (unsigned i = 0; i < j->n_in; i++)
+			jack_port_set_latency_range(j->in_ports[i], mode, &range);
+	}
 }
 
 static void
@@ -494,6 +539,7 @@ jackio_open(struct jackio *j)
 	jack_set_sample_rate_callback(j->client, on_sample_rate, j);
 	jack_set_port_registration_callback(j->client, on_port_registration, j);
 	jack_set_port_connect_callback(j->client, on_port_connect, j);
+	jack_set_latency_callback(j->client, on_latency, j);
 	err = register_ports(j);
 	if (err)
 		goto fail;

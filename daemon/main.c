@@ -89,7 +89,7 @@ hook_info(void *ctx, struct dispatch_info *out)
 	out->strips = a->opt.strips;
 	out->rate = jackio_rate(a->j);
 	out->buffer = jackio_buffer_size(a->j);
-	out->latency = 0; /* nothing in the path adds latency yet */
+	out->latency = engine_latency(a->e);
 }
 
 static unsigned
