@@ -106,8 +106,23 @@ publish_meters(struct jackio *j)
 	r.b = mr.peak;
 	r.c = ml.rms;
 	r.d = mr.rms;
-	if (ring_push(j->rep, &r))
-		return;
+	if (!ring_push(j->rep, &r))
+		goto drop;
+	r.kind = JACKIO_REPORT_MASTER_DYN;
+	r.b = ml.gr;
+	engine_read_master_dynamics(j->e, &r.a, &r.c);
+	r.d = 0.0f;
+	if (!ring_push(j->rep, &r))
+		goto drop;
+	for (unsigned b = 0; b < ENGINE_N_BUSES; b++) {
+		r.kind = JACKIO_REPORT_BUS;
+		r.index = (uint16_t)b;
+		engine_read_bus_meter(j->e, b, &r.a, &r.b);
+		r.c = r.d = 0.0f;
+		if (!ring_push(j->rep, &r))
+			goto drop;
+	}
+	return;
 drop:
 	atomic_fetch_add_explicit(&j->report_drops, 1, memory_order_relaxed);
 }

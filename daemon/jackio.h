@@ -20,8 +20,11 @@ struct ring;
 
 /* A meter record, RT -> control. */
 enum jackio_report_kind {
-	JACKIO_REPORT_STRIP,  /* index = strip; a = peak, b = rms (linear), c = GR (dB) */
-	JACKIO_REPORT_MASTER, /* a = peak L, b = peak R, c = rms L, d = rms R (linear) */
+	JACKIO_REPORT_STRIP,      /* index = strip; a = peak, b = rms (linear), c = GR (dB) */
+	JACKIO_REPORT_MASTER,     /* a = peak L, b = peak R, c = rms L, d = rms R (linear) */
+	JACKIO_REPORT_MASTER_DYN, /* a = true peak (linear), b = limiter GR, c = glue comp GR (dB)
+	                           */
+	JACKIO_REPORT_BUS,        /* index = bus; a = return peak L, b = R (linear) */
 };
 
 struct jackio_report {

@@ -44,6 +44,8 @@
 struct meter_store {
 	float peak[ENGINE_MAX_STRIPS], rms[ENGINE_MAX_STRIPS], gr[ENGINE_MAX_STRIPS];
 	float master_peak[2], master_rms[2];
+	float master_tp, master_gr, master_comp_gr; /* max since the last read */
+	float bus_peak[ENGINE_N_BUSES][2];
 };
 
 struct app {
@@ -151,18 +153,28 @@ hook_meter_strip(void *ctx, unsigned k, float out[3])
 }
 
 static void
-hook_meter_master(void *ctx, float out[4])
+hook_meter_master(void *ctx, float out[5])
 {
 	struct app *a = ctx;
 	float *p = a->meters.master_peak;
 
 	out[0] = lin_to_dbf(p[0]);
 	out[1] = lin_to_dbf(p[1]);
-	/* no oversampled detector yet: the sample peak stands in for the true peak (an
-	 * under-read of at most ~3 dB at fs/4; docs/osc.md says so) */
-	out[2] = lin_to_dbf(p[0] > p[1] ? p[0] : p[1]);
-	out[3] = 0.0f;
+	out[2] = lin_to_dbf(a->meters.master_tp);
+	out[3] = a->meters.master_gr;
+	out[4] = a->meters.master_comp_gr;
 	p[0] = p[1] = 0.0f;
+	a->meters.master_tp = a->meters.master_gr = a->meters.master_comp_gr = 0.0f;
+}
+
+static void
+hook_meter_bus(void *ctx, unsigned k, float out[2])
+{
+	struct app *a = ctx;
+
+	out[0] = lin_to_dbf(a->meters.bus_peak[k][0]);
+	out[1] = lin_to_dbf(a->meters.bus_peak[k][1]);
+	a->meters.bus_peak[k][0] = a->meters.bus_peak[k][1] = 0.0f;
 }
 
 static void
@@ -207,6 +219,13 @@ drain_reports(struct app *a)
 			a->meters.rms[r.index] = r.b;
 			if (r.c > a->meters.gr[r.index])
 				a->meters.gr[r.index] = r.c;
+		} else if (r.kind == JACKIO_REPORT_MASTER_DYN) {
+			a->meters.master_tp = fmaxf(a->meters.master_tp, r.a);
+			a->meters.master_gr = fmaxf(a->meters.master_gr, r.b);
+			a->meters.master_comp_gr = fmaxf(a->meters.master_comp_gr, r.c);
+		} else if (r.kind == JACKIO_REPORT_BUS && r.index < ENGINE_N_BUSES) {
+			a->meters.bus_peak[r.index][0] = fmaxf(a->meters.bus_peak[r.index][0], r.a);
+			a->meters.bus_peak[r.index][1] = fmaxf(a->meters.bus_peak[r.index][1], r.b);
 		} else if (r.kind == JACKIO_REPORT_MASTER) {
 			if (r.a > a->meters.master_peak[0])
 				a->meters.master_peak[0] = r.a;
@@ -313,6 +332,7 @@ setup(struct app *a, char *err, size_t errlen)
 		.stats = hook_stats,
 		.meter_strip = hook_meter_strip,
 		.meter_master = hook_meter_master,
+		.meter_bus = hook_meter_bus,
 		.loudness = hook_loudness,
 		.loudness_reset = hook_loudness_reset,
 	};

@@ -293,15 +293,32 @@ meter_strip_index(struct dispatch *d, const char *path)
 	return (int)k - 1;
 }
 
+/* "/meter/bus/NAME" -> the bus's index, or -1. */
+static int
+meter_bus_index(const char *path)
+{
+	static const char *const names[] = { "reverb", "delay" };
+
+	if (strncmp(path, "/meter/bus/", strlen("/meter/bus/")))
+		return -1;
+	for (int k = 0; k < 2; k++)
+		if (!strcmp(path + strlen("/meter/bus/"), names[k]))
+			return k;
+	return -1;
+}
+
 static void
 handle_meter(struct dispatch *d, const struct osc_peer *from, const char *path)
 {
-	float v[4];
+	float v[5];
 	int n, k;
 
 	if (!strcmp(path, "/meter/master")) {
 		d->h.meter_master(d->h.ctx, v);
-		n = 4;
+		n = 5;
+	} else if ((k = meter_bus_index(path)) >= 0 && d->h.meter_bus) {
+		d->h.meter_bus(d->h.ctx, (unsigned)k, v);
+		n = 2;
 	} else {
 		k = meter_strip_index(d, path);
 		if (k < 0) {

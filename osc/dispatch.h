@@ -42,8 +42,12 @@ struct dispatch_hooks {
 	unsigned (*stats)(void *ctx, struct dispatch_stat *out, unsigned max);
 	/* peak dBFS, RMS dBFS, gain reduction dB of strip k (0-based); max since the last read */
 	void (*meter_strip)(void *ctx, unsigned k, float out[3]);
-	/* peak L, peak R (dBFS), true peak (dBTP), gain reduction (dB) of the master */
-	void (*meter_master)(void *ctx, float out[4]);
+	/* of the master, max since the last read: peak L, peak R (dBFS), true peak (dBTP), the
+	 * limiter's and the glue compressor's gain reduction (dB) */
+	void (*meter_master)(void *ctx, float out[5]);
+	/* peak L, peak R (dBFS) of bus k's return (enum engine_bus order), max since the last
+	 * read. NULL: /meter/bus/... is unknown. */
+	void (*meter_bus)(void *ctx, unsigned k, float out[2]);
 	/* the master's loudness: M, S, I (LUFS), LRA (LU), max true peak (dBTP), target (LUFS),
 	 * distance I - target (LU); -144 for nothing measured. NULL: /loudness is unknown. */
 	void (*loudness)(void *ctx, float out[DISPATCH_LOUDNESS_N]);

@@ -686,14 +686,15 @@ START_TEST(test_meters)
 
 	m = h_osc_get(w.osc, "/meter/master");
 	ck_assert_msg(m && !strcmp(m->path, "/meter/master"), "no /meter/master reply");
-	ck_assert_msg(!strcmp(m->types, "ffff"), "/meter/master types ,%s (expected ,ffff)",
+	ck_assert_msg(!strcmp(m->types, "fffff"), "/meter/master types ,%s (expected ,fffff)",
 	              m->types);
 	assert_near("master meter peak L (dBFS)", h_arg_f(m, 0), peak_out, 0.5);
 	assert_near("master meter peak R (dBFS)", h_arg_f(m, 1), peak_out, 0.5);
 	ck_assert_msg(h_arg_f(m, 2) >= peak_out - 0.5 && h_arg_f(m, 2) <= peak_out + 1.0,
 	              "master true peak %.2f dBTP with sample peak %.2f dBFS",
 	              (double)h_arg_f(m, 2), peak_out);
-	assert_near("master meter gr (dB)", h_arg_f(m, 3), 0.0, 0.01);
+	assert_near("master meter limiter gr (dB)", h_arg_f(m, 3), 0.0, 0.01);
+	assert_near("master meter glue comp gr (dB)", h_arg_f(m, 4), 0.0, 0.01);
 	h_msg_free(m);
 	e2e_stop_mixd(&w);
 }

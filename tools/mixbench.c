@@ -691,10 +691,10 @@ stub_meter_strip(void *ctx, unsigned k, float out[3])
 }
 
 static void
-stub_meter_master(void *ctx, float out[4])
+stub_meter_master(void *ctx, float out[5])
 {
 	out[0] = out[1] = out[2] = -144.0f;
-	out[3] = 0.0f;
+	out[3] = out[4] = 0.0f;
 }
 
 static float
