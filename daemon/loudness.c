@@ -26,7 +26,7 @@
 #define LOUDNESS_CHUNK 4096
 #define LOUDNESS_MODE                                                          \
 	(EBUR128_MODE_M | EBUR128_MODE_S | EBUR128_MODE_I | EBUR128_MODE_LRA | \
-	 EBUR128_MODE_TRUE_PEAK | EBUR128_MODE_HISTOGRAM)
+	 EBUR128_MODE_HISTOGRAM)
 
 struct loudness {
 	struct ring *ring;
@@ -40,7 +40,10 @@ struct loudness {
 	uint64_t measured, resets, nonfinite;
 	struct loudness_frame buf[LOUDNESS_CHUNK];
 
+	bool own_tp; /* true peak by libebur128's 4x interpolator, else as fed */
+
 	/* Shared with the control thread, under lock. */
+	double fed_tp; /* linear, the most fed since the last reset */
 	pthread_mutex_t lock;
 	pthread_cond_t wake; /* requests for the loudness thread */
 	bool quit, reset_pending;
@@ -67,7 +70,7 @@ reading_silent(struct loudness_reading *r, const struct loudness *l)
 }
 
 struct loudness *
-loudness_new(unsigned rate, size_t ring_frames)
+loudness_new(unsigned rate, size_t ring_frames, bool own_true_peak)
 {
 	struct loudness *l;
 	pthread_condattr_t ca;
@@ -92,6 +95,7 @@ loudness_new(unsigned rate, size_t ring_frames)
 	}
 	pthread_condattr_destroy(&ca);
 	l->want_rate = rate;
+	l->own_tp = own_true_peak;
 	l->max_m = l->max_s = -INFINITY;
 	reading_silent(&l->pub, l);
 	l->pub.rate = rate;
@@ -137,7 +141,17 @@ loudness_reset(struct loudness *l)
 {
 	pthread_mutex_lock(&l->lock);
 	l->reset_pending = true;
+	l->fed_tp = 0.0;
 	pthread_cond_signal(&l->wake);
+	pthread_mutex_unlock(&l->lock);
+}
+
+void
+loudness_feed_true_peak(struct loudness *l, double peak)
+{
+	pthread_mutex_lock(&l->lock);
+	if (peak > l->fed_tp)
+		l->fed_tp = peak;
 	pthread_mutex_unlock(&l->lock);
 }
 
@@ -152,11 +166,20 @@ loudness_set_rate(struct loudness *l, unsigned rate)
 	pthread_mutex_unlock(&l->lock);
 }
 
+/* The dB of a linear peak; -inf for 0. */
+static double
+peak_db(double lin)
+{
+	return lin > 0.0 ? 20.0 * log10(lin) : -INFINITY;
+}
+
 void
 loudness_read(struct loudness *l, struct loudness_reading *out)
 {
 	pthread_mutex_lock(&l->lock);
 	*out = l->pub;
+	if (!l->own_tp)
+		out->true_peak = peak_db(l->fed_tp);
 	pthread_mutex_unlock(&l->lock);
 }
 
@@ -167,20 +190,13 @@ recreate(struct loudness *l, unsigned rate)
 {
 	if (l->st)
 		ebur128_destroy(&l->st);
-	l->st = ebur128_init(2, rate, LOUDNESS_MODE);
+	l->st = ebur128_init(2, rate, LOUDNESS_MODE | (l->own_tp ? EBUR128_MODE_TRUE_PEAK : 0));
 	if (!l->st)
 		fprintf(stderr, "mixd: loudness: cannot measure at %u Hz (out of memory?)\n", rate);
 	if (l->st_rate)
 		l->resets++; /* the first state, made at the first poll, is no reset */
 	l->st_rate = rate;
 	l->max_m = l->max_s = -INFINITY;
-}
-
-/* The dB of a linear peak; -inf for 0. */
-static double
-peak_db(double lin)
-{
-	return lin > 0.0 ? 20.0 * log10(lin) : -INFINITY;
 }
 
 /* Reads the state into r (levels -inf until there is something to measure). */
@@ -197,9 +213,11 @@ measure(struct loudness *l, struct loudness_reading *r)
 	ebur128_loudness_shortterm(l->st, &r->short_term);
 	ebur128_loudness_global(l->st, &r->integrated);
 	ebur128_loudness_range(l->st, &r->range);
-	ebur128_true_peak(l->st, 0, &tp_l);
-	ebur128_true_peak(l->st, 1, &tp_r);
-	r->true_peak = peak_db(fmax(tp_l, tp_r));
+	if (l->own_tp) {
+		ebur128_true_peak(l->st, 0, &tp_l);
+		ebur128_true_peak(l->st, 1, &tp_r);
+		r->true_peak = peak_db(fmax(tp_l, tp_r));
+	}
 	l->max_m = fmax(l->max_m, r->momentary);
 	l->max_s = fmax(l->max_s, r->short_term);
 	r->max_momentary = l->max_m;

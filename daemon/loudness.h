@@ -13,6 +13,7 @@
 #ifndef MIXD_LOUDNESS_H
 #define MIXD_LOUDNESS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,8 +48,15 @@ struct loudness;
 
 /* Control thread. A meter for audio at rate Hz (8000..768000) fed through a ring of at least
  * ring_frames frames, allocated and touched here; the libebur128 state is made by the first
- * loudness_poll. No thread yet. Returns NULL on bad arguments or out of memory. */
-struct loudness *loudness_new(unsigned rate, size_t ring_frames);
+ * loudness_poll. No thread yet. own_true_peak: the true peak is libebur128's (a 4x BS.1770
+ * interpolator, ~55 ns a frame); false: it is what loudness_feed_true_peak gives (mixd feeds
+ * the limiter's 8x meter of the same output, which it computes anyway). Returns NULL on bad
+ * arguments or out of memory. */
+struct loudness *loudness_new(unsigned rate, size_t ring_frames, bool own_true_peak);
+
+/* Control thread. A true peak of the metered output (linear), for a meter made without its
+ * own: the reading's true_peak is the most fed since the last reset. */
+void loudness_feed_true_peak(struct loudness *l, double peak);
 
 /* Control thread. Stops the thread if it runs (after the RT side stopped pushing) and frees
  * everything, the ring included. NULL is accepted. */

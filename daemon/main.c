@@ -221,6 +221,7 @@ drain_reports(struct app *a)
 				a->meters.gr[r.index] = r.c;
 		} else if (r.kind == JACKIO_REPORT_MASTER_DYN) {
 			a->meters.master_tp = fmaxf(a->meters.master_tp, r.a);
+			loudness_feed_true_peak(a->loud, r.a);
 			a->meters.master_gr = fmaxf(a->meters.master_gr, r.b);
 			a->meters.master_comp_gr = fmaxf(a->meters.master_comp_gr, r.c);
 		} else if (r.kind == JACKIO_REPORT_BUS && r.index < ENGINE_N_BUSES) {
@@ -342,7 +343,9 @@ setup(struct app *a, char *err, size_t errlen)
 	a->cmd = ring_new(sizeof(struct model_cmd), CMD_RING_SIZE);
 	a->rep = ring_new(sizeof(struct jackio_report), REP_RING_SIZE);
 	a->e = engine_new(48000, a->opt.strips, a->opt.stereo);
-	a->loud = loudness_new(48000, LOUDNESS_RING_FRAMES);
+	/* its true peak is the limiter's 8x meter of the same output: better than libebur128's
+	 * 4x, and already paid for */
+	a->loud = loudness_new(48000, LOUDNESS_RING_FRAMES, false);
 	if (!a->ps || !a->cmd || !a->rep || !a->e || !a->loud)
 		goto oom;
 	a->loud_rate = 48000;

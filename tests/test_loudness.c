@@ -31,7 +31,7 @@
 static struct loudness *
 meter(unsigned rate)
 {
-	struct loudness *l = loudness_new(rate, RING_FRAMES);
+	struct loudness *l = loudness_new(rate, RING_FRAMES, true);
 
 	ck_assert_ptr_nonnull(l);
 	return l;
@@ -142,8 +142,8 @@ START_TEST(fresh_reads_silence)
 	loudness_read(l, &r);
 	check_silent(&r);
 	ck_assert_uint_eq(r.resets, 0);
-	ck_assert_ptr_null(loudness_new(7999, RING_FRAMES));
-	ck_assert_ptr_null(loudness_new(48000, 0));
+	ck_assert_ptr_null(loudness_new(7999, RING_FRAMES, true));
+	ck_assert_ptr_null(loudness_new(48000, 0, true));
 	loudness_free(l);
 	loudness_free(NULL);
 }
@@ -305,6 +305,32 @@ resets_reach(const struct loudness_reading *r, uint64_t n)
 	return r->resets >= n;
 }
 
+/* A meter made without its own true peak reports the most it was fed since the last reset,
+ * in dBTP, and nothing (-inf) before or right after a reset. */
+START_TEST(fed_true_peak)
+{
+	struct loudness *l = loudness_new(48000, RING_FRAMES, false);
+	struct loudness_reading r;
+
+	ck_assert_ptr_nonnull(l);
+	loudness_read(l, &r);
+	ck_assert(isinf(r.true_peak) && r.true_peak < 0);
+	loudness_feed_true_peak(l, 0.5);
+	loudness_feed_true_peak(l, 0.25);
+	loudness_read(l, &r);
+	ck_assert_msg(fabs(r.true_peak - 20.0 * log10(0.5)) < 1e-9, "fed 0.5: %.6f dBTP",
+	              r.true_peak);
+	loudness_reset(l);
+	loudness_read(l, &r);
+	ck_assert(isinf(r.true_peak) && r.true_peak < 0);
+	loudness_feed_true_peak(l, 2.0);
+	loudness_read(l, &r);
+	ck_assert_msg(fabs(r.true_peak - 20.0 * log10(2.0)) < 1e-9, "fed 2: %.6f dBTP",
+	              r.true_peak);
+	loudness_free(l);
+}
+END_TEST
+
 /* The thread: it drains what this thread (the producer, like the JACK callback) pushes, wakes
  * on its own within LOUDNESS_WAKE_MS, applies a reset at once, and stops when freed. */
 START_TEST(thread_drains_and_resets)
@@ -367,6 +393,7 @@ loudness_suite(void)
 	tcase_add_test(tc, rate_change);
 	tcase_add_test(tc, nonfinite_is_silence);
 	tcase_add_test(tc, thread_drains_and_resets);
+	tcase_add_test(tc, fed_true_peak);
 	suite_add_tcase(s, tc);
 	return s;
 }
