@@ -14,9 +14,11 @@
 
 #include "bench.h"
 #include "clock.h"
+#include "delay.h"
 #include "engine.h"
 #include "fpu.h"
 #include "master.h"
+#include "reverb.h"
 
 #define NOISE_RMS_DB (-12.0) /* hot enough for the compressor and the limiter to work */
 
@@ -100,6 +102,39 @@ time_master(const struct bench_opts *o, struct master *m, const struct strip_env
 	return (double)(t - t0) / (double)frames;
 }
 
+/* ns per frame of one bus effect (reverb when rev, else delay) on stereo noise, 100 % wet, at
+ * its defaults (reverb 2 s; delay 375 ms, feedback 0.35, ping-pong), in periods. */
+static double
+time_bus(const struct bench_opts *o, bool rev, const float *src_l, const float *src_r, float *l,
+         float *r, unsigned len)
+{
+	struct reverb *rv = rev ? reverb_new() : NULL;
+	struct delay *dl = rev ? NULL : delay_new();
+	const uint64_t limit = (uint64_t)(o->seconds * 1e9);
+	uint64_t t0, t, n = 0;
+
+	if ((rev && (!rv || reverb_set_rate(rv, BENCH_FS) < 0)) ||
+	    (!rev && (!dl || delay_set_rate(dl, BENCH_FS) < 0))) {
+		reverb_free(rv);
+		delay_free(dl);
+		return -1.0;
+	}
+	t0 = clock_ns();
+	do {
+		for (unsigned off = 0; off + o->period <= len; off += o->period) {
+			if (rev)
+				reverb_process(rv, src_l + off, src_r + off, l, r, o->period);
+			else
+				delay_process(dl, src_l + off, src_r + off, l, r, o->period);
+			n += o->period;
+		}
+		t = clock_ns();
+	} while (t - t0 < limit);
+	reverb_free(rv);
+	delay_free(dl);
+	return (double)(t - t0) / (double)n;
+}
+
 /* ns per frame of libebur128 fed in periods, with the modes mixd uses. */
 static double
 time_loudness(const struct bench_opts *o, const float *src_l, const float *src_r, unsigned len)
@@ -145,7 +180,7 @@ bench_master(const struct bench_opts *o)
 	      *r = aligned_alloc(64, 8192 * sizeof(float));
 	struct master m;
 	uint32_t seed = 0x9e3779b9u;
-	double busy, rest, loud;
+	double busy, rest, loud, rev, dly;
 	float tp, gr;
 	int ret = 1;
 
@@ -170,11 +205,14 @@ bench_master(const struct bench_opts *o)
 	tp = master_read_truepeak(&m);
 	gr = master_read_limiter_gr(&m);
 	loud = time_loudness(o, src_l, src_r, len);
-	if (loud < 0.0)
+	rev = time_bus(o, true, src_l, src_r, l, r, len);
+	dly = time_bus(o, false, src_l, src_r, l, r, len);
+	if (loud < 0.0 || rev < 0.0 || dly < 0.0)
 		goto out;
 	printf("master ns_per_frame_rest=%.1f ns_per_frame_busy=%.1f loudness_ns_per_frame=%.1f "
 	       "total_ns_per_frame=%.1f limiter_gr_db=%.1f out_truepeak_dbtp=%.2f\n",
 	       rest, busy, loud, busy + loud, (double)gr, 20.0 * log10((double)tp));
+	printf("bus reverb_ns_per_frame=%.1f delay_ns_per_frame=%.1f\n", rev, dly);
 	ret = 0;
 out:
 	master_free(&m);
