@@ -170,7 +170,7 @@ static const struct param_desc table[] = {
 	       "1 limits the output at the ceiling (cross-faded); on or off, the look-ahead "
 	       "latency stays"),
 	FLOAT(MASTER, "limiter/ceiling", "dB", -12, 0, -1, ENGINE_MASTER_LIMITER_CEILING,
-	      "Highest output level: dBTP in true-peak mode (0.3 dB below it internally), dBFS "
+	      "Highest output level: dBTP in true-peak mode (0.4 dB below it internally), dBFS "
 	      "in sample-peak mode"),
 	FLOAT(MASTER, "limiter/release", "ms", 1, 1000, 50, ENGINE_MASTER_LIMITER_RELEASE,
 	      "How fast the limiter's gain reduction falls back"),

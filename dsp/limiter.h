@@ -60,11 +60,13 @@
  *    ceiling (band-limited material: within 0.005 dB);
  *  - BS.1770 meters: a 4x meter's short interpolator over-reads what it cannot resolve;
  *    libebur128 reads that heavily limited noise up to 0.43 dB over the internal ceiling.
- * With 0.3 dB, at a -1 dBTP ceiling: noise reads <= -0.91 dBTP (32x) and <= -0.87 (libebur128)
- * over 2-10 s and 8 seeds, sines, sweeps, squares and the EBU Tech 3341 true-peak signals read
- * -1.3 +-0.05 (dsp-reference.md test 18; the doc's own estimate is 0.2-0.3 dB). Sample-peak
- * mode needs no margin: its ceiling is exact. */
-#define LIMITER_TP_MARGIN_DB 0.3
+ * With 0.3 dB, 40 realisations of 2 s of Gaussian noise (e2e_master's generator) read up to
+ * -0.735 dBTP on libebur128 and -0.833 on a 32x meter, over test 18's -0.80 and -0.85
+ * (dsp-reference.md; the doc's own estimate of the margin is 0.2-0.3 dB). 0.4 dB moves those
+ * worst cases under the limits; sines, sweeps, squares and the EBU Tech 3341 true-peak
+ * signals then read -1.4 +-0.05 dBTP, 0.1 dB of loudness given for a ceiling any 4x meter
+ * agrees with. Sample-peak mode needs no margin: its ceiling is exact. */
+#define LIMITER_TP_MARGIN_DB 0.4
 
 /* Parameter ranges (limiter_set clamps into them). */
 #define LIMITER_CEILING_MIN_DB -12.0f
