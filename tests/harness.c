@@ -1453,8 +1453,32 @@ alloc_touched(size_t n)
 	return b;
 }
 
+/* H_PROBE_LATENCY_SOURCE: what the probe plays starts here, what it records ends here. JACK
+ * calls this off the process thread. */
+static void
+probe_latency(jack_latency_callback_mode_t mode, void *arg)
+{
+	struct h_probe *p = arg;
+	jack_latency_range_t none = { 0, 0 };
+
+	if (mode == JackCaptureLatency) {
+		for (unsigned k = 0; k < p->n_out; k++)
+			jack_port_set_latency_range(p->out[k].port, mode, &none);
+	} else {
+		for (unsigned ch = 0; ch < 2; ch++)
+			jack_port_set_latency_range(p->in[ch], mode, &none);
+	}
+}
+
 struct h_probe *
 h_probe_open(const struct h_jackd *j, const char *name, unsigned n_out, size_t max_frames)
+{
+	return h_probe_open_flags(j, name, n_out, max_frames, 0);
+}
+
+struct h_probe *
+h_probe_open_flags(const struct h_jackd *j, const char *name, unsigned n_out, size_t max_frames,
+                   unsigned flags)
 {
 	struct h_probe *p;
 	jack_status_t status;
@@ -1501,6 +1525,11 @@ h_probe_open(const struct h_jackd *j, const char *name, unsigned n_out, size_t m
 	jack_set_process_callback(p->client, probe_process, p);
 	jack_set_freewheel_callback(p->client, probe_freewheel, p);
 	jack_on_info_shutdown(p->client, probe_shutdown, p);
+	if ((flags & H_PROBE_LATENCY_SOURCE) &&
+	    jack_set_latency_callback(p->client, probe_latency, p)) {
+		fprintf(stderr, "harness: probe %s cannot set its latency callback\n", name);
+		goto fail;
+	}
 	if (jack_activate(p->client)) {
 		fprintf(stderr, "harness: probe %s cannot activate\n", name);
 		goto fail;

@@ -207,6 +207,20 @@ struct h_probe;
 struct h_probe *h_probe_open(const struct h_jackd *j, const char *name, unsigned n_out,
                              size_t max_frames);
 
+/* Flags of h_probe_open_flags. */
+enum {
+	/* The probe tells JACK that its outputs are sources and its inputs sinks: capture latency
+	 * 0 on out_k, playback latency 0 on in_L/in_R. Without it the probe has no latency
+	 * callback, and JACK's default for such a client (every output depends on every input)
+	 * feeds, through a loop probe -> client -> probe, the client's own latency back into its
+	 * inputs' ranges. */
+	H_PROBE_LATENCY_SOURCE = 1u << 0,
+};
+
+/* h_probe_open with flags (h_probe_open is this with 0). */
+struct h_probe *h_probe_open_flags(const struct h_jackd *j, const char *name, unsigned n_out,
+                                   size_t max_frames, unsigned flags);
+
 /* Closes the client (bounded wait even when the server is gone) and frees. NULL is accepted. */
 void h_probe_close(struct h_probe *p);
 
