@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <ebur128.h>
+
 #include "engine.h"
 #include "engine_test.h"
 
@@ -228,6 +230,87 @@ START_TEST(latency_same_on_and_off)
 }
 END_TEST
 
+/* Test 23, loudness normalisation: a stationary programme measured (libebur128, as mixd's
+ * meter), the master fader moved by g = target - I, measured again: I = target +- 0.1 LU, and
+ * the true peak stays under the limiter's -1 dBTP ceiling (on, true-peak mode). */
+#define NORM_S 8
+
+static double
+programme_loudness(struct engine *e, double *tp_db)
+{
+	const int mode = EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK;
+	ebur128_state *st = ebur128_init(2, (unsigned long)FS, mode);
+	float frames[2 * 64];
+	double lufs, tl, tr;
+	uint32_t seed = 12345u;
+
+	ck_assert_ptr_nonnull(st);
+	for (int blk = 0; blk < NORM_S * (int)FS / 64; blk++) {
+		float xl[64], xr[64], ol[64], orr[64];
+		const float *in[2] = { xl, xr };
+
+		/* three tones, a little noise and a short burst every half second whose peaks the
+		 * +9 dB of the -14 LUFS target pushes over the ceiling: the limiter must catch them
+		 * without moving the integrated loudness */
+		for (int i = 0; i < 64; i++) {
+			double t = (blk * 64 + i) / FS, tb = fmod(t, 0.5);
+			double burst = tb < 0.001 ? 0.3 * sin(2 * M_PI * 2000 * tb) : 0.0;
+			seed = seed * 1664525u + 1013904223u;
+			xl[i] = (float)(0.05 * sin(2 * M_PI * 220 * t) +
+			                0.04 * sin(2 * M_PI * 1230 * t) +
+			                0.02 * sin(2 * M_PI * 3400 * t) +
+			                0.005 * ((double)(seed >> 8) / 8388608.0 - 1.0) + burst);
+			xr[i] = (float)(0.05 * sin(2 * M_PI * 330 * t + 1.0) +
+			                0.04 * sin(2 * M_PI * 990 * t) +
+			                0.02 * sin(2 * M_PI * 4100 * t));
+		}
+		engine_process(e, in, ol, orr, 64);
+		for (int i = 0; i < 64; i++) {
+			frames[2 * i] = ol[i];
+			frames[2 * i + 1] = orr[i];
+		}
+		if (blk * 64 >
+		    (int)FS) /* after the first second: glides, limiter and filters settled */
+			ebur128_add_frames_float(st, frames, 64);
+	}
+	ebur128_loudness_global(st, &lufs);
+	ebur128_true_peak(st, 0, &tl);
+	ebur128_true_peak(st, 1, &tr);
+	*tp_db = 20.0 * log10(fmax(tl, tr));
+	ebur128_destroy(&st);
+	return lufs;
+}
+
+START_TEST(loudness_normalisation)
+{
+	static const double targets[] = { -23.0, -14.0 };
+
+	for (size_t k = 0; k < sizeof(targets) / sizeof(targets[0]); k++) {
+		bool stereo[1] = { true };
+		struct engine *e = engine_new(FS, 1, stereo);
+		double i0, i1, tp0, tp1, g;
+
+		ck_assert_ptr_nonnull(e);
+		/* a fast release: the limiter takes the bursts' peaks, not the programme around
+		 * them */
+		engine_set(e, ENGINE_MASTER_LIMITER_RELEASE, 0, 5.0f);
+		i0 = programme_loudness(e, &tp0);
+		g = targets[k] - i0;
+		engine_set(e, ENGINE_MASTER_FADER, 0, (float)g);
+		i1 = programme_loudness(e, &tp1);
+		fprintf(stderr,
+		        "test 23: I %.2f LUFS (TP %.2f dBTP), fader %+.2f dB -> I %.3f LUFS "
+		        "(target %.0f), TP %.2f dBTP\n",
+		        i0, tp0, g, i1, targets[k], tp1);
+		ck_assert_msg(fabs(i1 - targets[k]) <= 0.1, "target %.0f: re-measured I %.3f LUFS",
+		              targets[k], i1);
+		ck_assert_msg(tp1 <= -0.95, "target %.0f: true peak %.3f dBTP over the -1 ceiling",
+		              targets[k], tp1);
+		engine_free(e);
+	}
+}
+END_TEST
+
 static Suite *
 master_suite(void)
 {
@@ -239,6 +322,7 @@ master_suite(void)
 	tcase_add_test(tc, glue_comp_linked);
 	tcase_add_test(tc, width);
 	tcase_add_test(tc, latency_same_on_and_off);
+	tcase_add_test(tc, loudness_normalisation);
 	suite_add_tcase(s, tc);
 	return s;
 }
