@@ -6,6 +6,7 @@
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "harness.h"
 
@@ -107,6 +108,46 @@ e2e_stat(const struct h_world *w, const char *name)
 
 	ck_assert_msg(r == 0, "/stats counter %s not readable (%d)", name, r);
 	return v;
+}
+
+/* A set that must go out (the case fails if the datagram cannot be sent). */
+static inline void
+e2e_set_f(struct h_world *w, const char *path, double v)
+{
+	ck_assert_int_eq(h_osc_set_f(w->osc, path, (float)v), 0);
+}
+
+static inline void
+e2e_set_i(struct h_world *w, const char *path, int v)
+{
+	ck_assert_int_eq(h_osc_set_i(w->osc, path, v), 0);
+}
+
+static inline void
+e2e_set_s(struct h_world *w, const char *path, const char *v)
+{
+	ck_assert_int_eq(h_osc_set_s(w->osc, path, v), 0);
+}
+
+/* Fails on the first /error queued on the socket (a parameter mixd does not know, a value it
+ * refused), naming it; discards everything else queued. */
+static inline void
+e2e_assert_no_error(struct h_world *w, const char *when)
+{
+	struct h_msg *m;
+
+	while ((m = h_osc_recv(w->osc, 0))) {
+		if (!strcmp(m->path, "/error")) {
+			char what[300];
+
+			snprintf(what, sizeof(what), "%s: %s",
+			         m->argc >= 1 && m->types[0] == 's' ? h_arg_s(m, 0) : "?",
+			         m->argc >= 2 && m->types[1] == 's' ? h_arg_s(m, 1) : "?");
+			h_msg_free(m);
+			ck_abort_msg("%s: mixd answered /error %s", when, what);
+		}
+		h_msg_free(m);
+	}
 }
 
 /* Runs the suite inside a harness session (its files are kept when something failed).

@@ -117,38 +117,6 @@ teardown(void)
 /* ---- helpers -------------------------------------------------------------------------------- */
 
 static void
-set_f(const char *path, double v)
-{
-	ck_assert_int_eq(h_osc_set_f(w.osc, path, (float)v), 0);
-}
-
-static void
-set_i(const char *path, int v)
-{
-	ck_assert_int_eq(h_osc_set_i(w.osc, path, v), 0);
-}
-
-/* Fails on the first /error queued on the socket, naming it. */
-static void
-assert_no_error(const char *when)
-{
-	struct h_msg *m;
-
-	while ((m = h_osc_recv(w.osc, 0))) {
-		if (!strcmp(m->path, "/error")) {
-			char what[300];
-
-			snprintf(what, sizeof(what), "%s: %s",
-			         m->argc >= 1 && m->types[0] == 's' ? h_arg_s(m, 0) : "?",
-			         m->argc >= 2 && m->types[1] == 's' ? h_arg_s(m, 1) : "?");
-			h_msg_free(m);
-			ck_abort_msg("%s: mixd answered /error %s", when, what);
-		}
-		h_msg_free(m);
-	}
-}
-
-static void
 settle(void)
 {
 	h_sleep_ms(2 * h_jackd_period_ms(w.jackd) + SETTLE_MS);
@@ -324,15 +292,15 @@ run_latency(void)
 	world_up_source(args, 3, in, IMP_FRAMES + 2 * period);
 	ck_assert_int_eq(h_probe_connect(w.probe, "thru:out", h_probe_in_name(w.probe, 1)), 0);
 	/* hard left: the left output's pan gain is 1 (sin/cos law), the right's 0 */
-	set_f("/strip/1/pan", -1.0);
+	e2e_set_f(&w, "/strip/1/pan", -1.0);
 
 	for (int k = 0; k < 2; k++) {
 		const int on = k == 0;
 		struct lat_meas *r = &m[k];
 
-		set_i("/master/limiter/on", on);
+		e2e_set_i(&w, "/master/limiter/on", on);
 		settle();
-		assert_no_error("limiter switch");
+		e2e_assert_no_error(&w, "limiter switch");
 		measure_impulses(r);
 		fprintf(stderr,
 		        "latency, period %ld, limiter %-3s: mixd loop %ld frames, - period = %ld; "
@@ -724,19 +692,19 @@ START_TEST(test_ceiling)
 	};
 
 	e2e_world_up(&w, NULL, args, 2, in, LIM_FRAMES);
-	set_f("/strip/1/trim", TRIM_DB);
-	set_i("/master/limiter/on", 1);
-	set_f("/master/limiter/ceiling", CEILING_DB);
+	e2e_set_f(&w, "/strip/1/trim", TRIM_DB);
+	e2e_set_i(&w, "/master/limiter/on", 1);
+	e2e_set_f(&w, "/master/limiter/ceiling", CEILING_DB);
 
-	set_i("/master/limiter/truepeak", 0);
+	e2e_set_i(&w, "/master/limiter/truepeak", 0);
 	settle();
-	assert_no_error("sample-peak set-up");
+	e2e_assert_no_error(&w, "sample-peak set-up");
 	for (size_t k = 0; k < sizeof(sp) / sizeof(sp[0]); k++)
 		run_lim_case(&sp[k], false);
 
-	set_i("/master/limiter/truepeak", 1);
+	e2e_set_i(&w, "/master/limiter/truepeak", 1);
 	settle();
-	assert_no_error("true-peak set-up");
+	e2e_assert_no_error(&w, "true-peak set-up");
 	for (size_t k = 0; k < sizeof(tp) / sizeof(tp[0]); k++)
 		run_lim_case(&tp[k], true);
 	e2e_stop_mixd(&w);

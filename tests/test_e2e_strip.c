@@ -98,45 +98,6 @@ assert_silent(const char *what, unsigned ch)
 }
 
 static void
-set_f(const char *path, double v)
-{
-	ck_assert_int_eq(h_osc_set_f(w.osc, path, (float)v), 0);
-}
-
-static void
-set_i(const char *path, int v)
-{
-	ck_assert_int_eq(h_osc_set_i(w.osc, path, v), 0);
-}
-
-static void
-set_s(const char *path, const char *v)
-{
-	ck_assert_int_eq(h_osc_set_s(w.osc, path, v), 0);
-}
-
-/* Fails on the first /error queued on the socket (a parameter mixd does not know, a value it
- * refused), naming it. */
-static void
-assert_no_error(const char *when)
-{
-	struct h_msg *m;
-
-	while ((m = h_osc_recv(w.osc, 0))) {
-		if (!strcmp(m->path, "/error")) {
-			char what[300];
-
-			snprintf(what, sizeof(what), "%s: %s",
-			         m->argc >= 1 && m->types[0] == 's' ? h_arg_s(m, 0) : "?",
-			         m->argc >= 2 && m->types[1] == 's' ? h_arg_s(m, 1) : "?");
-			h_msg_free(m);
-			ck_abort_msg("%s: mixd answered /error %s", when, what);
-		}
-		h_msg_free(m);
-	}
-}
-
-static void
 get_s_eq(const char *path, const char *want)
 {
 	char v[64] = "";
@@ -175,12 +136,12 @@ START_TEST(test_eq_bell)
 	double flat_l, flat_r;
 
 	mono_tone_up(TONE_HZ, TONE_DBFS);
-	set_s("/strip/1/eq/2/type", "bell");
-	set_f("/strip/1/eq/2/freq", 1000.0);
-	set_f("/strip/1/eq/2/q", 1.4);
-	set_f("/strip/1/eq/2/gain", 0.0);
+	e2e_set_s(&w, "/strip/1/eq/2/type", "bell");
+	e2e_set_f(&w, "/strip/1/eq/2/freq", 1000.0);
+	e2e_set_f(&w, "/strip/1/eq/2/q", 1.4);
+	e2e_set_f(&w, "/strip/1/eq/2/gain", 0.0);
 	settle_filter();
-	assert_no_error("eq set-up");
+	e2e_assert_no_error(&w, "eq set-up");
 	get_s_eq("/strip/1/eq/2/type", "bell");
 	record();
 	flat_l = gain_db(0, 1);
@@ -188,22 +149,22 @@ START_TEST(test_eq_bell)
 	/* every band at 0 dB is the identity: only the pan law remains */
 	assert_near("L out - in, band 2 flat (dB)", flat_l, PAN_CENTRE_DB, TOL_LEVEL);
 
-	set_f("/strip/1/eq/2/gain", 12.0);
+	e2e_set_f(&w, "/strip/1/eq/2/gain", 12.0);
 	settle_filter();
 	record();
 	assert_near("L, bell +12 dB at 1 kHz vs flat (dB)", gain_db(0, 1) - flat_l, 12.0, 0.1);
 	assert_near("R, bell +12 dB at 1 kHz vs flat (dB)", gain_db(1, 1) - flat_r, 12.0, 0.1);
 
-	set_f("/strip/1/eq/2/gain", -12.0);
+	e2e_set_f(&w, "/strip/1/eq/2/gain", -12.0);
 	settle_filter();
 	record();
 	assert_near("L, bell -12 dB at 1 kHz vs flat (dB)", gain_db(0, 1) - flat_l, -12.0, 0.1);
 
-	set_i("/strip/1/eq/on", 0);
+	e2e_set_i(&w, "/strip/1/eq/on", 0);
 	settle_filter();
 	record();
 	assert_near("L, eq/on 0 vs flat (dB)", gain_db(0, 1) - flat_l, 0.0, TOL_LEVEL);
-	assert_no_error("eq");
+	e2e_assert_no_error(&w, "eq");
 	e2e_stop_mixd(&w);
 }
 END_TEST
@@ -216,15 +177,15 @@ START_TEST(test_hpf)
 	double off_l, off_r;
 
 	mono_tone_up(50.0, TONE_DBFS);
-	set_f("/strip/1/hpf/freq", 100.0);
-	set_i("/strip/1/hpf/slope", 12);
+	e2e_set_f(&w, "/strip/1/hpf/freq", 100.0);
+	e2e_set_i(&w, "/strip/1/hpf/slope", 12);
 	settle_filter();
 	record();
 	off_l = gain_db(0, 1);
 	off_r = gain_db(1, 1);
 	assert_near("L out - in, HPF off (dB)", off_l, PAN_CENTRE_DB, TOL_LEVEL);
 
-	set_i("/strip/1/hpf/on", 1);
+	e2e_set_i(&w, "/strip/1/hpf/on", 1);
 	settle_filter();
 	record();
 	assert_near("L, HPF 100 Hz 12 dB/oct at 50 Hz vs off (dB)", gain_db(0, 1) - off_l, -one,
@@ -232,7 +193,7 @@ START_TEST(test_hpf)
 	assert_near("R, HPF 100 Hz 12 dB/oct at 50 Hz vs off (dB)", gain_db(1, 1) - off_r, -one,
 	            0.2);
 
-	set_i("/strip/1/hpf/slope", 24);
+	e2e_set_i(&w, "/strip/1/hpf/slope", 24);
 	settle_filter();
 	record();
 	assert_near("L, HPF 100 Hz 24 dB/oct at 50 Hz vs off (dB)", gain_db(0, 1) - off_l,
@@ -240,11 +201,11 @@ START_TEST(test_hpf)
 	assert_near("R, HPF 100 Hz 24 dB/oct at 50 Hz vs off (dB)", gain_db(1, 1) - off_r,
 	            -2.0 * one, 0.3);
 
-	set_i("/strip/1/hpf/on", 0);
+	e2e_set_i(&w, "/strip/1/hpf/on", 0);
 	settle_filter();
 	record();
 	assert_near("L, HPF off again vs off (dB)", gain_db(0, 1) - off_l, 0.0, TOL_LEVEL);
-	assert_no_error("hpf");
+	e2e_assert_no_error(&w, "hpf");
 	e2e_stop_mixd(&w);
 }
 END_TEST
@@ -260,19 +221,19 @@ START_TEST(test_comp)
 	struct h_msg *m;
 
 	mono_tone_up(TONE_HZ, peak_dbfs);
-	set_f("/strip/1/comp/threshold", -20.0);
-	set_f("/strip/1/comp/ratio", 4.0);
-	set_f("/strip/1/comp/knee", 6.0);
-	set_f("/strip/1/comp/attack", 10.0);
-	set_f("/strip/1/comp/release", 100.0);
-	set_f("/strip/1/comp/makeup", 0.0);
+	e2e_set_f(&w, "/strip/1/comp/threshold", -20.0);
+	e2e_set_f(&w, "/strip/1/comp/ratio", 4.0);
+	e2e_set_f(&w, "/strip/1/comp/knee", 6.0);
+	e2e_set_f(&w, "/strip/1/comp/attack", 10.0);
+	e2e_set_f(&w, "/strip/1/comp/release", 100.0);
+	e2e_set_f(&w, "/strip/1/comp/makeup", 0.0);
 	settle_filter();
 	record();
 	off_l = gain_db(0, 1);
 	off_r = gain_db(1, 1);
 	assert_near("L out - in, compressor off (dB)", off_l, PAN_CENTRE_DB, TOL_LEVEL);
 
-	set_i("/strip/1/comp/on", 1);
+	e2e_set_i(&w, "/strip/1/comp/on", 1);
 	h_sleep_ms(500);
 	/* the meter holds the max since the last read: start a fresh interval */
 	h_msg_free(h_osc_get(w.osc, "/meter/strip/1"));
@@ -288,7 +249,7 @@ START_TEST(test_comp)
 	assert_near("L gain reduction, level off - on (dB)", gr_l, want, 0.2);
 	assert_near("R gain reduction, level off - on (dB)", gr_r, want, 0.2);
 	assert_near("/meter/strip/1 gr vs measured reduction (dB)", gr_meter, gr_l, 0.3);
-	assert_no_error("comp");
+	e2e_assert_no_error(&w, "comp");
 	e2e_stop_mixd(&w);
 }
 END_TEST
@@ -312,14 +273,14 @@ START_TEST(test_pre_send)
 
 	/* The delay bus made transparent (1 ms, no feedback, filters at the band edges, stereo):
 	 * a pre-fader send with the fader off carries the tone at the direct path's level. */
-	set_f("/bus/delay/time", 1.0);
-	set_f("/bus/delay/feedback", 0.0);
-	set_f("/bus/delay/lowcut", 20.0);
-	set_f("/bus/delay/highcut", 20000.0);
-	set_i("/bus/delay/pingpong", 0);
-	set_f("/strip/1/fader", -200.0); /* below -144: off */
-	set_i("/strip/1/send/delay/pre", 1);
-	set_f("/strip/1/send/delay/level", 0.0);
+	e2e_set_f(&w, "/bus/delay/time", 1.0);
+	e2e_set_f(&w, "/bus/delay/feedback", 0.0);
+	e2e_set_f(&w, "/bus/delay/lowcut", 20.0);
+	e2e_set_f(&w, "/bus/delay/highcut", 20000.0);
+	e2e_set_i(&w, "/bus/delay/pingpong", 0);
+	e2e_set_f(&w, "/strip/1/fader", -200.0); /* below -144: off */
+	e2e_set_i(&w, "/strip/1/send/delay/pre", 1);
+	e2e_set_f(&w, "/strip/1/send/delay/level", 0.0);
 	settle_filter();
 	record();
 	assert_near("L, fader off, pre send delay 0 dB (dB)", gain_db(0, 1), want, TOL_LEVEL);
@@ -327,29 +288,29 @@ START_TEST(test_pre_send)
 	            TOL_LEVEL);
 	assert_near("R, pre send delay vs direct at fader 0 (dB)", gain_db(1, 1) - direct_r, 0.0,
 	            TOL_LEVEL);
-	set_i("/strip/1/send/delay/pre", 0);
+	e2e_set_i(&w, "/strip/1/send/delay/pre", 0);
 	e2e_settle(&w);
 	record();
 	assert_silent("fader off, post send delay", 0);
 	assert_silent("fader off, post send delay", 1);
-	set_f("/strip/1/send/delay/level", -200.0);
+	e2e_set_f(&w, "/strip/1/send/delay/level", -200.0);
 
 	/* The reverb: its return with the fader off must equal its return with the fader at 0 dB
 	 * and the strip muted: neither fader nor mute touches a pre-fader send. */
-	set_i("/strip/1/send/reverb/pre", 1);
-	set_f("/strip/1/send/reverb/level", 0.0);
+	e2e_set_i(&w, "/strip/1/send/reverb/pre", 1);
+	e2e_set_f(&w, "/strip/1/send/reverb/level", 0.0);
 	h_sleep_ms(3000); /* the reverb's build-up on a steady tone */
 	/* an xrun changes what the reverb holds: then both readings are taken again */
 	for (unsigned tries = 0;; tries++) {
 		int64_t xruns = stat_of("xruns");
 
-		set_f("/strip/1/fader", -200.0);
-		set_i("/strip/1/mute", 0);
+		e2e_set_f(&w, "/strip/1/fader", -200.0);
+		e2e_set_i(&w, "/strip/1/mute", 0);
 		e2e_settle(&w);
 		record();
 		rev_fader_off = gain_db(0, 1);
-		set_f("/strip/1/fader", 0.0);
-		set_i("/strip/1/mute", 1);
+		e2e_set_f(&w, "/strip/1/fader", 0.0);
+		e2e_set_i(&w, "/strip/1/mute", 1);
 		e2e_settle(&w);
 		record();
 		rev_muted = gain_db(0, 1);
@@ -361,14 +322,14 @@ START_TEST(test_pre_send)
 	              rev_fader_off);
 	assert_near("reverb, fader off vs muted at 0 dB (dB)", rev_fader_off - rev_muted, 0.0,
 	            TOL_LEVEL);
-	set_i("/strip/1/send/reverb/pre", 0);
+	e2e_set_i(&w, "/strip/1/send/reverb/pre", 0);
 	h_sleep_ms(1500); /* a 2 s reverb falls 45 dB in 1.5 s */
 	record();
 	/* post-fader and muted: the tail dies away; nothing new enters */
 	ck_assert_msg(gain_db(0, 1) < rev_muted - 20.0,
 	              "post send, strip muted: reverb still %.2f dB (pre: %.2f)", gain_db(0, 1),
 	              rev_muted);
-	assert_no_error("sends");
+	e2e_assert_no_error(&w, "sends");
 	e2e_stop_mixd(&w);
 }
 END_TEST
@@ -769,8 +730,9 @@ sweep_run(struct sweep *s, unsigned r)
 /* e. Every strip and bus parameter swept over OSC under audio (low-passed noise into a mono and a
  * stereo strip), one parameter at a time, each in its own recording: the master stays finite and
  * never steps by more than the bound above. */
-/* Recordings of one sweep phase before an xrun in every one of them fails the case. */
-#define SWEEP_TRIES 3
+/* Recordings of one sweep phase before xruns or a step over the bound in every one of them
+ * fail the case. */
+#define SWEEP_TRIES 2
 
 START_TEST(test_sweeps)
 {
@@ -791,17 +753,17 @@ START_TEST(test_sweeps)
 		s.v[r] = rows[r].def;
 	/* the bound is about the strip's own smoothing: the master limiter (whose gain changes
 	 * are its own, tested in e2e_master) stays out of the way */
-	set_i("/master/limiter/on", 0);
+	e2e_set_i(&w, "/master/limiter/on", 0);
 	/* The delay bus made transparent (1 ms, no feedback, filters at the band edges, stereo),
 	 * so its path is a gain like the direct one. The reverb's output is a dense sum of echoes
 	 * whose sample-to-sample steps no gain x input-step bound holds: its phases are played
 	 * and checked for finite output, not for steps. Its send and return glide through the
 	 * same code as the delay's (per-lane send ramps, bus return ramps), which is bounded. */
-	set_f("/bus/delay/time", 1.0);
-	set_f("/bus/delay/feedback", 0.0);
-	set_f("/bus/delay/lowcut", 20.0);
-	set_f("/bus/delay/highcut", 20000.0);
-	set_i("/bus/delay/pingpong", 0);
+	e2e_set_f(&w, "/bus/delay/time", 1.0);
+	e2e_set_f(&w, "/bus/delay/feedback", 0.0);
+	e2e_set_f(&w, "/bus/delay/lowcut", 20.0);
+	e2e_set_f(&w, "/bus/delay/highcut", 20000.0);
+	e2e_set_i(&w, "/bus/delay/pingpong", 0);
 	e2e_settle(&w);
 	if (verbose)
 		fprintf(stderr, "  %-22s %4s %8s %8s %10s %10s %6s %8s\n", "sweep", "side", "Gmono",
@@ -828,7 +790,7 @@ START_TEST(test_sweeps)
 		ck_assert_int_eq(h_probe_record_wait(w.probe), 0);
 		t_done = h_now_ms();
 		ck_assert_msg(s.fails == 0, "%s: %u OSC sends failed", rows[r].addr, s.fails);
-		assert_no_error(rows[r].addr);
+		e2e_assert_no_error(&w, rows[r].addr);
 		if (t_done < t_restore + TAIL_MS)
 			fprintf(stderr,
 			        "sweeps: %s: the recording ended %lld ms after the reset, "
@@ -864,6 +826,18 @@ START_TEST(test_sweeps)
 				        dy / scale, peak > 0.0 ? STEP_MARGIN * scale / peak : 0.0);
 			if (strstr(rows[r].addr, "reverb"))
 				continue; /* see above: not a gain path */
+			/* A step over the bound is recorded once more before it fails the case: a
+			 * click of mixd's comes back on the same sweep; a period the machine lost
+			 * without reporting an xrun (seen once in CI, never reproduced) does not.
+			 */
+			if (dy > STEP_MARGIN * scale && ++tries < SWEEP_TRIES) {
+				fprintf(stderr,
+				        "sweeps: %s: master %s steps by %.4g over the bound %.4g; "
+				        "recording the phase once more\n",
+				        rows[r].addr, side ? "R" : "L", dy, STEP_MARGIN * scale);
+				h_sleep_ms(TAIL_MS);
+				goto again;
+			}
 			ck_assert_msg(dy <= STEP_MARGIN * scale,
 			              "%s: master %s steps by %.4g, over the bound %.4g = %.1f * "
 			              "(%.3f * %.4g + %.3f * %.4g) (gains x input steps, mono + "
