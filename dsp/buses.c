@@ -6,12 +6,7 @@
 #include <string.h>
 
 #include "gain.h"
-
-static float
-clampf(float v, float lo, float hi)
-{
-	return v < lo ? lo : v > hi ? hi : v;
-}
+#include "numeric.h"
 
 static void
 return_update(struct buses *b, unsigned k)
@@ -149,13 +144,6 @@ void
 buses_set_tempo(struct buses *b, double bpm)
 {
 	delay_set_tempo(b->dly, bpm);
-}
-
-static float
-fmaxabs(float a, float x)
-{
-	x = fabsf(x);
-	return x > a ? x : a;
 }
 
 void

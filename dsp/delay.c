@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "delay.h"
+#include "numeric.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define BAD_BITS   0x5d800000u /* |x| >= 2^60 (and NaN/Inf): garbage input */
-#define INF_BITS   0x7f800000u /* non-finite */
 #define GLIDE_SNAP 1e-4f       /* log2 Hz: closer than this, a cut-off glide ends */
 #define SVF_K      1.41421356f /* 1/Q, Q = 1/sqrt(2) */
 
@@ -29,12 +28,6 @@ static const struct {
 	[DELAY_DIV_16D] = { 16, 1.5 },     [DELAY_DIV_4T] = { 4, 2.0 / 3.0 },
 	[DELAY_DIV_8T] = { 8, 2.0 / 3.0 }, [DELAY_DIV_16T] = { 16, 2.0 / 3.0 },
 };
-
-static float
-clampf(float x, float lo, float hi)
-{
-	return x < lo ? lo : x > hi ? hi : x;
-}
 
 double
 delay_division_ms(double bpm, int division)
@@ -234,21 +227,6 @@ flush(float x)
 	return fabsf(x) < DELAY_FLUSH ? 0.0f : x;
 }
 
-/* Largest |x| as float bits (NaN and Inf have the largest): integer max vectorises. */
-static uint32_t
-max_bits(const float *x, uint32_t n)
-{
-	uint32_t m = 0;
-
-	for (uint32_t i = 0; i < n; i++) {
-		uint32_t b;
-		memcpy(&b, &x[i], sizeof(b));
-		b &= 0x7fffffffu;
-		m = b > m ? b : m;
-	}
-	return m;
-}
-
 /* One cut-off glide step at the start of a grid block; true when it moved. */
 static bool
 glide_step(float *cur, float want, float kb)
@@ -382,7 +360,8 @@ delay_process(struct delay *d, const float *in_l, const float *in_r, float *out_
 		/* a copy: the outputs may alias the inputs */
 		memcpy(xl, in_l + off, len * sizeof(float));
 		memcpy(xr, in_r + off, len * sizeof(float));
-		if (max_bits(xl, len) >= BAD_BITS || max_bits(xr, len) >= BAD_BITS) {
+		if (max_abs_bits(xl, len) >= NUM_GARBAGE_BITS ||
+		    max_abs_bits(xr, len) >= NUM_GARBAGE_BITS) {
 			memset(xl, 0, sizeof(xl));
 			memset(xr, 0, sizeof(xr));
 			delay_reset(d);
@@ -395,8 +374,8 @@ delay_process(struct delay *d, const float *in_l, const float *in_r, float *out_
 		else
 			run(d, xl, xr, wx, false, fb, pp, out_l + off, out_r + off, len);
 		/* last line of defence: bounded input cannot get here */
-		if (max_bits(out_l + off, len) >= INF_BITS ||
-		    max_bits(out_r + off, len) >= INF_BITS) {
+		if (max_abs_bits(out_l + off, len) >= NUM_INF_BITS ||
+		    max_abs_bits(out_r + off, len) >= NUM_INF_BITS) {
 			memset(out_l + off, 0, len * sizeof(float));
 			memset(out_r + off, 0, len * sizeof(float));
 			delay_reset(d);

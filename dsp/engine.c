@@ -13,6 +13,7 @@
 #include "master.h"
 #include "ramp.h"
 #include "strip.h"
+#include "numeric.h"
 
 /* A kernel group's bookkeeping: which strips it holds and its last plan. */
 struct group_info {
@@ -319,12 +320,8 @@ engine_set(struct engine *e, enum engine_param p, unsigned strip, float v)
 
 /* ---- processing ---- */
 
-/* Inputs beyond this magnitude are garbage, like NaN and Inf: 2^60 is 360 dB over full scale,
- * and no gain chain in the strip can overflow a float from below it. */
-#define INPUT_LIMIT_BITS 0x5d800000u /* bits of 2^60 */
-
-/* Copies one input channel into its lane and returns the largest |x| as float bits (NaN and
- * Inf have the largest bits). Integer max is exact and associative, so the loop vectorises. */
+/* Copies one input channel into its lane and returns the largest |x| as float bits, in the
+ * same pass (numeric.h: NaN and Inf have the largest bits). */
 static uint32_t
 copy_to_lane(struct sk_group *g, unsigned l, const float *x, uint32_t n)
 {
@@ -353,7 +350,7 @@ strip_gather(struct engine *e, struct strip *s, const float *const *in, uint32_t
 		uint32_t mc = copy_to_lane(g, s->lane + c, in[s->in + c] + off, n);
 		m = mc > m ? mc : m;
 	}
-	if (m < INPUT_LIMIT_BITS)
+	if (m < NUM_GARBAGE_BITS)
 		return;
 	for (unsigned c = 0; c < nl; c++) {
 		for (uint32_t i = 0; i < n; i++)

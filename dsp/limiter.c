@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ramp.h"
+#include "numeric.h"
 
 #if defined(__SSE__)
 #include <xmmintrin.h>
@@ -30,7 +31,6 @@
 #define RELEASE_SNAP 1e-6
 
 /* Larger inputs are treated like NaN: the interpolator's sums could overflow to inf - inf. */
-#define MAX_ABS 1e30f
 
 /* The internal ceiling sits 2^-21 (4e-6 dB) under the asked one: it absorbs the rounding of
  * the gain to float and of the product x * gain, so even the float output is <= the ceiling. */
@@ -354,12 +354,6 @@ limiter_latency(const struct limiter *lim)
 	return lim->d;
 }
 
-static float
-clampf(float v, float lo, float hi)
-{
-	return v < lo ? lo : v > hi ? hi : v;
-}
-
 void
 limiter_set(struct limiter *lim, bool on, float ceiling_db, float release_ms, bool truepeak)
 {
@@ -395,13 +389,10 @@ process_block(struct limiter *lim, float *l, float *r, uint32_t n)
 	float *xl = lim->x[0], *xr = lim->x[1], *yl = lim->y[0], *yr = lim->y[1];
 	const uint32_t d = lim->d, n4 = (n + 3) & ~3u;
 	float e[BLOCK + PAD], wv[BLOCK], cv[BLOCK];
-	bool bad = false;
 
 	ramp_fill(&lim->w, wv, n);
 	ramp_fill(&lim->c, cv, n);
-	for (uint32_t i = 0; i < n; i++)
-		bad |= !(fabsf(l[i]) <= MAX_ABS) | !(fabsf(r[i]) <= MAX_ABS);
-	if (bad) {
+	if (max_abs_bits(l, n) >= NUM_GARBAGE_BITS || max_abs_bits(r, n) >= NUM_GARBAGE_BITS) {
 		reset_state(lim);
 		memset(l, 0, n * sizeof(float));
 		memset(r, 0, n * sizeof(float));

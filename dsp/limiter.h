@@ -104,8 +104,8 @@ void limiter_settle(struct limiter *lim);
 
 /* RT. Processes n stereo frames in place (any n, including 0), one gain for both sides. Off,
  * the output is the input delayed by limiter_latency() exactly. A sub-block of 32 frames with a
- * NaN, an infinity or a magnitude over 1e30 in its input is output as silence, and the
- * limiter's state is reset (counted, limiter_dropped). Silence before limiter_set_rate. */
+ * NaN, an infinity or a magnitude of 2^60 or more (numeric.h) in its input is output as silence,
+ * and the limiter's state is reset (counted, limiter_dropped). Silence before limiter_set_rate. */
 void limiter_process(struct limiter *lim, float *l, float *r, uint32_t n);
 
 /* RT. Reads and clears: the largest gain reduction applied since the last read, in dB (>= 0;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "gain.h"
+#include "numeric.h"
 
 static void *
 zalloc64(size_t n)
@@ -153,13 +154,6 @@ width_block(struct master *m, float *l, float *r, uint32_t n)
 		l[i] = mid + side;
 		r[i] = mid - side;
 	}
-}
-
-static float
-fmaxabs(float a, float x)
-{
-	x = fabsf(x);
-	return x > a ? x : a;
 }
 
 static void

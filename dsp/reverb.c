@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "reverb.h"
+#include "numeric.h"
 
 #include <errno.h>
 #include <math.h>
@@ -23,12 +24,6 @@ static uint32_t
 samples(double fs, double ms)
 {
 	return (uint32_t)floor(0.5 + fs * ms * 0.001);
-}
-
-static float
-clampf(float x, float lo, float hi)
-{
-	return x < lo ? lo : x > hi ? hi : x;
 }
 
 /* ---- coefficients ---- */
@@ -263,21 +258,6 @@ flush(float x)
 	return fabsf(x) < REVERB_FLUSH ? 0.0f : x;
 }
 
-/* Largest |x| as float bits (NaN and Inf have the largest): integer max vectorises. */
-static uint32_t
-max_bits(const float *x, uint32_t n)
-{
-	uint32_t m = 0;
-
-	for (uint32_t i = 0; i < n; i++) {
-		uint32_t b;
-		memcpy(&b, &x[i], sizeof(b));
-		b &= 0x7fffffffu;
-		m = b > m ? b : m;
-	}
-	return m;
-}
-
 /*
  * The network over len samples of one grid block. State (localised, stored back at the end):
  *   pl, pr, pw    predelay lines and their write index; da, db the two taps' delays
@@ -484,10 +464,10 @@ reverb_process(struct reverb *r, const float *in_l, const float *in_r, float *ou
 		/* a copy: the outputs may alias the inputs */
 		memcpy(xl, in_l + off, len * sizeof(float));
 		memcpy(xr, in_r + off, len * sizeof(float));
-		in_bits = max_bits(xl, len);
-		b = max_bits(xr, len);
+		in_bits = max_abs_bits(xl, len);
+		b = max_abs_bits(xr, len);
 		in_bits = b > in_bits ? b : in_bits;
-		if (in_bits >= REVERB_BAD_BITS) {
+		if (in_bits >= NUM_GARBAGE_BITS) {
 			memset(xl, 0, sizeof(xl));
 			memset(xr, 0, sizeof(xr));
 			in_bits = 0;
@@ -511,11 +491,11 @@ reverb_process(struct reverb *r, const float *in_l, const float *in_r, float *ou
 				run(r, xl, xr, w, fade, true, out_l + off, out_r + off, len);
 			else
 				run(r, xl, xr, w, fade, false, out_l + off, out_r + off, len);
-			out_bits = max_bits(out_l + off, len);
-			b = max_bits(out_r + off, len);
+			out_bits = max_abs_bits(out_l + off, len);
+			b = max_abs_bits(out_r + off, len);
 			out_bits = b > out_bits ? b : out_bits;
 			/* last line of defence: bounded input cannot get here */
-			if (out_bits >= REVERB_INF_BITS) {
+			if (out_bits >= NUM_INF_BITS) {
 				memset(out_l + off, 0, len * sizeof(float));
 				memset(out_r + off, 0, len * sizeof(float));
 				reverb_reset(r);

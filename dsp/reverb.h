@@ -65,8 +65,6 @@
 #define REVERB_FADE_MS      30.0        /* predelay cross-fade */
 #define REVERB_FLUSH        1e-15f      /* below this a value written into a loop is 0 */
 #define REVERB_QUIET_BITS   0x2edbe6ffu /* bits of 1e-10f (-200 dBFS): a block below it is quiet */
-#define REVERB_BAD_BITS     0x5d800000u /* bits of 2^60: |x| at or above it is garbage, as NaN */
-#define REVERB_INF_BITS     0x7f800000u /* bits of Inf */
 #define REVERB_FS_MIN       8000.0
 #define REVERB_FS_MAX       768000.0
 

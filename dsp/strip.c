@@ -6,6 +6,7 @@
 #include "engine.h"
 #include "gain.h"
 #include "pan.h"
+#include "numeric.h"
 
 #define LOG2_10_OVER_40 0.08304820237f /* log2 A per dB: A = 10^(dB/40) */
 #define HPF_K           1.41421356f    /* 1/Q of a Butterworth section */
@@ -469,12 +470,6 @@ strip_plan_ramps(struct strip *s, struct sk_group *g, uint32_t n)
 	}
 	s->ramps_rest = !moving;
 	return moving;
-}
-
-static float
-clampf(float v, float lo, float hi)
-{
-	return v < lo ? lo : v > hi ? hi : v;
 }
 
 static bool
