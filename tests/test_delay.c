@@ -7,6 +7,7 @@
  * FTZ, garbage input, and independence from the period size.
  */
 #include "check_run.h"
+#include "measure.h"
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
@@ -20,31 +21,6 @@
 
 /* ---------------------------------------------------------------------------------------------
  * Signals and measurement. */
-
-/* splitmix64: a seeded, portable generator so every run sees the same noise. */
-static uint64_t
-rng_next(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static double
-rng_uniform(uint64_t *s)
-{
-	return ((double)(rng_next(s) >> 11) + 0.5) / 9007199254740992.0;
-}
-
-static double
-rng_gauss(uint64_t *s)
-{
-	double u = rng_uniform(s), v = rng_uniform(s);
-
-	return sqrt(-2.0 * log(u)) * cos(2.0 * M_PI * v);
-}
 
 /* |H(f)| in dB of the RBJ low-pass (high = false) or high-pass at f0, Q = 1/sqrt(2): the
  * bilinear Butterworth, which is exactly what a trapezoidal SVF with k = sqrt(2) computes. */
@@ -68,52 +44,6 @@ static double
 loop_filter_db(double lowcut, double highcut, double f)
 {
 	return rbj_db(true, lowcut, f) + rbj_db(false, highcut, f);
-}
-
-/* Least-squares fit x[n] ~ a cos(wn) + b sin(wn) + c over n in [from, from + len): the
- * amplitude sqrt(a^2 + b^2). */
-static double
-ls_amp(const float *x, int from, int len, double f)
-{
-	double m[3][4] = { { 0 } }, w = 2.0 * M_PI * f / FS;
-
-	for (int n = from; n < from + len; n++) {
-		double v[3] = { cos(w * n), sin(w * n), 1.0 };
-		for (int i = 0; i < 3; i++) {
-			for (int j = 0; j < 3; j++)
-				m[i][j] += v[i] * v[j];
-			m[i][3] += v[i] * x[n];
-		}
-	}
-	for (int i = 0; i < 3; i++) {
-		for (int j = 0; j < 3; j++) {
-			if (j == i)
-				continue;
-			double r = m[j][i] / m[i][i];
-			for (int k = i; k < 4; k++)
-				m[j][k] -= r * m[i][k];
-		}
-	}
-	return hypot(m[0][3] / m[0][0], m[1][3] / m[1][1]);
-}
-
-static bool
-all_finite(const float *x, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (!isfinite(x[i]))
-			return false;
-	return true;
-}
-
-static float
-peak_of(const float *x, int from, int to)
-{
-	float p = 0.0f;
-
-	for (int i = from; i < to; i++)
-		p = fmaxf(p, fabsf(x[i]));
-	return p;
 }
 
 static double
@@ -256,9 +186,9 @@ START_TEST(echoes_6db)
 		memcpy(xr, xl, sizeof(xr));
 		run(d, xl, xr, yl, yr, EC_N, 256);
 		/* the plateau of each echo, 50 ms in (filter transients long gone) */
-		amp[0] = ls_amp(xl, 2400, 6000, c[k].f);
+		amp[0] = ls_amp(xl, 2400, 6000, c[k].f, FS);
 		for (int e = 1; e < 7; e++)
-			amp[e] = ls_amp(yl, e * 24000 + 2400, 6000, c[k].f);
+			amp[e] = ls_amp(yl, e * 24000 + 2400, 6000, c[k].f, FS);
 		printf("test 25: feedback 0.5, filters %.0f/%.0f Hz, %.0f Hz burst: |F| %+.2e dB; "
 		       "echo 1 vs input %+.5f dB; repeats",
 		       c[k].lc, c[k].hc, c[k].f, f_db, 20 * log10(amp[1] / amp[0]));

@@ -7,6 +7,7 @@
  * is a linear cross-fade that never moves the signal in time, NaN/Inf recovery, meters.
  */
 #include "check_run.h"
+#include "measure.h"
 #include <ebur128.h>
 #include <errno.h>
 #include <math.h>
@@ -22,61 +23,10 @@
 /* ---------------------------------------------------------------------------------------------
  * Signals and measurement. */
 
-/* splitmix64: a seeded, portable generator so every run sees the same noise. */
-static uint64_t
-rng_next(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-/* Uniform in (0, 1). */
-static double
-rng_uniform(uint64_t *s)
-{
-	return ((double)(rng_next(s) >> 11) + 0.5) / 9007199254740992.0;
-}
-
-static double
-rng_gauss(uint64_t *s)
-{
-	double u = rng_uniform(s), v = rng_uniform(s);
-
-	return sqrt(-2.0 * log(u)) * cos(2.0 * M_PI * v);
-}
-
-static double
-db(double lin)
-{
-	return 20.0 * log10(lin);
-}
-
 static double
 from_db(double d)
 {
 	return pow(10.0, d / 20.0);
-}
-
-static float
-peak_abs(const float *x, int n)
-{
-	float p = 0.0f;
-
-	for (int i = 0; i < n; i++)
-		p = fmaxf(p, fabsf(x[i]));
-	return p;
-}
-
-static bool
-all_finite(const float *x, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (!isfinite(x[i]))
-			return false;
-	return true;
 }
 
 /* The ceiling as the limiter holds it: the float nearest 10^(dB/20). */
@@ -342,7 +292,7 @@ START_TEST(sample_peak_ceiling)
 				(j % 2 ? r : l)[i] =
 				    (float)((j % 4 < 2 ? 1 : -1) * c * from_db(over_db[s]));
 			lim_run(lim, l, r, n, 256);
-			double p = fmax(peak_abs(l, n), peak_abs(r, n));
+			double p = fmax(peak_of(l, 0, n), peak_of(r, 0, n));
 			float gr = limiter_read_gr(lim);
 			ck_assert_msg(
 			    db(p / c) <= 0.001 && p <= c,
@@ -361,7 +311,7 @@ START_TEST(sample_peak_ceiling)
 			r[i] = (float)(2.0 * c * rng_gauss(&seed));
 		}
 		lim_run(lim, l, r, n, 256);
-		double p = fmax(peak_abs(l, n), peak_abs(r, n));
+		double p = fmax(peak_of(l, 0, n), peak_of(r, 0, n));
 		ck_assert_msg(db(p / c) <= 0.001 && p <= c,
 		              "%.0f Hz, noise 6 dB over: output peak %+.6f dB re ceiling", fs,
 		              db(p / c));
@@ -562,7 +512,7 @@ START_TEST(release_time)
 			ck_assert_msg(tp ? gr > 12.0f + LIMITER_TP_MARGIN_DB
 			                 : fabsf(gr - 12.0f) < 0.001f,
 			              "GR meter %.4f dB", gr);
-			ck_assert_msg(db(fmax(peak_abs(l, n), peak_abs(r, n)) / c) <= 0.001,
+			ck_assert_msg(db(fmax(peak_of(l, 0, n), peak_of(r, 0, n)) / c) <= 0.001,
 			              "over the ceiling");
 			/* gain = y / x(n - d) after the burst has left */
 			for (int i = T0 + BURST + d; i < n; i++) {
@@ -774,7 +724,7 @@ START_TEST(nonfinite_input_recovers)
 			              k ? "Inf" : "NaN", i);
 	}
 	ck_assert(isfinite(limiter_read_gr(lim)) && isfinite(limiter_read_truepeak(lim)));
-	ck_assert_msg(peak_abs(r + 18000 + d, N - 18000 - d) <= ceiling_lin(-1.0f),
+	ck_assert_msg(peak_of(r + 18000 + d, 0, N - 18000 - d) <= ceiling_lin(-1.0f),
 	              "not limiting after the resets");
 	printf("non-finite: 2 sub-blocks silenced and counted, the delayed input back exactly "
 	       "%d frames after each\n",
@@ -803,7 +753,7 @@ START_TEST(settings_and_meters)
 		limiter_read_gr(lim);
 		limiter_read_truepeak(lim);
 		lim_run(lim, l + N / 2, r + N / 2, N / 2, 512);
-		double p = peak_abs(l + N / 2, N / 2);
+		double p = peak_of(l + N / 2, 0, N / 2);
 		float gr = limiter_read_gr(lim), tp = limiter_read_truepeak(lim);
 		ck_assert_msg(fabs(db(p) - cases[k].want) < 0.01, "asked %g dB: peak %.3f dB",
 		              cases[k].ask, db(p));

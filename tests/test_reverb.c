@@ -7,6 +7,7 @@
  * zeros without FTZ, garbage input, and independence from the period size.
  */
 #include "check_run.h"
+#include "measure.h"
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
@@ -20,31 +21,6 @@
 
 /* ---------------------------------------------------------------------------------------------
  * Signals and measurement. */
-
-/* splitmix64: a seeded, portable generator so every run sees the same noise. */
-static uint64_t
-rng_next(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static double
-rng_uniform(uint64_t *s)
-{
-	return ((double)(rng_next(s) >> 11) + 0.5) / 9007199254740992.0;
-}
-
-static double
-rng_gauss(uint64_t *s)
-{
-	double u = rng_uniform(s), v = rng_uniform(s);
-
-	return sqrt(-2.0 * log(u)) * cos(2.0 * M_PI * v);
-}
 
 /* A direct-form biquad in double (RBJ cookbook), for the measurement filters. */
 struct bq {
@@ -122,35 +98,6 @@ t30(const double *y, int n)
 	free(edc);
 	ck_assert_msg(k > 100, "the decay never spans -5..-35 dB");
 	return -60.0 / ((k * sxy - sx * sy) / (k * sxx - sx * sx));
-}
-
-static bool
-all_finite(const float *x, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (!isfinite(x[i]))
-			return false;
-	return true;
-}
-
-static double
-rms_of(const float *x, int from, int to)
-{
-	double s = 0.0;
-
-	for (int i = from; i < to; i++)
-		s += (double)x[i] * x[i];
-	return sqrt(s / (to - from));
-}
-
-static float
-peak_of(const float *x, int from, int to)
-{
-	float p = 0.0f;
-
-	for (int i = from; i < to; i++)
-		p = fmaxf(p, fabsf(x[i]));
-	return p;
 }
 
 static struct reverb *

@@ -14,6 +14,7 @@
  * of zeros.
  */
 #include "check_run.h"
+#include "measure.h"
 #include <errno.h>
 #include <float.h>
 #include <math.h>
@@ -113,99 +114,7 @@ comp_curve_db(double x, double t, double r, double w)
 }
 
 /* ---------------------------------------------------------------------------------------------
- * Signals and measurement. */
-
-/* splitmix64: a seeded, portable generator so every run sees the same noise. */
-static uint64_t
-rng_next(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-/* Uniform in (0, 1). */
-static double
-rng_uniform(uint64_t *s)
-{
-	return ((double)(rng_next(s) >> 11) + 0.5) / 9007199254740992.0;
-}
-
-static double
-rng_gauss(uint64_t *s)
-{
-	double u = rng_uniform(s), v = rng_uniform(s);
-
-	return sqrt(-2.0 * log(u)) * cos(2.0 * M_PI * v);
-}
-
-/* Least-squares fit x[n] ~ a cos(wn) + b sin(wn) + c over n in [from, from + len): the
- * amplitude sqrt(a^2 + b^2). Exact for a pure tone; the DC term absorbs any offset. */
-static double
-ls_amp(const float *x, int from, int len, double f)
-{
-	double m[3][4] = { { 0 } }, w = 2.0 * M_PI * f / FS;
-
-	for (int n = from; n < from + len; n++) {
-		double v[3] = { cos(w * n), sin(w * n), 1.0 };
-		for (int i = 0; i < 3; i++) {
-			for (int j = 0; j < 3; j++)
-				m[i][j] += v[i] * v[j];
-			m[i][3] += v[i] * x[n];
-		}
-	}
-	/* Gauss-Jordan; the matrix is near-diagonal over whole cycles, no pivoting needed */
-	for (int i = 0; i < 3; i++) {
-		for (int j = 0; j < 3; j++) {
-			if (j == i)
-				continue;
-			double r = m[j][i] / m[i][i];
-			for (int k = i; k < 4; k++)
-				m[j][k] -= r * m[i][k];
-		}
-	}
-	return hypot(m[0][3] / m[0][0], m[1][3] / m[1][1]);
-}
-
-static double
-db(double lin)
-{
-	return 20.0 * log10(lin);
-}
-
-static bool
-all_finite(const float *x, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (!isfinite(x[i]))
-			return false;
-	return true;
-}
-
-static float
-peak_abs(const float *x, int n)
-{
-	float p = 0.0f;
-
-	for (int i = 0; i < n; i++)
-		p = fmaxf(p, fabsf(x[i]));
-	return p;
-}
-
-static double
-rms_of(const float *x, int from, int to)
-{
-	double s = 0.0;
-
-	for (int i = from; i < to; i++)
-		s += (double)x[i] * x[i];
-	return sqrt(s / (to - from));
-}
-
-/* ---------------------------------------------------------------------------------------------
- * Engine set-up. */
+ * Engine set-up (signals and measurements: measure.h). */
 
 struct band {
 	enum engine_eq_type type;
@@ -311,7 +220,7 @@ tone_gain_db(const struct strip_cfg *c, double f)
 	run_mono(e, x, yl, yr, n + L, 256);
 	ck_assert_msg(all_finite(yl, n + L), "non-finite output at %.1f Hz", f);
 	engine_free(e);
-	return db(ls_amp(yl, L + TONE_SETTLE, len, f) / ls_amp(x, TONE_SETTLE, len, f));
+	return db(ls_amp(yl, L + TONE_SETTLE, len, f, FS) / ls_amp(x, TONE_SETTLE, len, f, FS));
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -507,7 +416,7 @@ START_TEST(modulation_stress)
 			ck_assert_msg(all_finite(yl, STRESS_N + L) && all_finite(yr, STRESS_N + L),
 			              "non-finite output, bell %+d dB toggled every %d samples",
 			              12 * sign, every[t]);
-			double ratio = peak_abs(yl + L, STRESS_N) / peak_abs(x, STRESS_N);
+			double ratio = peak_of(yl + L, 0, STRESS_N) / peak_of(x, 0, STRESS_N);
 			ck_assert_msg(
 			    ratio <= 4.0,
 			    "bell %+d dB toggled every %d samples: max |y| = %.3f x input peak",
@@ -515,7 +424,7 @@ START_TEST(modulation_stress)
 			printf("test 6: HPF + Q 8 bell %+d dB toggled 40 Hz <-> 16 kHz every %4d "
 			       "samples: "
 			       "max |y| = %.3f x the input peak %.3f\n",
-			       12 * sign, every[t], ratio, peak_abs(x, STRESS_N));
+			       12 * sign, every[t], ratio, peak_of(x, 0, STRESS_N));
 			engine_free(e);
 		}
 	}
@@ -668,7 +577,8 @@ START_TEST(comp_sine_gr)
 	engine_read_strip_meter(e, 0, &m);     /* the strip meter is not delayed: read it here */
 	memset(x + SINE_N, 0, L * sizeof(*x)); /* L zeros: the outputs of the last L inputs */
 	run_mono(e, x + SINE_N, yl + SINE_N, yr + SINE_N, L, 240);
-	double gr = db(ls_amp(x, 24000, 4800, 1000.0) / ls_amp(yl, L + 24000, 4800, 1000.0));
+	double gr =
+	    db(ls_amp(x, 24000, 4800, 1000.0, FS) / ls_amp(yl, L + 24000, 4800, 1000.0, FS));
 	ck_assert_double_eq_tol(want, 11.25, 1e-9);
 	ck_assert_msg(fabs(gr - want) <= 0.1, "GR at the output %.4f dB, want %.2f +-0.1", gr,
 	              want);
@@ -814,11 +724,11 @@ START_TEST(comp_unity_and_link)
 		double err = error_db(x, y + L, 0, LINK_N, pow(10.0, cases[k].makeup_db / 20.0));
 		ck_assert_msg(err <= -120.0,
 		              "ratio %.0f makeup %.0f dB, peak %.1f dBFS: error %.1f dB",
-		              cases[k].ratio, cases[k].makeup_db, db(peak_abs(x, LINK_N)), err);
+		              cases[k].ratio, cases[k].makeup_db, db(peak_of(x, 0, LINK_N)), err);
 		printf("test 11: ratio %.0f, makeup %.0f dB, peak %.1f dBFS: output = input x "
 		       "makeup to "
 		       "%.1f dB\n",
-		       cases[k].ratio, cases[k].makeup_db, db(peak_abs(x, LINK_N)), err);
+		       cases[k].ratio, cases[k].makeup_db, db(peak_of(x, 0, LINK_N)), err);
 		engine_free(e);
 	}
 
@@ -977,8 +887,8 @@ START_TEST(sends_pre_post_and_mute)
 	ck_assert(memcmp(a.tap_l[PRE], b.tap_l[PRE], sizeof(a.tap_l[PRE])) == 0);
 	ck_assert(memcmp(a.tap_r[PRE], b.tap_r[PRE], sizeof(a.tap_r[PRE])) == 0);
 	ck_assert_msg(
-	    peak_abs(b.tap_l[POST], SEND_N) == 0.0f && peak_abs(b.tap_r[POST], SEND_N) == 0.0f,
-	    "post-fader send with the fader off: peak %g", peak_abs(b.tap_l[POST], SEND_N));
+	    peak_of(b.tap_l[POST], 0, SEND_N) == 0.0f && peak_of(b.tap_r[POST], 0, SEND_N) == 0.0f,
+	    "post-fader send with the fader off: peak %g", peak_of(b.tap_l[POST], 0, SEND_N));
 	printf("test 14: pre-fader send bit-identical at fader 0 dB and off; post-fader send "
 	       "exactly 0 "
 	       "at fader off\n");
@@ -1442,7 +1352,7 @@ START_TEST(kernels_match_ref)
 	              "ref output non-finite");
 	for (int b = 0; b < 2 * ENGINE_N_BUSES; b++)
 		ck_assert_msg(all_finite(ref.bus[b], KX_N), "ref bus %d non-finite", b);
-	double ref_peak = fmax(peak_abs(ref.l + L, KX_N), peak_abs(ref.r + L, KX_N));
+	double ref_peak = fmax(peak_of(ref.l + L, 0, KX_N), peak_of(ref.r + L, 0, KX_N));
 	ck_assert_msg(ref_peak > 0.01, "ref output peak %g: the program produced no signal",
 	              ref_peak);
 	double ref_gr = 0.0;

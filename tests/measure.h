@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* measure: the signals and measurements the DSP unit tests share — seeded noise, a tone's
+ * amplitude by least squares, peaks, RMS, dB. Double precision where it measures. */
+#ifndef MIXD_MEASURE_H
+#define MIXD_MEASURE_H
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* splitmix64: a seeded, portable generator so every run sees the same noise. */
+static inline uint64_t
+rng_next(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* Uniform in (0, 1). */
+static inline double
+rng_uniform(uint64_t *s)
+{
+	return ((double)(rng_next(s) >> 11) + 0.5) / 9007199254740992.0;
+}
+
+/* Standard normal (Box-Muller). */
+static inline double
+rng_gauss(uint64_t *s)
+{
+	double u = rng_uniform(s), v = rng_uniform(s);
+
+	return sqrt(-2.0 * log(u)) * cos(2.0 * M_PI * v);
+}
+
+/* Least-squares fit x[n] ~ a cos(wn) + b sin(wn) + c over n in [from, from + len), w = 2 pi
+ * hz / fs: the amplitude sqrt(a^2 + b^2). Exact for a pure tone; the DC term absorbs any
+ * offset. */
+static inline double
+ls_amp(const float *x, int from, int len, double hz, double fs)
+{
+	double m[3][4] = { { 0 } }, w = 2.0 * M_PI * hz / fs;
+
+	for (int n = from; n < from + len; n++) {
+		double v[3] = { cos(w * n), sin(w * n), 1.0 };
+		for (int i = 0; i < 3; i++) {
+			for (int j = 0; j < 3; j++)
+				m[i][j] += v[i] * v[j];
+			m[i][3] += v[i] * x[n];
+		}
+	}
+	/* Gauss-Jordan; the matrix is near-diagonal over whole cycles, no pivoting needed */
+	for (int i = 0; i < 3; i++) {
+		for (int j = 0; j < 3; j++) {
+			if (j == i)
+				continue;
+			double r = m[j][i] / m[i][i];
+			for (int k = i; k < 4; k++)
+				m[j][k] -= r * m[i][k];
+		}
+	}
+	return hypot(m[0][3] / m[0][0], m[1][3] / m[1][1]);
+}
+
+static inline double
+db(double lin)
+{
+	return 20.0 * log10(lin);
+}
+
+static inline bool
+all_finite(const float *x, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!isfinite(x[i]))
+			return false;
+	return true;
+}
+
+/* max |x[i]| over [from, to) */
+static inline float
+peak_of(const float *x, int from, int to)
+{
+	float p = 0.0f;
+
+	for (int i = from; i < to; i++)
+		p = fmaxf(p, fabsf(x[i]));
+	return p;
+}
+
+/* RMS over [from, to) */
+static inline double
+rms_of(const float *x, int from, int to)
+{
+	double s = 0.0;
+
+	for (int i = from; i < to; i++)
+		s += (double)x[i] * x[i];
+	return sqrt(s / (to - from));
+}
+
+#endif
