@@ -34,19 +34,7 @@
 #define TOL_LEVEL     0.05
 #define TOL_GAIN      0.1
 
-static struct h_world w;
-
-static void
-setup(void)
-{
-	ck_assert_msg(h_world_start(&w, RATE, PERIOD) == 0, "jackd did not start");
-}
-
-static void
-teardown(void)
-{
-	h_world_free(&w);
-}
+E2E_WORLD_FIXTURE(RATE, PERIOD)
 
 /* The world of this file: see e2e_world_up. */
 static void

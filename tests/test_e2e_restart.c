@@ -27,7 +27,7 @@
 /* The contract: mixd is back within ~15 s of the server. */
 #define RECOVER_MS 15000
 
-static struct h_world w;
+E2E_WORLD_FIXTURE(RATE, PERIOD)
 
 /* Connections mixd must restore: (source, destination). */
 static const char *const links[][2] = {
@@ -37,18 +37,6 @@ static const char *const links[][2] = {
 	{ "mixd:master_R", "probe:in_R" },
 };
 #define N_LINKS (sizeof(links) / sizeof(links[0]))
-
-static void
-setup(void)
-{
-	ck_assert_msg(h_world_start(&w, RATE, PERIOD) == 0, "jackd did not start");
-}
-
-static void
-teardown(void)
-{
-	h_world_free(&w);
-}
 
 static void
 settle(void)

@@ -34,19 +34,7 @@
 /* Filter and compressor settings glide with a 10 ms one-pole: 300 ms leave e^-30 of a step. */
 #define SETTLE_FILTER_MS 300
 
-static struct h_world w;
-
-static void
-setup(void)
-{
-	ck_assert_msg(h_world_start(&w, RATE, PERIOD) == 0, "jackd did not start");
-}
-
-static void
-teardown(void)
-{
-	h_world_free(&w);
-}
+E2E_WORLD_FIXTURE(RATE, PERIOD)
 
 /* The world of this file: see e2e_world_up. */
 static void
