@@ -16,19 +16,6 @@ return_update(struct buses *b, unsigned k)
 	ramp_set(&bus->g, bus->mute ? 0.0f : gain_db_to_lin(bus->return_db), b->smooth_n);
 }
 
-static void
-reverb_apply(struct buses *b)
-{
-	reverb_set(b->rev, b->rev_time_s, b->rev_damping_hz, b->rev_predelay_ms);
-}
-
-static void
-delay_apply(struct buses *b)
-{
-	delay_set(b->dly, b->dly_time_ms, b->dly_feedback, b->dly_lowcut_hz, b->dly_highcut_hz,
-	          b->dly_pingpong, b->dly_sync, b->dly_division);
-}
-
 int
 buses_init(struct buses *b, double fs, uint32_t smooth_n)
 {
@@ -37,15 +24,6 @@ buses_init(struct buses *b, double fs, uint32_t smooth_n)
 	b->dly = delay_new();
 	if (!b->rev || !b->dly)
 		return -ENOMEM;
-	b->rev_time_s = 2.0f;
-	b->rev_damping_hz = 6000.0f;
-	b->rev_predelay_ms = 20.0f;
-	b->dly_time_ms = 375.0f;
-	b->dly_feedback = 0.35f;
-	b->dly_lowcut_hz = 100.0f;
-	b->dly_highcut_hz = 8000.0f;
-	b->dly_pingpong = true;
-	b->dly_division = DELAY_DIV_4;
 	for (unsigned k = 0; k < ENGINE_N_BUSES; k++)
 		ramp_init(&b->bus[k].g, 1.0f);
 	return buses_set_rate(b, fs, smooth_n);
@@ -70,8 +48,6 @@ buses_set_rate(struct buses *b, double fs, uint32_t smooth_n)
 	if (ret < 0)
 		return ret;
 	b->smooth_n = smooth_n;
-	reverb_apply(b);
-	delay_apply(b);
 	reverb_reset(b->rev);
 	delay_reset(b->dly);
 	return 0;
@@ -89,6 +65,9 @@ buses_settle(struct buses *b)
 bool
 buses_set(struct buses *b, enum engine_param p, float v)
 {
+	struct reverb *r = b->rev;
+	struct delay *d = b->dly;
+
 	if (p >= ENGINE_BUS1_RETURN && p <= ENGINE_BUS2_MUTE) {
 		unsigned k = (p - ENGINE_BUS1_RETURN) / 2;
 		if ((p - ENGINE_BUS1_RETURN) % 2 == 0)
@@ -100,43 +79,45 @@ buses_set(struct buses *b, enum engine_param p, float v)
 	}
 	switch (p) {
 	case ENGINE_REVERB_TIME:
-		b->rev_time_s = v;
+		reverb_set(r, v, r->damping_hz, r->predelay_ms);
 		break;
 	case ENGINE_REVERB_DAMPING:
-		b->rev_damping_hz = v;
+		reverb_set(r, r->time_s, v, r->predelay_ms);
 		break;
 	case ENGINE_REVERB_PREDELAY:
-		b->rev_predelay_ms = v;
+		reverb_set(r, r->time_s, r->damping_hz, v);
 		break;
 	case ENGINE_DELAY_TIME:
-		b->dly_time_ms = v;
+		delay_set(d, v, d->feedback, d->lowcut_hz, d->highcut_hz, d->pingpong, d->sync,
+		          d->division);
 		break;
 	case ENGINE_DELAY_FEEDBACK:
-		b->dly_feedback = v;
+		delay_set(d, d->time_ms, v, d->lowcut_hz, d->highcut_hz, d->pingpong, d->sync,
+		          d->division);
 		break;
 	case ENGINE_DELAY_SYNC:
-		b->dly_sync = v >= 0.5f;
+		delay_set(d, d->time_ms, d->feedback, d->lowcut_hz, d->highcut_hz, d->pingpong,
+		          v >= 0.5f, d->division);
 		break;
 	case ENGINE_DELAY_DIVISION:
-		b->dly_division = (int)clampf(nearbyintf(v), 0.0f, DELAY_N_DIVISIONS - 1);
+		delay_set(d, d->time_ms, d->feedback, d->lowcut_hz, d->highcut_hz, d->pingpong,
+		          d->sync, (int)clampf(nearbyintf(v), 0.0f, DELAY_N_DIVISIONS - 1));
 		break;
 	case ENGINE_DELAY_LOWCUT:
-		b->dly_lowcut_hz = v;
+		delay_set(d, d->time_ms, d->feedback, v, d->highcut_hz, d->pingpong, d->sync,
+		          d->division);
 		break;
 	case ENGINE_DELAY_HIGHCUT:
-		b->dly_highcut_hz = v;
+		delay_set(d, d->time_ms, d->feedback, d->lowcut_hz, v, d->pingpong, d->sync,
+		          d->division);
 		break;
 	case ENGINE_DELAY_PINGPONG:
-		b->dly_pingpong = v >= 0.5f;
+		delay_set(d, d->time_ms, d->feedback, d->lowcut_hz, d->highcut_hz, v >= 0.5f,
+		          d->sync, d->division);
 		break;
 	default:
 		return false;
 	}
-	/* the effects clamp what they are given */
-	if (p <= ENGINE_REVERB_PREDELAY)
-		reverb_apply(b);
-	else
-		delay_apply(b);
 	return true;
 }
 

@@ -27,12 +27,10 @@ struct bus {
 
 struct buses {
 	struct bus bus[ENGINE_N_BUSES];
+	/* the effects keep their own settings (reverb.h, delay.h): one changes, the others are
+	 * passed back as they stand */
 	struct reverb *rev;
 	struct delay *dly;
-	float rev_time_s, rev_damping_hz, rev_predelay_ms;
-	float dly_time_ms, dly_feedback, dly_lowcut_hz, dly_highcut_hz;
-	bool dly_pingpong, dly_sync;
-	int dly_division;
 	uint32_t smooth_n;
 };
 
