@@ -204,7 +204,10 @@ delay_set(struct delay *d, float time_ms, float feedback, float lowcut_hz, float
 void
 delay_set_tempo(struct delay *d, double bpm)
 {
-	d->bpm = bpm > 0.0 && isfinite(bpm) ? bpm : 0.0;
+	bpm = bpm > 0.0 && isfinite(bpm) ? bpm : 0.0;
+	if (bpm == d->bpm)
+		return; /* called every cycle by mixd: most cycles nothing changed */
+	d->bpm = bpm;
 	retarget(d);
 }
 
