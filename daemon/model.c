@@ -19,6 +19,11 @@ struct model {
 	uint32_t *queue;
 	uint8_t *queued;
 	unsigned head, len;
+	/* changed FIFO, the same shape: what feedback has not yet told the surfaces, strings and
+	 * control-only parameters included */
+	uint32_t *cqueue;
+	uint8_t *cqueued;
+	unsigned chead, clen;
 	uint64_t generation;
 	uint64_t ring_full;
 };
@@ -37,7 +42,9 @@ model_new(const struct params *ps, struct ring *to_rt)
 	m->str = calloc(m->n, sizeof(*m->str));
 	m->queue = calloc(m->n, sizeof(*m->queue));
 	m->queued = calloc(m->n, sizeof(*m->queued));
-	if (!m->value || !m->str || !m->queue || !m->queued) {
+	m->cqueue = calloc(m->n, sizeof(*m->cqueue));
+	m->cqueued = calloc(m->n, sizeof(*m->cqueued));
+	if (!m->value || !m->str || !m->queue || !m->queued || !m->cqueue || !m->cqueued) {
 		model_free(m);
 		return NULL;
 	}
@@ -59,6 +66,8 @@ model_free(struct model *m)
 	free(m->str);
 	free(m->queue);
 	free(m->queued);
+	free(m->cqueue);
+	free(m->cqueued);
 	free(m);
 }
 
@@ -66,6 +75,17 @@ const struct params *
 model_params(const struct model *m)
 {
 	return m->ps;
+}
+
+static void
+mark_changed(struct model *m, unsigned idx)
+{
+	m->generation++;
+	if (m->cqueued[idx])
+		return;
+	m->cqueued[idx] = 1;
+	m->cqueue[(m->chead + m->clen) % m->n] = idx;
+	m->clen++;
 }
 
 static void
@@ -93,7 +113,7 @@ model_set(struct model *m, unsigned idx, double value)
 	if (v == m->value[idx])
 		return 0;
 	m->value[idx] = v;
-	m->generation++;
+	mark_changed(m, idx);
 	if (p->d->engine >= 0)
 		mark_dirty(m, idx);
 	return 0;
@@ -112,7 +132,7 @@ model_set_string(struct model *m, unsigned idx, const char *s)
 		return err;
 	if (strcmp(m->str[idx], s)) {
 		strcpy(m->str[idx], s);
-		m->generation++;
+		mark_changed(m, idx);
 	}
 	return 0;
 }
@@ -163,6 +183,18 @@ model_apply_to_engine(struct model *m, struct engine *e)
 	}
 	m->head = m->len = 0;
 	engine_settle(e);
+}
+
+bool
+model_pop_change(struct model *m, unsigned *idx)
+{
+	if (!m->clen)
+		return false;
+	*idx = m->cqueue[m->chead];
+	m->cqueued[*idx] = 0;
+	m->chead = (m->chead + 1) % m->n;
+	m->clen--;
+	return true;
 }
 
 uint64_t

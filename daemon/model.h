@@ -57,6 +57,11 @@ unsigned model_flush(struct model *m);
  * Clears all dirty flags. */
 void model_apply_to_engine(struct model *m, struct engine *e);
 
+/* Control thread. The oldest parameter whose value changed since it was last popped, however
+ * it changed (a set from any client, a scene, automation); each at most once however often it
+ * changed. Returns false when there is none. Feedback to surfaces drains this once per tick. */
+bool model_pop_change(struct model *m, unsigned *idx);
+
 /* Control thread. A counter that moves on every change of any value: the state saver compares
  * it to decide whether there is anything to write. */
 uint64_t model_generation(const struct model *m);

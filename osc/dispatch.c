@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "args.h"
 #include "model.h"
 #include "params.h"
 
@@ -15,6 +16,11 @@ struct dispatch {
 	struct osc_server *srv;
 	struct dispatch_hooks h;
 	struct dispatch_stats st;
+	struct {
+		dispatch_handler_fn fn;
+		void *ctx;
+	} handler[DISPATCH_MAX_HANDLERS];
+	unsigned n_handlers;
 };
 
 struct dispatch *
@@ -47,9 +53,19 @@ dispatch_get_stats(const struct dispatch *d, struct dispatch_stats *out)
 	*out = d->st;
 }
 
-/* Sends m to the peer and frees it. */
-static void
-reply(struct dispatch *d, const struct osc_peer *to, const char *path, lo_message m)
+int
+dispatch_add_handler(struct dispatch *d, dispatch_handler_fn fn, void *ctx)
+{
+	if (d->n_handlers == DISPATCH_MAX_HANDLERS)
+		return -ENOSPC;
+	d->handler[d->n_handlers].fn = fn;
+	d->handler[d->n_handlers].ctx = ctx;
+	d->n_handlers++;
+	return 0;
+}
+
+void
+dispatch_reply(struct dispatch *d, const struct osc_peer *to, const char *path, lo_message m)
 {
 	if (m) {
 		osc_server_send(d->srv, to, path, m);
@@ -57,8 +73,9 @@ reply(struct dispatch *d, const struct osc_peer *to, const char *path, lo_messag
 	}
 }
 
-static void
-reply_error(struct dispatch *d, const struct osc_peer *to, const char *address, const char *reason)
+void
+dispatch_reply_error(struct dispatch *d, const struct osc_peer *to, const char *address,
+                     const char *reason)
 {
 	lo_message m = lo_message_new();
 
@@ -67,71 +84,40 @@ reply_error(struct dispatch *d, const struct osc_peer *to, const char *address, 
 		return;
 	lo_message_add_string(m, address);
 	lo_message_add_string(m, reason);
-	reply(d, to, "/error", m);
+	dispatch_reply(d, to, "/error", m);
 }
 
-/* A number from any numeric OSC type; T/F are 1/0. Returns false for non-numeric types. */
-static bool
-arg_number(char type, const lo_arg *a, double *out)
+lo_message
+dispatch_value_message(struct model *mo, unsigned idx)
 {
-	switch (type) {
-	case LO_FLOAT:
-		*out = a->f;
-		return true;
-	case LO_DOUBLE:
-		*out = a->d;
-		return true;
-	case LO_INT32:
-		*out = a->i;
-		return true;
-	case LO_INT64:
-		*out = (double)a->h;
-		return true;
-	case LO_TRUE:
-		*out = 1.0;
-		return true;
-	case LO_FALSE:
-		*out = 0.0;
-		return true;
-	case LO_INFINITUM:
-		*out = INFINITY;
-		return true;
-	default:
-		return false;
+	const struct param *p = params_at(model_params(mo), idx);
+	lo_message m = lo_message_new();
+	char name[64];
+
+	if (!m)
+		return NULL;
+	switch (p->d->type) {
+	case PARAM_STRING:
+		lo_message_add_string(m, model_get_string(mo, idx));
+		break;
+	case PARAM_ENUM:
+		param_format(p->d, model_get(mo, idx), name, sizeof(name));
+		lo_message_add_string(m, name);
+		break;
+	case PARAM_INT:
+		lo_message_add_int32(m, (int32_t)lrintf(model_get(mo, idx)));
+		break;
+	case PARAM_FLOAT:
+		lo_message_add_float(m, model_get(mo, idx));
+		break;
 	}
-}
-
-static bool
-is_string(char type)
-{
-	return type == LO_STRING || type == LO_SYMBOL;
+	return m;
 }
 
 static void
 reply_value(struct dispatch *d, const struct osc_peer *to, unsigned idx)
 {
-	const struct param *p = params_at(model_params(d->m), idx);
-	lo_message m = lo_message_new();
-	char name[64];
-
-	if (!m)
-		return;
-	switch (p->d->type) {
-	case PARAM_STRING:
-		lo_message_add_string(m, model_get_string(d->m, idx));
-		break;
-	case PARAM_ENUM:
-		param_format(p->d, model_get(d->m, idx), name, sizeof(name));
-		lo_message_add_string(m, name);
-		break;
-	case PARAM_INT:
-		lo_message_add_int32(m, (int32_t)lrintf(model_get(d->m, idx)));
-		break;
-	case PARAM_FLOAT:
-		lo_message_add_float(m, model_get(d->m, idx));
-		break;
-	}
-	reply(d, to, p->address, m);
+	dispatch_reply(d, to, params_at(model_params(d->m), idx)->address, dispatch_value_message(d->m, idx));
 }
 
 static void
@@ -149,32 +135,32 @@ handle_param(struct dispatch *d, const struct osc_peer *from, unsigned idx, cons
 		return;
 	}
 	if (argc != 1) {
-		reply_error(d, from, path, "expected one argument (set) or none (get)");
+		dispatch_reply_error(d, from, path, "expected one argument (set) or none (get)");
 		return;
 	}
 	if (p->d->type == PARAM_STRING) {
-		if (!is_string(types[0])) {
-			reply_error(d, from, path, "expected a string");
+		if (!osc_arg_is_string(types[0])) {
+			dispatch_reply_error(d, from, path, "expected a string");
 			return;
 		}
 		err = model_set_string(d->m, idx, &argv[0]->s);
 		if (err)
-			reply_error(d, from, path,
+			dispatch_reply_error(d, from, path,
 			            err == -E2BIG ? "string longer than 32 bytes"
 			                          : "control characters in string");
 		else
 			d->st.sets++;
 		return;
 	}
-	if (p->d->type == PARAM_ENUM && is_string(types[0])) {
+	if (p->d->type == PARAM_ENUM && osc_arg_is_string(types[0])) {
 		/* a choice by name; a number (what tablets send) is the index */
 		float f = 0;
 		err = param_parse(p->d, &argv[0]->s, &f);
 		v = f;
-	} else if (arg_number(types[0], argv[0], &v)) {
+	} else if (osc_arg_number(types[0], argv[0], &v)) {
 		err = 0;
 	} else {
-		reply_error(d, from, path,
+		dispatch_reply_error(d, from, path,
 		            p->d->type == PARAM_ENUM ? "expected a name or a number"
 		                                     : "expected a number");
 		return;
@@ -182,7 +168,7 @@ handle_param(struct dispatch *d, const struct osc_peer *from, unsigned idx, cons
 	if (!err)
 		err = model_set(d->m, idx, v);
 	if (err) {
-		reply_error(d, from, path, param_error(p->d, err, why, sizeof(why)));
+		dispatch_reply_error(d, from, path, param_error(p->d, err, why, sizeof(why)));
 		return;
 	}
 	d->st.sets++;
@@ -225,9 +211,9 @@ handle_list(struct dispatch *d, const struct osc_peer *from, const char *prefix)
 			lo_message_add_float(m, p->d->def);
 		}
 		lo_message_add_string(m, param_unit(p->d, unit, sizeof(unit)));
-		reply(d, from, "/list", m);
+		dispatch_reply(d, from, "/list", m);
 	}
-	reply(d, from, "/list/end", lo_message_new());
+	dispatch_reply(d, from, "/list/end", lo_message_new());
 }
 
 static void
@@ -245,7 +231,7 @@ handle_info(struct dispatch *d, const struct osc_peer *from)
 	lo_message_add_int32(m, (int32_t)in.rate);
 	lo_message_add_int32(m, (int32_t)in.buffer);
 	lo_message_add_int32(m, (int32_t)in.latency);
-	reply(d, from, "/info", m);
+	dispatch_reply(d, from, "/info", m);
 }
 
 static void
@@ -261,7 +247,7 @@ handle_stats(struct dispatch *d, const struct osc_peer *from)
 		lo_message_add_string(m, st[i].name);
 		lo_message_add_int64(m, (int64_t)st[i].value);
 	}
-	reply(d, from, "/stats", m);
+	dispatch_reply(d, from, "/stats", m);
 }
 
 /* Replies with n floats at path. */
@@ -274,7 +260,7 @@ reply_floats(struct dispatch *d, const struct osc_peer *to, const char *path, co
 		return;
 	for (int i = 0; i < n; i++)
 		lo_message_add_float(m, v[i]);
-	reply(d, to, path, m);
+	dispatch_reply(d, to, path, m);
 }
 
 /* "/meter/strip/N" -> N-1, or -1 when N is not a strip of this console. */
@@ -322,7 +308,7 @@ handle_meter(struct dispatch *d, const struct osc_peer *from, const char *path)
 	} else {
 		k = meter_strip_index(d, path);
 		if (k < 0) {
-			reply_error(d, from, path, "unknown address");
+			dispatch_reply_error(d, from, path, "unknown address");
 			return;
 		}
 		d->h.meter_strip(d->h.ctx, (unsigned)k, v);
@@ -340,7 +326,7 @@ handle_loudness(struct dispatch *d, const struct osc_peer *from, const char *pat
 
 	if (!strcmp(path, "/loudness") && d->h.loudness) {
 		if (argc) {
-			reply_error(d, from, path, "expected no argument");
+			dispatch_reply_error(d, from, path, "expected no argument");
 			return true;
 		}
 		d->h.loudness(d->h.ctx, v);
@@ -349,7 +335,7 @@ handle_loudness(struct dispatch *d, const struct osc_peer *from, const char *pat
 	}
 	if (!strcmp(path, "/master/loudness/reset") && d->h.loudness_reset) {
 		if (argc)
-			reply_error(d, from, path, "expected no argument");
+			dispatch_reply_error(d, from, path, "expected no argument");
 		else
 			d->h.loudness_reset(d->h.ctx);
 		return true;
@@ -368,15 +354,18 @@ dispatch_message(void *ctx, const struct osc_peer *from, const char *path, const
 		handle_param(d, from, (unsigned)idx, path, types, argv, argc);
 		return;
 	}
+	for (unsigned h = 0; h < d->n_handlers; h++)
+		if (d->handler[h].fn(d->handler[h].ctx, from, path, types, argv, argc))
+			return;
 	if (!strcmp(path, "/ping")) {
-		reply(d, from, "/pong", lo_message_new());
+		dispatch_reply(d, from, "/pong", lo_message_new());
 	} else if (!strcmp(path, "/info")) {
 		handle_info(d, from);
 	} else if (!strcmp(path, "/stats")) {
 		handle_stats(d, from);
 	} else if (!strcmp(path, "/list")) {
 		if (argc > 1 || (argc == 1 && types[0] != LO_STRING))
-			reply_error(d, from, path, "expected no argument or a prefix string");
+			dispatch_reply_error(d, from, path, "expected no argument or a prefix string");
 		else
 			handle_list(d, from, argc ? &argv[0]->s : NULL);
 	} else if (!strncmp(path, "/meter/", 7) && argc == 0) {
@@ -384,6 +373,6 @@ dispatch_message(void *ctx, const struct osc_peer *from, const char *path, const
 	} else if (handle_loudness(d, from, path, argc)) {
 		return;
 	} else {
-		reply_error(d, from, path, "unknown address");
+		dispatch_reply_error(d, from, path, "unknown address");
 	}
 }

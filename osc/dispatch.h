@@ -10,6 +10,7 @@
 #ifndef MIXD_DISPATCH_H
 #define MIXD_DISPATCH_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "server.h"
@@ -73,5 +74,27 @@ void dispatch_message(void *d, const struct osc_peer *from, const char *path, co
                       lo_arg **argv, int argc);
 
 void dispatch_get_stats(const struct dispatch *d, struct dispatch_stats *out);
+
+/* A handler for messages outside the parameter table (subscriptions, a personality, scenes):
+ * returns true when it took the message (and answered it as it should), false to pass it on. */
+typedef bool (*dispatch_handler_fn)(void *ctx, const struct osc_peer *from, const char *path,
+                                    const char *types, lo_arg **argv, int argc);
+
+#define DISPATCH_MAX_HANDLERS 8
+
+/* Control thread. Adds a handler, asked in the order added, after the parameter table and
+ * before dispatch's own console-wide messages. Returns 0 or -ENOSPC. */
+int dispatch_add_handler(struct dispatch *d, dispatch_handler_fn fn, void *ctx);
+
+/* Control thread. Sends m to a peer and frees it (NULL is ignored). */
+void dispatch_reply(struct dispatch *d, const struct osc_peer *to, const char *path, lo_message m);
+
+/* Control thread. Sends `/error s:address s:reason` and counts it in the rejected counter. */
+void dispatch_reply_error(struct dispatch *d, const struct osc_peer *to, const char *address,
+                          const char *reason);
+
+/* Control thread. A new message holding parameter idx's current value as a get reply carries
+ * it (f, i, or s for strings and enums). Returns NULL when out of memory. */
+lo_message dispatch_value_message(struct model *m, unsigned idx);
 
 #endif

@@ -232,11 +232,27 @@ osc_server_receive(struct osc_server *s, unsigned max)
 }
 
 int
+osc_server_send_raw(struct osc_server *s, const struct osc_peer *to, const void *buf, size_t len)
+{
+	if (!allow_match(&s->allow, (const struct sockaddr *)&to->addr))
+		return -EPERM;
+	if (len > PACKET_MAX_SIZE) {
+		s->st.send_errors++;
+		return -EMSGSIZE;
+	}
+	if (sendto(s->fd, buf, len, MSG_DONTWAIT, (const struct sockaddr *)&to->addr, to->len) <
+	    0) {
+		s->st.send_errors++; /* a full socket buffer drops the datagram: never block */
+		return -errno;
+	}
+	return 0;
+}
+
+int
 osc_server_send(struct osc_server *s, const struct osc_peer *to, const char *path, lo_message m)
 {
 	uint8_t buf[PACKET_MAX_SIZE];
 	size_t size = lo_message_length(m, path);
-	int ret = 0;
 
 	if (!allow_match(&s->allow, (const struct sockaddr *)&to->addr))
 		return -EPERM;
@@ -245,12 +261,7 @@ osc_server_send(struct osc_server *s, const struct osc_peer *to, const char *pat
 		return -EMSGSIZE;
 	}
 	lo_message_serialise(m, path, buf, &size);
-	if (sendto(s->fd, buf, size, MSG_DONTWAIT, (const struct sockaddr *)&to->addr, to->len) <
-	    0) {
-		ret = -errno;
-		s->st.send_errors++; /* a full socket buffer drops the reply: never block */
-	}
-	return ret;
+	return osc_server_send_raw(s, to, buf, size);
 }
 
 void

@@ -57,6 +57,12 @@ unsigned osc_server_receive(struct osc_server *s, unsigned max);
 int osc_server_send(struct osc_server *s, const struct osc_peer *to, const char *path,
                     lo_message m);
 
+/* Control thread. Sends an already serialised datagram (a message or a bundle) to a peer if the
+ * allowlist admits it; never blocks (a full socket buffer drops it and counts a send error).
+ * Returns 0, -EPERM for a peer outside the allowlist, -EMSGSIZE, or -errno. */
+int osc_server_send_raw(struct osc_server *s, const struct osc_peer *to, const void *buf,
+                        size_t len);
+
 void osc_server_get_stats(const struct osc_server *s, struct osc_server_stats *out);
 
 #endif

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "meters.h"
+
+#include <math.h>
+
+#include "gain.h"
+
+void
+meters_clear(struct meter_frame *f)
+{
+	for (unsigned k = 0; k < ENGINE_MAX_STRIPS; k++) {
+		f->peak[k] = f->gr[k] = 0.0f;
+		f->rms[k] = METER_NONE;
+	}
+	f->master_peak[0] = f->master_peak[1] = 0.0f;
+	f->master_rms[0] = f->master_rms[1] = METER_NONE;
+	f->master_tp = f->master_gr = f->master_comp_gr = 0.0f;
+	for (unsigned b = 0; b < ENGINE_N_BUSES; b++)
+		f->bus_peak[b][0] = f->bus_peak[b][1] = 0.0f;
+}
+
+static void
+fold_max(float *dst, const float *src, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		dst[i] = fmaxf(dst[i], src[i]);
+}
+
+static void
+fold_latest(float *dst, const float *src, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (src[i] != METER_NONE)
+			dst[i] = src[i];
+}
+
+void
+meters_fold(struct meter_frame *dst, const struct meter_frame *src)
+{
+	fold_max(dst->peak, src->peak, ENGINE_MAX_STRIPS);
+	fold_max(dst->gr, src->gr, ENGINE_MAX_STRIPS);
+	fold_latest(dst->rms, src->rms, ENGINE_MAX_STRIPS);
+	fold_max(dst->master_peak, src->master_peak, 2);
+	fold_latest(dst->master_rms, src->master_rms, 2);
+	dst->master_tp = fmaxf(dst->master_tp, src->master_tp);
+	dst->master_gr = fmaxf(dst->master_gr, src->master_gr);
+	dst->master_comp_gr = fmaxf(dst->master_comp_gr, src->master_comp_gr);
+	for (unsigned b = 0; b < ENGINE_N_BUSES; b++)
+		fold_max(dst->bus_peak[b], src->bus_peak[b], 2);
+}
+
+float
+meters_db(float lin)
+{
+	double db = lin > 0.0f ? gain_lin_to_db(lin) : -INFINITY;
+
+	return db < GAIN_OFF_DB ? GAIN_OFF_DB : (float)db;
+}
