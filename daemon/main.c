@@ -20,17 +20,21 @@
 #include "clock.h"
 #include "config.h"
 #include "dispatch.h"
+#include "feedback.h"
 #include "engine.h"
 #include "gain.h"
 #include "jackio.h"
 #include "listing.h"
 #include "loudness.h"
+#include "meters.h"
 #include "model.h"
 #include "options.h"
 #include "params.h"
 #include "ring.h"
 #include "scene.h"
+#include "scenes.h"
 #include "server.h"
+#include "subs.h"
 
 #define TICK_NS         (10ull * 1000000ull)
 #define SAVE_AFTER_NS   (1000ull * 1000000ull)
@@ -40,13 +44,6 @@
 /* Master frames the loudness ring holds: 2 s at 96 kHz (rounded up to 262144: 5.5 s at 48 kHz),
  * against a reader that drains it every LOUDNESS_WAKE_MS. */
 #define LOUDNESS_RING_FRAMES (2 * 96000)
-
-struct meter_store {
-	float peak[ENGINE_MAX_STRIPS], rms[ENGINE_MAX_STRIPS], gr[ENGINE_MAX_STRIPS];
-	float master_peak[2], master_rms[2];
-	float master_tp, master_gr, master_comp_gr; /* max since the last read */
-	float bus_peak[ENGINE_N_BUSES][2];
-};
 
 struct app {
 	struct options opt;
@@ -60,7 +57,11 @@ struct app {
 	int target_idx;     /* /master/loudness/target in the model */
 	struct osc_server *srv;
 	struct dispatch *d;
-	struct meter_store meters;
+	struct subs *subs;
+	struct scenes *scenes;
+	/* meters reported since the last tick, and what the /meter/... gets have not read yet */
+	struct meter_frame fresh, meters;
+	unsigned *changed; /* a tick's changed parameters, one slot per parameter */
 	char state_path[PATH_MAX + 32];
 	uint64_t saved_generation, last_save_ns;
 	uint64_t state_errors;
@@ -71,12 +72,6 @@ static float
 db_floor(double db)
 {
 	return db < GAIN_OFF_DB ? GAIN_OFF_DB : (float)db;
-}
-
-static float
-lin_to_dbf(float lin)
-{
-	return db_floor(gain_lin_to_db(lin));
 }
 
 /* ---- dispatch hooks ---- */
@@ -102,12 +97,14 @@ hook_stats(void *ctx, struct dispatch_stat *out, unsigned max)
 	struct dispatch_stats ds;
 	struct jackio_stats js;
 	struct loudness_reading lr;
+	struct subs_stats ss;
 	unsigned n = 0;
 
 	osc_server_get_stats(a->srv, &os);
 	loudness_read(a->loud, &lr);
 	dispatch_get_stats(a->d, &ds);
 	jackio_get_stats(a->j, &js);
+	subs_get_stats(a->subs, &ss);
 #define STAT(nm, v)                                                             \
 	do {                                                                    \
 		if (n < max)                                                    \
@@ -137,6 +134,16 @@ hook_stats(void *ctx, struct dispatch_stat *out, unsigned max)
 	STAT("loudness_frames", js.tap_frames);
 	STAT("loudness_measured", lr.measured);
 	STAT("loudness_drops", js.tap_drops);
+	STAT("subscribers", ss.active);
+	STAT("subs_started", ss.started);
+	STAT("subs_renewed", ss.renewed);
+	STAT("subs_expired", ss.expired);
+	STAT("subs_ended", ss.ended);
+	STAT("subs_refused", ss.refused);
+	STAT("feedback_datagrams", ss.datagrams);
+	STAT("feedback_messages", ss.messages);
+	STAT("feedback_bytes", ss.bytes);
+	STAT("feedback_send_errors", ss.send_errors);
 #undef STAT
 	return n;
 }
@@ -146,8 +153,8 @@ hook_meter_strip(void *ctx, unsigned k, float out[3])
 {
 	struct app *a = ctx;
 
-	out[0] = lin_to_dbf(a->meters.peak[k]);
-	out[1] = lin_to_dbf(a->meters.rms[k]);
+	out[0] = meters_db(a->meters.peak[k]);
+	out[1] = meters_db(a->meters.rms[k]);
 	out[2] = a->meters.gr[k];
 	a->meters.peak[k] = a->meters.gr[k] = 0.0f;
 }
@@ -158,9 +165,9 @@ hook_meter_master(void *ctx, float out[5])
 	struct app *a = ctx;
 	float *p = a->meters.master_peak;
 
-	out[0] = lin_to_dbf(p[0]);
-	out[1] = lin_to_dbf(p[1]);
-	out[2] = lin_to_dbf(a->meters.master_tp);
+	out[0] = meters_db(p[0]);
+	out[1] = meters_db(p[1]);
+	out[2] = meters_db(a->meters.master_tp);
 	out[3] = a->meters.master_gr;
 	out[4] = a->meters.master_comp_gr;
 	p[0] = p[1] = 0.0f;
@@ -172,8 +179,8 @@ hook_meter_bus(void *ctx, unsigned k, float out[2])
 {
 	struct app *a = ctx;
 
-	out[0] = lin_to_dbf(a->meters.bus_peak[k][0]);
-	out[1] = lin_to_dbf(a->meters.bus_peak[k][1]);
+	out[0] = meters_db(a->meters.bus_peak[k][0]);
+	out[1] = meters_db(a->meters.bus_peak[k][1]);
 	a->meters.bus_peak[k][0] = a->meters.bus_peak[k][1] = 0.0f;
 }
 
@@ -205,37 +212,46 @@ hook_loudness_reset(void *ctx)
 
 /* ---- control-thread work per wake-up ---- */
 
+/* Collects what the RT thread reported since the last tick into a->fresh. */
 static void
 drain_reports(struct app *a)
 {
+	struct meter_frame *f = &a->fresh;
 	struct jackio_report r;
 
 	while (ring_pop(a->rep, &r)) {
 		if (r.kind == JACKIO_REPORT_STRIP && r.index < a->opt.strips) {
-			/* peak and gain reduction: max since the last read; RMS: the latest
-			 * interval */
-			if (r.a > a->meters.peak[r.index])
-				a->meters.peak[r.index] = r.a;
-			a->meters.rms[r.index] = r.b;
-			if (r.c > a->meters.gr[r.index])
-				a->meters.gr[r.index] = r.c;
+			f->peak[r.index] = fmaxf(f->peak[r.index], r.a);
+			f->rms[r.index] = r.b; /* the latest interval's */
+			f->gr[r.index] = fmaxf(f->gr[r.index], r.c);
 		} else if (r.kind == JACKIO_REPORT_MASTER_DYN) {
-			a->meters.master_tp = fmaxf(a->meters.master_tp, r.a);
+			f->master_tp = fmaxf(f->master_tp, r.a);
 			loudness_feed_true_peak(a->loud, r.a);
-			a->meters.master_gr = fmaxf(a->meters.master_gr, r.b);
-			a->meters.master_comp_gr = fmaxf(a->meters.master_comp_gr, r.c);
+			f->master_gr = fmaxf(f->master_gr, r.b);
+			f->master_comp_gr = fmaxf(f->master_comp_gr, r.c);
 		} else if (r.kind == JACKIO_REPORT_BUS && r.index < ENGINE_N_BUSES) {
-			a->meters.bus_peak[r.index][0] = fmaxf(a->meters.bus_peak[r.index][0], r.a);
-			a->meters.bus_peak[r.index][1] = fmaxf(a->meters.bus_peak[r.index][1], r.b);
+			f->bus_peak[r.index][0] = fmaxf(f->bus_peak[r.index][0], r.a);
+			f->bus_peak[r.index][1] = fmaxf(f->bus_peak[r.index][1], r.b);
 		} else if (r.kind == JACKIO_REPORT_MASTER) {
-			if (r.a > a->meters.master_peak[0])
-				a->meters.master_peak[0] = r.a;
-			if (r.b > a->meters.master_peak[1])
-				a->meters.master_peak[1] = r.b;
-			a->meters.master_rms[0] = r.c;
-			a->meters.master_rms[1] = r.d;
+			f->master_peak[0] = fmaxf(f->master_peak[0], r.a);
+			f->master_peak[1] = fmaxf(f->master_peak[1], r.b);
+			f->master_rms[0] = r.c;
+			f->master_rms[1] = r.d;
 		}
 	}
+}
+
+/* Hands this tick's changes and meters to everything that sends feedback. */
+static void
+feedback(struct app *a, uint64_t t)
+{
+	struct feedback_frame f = { .now_ns = t, .changed = a->changed, .fresh = &a->fresh };
+	unsigned idx;
+
+	while (f.n_changed < params_count(a->ps) && model_pop_change(a->m, &idx))
+		a->changed[f.n_changed++] = idx;
+	hook_loudness(a, f.loudness);
+	subs_tick(a->subs, &f);
 }
 
 static void
@@ -258,6 +274,9 @@ tick(struct app *a, uint64_t t)
 	unsigned rate;
 
 	drain_reports(a);
+	meters_fold(&a->meters, &a->fresh);
+	feedback(a, t);
+	meters_clear(&a->fresh);
 	jackio_handle_events(a->j, t);
 	/* a new server rate (a rate change, a reconnection elsewhere) re-creates the meter */
 	rate = jackio_rate(a->j);
@@ -355,8 +374,11 @@ setup(struct app *a, char *err, size_t errlen)
 		return -1;
 	}
 	a->m = model_new(a->ps, a->cmd);
-	if (!a->m)
+	a->changed = calloc(params_count(a->ps), sizeof(*a->changed));
+	if (!a->m || !a->changed)
 		goto oom;
+	meters_clear(&a->fresh);
+	meters_clear(&a->meters);
 	if (load_state(a) < 0) {
 		snprintf(err, errlen, "state directory unusable");
 		return -1;
@@ -369,6 +391,12 @@ setup(struct app *a, char *err, size_t errlen)
 	if (!a->srv)
 		return -1;
 	dispatch_attach(a->d, a->srv);
+	a->subs = subs_new(a->m, a->srv, a->d);
+	a->scenes = scenes_new(a->m, a->d, a->opt.state_dir);
+	if (!a->subs || !a->scenes)
+		goto oom;
+	dispatch_add_handler(a->d, subs_message, a->subs);
+	dispatch_add_handler(a->d, scenes_message, a->scenes);
 	a->j = jackio_new(a->opt.name, a->e, a->cmd, a->rep, a->opt.connect, err, errlen);
 	if (!a->j)
 		return -1;
@@ -389,8 +417,11 @@ teardown(struct app *a)
 {
 	jackio_free(a->j);      /* stops the RT thread before anything it uses goes away */
 	loudness_free(a->loud); /* then the loudness thread, and with it the ring */
+	subs_free(a->subs);
+	scenes_free(a->scenes);
 	osc_server_free(a->srv);
 	dispatch_free(a->d);
+	free(a->changed);
 	model_free(a->m);
 	engine_free(a->e);
 	ring_free(a->rep);

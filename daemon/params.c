@@ -198,6 +198,14 @@ param_table(unsigned *n)
 	return table;
 }
 
+bool
+param_prefix_covers(const char *prefix, size_t plen, const char *address)
+{
+	if (strncmp(address, prefix, plen))
+		return false;
+	return prefix[plen - 1] == '/' || address[plen] == '\0' || address[plen] == '/';
+}
+
 char
 param_wire_type(const struct param_desc *d)
 {

@@ -9,6 +9,7 @@
 #ifndef MIXD_PARAMS_H
 #define MIXD_PARAMS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define PARAM_ADDRESS_MAX 64
@@ -76,6 +77,10 @@ const struct param *params_at(const struct params *ps, unsigned idx);
 
 /* Any thread. The index of an exact address, or -ENOENT. */
 int params_find(const struct params *ps, const char *address);
+
+/* Any thread. True when prefix (plen bytes, plen > 0) covers address in whole path segments:
+ * "/strip/2" covers /strip/2/fader and /strip/2 but not /strip/25/fader; "/" covers all. */
+bool param_prefix_covers(const char *prefix, size_t plen, const char *address);
 
 /* Any thread. The OSC type tag of d's values: 'f', 'i' or 's' (strings and enums). */
 char param_wire_type(const struct param_desc *d);

@@ -174,15 +174,6 @@ handle_param(struct dispatch *d, const struct osc_peer *from, unsigned idx, cons
 	d->st.sets++;
 }
 
-/* A prefix covers whole path segments: "/strip/2" covers /strip/2/fader but not /strip/25/x. */
-static bool
-prefix_covers(const char *prefix, size_t plen, const char *address)
-{
-	if (strncmp(address, prefix, plen))
-		return false;
-	return prefix[plen - 1] == '/' || address[plen] == '\0' || address[plen] == '/';
-}
-
 static void
 handle_list(struct dispatch *d, const struct osc_peer *from, const char *prefix)
 {
@@ -195,7 +186,7 @@ handle_list(struct dispatch *d, const struct osc_peer *from, const char *prefix)
 		const char type[2] = { param_wire_type(p->d), '\0' };
 		char def[64], unit[64];
 
-		if (plen && !prefix_covers(prefix, plen, p->address))
+		if (plen && !param_prefix_covers(prefix, plen, p->address))
 			continue;
 		m = lo_message_new();
 		if (!m)

@@ -17,8 +17,8 @@
 #include "meters.h"
 
 struct feedback_frame {
-	uint64_t now_ns;              /* CLOCK_MONOTONIC (clock.h) */
-	const unsigned *changed;      /* parameter indices, oldest change first */
+	uint64_t now_ns;         /* CLOCK_MONOTONIC (clock.h) */
+	const unsigned *changed; /* parameter indices, oldest change first */
 	unsigned n_changed;
 	const struct meter_frame *fresh; /* meters reported since the last tick */
 	/* the master's loudness as /loudness carries it (dispatch.h), read this tick */

@@ -35,7 +35,7 @@ struct model;
 struct dispatch;
 
 struct subs_stats {
-	uint64_t active;            /* subscriptions now */
+	uint64_t active; /* subscriptions now */
 	uint64_t started, renewed, expired, ended, refused;
 	uint64_t datagrams, messages, bytes, send_errors; /* feedback sent */
 };
