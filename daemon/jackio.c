@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "clock.h"
+#include "cyclehist.h"
 #include "jackio.h"
 
 #include <errno.h>
@@ -61,6 +62,7 @@ struct jackio {
 
 	/* RT-written counters (relaxed: independent statistics, no ordering needed) */
 	atomic_uint_fast64_t cycles, xruns, report_drops, cycle_max_ns, cmd_backlog;
+	struct cyclehist hist;
 	/* the engine's own counters, copied out each cycle: the engine is RT-owned */
 	atomic_uint_fast64_t commands, bad_commands, nonfinite_in, nonfinite_out, state_resets;
 	atomic_uint_fast64_t tap_frames, tap_drops;
@@ -198,6 +200,7 @@ on_process(jack_nframes_t n, void *arg)
 	dt = clock_ns() - t0;
 	if (dt > atomic_load_explicit(&j->cycle_max_ns, memory_order_relaxed))
 		atomic_store_explicit(&j->cycle_max_ns, dt, memory_order_relaxed);
+	cyclehist_add(&j->hist, dt);
 	return 0;
 }
 
@@ -323,6 +326,7 @@ jackio_new(const char *name, struct engine *engine, struct ring *commands, struc
 	j->rep = reports;
 	j->efd = -1;
 	j->n_in = engine_n_inputs(engine);
+	cyclehist_init(&j->hist);
 	j->in_ports = calloc(j->n_in, sizeof(*j->in_ports));
 	j->in_bufs = calloc(j->n_in, sizeof(*j->in_bufs));
 	j->conns = calloc(JACKIO_MAX_CONNS, sizeof(*j->conns));
@@ -682,8 +686,22 @@ jackio_client_name(const struct jackio *j)
 }
 
 void
+jackio_cycle_window_start(struct jackio *j)
+{
+	cyclehist_window_start(&j->hist);
+}
+
+void
 jackio_get_stats(const struct jackio *j, struct jackio_stats *out)
 {
+	struct cyclehist_reading h;
+
+	cyclehist_read(&j->hist, &h);
+	out->window_cycles = h.cycles;
+	out->window_p50_ns = h.p50_ns;
+	out->window_p99_ns = h.p99_ns;
+	out->window_p999_ns = h.p999_ns;
+	out->window_max_ns = h.max_ns;
 	out->cycles = atomic_load_explicit(&j->cycles, memory_order_relaxed);
 	out->xruns = atomic_load_explicit(&j->xruns, memory_order_relaxed);
 	out->report_drops = atomic_load_explicit(&j->report_drops, memory_order_relaxed);

@@ -48,6 +48,8 @@ struct jackio_stats {
 	uint64_t state_resets;     /* strip lanes reset for a non-finite filter state */
 	uint64_t tap_frames;       /* master frames handed to the tap ring */
 	uint64_t tap_drops;        /* master frames dropped on a full tap ring (never waits) */
+	/* callback time over the window since jackio_cycle_window_start (or start), µs buckets */
+	uint64_t window_cycles, window_p50_ns, window_p99_ns, window_p999_ns, window_max_ns;
 };
 
 struct jackio;
@@ -88,5 +90,8 @@ unsigned jackio_rate(const struct jackio *j);
 unsigned jackio_buffer_size(const struct jackio *j);
 const char *jackio_client_name(const struct jackio *j);
 void jackio_get_stats(const struct jackio *j, struct jackio_stats *out);
+
+/* Control thread. Starts a new window for the callback-time percentiles of jackio_get_stats. */
+void jackio_cycle_window_start(struct jackio *j);
 
 #endif

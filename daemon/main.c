@@ -129,6 +129,11 @@ hook_stats(void *ctx, struct dispatch_stat *out, unsigned max)
 	STAT("cycles", js.cycles);
 	STAT("xruns", js.xruns);
 	STAT("cycle_max_ns", js.cycle_max_ns);
+	STAT("window_cycles", js.window_cycles);
+	STAT("window_p50_ns", js.window_p50_ns);
+	STAT("window_p99_ns", js.window_p99_ns);
+	STAT("window_p999_ns", js.window_p999_ns);
+	STAT("window_max_ns", js.window_max_ns);
 	STAT("reconnects", js.reconnects);
 	STAT("state_errors", a->state_errors);
 	STAT("loudness_frames", js.tap_frames);
@@ -200,6 +205,14 @@ hook_loudness(void *ctx, float out[DISPATCH_LOUDNESS_N])
 	out[5] = target;
 	/* -inf - target stays -inf: no programme yet reads -144 here too */
 	out[6] = db_floor(r.integrated - target);
+}
+
+static void
+hook_stats_window(void *ctx)
+{
+	struct app *a = ctx;
+
+	jackio_cycle_window_start(a->j);
 }
 
 static void
@@ -355,6 +368,7 @@ setup(struct app *a, char *err, size_t errlen)
 		.meter_bus = hook_meter_bus,
 		.loudness = hook_loudness,
 		.loudness_reset = hook_loudness_reset,
+		.stats_window = hook_stats_window,
 	};
 	int rc;
 

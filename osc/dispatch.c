@@ -354,6 +354,9 @@ dispatch_message(void *ctx, const struct osc_peer *from, const char *path, const
 		handle_info(d, from);
 	} else if (!strcmp(path, "/stats")) {
 		handle_stats(d, from);
+	} else if (!strcmp(path, "/stats/window") && d->h.stats_window) {
+		d->h.stats_window(d->h.ctx);
+		dispatch_reply(d, from, path, lo_message_new());
 	} else if (!strcmp(path, "/list")) {
 		if (argc > 1 || (argc == 1 && types[0] != LO_STRING))
 			dispatch_reply_error(d, from, path, "expected no argument or a prefix string");

@@ -52,6 +52,9 @@ struct dispatch_hooks {
 	/* the master's loudness: M, S, I (LUFS), LRA (LU), max true peak (dBTP), target (LUFS),
 	 * distance I - target (LU); -144 for nothing measured. NULL: /loudness is unknown. */
 	void (*loudness)(void *ctx, float out[DISPATCH_LOUDNESS_N]);
+	/* starts a new window for the callback-time percentiles /stats reports (window_*).
+	 * NULL: /stats/window is unknown. */
+	void (*stats_window)(void *ctx);
 	/* starts the loudness measurement again. NULL: /master/loudness/reset is unknown. */
 	void (*loudness_reset)(void *ctx);
 };
