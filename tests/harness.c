@@ -769,6 +769,9 @@ struct h_osc {
 	int fd;
 	struct sockaddr_in dst;
 	uint8_t buf[65536];
+	/* a bundle being handed out element by element: bytes [bpos, blen) of bundle[] */
+	uint8_t bundle[65536];
+	size_t bpos, blen;
 };
 
 struct h_osc *
@@ -984,12 +987,37 @@ parse_message(uint8_t *data, size_t n)
 	return m;
 }
 
+/* The next element of the bundle being handed out, or NULL when it is used up. mixd's feedback
+ * comes in bundles of plain messages (no nesting); a malformed element ends the bundle. */
+static struct h_msg *
+next_bundle_element(struct h_osc *o)
+{
+	while (o->bpos + 4 <= o->blen) {
+		const uint8_t *p = o->bundle + o->bpos;
+		size_t n = (size_t)p[0] << 24 | (size_t)p[1] << 16 | (size_t)p[2] << 8 | p[3];
+		struct h_msg *m;
+
+		if (n == 0 || n % 4 || n > o->blen - o->bpos - 4)
+			break;
+		o->bpos += 4 + n;
+		m = parse_message(o->bundle + o->bpos - n, n);
+		if (m)
+			return m;
+	}
+	o->bpos = o->blen = 0;
+	return NULL;
+}
+
 struct h_msg *
 h_osc_recv(struct h_osc *o, int timeout_ms)
 {
 	int64_t deadline = h_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
 
 	for (;;) {
+		struct h_msg *e = next_bundle_element(o);
+		if (e)
+			return e;
+
 		int64_t left = deadline - h_now_ms();
 		struct pollfd pfd = { .fd = o->fd, .events = POLLIN };
 		struct h_msg *m;
@@ -1008,8 +1036,10 @@ h_osc_recv(struct h_osc *o, int timeout_ms)
 				continue;
 			return NULL;
 		}
-		if (n >= 8 && !memcmp(o->buf, "#bundle", 8)) {
-			fprintf(stderr, "harness: unexpected bundle from mixd, skipped\n");
+		if (n >= 16 && !memcmp(o->buf, "#bundle", 8)) {
+			memcpy(o->bundle, o->buf, (size_t)n);
+			o->bpos = 16; /* past "#bundle" and the timetag */
+			o->blen = (size_t)n;
 			continue;
 		}
 		m = parse_message(o->buf, (size_t)n);
