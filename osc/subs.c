@@ -42,6 +42,7 @@ struct subs {
 	struct outbox ob;
 	struct subs_stats st;
 	uint64_t now; /* of the last tick: leases start from it */
+	bool ticked;  /* false until the first tick: now is 0, not a time */
 };
 
 struct subs *
@@ -414,6 +415,17 @@ subs_tick(struct subs *s, const struct feedback_frame *f)
 {
 	lo_message stack_msgs[256], *msgs = stack_msgs;
 
+	if (!s->ticked) {
+		/* a subscription that came before the first tick was stamped with time 0: its
+		 * lease and meter schedule start now, or the first tick would expire it */
+		for (unsigned i = 0; i < SUBS_MAX; i++) {
+			if (s->sub[i].used) {
+				s->sub[i].expires += f->now_ns;
+				s->sub[i].next_meter += f->now_ns;
+			}
+		}
+		s->ticked = true;
+	}
 	s->now = f->now_ns;
 	if (f->n_changed > 256) {
 		msgs = calloc(f->n_changed, sizeof(*msgs));
