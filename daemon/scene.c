@@ -149,7 +149,7 @@ parse_line(const struct model *m, char *line, unsigned flags, struct staged *st,
            char *why, size_t whylen)
 {
 	const struct params *ps = model_params(m);
-	char *addr = line, *val;
+	char *addr = line, *val, *rest;
 	const struct param *p;
 	int idx, err;
 
@@ -178,7 +178,17 @@ parse_line(const struct model *m, char *line, unsigned flags, struct staged *st,
 			snprintf(why, whylen, "%s: %s", addr, r);
 		return r ? why : NULL;
 	}
-	val[strcspn(val, " \t")] = '\0'; /* a trailing comment or blank is not part of it */
+	/* one value, then at most blanks and a comment: "-6 -12" or "100 dB" is a mistake to
+	 * report, not something to half-read */
+	rest = val + strcspn(val, " \t");
+	if (*rest) {
+		*rest++ = '\0';
+		rest += strspn(rest, " \t");
+		if (*rest && *rest != '#') {
+			snprintf(why, whylen, "%s: text after the value: \"%s\"", addr, rest);
+			return why;
+		}
+	}
 	err = param_parse(p->d, val, &st->value);
 	if (err) {
 		char reason[96];

@@ -81,8 +81,14 @@ scenes_load(struct scenes *s, const char *name, char *err, size_t errlen)
 		return ret;
 	/* strict: a scene names only addresses of this console, or it loads nothing */
 	ret = scene_read(s->m, path, 0, err, errlen);
-	if (ret == -ENOENT)
+	if (ret == -ENOENT) {
 		snprintf(err, errlen, "no scene named %s", name);
+	} else if (ret && !strncmp(err, path, strlen(path))) {
+		/* the reply goes over the network: name the scene, not where the state lives */
+		char tail[512];
+		snprintf(tail, sizeof(tail), "%s", err + strlen(path));
+		snprintf(err, errlen, "scene %s%s", name, tail);
+	}
 	return ret;
 }
 
@@ -96,10 +102,13 @@ scenes_save(struct scenes *s, const char *name, char *err, size_t errlen)
 		return ret;
 	if (mkdir(s->dir, 0700) < 0 && errno != EEXIST) {
 		ret = -errno;
-		snprintf(err, errlen, "cannot create %s: %s", s->dir, strerror(errno));
+		snprintf(err, errlen, "cannot create the scenes directory: %s", strerror(errno));
 		return ret;
 	}
-	return scene_write(s->m, path, err, errlen);
+	ret = scene_write(s->m, path, err, errlen);
+	if (ret) /* the reply goes over the network: not the state directory's path */
+		snprintf(err, errlen, "cannot write scene %s: %s", name, strerror(-ret));
+	return ret;
 }
 
 static int

@@ -2,23 +2,36 @@
 #include "args.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 bool
 osc_arg_number(char type, const lo_arg *a, double *out)
 {
+	/* liblo hands out arguments only 4-byte aligned (an int64 or double inside a message is
+	 * not 8-aligned): copy them out instead of reading through the union */
+	int32_t i;
+	int64_t h;
+	float f;
+	double d;
+
 	switch (type) {
 	case LO_FLOAT:
-		*out = a->f;
+		memcpy(&f, a, sizeof(f));
+		*out = f;
 		return true;
 	case LO_DOUBLE:
-		*out = a->d;
+		memcpy(&d, a, sizeof(d));
+		*out = d;
 		return true;
 	case LO_INT32:
-		*out = a->i;
+		memcpy(&i, a, sizeof(i));
+		*out = i;
 		return true;
 	case LO_INT64:
-		*out = (double)a->h;
+		memcpy(&h, a, sizeof(h));
+		*out = (double)h;
 		return true;
 	case LO_TRUE:
 		*out = 1.0;

@@ -237,6 +237,8 @@ subscribe(struct subs *s, const struct osc_peer *from, const char *path, const c
 		s->st.started++;
 		s->st.active++;
 	}
+	if (u->hz == 0)
+		meters_clear(&u->acc); /* meters start now, not with a peak from before */
 	u->hz = hz > SUBS_MAX_HZ ? SUBS_MAX_HZ : (unsigned)lrint(hz);
 	if (hz > 0.0 && u->hz == 0)
 		u->hz = 1;

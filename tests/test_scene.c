@@ -180,6 +180,8 @@ START_TEST(rejects)
 		{ "# mixd scene 1\n/strip/1/name \"123456789012345678901234567890123\"\n",
 		  "longer" },
 		{ "# mixd scene 1\n/strip/1/name \"a\" b\n", "after the closing quote" },
+		{ "# mixd scene 1\n/strip/1/fader -6 -12\n", "line 2: /strip/1/fader: text after" },
+		{ "# mixd scene 1\n/strip/1/trim 10 dB\n", "text after the value: \"dB\"" },
 	};
 	char err[256];
 
@@ -199,6 +201,10 @@ START_TEST(lenient_unknown_and_crlf)
 	write_file("# mixd scene 1\r\n/strip/99/fader -3\r\n/strip/1/fader -3\r\n");
 	ck_assert_int_eq(scene_read(m, path, SCENE_IGNORE_UNKNOWN, err, sizeof(err)), 0);
 	ck_assert_float_eq(model_get(m, idx("/strip/1/fader")), -3.0f);
+	/* a comment after a value is fine */
+	write_file("# mixd scene 1\n/strip/1/fader -4.5 \t# the kick\n");
+	ck_assert_int_eq(scene_read(m, path, 0, err, sizeof(err)), 0);
+	ck_assert_float_eq(model_get(m, idx("/strip/1/fader")), -4.5f);
 }
 END_TEST
 
