@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ardour.h"
 #include "clock.h"
 #include "config.h"
 #include "dispatch.h"
@@ -58,6 +59,7 @@ struct app {
 	struct osc_server *srv;
 	struct dispatch *d;
 	struct subs *subs;
+	struct ardour *ard;
 	struct scenes *scenes;
 	/* meters reported since the last tick, and what the /meter/... gets have not read yet */
 	struct meter_frame fresh, meters;
@@ -98,6 +100,7 @@ hook_stats(void *ctx, struct dispatch_stat *out, unsigned max)
 	struct jackio_stats js;
 	struct loudness_reading lr;
 	struct subs_stats ss;
+	struct ardour_stats as;
 	unsigned n = 0;
 
 	osc_server_get_stats(a->srv, &os);
@@ -105,6 +108,7 @@ hook_stats(void *ctx, struct dispatch_stat *out, unsigned max)
 	dispatch_get_stats(a->d, &ds);
 	jackio_get_stats(a->j, &js);
 	subs_get_stats(a->subs, &ss);
+	ardour_get_stats(a->ard, &as);
 #define STAT(nm, v)                                                             \
 	do {                                                                    \
 		if (n < max)                                                    \
@@ -149,6 +153,11 @@ hook_stats(void *ctx, struct dispatch_stat *out, unsigned max)
 	STAT("feedback_messages", ss.messages);
 	STAT("feedback_bytes", ss.bytes);
 	STAT("feedback_send_errors", ss.send_errors);
+	STAT("ardour_surfaces", as.surfaces);
+	STAT("ardour_evicted", as.evicted);
+	STAT("ardour_messages", as.messages);
+	STAT("ardour_sent", as.sent);
+	STAT("ardour_send_errors", as.send_errors);
 #undef STAT
 	return n;
 }
@@ -265,6 +274,7 @@ feedback(struct app *a, uint64_t t)
 		a->changed[f.n_changed++] = idx;
 	hook_loudness(a, f.loudness);
 	subs_tick(a->subs, &f);
+	ardour_tick(a->ard, &f);
 }
 
 static void
@@ -409,8 +419,18 @@ setup(struct app *a, char *err, size_t errlen)
 	a->scenes = scenes_new(a->m, a->d, a->opt.state_dir);
 	if (!a->subs || !a->scenes)
 		goto oom;
+	a->ard = ardour_new(a->m, a->srv, a->d, &hooks);
+	if (!a->ard)
+		goto oom;
+	for (unsigned k = 0; k < a->opt.strips; k++)
+		if (a->opt.stereo[k])
+			ardour_set_inputs(a->ard, k, 2); /* what /strip/list reports */
+	/* Ardour surfaces own a few addresses whose native meaning differs (a fader position,
+	 * bank-relative strips): asked before the parameter table, only for their own peers */
+	dispatch_add_early_handler(a->d, ardour_message_early, a->ard);
 	dispatch_add_handler(a->d, subs_message, a->subs);
 	dispatch_add_handler(a->d, scenes_message, a->scenes);
+	dispatch_add_handler(a->d, ardour_message, a->ard);
 	a->j = jackio_new(a->opt.name, a->e, a->cmd, a->rep, a->opt.connect, err, errlen);
 	if (!a->j)
 		return -1;
@@ -432,6 +452,7 @@ teardown(struct app *a)
 	jackio_free(a->j);      /* stops the RT thread before anything it uses goes away */
 	loudness_free(a->loud); /* then the loudness thread, and with it the ring */
 	subs_free(a->subs);
+	ardour_free(a->ard);
 	scenes_free(a->scenes);
 	osc_server_free(a->srv);
 	dispatch_free(a->d);

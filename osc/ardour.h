@@ -7,8 +7,10 @@
  * in-path and per-field forms, banking, /strip/list, the strip and master controls mapped onto
  * the parameter table, and feedback in the shape each surface negotiated.
  *
- * Each surface is keyed by its reply address (see ardour.c); the table is bounded
- * (ARDOUR_MAX_SURFACES) and the least recently heard surface makes room for a new one.
+ * A surface is made by /set_surface and keyed by the address it sent that from; replies go
+ * there, or to its host at the port /set_surface named (Ardour's manual port mode). The table is
+ * bounded (ARDOUR_MAX_SURFACES) and the least recently heard surface makes room for a new one.
+ * docs/ardour.md says what is supported and how it maps.
  */
 #ifndef MIXD_ARDOUR_H
 #define MIXD_ARDOUR_H
@@ -25,27 +27,50 @@ struct model;
 struct dispatch;
 
 struct ardour_stats {
-	uint64_t surfaces; /* known now */
-	uint64_t messages; /* Ardour-shaped messages taken */
-	uint64_t feedback; /* feedback messages sent */
+	uint64_t surfaces;    /* known now */
+	uint64_t evicted;     /* surfaces forgotten to make room for a new one */
+	uint64_t messages;    /* Ardour-shaped messages taken */
+	uint64_t sent;        /* messages sent to surfaces: replies and feedback */
+	uint64_t send_errors; /* messages that could not be sent (a full socket buffer) */
 };
 
 struct ardour;
 
-/* Control thread. Returns NULL when out of memory. Replies and feedback go through srv; the
- * dispatch gives the console's /info (name, rate) through its hooks. */
+/* Control thread. Returns NULL when out of memory (or when the parameter table lacks a row this
+ * personality maps: a strip's name, trim, polarity, fader, pan, mute, solo, send levels, the
+ * master's fader and mute). Replies and feedback go through srv; hooks->info gives the session
+ * name (the JACK client name) and the sample rate. The hooks are copied; m, srv and d must
+ * outlive the personality. */
 struct ardour *ardour_new(struct model *m, struct osc_server *srv, struct dispatch *d,
                           const struct dispatch_hooks *hooks);
+/* Control thread. NULL is accepted. */
 void ardour_free(struct ardour *a);
 
-/* Control thread. A dispatch handler (dispatch_add_handler): takes the Ardour-shaped paths and
- * returns false for any other. */
+/* Control thread. How many inputs strip (0-based) has, as /strip/list reports it: 1 (the
+ * default) or 2 for a stereo strip. Anything else is ignored. */
+void ardour_set_inputs(struct ardour *a, unsigned strip, unsigned n_inputs);
+
+/* Control thread. A dispatch handler (dispatch_add_handler), asked after the parameter table:
+ * takes the Ardour-shaped addresses the table does not have (/set_surface..., /strip/gain,
+ * /strip/fader/3, /bank_up, /master/gain, Ardour's transport and editor controls, ...) from any
+ * peer, and returns false for every other address, so native clients keep their /error. */
 bool ardour_message(void *a, const struct osc_peer *from, const char *path, const char *types,
                     lo_arg **argv, int argc);
 
-/* Control thread, once per tick: feedback of changed values, meters every 100 ms, heartbeat. */
+/* Control thread. A dispatch early handler (dispatch_add_early_handler), asked before the
+ * parameter table: for a peer that has an Ardour surface it takes the addresses that are both
+ * native parameters and Ardour commands with another meaning (/master/fader, a position;
+ * /master/mute; /strip/<ssid>/{fader,mute,solo,polarity,name}, the ssid counted in the
+ * surface's bank). Returns false for every other peer and address. */
+bool ardour_message_early(void *a, const struct osc_peer *from, const char *path, const char *types,
+                          lo_arg **argv, int argc);
+
+/* Control thread, once per tick (10 ms), after the model's changes are popped: feedback of the
+ * changed values, and every 100 ms the meters, the heartbeat and the gainmode-1 name display.
+ * Cannot fail: what cannot be sent is counted in send_errors. */
 void ardour_tick(struct ardour *a, const struct feedback_frame *f);
 
+/* Control thread. A copy of the counters. */
 void ardour_get_stats(const struct ardour *a, struct ardour_stats *out);
 
 #endif

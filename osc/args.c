@@ -63,8 +63,11 @@ osc_arg_number_or_text(char type, const lo_arg *a, double *out)
 		return true;
 	if (!osc_arg_is_string(type))
 		return false;
-	v = strtod(&a->s, &end);
-	if (end == &a->s || *end != '\0')
+	/* through a char pointer: the union member access is what UBSan flags on liblo's
+	 * 4-byte-aligned arguments */
+	const char *text = (const char *)a;
+	v = strtod(text, &end);
+	if (end == text || *end != '\0')
 		return false;
 	*out = v;
 	return true;

@@ -19,8 +19,8 @@ struct dispatch {
 	struct {
 		dispatch_handler_fn fn;
 		void *ctx;
-	} handler[DISPATCH_MAX_HANDLERS];
-	unsigned n_handlers;
+	} handler[DISPATCH_MAX_HANDLERS], early[DISPATCH_MAX_EARLY_HANDLERS];
+	unsigned n_handlers, n_early;
 };
 
 struct dispatch *
@@ -61,6 +61,17 @@ dispatch_add_handler(struct dispatch *d, dispatch_handler_fn fn, void *ctx)
 	d->handler[d->n_handlers].fn = fn;
 	d->handler[d->n_handlers].ctx = ctx;
 	d->n_handlers++;
+	return 0;
+}
+
+int
+dispatch_add_early_handler(struct dispatch *d, dispatch_handler_fn fn, void *ctx)
+{
+	if (d->n_early == DISPATCH_MAX_EARLY_HANDLERS)
+		return -ENOSPC;
+	d->early[d->n_early].fn = fn;
+	d->early[d->n_early].ctx = ctx;
+	d->n_early++;
 	return 0;
 }
 
@@ -117,7 +128,8 @@ dispatch_value_message(struct model *mo, unsigned idx)
 static void
 reply_value(struct dispatch *d, const struct osc_peer *to, unsigned idx)
 {
-	dispatch_reply(d, to, params_at(model_params(d->m), idx)->address, dispatch_value_message(d->m, idx));
+	dispatch_reply(d, to, params_at(model_params(d->m), idx)->address,
+	               dispatch_value_message(d->m, idx));
 }
 
 static void
@@ -146,8 +158,8 @@ handle_param(struct dispatch *d, const struct osc_peer *from, unsigned idx, cons
 		err = model_set_string(d->m, idx, &argv[0]->s);
 		if (err)
 			dispatch_reply_error(d, from, path,
-			            err == -E2BIG ? "string longer than 32 bytes"
-			                          : "control characters in string");
+			                     err == -E2BIG ? "string longer than 32 bytes"
+			                                   : "control characters in string");
 		else
 			d->st.sets++;
 		return;
@@ -161,8 +173,8 @@ handle_param(struct dispatch *d, const struct osc_peer *from, unsigned idx, cons
 		err = 0;
 	} else {
 		dispatch_reply_error(d, from, path,
-		            p->d->type == PARAM_ENUM ? "expected a name or a number"
-		                                     : "expected a number");
+		                     p->d->type == PARAM_ENUM ? "expected a name or a number"
+		                                              : "expected a number");
 		return;
 	}
 	if (!err)
@@ -262,6 +274,9 @@ meter_strip_index(struct dispatch *d, const char *path)
 	unsigned long k;
 	char *end;
 
+	/* the prefix first: a shorter path ("/meter/x") must not be read past its end */
+	if (strncmp(path, "/meter/strip/", strlen("/meter/strip/")))
+		return -1;
 	if (*s < '1' || *s > '9')
 		return -1;
 	k = strtoul(s, &end, 10);
@@ -339,8 +354,12 @@ dispatch_message(void *ctx, const struct osc_peer *from, const char *path, const
                  lo_arg **argv, int argc)
 {
 	struct dispatch *d = ctx;
-	int idx = params_find(model_params(d->m), path);
+	int idx;
 
+	for (unsigned h = 0; h < d->n_early; h++)
+		if (d->early[h].fn(d->early[h].ctx, from, path, types, argv, argc))
+			return;
+	idx = params_find(model_params(d->m), path);
 	if (idx >= 0) {
 		handle_param(d, from, (unsigned)idx, path, types, argv, argc);
 		return;
@@ -359,7 +378,8 @@ dispatch_message(void *ctx, const struct osc_peer *from, const char *path, const
 		dispatch_reply(d, from, path, lo_message_new());
 	} else if (!strcmp(path, "/list")) {
 		if (argc > 1 || (argc == 1 && types[0] != LO_STRING))
-			dispatch_reply_error(d, from, path, "expected no argument or a prefix string");
+			dispatch_reply_error(d, from, path,
+			                     "expected no argument or a prefix string");
 		else
 			handle_list(d, from, argc ? &argv[0]->s : NULL);
 	} else if (!strncmp(path, "/meter/", 7) && argc == 0) {

@@ -31,7 +31,7 @@ struct dispatch_stat {
 	uint64_t value;
 };
 
-#define DISPATCH_MAX_STATS 48
+#define DISPATCH_MAX_STATS 64
 /* Values in a /loudness reply. */
 #define DISPATCH_LOUDNESS_N 7
 
@@ -88,6 +88,15 @@ typedef bool (*dispatch_handler_fn)(void *ctx, const struct osc_peer *from, cons
 /* Control thread. Adds a handler, asked in the order added, after the parameter table and
  * before dispatch's own console-wide messages. Returns 0 or -ENOSPC. */
 int dispatch_add_handler(struct dispatch *d, dispatch_handler_fn fn, void *ctx);
+
+#define DISPATCH_MAX_EARLY_HANDLERS 2
+
+/* Control thread. Adds a handler asked before the parameter table, in the order added: for a
+ * personality whose addresses collide with native ones but mean something else, and only for
+ * the peers it knows speak it (Ardour's /master/fader is a position, the native one dB). It must
+ * return false for everything else, or native clients lose their addresses. Returns 0 or
+ * -ENOSPC. */
+int dispatch_add_early_handler(struct dispatch *d, dispatch_handler_fn fn, void *ctx);
 
 /* Control thread. Sends m to a peer and frees it (NULL is ignored). */
 void dispatch_reply(struct dispatch *d, const struct osc_peer *to, const char *path, lo_message m);
