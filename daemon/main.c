@@ -119,6 +119,7 @@ hook_stats(void *ctx, struct dispatch_stat *out, unsigned max)
 	STAT("rejected", ds.errors);
 	STAT("malformed", os.malformed);
 	STAT("not_allowed", os.not_allowed);
+	STAT("rate_limited", os.rate_limited);
 	STAT("send_errors", os.send_errors);
 	STAT("sets", ds.sets);
 	STAT("gets", ds.gets);
@@ -414,6 +415,8 @@ setup(struct app *a, char *err, size_t errlen)
 	a->srv = osc_server_new(a->opt.listen, &a->opt.allow, dispatch_message, a->d, err, errlen);
 	if (!a->srv)
 		return -1;
+	/* burst 0: a fifth of a second's worth */
+	osc_server_set_rate_limit(a->srv, a->opt.osc_rate, 0);
 	dispatch_attach(a->d, a->srv);
 	a->subs = subs_new(a->m, a->srv, a->d);
 	a->scenes = scenes_new(a->m, a->d, a->opt.state_dir);

@@ -9,11 +9,16 @@
 
 #include "cli.h"
 #include "config.h"
+#include "server.h"
+
+/* Highest --osc-rate: far above what one control thread can dispatch, so any real limit fits. */
+#define OPTIONS_MAX_OSC_RATE 10000000ul
 
 static const char usage[] =
     "usage: mixd [--name NAME] [--strips N] [--stereo LIST] [--osc-port PORT]\n"
-    "            [--osc-listen ADDR:PORT] [--osc-allow CIDR,...] [--state-dir DIR]\n"
-    "            [--connect PORT_REGEX] [--list-params[=markdown]] [--help] [--version]\n"
+    "            [--osc-listen ADDR:PORT] [--osc-allow CIDR,...] [--osc-rate MSGS_PER_S]\n"
+    "            [--state-dir DIR] [--connect PORT_REGEX] [--list-params[=markdown]]\n"
+    "            [--help] [--version]\n"
     "\n"
     "  --name NAME            JACK client name and state name (default mixd)\n"
     "  --strips N             number of input strips, 1..256 (default 8)\n"
@@ -21,6 +26,8 @@ static const char usage[] =
     "  --osc-port PORT        OSC UDP port (default 9000)\n"
     "  --osc-listen ADDR:PORT address to bind (default 127.0.0.1:9000)\n"
     "  --osc-allow CIDR,...   peers allowed to talk to mixd (default 127.0.0.0/8,::1)\n"
+    "  --osc-rate MSGS_PER_S  messages a second each peer address may send, bursts of a\n"
+    "                         fifth of that; 0 = unlimited (default 100000)\n"
     "  --state-dir DIR        where the console state lives\n"
     "                         (default $XDG_STATE_HOME/mixd/NAME)\n"
     "  --connect PORT_REGEX   connect master_L/R to the first two matching input ports\n"
@@ -103,6 +110,7 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 		O_PORT,
 		O_LISTEN,
 		O_ALLOW,
+		O_RATE,
 		O_STATE,
 		O_CONNECT,
 		O_LIST,
@@ -116,6 +124,7 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 		{ "osc-port", required_argument, NULL, O_PORT },
 		{ "osc-listen", required_argument, NULL, O_LISTEN },
 		{ "osc-allow", required_argument, NULL, O_ALLOW },
+		{ "osc-rate", required_argument, NULL, O_RATE },
 		{ "state-dir", required_argument, NULL, O_STATE },
 		{ "connect", required_argument, NULL, O_CONNECT },
 		{ "list-params", optional_argument, NULL, O_LIST },
@@ -130,6 +139,7 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 	memset(o, 0, sizeof(*o));
 	snprintf(o->name, sizeof(o->name), "mixd");
 	o->strips = 8;
+	o->osc_rate = OSC_SERVER_DEFAULT_RATE;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -167,6 +177,16 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 			break;
 		case O_ALLOW:
 			allow = optarg;
+			break;
+		case O_RATE:
+			if (cli_parse_uint(optarg, 0, OPTIONS_MAX_OSC_RATE, &v)) {
+				snprintf(err, errlen,
+				         "--osc-rate \"%s\": expected messages per second, "
+				         "0 (unlimited) to %lu",
+				         optarg, OPTIONS_MAX_OSC_RATE);
+				return -EINVAL;
+			}
+			o->osc_rate = (unsigned)v;
 			break;
 		case O_STATE:
 			if (!*optarg || strlen(optarg) >= sizeof(o->state_dir) - 64) {

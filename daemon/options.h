@@ -22,6 +22,7 @@ struct options {
 	bool stereo[ENGINE_MAX_STRIPS];
 	char listen[128];
 	struct allowlist allow;
+	unsigned osc_rate; /* messages per second per peer address; 0: unlimited */
 	char state_dir[PATH_MAX];
 	const char *connect;
 	enum options_list list;

@@ -5,12 +5,26 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "packet.h"
+
+/*
+ * One peer's token bucket. tokens is in messages; it refills at rate per second up to burst
+ * and goes negative only by the debt of a datagram admitted on a full bucket. last_ns is both
+ * the last refill and the last time the peer was heard, which is what eviction looks at.
+ */
+struct peer_bucket {
+	uint8_t addr[16]; /* IPv6, or IPv4 as ::ffff:a.b.c.d: one key whatever the socket family */
+	bool used;
+	double tokens;
+	uint64_t last_ns;
+};
 
 struct osc_server {
 	int fd;
@@ -21,6 +35,9 @@ struct osc_server {
 	void *ctx;
 	const struct osc_peer *current; /* the sender of the datagram being dispatched */
 	struct osc_server_stats st;
+	unsigned rate;  /* messages per second per peer; 0: unlimited */
+	unsigned burst; /* bucket size, messages */
+	struct peer_bucket peers[OSC_SERVER_MAX_PEERS];
 	uint8_t buf[PACKET_MAX_SIZE + 4];
 };
 
@@ -134,6 +151,7 @@ osc_server_new(const char *listen, const struct allowlist *allow, osc_message_fn
 	s->allow = *allow;
 	s->fn = fn;
 	s->ctx = ctx;
+	osc_server_set_rate_limit(s, OSC_SERVER_DEFAULT_RATE, OSC_SERVER_DEFAULT_BURST);
 	s->fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s->fd < 0) {
 		snprintf(err, errlen, "socket: %s", strerror(errno));
@@ -189,14 +207,129 @@ osc_server_port(const struct osc_server *s)
 	return s->port;
 }
 
+void
+osc_server_set_rate_limit(struct osc_server *s, unsigned rate_per_s, unsigned burst)
+{
+	s->rate = rate_per_s;
+	if (burst == 0)
+		burst = rate_per_s / 5 ? rate_per_s / 5 : 1;
+	s->burst = burst;
+	/* forgetting every peer refills every bucket at the new size */
+	memset(s->peers, 0, sizeof(s->peers));
+}
+
+/* The bucket key of a peer: its address as 16 bytes, IPv4 in the IPv4-mapped form, so that a
+ * host reaching a dual-stack socket and a plain IPv4 one has the same key. */
+static void
+peer_key(const struct sockaddr_storage *ss, uint8_t key[16])
+{
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *a = (const struct sockaddr_in *)(const void *)ss;
+
+		memset(key, 0, 10);
+		key[10] = key[11] = 0xff;
+		memcpy(key + 12, &a->sin_addr, 4);
+	} else {
+		const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)(const void *)ss;
+
+		memcpy(key, &a->sin6_addr, 16);
+	}
+}
+
+/* The bucket of a peer, refilled to now. A linear search: 64 entries of 40 bytes are cheaper to
+ * scan than anything liblo does with the message afterwards. An unknown peer takes a free slot,
+ * else the least recently heard peer's, and starts full. */
+static struct peer_bucket *
+peer_bucket(struct osc_server *s, const struct sockaddr_storage *ss, uint64_t now)
+{
+	struct peer_bucket *b, *victim = NULL;
+	uint8_t key[16];
+
+	peer_key(ss, key);
+	for (unsigned i = 0; i < OSC_SERVER_MAX_PEERS; i++) {
+		b = &s->peers[i];
+		if (b->used && !memcmp(b->addr, key, sizeof(key))) {
+			/* the monotonic clock never goes back; the guard costs nothing */
+			double dt_s = now > b->last_ns ? (double)(now - b->last_ns) * 1e-9 : 0.0;
+
+			b->tokens += dt_s * s->rate;
+			if (b->tokens > s->burst)
+				b->tokens = s->burst;
+			b->last_ns = now;
+			return b;
+		}
+		if (!victim || (victim->used && (!b->used || b->last_ns < victim->last_ns)))
+			victim = b;
+	}
+	memcpy(victim->addr, key, sizeof(key));
+	victim->used = true;
+	victim->tokens = s->burst;
+	victim->last_ns = now;
+	return victim;
+}
+
+/* Takes cost messages from the peer's bucket. True when the datagram may pass: the bucket holds
+ * its cost, or is full (a datagram larger than the burst then passes once and leaves a debt).
+ * Time is when the control thread reads the datagram, not when it arrived, so a stall followed
+ * by a quick read of the backlog looks like a burst. The socket's receive buffer (a few hundred
+ * datagrams by default) holds far less than a default burst of plain messages; only a backlog
+ * of large bundles after a long stall could exceed it. */
+static bool
+peer_admit(struct osc_server *s, const struct sockaddr_storage *ss, unsigned cost)
+{
+	struct peer_bucket *b;
+
+	if (s->rate == 0)
+		return true;
+	b = peer_bucket(s, ss, clock_ns());
+	if (b->tokens < cost && b->tokens < s->burst)
+		return false;
+	b->tokens -= cost;
+	return true;
+}
+
 static void
 dispatch_one(const uint8_t *msg, size_t len, void *ctx)
 {
 	struct osc_server *s = ctx;
 
 	s->st.messages++;
-	/* the cast is sound: msg points into s->buf, which is ours and writable */
+	/* The cast is sound: lo_message_deserialise (liblo 0.31) copies the type tags and the
+	 * arguments before it byte-swaps them, and only reads the address in place. */
 	lo_server_dispatch_data(s->lo, (void *)(uintptr_t)msg, len);
+}
+
+int
+osc_server_inject(struct osc_server *s, const struct osc_peer *from, const void *buf, size_t len)
+{
+	unsigned cost;
+	int n;
+
+	s->st.datagrams++;
+	if (!allow_match(&s->allow, (const struct sockaddr *)&from->addr)) {
+		s->st.not_allowed++;
+		return -EPERM;
+	}
+	if (len > PACKET_MAX_SIZE) {
+		s->st.malformed++;
+		return -EMSGSIZE;
+	}
+	/* validates and counts, without calling anything */
+	n = packet_foreach_message(buf, len, NULL, NULL);
+	if (n < 0) {
+		s->st.malformed++;
+		return -EBADMSG;
+	}
+	/* an empty bundle dispatches nothing but still costs a message: parsing it is not free */
+	cost = n ? (unsigned)n : 1;
+	if (!peer_admit(s, &from->addr, cost)) {
+		s->st.rate_limited += cost;
+		return -EBUSY;
+	}
+	s->current = from;
+	n = packet_foreach_message(buf, len, dispatch_one, s);
+	s->current = NULL;
+	return n;
 }
 
 unsigned
@@ -210,23 +343,13 @@ osc_server_receive(struct osc_server *s, unsigned max)
 
 		peer.len = sizeof(peer.addr);
 		/* MSG_TRUNC makes recvfrom report the real size, so an oversized datagram is seen
-		 * as such instead of being silently cut to a valid-looking prefix */
+		 * as such instead of being silently cut to a valid-looking prefix; inject refuses
+		 * it on its size before reading a byte */
 		got = recvfrom(s->fd, s->buf, sizeof(s->buf), MSG_TRUNC,
 		               (struct sockaddr *)&peer.addr, &peer.len);
 		if (got < 0)
 			break; /* EAGAIN: drained; anything else: try again on the next poll */
-		s->st.datagrams++;
-		if (!allow_match(&s->allow, (struct sockaddr *)&peer.addr)) {
-			s->st.not_allowed++;
-			continue;
-		}
-		if ((size_t)got > PACKET_MAX_SIZE || packet_check(s->buf, (size_t)got) < 0) {
-			s->st.malformed++;
-			continue;
-		}
-		s->current = &peer;
-		packet_foreach_message(s->buf, (size_t)got, dispatch_one, s);
-		s->current = NULL;
+		osc_server_inject(s, &peer, s->buf, (size_t)got);
 	}
 	return n;
 }

@@ -8,6 +8,15 @@
  * ignored: contents apply at once), and each remaining message handed to lo_server_dispatch_data
  * of a liblo server that owns no network socket at all. Replies go only to allowed peers.
  * UDP only: liblo 0.31's TCP server has known memory-safety bugs.
+ *
+ * Each allowed peer has a token bucket of messages, so one flooding peer cannot starve the
+ * others of the control thread. The bucket belongs to the peer's address, not address and port:
+ * a host that floods from many ports is still one host. It counts messages, not datagrams (a
+ * bundle of 100 messages costs 100), and a datagram the bucket cannot pay for is dropped whole,
+ * so a bundle still applies all or nothing. A full bucket admits any datagram, even one that
+ * costs more than the burst, and the peer pays the excess off as debt: a bundle larger than the
+ * burst is slow, never impossible. The peer table is fixed (OSC_SERVER_MAX_PEERS); a new peer
+ * takes the slot of the one heard from least recently, and starts with a full bucket.
  */
 #ifndef MIXD_OSC_SERVER_H
 #define MIXD_OSC_SERVER_H
@@ -28,12 +37,20 @@ struct osc_peer {
 typedef void (*osc_message_fn)(void *ctx, const struct osc_peer *from, const char *path,
                                const char *types, lo_arg **argv, int argc);
 
+/* The default admits twice the 50,000 messages a second of the control-port load test; the
+ * burst is a fifth of a second's worth. */
+#define OSC_SERVER_DEFAULT_RATE  100000u
+#define OSC_SERVER_DEFAULT_BURST 20000u
+/* Peers whose buckets are kept; past this the least recently heard one is forgotten. */
+#define OSC_SERVER_MAX_PEERS 64
+
 struct osc_server_stats {
-	uint64_t datagrams;   /* datagrams read from the socket */
-	uint64_t messages;    /* messages dispatched */
-	uint64_t malformed;   /* datagrams dropped by packet_check */
-	uint64_t not_allowed; /* datagrams dropped because the peer is not allowed */
-	uint64_t send_errors; /* replies that could not be sent */
+	uint64_t datagrams;    /* datagrams read from the socket or injected */
+	uint64_t messages;     /* messages dispatched */
+	uint64_t malformed;    /* datagrams dropped by packet_check */
+	uint64_t not_allowed;  /* datagrams dropped because the peer is not allowed */
+	uint64_t rate_limited; /* messages dropped by the peer's token bucket */
+	uint64_t send_errors;  /* replies that could not be sent */
 };
 
 struct osc_server;
@@ -42,15 +59,31 @@ struct osc_server;
  * picks a free one. The allowlist is copied. Returns NULL with a message in err on failure. */
 struct osc_server *osc_server_new(const char *listen, const struct allowlist *allow,
                                   osc_message_fn fn, void *ctx, char *err, size_t errlen);
+/* Control thread. Closes the socket and frees; NULL is accepted. */
 void osc_server_free(struct osc_server *s);
 
 /* Any thread. The socket to poll for input, and the bound port. */
 int osc_server_fd(const struct osc_server *s);
 int osc_server_port(const struct osc_server *s);
 
-/* Control thread. Reads and dispatches up to max datagrams without blocking. Returns how many
- * were read (0 when nothing was waiting). */
+/* Control thread. Sets every peer's bucket: rate_per_s messages a second, up to burst at once.
+ * rate_per_s 0 means unlimited; burst 0 means a fifth of a second's worth (at least 1). Every
+ * bucket starts full again. The default is OSC_SERVER_DEFAULT_RATE, OSC_SERVER_DEFAULT_BURST.
+ * Cannot fail. */
+void osc_server_set_rate_limit(struct osc_server *s, unsigned rate_per_s, unsigned burst);
+
+/* Control thread. Reads and dispatches up to max datagrams without blocking, each through
+ * osc_server_inject. Returns how many were read (0 when nothing was waiting). */
 unsigned osc_server_receive(struct osc_server *s, unsigned max);
+
+/* Control thread. Handles one datagram as if it had arrived on the socket from `from`: the
+ * allowlist, the size limit, packet_check, the peer's bucket, then dispatch of each message
+ * (replies go to `from` through the socket). buf is only read, and need not outlive the call.
+ * Returns the number of messages dispatched, or -EPERM (peer not allowed), -EMSGSIZE (larger
+ * than PACKET_MAX_SIZE), -EBADMSG (malformed) or -EBUSY (rate limited); each is counted
+ * (rate_limited in messages; an empty bundle costs one). */
+int osc_server_inject(struct osc_server *s, const struct osc_peer *from, const void *buf,
+                      size_t len);
 
 /* Control thread. Sends one message to a peer if the allowlist admits it. Returns 0, -EPERM
  * for a peer outside the allowlist, or -errno. */
@@ -63,6 +96,7 @@ int osc_server_send(struct osc_server *s, const struct osc_peer *to, const char 
 int osc_server_send_raw(struct osc_server *s, const struct osc_peer *to, const void *buf,
                         size_t len);
 
+/* Control thread. A copy of the counters. */
 void osc_server_get_stats(const struct osc_server *s, struct osc_server_stats *out);
 
 #endif

@@ -17,6 +17,7 @@
  *   clang-14 -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -I osc \
  *       osc/packet.c tests/fuzz_packet.c -llo -o fuzz_packet
  *   ./fuzz_packet -max_len=16400 tests/fuzz-seeds/packet
+ * The suite does this on every run (the meson test `fuzz`, tests/run-fuzz.sh), for 20 s.
  */
 #include "packet.h"
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "options.h"
+#include "server.h"
 
 static int
 parse(struct options *o, char *err, const char *a1, const char *a2, const char *a3)
@@ -28,6 +29,7 @@ START_TEST(defaults)
 	ck_assert_uint_eq(o.allow.n, 2);
 	ck_assert(!o.stereo[0]);
 	ck_assert_ptr_nonnull(strstr(o.state_dir, "/mixd/mixd"));
+	ck_assert_uint_eq(o.osc_rate, OSC_SERVER_DEFAULT_RATE);
 }
 END_TEST
 
@@ -45,6 +47,12 @@ START_TEST(good_options)
 	ck_assert_int_eq(parse(&o, err, "--name=desk-2", "--state-dir=/tmp/x", NULL), 0);
 	ck_assert_str_eq(o.name, "desk-2");
 	ck_assert_str_eq(o.state_dir, "/tmp/x");
+	ck_assert_int_eq(parse(&o, err, "--osc-rate", "2000", NULL), 0);
+	ck_assert_uint_eq(o.osc_rate, 2000);
+	ck_assert_int_eq(parse(&o, err, "--osc-rate=0", NULL, NULL), 0);
+	ck_assert_uint_eq(o.osc_rate, 0);
+	ck_assert_int_eq(parse(&o, err, "--osc-rate=10000000", NULL, NULL), 0);
+	ck_assert_uint_eq(o.osc_rate, 10000000);
 }
 END_TEST
 
@@ -69,6 +77,13 @@ START_TEST(bad_options)
 		{ "stray", NULL },
 		{ "--list-params=xml", NULL },
 		{ "--state-dir=", NULL },
+		{ "--osc-rate=-1", NULL },
+		{ "--osc-rate=1e5", NULL },
+		{ "--osc-rate=fast", NULL },
+		{ "--osc-rate=", NULL },
+		{ "--osc-rate=10000001", NULL },
+		{ "--osc-rate=99999999999999999999999", NULL },
+		{ "--osc-rate", NULL },
 	};
 	struct options o;
 	char err[256];
@@ -78,6 +93,9 @@ START_TEST(bad_options)
 		ck_assert_msg(parse(&o, err, bad[i][0], bad[i][1], NULL) == -EINVAL, "%s accepted",
 		              bad[i][0]);
 		ck_assert_msg(err[0] != '\0', "%s: no message", bad[i][0]);
+		if (!strncmp(bad[i][0], "--osc-rate", 10))
+			ck_assert_msg(strstr(err, "--osc-rate") != NULL, "%s: message \"%s\"",
+			              bad[i][0], err);
 	}
 }
 END_TEST

@@ -921,6 +921,9 @@ osc_setup(struct osc_bench *b)
 		fprintf(stderr, "mixbench: osc server: %s\n", err);
 		return -1;
 	}
+	/* the ingest path's own speed: no per-peer limit (mixd's default caps one peer at 100k/s)
+	 */
+	osc_server_set_rate_limit(b->srv, 0, 0);
 	dispatch_attach(b->d, b->srv);
 	b->port = osc_server_port(b->srv);
 	return 0;

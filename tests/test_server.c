@@ -1,0 +1,484 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The control port's own socket: the per-peer token bucket (per address, in messages, whole
+ * datagrams dropped, debt on a full bucket, bounded peer table), osc_server_inject's verdicts,
+ * and replies that never reach a peer outside the allowlist. A real osc_server on 127.0.0.1:0
+ * and real client sockets on other loopback addresses (Linux routes all of 127.0.0.0/8 to lo).
+ *
+ * Counts are exact wherever the bucket's refill cannot matter; where it can (a flood of 1000
+ * messages at 100/s takes a few milliseconds), the bound is computed from the time measured
+ * around it.
+ */
+#include "check_run.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "allow.h"
+#include "packet.h"
+#include "server.h"
+
+/* Messages dispatched, by the last byte of the sender's IPv4 address (127.0.0.X). */
+static unsigned got_from[256];
+static unsigned got_total;
+
+static void
+on_message(void *ctx, const struct osc_peer *from, const char *path, const char *types,
+           lo_arg **argv, int argc)
+{
+	const struct sockaddr_in *a = (const struct sockaddr_in *)(const void *)&from->addr;
+
+	ck_assert_int_eq(a->sin_family, AF_INET);
+	got_from[ntohl(a->sin_addr.s_addr) & 0xff]++;
+	got_total++;
+}
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static struct osc_server *
+server_new(const char *allow_spec)
+{
+	struct allowlist allow;
+	struct osc_server *s;
+	char err[256];
+
+	memset(got_from, 0, sizeof(got_from));
+	got_total = 0;
+	ck_assert_int_eq(allow_parse(&allow, allow_spec, err, sizeof(err)), 0);
+	s = osc_server_new("127.0.0.1:0", &allow, on_message, NULL, err, sizeof(err));
+	ck_assert_msg(s != NULL, "osc_server_new: %s", err);
+	return s;
+}
+
+/* A UDP socket bound to addr:0, sending to 127.0.0.1:port (connected, so send() will do). */
+static int
+client_new(const char *addr, int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(inet_pton(AF_INET, addr, &a.sin_addr), 1);
+	ck_assert_msg(bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0, "bind %s: %s", addr,
+	              strerror(errno));
+	a.sin_port = htons((uint16_t)port);
+	ck_assert_int_eq(inet_pton(AF_INET, "127.0.0.1", &a.sin_addr), 1);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	return fd;
+}
+
+/* The peer address of a socket, as the server would see it. */
+static struct osc_peer
+peer_of(int fd)
+{
+	struct osc_peer p;
+
+	memset(&p, 0, sizeof(p));
+	p.len = sizeof(p.addr);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&p.addr, &p.len), 0);
+	return p;
+}
+
+static struct osc_peer
+peer_at(const char *addr, int port)
+{
+	struct osc_peer p;
+	struct sockaddr_in *a = (struct sockaddr_in *)(void *)&p.addr;
+
+	memset(&p, 0, sizeof(p));
+	a->sin_family = AF_INET;
+	a->sin_port = htons((uint16_t)port);
+	ck_assert_int_eq(inet_pton(AF_INET, addr, &a->sin_addr), 1);
+	p.len = sizeof(*a);
+	return p;
+}
+
+/* "/t ,i v": 12 bytes. */
+static size_t
+message(uint8_t *buf, int32_t v)
+{
+	static const uint8_t head[8] = { '/', 't', 0, 0, ',', 'i', 0, 0 };
+	uint32_t be = htonl((uint32_t)v);
+
+	memcpy(buf, head, sizeof(head));
+	memcpy(buf + 8, &be, 4);
+	return 12;
+}
+
+/* A bundle (immediate timetag) of n "/t ,i k" messages. */
+static size_t
+bundle(uint8_t *buf, size_t cap, unsigned n)
+{
+	static const uint8_t head[16] = { '#', 'b', 'u', 'n', 'd', 'l', 'e', 0,
+		                          0,   0,   0,   0,   0,   0,   0,   1 };
+	size_t len = sizeof(head);
+
+	ck_assert_uint_le(16 + (size_t)n * 16, cap);
+	memcpy(buf, head, sizeof(head));
+	for (unsigned k = 0; k < n; k++) {
+		uint32_t size = htonl(12);
+
+		memcpy(buf + len, &size, 4);
+		len += 4 + message(buf + len + 4, (int32_t)k);
+	}
+	return len;
+}
+
+static void
+send_msg(int fd, int32_t v)
+{
+	uint8_t buf[12];
+	size_t len = message(buf, v);
+
+	ck_assert_int_eq(send(fd, buf, len, 0), (ssize_t)len);
+}
+
+/* Reads until the socket has been quiet for 20 ms: loopback delivers at once, so whatever was
+ * sent before the call has then been received. */
+static void
+drain(struct osc_server *s)
+{
+	struct pollfd p = { .fd = osc_server_fd(s), .events = POLLIN };
+
+	while (poll(&p, 1, 20) > 0)
+		osc_server_receive(s, 512);
+}
+
+static struct osc_server_stats
+stats(const struct osc_server *s)
+{
+	struct osc_server_stats st;
+
+	osc_server_get_stats(s, &st);
+	return st;
+}
+
+/* One flooding peer at 100/s, burst 10, cannot starve another: 127.0.0.1 sends 1000 messages,
+ * 127.0.0.2 then sends 5 and every one of them is dispatched. */
+START_TEST(flood_does_not_starve)
+{
+	struct osc_server *s = server_new("127.0.0.0/8");
+	int flood = client_new("127.0.0.1", osc_server_port(s));
+	int other = client_new("127.0.0.2", osc_server_port(s));
+	struct osc_server_stats st;
+	double t0, elapsed;
+	unsigned max_admitted;
+
+	osc_server_set_rate_limit(s, 100, 10);
+	t0 = now_s();
+	/* in rounds of 50, drained in between: 1000 datagrams at once would overflow the
+	 * socket's receive buffer, and the kernel, not the bucket, would drop them */
+	for (int round = 0; round < 20; round++) {
+		for (int k = 0; k < 50; k++)
+			send_msg(flood, round * 50 + k);
+		drain(s);
+	}
+	elapsed = now_s() - t0;
+	for (int k = 0; k < 5; k++)
+		send_msg(other, k);
+	drain(s);
+
+	st = stats(s);
+	/* the burst, plus what 100/s refills while the flood lasts (and one for rounding) */
+	max_admitted = 10 + (unsigned)ceil(100.0 * elapsed) + 1;
+	ck_assert_uint_ge(got_from[1], 10);
+	ck_assert_msg(got_from[1] <= max_admitted, "flooder got %u through in %.3f s (max %u)",
+	              got_from[1], elapsed, max_admitted);
+	ck_assert_uint_eq(got_from[2], 5);
+	ck_assert_uint_eq(st.datagrams, 1005);
+	ck_assert_uint_eq(st.messages, got_from[1] + 5);
+	ck_assert_uint_eq(st.rate_limited, 1000 - got_from[1]);
+	ck_assert_uint_eq(st.not_allowed, 0);
+	ck_assert_uint_eq(st.malformed, 0);
+	close(flood);
+	close(other);
+	osc_server_free(s);
+}
+END_TEST
+
+/* The bucket belongs to the address: another port of the flooding host shares its bucket. */
+START_TEST(bucket_per_address)
+{
+	struct osc_server *s = server_new("127.0.0.0/8");
+	int a = client_new("127.0.0.1", osc_server_port(s));
+	int b = client_new("127.0.0.1", osc_server_port(s));
+	double t0, elapsed;
+
+	/* 1 message a second: the refill is negligible over the milliseconds this takes */
+	osc_server_set_rate_limit(s, 1, 10);
+	t0 = now_s();
+	for (int k = 0; k < 10; k++)
+		send_msg(a, k);
+	drain(s);
+	for (int k = 0; k < 10; k++)
+		send_msg(b, k);
+	drain(s);
+	elapsed = now_s() - t0;
+	ck_assert_msg(got_from[1] <= 10 + (unsigned)ceil(elapsed), "%u through in %.3f s",
+	              got_from[1], elapsed);
+	ck_assert_uint_ge(got_from[1], 10);
+	ck_assert_uint_eq(stats(s).rate_limited, 20 - got_from[1]);
+	close(a);
+	close(b);
+	osc_server_free(s);
+}
+END_TEST
+
+/* Messages, not datagrams; whole datagrams dropped; a full bucket admits a bundle larger than
+ * the burst and leaves a debt. Driven by inject (the same path as the socket) so that the
+ * steps are not spread over the kernel's timing. */
+START_TEST(bundles_and_debt)
+{
+	struct osc_server *s = server_new("127.0.0.0/8");
+	struct osc_peer p = peer_at("127.0.0.9", 5000);
+	uint8_t buf[2048];
+	size_t len;
+
+	/* 1/s: nothing refills meaningfully within this test */
+	osc_server_set_rate_limit(s, 1, 10);
+
+	/* a bundle of 25 on a full bucket of 10 passes whole: 10 - 25 = -15 */
+	len = bundle(buf, sizeof(buf), 25);
+	ck_assert_int_eq(osc_server_inject(s, &p, buf, len), 25);
+	ck_assert_uint_eq(got_from[9], 25);
+	/* now in debt: a single message is refused, and so is a bundle of 3, whole */
+	len = message(buf, 1);
+	ck_assert_int_eq(osc_server_inject(s, &p, buf, len), -EBUSY);
+	len = bundle(buf, sizeof(buf), 3);
+	ck_assert_int_eq(osc_server_inject(s, &p, buf, len), -EBUSY);
+	ck_assert_uint_eq(got_from[9], 25);
+	ck_assert_uint_eq(stats(s).rate_limited, 1 + 3);
+	ck_assert_uint_eq(stats(s).messages, 25);
+
+	/* a bundle costs what it carries: 4 + 4 + 2 fit in a fresh bucket of 10, 1 more does not */
+	osc_server_set_rate_limit(s, 1, 10);
+	len = bundle(buf, sizeof(buf), 4);
+	ck_assert_int_eq(osc_server_inject(s, &p, buf, len), 4);
+	ck_assert_int_eq(osc_server_inject(s, &p, buf, len), 4);
+	len = bundle(buf, sizeof(buf), 2);
+	ck_assert_int_eq(osc_server_inject(s, &p, buf, len), 2);
+	len = message(buf, 7);
+	ck_assert_int_eq(osc_server_inject(s, &p, buf, len), -EBUSY);
+	ck_assert_uint_eq(got_from[9], 25 + 10);
+	ck_assert_uint_eq(stats(s).rate_limited, 4 + 1);
+	osc_server_free(s);
+}
+END_TEST
+
+/* Injects single messages from p until the bucket refuses one. Returns how many passed, and
+ * in *elapsed_s the time since t0 when it stopped. */
+static unsigned
+until_refused(struct osc_server *s, const struct osc_peer *p, double t0, double *elapsed_s)
+{
+	uint8_t buf[16];
+	size_t len = message(buf, 0);
+	unsigned n = 0;
+
+	while (osc_server_inject(s, p, buf, len) == 1)
+		n++;
+	*elapsed_s = now_s() - t0;
+	return n;
+}
+
+/* The bucket refills at the rate, up to the burst. Bounds from the time measured, so a
+ * descheduled test process cannot fail it. */
+START_TEST(refill)
+{
+	struct osc_server *s = server_new("127.0.0.0/8");
+	struct osc_peer p = peer_at("127.0.0.1", 5000);
+	double t0, dt;
+	unsigned n;
+
+	osc_server_set_rate_limit(s, 100, 10);
+	t0 = now_s();
+	n = until_refused(s, &p, t0, &dt);
+	ck_assert_uint_ge(n, 10);
+	ck_assert_uint_le(n, 10 + (unsigned)ceil(100.0 * dt));
+	/* 300 ms at 100/s would be 30: the burst caps it at 10 (plus what refills meanwhile) */
+	usleep(300 * 1000);
+	t0 = now_s();
+	n = until_refused(s, &p, t0, &dt);
+	ck_assert_uint_ge(n, 10);
+	ck_assert_uint_le(n, 10 + (unsigned)ceil(100.0 * dt));
+	/* the bucket now holds less than one message: 50 ms refill at least 4 more */
+	t0 = now_s();
+	usleep(50 * 1000);
+	n = until_refused(s, &p, t0, &dt);
+	ck_assert_msg(n >= 4 && n <= 1 + (unsigned)ceil(100.0 * dt),
+	              "%u messages after %.3f s at 100/s", n, dt);
+	osc_server_free(s);
+}
+END_TEST
+
+/* Rate 0 is unlimited; the default admits the load (50,000 messages) in one go. */
+START_TEST(unlimited_and_default)
+{
+	struct osc_server *s = server_new("127.0.0.0/8");
+	struct osc_peer p = peer_at("127.0.0.1", 5000);
+	uint8_t buf[2048];
+	size_t len = bundle(buf, sizeof(buf), 100);
+
+	/* the default: a burst of 20,000 and 100,000/s; 200 bundles of 100 in a few ms */
+	for (int k = 0; k < 200; k++)
+		ck_assert_int_eq(osc_server_inject(s, &p, buf, len), 100);
+	osc_server_set_rate_limit(s, 0, 0);
+	for (int k = 0; k < 500; k++)
+		ck_assert_int_eq(osc_server_inject(s, &p, buf, len), 100);
+	ck_assert_uint_eq(got_total, 70000);
+	ck_assert_uint_eq(stats(s).rate_limited, 0);
+	osc_server_free(s);
+}
+END_TEST
+
+/* The table holds OSC_SERVER_MAX_PEERS peers; a new one evicts the least recently heard, which
+ * comes back with a full bucket. Until then, a peer's empty bucket stays empty. */
+START_TEST(peer_table_lru)
+{
+	struct osc_server *s = server_new("10.0.0.0/8");
+	struct osc_peer victim = peer_at("10.0.0.1", 1);
+	uint8_t buf[16];
+	size_t len = message(buf, 0);
+	char addr[32];
+
+	osc_server_set_rate_limit(s, 1, 2);
+	ck_assert_int_eq(osc_server_inject(s, &victim, buf, len), 1);
+	ck_assert_int_eq(osc_server_inject(s, &victim, buf, len), 1);
+	ck_assert_int_eq(osc_server_inject(s, &victim, buf, len), -EBUSY);
+	/* 63 others fill the table: the victim keeps its (empty) bucket */
+	for (int k = 0; k < OSC_SERVER_MAX_PEERS - 1; k++) {
+		struct osc_peer o;
+
+		snprintf(addr, sizeof(addr), "10.0.1.%d", k);
+		o = peer_at(addr, 1);
+		ck_assert_int_eq(osc_server_inject(s, &o, buf, len), 1);
+	}
+	ck_assert_int_eq(osc_server_inject(s, &victim, buf, len), -EBUSY);
+	/* one more peer evicts the least recently heard: 10.0.1.0, not the victim just heard */
+	{
+		struct osc_peer o = peer_at("10.0.2.0", 1);
+
+		ck_assert_int_eq(osc_server_inject(s, &o, buf, len), 1);
+	}
+	ck_assert_int_eq(osc_server_inject(s, &victim, buf, len), -EBUSY);
+	/* 64 new peers push the victim out; it returns with a full bucket */
+	for (int k = 0; k < OSC_SERVER_MAX_PEERS; k++) {
+		struct osc_peer o;
+
+		snprintf(addr, sizeof(addr), "10.0.3.%d", k);
+		o = peer_at(addr, 1);
+		ck_assert_int_eq(osc_server_inject(s, &o, buf, len), 1);
+	}
+	ck_assert_int_eq(osc_server_inject(s, &victim, buf, len), 1);
+	ck_assert_int_eq(osc_server_inject(s, &victim, buf, len), 1);
+	ck_assert_int_eq(osc_server_inject(s, &victim, buf, len), -EBUSY);
+	osc_server_free(s);
+}
+END_TEST
+
+/* inject's verdicts, each counted where /stats shows it. */
+START_TEST(inject_verdicts)
+{
+	struct osc_server *s = server_new("127.0.0.1/32");
+	struct osc_peer ok = peer_at("127.0.0.1", 5000), stranger = peer_at("127.0.0.2", 5000);
+	static uint8_t big[PACKET_MAX_SIZE + 4];
+	uint8_t buf[64];
+	size_t len = message(buf, 3);
+	struct osc_server_stats st;
+
+	ck_assert_int_eq(osc_server_inject(s, &ok, buf, len), 1);
+	ck_assert_int_eq(osc_server_inject(s, &stranger, buf, len), -EPERM);
+	ck_assert_int_eq(osc_server_inject(s, &ok, buf, len - 1), -EBADMSG);
+	ck_assert_int_eq(osc_server_inject(s, &ok, "/t*\0,\0\0\0", 8), -EBADMSG);
+	ck_assert_int_eq(osc_server_inject(s, &ok, big, sizeof(big)), -EMSGSIZE);
+	st = stats(s);
+	ck_assert_uint_eq(st.datagrams, 5);
+	ck_assert_uint_eq(st.messages, 1);
+	ck_assert_uint_eq(st.not_allowed, 1);
+	ck_assert_uint_eq(st.malformed, 3);
+	ck_assert_uint_eq(got_total, 1);
+	osc_server_free(s);
+}
+END_TEST
+
+/* True when a datagram arrives on fd within ms. */
+static bool
+arrives(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	uint8_t buf[256];
+
+	if (poll(&p, 1, ms) <= 0)
+		return false;
+	return recv(fd, buf, sizeof(buf), MSG_DONTWAIT) >= 0;
+}
+
+/* Replies go only to allowed peers: to one outside the list osc_server_send and
+ * osc_server_send_raw return -EPERM and nothing arrives; an allowed peer gets both. */
+START_TEST(no_reply_outside_allowlist)
+{
+	struct osc_server *s = server_new("127.0.0.1/32");
+	int stranger = client_new("127.0.0.2", osc_server_port(s));
+	int friend = client_new("127.0.0.1", osc_server_port(s));
+	struct osc_peer to_stranger = peer_of(stranger), to_friend = peer_of(friend);
+	lo_message m = lo_message_new();
+	uint8_t raw[12];
+	size_t len = message(raw, 5);
+
+	ck_assert_ptr_nonnull(m);
+	lo_message_add_int32(m, 1);
+	ck_assert_int_eq(osc_server_send(s, &to_stranger, "/pong", m), -EPERM);
+	ck_assert_int_eq(osc_server_send_raw(s, &to_stranger, raw, len), -EPERM);
+	ck_assert_msg(!arrives(stranger, 200), "a peer outside the allowlist got a datagram");
+
+	ck_assert_int_eq(osc_server_send(s, &to_friend, "/pong", m), 0);
+	ck_assert_msg(arrives(friend, 1000), "the allowed peer got nothing");
+	ck_assert_int_eq(osc_server_send_raw(s, &to_friend, raw, len), 0);
+	ck_assert_msg(arrives(friend, 1000), "the allowed peer got nothing (raw)");
+	ck_assert_uint_eq(stats(s).send_errors, 0);
+
+	/* and what the stranger sends is dropped before dispatch */
+	send_msg(stranger, 1);
+	drain(s);
+	ck_assert_uint_eq(got_total, 0);
+	ck_assert_uint_eq(stats(s).not_allowed, 1);
+
+	lo_message_free(m);
+	close(stranger);
+	close(friend);
+	osc_server_free(s);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("server");
+	TCase *tc = tcase_create("server");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, flood_does_not_starve);
+	tcase_add_test(tc, bucket_per_address);
+	tcase_add_test(tc, bundles_and_debt);
+	tcase_add_test(tc, refill);
+	tcase_add_test(tc, unlimited_and_default);
+	tcase_add_test(tc, peer_table_lru);
+	tcase_add_test(tc, inject_verdicts);
+	tcase_add_test(tc, no_reply_outside_allowlist);
+	suite_add_tcase(s, tc);
+	return check_run(s);
+}
