@@ -422,6 +422,16 @@ setup(struct app *a, char *err, size_t errlen)
 	a->scenes = scenes_new(a->m, a->d, a->opt.state_dir);
 	if (!a->subs || !a->scenes)
 		goto oom;
+	if (a->opt.scene) {
+		/* over the saved state, before the engine sees anything: the console comes up
+		 * at the scene, no glide from where it was */
+		char why[512];
+		if (scenes_load(a->scenes, a->opt.scene, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "--scene %s: %.400s", a->opt.scene, why);
+			return -1;
+		}
+		model_apply_to_engine(a->m, a->e);
+	}
 	a->ard = ardour_new(a->m, a->srv, a->d, &hooks);
 	if (!a->ard)
 		goto oom;

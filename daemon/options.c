@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "scene.h"
 #include "server.h"
 
 /* Highest --osc-rate: far above what one control thread can dispatch, so any real limit fits. */
@@ -17,7 +18,8 @@
 static const char usage[] =
     "usage: mixd [--name NAME] [--strips N] [--stereo LIST] [--osc-port PORT]\n"
     "            [--osc-listen ADDR:PORT] [--osc-allow CIDR,...] [--osc-rate MSGS_PER_S]\n"
-    "            [--state-dir DIR] [--connect PORT_REGEX] [--list-params[=markdown]]\n"
+    "            [--state-dir DIR] [--scene NAME] [--connect PORT_REGEX]\n"
+    "            [--list-params[=markdown]]\n"
     "            [--help] [--version]\n"
     "\n"
     "  --name NAME            JACK client name and state name (default mixd)\n"
@@ -30,6 +32,7 @@ static const char usage[] =
     "                         fifth of that; 0 = unlimited (default 100000)\n"
     "  --state-dir DIR        where the console state lives\n"
     "                         (default $XDG_STATE_HOME/mixd/NAME)\n"
+    "  --scene NAME           recall scene NAME (DIR/scenes/NAME.scene) at start\n"
     "  --connect PORT_REGEX   connect master_L/R to the first two matching input ports\n"
     "  --list-params          print the OSC address space and exit\n"
     "The JACK server is the default one, or JACK_DEFAULT_SERVER.\n";
@@ -112,6 +115,7 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 		O_ALLOW,
 		O_RATE,
 		O_STATE,
+		O_SCENE,
 		O_CONNECT,
 		O_LIST,
 		O_HELP,
@@ -126,6 +130,7 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 		{ "osc-allow", required_argument, NULL, O_ALLOW },
 		{ "osc-rate", required_argument, NULL, O_RATE },
 		{ "state-dir", required_argument, NULL, O_STATE },
+		{ "scene", required_argument, NULL, O_SCENE },
 		{ "connect", required_argument, NULL, O_CONNECT },
 		{ "list-params", optional_argument, NULL, O_LIST },
 		{ "help", no_argument, NULL, O_HELP },
@@ -194,6 +199,18 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 				return -EINVAL;
 			}
 			snprintf(o->state_dir, sizeof(o->state_dir), "%s", optarg);
+			break;
+		case O_SCENE:
+			/* checked here so a bad name is a bad command line (exit 2); whether the
+			 * scene exists and is valid is known only once the state is there */
+			if (!scene_name_ok(optarg)) {
+				snprintf(err, errlen,
+				         "--scene \"%s\": a name is 1-64 of A-Z a-z 0-9 . _ - "
+				         "(not . or ..)",
+				         optarg);
+				return -EINVAL;
+			}
+			o->scene = optarg;
 			break;
 		case O_CONNECT:
 			o->connect = optarg;

@@ -25,6 +25,7 @@ struct options {
 	unsigned osc_rate; /* messages per second per peer address; 0: unlimited */
 	char state_dir[PATH_MAX];
 	const char *connect;
+	const char *scene; /* --scene NAME: recalled at start, after the saved state; or NULL */
 	enum options_list list;
 };
 

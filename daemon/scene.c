@@ -17,6 +17,22 @@
 /* Largest file accepted: a generous bound on 256 strips' worth of lines. */
 #define FILE_MAX_LINES 100000
 
+bool
+scene_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > SCENE_NAME_MAX || !strcmp(name, ".") || !strcmp(name, ".."))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = name[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '_' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
 static void
 write_quoted(FILE *f, const char *s)
 {

@@ -15,15 +15,23 @@
 #ifndef MIXD_SCENE_H
 #define MIXD_SCENE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct model;
 
 #define SCENE_MAGIC "# mixd scene 1"
 
+/* Longest name of a named scene (or any other file mixd names after a user's word). */
+#define SCENE_NAME_MAX 64
+
 /* Skip lines whose address this console does not have (a state saved with more strips) instead
  * of rejecting the file. Syntax and value errors still reject it. */
 #define SCENE_IGNORE_UNKNOWN 1u
+
+/* Any thread. True when name is a valid name for a file in a state subdirectory: 1 to
+ * SCENE_NAME_MAX of A-Z a-z 0-9 . _ -, and not "." or "..", so it can never leave it. */
+bool scene_name_ok(const char *name);
 
 /* Control thread. Writes every parameter of m to path atomically. Returns 0 or -errno, with a
  * message in err. */

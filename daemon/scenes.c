@@ -21,22 +21,6 @@ struct scenes {
 	char dir[PATH_MAX]; /* STATE_DIR/scenes */
 };
 
-bool
-scenes_name_ok(const char *name)
-{
-	size_t n = strlen(name);
-
-	if (n == 0 || n > SCENES_NAME_MAX || !strcmp(name, ".") || !strcmp(name, ".."))
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = name[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '.' || c == '_' || c == '-'))
-			return false;
-	}
-	return true;
-}
-
 struct scenes *
 scenes_new(struct model *m, struct dispatch *d, const char *state_dir)
 {
@@ -63,7 +47,7 @@ scenes_free(struct scenes *s)
 static int
 scene_path(const struct scenes *s, const char *name, char *out, size_t n, char *err, size_t errlen)
 {
-	if (!scenes_name_ok(name)) {
+	if (!scene_name_ok(name)) {
 		snprintf(err, errlen, "bad scene name (1-64 of A-Z a-z 0-9 . _ -)");
 		return -EINVAL;
 	}
@@ -128,14 +112,14 @@ list(struct scenes *s, const struct osc_peer *from)
 	/* no directory yet: no scenes, an empty list */
 	while (dir && n < SCENES_LIST_MAX && (de = readdir(dir))) {
 		size_t len = strlen(de->d_name);
-		char name[SCENES_NAME_MAX + 1];
+		char name[SCENE_NAME_MAX + 1];
 
 		if (len <= strlen(SUFFIX) || strcmp(de->d_name + len - strlen(SUFFIX), SUFFIX) ||
-		    len - strlen(SUFFIX) > SCENES_NAME_MAX)
+		    len - strlen(SUFFIX) > SCENE_NAME_MAX)
 			continue;
 		memcpy(name, de->d_name, len - strlen(SUFFIX));
 		name[len - strlen(SUFFIX)] = '\0';
-		if (scenes_name_ok(name) && (names[n] = strdup(name)))
+		if (scene_name_ok(name) && (names[n] = strdup(name)))
 			n++;
 	}
 	if (dir)

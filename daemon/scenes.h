@@ -20,16 +20,12 @@
 
 #include "server.h"
 
-#define SCENES_NAME_MAX 64
 /* Names a /scene/list reply carries at most. */
 #define SCENES_LIST_MAX 1000
 
 struct model;
 struct dispatch;
 struct scenes;
-
-/* Any thread. True when name is a valid scene name. */
-bool scenes_name_ok(const char *name);
 
 /* Control thread. state_dir is copied. Returns NULL when out of memory or the path is too long. */
 struct scenes *scenes_new(struct model *m, struct dispatch *d, const char *state_dir);

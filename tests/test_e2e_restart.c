@@ -12,6 +12,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define RATE   48000
 #define PERIOD 256
@@ -190,6 +191,44 @@ START_TEST(test_server_loss)
 }
 END_TEST
 
+/* `mixd --scene NAME` comes up at the scene, over the saved state. */
+START_TEST(test_scene_at_start)
+{
+	char dir[600], path[700], name[64];
+	float v = 0.0f;
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "%s/scene-at-start", h_session_dir());
+	snprintf(path, sizeof(path), "%s/scenes", dir);
+	ck_assert(mkdir(dir, 0700) == 0 && mkdir(path, 0700) == 0);
+	/* the saved state says one thing, the scene another: the scene wins */
+	snprintf(path, sizeof(path), "%s/state.scene", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("# mixd scene 1\n/strip/1/fader -3\n/strip/2/fader -4\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/scenes/show.scene", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("# mixd scene 1\n/strip/1/fader -12\n/strip/2/name \"Bass\"\n", f);
+	fclose(f);
+
+	/* a later --state-dir wins over the harness's own */
+	w.mixd = h_mixd_start(w.jackd, NULL, "--strips", "2", "--state-dir", dir, "--scene", "show",
+	                      NULL);
+	ck_assert_msg(w.mixd != NULL, "mixd did not start with --scene");
+	w.osc = h_osc_open(NULL, w.mixd->port);
+	ck_assert_ptr_nonnull(w.osc);
+	ck_assert_int_eq(h_osc_get_f(w.osc, "/strip/1/fader", &v), 0);
+	ck_assert_float_eq(v, -12.0f);
+	ck_assert_int_eq(h_osc_get_f(w.osc, "/strip/2/fader", &v), 0);
+	ck_assert_float_eq(v, -4.0f); /* not in the scene: the saved state's */
+	ck_assert_int_eq(h_osc_get_s(w.osc, "/strip/2/name", name, sizeof(name)), 0);
+	ck_assert_str_eq(name, "Bass");
+	e2e_stop_mixd(&w);
+}
+END_TEST
+
 static Suite *
 e2e_restart_suite(void)
 {
@@ -197,6 +236,7 @@ e2e_restart_suite(void)
 
 	/* start-up, 15 s of recovery at most and the measurements */
 	e2e_add_case(s, "server_loss", test_server_loss, setup, teardown, 60);
+	e2e_add_case(s, "scene_at_start", test_scene_at_start, setup, teardown, 60);
 	return s;
 }
 

@@ -25,6 +25,7 @@
 #include "model.h"
 #include "params.h"
 #include "ring.h"
+#include "scene.h"
 #include "scenes.h"
 #include "server.h"
 
@@ -280,14 +281,14 @@ START_TEST(hostile_names_refused)
 
 	for (size_t i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
 		err[0] = '\0';
-		ck_assert_msg(!scenes_name_ok(hostile[i]), "\"%s\" accepted", hostile[i]);
+		ck_assert_msg(!scene_name_ok(hostile[i]), "\"%s\" accepted", hostile[i]);
 		ck_assert_int_eq(scenes_save(sc, hostile[i], err, sizeof(err)), -EINVAL);
 		ck_assert_msg(strstr(err, "bad scene name"), "%s", err);
 		ck_assert_int_eq(scenes_load(sc, hostile[i], err, sizeof(err)), -EINVAL);
 	}
-	ck_assert(!scenes_name_ok(long_name));
+	ck_assert(!scene_name_ok(long_name));
 	ck_assert_int_eq(scenes_save(sc, long_name, err, sizeof(err)), -EINVAL);
-	ck_assert(!scenes_name_ok(name65));
+	ck_assert(!scene_name_ok(name65));
 	ck_assert_int_eq(scenes_save(sc, name65, err, sizeof(err)), -EINVAL);
 	/* nothing was written anywhere: not even the scenes directory */
 	listing(root, after, sizeof(after));
@@ -299,7 +300,7 @@ START_TEST(hostile_names_refused)
 	ck_assert_int_ne(access("/abs.scene", F_OK), 0);
 
 	/* the edges of what is allowed, all inside the scenes directory */
-	ck_assert(scenes_name_ok(name64));
+	ck_assert(scene_name_ok(name64));
 	ck_assert_int_eq(scenes_save(sc, name64, err, sizeof(err)), 0);
 	ck_assert_int_eq(scenes_save(sc, "..x", err, sizeof(err)), 0);
 	ck_assert_int_eq(scenes_save(sc, "A.b_c-9", err, sizeof(err)), 0);
