@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * test_e2e_render: mixrender (MIXRENDER_BIN) against mixd through JACK, sample by sample.
+ *
+ * The same stems (synthesized here: a mono float WAV, a stereo 16-bit FLAC that is shorter, a
+ * mono float WAV) are rendered by mixrender and played by the probe into a real mixd whose state
+ * file holds the same scene, so it comes up already there (model_apply_to_engine, glides
+ * settled), as mixrender does. What the probe plays is what libsndfile decodes from the files,
+ * so both engines get identical floats.
+ *
+ * The bound: 0. The same engine code, the same kernel (AUTO on the same CPU), FTZ/DAZ in both
+ * threads, the same parameter values and the same input samples on the same 32-frame grid (a
+ * JACK period is a multiple of 32 and the playback starts on a period) give the same floats;
+ * the block size does not show (test_mixrender: 1, 64, 100, 1024 frames). The only thing mixd
+ * does before the stems is process silence, which leaves every state at rest. So the test
+ * asserts bit equality, at a JACK period (64) different from mixrender's block (1000).
+ *
+ * Alignment: the probe records what mixd wrote in the previous cycle (it runs first in the
+ * cycle: test_e2e_master), so stem frame f arrives at the recording's frame
+ * start + latency + period, where start is where the playback began.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <sndfile.h>
+
+#include "e2e_run.h"
+
+#define RATE           48000
+#define STEM_S         2
+#define TAIL_S         0.5
+#define N_OUT          4 /* probe outputs: stem 1, stem 2 L/R, stem 3 */
+#define CASE_TIMEOUT_S 120
+
+static struct h_world w;
+static char dir[64];
+
+static void
+setup_64(void)
+{
+	ck_assert_msg(h_world_start(&w, RATE, 64) == 0, "jackd did not start");
+}
+
+static void
+setup_256(void)
+{
+	ck_assert_msg(h_world_start(&w, RATE, 256) == 0, "jackd did not start");
+}
+
+static void
+teardown(void)
+{
+	char cmd[128];
+
+	h_world_free(&w);
+	if (dir[0]) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", dir);
+	}
+}
+
+/* Writes a stem, then reads it back: *out gets the decoded frames, de-interleaved per channel,
+ * padded with silence to len frames (what mixrender feeds its engine). */
+static void
+stem(const char *name, int format, int channels, long frames, int kind, long len, float **out)
+{
+	char path[256];
+	SF_INFO info = { .samplerate = RATE, .channels = channels, .format = format };
+	float *buf = malloc(sizeof(float) * (size_t)(frames * channels));
+	uint32_t x = 777u + (uint32_t)kind;
+	SNDFILE *sf;
+
+	ck_assert_ptr_nonnull(buf);
+	for (long f = 0; f < frames; f++)
+		for (int c = 0; c < channels; c++) {
+			double v;
+			x = x * 1664525u + 1013904223u;
+			v = (double)x / 2147483648.0 - 1.0;
+			if (kind ==
+			    0) /* decaying bursts, four a second: work for the compressors */
+				v *= 0.8 * exp(-(double)(f % (RATE / 4)) / (0.02 * RATE));
+			else if (kind == 1) /* noise */
+				v *= 0.2;
+			else /* a chord of two cosines: non-zero at frame 0 */
+				v = 0.3 * cos(2 * M_PI * 330 * f / RATE) +
+				    0.2 * cos(2 * M_PI * 1250 * f / RATE);
+			buf[f * channels + c] = (float)v;
+		}
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	sf = sf_open(path, SFM_WRITE, &info);
+	ck_assert_msg(sf != NULL, "%s: %s", path, sf_strerror(NULL));
+	ck_assert_int_eq(sf_writef_float(sf, buf, frames), frames);
+	sf_close(sf);
+
+	memset(&info, 0, sizeof(info));
+	sf = sf_open(path, SFM_READ, &info);
+	ck_assert_ptr_nonnull(sf);
+	ck_assert_int_eq(sf_readf_float(sf, buf, frames), frames);
+	sf_close(sf);
+	for (int c = 0; c < channels; c++) {
+		out[c] = calloc((size_t)len, sizeof(float));
+		ck_assert_ptr_nonnull(out[c]);
+		for (long f = 0; f < frames; f++)
+			out[c][f] = buf[f * channels + c];
+	}
+	free(buf);
+}
+
+static void
+write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static const char scene_text[] = "# mixd scene 1\n"
+                                 "/strip/1/comp/on 1\n"
+                                 "/strip/1/comp/threshold -30\n"
+                                 "/strip/1/eq/1/gain 4\n"
+                                 "/strip/1/send/reverb/level -8\n"
+                                 "/strip/2/hpf/on 1\n"
+                                 "/strip/2/pan -0.4\n"
+                                 "/strip/2/fader 3\n"
+                                 "/strip/3/send/delay/level -6\n"
+                                 "/strip/3/pan 0.7\n"
+                                 "/master/comp/on 1\n"
+                                 "/master/width 1.3\n"
+                                 "/master/fader 6\n";
+
+/* The whole comparison with mixrender rendering in blocks of block frames. */
+static void
+compare(unsigned block)
+{
+	static const char *const in[N_OUT] = { "mixd:in_1", "mixd:in_2_L", "mixd:in_2_R",
+		                               "mixd:in_3" };
+	const long len = (long)((STEM_S + TAIL_S) * RATE);
+	const unsigned period = w.jackd->period;
+	char state[160], cmd[1024], path[256];
+	const char *bin = getenv("MIXRENDER_BIN");
+	float *bufs[N_OUT], *ref;
+	const float *rec[2];
+	SF_INFO info = { 0 };
+	SNDFILE *sf;
+	long start, off;
+	size_t n_rec;
+	int st, latency = -1;
+	struct h_msg *msg;
+	double worst = 0, peak = 0;
+
+	ck_assert_msg(bin != NULL, "MIXRENDER_BIN not set");
+	snprintf(dir, sizeof(dir), "/tmp/mixrender-e2e-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	stem("a.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT, 1, STEM_S * RATE, 0, len, &bufs[0]);
+	stem("b.flac", SF_FORMAT_FLAC | SF_FORMAT_PCM_16, 2, STEM_S * RATE * 3 / 4, 1, len,
+	     &bufs[1]);
+	stem("c.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT, 1, STEM_S * RATE, 2, len, &bufs[3]);
+	snprintf(path, sizeof(path), "%s/mix.scene", dir);
+	write_text(path, scene_text);
+
+	/* mixrender */
+	snprintf(cmd, sizeof(cmd),
+	         "cd '%s' && '%s' --scene mix.scene --tail %g --block %u -o out.wav a.wav b.flac "
+	         "c.wav >/dev/null",
+	         dir, bin, TAIL_S, block);
+	st = system(cmd);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "mixrender failed (%d)", st);
+	snprintf(path, sizeof(path), "%s/out.wav", dir);
+	sf = sf_open(path, SFM_READ, &info);
+	ck_assert_ptr_nonnull(sf);
+	ck_assert_int_eq(info.frames, len);
+	ref = malloc(sizeof(float) * 2 * (size_t)len);
+	ck_assert_ptr_nonnull(ref);
+	ck_assert_int_eq(sf_readf_float(sf, ref, len), len);
+	sf_close(sf);
+
+	/* mixd, coming up with the scene as its state (the last --state-dir wins) */
+	snprintf(state, sizeof(state), "%s/state", dir);
+	ck_assert_int_eq(mkdir(state, 0700), 0);
+	snprintf(path, sizeof(path), "%s/state.scene", state);
+	write_text(path, scene_text);
+	{
+		const char *const args[] = { "--strips",    "3",   "--stereo", "2",
+			                     "--state-dir", state, NULL };
+		n_rec = (size_t)len + 4 * period + 4096;
+		e2e_world_up(&w, NULL, args, N_OUT, in, n_rec);
+	}
+	/* /info: name, version, strips, sample rate, buffer size, latency */
+	msg = h_osc_get(w.osc, "/info");
+	ck_assert_msg(msg && !strcmp(msg->types, "ssiiii"), "no /info reply");
+	ck_assert_int_eq(h_arg_i(msg, 3), RATE);
+	latency = h_arg_i(msg, 5);
+	h_msg_free(msg);
+	ck_assert_int_eq(h_probe_record_start(w.probe, n_rec), 0);
+	ck_assert_int_eq(
+	    h_probe_play_start(w.probe, (const float *const *)bufs, N_OUT, (size_t)len), 0);
+	ck_assert_int_eq(h_probe_play_wait(w.probe), 0);
+	ck_assert_int_eq(h_probe_record_wait(w.probe), 0);
+
+	/* stem 3 is non-zero at frame 0: where the playback began */
+	start = -1;
+	for (size_t i = 0; i < n_rec && start < 0; i++)
+		if (h_probe_sent(w.probe, 4)[i] != 0.0f)
+			start = (long)i;
+	ck_assert_int_ge(start, 0);
+	off = start + latency + (long)period;
+	ck_assert_msg((size_t)(off + len) <= n_rec, "recording too short");
+	rec[0] = h_probe_in(w.probe, 0);
+	rec[1] = h_probe_in(w.probe, 1);
+	for (long f = 0; f < len; f++)
+		for (int c = 0; c < 2; c++) {
+			double d = fabs((double)rec[c][off + f] - ref[2 * f + c]);
+			worst = fmax(worst, d);
+			peak = fmax(peak, fabs(ref[2 * f + c]));
+		}
+	printf("period %u, mixrender block %u, latency %d: %ld frames, peak %.3f, "
+	       "max |mixd - mixrender| = %g\n",
+	       period, block, latency, len, peak, worst);
+	ck_assert_double_gt(peak, 0.1);
+	ck_assert_msg(worst == 0.0, "mixd and mixrender differ by up to %g", worst);
+	e2e_stop_mixd(&w);
+	free(ref);
+	for (int k = 0; k < N_OUT; k++)
+		if (k != 2)
+			free(bufs[k]);
+	free(bufs[2]);
+}
+
+START_TEST(equal_period_64_block_1000)
+{
+	compare(1000);
+}
+END_TEST
+
+START_TEST(equal_period_256_block_256)
+{
+	compare(256);
+}
+END_TEST
+
+static Suite *
+e2e_render_suite(void)
+{
+	Suite *s = suite_create("e2e_render");
+
+	e2e_add_case(s, "period64", equal_period_64_block_1000, setup_64, teardown, CASE_TIMEOUT_S);
+	e2e_add_case(s, "period256", equal_period_256_block_256, setup_256, teardown,
+	             CASE_TIMEOUT_S);
+	return s;
+}
+
+int
+main(void)
+{
+	return e2e_run(e2e_render_suite());
+}

@@ -1,0 +1,411 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * test_mixrender: the built mixrender binary (MIXRENDER_BIN) on stems synthesized here with
+ * libsndfile — a mono float WAV, a stereo 16-bit FLAC (shorter: padded) and a mono WAV — in a
+ * temporary directory. No JACK: the JACK equality is test_e2e_render.
+ */
+#include <dirent.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <ebur128.h>
+#include <sndfile.h>
+
+#include "check_run.h"
+
+#define RATE 48000
+/* The limiter's default ceiling (dBTP) and how far libebur128's 4x true peak may read above
+ * it: the limiter detects 8x oversampled peaks, a different interpolator. */
+#define CEILING_DBTP  -1.0
+#define TP_TOLERANCE  0.2
+#define NORM_TARGET   -14.0
+#define NORM_LU_BOUND 0.3
+
+static char dir[64];
+static const char *bin;
+
+/* Writes a stem: channels 1 or 2, frames long, peak linear: a sine (freq_hz > 0), LCG noise
+ * (0), or (< 0) bursts of noise decaying in 15 ms, four a second: peaks far above the loudness,
+ * for the limiter to work on. */
+static void
+write_stem(const char *name, int format, int rate, int channels, long frames, double freq_hz,
+           double peak)
+{
+	char path[256];
+	SF_INFO info = { .samplerate = rate, .channels = channels, .format = format };
+	float *buf = malloc(sizeof(float) * (size_t)(frames * channels));
+	uint32_t x = 12345;
+	SNDFILE *sf;
+
+	ck_assert_ptr_nonnull(buf);
+	for (long f = 0; f < frames; f++)
+		for (int c = 0; c < channels; c++) {
+			double v;
+			if (freq_hz > 0) {
+				v = sin(2 * M_PI * freq_hz * (1 + 0.5 * c) * (double)f / rate);
+			} else {
+				x = x * 1664525u + 1013904223u;
+				v = (double)x / 2147483648.0 - 1.0;
+				if (freq_hz < 0)
+					v *= exp(-(double)(f % (rate / 4)) / (0.015 * rate));
+			}
+			buf[f * channels + c] = (float)(peak * v);
+		}
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	sf = sf_open(path, SFM_WRITE, &info);
+	ck_assert_msg(sf != NULL, "%s: %s", path, sf_strerror(NULL));
+	ck_assert_int_eq(sf_writef_float(sf, buf, frames), frames);
+	sf_close(sf);
+	free(buf);
+}
+
+static void
+write_text(const char *name, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Runs mixrender with args (file names relative to dir); stdout and stderr go to dir/out.txt
+ * and dir/err.txt. Returns the exit status. */
+static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int
+run(const char *fmt, ...)
+{
+	char args[1024], cmd[2048];
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' %s >out.txt 2>err.txt </dev/null", dir, bin,
+	         args);
+	st = system(cmd);
+	ck_assert(WIFEXITED(st));
+	return WEXITSTATUS(st);
+}
+
+/* The text of dir/name (static buffer). */
+static const char *
+slurp(const char *name)
+{
+	static char text[8192];
+	char path[256];
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = 0;
+	fclose(f);
+	return text;
+}
+
+/* Reads a rendered file: checks it is stereo at RATE and returns its interleaved frames. */
+static float *
+read_out(const char *name, long *frames)
+{
+	char path[256];
+	SF_INFO info = { 0 };
+	SNDFILE *sf;
+	float *buf;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	sf = sf_open(path, SFM_READ, &info);
+	ck_assert_msg(sf != NULL, "%s: %s", path, sf_strerror(NULL));
+	ck_assert_int_eq(info.channels, 2);
+	ck_assert_int_eq(info.samplerate, RATE);
+	ck_assert_int_eq(info.format, SF_FORMAT_WAV | SF_FORMAT_FLOAT);
+	buf = malloc(sizeof(float) * 2 * (size_t)info.frames);
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_int_eq(sf_readf_float(sf, buf, info.frames), info.frames);
+	sf_close(sf);
+	*frames = info.frames;
+	return buf;
+}
+
+/* No file in dir starts with prefix (the output and its temporary files). */
+static void
+assert_no_file(const char *prefix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)))
+		ck_assert_msg(strncmp(de->d_name, prefix, strlen(prefix)) != 0, "%s left behind",
+		              de->d_name);
+	closedir(d);
+}
+
+static double
+rms_db(const float *lr, long frames, long skip)
+{
+	double sum = 0;
+
+	for (long i = 2 * skip; i < 2 * frames; i++)
+		sum += (double)lr[i] * lr[i];
+	return 10 * log10(sum / (double)(2 * (frames - skip)));
+}
+
+static void
+setup(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/mixrender-test-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	bin = getenv("MIXRENDER_BIN");
+	ck_assert_msg(bin != NULL, "MIXRENDER_BIN not set");
+	write_stem("a.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT, RATE, 1, 3 * RATE, 220, 0.25);
+	write_stem("b.flac", SF_FORMAT_FLAC | SF_FORMAT_PCM_16, RATE, 2, 5 * RATE / 2, 0, 0.1);
+	write_stem("c.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_24, RATE, 1, 2 * RATE, 1000, 0.125);
+	/* a scene that exercises the stateful parts: compressors, EQ, both buses */
+	write_text("busy.scene", "# mixd scene 1\n"
+	                         "/strip/1/comp/on 1\n"
+	                         "/strip/1/comp/threshold -30\n"
+	                         "/strip/1/send/reverb/level -10\n"
+	                         "/strip/2/eq/2/gain 6\n"
+	                         "/strip/2/pan -0.5\n"
+	                         "/strip/3/send/delay/level -6\n"
+	                         "/master/comp/on 1\n");
+}
+
+static void
+teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+}
+
+START_TEST(layout_and_length)
+{
+	long n;
+	float *o;
+
+	ck_assert_int_eq(run("-o out.wav a.wav b.flac c.wav"), 0);
+	o = read_out("out.wav", &n);
+	/* the longest stem's length: the look-ahead is compensated */
+	ck_assert_int_eq(n, 3 * RATE);
+	free(o);
+	ck_assert_ptr_nonnull(strstr(slurp("out.txt"), "integrated"));
+	ck_assert_int_eq(run("--tail 0.5 -o tail.wav a.wav b.flac c.wav"), 0);
+	o = read_out("tail.wav", &n);
+	ck_assert_int_eq(n, 3 * RATE + RATE / 2);
+	free(o);
+	assert_no_file("out.wav.tmp");
+	assert_no_file("tail.wav.tmp");
+}
+END_TEST
+
+/* A mono sine through an untouched console comes out aligned with its input (the look-ahead
+ * dropped), at -3 dB a side (the constant-power centre). */
+START_TEST(aligned_with_the_stem)
+{
+	long n;
+	float *o;
+	double worst = 0;
+
+	ck_assert_int_eq(run("-o out.wav a.wav"), 0);
+	o = read_out("out.wav", &n);
+	for (long f = 0; f < n; f++) {
+		double in = 0.25 * sin(2 * M_PI * 220 * (double)f / RATE) * sqrt(0.5);
+		worst = fmax(worst, fabs(o[2 * f] - in));
+	}
+	printf("alignment: worst |out - in*(-3 dB)| = %.3g\n", worst);
+	ck_assert_double_lt(worst, 1e-5);
+	free(o);
+}
+END_TEST
+
+START_TEST(scene_fader_minus_6)
+{
+	long n0, n1;
+	float *a, *b;
+	double d;
+
+	write_text("f6.scene", "# mixd scene 1\n/strip/1/fader -6\n");
+	ck_assert_int_eq(run("-o plain.wav a.wav"), 0);
+	ck_assert_int_eq(run("--scene f6.scene -o f6.wav a.wav"), 0);
+	a = read_out("plain.wav", &n0);
+	b = read_out("f6.wav", &n1);
+	ck_assert_int_eq(n0, n1);
+	d = rms_db(b, n1, RATE / 10) - rms_db(a, n0, RATE / 10);
+	printf("scene fader -6: level change %.4f dB\n", d);
+	ck_assert_double_le(fabs(d + 6.0), 0.01);
+	free(a);
+	free(b);
+}
+END_TEST
+
+/* The engine works on a 32-frame grid whatever the call size, so the block size must not show
+ * in the output: bit-identical for 64, 1024 and 100 (not a multiple of 32) frames. */
+START_TEST(block_size_independent)
+{
+	static const unsigned blocks[] = { 1024, 100, 1 };
+	long n0, n1;
+	float *a, *b;
+
+	ck_assert_int_eq(
+	    run("--scene busy.scene --tail 1 --block 64 -o b64.wav a.wav b.flac c.wav"), 0);
+	a = read_out("b64.wav", &n0);
+	for (unsigned k = 0; k < sizeof(blocks) / sizeof(blocks[0]); k++) {
+		double worst = 0;
+
+		ck_assert_int_eq(
+		    run("--scene busy.scene --tail 1 --block %u -o bx.wav a.wav b.flac "
+		        "c.wav",
+		        blocks[k]),
+		    0);
+		b = read_out("bx.wav", &n1);
+		ck_assert_int_eq(n0, n1);
+		for (long i = 0; i < 2 * n0; i++)
+			worst = fmax(worst, fabs((double)a[i] - b[i]));
+		printf("block 64 vs %u: max |difference| = %g\n", blocks[k], worst);
+		ck_assert_msg(worst == 0.0, "block %u differs by %g", blocks[k], worst);
+		free(b);
+	}
+	free(a);
+}
+END_TEST
+
+START_TEST(normalize_to_minus_14)
+{
+	ebur128_state *st;
+	double lufs, tp[2];
+	long n;
+	float *o;
+
+	/* the bursts' peaks sit ~20 dB over their loudness: at -14 LUFS the limiter must work */
+	write_stem("hits.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT, RATE, 1, 3 * RATE, -1, 0.5);
+	ck_assert_int_eq(run("--scene busy.scene --normalize %.1f -o norm.wav hits.wav b.flac "
+	                     "c.wav",
+	                     NORM_TARGET),
+	                 0);
+	o = read_out("norm.wav", &n);
+	st = ebur128_init(2, RATE, EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK);
+	ck_assert_ptr_nonnull(st);
+	ck_assert_int_eq(ebur128_add_frames_float(st, o, (size_t)n), EBUR128_SUCCESS);
+	ck_assert_int_eq(ebur128_loudness_global(st, &lufs), EBUR128_SUCCESS);
+	ck_assert_int_eq(ebur128_true_peak(st, 0, &tp[0]), EBUR128_SUCCESS);
+	ck_assert_int_eq(ebur128_true_peak(st, 1, &tp[1]), EBUR128_SUCCESS);
+	ebur128_destroy(&st);
+	tp[0] = 20 * log10(fmax(tp[0], tp[1]));
+	printf("normalize %.1f: %.3f LUFS, true peak %.3f dBTP\n%s", NORM_TARGET, lufs, tp[0],
+	       slurp("out.txt"));
+	ck_assert_double_le(fabs(lufs - NORM_TARGET), NORM_LU_BOUND);
+	ck_assert_double_le(tp[0], CEILING_DBTP + TP_TOLERANCE);
+	/* the report lists both passes (at least) */
+	ck_assert_ptr_nonnull(strstr(slurp("out.txt"), "pass 2:"));
+	free(o);
+}
+END_TEST
+
+/* Each bad input: exit 1, a message naming the culprit, no output file, no temporary file. */
+static void
+assert_fails(const char *args, const char *needle)
+{
+	ck_assert_int_eq(run("%s", args), 1);
+	ck_assert_msg(strstr(slurp("err.txt"), needle) != NULL, "'%s': no '%s' in: %s", args,
+	              needle, slurp("err.txt"));
+	assert_no_file("bad.wav");
+}
+
+START_TEST(bad_inputs)
+{
+	write_text("garbage.wav", "this is not a sound file, only some bytes that say so......");
+	write_stem("r44.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT, 44100, 1, 44100, 440, 0.1);
+	write_stem("six.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT, RATE, 6, RATE, 440, 0.1);
+	write_text("typo.scene", "# mixd scene 1\n/strip/1/fader -6\n/strip/1/fadr -6\n");
+	assert_fails("-o bad.wav a.wav missing.wav", "missing.wav");
+	assert_fails("-o bad.wav a.wav garbage.wav", "garbage.wav");
+	assert_fails("-o bad.wav a.wav r44.wav", "all stems must share one sample rate");
+	assert_fails("-o bad.wav six.wav", "mono or stereo");
+	assert_fails("--scene typo.scene -o bad.wav a.wav", "line 3");
+	assert_fails("--scene nothere.scene -o bad.wav a.wav", "nothere.scene");
+	assert_fails("-o nodir/bad.wav a.wav", "nodir/bad.wav");
+	/* silence cannot be normalized */
+	write_stem("zero.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT, RATE, 1, RATE, 440, 0.0);
+	assert_fails("--normalize -14 -o bad.wav zero.wav", "silent");
+}
+END_TEST
+
+/* A FLAC that is cut short: it opens, its first block decodes, then decoding stops. */
+START_TEST(truncated_flac)
+{
+	char path[256];
+	FILE *f;
+	long size;
+
+	write_stem("long.flac", SF_FORMAT_FLAC | SF_FORMAT_PCM_16, RATE, 2, 10 * RATE, 0, 0.5);
+	snprintf(path, sizeof(path), "%s/long.flac", dir);
+	f = fopen(path, "r+");
+	ck_assert_ptr_nonnull(f);
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	fclose(f);
+	ck_assert_int_eq(truncate(path, size / 2), 0);
+	ck_assert_int_eq(run("-o bad.wav a.wav long.flac"), 1);
+	ck_assert_ptr_nonnull(strstr(slurp("err.txt"), "long.flac"));
+	printf("truncated FLAC: %s", slurp("err.txt"));
+	assert_no_file("bad.wav");
+}
+END_TEST
+
+START_TEST(usage_errors)
+{
+	ck_assert_int_eq(run("%s", ""), 2);
+	ck_assert_int_eq(run("a.wav"), 2);
+	ck_assert_int_eq(run("-o x.wav"), 2);
+	ck_assert_int_eq(run("--normalize -3 -o x.wav a.wav"), 2);
+	ck_assert_int_eq(run("--normalize loud -o x.wav a.wav"), 2);
+	ck_assert_int_eq(run("--block 0 -o x.wav a.wav"), 2);
+	ck_assert_int_eq(run("--tail -1 -o x.wav a.wav"), 2);
+	ck_assert_int_eq(run("--automation a.auto -o x.wav a.wav"), 2);
+	ck_assert_ptr_nonnull(strstr(slurp("err.txt"), "usage:"));
+	assert_no_file("x.wav");
+	ck_assert_int_eq(run("--help"), 0);
+	ck_assert_ptr_nonnull(strstr(slurp("out.txt"), "usage:"));
+}
+END_TEST
+
+static Suite *
+mixrender_suite(void)
+{
+	Suite *s = suite_create("mixrender");
+	TCase *tc = tcase_create("render");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, layout_and_length);
+	tcase_add_test(tc, aligned_with_the_stem);
+	tcase_add_test(tc, scene_fader_minus_6);
+	tcase_add_test(tc, block_size_independent);
+	tcase_add_test(tc, normalize_to_minus_14);
+	tcase_add_test(tc, bad_inputs);
+	tcase_add_test(tc, truncated_flac);
+	tcase_add_test(tc, usage_errors);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return check_run(mixrender_suite());
+}

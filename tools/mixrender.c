@@ -1,0 +1,504 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * mixrender: mixd's engine offline — stems in, the master out as a WAV file.
+ *
+ *   mixrender [--scene FILE] [--normalize LUFS] [--tail SECONDS] [--block FRAMES]
+ *             -o OUT.wav STEM...
+ *
+ * Each stem gets its own strip, in order: a mono file a mono strip, a stereo file a stereo
+ * strip. The engine is the one mixd runs in its JACK callback, set up the way mixd comes up
+ * (model_apply_to_engine: the scene's values, every glide settled), fed in blocks like JACK
+ * periods, with denormals off as in mixd's RT thread. The limiter's look-ahead is compensated:
+ * the first engine_latency() output frames are dropped and as many frames of silence are
+ * flushed at the end, so the output lines up with the stems and has their length (plus --tail).
+ *
+ * This file is the command line and the render loop; the files are render_io.c, the loudness
+ * render_loud.c. Exit status: 0 success, 1 error (I/O, a bad stem or scene), 2 bad usage.
+ * Single-threaded; the signal handlers only set a flag.
+ */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "config.h"
+#include "engine.h"
+#include "fpu.h"
+#include "model.h"
+#include "params.h"
+#include "render_io.h"
+#include "render_loud.h"
+#include "ring.h"
+#include "scene.h"
+
+#define MIXRENDER_OK    0
+#define MIXRENDER_ERROR 1
+#define MIXRENDER_USAGE 2
+
+#define MIXRENDER_BLOCK_DEFAULT 256
+#define MIXRENDER_BLOCK_MAX     8192
+#define MIXRENDER_TAIL_MAX      600.0
+#define MIXRENDER_LUFS_MIN      -36.0
+#define MIXRENDER_LUFS_MAX      -6.0
+/* --normalize: a pass that lands further than this from the target is corrected by another,
+ * up to MIXRENDER_PASSES_MAX passes in all (the first only measures). The master fader sits in
+ * front of the limiter, so loudness rises with it by at most 1 dB per dB, and by less the harder
+ * the limiter works: a mix already deep in the limiter can need several passes (see next_gain). */
+#define MIXRENDER_TOLERANCE_LU 0.1
+#define MIXRENDER_PASSES_MAX   8
+
+static const char usage_text[] =
+    "usage: mixrender [OPTIONS] -o OUT.wav STEM...\n"
+    "\n"
+    "Mixes the stems through mixd's engine, one strip per stem in order (a mono file\n"
+    "a mono strip, a stereo file a stereo strip), into a stereo 32-bit float WAV.\n"
+    "\n"
+    "options:\n"
+    "  -o, --output OUT.wav  the file to write (written whole or not at all)\n"
+    "  --scene FILE          a mixd scene file to set the console from\n"
+    "  --normalize LUFS      render again with the master fader moved so the\n"
+    "                        integrated loudness is LUFS (-36..-6)\n"
+    "  --tail SECONDS        render this long past the longest stem, for reverb and\n"
+    "                        delay tails (0..600, default 0)\n"
+    "  --block FRAMES        frames per engine call, like a JACK period (1..8192,\n"
+    "                        default 256); the output does not depend on it\n"
+    "  --help, --version\n"
+    "\n"
+    "exit status: 0 success, 1 error (a stem, the scene, I/O), 2 bad usage\n";
+
+struct opts {
+	const char *out;
+	const char *scene;
+	double normalize; /* NAN: off */
+	double tail_s;
+	unsigned long block;
+	char **stems;
+	unsigned n_stems;
+};
+
+static volatile sig_atomic_t stop_flag;
+
+static void
+on_signal(int sig)
+{
+	stop_flag = sig;
+}
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prints the complaint and the usage text to stderr; returns the bad-usage exit status. */
+static int
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("mixrender: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n\n", stderr);
+	fputs(usage_text, stderr);
+	return MIXRENDER_USAGE;
+}
+
+/* Parses a whole finite number in lo..hi. Returns 0 or -EINVAL. */
+static int
+parse_double(const char *s, double lo, double hi, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *end || !isfinite(v) || v < lo || v > hi)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* Returns -1 when parsed, else the exit status (0 for --help/--version, 2 for bad usage). */
+static int
+parse_args(int argc, char **argv, struct opts *o)
+{
+	const char *v;
+	int i;
+
+	o->normalize = NAN;
+	o->block = MIXRENDER_BLOCK_DEFAULT;
+	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		if (!strcmp(argv[i], "--")) {
+			i++;
+			break;
+		}
+		if (!strcmp(argv[i], "--help")) {
+			fputs(usage_text, stdout);
+			return MIXRENDER_OK;
+		}
+		if (!strcmp(argv[i], "--version")) {
+			printf("mixrender %s\n", MIXD_VERSION);
+			return MIXRENDER_OK;
+		}
+		if (!strcmp(argv[i], "-o")) {
+			if (i + 1 >= argc)
+				return usage_error("-o needs a file name");
+			o->out = argv[++i];
+			continue;
+		}
+		int j = i;
+		if (cli_opt_match(argc, argv, &j, "--output", &v)) {
+			if (!v || !*v)
+				return usage_error("--output needs a file name");
+			o->out = v;
+		} else if (cli_opt_match(argc, argv, &j, "--scene", &v)) {
+			if (!v || !*v)
+				return usage_error("--scene needs a file name");
+			o->scene = v;
+		} else if (cli_opt_match(argc, argv, &j, "--normalize", &v)) {
+			if (!v || parse_double(v, MIXRENDER_LUFS_MIN, MIXRENDER_LUFS_MAX,
+			                       &o->normalize) < 0)
+				return usage_error("--normalize takes a loudness in LUFS, -36..-6");
+		} else if (cli_opt_match(argc, argv, &j, "--tail", &v)) {
+			if (!v || parse_double(v, 0.0, MIXRENDER_TAIL_MAX, &o->tail_s) < 0)
+				return usage_error("--tail takes seconds, 0..600");
+		} else if (cli_opt_match(argc, argv, &j, "--block", &v)) {
+			if (!v || cli_parse_uint(v, 1, MIXRENDER_BLOCK_MAX, &o->block) < 0)
+				return usage_error("--block takes frames, 1..8192");
+		} else {
+			return usage_error("unknown option %s", argv[i]);
+		}
+		i = j - 1;
+	}
+	if (!o->out)
+		return usage_error("no output file (-o OUT.wav)");
+	if (i >= argc)
+		return usage_error("no stems");
+	if (argc - i > ENGINE_MAX_STRIPS)
+		return usage_error("%d stems; at most %d", argc - i, ENGINE_MAX_STRIPS);
+	o->stems = argv + i;
+	o->n_stems = (unsigned)(argc - i);
+	return -1;
+}
+
+/* ---- the render ---- */
+
+struct render {
+	struct render_stems *stems;
+	struct model *m;
+	unsigned n_inputs;
+	bool stereo[ENGINE_MAX_STRIPS];
+	uint32_t block;
+	uint64_t frames; /* output length: the longest stem plus the tail */
+	float **in;
+	float *out_l, *out_r, *lr;
+	bool progress; /* stderr is a terminal */
+};
+
+/* Draws "pass 1/2 [#####     ]  50%" in place, only when the percentage moves. */
+static void
+progress_draw(const struct render *r, unsigned pass, unsigned passes, uint64_t done, uint64_t total,
+              int *last)
+{
+	enum { WIDTH = 40 };
+	int pct = total ? (int)(done * 100 / total) : 100;
+	char bar[WIDTH + 1];
+
+	if (!r->progress || pct == *last)
+		return;
+	*last = pct;
+	for (int k = 0; k < WIDTH; k++)
+		bar[k] = k < pct * WIDTH / 100 ? '#' : ' ';
+	bar[WIDTH] = 0;
+	fprintf(stderr, "\rpass %u/%u [%s] %3d%%", pass, passes, bar, pct);
+	if (pct == 100)
+		fputs("\r\033[K", stderr);
+}
+
+/* One pass: a fresh engine set from the model, the stems through it, the output (after the
+ * look-ahead) measured and, when out is not NULL, written. Returns 0 or -errno with err set. */
+static int
+render_pass(struct render *r, struct render_out *out, struct render_loud *loud, unsigned pass,
+            unsigned passes, char *err, size_t errlen)
+{
+	const unsigned n_strips = render_stems_count(r->stems);
+	struct engine *e = engine_new(render_stems_rate(r->stems), n_strips, r->stereo);
+	uint64_t total, pos;
+	uint32_t lat;
+	int ret = 0, last = -1;
+
+	if (!e) {
+		snprintf(err, errlen, "cannot make an engine at %u Hz",
+		         render_stems_rate(r->stems));
+		return -EINVAL;
+	}
+	/* as mixd comes up: every value applied and every glide settled */
+	model_apply_to_engine(r->m, e);
+	lat = engine_latency(e);
+	ret = render_stems_rewind(r->stems, err, errlen);
+	total = r->frames + lat;
+	for (pos = 0; !ret && pos < total;) {
+		uint32_t n = total - pos < r->block ? (uint32_t)(total - pos) : r->block, skip;
+
+		if (stop_flag) {
+			snprintf(err, errlen, "interrupted");
+			ret = -EINTR;
+			break;
+		}
+		/* past the stems' end render_stems_read gives silence: the tail and the flush */
+		ret = render_stems_read(r->stems, r->in, n, err, errlen);
+		if (ret)
+			break;
+		engine_process(e, (const float *const *)r->in, r->out_l, r->out_r, n);
+		/* the first lat frames are the look-ahead filling up, not the mix */
+		skip = pos >= lat ? 0 : (lat - pos < n ? (uint32_t)(lat - pos) : n);
+		pos += n;
+		n -= skip;
+		for (uint32_t f = 0; f < n; f++) {
+			r->lr[2 * f] = r->out_l[skip + f];
+			r->lr[2 * f + 1] = r->out_r[skip + f];
+		}
+		if (n && render_loud_add(loud, r->lr, n) < 0) {
+			snprintf(err, errlen, "loudness meter: out of memory");
+			ret = -ENOMEM;
+		} else if (n && out) {
+			ret = render_out_write(out, r->lr, n, err, errlen);
+		}
+		progress_draw(r, pass, passes, pos, total, &last);
+	}
+	if (r->progress && last >= 0 && last < 100)
+		fputs("\r\033[K", stderr);
+	engine_free(e);
+	return ret;
+}
+
+/* Renders one pass into a fresh temporary output (when write) and reads its loudness. */
+static int
+run_pass(struct render *r, const char *path, bool write, unsigned pass, unsigned passes,
+         struct render_loudness *lo, char *err, size_t errlen)
+{
+	struct render_loud *loud = render_loud_new(render_stems_rate(r->stems));
+	struct render_out *out = NULL;
+	int ret;
+
+	if (!loud) {
+		snprintf(err, errlen, "cannot start the loudness meter");
+		return -ENOMEM;
+	}
+	if (write) {
+		out = render_out_open(path, render_stems_rate(r->stems), err, errlen);
+		if (!out) {
+			render_loud_free(loud);
+			return -EIO;
+		}
+	}
+	ret = render_pass(r, out, loud, pass, passes, err, errlen);
+	if (!ret && render_loud_read(loud, lo) < 0) {
+		snprintf(err, errlen, "loudness meter failed");
+		ret = -EIO;
+	}
+	render_loud_free(loud);
+	if (ret) {
+		render_out_abort(out);
+		return ret;
+	}
+	return out ? render_out_commit(out, err, errlen) : 0;
+}
+
+static int
+render_setup(struct render *r, const struct opts *o, char *err, size_t errlen)
+{
+	const unsigned n = render_stems_count(r->stems);
+
+	for (unsigned k = 0; k < n; k++) {
+		r->stereo[k] = render_stems_channels(r->stems, k) == 2;
+		r->n_inputs += r->stereo[k] ? 2 : 1;
+	}
+	r->block = (uint32_t)o->block;
+	r->frames = render_stems_frames(r->stems) +
+	            (uint64_t)llround(o->tail_s * render_stems_rate(r->stems));
+	r->in = calloc(r->n_inputs, sizeof(*r->in));
+	r->out_l = malloc(r->block * sizeof(float));
+	r->out_r = malloc(r->block * sizeof(float));
+	r->lr = malloc(2 * r->block * sizeof(float));
+	if (!r->in || !r->out_l || !r->out_r || !r->lr ||
+	    render_stems_reserve(r->stems, r->block) < 0)
+		goto oom;
+	for (unsigned i = 0; i < r->n_inputs; i++) {
+		r->in[i] = malloc(r->block * sizeof(float));
+		if (!r->in[i])
+			goto oom;
+	}
+	return 0;
+oom:
+	snprintf(err, errlen, "out of memory");
+	return -ENOMEM;
+}
+
+static void
+render_cleanup(struct render *r)
+{
+	if (r->in)
+		for (unsigned i = 0; i < r->n_inputs; i++)
+			free(r->in[i]);
+	free(r->in);
+	free(r->out_l);
+	free(r->out_r);
+	free(r->lr);
+}
+
+static void
+print_db(const char *label, double v, const char *unit)
+{
+	if (isfinite(v))
+		printf("%-16s %7.2f %s\n", label, v, unit);
+	else
+		printf("%-16s %7s %s\n", label, "-inf", unit);
+}
+
+/* The master fader (dB) for the next --normalize pass, from the passes so far (fader g[k],
+ * loudness lufs[k], k < n). Loudness never falls as the fader rises (the limiter only takes
+ * away), so once one pass landed under the target and one over, the answer lies between them:
+ * interpolate linearly between the closest two (regula falsi). Before that, step by the
+ * remaining error divided by the slope the last two passes showed, clamped to 0.25..1 dB/dB:
+ * 1 is the slope below the limiter, and a flat slope (deep in the limiter) must not send the
+ * fader to -inf in one step. */
+static double
+next_gain(const double *g, const double *lufs, unsigned n, double target)
+{
+	int lo = -1, hi = -1;
+	double slope = 1.0;
+
+	for (unsigned k = 0; k < n; k++) {
+		if (lufs[k] < target && (lo < 0 || g[k] > g[lo]))
+			lo = (int)k;
+		if (lufs[k] > target && (hi < 0 || g[k] < g[hi]))
+			hi = (int)k;
+	}
+	if (lo >= 0 && hi >= 0 && lufs[hi] > lufs[lo])
+		return g[lo] + (target - lufs[lo]) * (g[hi] - g[lo]) / (lufs[hi] - lufs[lo]);
+	if (n >= 2 && g[n - 1] != g[n - 2])
+		slope = (lufs[n - 1] - lufs[n - 2]) / (g[n - 1] - g[n - 2]);
+	slope = fmin(fmax(slope, 0.25), 1.0);
+	return g[n - 1] + (target - lufs[n - 1]) / slope;
+}
+
+/* The passes: one, or with --normalize a measuring pass and then corrected ones. Prints the
+ * report on stdout. Returns the exit status. */
+static int
+render_all(struct render *r, const struct opts *o, char *err, size_t errlen)
+{
+	const int fader = params_find(model_params(r->m), "/master/fader");
+	const bool norm = !isnan(o->normalize);
+	double g[MIXRENDER_PASSES_MAX], lufs[MIXRENDER_PASSES_MAX];
+	struct render_loudness lo;
+	unsigned pass = 1;
+
+	if (fader < 0) {
+		snprintf(err, errlen, "internal: no /master/fader");
+		return MIXRENDER_ERROR;
+	}
+	if (run_pass(r, o->out, !norm, pass, norm ? 2 : 1, &lo, err, errlen) < 0)
+		return MIXRENDER_ERROR;
+	while (norm) {
+		double want, now;
+
+		g[pass - 1] = model_get(r->m, (unsigned)fader);
+		lufs[pass - 1] = lo.integrated;
+		printf("pass %u: integrated %.2f LUFS, master fader %.2f dB%s\n", pass,
+		       lo.integrated, g[pass - 1], pass == 1 ? " (measured only)" : "");
+		if (!isfinite(lo.integrated) || !isfinite(g[pass - 1])) {
+			snprintf(err, errlen, "cannot normalize: the mix is silent%s",
+			         isfinite(g[pass - 1]) ? "" : " (master fader -inf)");
+			return MIXRENDER_ERROR;
+		}
+		if (pass > 1 && fabs(lo.integrated - o->normalize) <= MIXRENDER_TOLERANCE_LU)
+			break;
+		want = next_gain(g, lufs, pass, o->normalize);
+		model_set(r->m, (unsigned)fader, want);
+		now = model_get(r->m, (unsigned)fader);
+		/* the fader stops at its maximum: another pass would give the same */
+		if (pass == MIXRENDER_PASSES_MAX || (pass > 1 && now == g[pass - 1])) {
+			fprintf(
+			    stderr,
+			    "mixrender: warning: %.2f LUFS after %u passes, target %.2f LUFS%s\n",
+			    lo.integrated, pass, o->normalize,
+			    now == g[pass - 1] ? " (the master fader is at its maximum)" : "");
+			break;
+		}
+		pass++;
+		if (run_pass(r, o->out, true, pass, pass, &lo, err, errlen) < 0)
+			return MIXRENDER_ERROR;
+	}
+	printf("wrote %s: %llu frames, %u Hz, %.3f s\n", o->out, (unsigned long long)r->frames,
+	       render_stems_rate(r->stems), (double)r->frames / render_stems_rate(r->stems));
+	print_db("integrated", lo.integrated, "LUFS");
+	printf("%-16s %7.2f LU\n", "loudness range", lo.range);
+	print_db("max true peak", lo.true_peak, "dBTP");
+	return MIXRENDER_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	struct render r = { 0 };
+	struct params *ps = NULL;
+	struct ring *ring = NULL;
+	struct sigaction sa = { .sa_handler = on_signal };
+	char err[512];
+	int ret = parse_args(argc, argv, &o);
+
+	if (ret >= 0)
+		return ret;
+	ret = MIXRENDER_ERROR;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	/* as mixd's JACK thread: the same arithmetic, and no denormal slowdown in the tails */
+	fpu_denormals_off();
+	r.progress = isatty(STDERR_FILENO);
+
+	/* every stem is checked before anything is rendered */
+	r.stems = render_stems_open(o.stems, o.n_stems, err, sizeof(err));
+	if (!r.stems)
+		goto fail;
+	ps = params_new(o.n_stems);
+	/* the model's ring is never flushed: model_apply_to_engine sets the engine directly */
+	ring = ring_new(sizeof(struct model_cmd), 16);
+	r.m = ps && ring ? model_new(ps, ring) : NULL;
+	if (!r.m) {
+		snprintf(err, sizeof(err), "out of memory");
+		goto fail;
+	}
+	if (o.scene) {
+		char why[400];
+		int sret = scene_read(r.m, o.scene, 0, why, sizeof(why));
+
+		if (sret < 0) {
+			/* scene_read names the file and the line */
+			snprintf(err, sizeof(err), "scene %s", why);
+			goto fail;
+		}
+	}
+	if (render_setup(&r, &o, err, sizeof(err)) < 0)
+		goto fail;
+	ret = render_all(&r, &o, err, sizeof(err));
+	if (ret == MIXRENDER_OK)
+		goto out;
+fail:
+	fprintf(stderr, "mixrender: %s\n", err);
+out:
+	render_cleanup(&r);
+	model_free(r.m);
+	ring_free(ring);
+	params_free(ps);
+	render_stems_free(r.stems);
+	return ret;
+}
