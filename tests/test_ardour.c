@@ -9,17 +9,13 @@
  */
 #include "check_run.h"
 
-#include <arpa/inet.h>
 #include <math.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
-#include "allow.h"
 #include "ardour.h"
 #include "ardour_law.h"
 #include "dispatch.h"
@@ -30,16 +26,15 @@
 #include "ring.h"
 #include "server.h"
 
+#include "console.h"
+#include "udp_peer.h"
+
 #define N_STRIPS 12
 #define TICK_NS  (10ull * 1000000ull)
-#define SESSION  "mixd-test"
-#define RATE     48000
+#define SESSION  CONSOLE_NAME
+#define RATE     CONSOLE_RATE
 
-static struct params *ps;
-static struct ring *ring;
-static struct model *m;
-static struct dispatch *d;
-static struct osc_server *srv;
+static struct console con; /* the default hooks: session CONSOLE_NAME, CONSOLE_RATE */
 static struct ardour *ard;
 static uint64_t now_ns = 1000000000ull;
 static struct meter_frame fresh;
@@ -47,64 +42,13 @@ static struct meter_frame fresh;
 /* ---- the console side ---- */
 
 static void
-hook_info(void *ctx, struct dispatch_info *out)
-{
-	out->name = SESSION;
-	out->version = "test";
-	out->strips = N_STRIPS;
-	out->rate = RATE;
-	out->buffer = 256;
-	out->latency = 0;
-}
-
-static unsigned
-hook_stats(void *ctx, struct dispatch_stat *out, unsigned max)
-{
-	return 0;
-}
-
-static void
-hook_meter_strip(void *ctx, unsigned k, float out[3])
-{
-	out[0] = out[1] = -144;
-	out[2] = 0;
-}
-
-static void
-hook_meter_master(void *ctx, float out[5])
-{
-	for (int i = 0; i < 5; i++)
-		out[i] = 0;
-}
-
-static void
 setup(void)
 {
-	struct dispatch_hooks hooks = {
-		.info = hook_info,
-		.stats = hook_stats,
-		.meter_strip = hook_meter_strip,
-		.meter_master = hook_meter_master,
-	};
-	struct allowlist allow;
-	char err[256];
-
-	ps = params_new(N_STRIPS);
-	ring = ring_new(sizeof(struct model_cmd), 4096);
-	ck_assert_ptr_nonnull(ps);
-	ck_assert_ptr_nonnull(ring);
-	m = model_new(ps, ring);
-	ck_assert_ptr_nonnull(m);
-	d = dispatch_new(m, &hooks);
-	ck_assert_ptr_nonnull(d);
-	ck_assert_int_eq(allow_parse(&allow, "127.0.0.0/8", err, sizeof(err)), 0);
-	srv = osc_server_new("127.0.0.1:0", &allow, dispatch_message, d, err, sizeof(err));
-	ck_assert_msg(srv != NULL, "%s", err);
-	dispatch_attach(d, srv);
-	ard = ardour_new(m, srv, d, &hooks);
+	console_open(&con, N_STRIPS, NULL);
+	ard = ardour_new(con.m, con.srv, con.d, &con.hooks);
 	ck_assert_ptr_nonnull(ard);
-	ck_assert_int_eq(dispatch_add_early_handler(d, ardour_message_early, ard), 0);
-	ck_assert_int_eq(dispatch_add_handler(d, ardour_message, ard), 0);
+	ck_assert_int_eq(dispatch_add_early_handler(con.d, ardour_message_early, ard), 0);
+	ck_assert_int_eq(dispatch_add_handler(con.d, ardour_message, ard), 0);
 	meters_clear(&fresh);
 }
 
@@ -112,22 +56,18 @@ static void
 teardown(void)
 {
 	ardour_free(ard);
-	osc_server_free(srv);
-	dispatch_free(d);
-	model_free(m);
-	ring_free(ring);
-	params_free(ps);
+	console_close(&con);
 }
 
 /* Reads what is waiting on the control port and dispatches it. */
 static void
 pump(void)
 {
-	struct pollfd p = { .fd = osc_server_fd(srv), .events = POLLIN };
+	struct pollfd p = { .fd = osc_server_fd(con.srv), .events = POLLIN };
 
 	/* loopback delivers before sendto returns; the poll only guards against surprises */
 	poll(&p, 1, 100);
-	osc_server_receive(srv, 256);
+	osc_server_receive(con.srv, 256);
 }
 
 /* One 10 ms tick: the model's changes and the meters of `fresh`, then fresh is emptied. */
@@ -137,7 +77,7 @@ tick(void)
 	unsigned changed[4096], n = 0, idx;
 	struct feedback_frame f = { 0 };
 
-	while (n < 4096 && model_pop_change(m, &idx))
+	while (n < 4096 && model_pop_change(con.m, &idx))
 		changed[n++] = idx;
 	now_ns += TICK_NS;
 	f.now_ns = now_ns;
@@ -159,93 +99,39 @@ slow_tick(void)
 static float
 get(const char *address)
 {
-	int idx = params_find(ps, address);
-
-	ck_assert_msg(idx >= 0, "no parameter %s", address);
-	return model_get(m, (unsigned)idx);
+	return model_get(con.m, console_idx(&con, address));
 }
 
 static const char *
 get_s(const char *address)
 {
-	int idx = params_find(ps, address);
-
-	ck_assert_msg(idx >= 0, "no parameter %s", address);
-	return model_get_string(m, (unsigned)idx);
+	return model_get_string(con.m, console_idx(&con, address));
 }
 
 static void
 set(const char *address, double v)
 {
-	int idx = params_find(ps, address);
-
-	ck_assert_msg(idx >= 0, "no parameter %s", address);
-	ck_assert_int_eq(model_set(m, (unsigned)idx, v), 0);
+	ck_assert_int_eq(model_set(con.m, console_idx(&con, address), v), 0);
 }
 
 /* ---- surfaces: UDP sockets on loopback ---- */
 
-struct client {
-	int fd;
-	uint16_t port;
-};
-
-static struct client
+static struct udp_peer
 client_open(const char *addr)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	struct client c;
-	socklen_t len = sizeof(a);
-
-	c.fd = socket(AF_INET, SOCK_DGRAM, 0);
-	ck_assert_int_ge(c.fd, 0);
-	inet_pton(AF_INET, addr, &a.sin_addr);
-	ck_assert_int_eq(bind(c.fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	getsockname(c.fd, (struct sockaddr *)&a, &len);
-	c.port = ntohs(a.sin_port);
-	return c;
-}
-
-static void
-client_close(struct client *c)
-{
-	close(c->fd);
+	return udp_peer_open(addr, osc_server_port(con.srv));
 }
 
 /* Sends path with arguments by type letter (i int, f double, s string) and has the server read
  * it: whatever it answers is on c's socket when this returns. */
 static void
-say(const struct client *c, const char *path, const char *types, ...)
+say(const struct udp_peer *c, const char *path, const char *types, ...)
 {
-	struct sockaddr_in to = { .sin_family = AF_INET,
-		                  .sin_port = htons((uint16_t)osc_server_port(srv)) };
-	lo_message msg = lo_message_new();
-	uint8_t buf[2048];
-	size_t len = sizeof(buf);
 	va_list ap;
 
-	inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
 	va_start(ap, types);
-	for (const char *t = types; *t; t++) {
-		switch (*t) {
-		case 'i':
-			lo_message_add_int32(msg, va_arg(ap, int));
-			break;
-		case 'f':
-			lo_message_add_float(msg, (float)va_arg(ap, double));
-			break;
-		case 's':
-			lo_message_add_string(msg, va_arg(ap, const char *));
-			break;
-		default:
-			ck_abort_msg("bad type %c", *t);
-		}
-	}
+	udp_peer_vsend(c, path, types, ap);
 	va_end(ap);
-	ck_assert_ptr_nonnull(lo_message_serialise(msg, path, buf, &len));
-	lo_message_free(msg);
-	ck_assert_int_eq(sendto(c->fd, buf, len, 0, (struct sockaddr *)&to, sizeof(to)),
-	                 (ssize_t)len);
 	pump();
 }
 
@@ -260,7 +146,7 @@ struct rmsg {
 
 /* The next datagram on c within timeout_ms, parsed; NULL when none came. */
 static struct rmsg *
-crecv(const struct client *c, int timeout_ms)
+crecv(const struct udp_peer *c, int timeout_ms)
 {
 	static struct rmsg r;
 	struct pollfd p = { .fd = c->fd, .events = POLLIN };
@@ -319,7 +205,7 @@ arg_h(const struct rmsg *r, int i)
 /* The next message must be path with exactly these arguments: i (int), f (double, within TOL),
  * s (string), h (int64_t). */
 static void
-expect(const struct client *c, const char *path, const char *types, ...)
+expect(const struct udp_peer *c, const char *path, const char *types, ...)
 {
 	struct rmsg *r = crecv(c, 500);
 	va_list ap;
@@ -364,7 +250,7 @@ expect(const struct client *c, const char *path, const char *types, ...)
 }
 
 static void
-expect_none(const struct client *c)
+expect_none(const struct udp_peer *c)
 {
 	struct rmsg *r = crecv(c, 30);
 
@@ -373,7 +259,7 @@ expect_none(const struct client *c)
 }
 
 static unsigned
-drain(const struct client *c)
+drain(const struct udp_peer *c)
 {
 	unsigned n = 0;
 
@@ -384,21 +270,28 @@ drain(const struct client *c)
 
 /* ---- expected dumps ---- */
 
-/* One slot of a strip dump with feedback bits 1 and 2, ssid as an argument, gainmode 0. */
+/* The feedback bit 1 part of a slot, ssid as an argument: the name, the buttons off. */
 static void
-expect_slot_g0(const struct client *c, int ssid, const char *name, double gain)
+expect_slot_buttons(const struct udp_peer *c, int ssid, const char *name)
 {
 	expect(c, "/strip/name", "is", ssid, name);
 	expect(c, "/strip/mute", "if", ssid, 0.0);
 	expect(c, "/strip/solo", "if", ssid, 0.0);
 	expect(c, "/strip/polarity", "if", ssid, 0.0);
+}
+
+/* One slot of a strip dump with feedback bits 1 and 2, ssid as an argument, gainmode 0. */
+static void
+expect_slot_g0(const struct udp_peer *c, int ssid, const char *name, double gain)
+{
+	expect_slot_buttons(c, ssid, name);
 	expect(c, "/strip/gain", "if", ssid, gain);
 	expect(c, "/strip/trimdB", "if", ssid, 0.0);
 	expect(c, "/strip/pan_stereo_position", "if", ssid, 0.5);
 }
 
 static void
-expect_master_g0(const struct client *c)
+expect_master_g0(const struct udp_peer *c)
 {
 	expect(c, "/master/name", "s", "Master");
 	expect(c, "/master/mute", "f", 0.0);
@@ -412,7 +305,7 @@ expect_master_g0(const struct client *c)
 /* ardour-control's connect: bank 8, every strip type, buttons + levels + master (+ /reply when
  * reply), gainmode 0 (dB); the whole dump is checked. */
 static void
-connect_g0(const struct client *c, bool reply)
+connect_g0(const struct udp_peer *c, bool reply)
 {
 	char name[8];
 
@@ -467,20 +360,20 @@ END_TEST
 
 START_TEST(handshake_ints)
 {
-	struct client c = client_open("127.0.0.1");
+	struct udp_peer c = client_open("127.0.0.1");
 
 	connect_g0(&c, false);
 	/* no arguments: the settings in Ardour's reply order (linkset, linkid before port) */
 	say(&c, "/set_surface", "");
 	expect(&c, "/set_surface", "iiiiiiiii", 8, 159, 19, 0, 0, 0, 0, 1, 0);
 	expect_none(&c);
-	client_close(&c);
+	udp_peer_close(&c);
 }
 END_TEST
 
 START_TEST(handshake_floats)
 {
-	struct client c = client_open("127.0.0.1");
+	struct udp_peer c = client_open("127.0.0.1");
 
 	/* a float-only tablet: every field a float, truncated */
 	say(&c, "/set_surface", "fffff", 2.0, 159.0, 3.9, 0.0, 0.0);
@@ -493,20 +386,17 @@ START_TEST(handshake_floats)
 	expect(&c, "/set_surface", "iiiiiiiii", 2, 159, 3, 0, 0, 0, 0, 1, 0);
 	/* a numeric string too, as Ardour takes it */
 	say(&c, "/set_surface", "sss", "1", "159", "1");
-	expect(&c, "/strip/name", "is", 1, "1");
-	expect(&c, "/strip/mute", "if", 1, 0.0);
-	expect(&c, "/strip/solo", "if", 1, 0.0);
-	expect(&c, "/strip/polarity", "if", 1, 0.0);
+	expect_slot_buttons(&c, 1, "1");
 	expect(&c, "/bank_up", "i", 1);
 	expect(&c, "/bank_down", "i", 0);
 	expect_none(&c);
-	client_close(&c);
+	udp_peer_close(&c);
 }
 END_TEST
 
 START_TEST(handshake_inline)
 {
-	struct client c = client_open("127.0.0.1");
+	struct udp_peer c = client_open("127.0.0.1");
 
 	/* TMC-1's connect page: fields in the path, ssid in path, gainmode 1 (positions) */
 	say(&c, "/set_surface/8/135/8863/1", "");
@@ -560,14 +450,14 @@ START_TEST(handshake_inline)
 	say(&c, "/set_surface/feedback", "");
 	say(&c, "/set_surface/colour", "i", 3);
 	expect_none(&c);
-	client_close(&c);
+	udp_peer_close(&c);
 }
 END_TEST
 
 /* A /set_surface port sends replies and feedback to that port of the sender's host. */
 START_TEST(reply_port)
 {
-	struct client c = client_open("127.0.0.1"), r = client_open("127.0.0.1");
+	struct udp_peer c = client_open("127.0.0.1"), r = client_open("127.0.0.1");
 
 	say(&c, "/set_surface", "iiiiiii", 0, 159, 0, 0, 0, 0, (int)r.port);
 	say(&c, "/set_surface", "");
@@ -582,15 +472,15 @@ START_TEST(reply_port)
 	say(&c, "/set_surface", "");
 	expect(&c, "/set_surface", "iiiiiiiii", 0, 159, 0, 0, 0, 0, 0, 1, 0);
 	expect_none(&r);
-	client_close(&c);
-	client_close(&r);
+	udp_peer_close(&c);
+	udp_peer_close(&r);
 }
 END_TEST
 
 /* ---- /strip/list ---- */
 
 static void
-expect_list(const struct client *c, const char *reply)
+expect_list(const struct udp_peer *c, const char *reply)
 {
 	char name[8];
 
@@ -603,7 +493,7 @@ expect_list(const struct client *c, const char *reply)
 
 START_TEST(strip_list)
 {
-	struct client c = client_open("127.0.0.1");
+	struct udp_peer c = client_open("127.0.0.1");
 
 	ardour_set_inputs(ard, 1, 2); /* strip 2 stereo */
 	set("/strip/3/mute", 1);
@@ -629,7 +519,7 @@ START_TEST(strip_list)
 	say(&c, "/strip/list", "");
 	expect(&c, "#reply", "shhi", "end_route_list", (int64_t)RATE, (int64_t)0, 0);
 	expect_none(&c);
-	client_close(&c);
+	udp_peer_close(&c);
 }
 END_TEST
 
@@ -637,7 +527,7 @@ END_TEST
 
 START_TEST(banks)
 {
-	struct client c = client_open("127.0.0.1");
+	struct udp_peer c = client_open("127.0.0.1");
 	char name[8];
 
 	connect_g0(&c, false);
@@ -688,15 +578,12 @@ START_TEST(banks)
 	for (int s = 1; s <= N_STRIPS; s++)
 		for (int i = 0; i < 7; i++)
 			ck_assert_ptr_nonnull(crecv(&c, 500));
-	expect(&c, "/strip/name", "is", 13, " ");
-	expect(&c, "/strip/mute", "if", 13, 0.0);
-	expect(&c, "/strip/solo", "if", 13, 0.0);
-	expect(&c, "/strip/polarity", "if", 13, 0.0);
+	expect_slot_buttons(&c, 13, " ");
 	expect(&c, "/strip/fader", "if", 13, 0.0);
 	expect(&c, "/strip/trimdB", "if", 13, 0.0);
 	expect(&c, "/strip/pan_stereo_position", "if", 13, 0.5);
 	ck_assert_uint_eq(drain(&c), 7 + 2); /* slot 14, the bank LEDs (both 0) */
-	client_close(&c);
+	udp_peer_close(&c);
 }
 END_TEST
 
@@ -704,7 +591,7 @@ END_TEST
 
 START_TEST(faders_gainmode0)
 {
-	struct client c = client_open("127.0.0.1");
+	struct udp_peer c = client_open("127.0.0.1");
 
 	connect_g0(&c, false);
 	say(&c, "/strip/gain", "if", 1, -6.0);
@@ -759,13 +646,13 @@ START_TEST(faders_gainmode0)
 	tick();
 	expect(&c, "/strip/gain", "if", 8, 10.0);
 	expect_none(&c);
-	client_close(&c);
+	udp_peer_close(&c);
 }
 END_TEST
 
 START_TEST(faders_gainmode1)
 {
-	struct client c = client_open("127.0.0.1");
+	struct udp_peer c = client_open("127.0.0.1");
 
 	/* pySAPTouch-like, but gainmode 1: positions, and the dB shown in the name for 0.8 s */
 	say(&c, "/set_surface", "iiii", 8, 159, 1 | 2 | 16, 1);
@@ -813,7 +700,7 @@ START_TEST(faders_gainmode1)
 	expect(&c, "/strip/fader", "if", 4, ardour_pos(-6.0));
 	expect(&c, "/strip/gain", "if", 4, -6.0);
 	expect_none(&c);
-	client_close(&c);
+	udp_peer_close(&c);
 }
 END_TEST
 
@@ -821,7 +708,7 @@ END_TEST
 
 START_TEST(controls)
 {
-	struct client c = client_open("127.0.0.1");
+	struct udp_peer c = client_open("127.0.0.1");
 
 	connect_g0(&c, false);
 	say(&c, "/strip/mute", "ii", 1, 1);
@@ -879,14 +766,14 @@ START_TEST(controls)
 	tick();
 	expect(&c, "/master/mute", "f", 1.0);
 	expect_none(&c);
-	client_close(&c);
+	udp_peer_close(&c);
 }
 END_TEST
 
 /* TouchOSC: floats only, the ssid in the path, feedback with the ssid in the path. */
 START_TEST(float_only_inpath)
 {
-	struct client c = client_open("127.0.0.1");
+	struct udp_peer c = client_open("127.0.0.1");
 
 	say(&c, "/set_surface/8/135/7/1", "");
 	drain(&c);
@@ -920,7 +807,7 @@ START_TEST(float_only_inpath)
 	tick();
 	expect(&c, "/strip/mute/1", "f", 1.0);
 	expect_none(&c);
-	client_close(&c);
+	udp_peer_close(&c);
 }
 END_TEST
 
@@ -928,7 +815,7 @@ END_TEST
 
 START_TEST(sends)
 {
-	struct client c = client_open("127.0.0.1");
+	struct udp_peer c = client_open("127.0.0.1");
 
 	connect_g0(&c, false);
 	say(&c, "/strip/send/gain", "iif", 1, 1, -12.0);
@@ -965,7 +852,7 @@ START_TEST(sends)
 	say(&c, "/strip/receives", "i", 1);
 	expect(&c, "/strip/receives", "i", 1);
 	expect_none(&c);
-	client_close(&c);
+	udp_peer_close(&c);
 }
 END_TEST
 
@@ -973,7 +860,7 @@ END_TEST
 
 START_TEST(meters)
 {
-	struct client c = client_open("127.0.0.1");
+	struct udp_peer c = client_open("127.0.0.1");
 	char path[32];
 
 	/* heartbeat + master + meters (dB) + signal, ssid in the path, no strip buttons */
@@ -1043,7 +930,7 @@ START_TEST(meters)
 	fresh.peak[0] = 1.0f; /* 0 dB: 13 LEDs */
 	slow_tick();
 	expect(&c, "/strip/meter", "ii", 1, 0x1fff);
-	client_close(&c);
+	udp_peer_close(&c);
 }
 END_TEST
 
@@ -1051,7 +938,7 @@ END_TEST
 
 START_TEST(unknown_controls)
 {
-	struct client c = client_open("127.0.0.1");
+	struct udp_peer c = client_open("127.0.0.1");
 	struct rmsg *r;
 
 	connect_g0(&c, false);
@@ -1094,7 +981,7 @@ START_TEST(unknown_controls)
 	ck_assert_msg(
 	    r && (!strcmp(r->path, "/error") || !strcmp(r->path, "/strip/1/fader/automation")),
 	    "/strip/1/fader/automation was not left to the native side");
-	client_close(&c);
+	udp_peer_close(&c);
 }
 END_TEST
 
@@ -1102,7 +989,7 @@ END_TEST
 
 START_TEST(native_peers)
 {
-	struct client ard_c = client_open("127.0.0.1"), nat = client_open("127.0.0.2");
+	struct udp_peer ard_c = client_open("127.0.0.1"), nat = client_open("127.0.0.2");
 
 	connect_g0(&ard_c, false);
 	/* no surface: genuinely unknown addresses get the native /error */
@@ -1139,15 +1026,15 @@ START_TEST(native_peers)
 	ck_assert_float_eq(get("/strip/3/trim"), 4.0f);
 	say(&ard_c, "/info", "");
 	expect(&ard_c, "/info", "ssiiii", SESSION, "test", N_STRIPS, RATE, 256, 0);
-	client_close(&ard_c);
-	client_close(&nat);
+	udp_peer_close(&ard_c);
+	udp_peer_close(&nat);
 }
 END_TEST
 
 /* A table of ARDOUR_MAX_SURFACES: the one heard from least recently makes room. */
 START_TEST(surface_table)
 {
-	struct client c[ARDOUR_MAX_SURFACES + 1];
+	struct udp_peer c[ARDOUR_MAX_SURFACES + 1];
 	struct ardour_stats st;
 
 	for (int i = 0; i <= ARDOUR_MAX_SURFACES; i++) {
@@ -1168,7 +1055,7 @@ START_TEST(surface_table)
 	say(&c[1], "/set_surface", "");
 	expect(&c[1], "/set_surface", "iiiiiiiii", 0, 31, 0, 0, 0, 0, 0, 1, 0);
 	for (int i = 0; i <= ARDOUR_MAX_SURFACES; i++)
-		client_close(&c[i]);
+		udp_peer_close(&c[i]);
 }
 END_TEST
 

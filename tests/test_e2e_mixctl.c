@@ -210,24 +210,32 @@ ctl_finish(pid_t pid, int out_fd, int err_fd, struct ctl *r)
 		        r->out, r->err);
 }
 
-/* Runs mixctl with the arguments (NULL-terminated) to its end. Free with ctl_free. */
+/* Runs mixctl with args (NULL-terminated) to its end. Free with ctl_free. */
+static void
+ctl_runv(struct ctl *r, const char *const *args)
+{
+	int out_fd, err_fd;
+	pid_t pid = ctl_start(args, &out_fd, &err_fd);
+
+	ctl_finish(pid, out_fd, err_fd, r);
+}
+
+/* ctl_runv with the arguments as parameters. */
 static void ctl_run(struct ctl *r, ...) __attribute__((sentinel));
 
 static void
 ctl_run(struct ctl *r, ...)
 {
 	const char *args[24];
-	int out_fd, err_fd, n = 0;
+	int n = 0;
 	va_list ap;
-	pid_t pid;
 
 	va_start(ap, r);
 	while ((args[n] = va_arg(ap, const char *)) && n < 23)
 		n++;
 	va_end(ap);
 	args[n] = NULL;
-	pid = ctl_start(args, &out_fd, &err_fd);
-	ctl_finish(pid, out_fd, err_fd, r);
+	ctl_runv(r, args);
 }
 
 /* Runs mixctl with stdout on a terminal of cols x rows (a pty) and the environment additions
@@ -287,6 +295,24 @@ assert_err_has(const struct ctl *r, const char *want, const char *what)
 	              want);
 }
 
+/* Exit status want and stdout exactly out; frees r. */
+static void
+assert_done(struct ctl *r, int want, const char *out, const char *what)
+{
+	assert_status(r, want, what);
+	assert_out(r, out, what);
+	ctl_free(r);
+}
+
+/* Exit status want and err somewhere in stderr; frees r. */
+static void
+assert_failed(struct ctl *r, int want, const char *err, const char *what)
+{
+	assert_status(r, want, what);
+	assert_err_has(r, err, what);
+	ctl_free(r);
+}
+
 /* Bad usage: exit 2, the complaint and the usage on stderr, nothing on stdout. */
 static void
 assert_usage(struct ctl *r, const char *what)
@@ -317,38 +343,26 @@ START_TEST(test_set_get)
 
 	world_up("4");
 	ctl_run(&r, "set", "/strip/1/fader", "-6", NULL);
-	assert_status(&r, 0, "set fader");
-	assert_out(&r, "/strip/1/fader -6\n", "set fader");
-	ctl_free(&r);
+	assert_done(&r, 0, "/strip/1/fader -6\n", "set fader");
 	ck_assert_int_eq(h_osc_get_f(w.osc, "/strip/1/fader", &v), 0);
 	ck_assert_msg(fabsf(v + 6.0f) < 1e-4f, "fader %.3f after mixctl set -6", (double)v);
 
 	ctl_run(&r, "get", "/strip/1/fader", NULL);
-	assert_status(&r, 0, "get fader");
-	assert_out(&r, "/strip/1/fader -6\n", "get fader");
-	ctl_free(&r);
+	assert_done(&r, 0, "/strip/1/fader -6\n", "get fader");
 
 	ctl_run(&r, "set", "/strip/2/fader", "30", NULL);
-	assert_status(&r, 0, "set fader above its range");
-	assert_out(&r, "/strip/2/fader 10\n", "set fader above its range (clamped)");
-	ctl_free(&r);
+	assert_done(&r, 0, "/strip/2/fader 10\n", "set fader above its range (clamped)");
 
 	ctl_run(&r, "set", "/strip/3/fader", "-inf", NULL);
-	assert_status(&r, 0, "set fader -inf");
-	assert_out(&r, "/strip/3/fader -144\n", "set fader -inf");
-	ctl_free(&r);
+	assert_done(&r, 0, "/strip/3/fader -144\n", "set fader -inf");
 
 	ctl_run(&r, "set", "/strip/2/name", "Lead vox", NULL);
-	assert_status(&r, 0, "set name");
-	assert_out(&r, "/strip/2/name Lead vox\n", "set name");
-	ctl_free(&r);
+	assert_done(&r, 0, "/strip/2/name Lead vox\n", "set name");
 	ck_assert_int_eq(h_osc_get_s(w.osc, "/strip/2/name", name, sizeof(name)), 0);
 	ck_assert_str_eq(name, "Lead vox");
 
 	ctl_run(&r, "set", "/strip/4/mute", "1", NULL);
-	assert_status(&r, 0, "set mute");
-	assert_out(&r, "/strip/4/mute 1\n", "set mute");
-	ctl_free(&r);
+	assert_done(&r, 0, "/strip/4/mute 1\n", "set mute");
 
 	ctl_run(&r, "ping", NULL);
 	assert_status(&r, 0, "ping");
@@ -371,26 +385,18 @@ START_TEST(test_errors)
 	ctl_free(&r);
 
 	ctl_run(&r, "set", "/nope", "1", NULL);
-	assert_status(&r, 1, "set an unknown address");
-	assert_err_has(&r, "/nope", "set an unknown address");
-	ctl_free(&r);
+	assert_failed(&r, 1, "/nope", "set an unknown address");
 
 	ctl_run(&r, "set", "/meter/master", "1", NULL);
-	assert_status(&r, 1, "set a meter");
-	assert_err_has(&r, "not a parameter", "set a meter");
-	ctl_free(&r);
+	assert_failed(&r, 1, "not a parameter", "set a meter");
 
 	ctl_run(&r, "scene", "load", "nosuch", NULL);
-	assert_status(&r, 1, "load a scene that does not exist");
-	assert_err_has(&r, "/scene/load", "load a scene that does not exist");
-	ctl_free(&r);
+	assert_failed(&r, 1, "/scene/load", "load a scene that does not exist");
 	e2e_stop_mixd(&w);
 
 	/* mixd gone: its port is closed, and the kernel says so at once */
 	ctl_run(&r, "--timeout", "3000", "get", "/strip/1/fader", NULL);
-	assert_status(&r, 1, "get with no mixd");
-	assert_err_has(&r, "connection refused", "get with no mixd");
-	ctl_free(&r);
+	assert_failed(&r, 1, "connection refused", "get with no mixd");
 	ctl_run(&r, "watch", "--seconds", "1", NULL);
 	assert_status(&r, 1, "watch with no mixd");
 	ctl_free(&r);
@@ -400,59 +406,45 @@ END_TEST
 /* Bad usage: exit 2 before anything is sent, whatever runs on the port. */
 START_TEST(test_usage)
 {
+	static const struct {
+		const char *what;
+		const char *args[8];
+	} usage[] = {
+		{ "no command", { NULL } },
+		{ "unknown command", { "frobnicate", NULL } },
+		{ "get without an address", { "get", NULL } },
+		{ "an address without /", { "get", "strip/1/fader", NULL } },
+		{ "a wildcard address", { "get", "/strip/*/fader", NULL } },
+		{ "set without a value", { "set", "/strip/1/fader", NULL } },
+		{ "--timeout 0", { "--timeout", "0", "ping", NULL } },
+		{ "an unknown option", { "--bogus", "ping", NULL } },
+		{ "stats with an argument", { "stats", "extra", NULL } },
+		{ "watch --hz 0", { "watch", "--hz", "0", NULL } },
+		{ "watch --hz 51", { "watch", "--hz", "51", NULL } },
+		{ "watch --seconds -1", { "watch", "--seconds", "-1", NULL } },
+		{ "watch --strips 0", { "watch", "--strips", "0", NULL } },
+		{ "scene without a verb", { "scene", NULL } },
+		{ "scene rename", { "scene", "rename", "a", NULL } },
+		{ "scene save without a name", { "scene", "save", NULL } },
+		{ "a scene name with a slash", { "scene", "save", "../escape", NULL } },
+		{ "scene name ..", { "scene", "load", "..", NULL } },
+		{ "an empty scene name", { "scene", "save", "", NULL } },
+		{ "a scene name of 65 characters",
+		  { "scene", "save",
+		    "a123456789b123456789c123456789d123456789e123456789f123456789g1234", NULL } },
+		{ "scene list with a name", { "scene", "list", "x", NULL } },
+		{ "scene save with two names", { "scene", "save", "a", "b", NULL } },
+	};
 	struct ctl r;
 
 	world_up("2");
-	ctl_run(&r, NULL);
-	assert_usage(&r, "no command");
-	ctl_run(&r, "frobnicate", NULL);
-	assert_usage(&r, "unknown command");
-	ctl_run(&r, "get", NULL);
-	assert_usage(&r, "get without an address");
-	ctl_run(&r, "get", "strip/1/fader", NULL);
-	assert_usage(&r, "an address without /");
-	ctl_run(&r, "get", "/strip/*/fader", NULL);
-	assert_usage(&r, "a wildcard address");
-	ctl_run(&r, "set", "/strip/1/fader", NULL);
-	assert_usage(&r, "set without a value");
+	for (size_t i = 0; i < sizeof(usage) / sizeof(usage[0]); i++) {
+		ctl_runv(&r, usage[i].args);
+		assert_usage(&r, usage[i].what);
+	}
 	/* found wrong only once mixd has said what type the parameter is: no usage text */
 	ctl_run(&r, "set", "/strip/1/fader", "loud", NULL);
-	assert_status(&r, 2, "a fader value that is not a number");
-	assert_err_has(&r, "not a finite number", "a fader value that is not a number");
-	ctl_free(&r);
-	ctl_run(&r, "--timeout", "0", "ping", NULL);
-	assert_usage(&r, "--timeout 0");
-	ctl_run(&r, "--bogus", "ping", NULL);
-	assert_usage(&r, "an unknown option");
-	ctl_run(&r, "stats", "extra", NULL);
-	assert_usage(&r, "stats with an argument");
-	ctl_run(&r, "watch", "--hz", "0", NULL);
-	assert_usage(&r, "watch --hz 0");
-	ctl_run(&r, "watch", "--hz", "51", NULL);
-	assert_usage(&r, "watch --hz 51");
-	ctl_run(&r, "watch", "--seconds", "-1", NULL);
-	assert_usage(&r, "watch --seconds -1");
-	ctl_run(&r, "watch", "--strips", "0", NULL);
-	assert_usage(&r, "watch --strips 0");
-	ctl_run(&r, "scene", NULL);
-	assert_usage(&r, "scene without a verb");
-	ctl_run(&r, "scene", "rename", "a", NULL);
-	assert_usage(&r, "scene rename");
-	ctl_run(&r, "scene", "save", NULL);
-	assert_usage(&r, "scene save without a name");
-	ctl_run(&r, "scene", "save", "../escape", NULL);
-	assert_usage(&r, "a scene name with a slash");
-	ctl_run(&r, "scene", "load", "..", NULL);
-	assert_usage(&r, "scene name ..");
-	ctl_run(&r, "scene", "save", "", NULL);
-	assert_usage(&r, "an empty scene name");
-	ctl_run(&r, "scene", "save",
-	        "a123456789b123456789c123456789d123456789e123456789f123456789g1234", NULL);
-	assert_usage(&r, "a scene name of 65 characters");
-	ctl_run(&r, "scene", "list", "x", NULL);
-	assert_usage(&r, "scene list with a name");
-	ctl_run(&r, "scene", "save", "a", "b", NULL);
-	assert_usage(&r, "scene save with two names");
+	assert_failed(&r, 2, "not a finite number", "a fader value that is not a number");
 
 	ctl_run(&r, "--help", NULL);
 	assert_status(&r, 0, "--help");
@@ -473,15 +465,11 @@ START_TEST(test_scenes)
 
 	world_up("2");
 	ctl_run(&r, "scene", "list", NULL);
-	assert_status(&r, 0, "scene list of none");
-	assert_out(&r, "", "scene list of none");
-	ctl_free(&r);
+	assert_done(&r, 0, "", "scene list of none");
 
 	e2e_set_f(&w, "/strip/1/fader", -6.0);
 	ctl_run(&r, "scene", "save", "verse_2.a-b", NULL);
-	assert_status(&r, 0, "scene save");
-	assert_out(&r, "scene verse_2.a-b saved\n", "scene save");
-	ctl_free(&r);
+	assert_done(&r, 0, "scene verse_2.a-b saved\n", "scene save");
 
 	e2e_set_f(&w, "/strip/1/fader", -12.0);
 	ctl_run(&r, "scene", "save", "Chorus", NULL);
@@ -489,14 +477,10 @@ START_TEST(test_scenes)
 	ctl_free(&r);
 
 	ctl_run(&r, "scene", "list", NULL);
-	assert_status(&r, 0, "scene list");
-	assert_out(&r, "Chorus\nverse_2.a-b\n", "scene list");
-	ctl_free(&r);
+	assert_done(&r, 0, "Chorus\nverse_2.a-b\n", "scene list");
 
 	ctl_run(&r, "scene", "load", "verse_2.a-b", NULL);
-	assert_status(&r, 0, "scene load");
-	assert_out(&r, "scene verse_2.a-b loaded\n", "scene load");
-	ctl_free(&r);
+	assert_done(&r, 0, "scene verse_2.a-b loaded\n", "scene load");
 	/* the value is the scene's as soon as it is loaded; the audio glides to it */
 	deadline = h_now_ms() + 2000;
 	for (;;) {

@@ -159,18 +159,35 @@ assert_bundle(const uint8_t *buf, size_t len, const size_t *sizes, const char *f
 	ck_assert_uint_eq(pos, len);
 }
 
+/* Asserts the next datagram is a bundle of messages of these sizes and fills (see
+ * assert_bundle); returns its length. */
+static size_t
+assert_next_bundle(const size_t *sizes, const char *fills, unsigned n)
+{
+	uint8_t buf[4096];
+	ssize_t len = next(buf, sizeof(buf));
+
+	assert_bundle(buf, (size_t)len, sizes, fills, n);
+	return (size_t)len;
+}
+
+/* Asserts the next datagram is sized(size, fill) alone, unwrapped. */
+static void
+assert_next_message(size_t size, char fill)
+{
+	static uint8_t buf[20000], want[20000];
+
+	ck_assert_int_eq(next(buf, sizeof(buf)), (ssize_t)size);
+	serialised(want, size, fill);
+	ck_assert(!memcmp(buf, want, size));
+}
+
 /* A single message goes out as itself, not as a bundle of one. */
 START_TEST(single_message_unwrapped)
 {
-	uint8_t buf[2048], want[2048];
-	ssize_t n;
-
 	ck_assert_int_eq(add(32, 'a'), 0);
 	ck_assert_int_eq(outbox_flush(&ob), 0);
-	n = next(buf, sizeof(buf));
-	ck_assert_int_eq(n, 32);
-	serialised(want, 32, 'a');
-	ck_assert(!memcmp(buf, want, 32));
+	assert_next_message(32, 'a');
 	/* flushing nothing sends nothing */
 	ck_assert_int_eq(outbox_flush(&ob), 0);
 	assert_nothing_more();
@@ -188,16 +205,13 @@ START_TEST(exactly_filling_bundle)
 	const size_t sizes[4] = { 360, 360, 360, 360 };
 	const char fills[4] = { 'a', 'b', 'c', 'd' };
 	uint8_t buf[4096];
-	ssize_t n;
 
 	ck_assert_uint_eq(16 + 4 * (4 + 360), OUTBOX_MAX_DATAGRAM);
 	for (int i = 0; i < 4; i++)
 		ck_assert_int_eq(add(sizes[i], fills[i]), 0);
 	assert_nothing_more(); /* full, but nothing says it is complete yet */
 	ck_assert_int_eq(add(12, 'e'), 0);
-	n = next(buf, sizeof(buf));
-	ck_assert_int_eq(n, OUTBOX_MAX_DATAGRAM);
-	assert_bundle(buf, (size_t)n, sizes, fills, 4);
+	ck_assert_uint_eq(assert_next_bundle(sizes, fills, 4), OUTBOX_MAX_DATAGRAM);
 	ck_assert_int_eq(outbox_flush(&ob), 0);
 	ck_assert_int_eq(next(buf, sizeof(buf)), 12); /* the last one, alone, unwrapped */
 	assert_nothing_more();
@@ -211,12 +225,10 @@ START_TEST(exactly_filling_bundle)
 
 		for (int i = 0; i < 4; i++)
 			ck_assert_int_eq(add(s2[i], f2[i]), 0);
-		n = next(buf, sizeof(buf));
-		assert_bundle(buf, (size_t)n, s2, f2, 3);
+		assert_next_bundle(s2, f2, 3);
 		ck_assert_int_eq(add(100, 'e'), 0);
 		ck_assert_int_eq(outbox_flush(&ob), 0);
-		n = next(buf, sizeof(buf));
-		assert_bundle(buf, (size_t)n, tail, ftail, 2);
+		assert_next_bundle(tail, ftail, 2);
 		assert_nothing_more();
 	}
 	ck_assert_uint_eq(ob.datagrams, 4);
@@ -231,13 +243,11 @@ END_TEST
 START_TEST(oversize_goes_alone_in_order)
 {
 	const size_t max_in_bundle = OUTBOX_MAX_DATAGRAM - 16 - 4; /* 1452 */
-	uint8_t buf[20000], want[20000];
-	ssize_t n;
+	uint8_t buf[20000];
 
 	ck_assert_int_eq(add(max_in_bundle, 'm'), 0);
 	ck_assert_int_eq(outbox_flush(&ob), 0);
-	n = next(buf, sizeof(buf));
-	ck_assert_int_eq(n, (ssize_t)max_in_bundle); /* alone: unwrapped */
+	ck_assert_int_eq(next(buf, sizeof(buf)), (ssize_t)max_in_bundle); /* alone: unwrapped */
 	assert_nothing_more();
 
 	ck_assert_int_eq(add(40, 'a'), 0);
@@ -245,19 +255,9 @@ START_TEST(oversize_goes_alone_in_order)
 	ck_assert_int_eq(add(max_in_bundle + 4, 'c'), 0);
 	ck_assert_int_eq(add(3000, 'd'), 0);
 	ck_assert_int_eq(add(48, 'e'), 0);
-	{
-		const size_t sizes[2] = { 40, 44 };
-		n = next(buf, sizeof(buf));
-		assert_bundle(buf, (size_t)n, sizes, "ab", 2);
-	}
-	n = next(buf, sizeof(buf));
-	ck_assert_int_eq(n, (ssize_t)max_in_bundle + 4);
-	serialised(want, max_in_bundle + 4, 'c');
-	ck_assert(!memcmp(buf, want, (size_t)n));
-	n = next(buf, sizeof(buf));
-	ck_assert_int_eq(n, 3000);
-	serialised(want, 3000, 'd');
-	ck_assert(!memcmp(buf, want, 3000));
+	assert_next_bundle((const size_t[]){ 40, 44 }, "ab", 2);
+	assert_next_message(max_in_bundle + 4, 'c');
+	assert_next_message(3000, 'd');
 	assert_nothing_more(); /* 'e' waits for the flush */
 	ck_assert_int_eq(outbox_flush(&ob), 0);
 	ck_assert_int_eq(next(buf, sizeof(buf)), 48);

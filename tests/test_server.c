@@ -139,6 +139,24 @@ bundle(uint8_t *buf, size_t cap, unsigned n)
 	return len;
 }
 
+/* Injects from p a bundle of n messages; returns what osc_server_inject returns. */
+static int
+inject_bundle(struct osc_server *s, const struct osc_peer *p, unsigned n)
+{
+	uint8_t buf[2048];
+
+	return osc_server_inject(s, p, buf, bundle(buf, sizeof(buf), n));
+}
+
+/* Injects from p the one message "/t ,i v"; returns what osc_server_inject returns. */
+static int
+inject_message(struct osc_server *s, const struct osc_peer *p, int32_t v)
+{
+	uint8_t buf[12];
+
+	return osc_server_inject(s, p, buf, message(buf, v));
+}
+
 static void
 send_msg(int fd, int32_t v)
 {
@@ -246,34 +264,26 @@ START_TEST(bundles_and_debt)
 {
 	struct osc_server *s = server_new("127.0.0.0/8");
 	struct osc_peer p = peer_at("127.0.0.9", 5000);
-	uint8_t buf[2048];
-	size_t len;
 
 	/* 1/s: nothing refills meaningfully within this test */
 	osc_server_set_rate_limit(s, 1, 10);
 
 	/* a bundle of 25 on a full bucket of 10 passes whole: 10 - 25 = -15 */
-	len = bundle(buf, sizeof(buf), 25);
-	ck_assert_int_eq(osc_server_inject(s, &p, buf, len), 25);
+	ck_assert_int_eq(inject_bundle(s, &p, 25), 25);
 	ck_assert_uint_eq(got_from[9], 25);
 	/* now in debt: a single message is refused, and so is a bundle of 3, whole */
-	len = message(buf, 1);
-	ck_assert_int_eq(osc_server_inject(s, &p, buf, len), -EBUSY);
-	len = bundle(buf, sizeof(buf), 3);
-	ck_assert_int_eq(osc_server_inject(s, &p, buf, len), -EBUSY);
+	ck_assert_int_eq(inject_message(s, &p, 1), -EBUSY);
+	ck_assert_int_eq(inject_bundle(s, &p, 3), -EBUSY);
 	ck_assert_uint_eq(got_from[9], 25);
 	ck_assert_uint_eq(stats(s).rate_limited, 1 + 3);
 	ck_assert_uint_eq(stats(s).messages, 25);
 
 	/* a bundle costs what it carries: 4 + 4 + 2 fit in a fresh bucket of 10, 1 more does not */
 	osc_server_set_rate_limit(s, 1, 10);
-	len = bundle(buf, sizeof(buf), 4);
-	ck_assert_int_eq(osc_server_inject(s, &p, buf, len), 4);
-	ck_assert_int_eq(osc_server_inject(s, &p, buf, len), 4);
-	len = bundle(buf, sizeof(buf), 2);
-	ck_assert_int_eq(osc_server_inject(s, &p, buf, len), 2);
-	len = message(buf, 7);
-	ck_assert_int_eq(osc_server_inject(s, &p, buf, len), -EBUSY);
+	ck_assert_int_eq(inject_bundle(s, &p, 4), 4);
+	ck_assert_int_eq(inject_bundle(s, &p, 4), 4);
+	ck_assert_int_eq(inject_bundle(s, &p, 2), 2);
+	ck_assert_int_eq(inject_message(s, &p, 7), -EBUSY);
 	ck_assert_uint_eq(got_from[9], 25 + 10);
 	ck_assert_uint_eq(stats(s).rate_limited, 4 + 1);
 	osc_server_free(s);
@@ -295,6 +305,18 @@ until_refused(struct osc_server *s, const struct osc_peer *p, double t0, double 
 	return n;
 }
 
+/* From a full bucket of burst at rate per second: at least burst pass before one is refused,
+ * and at most what refilled meanwhile more. */
+static void
+assert_burst(struct osc_server *s, const struct osc_peer *p, unsigned burst, double rate)
+{
+	double dt;
+	unsigned n = until_refused(s, p, now_s(), &dt);
+
+	ck_assert_uint_ge(n, burst);
+	ck_assert_uint_le(n, burst + (unsigned)ceil(rate * dt));
+}
+
 /* The bucket refills at the rate, up to the burst. Bounds from the time measured, so a
  * descheduled test process cannot fail it. */
 START_TEST(refill)
@@ -305,16 +327,10 @@ START_TEST(refill)
 	unsigned n;
 
 	osc_server_set_rate_limit(s, 100, 10);
-	t0 = now_s();
-	n = until_refused(s, &p, t0, &dt);
-	ck_assert_uint_ge(n, 10);
-	ck_assert_uint_le(n, 10 + (unsigned)ceil(100.0 * dt));
+	assert_burst(s, &p, 10, 100.0);
 	/* 300 ms at 100/s would be 30: the burst caps it at 10 (plus what refills meanwhile) */
 	usleep(300 * 1000);
-	t0 = now_s();
-	n = until_refused(s, &p, t0, &dt);
-	ck_assert_uint_ge(n, 10);
-	ck_assert_uint_le(n, 10 + (unsigned)ceil(100.0 * dt));
+	assert_burst(s, &p, 10, 100.0);
 	/* the bucket now holds less than one message: 50 ms refill at least 4 more */
 	t0 = now_s();
 	usleep(50 * 1000);

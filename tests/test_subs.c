@@ -26,7 +26,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "allow.h"
 #include "dispatch.h"
 #include "feedback.h"
 #include "meters.h"
@@ -34,64 +33,26 @@
 #include "outbox.h"
 #include "params.h"
 #include "ring.h"
-#include "server.h"
 #include "subs.h"
+
+#include "console.h"
+#include "udp_peer.h"
 
 #define N_STRIPS 32
 #define TICK_NS  10000000ull               /* 10 ms, as mixd's main loop */
 #define T0       (1000ull * 1000000000ull) /* the first tick: 1000 s of uptime */
 #define SEC      1000000000ull
 #define MARK     "/test/mark" /* the end of what a tick sent */
-#define MAX_ARGS 8
 
 /* ---- the console ---- */
 
-static struct params *ps;
-static struct ring *ring;
-static struct model *m;
-static struct dispatch *d;
-static struct osc_server *srv;
+static struct console con;
 static struct subs *subs;
 static unsigned *changed;
 static struct meter_frame fresh; /* what the next tick reports as the meters since the last */
 static float loudness[DISPATCH_LOUDNESS_N];
 static uint64_t now_ns; /* the time of the next tick */
 static uint64_t n_sent; /* datagrams the surfaces sent to the console */
-
-static void
-hook_info(void *ctx, struct dispatch_info *out)
-{
-	*out = (struct dispatch_info){
-		.name = "test", .version = "0", .strips = N_STRIPS, .rate = 48000, .buffer = 64
-	};
-}
-
-static unsigned
-hook_stats(void *ctx, struct dispatch_stat *out, unsigned max)
-{
-	return 0;
-}
-
-static void
-hook_meter_strip(void *ctx, unsigned k, float out[3])
-{
-	out[0] = -6.0f;
-	out[1] = -12.0f;
-	out[2] = 0.0f;
-}
-
-static void
-hook_meter_master(void *ctx, float out[5])
-{
-	for (int i = 0; i < 5; i++)
-		out[i] = -3.0f;
-}
-
-static void
-hook_meter_bus(void *ctx, unsigned k, float out[2])
-{
-	out[0] = out[1] = -20.0f;
-}
 
 static void
 hook_loudness(void *ctx, float out[DISPATCH_LOUDNESS_N])
@@ -102,32 +63,13 @@ hook_loudness(void *ctx, float out[DISPATCH_LOUDNESS_N])
 static void
 console_up(void)
 {
-	struct dispatch_hooks hooks = {
-		.info = hook_info,
-		.stats = hook_stats,
-		.meter_strip = hook_meter_strip,
-		.meter_master = hook_meter_master,
-		.meter_bus = hook_meter_bus,
-		.loudness = hook_loudness,
-	};
-	struct allowlist allow;
-	char err[256];
+	const struct dispatch_hooks hooks = { .loudness = hook_loudness };
 
-	ps = params_new(N_STRIPS);
-	ring = ring_new(sizeof(struct model_cmd), 4096);
-	ck_assert(ps && ring);
-	m = model_new(ps, ring);
-	ck_assert_ptr_nonnull(m);
-	d = dispatch_new(m, &hooks);
-	ck_assert_ptr_nonnull(d);
-	ck_assert_int_eq(allow_parse(&allow, "127.0.0.0/8", err, sizeof(err)), 0);
-	srv = osc_server_new("127.0.0.1:0", &allow, dispatch_message, d, err, sizeof(err));
-	ck_assert_msg(srv != NULL, "osc_server_new: %s", err);
-	dispatch_attach(d, srv);
-	subs = subs_new(m, srv, d);
+	console_open(&con, N_STRIPS, &hooks);
+	subs = subs_new(con.m, con.srv, con.d);
 	ck_assert_ptr_nonnull(subs);
-	ck_assert_int_eq(dispatch_add_handler(d, subs_message, subs), 0);
-	changed = calloc(params_count(ps), sizeof(*changed));
+	ck_assert_int_eq(dispatch_add_handler(con.d, subs_message, subs), 0);
+	changed = calloc(params_count(con.ps), sizeof(*changed));
 	ck_assert_ptr_nonnull(changed);
 	meters_clear(&fresh);
 	for (int i = 0; i < DISPATCH_LOUDNESS_N; i++)
@@ -140,11 +82,7 @@ static void
 console_down(void)
 {
 	subs_free(subs);
-	osc_server_free(srv);
-	dispatch_free(d);
-	model_free(m);
-	ring_free(ring);
-	params_free(ps);
+	console_close(&con);
 	free(changed);
 }
 
@@ -156,7 +94,7 @@ tick(void)
 	struct feedback_frame f = { .now_ns = now_ns, .changed = changed, .fresh = &fresh };
 	unsigned idx;
 
-	while (f.n_changed < params_count(ps) && model_pop_change(m, &idx))
+	while (f.n_changed < params_count(con.ps) && model_pop_change(con.m, &idx))
 		changed[f.n_changed++] = idx;
 	memcpy(f.loudness, loudness, sizeof(loudness));
 	subs_tick(subs, &f);
@@ -176,14 +114,14 @@ run_until(uint64_t t)
 static void
 pump(void)
 {
-	struct pollfd p = { .fd = osc_server_fd(srv), .events = POLLIN };
+	struct pollfd p = { .fd = osc_server_fd(con.srv), .events = POLLIN };
 	struct osc_server_stats st;
 
 	for (;;) {
-		osc_server_get_stats(srv, &st);
+		osc_server_get_stats(con.srv, &st);
 		if (st.datagrams >= n_sent)
 			break;
-		if (!osc_server_receive(srv, 256))
+		if (!osc_server_receive(con.srv, 256))
 			ck_assert_msg(poll(&p, 1, 2000) == 1, "a datagram to the console is lost");
 	}
 	ck_assert_uint_eq(st.datagrams, n_sent);
@@ -201,82 +139,27 @@ stats(void)
 static unsigned
 idx(const char *address)
 {
-	int i = params_find(ps, address);
-
-	ck_assert_msg(i >= 0, "%s", address);
-	return (unsigned)i;
+	return console_idx(&con, address);
 }
 
 /* ---- surfaces ---- */
 
-struct surface {
-	int fd;
-	struct osc_peer peer; /* as the console sees it */
-};
-
-static struct surface
+static struct udp_peer
 surface_new(const char *addr)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	struct surface c;
-	int big = 1 << 20;
-
-	memset(&c, 0, sizeof(c));
-	c.fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	ck_assert_int_ge(c.fd, 0);
-	setsockopt(c.fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
-	ck_assert_int_eq(inet_pton(AF_INET, addr, &a.sin_addr), 1);
-	ck_assert_msg(bind(c.fd, (struct sockaddr *)&a, sizeof(a)) == 0, "bind %s: %s", addr,
-	              strerror(errno));
-	c.peer.len = sizeof(c.peer.addr);
-	ck_assert_int_eq(getsockname(c.fd, (struct sockaddr *)&c.peer.addr, &c.peer.len), 0);
-	a.sin_port = htons((uint16_t)osc_server_port(srv));
-	ck_assert_int_eq(inet_pton(AF_INET, "127.0.0.1", &a.sin_addr), 1);
-	ck_assert_int_eq(connect(c.fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	return c;
-}
-
-/* A message from a type string and arguments: f (double), i (int), s (char *). */
-static lo_message
-build(const char *types, va_list ap)
-{
-	lo_message lm = lo_message_new();
-
-	ck_assert_ptr_nonnull(lm);
-	for (const char *t = types; *t; t++) {
-		switch (*t) {
-		case 'f':
-			lo_message_add_float(lm, (float)va_arg(ap, double));
-			break;
-		case 'i':
-			lo_message_add_int32(lm, va_arg(ap, int));
-			break;
-		case 's':
-			lo_message_add_string(lm, va_arg(ap, const char *));
-			break;
-		default:
-			ck_abort_msg("type %c", *t);
-		}
-	}
-	return lm;
+	return udp_peer_open(addr, osc_server_port(con.srv));
 }
 
 /* Sends one message from surface c to the console (not yet read: see pump). */
 static void
-vsay(const struct surface *c, const char *path, const char *types, va_list ap)
+vsay(const struct udp_peer *c, const char *path, const char *types, va_list ap)
 {
-	uint8_t buf[2048];
-	size_t len = sizeof(buf);
-	lo_message lm = build(types, ap);
-
-	ck_assert_ptr_nonnull(lo_message_serialise(lm, path, buf, &len));
-	lo_message_free(lm);
-	ck_assert_int_eq(send(c->fd, buf, len, 0), (ssize_t)len);
+	udp_peer_vsend(c, path, types, ap);
 	n_sent++;
 }
 
 static void
-say(const struct surface *c, const char *path, const char *types, ...)
+say(const struct udp_peer *c, const char *path, const char *types, ...)
 {
 	va_list ap;
 
@@ -285,105 +168,20 @@ say(const struct surface *c, const char *path, const char *types, ...)
 	va_end(ap);
 }
 
-/* What a surface received, messages unpacked from their bundles. */
-struct arg {
-	char type;
-	float f;
-	int32_t i;
-	char s[72];
-};
-
-struct msg {
-	char path[80];
-	char types[MAX_ARGS + 1];
-	struct arg a[MAX_ARGS];
-};
-
-#define INBOX_MAX 2048
-
-struct inbox {
-	unsigned n, datagrams, bundles, max_per_bundle;
-	size_t max_size;
-	struct msg msg[INBOX_MAX];
-};
-
-static uint32_t
-be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void
-decode(struct inbox *in, uint8_t *data, size_t len)
-{
-	static const uint8_t immediate[8] = { 0, 0, 0, 0, 0, 0, 0, 1 };
-	struct msg *out;
-	lo_message lm;
-	lo_arg **argv;
-	const char *types;
-	int res = 0;
-
-	if (len >= 8 && !memcmp(data, "#bundle", 8)) {
-		size_t pos = 16;
-		unsigned k = 0;
-
-		ck_assert_uint_ge(len, 16);
-		ck_assert_msg(!memcmp(data + 8, immediate, 8), "bundle timetag is not immediate");
-		in->bundles++;
-		while (pos < len) {
-			uint32_t size;
-
-			ck_assert_uint_le(pos + 4, len);
-			size = be32(data + pos);
-			pos += 4;
-			ck_assert_uint_le(pos + size, len);
-			decode(in, data + pos, size);
-			pos += size;
-			k++;
-		}
-		ck_assert_uint_eq(pos, len);
-		ck_assert_msg(k >= 2, "a bundle of %u message(s): one should go out unwrapped", k);
-		if (k > in->max_per_bundle)
-			in->max_per_bundle = k;
-		return;
-	}
-	lm = lo_message_deserialise(data, len, &res);
-	ck_assert_msg(lm != NULL, "undecodable message (%d)", res);
-	ck_assert_uint_lt(in->n, INBOX_MAX);
-	out = &in->msg[in->n++];
-	memset(out, 0, sizeof(*out));
-	snprintf(out->path, sizeof(out->path), "%s", (const char *)data);
-	types = lo_message_get_types(lm);
-	argv = lo_message_get_argv(lm);
-	ck_assert_uint_le(strlen(types), MAX_ARGS);
-	snprintf(out->types, sizeof(out->types), "%s", types);
-	for (int i = 0; types[i]; i++) {
-		out->a[i].type = types[i];
-		if (types[i] == 'f')
-			memcpy(&out->a[i].f, argv[i], 4); /* liblo's args are 4-aligned */
-		else if (types[i] == 'i')
-			memcpy(&out->a[i].i, argv[i], 4);
-		else if (types[i] == 's')
-			snprintf(out->a[i].s, sizeof(out->a[i].s), "%s", (const char *)argv[i]);
-	}
-	lo_message_free(lm);
-}
-
 /* Everything surface c has been sent so far: the console sends c a marker, c reads up to it.
  * Asserts every datagram fits OUTBOX_MAX_DATAGRAM. */
-static struct inbox *
-drain(const struct surface *c)
+static struct udp_inbox *
+drain(const struct udp_peer *c)
 {
-	static struct inbox boxes[4];
+	static struct udp_inbox boxes[4];
 	static unsigned next;
-	struct inbox *in = &boxes[next++ % 4];
+	struct udp_inbox *in = &boxes[next++ % 4];
 	struct pollfd p = { .fd = c->fd, .events = POLLIN };
 	lo_message mark = lo_message_new();
 	uint8_t buf[65536];
 
-	in->n = in->datagrams = in->bundles = in->max_per_bundle = 0;
-	in->max_size = 0;
-	ck_assert_int_eq(osc_server_send(srv, &c->peer, MARK, mark), 0);
+	udp_inbox_clear(in);
+	ck_assert_int_eq(osc_server_send(con.srv, &c->peer, MARK, mark), 0);
 	lo_message_free(mark);
 	for (;;) {
 		ssize_t len = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
@@ -400,23 +198,23 @@ drain(const struct surface *c)
 		if ((size_t)len > in->max_size)
 			in->max_size = (size_t)len;
 		in->datagrams++;
-		decode(in, buf, (size_t)len);
+		udp_inbox_decode(in, buf, (size_t)len);
 	}
 }
 
 /* Sends one message from c, lets the console handle it, and returns what c got back. */
-static struct inbox *
-vask(const struct surface *c, const char *path, const char *types, va_list ap)
+static struct udp_inbox *
+vask(const struct udp_peer *c, const char *path, const char *types, va_list ap)
 {
 	vsay(c, path, types, ap);
 	pump();
 	return drain(c);
 }
 
-static struct inbox *
-ask(const struct surface *c, const char *path, const char *types, ...)
+static struct udp_inbox *
+ask(const struct udp_peer *c, const char *path, const char *types, ...)
 {
-	struct inbox *in;
+	struct udp_inbox *in;
 	va_list ap;
 
 	va_start(ap, types);
@@ -426,7 +224,7 @@ ask(const struct surface *c, const char *path, const char *types, ...)
 }
 
 static unsigned
-count(const struct inbox *in, const char *path)
+count(const struct udp_inbox *in, const char *path)
 {
 	unsigned n = 0;
 
@@ -435,8 +233,8 @@ count(const struct inbox *in, const char *path)
 	return n;
 }
 
-static const struct msg *
-find(const struct inbox *in, const char *path)
+static const struct udp_msg *
+find(const struct udp_inbox *in, const char *path)
 {
 	for (unsigned i = 0; i < in->n; i++)
 		if (!strcmp(in->msg[i].path, path))
@@ -452,7 +250,7 @@ is_meter(const char *path)
 
 /* Messages that are parameter values (not meters). */
 static unsigned
-n_values(const struct inbox *in)
+n_values(const struct udp_inbox *in)
 {
 	unsigned n = 0;
 
@@ -462,14 +260,14 @@ n_values(const struct inbox *in)
 }
 
 static unsigned
-n_meters(const struct inbox *in)
+n_meters(const struct udp_inbox *in)
 {
 	return in->n - n_values(in);
 }
 
 /* The one reply to a request: asserts there is exactly one, at path. */
-static const struct msg *
-reply(const struct inbox *in, const char *path, const char *types)
+static const struct udp_msg *
+reply(const struct udp_inbox *in, const char *path, const char *types)
 {
 	ck_assert_msg(in->n == 1, "%u replies, wanted one %s", in->n, path);
 	ck_assert_str_eq(in->msg[0].path, path);
@@ -478,9 +276,9 @@ reply(const struct inbox *in, const char *path, const char *types)
 }
 
 static void
-assert_ack(const struct inbox *in, const char *prefix, int hz)
+assert_ack(const struct udp_inbox *in, const char *prefix, int hz)
 {
-	const struct msg *r = reply(in, "/subscribe", "sif");
+	const struct udp_msg *r = reply(in, "/subscribe", "sif");
 
 	ck_assert_str_eq(r->a[0].s, prefix);
 	ck_assert_int_eq(r->a[1].i, hz);
@@ -488,17 +286,36 @@ assert_ack(const struct inbox *in, const char *prefix, int hz)
 }
 
 static void
-assert_error(const struct inbox *in, const char *address)
+assert_error(const struct udp_inbox *in, const char *address)
 {
-	const struct msg *r = reply(in, "/error", "ss");
+	const struct udp_msg *r = reply(in, "/error", "ss");
 
 	ck_assert_str_eq(r->a[0].s, address);
 	ck_assert(r->a[1].s[0] != '\0');
 }
 
+/* The console reads what the surfaces sent and ticks once; returns what c then got. */
+static struct udp_inbox *
+settle(const struct udp_peer *c)
+{
+	pump();
+	tick();
+	return drain(c);
+}
+
+/* Subscribes c to the changes under prefix (0 Hz: no meters) and consumes the snapshot the
+ * next tick sends it. */
+static void
+subscribe_changes(const struct udp_peer *c, const char *prefix)
+{
+	assert_ack(ask(c, "/subscribe", "si", prefix, 0), prefix, 0);
+	tick();
+	drain(c);
+}
+
 /* Sends /subscribe with these arguments from c and asserts the one reply is an /error. */
 static void
-refuse(const struct surface *c, const char *types, ...)
+refuse(const struct udp_peer *c, const char *types, ...)
 {
 	va_list ap;
 
@@ -511,7 +328,7 @@ refuse(const struct surface *c, const char *types, ...)
 
 START_TEST(ack_normalises_prefix_and_rate)
 {
-	struct surface a = surface_new("127.0.0.1");
+	struct udp_peer a = surface_new("127.0.0.1");
 	struct subs_stats st;
 
 	assert_ack(ask(&a, "/subscribe", "s", "/strip/3/"), "/strip/3", 20);
@@ -535,17 +352,17 @@ END_TEST
  * carries it; the next tick sends nothing. */
 START_TEST(snapshot_is_exactly_the_prefix)
 {
-	struct surface a = surface_new("127.0.0.1");
+	struct udp_peer a = surface_new("127.0.0.1");
 	unsigned want = 0, got = 0;
-	struct inbox *in;
+	struct udp_inbox *in;
 
 	/* counted without the module's own prefix rule: every address of strip 3 */
-	for (unsigned i = 0; i < params_count(ps); i++)
-		want += !strncmp(params_at(ps, i)->address, "/strip/3/", 9);
+	for (unsigned i = 0; i < params_count(con.ps); i++)
+		want += !strncmp(params_at(con.ps, i)->address, "/strip/3/", 9);
 	ck_assert_uint_eq(want, 38);
-	ck_assert_int_eq(model_set_string(m, idx("/strip/3/name"), "Kick"), 0);
-	ck_assert_int_eq(model_set(m, idx("/strip/3/fader"), -7.5), 0);
-	ck_assert_int_eq(model_set(m, idx("/strip/30/fader"), -9.0), 0);
+	ck_assert_int_eq(model_set_string(con.m, idx("/strip/3/name"), "Kick"), 0);
+	ck_assert_int_eq(model_set(con.m, idx("/strip/3/fader"), -7.5), 0);
+	ck_assert_int_eq(model_set(con.m, idx("/strip/30/fader"), -9.0), 0);
 	tick(); /* those changes predate the subscription */
 	drain(&a);
 
@@ -553,9 +370,9 @@ START_TEST(snapshot_is_exactly_the_prefix)
 	tick();
 	in = drain(&a);
 	ck_assert_uint_eq(n_meters(in), 0); /* 0 Hz: changes only */
-	for (unsigned i = 0; i < params_count(ps); i++) {
-		const struct param *p = params_at(ps, i);
-		const struct msg *r;
+	for (unsigned i = 0; i < params_count(con.ps); i++) {
+		const struct param *p = params_at(con.ps, i);
+		const struct udp_msg *r;
 
 		if (strncmp(p->address, "/strip/3/", 9)) {
 			ck_assert_msg(!find(in, p->address), "%s is not under /strip/3",
@@ -568,9 +385,9 @@ START_TEST(snapshot_is_exactly_the_prefix)
 		ck_assert_uint_eq(strlen(r->types), 1);
 		ck_assert_int_eq(r->types[0], param_wire_type(p->d));
 		if (p->d->type == PARAM_FLOAT)
-			ck_assert_float_eq(r->a[0].f, model_get(m, i));
+			ck_assert_float_eq(r->a[0].f, model_get(con.m, i));
 		else if (p->d->type == PARAM_INT)
-			ck_assert_int_eq(r->a[0].i, (int)model_get(m, i));
+			ck_assert_int_eq(r->a[0].i, (int)model_get(con.m, i));
 		got++;
 	}
 	ck_assert_uint_eq(got, want);
@@ -590,10 +407,10 @@ END_TEST
  * datagrams of at most 1472 bytes that each carry many messages. */
 START_TEST(snapshot_is_paced)
 {
-	struct surface a = surface_new("127.0.0.1");
-	unsigned n = params_count(ps);
+	struct udp_peer a = surface_new("127.0.0.1");
+	unsigned n = params_count(con.ps);
 	unsigned char *seen = calloc(n, 1);
-	struct inbox *in;
+	struct udp_inbox *in;
 	struct subs_stats st;
 	unsigned total = 0, want;
 
@@ -605,7 +422,7 @@ START_TEST(snapshot_is_paced)
 		want = t == 0 ? 1000 : t == 1 ? n - 1000 : 0;
 		ck_assert_uint_eq(in->n, want);
 		for (unsigned i = 0; i < in->n; i++) {
-			int k = params_find(ps, in->msg[i].path);
+			int k = params_find(con.ps, in->msg[i].path);
 			ck_assert_msg(k >= 0, "%s", in->msg[i].path);
 			ck_assert_msg(!seen[k], "%s twice", in->msg[i].path);
 			seen[k] = 1;
@@ -630,9 +447,9 @@ END_TEST
  * it, in whole path segments: "/strip/2" is not "/strip/25", "/strip/1" is not "/strip/10". */
 START_TEST(changes_reach_covering_prefixes_only)
 {
-	struct surface a = surface_new("127.0.0.1"), c = surface_new("127.0.0.1");
-	struct surface all = surface_new("127.0.0.1"), b = surface_new("127.0.0.2");
-	struct inbox *in;
+	struct udp_peer a = surface_new("127.0.0.1"), c = surface_new("127.0.0.1");
+	struct udp_peer all = surface_new("127.0.0.1"), b = surface_new("127.0.0.2");
+	struct udp_inbox *in;
 
 	assert_ack(ask(&a, "/subscribe", "si", "/strip/2", 0), "/strip/2", 0);
 	assert_ack(ask(&c, "/subscribe", "si", "/strip/1", 0), "/strip/1", 0);
@@ -683,20 +500,16 @@ END_TEST
  * oldest first. */
 START_TEST(changes_coalesce_to_last_value)
 {
-	struct surface a = surface_new("127.0.0.1"), b = surface_new("127.0.0.2");
-	struct inbox *in;
+	struct udp_peer a = surface_new("127.0.0.1"), b = surface_new("127.0.0.2");
+	struct udp_inbox *in;
 
-	assert_ack(ask(&a, "/subscribe", "si", "/strip/3", 0), "/strip/3", 0);
-	tick();
-	drain(&a);
+	subscribe_changes(&a, "/strip/3");
 
 	say(&b, "/strip/3/mute", "i", 1);
 	for (int k = 1; k <= 100; k++)
 		say(&b, "/strip/3/fader", "f", -0.25 * k);
 	say(&b, "/strip/3/pan", "f", 0.75);
-	pump();
-	tick();
-	in = drain(&a);
+	in = settle(&a);
 	ck_assert_uint_eq(in->n, 3);
 	ck_assert_str_eq(in->msg[0].path, "/strip/3/mute");
 	ck_assert_str_eq(in->msg[1].path, "/strip/3/fader");
@@ -705,17 +518,15 @@ START_TEST(changes_coalesce_to_last_value)
 
 	/* a set to the current value is no change */
 	say(&b, "/strip/3/pan", "f", 0.75);
-	pump();
-	tick();
-	ck_assert_uint_eq(drain(&a)->n, 0);
+	ck_assert_uint_eq(settle(&a)->n, 0);
 }
 END_TEST
 
 /* Strings and enums arrive as strings, ints as ints. */
 START_TEST(strings_and_enums_arrive_as_strings)
 {
-	struct surface a = surface_new("127.0.0.1"), b = surface_new("127.0.0.2");
-	struct inbox *in;
+	struct udp_peer a = surface_new("127.0.0.1"), b = surface_new("127.0.0.2");
+	struct udp_inbox *in;
 
 	assert_ack(ask(&a, "/subscribe", "si", "/", 0), "/", 0);
 	tick();
@@ -727,9 +538,7 @@ START_TEST(strings_and_enums_arrive_as_strings)
 	say(&b, "/strip/3/eq/3/type", "i", 0); /* by index, as a tablet sends it */
 	say(&b, "/bus/delay/division", "s", "1/8d");
 	say(&b, "/strip/3/hpf/slope", "f", 24.0);
-	pump();
-	tick();
-	in = drain(&a);
+	in = settle(&a);
 	ck_assert_uint_eq(in->n, 5);
 	ck_assert_str_eq(find(in, "/strip/3/name")->types, "s");
 	ck_assert_str_eq(find(in, "/strip/3/name")->a[0].s, "Kick \"in\"");
@@ -749,7 +558,7 @@ START_TEST(meters_at_the_asked_rate)
 {
 	static const int hz[] = { 30, 20, 50, 7, 1 };
 	enum { N = sizeof(hz) / sizeof(hz[0]) };
-	struct surface s[N];
+	struct udp_peer s[N];
 	unsigned n[N] = { 0 };
 
 	for (int k = 0; k < N; k++) {
@@ -774,7 +583,7 @@ START_TEST(meters_at_the_asked_rate)
 		tick();
 		for (int k = 0; k < N; k++) {
 			char meter[32];
-			struct inbox *in = drain(&s[k]);
+			struct udp_inbox *in = drain(&s[k]);
 			snprintf(meter, sizeof(meter), "/meter/strip/%d", k + 1);
 			n[k] += count(in, meter);
 			ck_assert_uint_eq(n_meters(in), count(in, meter));
@@ -790,10 +599,10 @@ END_TEST
  * apart their sends are; the sends around it read silence. */
 START_TEST(meters_carry_the_max_since_each_send)
 {
-	struct surface fast = surface_new("127.0.0.1"), slow = surface_new("127.0.0.2");
-	struct surface master = surface_new("127.0.0.3");
+	struct udp_peer fast = surface_new("127.0.0.1"), slow = surface_new("127.0.0.2");
+	struct udp_peer master = surface_new("127.0.0.3");
 	unsigned peaks[2] = { 0 }, sends[2] = { 0 }, master_peaks = 0, master_sends = 0;
-	const struct surface *s[2] = { &fast, &slow };
+	const struct udp_peer *s[2] = { &fast, &slow };
 
 	assert_ack(ask(&fast, "/subscribe", "si", "/strip/3", 50), "/strip/3", 50);
 	assert_ack(ask(&slow, "/subscribe", "si", "/strip/3", 7), "/strip/3", 7);
@@ -813,9 +622,9 @@ START_TEST(meters_carry_the_max_since_each_send)
 		}
 		tick();
 		for (int k = 0; k < 2; k++) {
-			struct inbox *in = drain(s[k]);
+			struct udp_inbox *in = drain(s[k]);
 			for (unsigned i = 0; i < in->n; i++) {
-				const struct msg *r = &in->msg[i];
+				const struct udp_msg *r = &in->msg[i];
 				if (strcmp(r->path, "/meter/strip/3"))
 					continue;
 				ck_assert_str_eq(r->types, "fff");
@@ -832,8 +641,9 @@ START_TEST(meters_carry_the_max_since_each_send)
 			}
 		}
 		{
-			struct inbox *in = drain(&master);
-			const struct msg *r = find(in, "/meter/master"), *l = find(in, "/loudness");
+			struct udp_inbox *in = drain(&master);
+			const struct udp_msg *r = find(in, "/meter/master"),
+			                     *l = find(in, "/loudness");
 
 			ck_assert((r == NULL) == (l == NULL));
 			if (!r)
@@ -893,11 +703,11 @@ START_TEST(meters_follow_the_prefix)
 	};
 
 	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
-		struct surface s = surface_new("127.0.0.1");
+		struct udp_peer s = surface_new("127.0.0.1");
 		char want[2048] = " ", path[32];
 		const char *list = cases[c].meters;
 		unsigned n_want = 0;
-		struct inbox *in;
+		struct udp_inbox *in;
 
 		if (!strncmp(list, "ALL_STRIPS", 10)) {
 			for (int k = 1; k <= N_STRIPS; k++) {
@@ -941,27 +751,21 @@ END_TEST
  * 10 s drops it and counts it expired. */
 START_TEST(lease_lapses_after_10_s)
 {
-	struct surface a = surface_new("127.0.0.1"), b = surface_new("127.0.0.2");
+	struct udp_peer a = surface_new("127.0.0.1"), b = surface_new("127.0.0.2");
 	const uint64_t t_sub = now_ns - TICK_NS; /* the last tick: the lease starts there */
-	struct inbox *in;
+	struct udp_inbox *in;
 
-	assert_ack(ask(&a, "/subscribe", "si", "/strip/3", 0), "/strip/3", 0);
-	tick();
-	drain(&a);
+	subscribe_changes(&a, "/strip/3");
 	run_until(t_sub + SUBS_LEASE_NS - TICK_NS);
 	say(&b, "/strip/3/fader", "f", -1.0);
-	pump();
-	tick();
-	in = drain(&a);
+	in = settle(&a);
 	ck_assert_uint_eq(in->n, 1);
 	ck_assert_float_eq(in->msg[0].a[0].f, -1.0f);
 	ck_assert_uint_eq(stats().expired, 0);
 
 	ck_assert_uint_eq(now_ns, t_sub + SUBS_LEASE_NS);
 	say(&b, "/strip/3/fader", "f", -2.0);
-	pump();
-	tick();
-	ck_assert_uint_eq(drain(&a)->n, 0);
+	ck_assert_uint_eq(settle(&a)->n, 0);
 	ck_assert_uint_eq(stats().expired, 1);
 	ck_assert_uint_eq(stats().active, 0);
 
@@ -979,13 +783,11 @@ END_TEST
  * acknowledgement (no second snapshot) and may change the rate. */
 START_TEST(renewal_extends_the_lease)
 {
-	struct surface a = surface_new("127.0.0.1"), b = surface_new("127.0.0.2");
+	struct udp_peer a = surface_new("127.0.0.1"), b = surface_new("127.0.0.2");
 	uint64_t t_renew;
-	struct inbox *in;
+	struct udp_inbox *in;
 
-	assert_ack(ask(&a, "/subscribe", "si", "/strip/3", 0), "/strip/3", 0);
-	tick();
-	drain(&a);
+	subscribe_changes(&a, "/strip/3");
 	run_until(now_ns + 5 * SEC);
 	t_renew = now_ns - TICK_NS;
 	assert_ack(ask(&a, "/subscribe", "si", "/strip/3", 0), "/strip/3", 0);
@@ -995,18 +797,14 @@ START_TEST(renewal_extends_the_lease)
 	/* past the first lease's end, before the renewed one's */
 	run_until(t_renew + SUBS_LEASE_NS - TICK_NS);
 	say(&b, "/strip/3/mute", "i", 1);
-	pump();
-	tick();
-	in = drain(&a);
+	in = settle(&a);
 	ck_assert_uint_eq(in->n, 1);
 	ck_assert_str_eq(in->msg[0].path, "/strip/3/mute");
 	ck_assert_uint_eq(stats().expired, 0);
 	ck_assert_uint_eq(stats().renewed, 1);
 
 	say(&b, "/strip/3/mute", "i", 0);
-	pump();
-	tick();
-	ck_assert_uint_eq(drain(&a)->n, 0);
+	ck_assert_uint_eq(settle(&a)->n, 0);
 	ck_assert_uint_eq(stats().expired, 1);
 	ck_assert_uint_eq(stats().active, 0);
 }
@@ -1017,8 +815,8 @@ END_TEST
  * tick, not from time zero. */
 START_TEST(subscription_before_the_first_tick)
 {
-	struct surface a = surface_new("127.0.0.1");
-	struct inbox *in;
+	struct udp_peer a = surface_new("127.0.0.1");
+	struct udp_inbox *in;
 
 	assert_ack(ask(&a, "/subscribe", "si", "/strip/3", 50), "/strip/3", 50);
 	tick(); /* at T0, 1000 s of uptime */
@@ -1027,11 +825,11 @@ START_TEST(subscription_before_the_first_tick)
 	ck_assert_uint_eq(count(in, "/meter/strip/3"), 1);
 	ck_assert_uint_eq(stats().expired, 0);
 	run_until(T0 + SUBS_LEASE_NS - TICK_NS);
-	ck_assert_int_eq(model_set(m, idx("/strip/3/fader"), -1.0), 0);
+	ck_assert_int_eq(model_set(con.m, idx("/strip/3/fader"), -1.0), 0);
 	tick();
 	ck_assert_uint_eq(count(drain(&a), "/strip/3/fader"), 1);
 	ck_assert_uint_eq(stats().active, 1);
-	ck_assert_int_eq(model_set(m, idx("/strip/3/fader"), -2.0), 0);
+	ck_assert_int_eq(model_set(con.m, idx("/strip/3/fader"), -2.0), 0);
 	tick();
 	ck_assert_uint_eq(drain(&a)->n, 0);
 	ck_assert_uint_eq(stats().expired, 1);
@@ -1040,9 +838,9 @@ END_TEST
 
 START_TEST(unsubscribe)
 {
-	struct surface a = surface_new("127.0.0.1"), b = surface_new("127.0.0.2");
-	const struct msg *r;
-	struct inbox *in;
+	struct udp_peer a = surface_new("127.0.0.1"), b = surface_new("127.0.0.2");
+	const struct udp_msg *r;
+	struct udp_inbox *in;
 
 	for (int k = 1; k <= 3; k++) {
 		char p[16];
@@ -1069,9 +867,7 @@ START_TEST(unsubscribe)
 
 	say(&b, "/strip/1/fader", "f", -3.0);
 	say(&b, "/strip/2/fader", "f", -3.0);
-	pump();
-	tick();
-	ck_assert_uint_eq(drain(&a)->n, 0);
+	ck_assert_uint_eq(settle(&a)->n, 0);
 	in = drain(&b);
 	ck_assert_uint_eq(in->n, 1);
 	ck_assert_str_eq(in->msg[0].path, "/strip/1/fader");
@@ -1082,7 +878,7 @@ END_TEST
  * takes no slot, a renewal still works when full, an ended one frees its slot. */
 START_TEST(table_full)
 {
-	struct surface a = surface_new("127.0.0.1");
+	struct udp_peer a = surface_new("127.0.0.1");
 	char p[16];
 
 	ck_assert_int_eq(SUBS_MAX, 32);
@@ -1109,16 +905,14 @@ END_TEST
  * its rate and lease. */
 START_TEST(bad_arguments_change_nothing)
 {
-	struct surface a = surface_new("127.0.0.1");
+	struct udp_peer a = surface_new("127.0.0.1");
 	char long_prefix[80];
 	struct subs_stats before, after;
 
 	memset(long_prefix, 'x', sizeof(long_prefix) - 1);
 	long_prefix[0] = '/';
 	long_prefix[sizeof(long_prefix) - 1] = '\0';
-	assert_ack(ask(&a, "/subscribe", "si", "/strip/3", 0), "/strip/3", 0);
-	tick();
-	drain(&a);
+	subscribe_changes(&a, "/strip/3");
 	before = stats();
 
 	refuse(&a, "is", 3, "x");
@@ -1157,7 +951,7 @@ START_TEST(bad_arguments_change_nothing)
 	assert_ack(ask(&a, "/subscribe", "si", "/strip/3/fader", 20), "/strip/3/fader", 20);
 	tick();
 	{
-		struct inbox *in = drain(&a);
+		struct udp_inbox *in = drain(&a);
 		ck_assert_uint_eq(in->n, 1);
 		ck_assert_str_eq(in->msg[0].path, "/strip/3/fader");
 	}
@@ -1168,7 +962,7 @@ END_TEST
  * still serves them, and failed sends are counted. */
 START_TEST(vanished_subscriber)
 {
-	struct surface gone = surface_new("127.0.0.1"), b = surface_new("127.0.0.2");
+	struct udp_peer gone = surface_new("127.0.0.1"), b = surface_new("127.0.0.2");
 	struct sockaddr_in *dead;
 	struct osc_peer nowhere;
 	uint8_t buf[256];
@@ -1188,7 +982,7 @@ START_TEST(vanished_subscriber)
 	lo_message_add_int32(lm, 50);
 	ck_assert_ptr_nonnull(lo_message_serialise(lm, "/subscribe", buf, &len));
 	lo_message_free(lm);
-	ck_assert_int_eq(osc_server_inject(srv, &nowhere, buf, len), 1);
+	ck_assert_int_eq(osc_server_inject(con.srv, &nowhere, buf, len), 1);
 	n_sent++;
 
 	assert_ack(ask(&gone, "/subscribe", "si", "/", 50), "/", 50);
@@ -1200,7 +994,7 @@ START_TEST(vanished_subscriber)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (int t = 0; t < 100; t++) {
-		struct inbox *in;
+		struct udp_inbox *in;
 		say(&b, "/strip/2/fader", "f", -0.1 * (t + 1));
 		pump();
 		tick();
