@@ -29,6 +29,7 @@
 #include "loudness.h"
 #include "meters.h"
 #include "model.h"
+#include "nsm.h"
 #include "options.h"
 #include "params.h"
 #include "ring.h"
@@ -61,6 +62,7 @@ struct app {
 	struct subs *subs;
 	struct ardour *ard;
 	struct scenes *scenes;
+	struct nsm *nsm; /* NULL unless a session manager launched us */
 	/* meters reported since the last tick, and what the /meter/... gets have not read yet */
 	struct meter_frame fresh, meters;
 	unsigned *changed; /* a tick's changed parameters, one slot per parameter */
@@ -312,6 +314,21 @@ tick(struct app *a, uint64_t t)
 	/* at most one write a second, and never more than ~1 s behind the console */
 	if (model_generation(a->m) != a->saved_generation && t - a->last_save_ns >= SAVE_AFTER_NS)
 		save_state(a, t);
+	nsm_tick(a->nsm, model_generation(a->m) != a->saved_generation);
+}
+
+/* /nsm/client/save: the state file now, not within the second. */
+static int
+hook_nsm_save(void *ctx, char *err, size_t errlen)
+{
+	struct app *a = ctx;
+
+	save_state(a, clock_ns());
+	if (model_generation(a->m) != a->saved_generation) {
+		snprintf(err, errlen, "cannot write %s (see mixd's log)", a->state_path);
+		return -EIO;
+	}
+	return 0;
 }
 
 static int
@@ -481,7 +498,7 @@ static int
 run(struct app *a)
 {
 	struct itimerspec its = { { 0, (long)TICK_NS }, { 0, (long)TICK_NS } };
-	struct pollfd pfd[4];
+	struct pollfd pfd[5];
 	sigset_t mask;
 	int sfd, tfd;
 	bool quit = false;
@@ -507,8 +524,9 @@ run(struct app *a)
 	pfd[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
 	pfd[2] = (struct pollfd){ .fd = tfd, .events = POLLIN };
 	pfd[3] = (struct pollfd){ .fd = jackio_event_fd(a->j), .events = POLLIN };
+	pfd[4] = (struct pollfd){ .fd = nsm_fd(a->nsm), .events = POLLIN }; /* -1: ignored */
 	while (!quit) {
-		if (poll(pfd, 4, -1) < 0) {
+		if (poll(pfd, 5, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			perror("mixd: poll");
@@ -524,6 +542,8 @@ run(struct app *a)
 			model_flush(
 			    a->m); /* a set reaches the engine at the next cycle, not tick */
 		}
+		if (pfd[4].revents)
+			nsm_receive(a->nsm);
 		if (pfd[2].revents || pfd[3].revents) {
 			uint64_t exp;
 			if (read(tfd, &exp, sizeof(exp)) < 0 && errno != EAGAIN)
@@ -564,12 +584,22 @@ main(int argc, char **argv)
 		params_free(ps);
 		return 0;
 	}
+	/* under a session manager, its open decides the name, state and port: wait for it */
+	rc = nsm_begin(&app.nsm, &app.opt, argv[0], err, sizeof(err));
+	if (rc < 0) {
+		fprintf(stderr, "mixd: %s\n", err);
+		return rc == -EINVAL ? 2 : 1;
+	}
 	if (setup(&app, err, sizeof(err)) < 0) {
 		fprintf(stderr, "mixd: %s\n", err);
+		nsm_opened(app.nsm, false, err, 0, NULL, NULL);
 		teardown(&app);
+		nsm_free(app.nsm);
 		return 1;
 	}
+	nsm_opened(app.nsm, true, NULL, osc_server_port(app.srv), hook_nsm_save, &app);
 	rc = run(&app);
 	teardown(&app);
+	nsm_free(app.nsm);
 	return rc;
 }

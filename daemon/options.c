@@ -247,6 +247,7 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 	}
 	if (stereo && options_parse_strip_list(stereo, o->strips, o->stereo, err, errlen))
 		return -EINVAL;
+	o->listen_given = listen || port;
 	if (listen) {
 		snprintf(o->listen, sizeof(o->listen), "%s", listen);
 		if (port) {

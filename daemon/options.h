@@ -21,6 +21,7 @@ struct options {
 	unsigned strips;
 	bool stereo[ENGINE_MAX_STRIPS];
 	char listen[128];
+	bool listen_given; /* --osc-port or --osc-listen was on the command line */
 	struct allowlist allow;
 	unsigned osc_rate; /* messages per second per peer address; 0: unlimited */
 	char state_dir[PATH_MAX];

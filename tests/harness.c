@@ -725,6 +725,87 @@ fail:
 	return NULL;
 }
 
+struct h_mixd *
+h_mixd_start_env(const struct h_jackd *j, const char *const *env, const char *const *args)
+{
+	const char *bin = h_mixd_bin(), *dir = h_session_dir();
+	char server_env[128];
+	const char *set[32];
+	const char *argv[64];
+	size_t argc = 0, n_set = 0;
+	struct h_mixd *m;
+	char **envp;
+
+	if (!bin || !dir)
+		return NULL;
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return NULL;
+	m->jackd = j;
+	snprintf(m->log_path, sizeof(m->log_path), "%s/%s.mixd-%ld-%u.log", dir,
+	         j ? j->name : "nojack", (long)getpid(), counter++);
+	if (j) {
+		snprintf(server_env, sizeof(server_env), "JACK_DEFAULT_SERVER=%s", j->name);
+		set[n_set++] = server_env;
+	}
+	for (size_t i = 0; env && env[i]; i++) {
+		if (n_set >= sizeof(set) / sizeof(set[0])) {
+			fprintf(stderr, "harness: too many environment settings\n");
+			goto fail;
+		}
+		set[n_set++] = env[i];
+	}
+	argv[argc++] = bin;
+	for (size_t i = 0; args && args[i]; i++) {
+		if (argc + 1 >= sizeof(argv) / sizeof(argv[0])) {
+			fprintf(stderr, "harness: too many mixd arguments\n");
+			goto fail;
+		}
+		argv[argc++] = args[i];
+	}
+	argv[argc] = NULL;
+	envp = env_build(set, n_set);
+	if (!envp)
+		goto fail;
+	{
+		FILE *f = fopen(m->log_path, "a");
+
+		if (f) {
+			fprintf(f, "harness:");
+			for (size_t i = 0; i < n_set; i++)
+				fprintf(f, " %s", set[i]);
+			for (size_t i = 0; i < argc; i++)
+				fprintf(f, " %s", argv[i]);
+			fputc('\n', f);
+			fclose(f);
+		}
+	}
+	m->pid = spawn(bin, (char *const *)argv, envp, m->log_path);
+	free(envp);
+	if (m->pid < 0) {
+		fprintf(stderr, "harness: cannot start %s: %s\n", bin, strerror((int)-m->pid));
+		m->pid = 0;
+		goto fail;
+	}
+	return m;
+fail:
+	h_mixd_free(m);
+	return NULL;
+}
+
+int
+h_mixd_wait_exit(struct h_mixd *m, unsigned ms)
+{
+	int64_t deadline = h_now_ms() + ms;
+
+	while (h_mixd_alive(m)) {
+		if (h_now_ms() >= deadline)
+			return -ETIMEDOUT;
+		h_sleep_ms(5);
+	}
+	return m->status;
+}
+
 int
 h_mixd_stop(struct h_mixd *m)
 {

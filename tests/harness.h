@@ -110,6 +110,17 @@ struct h_mixd *h_mixd_start(const struct h_jackd *j, const struct h_mixd_opts *o
 struct h_mixd *h_mixd_startv(const struct h_jackd *j, const struct h_mixd_opts *opts,
                              const char *const *args);
 
+/* Starts the mixd binary with exactly args as its arguments (NULL-terminated; NULL for none) and
+ * our environment with each "NAME=value" of env (NULL-terminated; NULL for none) set, plus
+ * JACK_DEFAULT_SERVER of j when j is not NULL. Waits for nothing: the caller talks to it its own
+ * way (a session manager's open comes before any OSC port). port is 0 and state_dir empty. */
+struct h_mixd *h_mixd_start_env(const struct h_jackd *j, const char *const *env,
+                                const char *const *args);
+
+/* Waits up to ms for mixd to end by itself. Returns its status as h_mixd_stop does, or
+ * -ETIMEDOUT (it still runs). */
+int h_mixd_wait_exit(struct h_mixd *m, unsigned ms);
+
 /* Sends SIGTERM and waits up to 5 s (then SIGKILL). Returns the exit code (0..255), 128 + the
  * signal number if a signal ended it, or -ETIMEDOUT if it had to be killed. On anything but 0
  * the logs are printed. Returns the stored status if it already ended. */
