@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "automation.h"
 #include "engine.h"
 #include "fpu.h"
 #include "model.h"
@@ -41,7 +42,8 @@ struct jackio {
 	char name[64];
 	struct engine *e;
 	struct ring *cmd, *rep;
-	struct ring *tap; /* master L/R frames for the loudness thread, or NULL */
+	struct ring *tap;         /* master L/R frames for the loudness thread, or NULL */
+	struct automation *autom; /* lanes to play, or NULL */
 	regex_t re;
 	bool have_re;
 
@@ -49,6 +51,7 @@ struct jackio {
 	unsigned n_in;
 	jack_port_t **in_ports;
 	const float **in_bufs;
+	const float **sub_bufs; /* in_bufs advanced to a sub-block, while automation plays */
 	jack_port_t *out_l, *out_r;
 	bool connected;
 	unsigned rate;
@@ -156,14 +159,47 @@ tap_master(struct jackio *j, const float *l, const float *r, jack_nframes_t n)
 }
 
 /* The transport's tempo for a synced delay: the BBT position's, when the timebase master gives
- * one. jack_transport_query is meant for the process thread (it reads a lock-free copy). */
+ * one. */
 static double
-transport_bpm(struct jackio *j)
+transport_bpm(const jack_position_t *pos)
 {
-	jack_position_t pos;
+	return (pos->valid & JackPositionBBT) ? pos->beats_per_minute : 0.0;
+}
 
-	jack_transport_query(j->client, &pos);
-	return (pos.valid & JackPositionBBT) ? pos.beats_per_minute : 0.0;
+/* An automation-written value, RT -> control. A full ring refuses it; the lane keeps it and
+ * tries again next period, so only lateness is possible, never a lost final value. */
+static bool
+report_automation(void *arg, unsigned idx, float v)
+{
+	struct jackio *j = arg;
+	struct jackio_report r = { .kind = JACKIO_REPORT_AUTOMATION,
+		                   .index = (uint16_t)idx,
+		                   .a = v };
+
+	if (ring_push(j->rep, &r))
+		return true;
+	atomic_fetch_add_explicit(&j->report_drops, 1, memory_order_relaxed);
+	return false;
+}
+
+/* The period in sub-blocks of the engine's grid, each preceded by the lanes' values at its
+ * transport frame: automation then moves at the same 32-frame pace whatever the period.
+ * engine_process over consecutive pieces is the same as over the whole (it keeps its own
+ * sub-block phase). Returns true when a meter interval completed in any piece. */
+static bool
+process_automated(struct jackio *j, jack_nframes_t frame, float *l, float *r, jack_nframes_t n)
+{
+	bool meters = false;
+	jack_nframes_t off, m;
+
+	for (off = 0; off < n; off += m) {
+		m = n - off < ENGINE_BLOCK ? n - off : ENGINE_BLOCK;
+		automation_rt_apply(j->autom, j->e, (uint64_t)frame + off, off == 0);
+		for (unsigned i = 0; i < j->n_in; i++)
+			j->sub_bufs[i] = j->in_bufs[i] + off;
+		meters |= engine_process(j->e, j->sub_bufs, l + off, r + off, m);
+	}
+	return meters;
 }
 
 static int
@@ -173,8 +209,11 @@ on_process(jack_nframes_t n, void *arg)
 	uint64_t t0 = clock_ns(), dt;
 	struct engine_counters ec;
 	struct model_cmd c;
+	jack_position_t pos;
+	jack_transport_state_t ts;
 	unsigned k;
 	float *l, *r;
+	bool meters;
 
 	for (k = 0; k < JACKIO_MAX_CMDS_PER_CYCLE && ring_pop(j->cmd, &c); k++)
 		engine_set(j->e, (enum engine_param)c.id, c.strip, c.value);
@@ -182,11 +221,21 @@ on_process(jack_nframes_t n, void *arg)
 		atomic_fetch_add_explicit(&j->cmd_backlog, 1, memory_order_relaxed);
 	for (unsigned i = 0; i < j->n_in; i++)
 		j->in_bufs[i] = jack_port_get_buffer(j->in_ports[i], n);
-	engine_set_tempo(j->e, transport_bpm(j));
+	/* one query per cycle for tempo and automation alike: it is meant for the process thread
+	 * (it reads a lock-free copy) */
+	ts = jack_transport_query(j->client, &pos);
+	engine_set_tempo(j->e, transport_bpm(&pos));
 	l = jack_port_get_buffer(j->out_l, n);
 	r = jack_port_get_buffer(j->out_r, n);
-	if (engine_process(j->e, j->in_bufs, l, r, n))
+	if (j->autom && automation_rt_begin(j->autom, j->e, ts == JackTransportRolling, pos.frame,
+	                                    n, report_automation, j))
+		meters = process_automated(j, pos.frame, l, r, n);
+	else
+		meters = engine_process(j->e, j->in_bufs, l, r, n);
+	if (meters)
 		publish_meters(j);
+	if (j->autom)
+		automation_rt_report(j->autom, report_automation, j);
 	if (j->tap)
 		tap_master(j, l, r, n);
 
@@ -329,8 +378,9 @@ jackio_new(const char *name, struct engine *engine, struct ring *commands, struc
 	cyclehist_init(&j->hist);
 	j->in_ports = calloc(j->n_in, sizeof(*j->in_ports));
 	j->in_bufs = calloc(j->n_in, sizeof(*j->in_bufs));
+	j->sub_bufs = calloc(j->n_in, sizeof(*j->sub_bufs));
 	j->conns = calloc(JACKIO_MAX_CONNS, sizeof(*j->conns));
-	if (!j->in_ports || !j->in_bufs || !j->conns) {
+	if (!j->in_ports || !j->in_bufs || !j->sub_bufs || !j->conns) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -377,6 +427,55 @@ jackio_set_tap(struct jackio *j, struct ring *tap)
 }
 
 void
+jackio_set_automation(struct jackio *j, struct automation *a)
+{
+	j->autom = a;
+}
+
+int
+jackio_transport_start(struct jackio *j)
+{
+	if (!j->connected)
+		return -ENOTCONN;
+	jack_transport_start(j->client);
+	return 0;
+}
+
+int
+jackio_transport_stop(struct jackio *j)
+{
+	if (!j->connected)
+		return -ENOTCONN;
+	jack_transport_stop(j->client);
+	return 0;
+}
+
+int
+jackio_transport_locate(struct jackio *j, uint64_t frame)
+{
+	if (!j->connected)
+		return -ENOTCONN;
+	if (frame > UINT32_MAX) /* jack_nframes_t: 24 hours at 48 kHz */
+		return -ERANGE;
+	return jack_transport_locate(j->client, (jack_nframes_t)frame) ? -EIO : 0;
+}
+
+bool
+jackio_transport_query(struct jackio *j, uint64_t *frame)
+{
+	jack_position_t pos;
+	bool rolling;
+
+	*frame = 0;
+	if (!j->connected)
+		return false;
+	/* any thread may ask: JACK reads a lock-free copy of the position */
+	rolling = jack_transport_query(j->client, &pos) == JackTransportRolling;
+	*frame = pos.frame;
+	return rolling;
+}
+
+void
 jackio_free(struct jackio *j)
 {
 	if (!j)
@@ -387,6 +486,7 @@ jackio_free(struct jackio *j)
 	if (j->efd >= 0)
 		close(j->efd);
 	free(j->conns);
+	free(j->sub_bufs);
 	free(j->in_bufs);
 	free(j->in_ports);
 	free(j);

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct automation;
 struct engine;
 struct ring;
 
@@ -25,6 +26,7 @@ enum jackio_report_kind {
 	JACKIO_REPORT_MASTER_DYN, /* a = true peak (linear), b = limiter GR, c = glue comp GR (dB)
 	                           */
 	JACKIO_REPORT_BUS,        /* index = bus; a = return peak L, b = R (linear) */
+	JACKIO_REPORT_AUTOMATION, /* index = parameter index; a = the value a lane applied */
 };
 
 struct jackio_report {
@@ -66,6 +68,22 @@ struct jackio *jackio_new(const char *name, struct engine *engine, struct ring *
  * master L/R into tap (elements: two floats, L then R, one per frame; j is its only producer),
  * as many as fit, and counts the rest as dropped. NULL (the default) taps nothing. */
 void jackio_set_tap(struct jackio *j, struct ring *tap);
+
+/* Control thread, before the first jackio_open. The process callback plays a's lanes in sync
+ * with the JACK transport (automation.h) and reports the values they write as
+ * JACKIO_REPORT_AUTOMATION. NULL (the default) plays nothing. a is not owned. */
+void jackio_set_automation(struct jackio *j, struct automation *a);
+
+/* Control thread. Starts or stops the JACK transport, or moves it to frame (every client
+ * follows: the transport is the server's). Returns 0, -ENOTCONN without a server; locate also
+ * -ERANGE past JACK's 32-bit frame count and -EIO when JACK refuses. */
+int jackio_transport_start(struct jackio *j);
+int jackio_transport_stop(struct jackio *j);
+int jackio_transport_locate(struct jackio *j, uint64_t frame);
+
+/* Control thread. True while the JACK transport rolls; its frame (as of the current cycle) in
+ * *frame. False, *frame 0, without a server. */
+bool jackio_transport_query(struct jackio *j, uint64_t *frame);
 
 /* Control thread. Closes the client if open. */
 void jackio_free(struct jackio *j);

@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #include "ardour.h"
+#include "automation.h"
+#include "automations.h"
 #include "clock.h"
 #include "config.h"
 #include "dispatch.h"
@@ -62,6 +64,9 @@ struct app {
 	struct subs *subs;
 	struct ardour *ard;
 	struct scenes *scenes;
+	/* the lanes the JACK callback plays; their files, the transport, /automation/... */
+	struct automation *autom;
+	struct automations *autos;
 	struct nsm *nsm; /* NULL unless a session manager launched us */
 	/* meters reported since the last tick, and what the /meter/... gets have not read yet */
 	struct meter_frame fresh, meters;
@@ -262,6 +267,12 @@ drain_reports(struct app *a)
 			f->master_peak[1] = fmaxf(f->master_peak[1], r.b);
 			f->master_rms[0] = r.c;
 			f->master_rms[1] = r.d;
+		} else if (r.kind == JACKIO_REPORT_AUTOMATION &&
+		           automation_mode(a->autom, r.index)) {
+			/* the engine already has it: to the model and surfaces, not back. A lane
+			 * turned off may still have a report on the way, older than a move made
+			 * since: only playing lanes speak for their parameter */
+			model_set_from_rt(a->m, r.index, r.a);
 		}
 	}
 }
@@ -304,6 +315,7 @@ tick(struct app *a, uint64_t t)
 	feedback(a, t);
 	meters_clear(&a->fresh);
 	jackio_handle_events(a->j, t);
+	automations_tick(a->autos);
 	/* a new server rate (a rate change, a reconnection elsewhere) re-creates the meter */
 	rate = jackio_rate(a->j);
 	if (rate && rate != a->loud_rate) {
@@ -465,6 +477,19 @@ setup(struct app *a, char *err, size_t errlen)
 	if (!a->j)
 		return -1;
 	jackio_set_tap(a->j, loudness_ring(a->loud));
+	a->autom = automation_new(params_count(a->ps));
+	if (!a->autom)
+		goto oom;
+	jackio_set_automation(a->j, a->autom);
+	a->autos = automations_new(a->m, a->d, a->j, a->autom, a->opt.state_dir);
+	if (!a->autos)
+		goto oom;
+	dispatch_add_handler(a->d, automations_message, a->autos);
+	/* write and touch need to see a client's move before the table applies it */
+	if (dispatch_add_early_handler(a->d, automations_touch, a->autos) < 0) {
+		snprintf(err, errlen, "no room for the automation touch handler");
+		return -1;
+	}
 	rc = loudness_start(a->loud);
 	if (rc < 0) {
 		snprintf(err, errlen, "cannot start the loudness thread: %s", strerror(-rc));
@@ -481,6 +506,9 @@ teardown(struct app *a)
 {
 	jackio_free(a->j);      /* stops the RT thread before anything it uses goes away */
 	loudness_free(a->loud); /* then the loudness thread, and with it the ring */
+	/* the lanes the RT thread held: no thread plays them now */
+	automations_free(a->autos);
+	automation_free(a->autom);
 	subs_free(a->subs);
 	ardour_free(a->ard);
 	scenes_free(a->scenes);

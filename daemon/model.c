@@ -120,6 +120,25 @@ model_set(struct model *m, unsigned idx, double value)
 }
 
 int
+model_set_from_rt(struct model *m, unsigned idx, double value)
+{
+	const struct param *p = params_at(m->ps, idx);
+	float v;
+	int err;
+
+	if (!p || p->d->type == PARAM_STRING)
+		return -EINVAL;
+	err = param_clamp(p->d, value, &v);
+	if (err)
+		return err;
+	if (v != m->value[idx]) {
+		m->value[idx] = v;
+		mark_changed(m, idx);
+	}
+	return 0;
+}
+
+int
 model_set_string(struct model *m, unsigned idx, const char *s)
 {
 	const struct param *p = params_at(m->ps, idx);

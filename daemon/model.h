@@ -39,6 +39,12 @@ const struct params *model_params(const struct model *m);
  * Returns 0, -EDOM for a non-finite value, -EINVAL for a string parameter or bad index. */
 int model_set(struct model *m, unsigned idx, double value);
 
+/* Control thread. Takes a value the RT thread already applied (automation): clamps and stores
+ * it and marks it changed for feedback and the state file, but not dirty, so it is not sent
+ * back to the RT thread (where it would fight the lane that wrote it). Returns 0, -EDOM for a
+ * non-finite value, -EINVAL for a string parameter or bad index. */
+int model_set_from_rt(struct model *m, unsigned idx, double value);
+
 /* Control thread. Sets a string parameter. Returns 0, -EINVAL (not a string parameter, control
  * characters) or -E2BIG (too long). */
 int model_set_string(struct model *m, unsigned idx, const char *s);

@@ -1341,6 +1341,13 @@ struct probe_out {
 	float *sent;       /* what was played while recording */
 };
 
+/* Where the transport was when a recorded period began (h_probe_transport_at). */
+struct probe_tpos {
+	size_t rec_pos; /* the period's first recorded frame */
+	uint32_t frame; /* the transport's frame then */
+	bool rolling;
+};
+
 struct h_probe {
 	jack_client_t *client;
 	unsigned n_out;
@@ -1353,6 +1360,10 @@ struct h_probe {
 	 * clears armed (release). */
 	size_t rec_want, rec_pos;
 	atomic_int armed;
+	/* The transport as each recorded period saw it (h_probe_transport_at): owned like rec_pos.
+	 * One entry per period, so a period of at least 16 frames fills at most max_frames/16. */
+	struct probe_tpos *tpos;
+	size_t n_tpos, max_tpos;
 	/* Control thread only: the deadline of the recording h_probe_record_start began, 0 when
 	 * none is pending. */
 	int64_t rec_deadline;
@@ -1518,6 +1529,14 @@ probe_process(jack_nframes_t n_frames, void *arg)
 
 		if (todo > n_frames)
 			todo = n_frames;
+		if (p->n_tpos < p->max_tpos) {
+			jack_position_t pos;
+			struct probe_tpos *t = &p->tpos[p->n_tpos++];
+
+			t->rolling = jack_transport_query(p->client, &pos) == JackTransportRolling;
+			t->rec_pos = p->rec_pos;
+			t->frame = pos.frame;
+		}
 		for (unsigned ch = 0; ch < 2; ch++) {
 			const float *in = jack_port_get_buffer(p->in[ch], n_frames);
 
@@ -1611,6 +1630,10 @@ h_probe_open_flags(const struct h_jackd *j, const char *name, unsigned n_out, si
 	for (unsigned k = 0; k < n_out; k++)
 		if (!(p->out[k].sent = alloc_touched(max_frames)))
 			goto fail;
+	p->max_tpos = max_frames / 16 + 2;
+	p->tpos = calloc(p->max_tpos, sizeof(*p->tpos));
+	if (!p->tpos)
+		goto fail;
 
 	p->client = jack_client_open(name, JackNoStartServer | JackServerName | JackUseExactName,
 	                             &status, j->name);
@@ -1690,6 +1713,7 @@ h_probe_close(struct h_probe *p)
 		free(p->rec[ch]);
 	for (unsigned k = 0; k < p->n_out; k++)
 		free(p->out[k].sent);
+	free(p->tpos);
 	free(p);
 }
 
@@ -1772,6 +1796,7 @@ h_probe_record_start(struct h_probe *p, size_t n_frames)
 		return -EBUSY;
 	p->rec_want = n_frames;
 	p->rec_pos = 0;
+	p->n_tpos = 0;
 	p->rec_deadline = deadline_for(p, n_frames);
 	/* release: rec_want/rec_pos are written before the callback sees armed */
 	atomic_store_explicit(&p->armed, 1, memory_order_release);
@@ -1864,6 +1889,57 @@ uint64_t
 h_probe_frames(const struct h_probe *p)
 {
 	return atomic_load_explicit(&p->frames, memory_order_relaxed);
+}
+
+int
+h_probe_transport_at(const struct h_probe *p, size_t i, uint64_t *frame, bool *rolling)
+{
+	size_t lo = 0, hi = p->n_tpos;
+
+	/* the last period that began at or before i */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (p->tpos[mid].rec_pos <= i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || i >= p->rec_pos)
+		return -EINVAL;
+	*rolling = p->tpos[lo - 1].rolling;
+	*frame = p->tpos[lo - 1].frame + (*rolling ? i - p->tpos[lo - 1].rec_pos : 0);
+	return 0;
+}
+
+int
+h_probe_transport_start(struct h_probe *p)
+{
+	jack_transport_start(p->client);
+	return 0;
+}
+
+int
+h_probe_transport_stop(struct h_probe *p)
+{
+	jack_transport_stop(p->client);
+	return 0;
+}
+
+int
+h_probe_transport_locate(struct h_probe *p, uint32_t frame)
+{
+	return jack_transport_locate(p->client, frame) ? -EIO : 0;
+}
+
+bool
+h_probe_transport(struct h_probe *p, uint64_t *frame)
+{
+	jack_position_t pos;
+	bool rolling = jack_transport_query(p->client, &pos) == JackTransportRolling;
+
+	if (frame)
+		*frame = pos.frame;
+	return rolling;
 }
 
 int

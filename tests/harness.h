@@ -281,6 +281,20 @@ int h_probe_record(struct h_probe *p, size_t n_frames);
 int h_probe_record_start(struct h_probe *p, size_t n_frames);
 int h_probe_record_wait(struct h_probe *p);
 
+/* The JACK transport through the probe's client, as any other client would move it:
+ * jack_transport_start, _stop, _locate (0, or -EIO when JACK refuses a locate). */
+int h_probe_transport_start(struct h_probe *p);
+int h_probe_transport_stop(struct h_probe *p);
+int h_probe_transport_locate(struct h_probe *p, uint32_t frame);
+
+/* True while the transport rolls; its frame now in *frame (may be NULL). */
+bool h_probe_transport(struct h_probe *p, uint64_t *frame);
+
+/* Where the transport was at frame i of the last recording (read once per period by the
+ * probe's callback): the transport frame (advancing with i while rolling) and whether it
+ * rolled. 0, or -EINVAL when i was not recorded. */
+int h_probe_transport_at(const struct h_probe *p, size_t i, uint64_t *frame, bool *rolling);
+
 /* The last recording: input ch (0 = in_L, 1 = in_R) or output k (1-based). */
 const float *h_probe_in(const struct h_probe *p, unsigned ch);
 const float *h_probe_sent(const struct h_probe *p, unsigned k);

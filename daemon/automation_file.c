@@ -1,0 +1,374 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "automation_file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "params.h"
+
+/* Longest line accepted: a valid one is far shorter (time, address, value, mode). */
+#define LINE_MAX_LEN 512
+
+/* Splits the next blank-separated word off *s; returns it, or NULL at the end of the line or at
+ * a comment. */
+static char *
+next_word(char **s)
+{
+	char *w = *s + strspn(*s, " \t"), *end;
+
+	if (!*w || *w == '#')
+		return NULL;
+	end = w + strcspn(w, " \t");
+	if (*end)
+		*end++ = '\0';
+	*s = end;
+	return w;
+}
+
+/* TIME: seconds (finite, >= 0) or an integer count of frames with an `f` suffix. Returns NULL
+ * or a reason. */
+static const char *
+parse_time(const char *w, struct automation_point *pt)
+{
+	size_t n = strlen(w);
+	char *end;
+
+	if (n > 1 && w[n - 1] == 'f' && strspn(w, "0123456789") == n - 1) {
+		unsigned long long fr;
+
+		errno = 0;
+		fr = strtoull(w, &end, 10);
+		/* a double holds frames exactly up to 2^53: years at any rate */
+		if (errno || fr > (1ull << 53))
+			return "time in frames too large";
+		pt->time = (double)fr;
+		pt->in_frames = true;
+		return NULL;
+	}
+	errno = 0;
+	pt->time = strtod(w, &end);
+	if (end == w || *end)
+		return "time is not a number of seconds (nor digits and an f for frames)";
+	if (!isfinite(pt->time) || errno == ERANGE)
+		return "time is not finite";
+	if (pt->time < 0.0)
+		return "time is negative";
+	pt->in_frames = false;
+	return NULL;
+}
+
+/* Validates one non-comment line into *pt and *idx. Returns NULL or a reason (in why). */
+static const char *
+parse_line(const struct params *ps, char *line, struct automation_point *pt, unsigned *idx,
+           char *why, size_t whylen)
+{
+	char *s = line, *tw, *addr, *val, *mode, *extra;
+	const struct param *p;
+	const char *r;
+	int i, err;
+
+	tw = next_word(&s);
+	addr = next_word(&s);
+	val = next_word(&s);
+	if (!tw || !addr || !val)
+		return "expected TIME ADDRESS VALUE [step|linear]";
+	mode = next_word(&s);
+	extra = mode ? next_word(&s) : NULL;
+	r = parse_time(tw, pt);
+	if (r) {
+		snprintf(why, whylen, "%s, got \"%s\"", r, tw);
+		return why;
+	}
+	i = params_find(ps, addr);
+	if (i < 0) {
+		snprintf(why, whylen, "unknown address %s", addr);
+		return why;
+	}
+	p = params_at(ps, (unsigned)i);
+	if (p->d->type == PARAM_STRING) {
+		snprintf(why, whylen, "%s: strings cannot be automated", addr);
+		return why;
+	}
+	if (p->d->engine < 0) {
+		snprintf(why, whylen, "%s: not an audio parameter, cannot be automated", addr);
+		return why;
+	}
+	err = param_parse(p->d, val, &pt->value);
+	if (err) {
+		char reason[96];
+		snprintf(why, whylen, "%s: %s, got \"%s\"", addr,
+		         param_error(p->d, err, reason, sizeof(reason)), val);
+		return why;
+	}
+	pt->linear = false;
+	if (mode && !strcmp(mode, "linear")) {
+		/* a glide between two switch positions or two EQ types has no meaning */
+		if (p->d->type != PARAM_FLOAT) {
+			snprintf(why, whylen, "%s: only float parameters can be linear (use step)",
+			         addr);
+			return why;
+		}
+		pt->linear = true;
+	} else if (mode && strcmp(mode, "step")) {
+		snprintf(why, whylen, "%s: expected step or linear after the value, got \"%s\"",
+		         addr, mode);
+		return why;
+	}
+	if (extra) {
+		snprintf(why, whylen, "%s: text after the mode: \"%s\"", addr, extra);
+		return why;
+	}
+	*idx = (unsigned)i;
+	return NULL;
+}
+
+struct automation_file *
+automation_file_new(const struct params *ps)
+{
+	struct automation_file *af = calloc(1, sizeof(*af));
+
+	if (!af)
+		return NULL;
+	af->lanes = calloc(params_count(ps) ? params_count(ps) : 1, sizeof(*af->lanes));
+	if (!af->lanes) {
+		free(af);
+		return NULL;
+	}
+	return af;
+}
+
+/* Seconds as the shortest decimal that reads back as the same double. */
+static void
+format_seconds(double t, char *buf, size_t n)
+{
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(buf, n, "%.*g", prec, t);
+		if (strtod(buf, NULL) == t)
+			return;
+	}
+}
+
+static int
+fsync_dir_of(const char *path)
+{
+	char *copy = strdup(path);
+	int fd, err = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) < 0)
+		err = -errno;
+	if (fd >= 0)
+		close(fd);
+	free(copy);
+	return err;
+}
+
+int
+automation_file_write(const struct automation_file *af, const struct params *ps, const char *path,
+                      char *err, size_t errlen)
+{
+	char tmp[4096];
+	FILE *f;
+	int fd, ret = 0;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof(tmp)) {
+		snprintf(err, errlen, "path too long");
+		return -ENAMETOOLONG;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot create the file: %s", strerror(-ret));
+		return ret;
+	}
+	f = fdopen(fd, "w");
+	if (!f) {
+		ret = -errno;
+		close(fd);
+		goto fail;
+	}
+	fprintf(f, "%s\n", AUTOMATION_MAGIC);
+	for (unsigned i = 0; i < af->n_lanes; i++) {
+		const struct automation_lane *l = &af->lanes[i];
+		const struct param *p = params_at(ps, l->idx);
+
+		for (unsigned k = 0; p && k < l->n; k++) {
+			const struct automation_point *pt = &l->pts[k];
+			char t[40], v[64];
+
+			if (pt->in_frames)
+				snprintf(t, sizeof(t), "%.0ff", pt->time);
+			else
+				format_seconds(pt->time, t, sizeof(t));
+			param_format(p->d, pt->value, v, sizeof(v));
+			fprintf(f, "%s %s %s%s\n", t, p->address, v, pt->linear ? " linear" : "");
+		}
+	}
+	if (fflush(f) != 0 || fsync(fd) != 0)
+		ret = -errno;
+	if (fclose(f) != 0 && !ret)
+		ret = -errno;
+	if (ret)
+		goto fail;
+	if (rename(tmp, path) < 0) {
+		ret = -errno;
+		goto fail;
+	}
+	ret = fsync_dir_of(path);
+	if (ret)
+		snprintf(err, errlen, "cannot sync the directory: %s", strerror(-ret));
+	return ret;
+fail:
+	snprintf(err, errlen, "cannot write the file: %s", strerror(-ret));
+	unlink(tmp);
+	return ret;
+}
+
+void
+automation_file_free(struct automation_file *af)
+{
+	if (!af)
+		return;
+	for (unsigned i = 0; i < af->n_lanes; i++)
+		free(af->lanes[i].pts);
+	free(af->lanes);
+	free(af);
+}
+
+/* Appends pt to the lane of idx, creating it on first use; lane_of maps a parameter index to its
+ * lane + 1 (0: none yet). Returns 0 or -ENOMEM. */
+static int
+add_point(struct automation_file *af, unsigned *lane_of, unsigned *caps, unsigned idx,
+          const struct automation_point *pt)
+{
+	struct automation_lane *l;
+
+	if (!lane_of[idx]) {
+		af->lanes[af->n_lanes] = (struct automation_lane){ .idx = idx };
+		caps[af->n_lanes] = 0;
+		lane_of[idx] = ++af->n_lanes;
+	}
+	l = &af->lanes[lane_of[idx] - 1];
+	if (l->n == caps[lane_of[idx] - 1]) {
+		unsigned nc = l->n ? l->n * 2 : 16;
+		struct automation_point *np = realloc(l->pts, nc * sizeof(*np));
+		if (!np)
+			return -ENOMEM;
+		l->pts = np;
+		caps[lane_of[idx] - 1] = nc;
+	}
+	l->pts[l->n++] = *pt;
+	return 0;
+}
+
+struct automation_file *
+automation_file_read(const struct params *ps, FILE *f, const char *name, char *err, size_t errlen)
+{
+	unsigned n_params = params_count(ps), lineno = 0;
+	struct automation_file *af = calloc(1, sizeof(*af));
+	unsigned *lane_of = calloc(n_params, sizeof(*lane_of));
+	unsigned *caps = calloc(n_params, sizeof(*caps));
+	char *line = NULL, why[200];
+	size_t linecap = 0;
+	ssize_t got;
+
+	if (!af || !lane_of || !caps)
+		goto oom;
+	af->lanes = calloc(n_params, sizeof(*af->lanes));
+	if (!af->lanes)
+		goto oom;
+	while ((got = getline(&line, &linecap, f)) >= 0) {
+		size_t len = (size_t)got;
+		struct automation_point pt;
+		unsigned idx;
+		const char *reason;
+		char *s;
+
+		if (++lineno > AUTOMATION_FILE_MAX_LINES) {
+			snprintf(err, errlen, "%s: more than %d lines", name,
+			         AUTOMATION_FILE_MAX_LINES);
+			goto fail;
+		}
+		if (len && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (len && line[len - 1] == '\r') /* a file edited on Windows is still fine */
+			line[--len] = '\0';
+		if (len > LINE_MAX_LEN) {
+			snprintf(err, errlen, "%s: line %u: longer than %d bytes", name, lineno,
+			         LINE_MAX_LEN);
+			goto fail;
+		}
+		if (strlen(line) != len) {
+			snprintf(err, errlen, "%s: line %u: NUL byte", name, lineno);
+			goto fail;
+		}
+		if (lineno == 1) {
+			if (strcmp(line, AUTOMATION_MAGIC)) {
+				snprintf(err, errlen, "%s: line 1: expected \"%s\"", name,
+				         AUTOMATION_MAGIC);
+				goto fail;
+			}
+			continue;
+		}
+		s = line + strspn(line, " \t");
+		if (!*s || *s == '#')
+			continue;
+		reason = parse_line(ps, s, &pt, &idx, why, sizeof(why));
+		if (reason) {
+			snprintf(err, errlen, "%s: line %u: %s", name, lineno, reason);
+			goto fail;
+		}
+		pt.line = lineno;
+		if (add_point(af, lane_of, caps, idx, &pt) < 0)
+			goto oom;
+	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: read error", name);
+		goto fail;
+	}
+	if (lineno == 0) {
+		snprintf(err, errlen, "%s: empty file", name);
+		goto fail;
+	}
+	free(line);
+	free(lane_of);
+	free(caps);
+	return af;
+
+oom:
+	snprintf(err, errlen, "out of memory");
+fail:
+	free(line);
+	free(caps);
+	free(lane_of);
+	automation_file_free(af);
+	return NULL;
+}
+
+struct automation_file *
+automation_file_load(const struct params *ps, const char *path, const char *name, int *errnum,
+                     char *err, size_t errlen)
+{
+	struct automation_file *af;
+	FILE *f = fopen(path, "re");
+	int dummy;
+
+	if (!errnum)
+		errnum = &dummy;
+	if (!f) {
+		*errnum = -errno;
+		snprintf(err, errlen, "%s: cannot open: %s", name, strerror(-*errnum));
+		return NULL;
+	}
+	af = automation_file_read(ps, f, name, err, errlen);
+	*errnum = af ? 0 : (!strcmp(err, "out of memory") ? -ENOMEM : -EINVAL);
+	fclose(f);
+	return af;
+}
