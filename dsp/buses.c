@@ -13,7 +13,7 @@ return_update(struct buses *b, unsigned k)
 {
 	struct bus *bus = &b->bus[k];
 
-	ramp_set(&bus->g, bus->mute ? 0.0f : gain_db_to_lin(bus->return_db), b->smooth_n);
+	ramp_to(&bus->g, bus->mute ? 0.0f : gain_db_to_lin(bus->return_db), b->smooth_n);
 }
 
 int

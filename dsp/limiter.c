@@ -222,15 +222,6 @@ release_coef(struct limiter *lim)
 	lim->kr = lim->fs > 0.0 ? -expm1(-1000.0 / (lim->release_ms * lim->fs)) : 1.0;
 }
 
-/* Starts a glide only for a changed target: re-setting the same target mid-glide would restart
- * it with a new slope. */
-static void
-ramp_to(struct ramp *r, float target, uint32_t n)
-{
-	if (target != r->target)
-		ramp_set(r, target, n);
-}
-
 /* Silence in every buffer, unity gain in the smoothing, an empty hold. */
 static void
 reset_state(struct limiter *lim)

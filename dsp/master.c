@@ -23,7 +23,7 @@ zalloc64(size_t n)
 static void
 fader_update(struct master *m, const struct strip_env *env)
 {
-	ramp_set(&m->g_fader, m->mute ? 0.0f : gain_db_to_lin(m->fader_db), env->smooth_n);
+	ramp_to(&m->g_fader, m->mute ? 0.0f : gain_db_to_lin(m->fader_db), env->smooth_n);
 }
 
 int
@@ -116,7 +116,7 @@ master_set(struct master *m, const struct strip_env *env, enum engine_param p, f
 		break;
 	case ENGINE_MASTER_WIDTH:
 		m->width = v < 0.0f ? 0.0f : v > 2.0f ? 2.0f : v;
-		ramp_set(&m->g_width, m->width, env->smooth_n);
+		ramp_to(&m->g_width, m->width, env->smooth_n);
 		return true;
 	case ENGINE_MASTER_LIMITER_ON:
 	case ENGINE_MASTER_LIMITER_CEILING:

@@ -52,6 +52,17 @@ ramp_set(struct ramp *r, float target, uint32_t n)
 	r->left = n;
 }
 
+/* RT. As ramp_set, but a target the ramp already has (reached, or on its way to) changes
+ * nothing. A value sent again must not restart its glide: automation re-applies every lane at
+ * each 32-frame sub-block, and a restarted 10 ms glide would then end where the JACK period
+ * happens to put it instead of 10 ms after the real change. */
+static inline void
+ramp_to(struct ramp *r, float target, uint32_t n)
+{
+	if (target != r->target)
+		ramp_set(r, target, n);
+}
+
 /* RT. True while gliding. */
 static inline int
 ramp_moving(const struct ramp *r)

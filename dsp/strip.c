@@ -33,15 +33,6 @@ smooth_step(struct smooth *m, float kb, float *from)
 	return true;
 }
 
-/* Only a changed target starts a glide: re-setting the same target mid-glide would restart it
- * with a new slope. */
-static void
-ramp_to(struct ramp *r, float target, uint32_t n)
-{
-	if (target != r->target)
-		ramp_set(r, target, n);
-}
-
 static unsigned
 n_lanes(const struct strip *s)
 {
