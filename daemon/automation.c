@@ -399,6 +399,27 @@ automation_rt_apply(struct automation *a, struct engine *e, uint64_t frame, bool
 	apply_at(a, e, frame + a->cur->lead, force);
 }
 
+bool
+automation_rt_process(struct automation *a, struct engine *e, uint64_t frame,
+                      const float *const *in, const float **sub, float *out_l, float *out_r,
+                      uint32_t n)
+{
+	const unsigned n_in = engine_n_inputs(e);
+	bool meters = false;
+	uint32_t off, m;
+
+	/* engine_process over consecutive pieces is the same as over the whole (it keeps its
+	 * own sub-block phase), so only the lanes' values depend on where the pieces fall */
+	for (off = 0; off < n; off += m) {
+		m = n - off < ENGINE_BLOCK ? n - off : ENGINE_BLOCK;
+		automation_rt_apply(a, e, frame + off, off == 0);
+		for (unsigned i = 0; i < n_in; i++)
+			sub[i] = in[i] + off;
+		meters |= engine_process(e, sub, out_l + off, out_r + off, m);
+	}
+	return meters;
+}
+
 void
 automation_rt_report(struct automation *a, automation_emit_fn emit, void *ctx)
 {

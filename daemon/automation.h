@@ -98,6 +98,17 @@ bool automation_rt_begin(struct automation *a, struct engine *e, bool rolling, u
  * so a lane re-asserts itself over other moves within a period). */
 void automation_rt_apply(struct automation *a, struct engine *e, uint64_t frame, bool force);
 
+/* RT, for a rolling period (automation_rt_begin returned true), and offline (mixrender): the
+ * period in pieces of the engine's grid (ENGINE_BLOCK frames from the period's start), each
+ * preceded by automation_rt_apply at its transport frame (frame + offset), forced at the first
+ * piece. The one place that cuts a period for automation, so mixd and mixrender move lanes on
+ * the same frames. in holds the engine's engine_n_inputs(e) input buffers of n frames; sub is
+ * room for as many pointers (the pieces' inputs), so nothing allocates. Returns true when a
+ * meter interval completed in any piece (engine_process). */
+bool automation_rt_process(struct automation *a, struct engine *e, uint64_t frame,
+                           const float *const *in, const float **sub, float *out_l, float *out_r,
+                           uint32_t n);
+
 /* RT, once per period. For each lane whose applied value has not been reported (or, rolling,
  * was last reported AUTOMATION_REFRESH_MS ago) and whose last report is AUTOMATION_REPORT_MS
  * old, calls emit(ctx, parameter index, value); a lane counts as

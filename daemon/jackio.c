@@ -182,26 +182,6 @@ report_automation(void *arg, unsigned idx, float v)
 	return false;
 }
 
-/* The period in sub-blocks of the engine's grid, each preceded by the lanes' values at its
- * transport frame: automation then moves at the same 32-frame pace whatever the period.
- * engine_process over consecutive pieces is the same as over the whole (it keeps its own
- * sub-block phase). Returns true when a meter interval completed in any piece. */
-static bool
-process_automated(struct jackio *j, jack_nframes_t frame, float *l, float *r, jack_nframes_t n)
-{
-	bool meters = false;
-	jack_nframes_t off, m;
-
-	for (off = 0; off < n; off += m) {
-		m = n - off < ENGINE_BLOCK ? n - off : ENGINE_BLOCK;
-		automation_rt_apply(j->autom, j->e, (uint64_t)frame + off, off == 0);
-		for (unsigned i = 0; i < j->n_in; i++)
-			j->sub_bufs[i] = j->in_bufs[i] + off;
-		meters |= engine_process(j->e, j->sub_bufs, l + off, r + off, m);
-	}
-	return meters;
-}
-
 static int
 on_process(jack_nframes_t n, void *arg)
 {
@@ -229,7 +209,8 @@ on_process(jack_nframes_t n, void *arg)
 	r = jack_port_get_buffer(j->out_r, n);
 	if (j->autom && automation_rt_begin(j->autom, j->e, ts == JackTransportRolling, pos.frame,
 	                                    n, report_automation, j))
-		meters = process_automated(j, pos.frame, l, r, n);
+		meters = automation_rt_process(j->autom, j->e, pos.frame, j->in_bufs, j->sub_bufs,
+		                               l, r, n);
 	else
 		meters = engine_process(j->e, j->in_bufs, l, r, n);
 	if (meters)

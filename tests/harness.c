@@ -1372,6 +1372,10 @@ struct h_probe {
 	const float *play[H_PROBE_MAX_OUT];
 	size_t play_len, play_pos;
 	atomic_int playing;
+	/* h_probe_play_start_with_transport: the playback waits for a rolling transport, and
+	 * play_tframe is the transport frame of its first period (both handed over as play_*) */
+	bool play_on_roll;
+	uint32_t play_tframe;
 	int64_t play_deadline;       /* control thread only, as rec_deadline */
 	atomic_uint_fast64_t frames; /* periods' frames run (relaxed: a clock, orders nothing) */
 	/* Faster than real time (h_probe_fast): the pace per period, and whether the server
@@ -1418,6 +1422,21 @@ probe_pace(struct h_probe *p)
 		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
 			;
 	}
+}
+
+/* Whether a playback begun or about to begin plays in this period: always, except for one
+ * waiting for the transport to roll (then its transport frame is noted). */
+static bool
+probe_play_go(struct h_probe *p)
+{
+	jack_position_t pos;
+
+	if (!p->play_on_roll || p->play_pos > 0)
+		return true;
+	if (jack_transport_query(p->client, &pos) != JackTransportRolling)
+		return false;
+	p->play_tframe = pos.frame;
+	return true;
 }
 
 /* Glossary: o->phase/inc drive the sine in double precision so a long recording has no
@@ -1509,7 +1528,7 @@ probe_process(jack_nframes_t n_frames, void *arg)
 
 	/* acquire: pairs with the release in h_probe_play_start, so play/play_len are set. Before
 	 * the recording, so what was played is what it records as sent. */
-	if (atomic_load_explicit(&p->playing, memory_order_acquire)) {
+	if (atomic_load_explicit(&p->playing, memory_order_acquire) && probe_play_go(p)) {
 		size_t todo = p->play_len - p->play_pos;
 
 		if (todo > n_frames)
@@ -1838,8 +1857,10 @@ h_probe_record_wait(struct h_probe *p)
 	return wait_done(&p->armed, &p->rec_deadline, "recording", p->rec_want, &p->rec_pos);
 }
 
-int
-h_probe_play_start(struct h_probe *p, const float *const *bufs, unsigned n_bufs, size_t n_frames)
+/* h_probe_play_start, waiting for a rolling transport when on_roll. */
+static int
+probe_play_arm(struct h_probe *p, const float *const *bufs, unsigned n_bufs, size_t n_frames,
+               bool on_roll)
 {
 	if (n_frames == 0 || n_bufs > p->n_out)
 		return -EINVAL;
@@ -1850,6 +1871,8 @@ h_probe_play_start(struct h_probe *p, const float *const *bufs, unsigned n_bufs,
 		p->play[k] = k < n_bufs ? bufs[k] : NULL;
 	p->play_len = n_frames;
 	p->play_pos = 0;
+	p->play_on_roll = on_roll;
+	p->play_tframe = 0;
 	p->play_deadline = deadline_for(p, n_frames);
 	/* release: play/play_len/play_pos are written before the callback sees playing */
 	atomic_store_explicit(&p->playing, 1, memory_order_release);
@@ -1857,9 +1880,34 @@ h_probe_play_start(struct h_probe *p, const float *const *bufs, unsigned n_bufs,
 }
 
 int
+h_probe_play_start(struct h_probe *p, const float *const *bufs, unsigned n_bufs, size_t n_frames)
+{
+	return probe_play_arm(p, bufs, n_bufs, n_frames, false);
+}
+
+int
 h_probe_play_wait(struct h_probe *p)
 {
 	return wait_done(&p->playing, &p->play_deadline, "playing", p->play_len, &p->play_pos);
+}
+
+int
+h_probe_play_start_with_transport(struct h_probe *p, const float *const *bufs, unsigned n_bufs,
+                                  size_t n_frames)
+{
+	int ret = probe_play_arm(p, bufs, n_bufs, n_frames, true);
+
+	if (ret)
+		return ret;
+	/* after the arming: the first rolling period cannot pass unseen */
+	jack_transport_start(p->client);
+	return 0;
+}
+
+uint64_t
+h_probe_play_transport_frame(const struct h_probe *p)
+{
+	return p->play_tframe;
 }
 
 int

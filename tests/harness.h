@@ -257,6 +257,16 @@ int h_probe_play_start(struct h_probe *p, const float *const *bufs, unsigned n_b
                        size_t n_frames);
 int h_probe_play_wait(struct h_probe *p);
 
+/* As h_probe_play_start, then starts the JACK transport (jack_transport_start): the playback
+ * begins in the first period in which the probe's callback sees the transport rolling. Every
+ * client reads the same transport state in a cycle, so a client downstream of the probe gets
+ * the first played frame in the period it sees the transport roll, at the transport frame
+ * h_probe_play_transport_frame tells (valid once h_probe_play_wait returned 0). Locate first
+ * for a known frame. Returns as h_probe_play_start. */
+int h_probe_play_start_with_transport(struct h_probe *p, const float *const *bufs, unsigned n_bufs,
+                                      size_t n_frames);
+uint64_t h_probe_play_transport_frame(const struct h_probe *p);
+
 /* Runs the server faster than real time, for tests that need minutes of audio: the probe puts
  * the server in freewheel mode (every client's process callback runs as soon as the last one
  * ends, the sample rate unchanged) and holds each period until period_us after the previous one

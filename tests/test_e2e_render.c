@@ -18,6 +18,20 @@
  * Alignment: the probe records what mixd wrote in the previous cycle (it runs first in the
  * cycle: test_e2e_master), so stem frame f arrives at the recording's frame
  * start + latency + period, where start is where the playback began.
+ *
+ * With automation (the same file to mixrender --automation and to mixd's /automation/load):
+ * mixd loads it with the transport stopped at 0, so it chases the lanes' values at frame 0 and
+ * their glides end over the silence that follows, which is where mixrender starts (chased,
+ * settled). The probe then starts the transport and plays the stems from the first period it
+ * sees the transport roll: mixd reads the same transport state in the same cycle, so stem frame
+ * f is at transport frame f in mixd as in mixrender, and both cut it into 32-frame pieces at
+ * the same frames (a period is a multiple of 32 and starts at frame 0) with the lanes applied
+ * by the same code (automation_rt_process), which also re-applies every lane at the first
+ * piece of each call (a JACK period; a mixrender block). Re-applying a value a parameter
+ * already has (or glides to) changes nothing (ramp_to), so where a glide lands does not depend
+ * on where periods or blocks begin: the bound is 0 with the block not the period (64 against
+ * 1000, 256 against 100), asserted with lanes of every kind (linear and step gains, a pan, a
+ * mute, an EQ gain, the master fader).
  */
 #include <math.h>
 #include <stdio.h>
@@ -136,9 +150,45 @@ static const char scene_text[] = "# mixd scene 1\n"
                                  "/master/width 1.3\n"
                                  "/master/fader 6\n";
 
-/* The whole comparison with mixrender rendering in blocks of block frames. */
+static const char auto_text[] = "# mixd automation 1\n"
+                                "0 /strip/1/fader -40\n"
+                                "1.5 /strip/1/fader 0 linear\n"
+                                "0 /strip/2/pan -1\n"
+                                "1 /strip/2/pan 1 linear\n"
+                                "24000f /strip/3/mute 1\n"
+                                "1.25 /strip/3/mute 0\n"
+                                "0 /strip/2/eq/2/gain 0\n"
+                                "0.7 /strip/2/eq/2/gain -6\n"
+                                "1.2 /strip/2/eq/2/gain 3 linear\n"
+                                "0 /master/fader 6\n"
+                                "1.8 /master/fader 0 linear\n"
+                                "2.2 /master/fader -3\n";
+
+/* Sends a message and waits for its reply (same address); fails on an /error. */
 static void
-compare(unsigned block)
+request_s(const char *path, const char *arg)
+{
+	struct h_msg *m;
+
+	h_osc_drain(w.osc);
+	ck_assert_int_eq(h_osc_send(w.osc, path, "s", arg), 0);
+	for (;;) {
+		m = h_osc_recv(w.osc, H_REPLY_MS);
+		ck_assert_msg(m != NULL, "no reply to %s", path);
+		ck_assert_msg(strcmp(m->path, "/error") != 0, "%s: /error %s", path,
+		              m->argc >= 2 ? h_arg_s(m, 1) : "?");
+		if (!strcmp(m->path, path)) {
+			h_msg_free(m);
+			return;
+		}
+		h_msg_free(m);
+	}
+}
+
+/* The whole comparison with mixrender rendering in blocks of block frames; automated: with
+ * auto_text played from transport frame 0 at the stems' first frame. */
+static void
+compare(unsigned block, bool automated)
 {
 	static const char *const in[N_OUT] = { "mixd:in_1", "mixd:in_2_L", "mixd:in_2_R",
 		                               "mixd:in_3" };
@@ -165,12 +215,14 @@ compare(unsigned block)
 	stem("c.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT, 1, STEM_S * RATE, 2, len, &bufs[3]);
 	snprintf(path, sizeof(path), "%s/mix.scene", dir);
 	write_text(path, scene_text);
+	snprintf(path, sizeof(path), "%s/mix.auto", dir);
+	write_text(path, auto_text);
 
 	/* mixrender */
 	snprintf(cmd, sizeof(cmd),
-	         "cd '%s' && '%s' --scene mix.scene --tail %g --block %u -o out.wav a.wav b.flac "
-	         "c.wav >/dev/null",
-	         dir, bin, TAIL_S, block);
+	         "cd '%s' && '%s' --scene mix.scene %s --tail %g --block %u -o out.wav a.wav "
+	         "b.flac c.wav >/dev/null",
+	         dir, bin, automated ? "--automation mix.auto" : "", TAIL_S, block);
 	st = system(cmd);
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "mixrender failed (%d)", st);
 	snprintf(path, sizeof(path), "%s/out.wav", dir);
@@ -187,6 +239,10 @@ compare(unsigned block)
 	ck_assert_int_eq(mkdir(state, 0700), 0);
 	snprintf(path, sizeof(path), "%s/state.scene", state);
 	write_text(path, scene_text);
+	snprintf(path, sizeof(path), "%s/automation", state);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/automation/mix.auto", state);
+	write_text(path, auto_text);
 	{
 		const char *const args[] = { "--strips",    "3",   "--stereo", "2",
 			                     "--state-dir", state, NULL };
@@ -199,9 +255,27 @@ compare(unsigned block)
 	ck_assert_int_eq(h_arg_i(msg, 3), RATE);
 	latency = h_arg_i(msg, 5);
 	h_msg_free(msg);
+	if (automated) {
+		uint64_t at = 1;
+
+		/* stopped at 0, then the lanes: mixd chases them there */
+		h_probe_transport_stop(w.probe);
+		ck_assert_int_eq(h_probe_transport_locate(w.probe, 0), 0);
+		for (int k = 0; k < 200 && (h_probe_transport(w.probe, &at) || at != 0); k++)
+			h_sleep_ms(5);
+		ck_assert_msg(at == 0, "the transport did not stop at 0");
+		request_s("/automation/load", "mix");
+		/* the chase's glides (10 ms) end long before the transport rolls */
+		h_sleep_ms(200);
+	}
 	ck_assert_int_eq(h_probe_record_start(w.probe, n_rec), 0);
-	ck_assert_int_eq(
-	    h_probe_play_start(w.probe, (const float *const *)bufs, N_OUT, (size_t)len), 0);
+	if (automated)
+		ck_assert_int_eq(h_probe_play_start_with_transport(
+		                     w.probe, (const float *const *)bufs, N_OUT, (size_t)len),
+		                 0);
+	else
+		ck_assert_int_eq(
+		    h_probe_play_start(w.probe, (const float *const *)bufs, N_OUT, (size_t)len), 0);
 	ck_assert_int_eq(h_probe_play_wait(w.probe), 0);
 	ck_assert_int_eq(h_probe_record_wait(w.probe), 0);
 
@@ -211,6 +285,16 @@ compare(unsigned block)
 		if (h_probe_sent(w.probe, 4)[i] != 0.0f)
 			start = (long)i;
 	ck_assert_int_ge(start, 0);
+	if (automated) {
+		uint64_t tf;
+		bool rolling;
+
+		/* the stems' first frame went out at transport frame 0, rolling */
+		ck_assert_uint_eq(h_probe_play_transport_frame(w.probe), 0);
+		ck_assert_int_eq(h_probe_transport_at(w.probe, (size_t)start, &tf, &rolling), 0);
+		ck_assert(rolling);
+		ck_assert_uint_eq(tf, 0);
+	}
 	off = start + latency + (long)period;
 	ck_assert_msg((size_t)(off + len) <= n_rec, "recording too short");
 	rec[0] = h_probe_in(w.probe, 0);
@@ -221,9 +305,9 @@ compare(unsigned block)
 			worst = fmax(worst, d);
 			peak = fmax(peak, fabs(ref[2 * f + c]));
 		}
-	printf("period %u, mixrender block %u, latency %d: %ld frames, peak %.3f, "
+	printf("%speriod %u, mixrender block %u, latency %d: %ld frames, peak %.3f, "
 	       "max |mixd - mixrender| = %g\n",
-	       period, block, latency, len, peak, worst);
+	       automated ? "automation, " : "", period, block, latency, len, peak, worst);
 	ck_assert_double_gt(peak, 0.1);
 	ck_assert_msg(worst == 0.0, "mixd and mixrender differ by up to %g", worst);
 	e2e_stop_mixd(&w);
@@ -236,13 +320,25 @@ compare(unsigned block)
 
 START_TEST(equal_period_64_block_1000)
 {
-	compare(1000);
+	compare(1000, false);
 }
 END_TEST
 
 START_TEST(equal_period_256_block_256)
 {
-	compare(256);
+	compare(256, false);
+}
+END_TEST
+
+START_TEST(automation_period_64_block_1000)
+{
+	compare(1000, true);
+}
+END_TEST
+
+START_TEST(automation_period_256_block_100)
+{
+	compare(100, true);
 }
 END_TEST
 
@@ -253,6 +349,10 @@ e2e_render_suite(void)
 
 	e2e_add_case(s, "period64", equal_period_64_block_1000, setup_64, teardown, CASE_TIMEOUT_S);
 	e2e_add_case(s, "period256", equal_period_256_block_256, setup_256, teardown,
+	             CASE_TIMEOUT_S);
+	e2e_add_case(s, "automation64", automation_period_64_block_1000, setup_64, teardown,
+	             CASE_TIMEOUT_S);
+	e2e_add_case(s, "automation256", automation_period_256_block_100, setup_256, teardown,
 	             CASE_TIMEOUT_S);
 	return s;
 }

@@ -316,6 +316,120 @@ START_TEST(normalize_to_minus_14)
 }
 END_TEST
 
+/* The lane of the automation tests: strip 1 from -40 dB to 0 dB, linear in dB, over 1 s. */
+#define FADE_FROM_DB -40.0
+#define FADE_S       1.0
+#define FADE_DB_TOL  0.1
+#define FADE_FRAMES  32 /* the grid the lanes move on */
+
+static const char fade_text[] = "# mixd automation 1\n"
+                                "0 /strip/1/fader -40\n"
+                                "1 /strip/1/fader 0 linear\n";
+
+static double
+fade_db(double frame)
+{
+	double x = fmin(fmax(frame / (FADE_S * RATE), 0.0), 1.0);
+
+	return FADE_FROM_DB * (1.0 - x);
+}
+
+/* The fader lane moves the output along its curve: the gain (the automated render over the
+ * plain one, sample by sample, where the sine is away from its zero crossings) averaged over
+ * 10 ms around each checkpoint. A curve linear in dB averages to its value at the mean frame,
+ * so the reading compares with the formula there, in level and in time. */
+START_TEST(automation_fader_curve)
+{
+	static const double at_s[] = { 0.1, 0.3, 0.5, 0.7, 0.9 };
+	long n0, n1;
+	float *plain, *fade;
+
+	write_text("fade.auto", fade_text);
+	ck_assert_int_eq(run("-o plain.wav a.wav"), 0);
+	ck_assert_int_eq(run("--automation fade.auto -o fade.wav a.wav"), 0);
+	plain = read_out("plain.wav", &n0);
+	fade = read_out("fade.wav", &n1);
+	ck_assert_int_eq(n0, n1);
+	for (unsigned k = 0; k < sizeof(at_s) / sizeof(at_s[0]); k++) {
+		long c = lround(at_s[k] * RATE);
+		double sum_db = 0, sum_f = 0, db, f, dt;
+		long cnt = 0;
+
+		for (long i = c - RATE / 200; i <= c + RATE / 200; i++) {
+			if (fabs(plain[2 * i]) < 0.05)
+				continue;
+			sum_db += 20 * log10(fabs((double)fade[2 * i] / plain[2 * i]));
+			sum_f += (double)i;
+			cnt++;
+		}
+		ck_assert_int_gt(cnt, RATE / 400);
+		db = sum_db / (double)cnt;
+		f = sum_f / (double)cnt;
+		/* where on the curve this level is, against where it was read */
+		dt = (1.0 - db / FADE_FROM_DB) * FADE_S * RATE - f;
+		printf("fade at %.1f s: %.4f dB, curve %.4f dB, timing %+.1f frames\n", at_s[k], db,
+		       fade_db(f), dt);
+		ck_assert_double_le(fabs(db - fade_db(f)), FADE_DB_TOL);
+		ck_assert_double_le(fabs(dt), FADE_FRAMES);
+	}
+	/* after the lane's end it holds 0 dB: the plain render exactly */
+	for (long i = 2 * (long)(FADE_S * RATE + RATE / 10); i < 2 * n0; i++)
+		ck_assert_float_eq(fade[i], plain[i]);
+	free(plain);
+	free(fade);
+}
+END_TEST
+
+/* Lanes move on the 32-frame grid from frame 0 whatever the block: bit-identical output, for
+ * lanes on parameters that glide only when their value changes. (The master fader and width,
+ * bus returns and delay feedback start their glide again on every set, and each block re-applies
+ * the lanes: a moving lane on one of those lands its glides by the block, as mixd's by its JACK
+ * period. The master fader lane here holds one value.) */
+START_TEST(automation_block_size_independent)
+{
+	static const unsigned blocks[] = { 1024, 100, 1 };
+	long n0, n1;
+	float *a, *b;
+
+	write_text("busy.auto", "# mixd automation 1\n"
+	                        "0 /strip/1/fader -40\n"
+	                        "1 /strip/1/fader 0 linear\n"
+	                        "0.5 /strip/2/pan 1 linear\n"
+	                        "24000f /strip/3/mute 1\n"
+	                        "1.25 /strip/3/mute 0\n"
+	                        "0.7 /strip/2/eq/2/gain -6\n"
+	                        "0.2 /strip/1/send/reverb/level -30\n"
+	                        "1.7 /strip/1/send/reverb/level 0 linear\n"
+	                        "1.5 /master/fader -3\n");
+	ck_assert_int_eq(run("--scene busy.scene --automation busy.auto --block 64 -o b64.wav "
+	                     "a.wav b.flac c.wav"),
+	                 0);
+	a = read_out("b64.wav", &n0);
+	for (unsigned k = 0; k < sizeof(blocks) / sizeof(blocks[0]); k++) {
+		double worst = 0;
+
+		ck_assert_int_eq(run("--scene busy.scene --automation busy.auto --block %u -o "
+		                     "bx.wav a.wav b.flac c.wav",
+		                     blocks[k]),
+		                 0);
+		b = read_out("bx.wav", &n1);
+		ck_assert_int_eq(n0, n1);
+		for (long i = 0; i < 2 * n0; i++)
+			worst = fmax(worst, fabs((double)a[i] - b[i]));
+		printf("automation, block 64 vs %u: max |difference| = %g\n", blocks[k], worst);
+		ck_assert_msg(worst == 0.0, "block %u differs by %g", blocks[k], worst);
+		free(b);
+	}
+	free(a);
+	/* --normalize would move the fader the lane drives: refused as bad usage, no output */
+	ck_assert_int_eq(run("--automation busy.auto --normalize -14 -o bad.wav a.wav b.flac "
+	                     "c.wav"),
+	                 2);
+	ck_assert_ptr_nonnull(strstr(slurp("err.txt"), "/master/fader"));
+	assert_no_file("bad.wav");
+}
+END_TEST
+
 /* Each bad input: exit 1, a message naming the culprit, no output file, no temporary file. */
 static void
 assert_fails(const char *args, const char *needle)
@@ -339,6 +453,13 @@ START_TEST(bad_inputs)
 	assert_fails("--scene typo.scene -o bad.wav a.wav", "line 3");
 	assert_fails("--scene nothere.scene -o bad.wav a.wav", "nothere.scene");
 	assert_fails("-o nodir/bad.wav a.wav", "nodir/bad.wav");
+	/* a bad automation line is named, as a scene's is; a file not there is named */
+	write_text("typo.auto", "# mixd automation 1\n0 /strip/1/fader -40\n"
+	                        "# a comment\n1 /strip/1/fader 0 glide\n");
+	assert_fails("--automation typo.auto -o bad.wav a.wav", "typo.auto: line 4");
+	write_text("strip9.auto", "# mixd automation 1\n0 /strip/9/fader -40\n");
+	assert_fails("--automation strip9.auto -o bad.wav a.wav", "strip9.auto: line 2");
+	assert_fails("--automation nothere.auto -o bad.wav a.wav", "nothere.auto");
 	/* silence cannot be normalized */
 	write_stem("zero.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT, RATE, 1, RATE, 440, 0.0);
 	assert_fails("--normalize -14 -o bad.wav zero.wav", "silent");
@@ -376,7 +497,7 @@ START_TEST(usage_errors)
 	ck_assert_int_eq(run("--normalize loud -o x.wav a.wav"), 2);
 	ck_assert_int_eq(run("--block 0 -o x.wav a.wav"), 2);
 	ck_assert_int_eq(run("--tail -1 -o x.wav a.wav"), 2);
-	ck_assert_int_eq(run("--automation a.auto -o x.wav a.wav"), 2);
+	ck_assert_int_eq(run("--automation -o x.wav a.wav"), 2);
 	ck_assert_ptr_nonnull(strstr(slurp("err.txt"), "usage:"));
 	assert_no_file("x.wav");
 	ck_assert_int_eq(run("--help"), 0);
@@ -397,6 +518,8 @@ mixrender_suite(void)
 	tcase_add_test(tc, scene_fader_minus_6);
 	tcase_add_test(tc, block_size_independent);
 	tcase_add_test(tc, normalize_to_minus_14);
+	tcase_add_test(tc, automation_fader_curve);
+	tcase_add_test(tc, automation_block_size_independent);
 	tcase_add_test(tc, bad_inputs);
 	tcase_add_test(tc, truncated_flac);
 	tcase_add_test(tc, usage_errors);

@@ -2,8 +2,8 @@
 /*
  * mixrender: mixd's engine offline — stems in, the master out as a WAV file.
  *
- *   mixrender [--scene FILE] [--normalize LUFS] [--tail SECONDS] [--block FRAMES]
- *             -o OUT.wav STEM...
+ *   mixrender [--scene FILE] [--automation FILE] [--normalize LUFS] [--tail SECONDS]
+ *             [--block FRAMES] -o OUT.wav STEM...
  *
  * Each stem gets its own strip, in order: a mono file a mono strip, a stereo file a stereo
  * strip. The engine is the one mixd runs in its JACK callback, set up the way mixd comes up
@@ -11,6 +11,18 @@
  * periods, with denormals off as in mixd's RT thread. The limiter's look-ahead is compensated:
  * the first engine_latency() output frames are dropped and as many frames of silence are
  * flushed at the end, so the output lines up with the stems and has their length (plus --tail).
+ *
+ * --automation plays a `# mixd automation 1` file as mixd does with the JACK transport rolling
+ * from frame 0 at the first stem sample: the lanes' values at frame 0 are where the console
+ * starts (mixd chases them while stopped, and its glides finish before the transport rolls),
+ * then each block goes through automation_rt_process, mixd's own cut of a period into 32-frame
+ * pieces with the lanes applied (10 ms ahead) before each. That cut is relative to the block's
+ * start, as to a JACK period's, so the block is rounded up to a multiple of 32: the pieces then
+ * fall on the same frames as in mixd, where periods are multiples of 32 and frame 0 is a start.
+ * Each call also re-applies every lane at its first piece, and a few engine parameters (master
+ * fader and width, bus returns, delay feedback) restart their glide on any set: lanes on those
+ * land their glides by the block, as mixd's by its period, so --block is then the JACK period
+ * for bit equality (test_e2e_render).
  *
  * This file is the command line and the render loop; the files are render_io.c, the loudness
  * render_loud.c. Exit status: 0 success, 1 error (I/O, a bad stem or scene), 2 bad usage.
@@ -27,6 +39,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "automation.h"
+#include "automation_file.h"
 #include "cli.h"
 #include "config.h"
 #include "engine.h"
@@ -63,19 +77,24 @@ static const char usage_text[] =
     "options:\n"
     "  -o, --output OUT.wav  the file to write (written whole or not at all)\n"
     "  --scene FILE          a mixd scene file to set the console from\n"
+    "  --automation FILE     a mixd automation file, played with the transport\n"
+    "                        rolling from 0 at the stems' first frame\n"
     "  --normalize LUFS      render again with the master fader moved so the\n"
     "                        integrated loudness is LUFS (-36..-6)\n"
     "  --tail SECONDS        render this long past the longest stem, for reverb and\n"
     "                        delay tails (0..600, default 0)\n"
     "  --block FRAMES        frames per engine call, like a JACK period (1..8192,\n"
-    "                        default 256); the output does not depend on it\n"
+    "                        default 256; with --automation rounded up to a multiple\n"
+    "                        of 32); the output does not depend on it\n"
     "  --help, --version\n"
     "\n"
-    "exit status: 0 success, 1 error (a stem, the scene, I/O), 2 bad usage\n";
+    "exit status: 0 success, 1 error (a stem, the scene, the automation, I/O),\n"
+    "2 bad usage (also --normalize with a /master/fader lane)\n";
 
 struct opts {
 	const char *out;
 	const char *scene;
+	const char *automation;
 	double normalize; /* NAN: off */
 	double tail_s;
 	unsigned long block;
@@ -160,6 +179,10 @@ parse_args(int argc, char **argv, struct opts *o)
 			if (!v || !*v)
 				return usage_error("--scene needs a file name");
 			o->scene = v;
+		} else if (cli_opt_match(argc, argv, &j, "--automation", &v)) {
+			if (!v || !*v)
+				return usage_error("--automation needs a file name");
+			o->automation = v;
 		} else if (cli_opt_match(argc, argv, &j, "--normalize", &v)) {
 			if (!v || parse_double(v, MIXRENDER_LUFS_MIN, MIXRENDER_LUFS_MAX,
 			                       &o->normalize) < 0)
@@ -191,11 +214,13 @@ parse_args(int argc, char **argv, struct opts *o)
 struct render {
 	struct render_stems *stems;
 	struct model *m;
+	const struct automation_file *af; /* NULL: no --automation */
 	unsigned n_inputs;
 	bool stereo[ENGINE_MAX_STRIPS];
 	uint32_t block;
 	uint64_t frames; /* output length: the longest stem plus the tail */
 	float **in;
+	const float **sub; /* automation_rt_process's pieces of in */
 	float *out_l, *out_r, *lr;
 	bool progress; /* stderr is a terminal */
 };
@@ -220,6 +245,41 @@ progress_draw(const struct render *r, unsigned pass, unsigned passes, uint64_t d
 		fputs("\r\033[K", stderr);
 }
 
+/* What the lanes applied goes nowhere offline: the model keeps the scene's values (the
+ * --normalize fader among them, which no lane may drive). */
+static bool
+emit_nothing(void *ctx, unsigned idx, float v)
+{
+	(void)ctx;
+	(void)idx;
+	(void)v;
+	return true;
+}
+
+/* A player for this pass with r->af's lanes at the stems' rate, chased to frame 0 on e: the
+ * console mixd has when the transport starts at 0 (it chased while stopped, and the glides
+ * ended over the silence before), so the glides are settled here too. Returns NULL with err. */
+static struct automation *
+automation_start(struct render *r, struct engine *e, char *err, size_t errlen)
+{
+	struct automation_set *set =
+	    automation_build(r->af, model_params(r->m), render_stems_rate(r->stems), err, errlen);
+	struct automation *a = set ? automation_new(params_count(model_params(r->m))) : NULL;
+
+	/* a new player takes a set at once: swap fails only with sets already in flight */
+	if (!a || automation_swap(a, set) < 0) {
+		if (set)
+			snprintf(err, errlen, "out of memory");
+		automation_set_free(set);
+		automation_free(a);
+		return NULL;
+	}
+	/* the same entry as mixd's process callback: stopped at 0 with a fresh set, it chases */
+	automation_rt_begin(a, e, false, 0, 0, emit_nothing, NULL);
+	engine_settle(e);
+	return a;
+}
+
 /* One pass: a fresh engine set from the model, the stems through it, the output (after the
  * look-ahead) measured and, when out is not NULL, written. Returns 0 or -errno with err set. */
 static int
@@ -228,6 +288,7 @@ render_pass(struct render *r, struct render_out *out, struct render_loud *loud, 
 {
 	const unsigned n_strips = render_stems_count(r->stems);
 	struct engine *e = engine_new(render_stems_rate(r->stems), n_strips, r->stereo);
+	struct automation *a = NULL;
 	uint64_t total, pos;
 	uint32_t lat;
 	int ret = 0, last = -1;
@@ -239,6 +300,13 @@ render_pass(struct render *r, struct render_out *out, struct render_loud *loud, 
 	}
 	/* as mixd comes up: every value applied and every glide settled */
 	model_apply_to_engine(r->m, e);
+	if (r->af) {
+		a = automation_start(r, e, err, errlen);
+		if (!a) {
+			engine_free(e);
+			return -ENOMEM;
+		}
+	}
 	lat = engine_latency(e);
 	ret = render_stems_rewind(r->stems, err, errlen);
 	total = r->frames + lat;
@@ -254,7 +322,12 @@ render_pass(struct render *r, struct render_out *out, struct render_loud *loud, 
 		ret = render_stems_read(r->stems, r->in, n, err, errlen);
 		if (ret)
 			break;
-		engine_process(e, (const float *const *)r->in, r->out_l, r->out_r, n);
+		/* the transport frame is the stems' frame: it rolls from 0 at the first one */
+		if (a && automation_rt_begin(a, e, true, pos, n, emit_nothing, NULL))
+			automation_rt_process(a, e, pos, (const float *const *)r->in, r->sub,
+			                      r->out_l, r->out_r, n);
+		else
+			engine_process(e, (const float *const *)r->in, r->out_l, r->out_r, n);
 		/* the first lat frames are the look-ahead filling up, not the mix */
 		skip = pos >= lat ? 0 : (lat - pos < n ? (uint32_t)(lat - pos) : n);
 		pos += n;
@@ -273,6 +346,7 @@ render_pass(struct render *r, struct render_out *out, struct render_loud *loud, 
 	}
 	if (r->progress && last >= 0 && last < 100)
 		fputs("\r\033[K", stderr);
+	automation_free(a);
 	engine_free(e);
 	return ret;
 }
@@ -320,13 +394,17 @@ render_setup(struct render *r, const struct opts *o, char *err, size_t errlen)
 		r->n_inputs += r->stereo[k] ? 2 : 1;
 	}
 	r->block = (uint32_t)o->block;
+	/* lanes move at each 32-frame piece of a block, counted from its start (mixd's period) */
+	if (r->af)
+		r->block = (r->block + ENGINE_BLOCK - 1) / ENGINE_BLOCK * ENGINE_BLOCK;
 	r->frames = render_stems_frames(r->stems) +
 	            (uint64_t)llround(o->tail_s * render_stems_rate(r->stems));
 	r->in = calloc(r->n_inputs, sizeof(*r->in));
+	r->sub = calloc(r->n_inputs, sizeof(*r->sub));
 	r->out_l = malloc(r->block * sizeof(float));
 	r->out_r = malloc(r->block * sizeof(float));
 	r->lr = malloc(2 * r->block * sizeof(float));
-	if (!r->in || !r->out_l || !r->out_r || !r->lr ||
+	if (!r->in || !r->sub || !r->out_l || !r->out_r || !r->lr ||
 	    render_stems_reserve(r->stems, r->block) < 0)
 		goto oom;
 	for (unsigned i = 0; i < r->n_inputs; i++) {
@@ -347,6 +425,7 @@ render_cleanup(struct render *r)
 		for (unsigned i = 0; i < r->n_inputs; i++)
 			free(r->in[i]);
 	free(r->in);
+	free(r->sub);
 	free(r->out_l);
 	free(r->out_r);
 	free(r->lr);
@@ -450,6 +529,7 @@ main(int argc, char **argv)
 	struct render r = { 0 };
 	struct params *ps = NULL;
 	struct ring *ring = NULL;
+	struct automation_file *af = NULL;
 	struct sigaction sa = { .sa_handler = on_signal };
 	char err[512];
 	int ret = parse_args(argc, argv, &o);
@@ -487,6 +567,30 @@ main(int argc, char **argv)
 			goto fail;
 		}
 	}
+	if (o.automation) {
+		char why[400];
+		int fader = params_find(ps, "/master/fader");
+
+		/* the whole file is checked; the message names it and the line */
+		af = automation_file_load(ps, o.automation, o.automation, NULL, why, sizeof(why));
+		if (!af) {
+			snprintf(err, sizeof(err), "automation %s", why);
+			goto fail;
+		}
+		/* --normalize moves the master fader between passes: a lane that drives it would
+		 * undo the correction (or the correction the lane's curve), so one is refused */
+		for (unsigned i = 0; i < af->n_lanes && !isnan(o.normalize); i++) {
+			if (fader >= 0 && af->lanes[i].idx == (unsigned)fader) {
+				snprintf(err, sizeof(err),
+				         "--normalize moves the master fader, which the automation "
+				         "%s drives (a /master/fader lane): use one or the other",
+				         o.automation);
+				ret = MIXRENDER_USAGE;
+				goto fail;
+			}
+		}
+		r.af = af;
+	}
 	if (render_setup(&r, &o, err, sizeof(err)) < 0)
 		goto fail;
 	ret = render_all(&r, &o, err, sizeof(err));
@@ -496,6 +600,7 @@ fail:
 	fprintf(stderr, "mixrender: %s\n", err);
 out:
 	render_cleanup(&r);
+	automation_file_free(af);
 	model_free(r.m);
 	ring_free(ring);
 	params_free(ps);
