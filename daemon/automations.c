@@ -456,7 +456,7 @@ mode_message(struct automations *s, const struct osc_peer *from, const char *pat
 		reply_mode(s, from, path, (unsigned)idx);
 		return true;
 	}
-	mode = argc == 1 && osc_arg_is_string(types[0]) ? &argv[0]->s : NULL;
+	mode = argc == 1 && osc_arg_is_string(types[0]) ? (const char *)argv[0] : NULL;
 	for (unsigned i = 0; mode && i < sizeof(mode_names) / sizeof(mode_names[0]); i++) {
 		if (!strcmp(mode, mode_names[i])) {
 			set_mode(s, (unsigned)idx, (enum mode)i);
@@ -516,14 +516,15 @@ automations_message(void *ctx, const struct osc_peer *from, const char *path, co
 			dispatch_reply_error(s->d, from, path, "expected an automation name");
 			return true;
 		}
-		ret = path[12] == 'l' ? automations_load(s, &argv[0]->s, err, sizeof(err))
-		                      : automations_save(s, &argv[0]->s, err, sizeof(err));
+		ret = path[12] == 'l'
+		          ? automations_load(s, (const char *)argv[0], err, sizeof(err))
+		          : automations_save(s, (const char *)argv[0], err, sizeof(err));
 		if (ret) {
 			dispatch_reply_error(s->d, from, path, err);
 		} else {
 			lo_message m = lo_message_new();
 			if (m)
-				lo_message_add_string(m, &argv[0]->s);
+				lo_message_add_string(m, (const char *)argv[0]);
 			dispatch_reply(s->d, from, path, m);
 		}
 		return true;

@@ -57,11 +57,13 @@ now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Strings are read in place: they need no alignment. */
+/* Strings are read in place: they need no alignment. Through a char pointer, not the union:
+ * liblo's arguments are only 4-byte aligned, and a member access of the 8-aligned union is
+ * undefined there (UBSan says so). */
 static const char *
 arg_s(const struct nsm_msg *m, int i)
 {
-	return &m->argv[i]->s;
+	return (const char *)m->argv[i];
 }
 
 /* True when m has exactly the types (a prefix match when prefix is set). */

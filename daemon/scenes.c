@@ -158,15 +158,15 @@ scenes_message(void *ctx, const struct osc_peer *from, const char *path, const c
 		dispatch_reply_error(s->d, from, path, "expected a scene name");
 		return true;
 	}
-	ret = save ? scenes_save(s, &argv[0]->s, err, sizeof(err))
-	           : scenes_load(s, &argv[0]->s, err, sizeof(err));
+	ret = save ? scenes_save(s, (const char *)argv[0], err, sizeof(err))
+	           : scenes_load(s, (const char *)argv[0], err, sizeof(err));
 	if (ret) {
 		dispatch_reply_error(s->d, from, path, err);
 		return true;
 	}
 	m = lo_message_new();
 	if (m)
-		lo_message_add_string(m, &argv[0]->s);
+		lo_message_add_string(m, (const char *)argv[0]);
 	dispatch_reply(s->d, from, path, m);
 	return true;
 }

@@ -155,7 +155,7 @@ handle_param(struct dispatch *d, const struct osc_peer *from, unsigned idx, cons
 			dispatch_reply_error(d, from, path, "expected a string");
 			return;
 		}
-		err = model_set_string(d->m, idx, &argv[0]->s);
+		err = model_set_string(d->m, idx, (const char *)argv[0]);
 		if (err)
 			dispatch_reply_error(d, from, path,
 			                     err == -E2BIG ? "string longer than 32 bytes"
@@ -167,7 +167,7 @@ handle_param(struct dispatch *d, const struct osc_peer *from, unsigned idx, cons
 	if (p->d->type == PARAM_ENUM && osc_arg_is_string(types[0])) {
 		/* a choice by name; a number (what tablets send) is the index */
 		float f = 0;
-		err = param_parse(p->d, &argv[0]->s, &f);
+		err = param_parse(p->d, (const char *)argv[0], &f);
 		v = f;
 	} else if (osc_arg_number(types[0], argv[0], &v)) {
 		err = 0;
@@ -381,7 +381,7 @@ dispatch_message(void *ctx, const struct osc_peer *from, const char *path, const
 			dispatch_reply_error(d, from, path,
 			                     "expected no argument or a prefix string");
 		else
-			handle_list(d, from, argc ? &argv[0]->s : NULL);
+			handle_list(d, from, argc ? (const char *)argv[0] : NULL);
 	} else if (!strncmp(path, "/meter/", 7) && argc == 0) {
 		handle_meter(d, from, path);
 	} else if (handle_loudness(d, from, path, argc)) {

@@ -181,7 +181,7 @@ subscribe_args(const char *types, lo_arg **argv, int argc, const char **prefix, 
 	if (argc > 2)
 		return "expected [prefix] [hz]";
 	if (i < argc && osc_arg_is_string(types[i]))
-		*prefix = &argv[i++]->s;
+		*prefix = (const char *)argv[i++];
 	if (i < argc) {
 		if (!osc_arg_number(types[i], argv[i], hz))
 			return "expected [prefix] [hz]";
@@ -259,7 +259,7 @@ unsubscribe(struct subs *s, const struct osc_peer *from, const char *path, const
 	if (argc > 1 || (argc == 1 && !osc_arg_is_string(types[0])))
 		why = "expected no argument or a prefix";
 	else if (argc == 1)
-		why = take_prefix(&argv[0]->s, prefix, &plen);
+		why = take_prefix((const char *)argv[0], prefix, &plen);
 	if (why) {
 		dispatch_reply_error(s->d, from, path, why);
 		return;

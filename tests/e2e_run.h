@@ -129,6 +129,16 @@ e2e_set_s(struct h_world *w, const char *path, const char *v)
 	ck_assert_int_eq(h_osc_set_s(w->osc, path, v), 0);
 }
 
+/* Waits for a reply at path on o; fails the case when none comes within H_REPLY_MS. */
+static inline void
+e2e_expect_reply(struct h_osc *o, const char *path)
+{
+	struct h_msg *m = h_osc_wait(o, path, H_REPLY_MS);
+
+	ck_assert_msg(m != NULL, "no %s reply", path);
+	h_msg_free(m);
+}
+
 /* Fails on the first /error queued on the socket (a parameter mixd does not know, a value it
  * refused), naming it; discards everything else queued. */
 static inline void

@@ -83,7 +83,7 @@ static void
 window_start(void)
 {
 	ck_assert_int_eq(h_osc_send(w.osc, "/stats/window", ""), 0);
-	ck_assert_ptr_nonnull(h_osc_wait(w.osc, "/stats/window", H_REPLY_MS));
+	e2e_expect_reply(w.osc, "/stats/window");
 }
 
 struct window {

@@ -33,6 +33,7 @@
  * 1000, 256 against 100), asserted with lanes of every kind (linear and step gains, a pan, a
  * mute, an EQ gain, the master fader).
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -234,77 +235,96 @@ compare(unsigned block, bool automated)
 	ck_assert_int_eq(sf_readf_float(sf, ref, len), len);
 	sf_close(sf);
 
-	/* mixd, coming up with the scene as its state (the last --state-dir wins) */
-	snprintf(state, sizeof(state), "%s/state", dir);
-	ck_assert_int_eq(mkdir(state, 0700), 0);
-	snprintf(path, sizeof(path), "%s/state.scene", state);
-	write_text(path, scene_text);
-	snprintf(path, sizeof(path), "%s/automation", state);
-	ck_assert_int_eq(mkdir(path, 0700), 0);
-	snprintf(path, sizeof(path), "%s/automation/mix.auto", state);
-	write_text(path, auto_text);
-	{
-		const char *const args[] = { "--strips",    "3",   "--stereo", "2",
-			                     "--state-dir", state, NULL };
-		n_rec = (size_t)len + 4 * period + 4096;
-		e2e_world_up(&w, NULL, args, N_OUT, in, n_rec);
-	}
-	/* /info: name, version, strips, sample rate, buffer size, latency */
-	msg = h_osc_get(w.osc, "/info");
-	ck_assert_msg(msg && !strcmp(msg->types, "ssiiii"), "no /info reply");
-	ck_assert_int_eq(h_arg_i(msg, 3), RATE);
-	latency = h_arg_i(msg, 5);
-	h_msg_free(msg);
-	if (automated) {
-		uint64_t at = 1;
+	/* mixd, coming up with the scene as its state (the last --state-dir wins). An xrun (a
+	 * loaded machine, a sanitized build at a 64-frame period) drops a period of the stems:
+	 * that recording says nothing, and a new world records again. */
+	for (int attempt = 1;; attempt++) {
+		int64_t xruns;
 
-		/* stopped at 0, then the lanes: mixd chases them there */
-		h_probe_transport_stop(w.probe);
-		ck_assert_int_eq(h_probe_transport_locate(w.probe, 0), 0);
-		for (int k = 0; k < 200 && (h_probe_transport(w.probe, &at) || at != 0); k++)
-			h_sleep_ms(5);
-		ck_assert_msg(at == 0, "the transport did not stop at 0");
-		request_s("/automation/load", "mix");
-		/* the chase's glides (10 ms) end long before the transport rolls */
-		h_sleep_ms(200);
-	}
-	ck_assert_int_eq(h_probe_record_start(w.probe, n_rec), 0);
-	if (automated)
-		ck_assert_int_eq(h_probe_play_start_with_transport(
-		                     w.probe, (const float *const *)bufs, N_OUT, (size_t)len),
-		                 0);
-	else
-		ck_assert_int_eq(
-		    h_probe_play_start(w.probe, (const float *const *)bufs, N_OUT, (size_t)len), 0);
-	ck_assert_int_eq(h_probe_play_wait(w.probe), 0);
-	ck_assert_int_eq(h_probe_record_wait(w.probe), 0);
-
-	/* stem 3 is non-zero at frame 0: where the playback began */
-	start = -1;
-	for (size_t i = 0; i < n_rec && start < 0; i++)
-		if (h_probe_sent(w.probe, 4)[i] != 0.0f)
-			start = (long)i;
-	ck_assert_int_ge(start, 0);
-	if (automated) {
-		uint64_t tf;
-		bool rolling;
-
-		/* the stems' first frame went out at transport frame 0, rolling */
-		ck_assert_uint_eq(h_probe_play_transport_frame(w.probe), 0);
-		ck_assert_int_eq(h_probe_transport_at(w.probe, (size_t)start, &tf, &rolling), 0);
-		ck_assert(rolling);
-		ck_assert_uint_eq(tf, 0);
-	}
-	off = start + latency + (long)period;
-	ck_assert_msg((size_t)(off + len) <= n_rec, "recording too short");
-	rec[0] = h_probe_in(w.probe, 0);
-	rec[1] = h_probe_in(w.probe, 1);
-	for (long f = 0; f < len; f++)
-		for (int c = 0; c < 2; c++) {
-			double d = fabs((double)rec[c][off + f] - ref[2 * f + c]);
-			worst = fmax(worst, d);
-			peak = fmax(peak, fabs(ref[2 * f + c]));
+		worst = peak = 0;
+		/* mixd, coming up with the scene as its state (the last --state-dir wins) */
+		snprintf(state, sizeof(state), "%s/state", dir);
+		ck_assert(mkdir(state, 0700) == 0 || errno == EEXIST);
+		snprintf(path, sizeof(path), "%s/state.scene", state);
+		write_text(path, scene_text);
+		snprintf(path, sizeof(path), "%s/automation", state);
+		ck_assert(mkdir(path, 0700) == 0 || errno == EEXIST);
+		snprintf(path, sizeof(path), "%s/automation/mix.auto", state);
+		write_text(path, auto_text);
+		{
+			const char *const args[] = { "--strips",    "3",   "--stereo", "2",
+				                     "--state-dir", state, NULL };
+			n_rec = (size_t)len + 4 * period + 4096;
+			e2e_world_up(&w, NULL, args, N_OUT, in, n_rec);
 		}
+		/* /info: name, version, strips, sample rate, buffer size, latency */
+		msg = h_osc_get(w.osc, "/info");
+		ck_assert_msg(msg && !strcmp(msg->types, "ssiiii"), "no /info reply");
+		ck_assert_int_eq(h_arg_i(msg, 3), RATE);
+		latency = h_arg_i(msg, 5);
+		h_msg_free(msg);
+		if (automated) {
+			uint64_t at = 1;
+
+			/* stopped at 0, then the lanes: mixd chases them there */
+			h_probe_transport_stop(w.probe);
+			ck_assert_int_eq(h_probe_transport_locate(w.probe, 0), 0);
+			for (int k = 0; k < 200 && (h_probe_transport(w.probe, &at) || at != 0);
+			     k++)
+				h_sleep_ms(5);
+			ck_assert_msg(at == 0, "the transport did not stop at 0");
+			request_s("/automation/load", "mix");
+			/* the chase's glides (10 ms) end long before the transport rolls */
+			h_sleep_ms(200);
+		}
+		ck_assert_int_eq(h_probe_record_start(w.probe, n_rec), 0);
+		if (automated)
+			ck_assert_int_eq(
+			    h_probe_play_start_with_transport(w.probe, (const float *const *)bufs,
+			                                      N_OUT, (size_t)len),
+			    0);
+		else
+			ck_assert_int_eq(h_probe_play_start(w.probe, (const float *const *)bufs,
+			                                    N_OUT, (size_t)len),
+			                 0);
+		ck_assert_int_eq(h_probe_play_wait(w.probe), 0);
+		ck_assert_int_eq(h_probe_record_wait(w.probe), 0);
+
+		/* stem 3 is non-zero at frame 0: where the playback began */
+		start = -1;
+		for (size_t i = 0; i < n_rec && start < 0; i++)
+			if (h_probe_sent(w.probe, 4)[i] != 0.0f)
+				start = (long)i;
+		ck_assert_int_ge(start, 0);
+		if (automated) {
+			uint64_t tf;
+			bool rolling;
+
+			/* the stems' first frame went out at transport frame 0, rolling */
+			ck_assert_uint_eq(h_probe_play_transport_frame(w.probe), 0);
+			ck_assert_int_eq(
+			    h_probe_transport_at(w.probe, (size_t)start, &tf, &rolling), 0);
+			ck_assert(rolling);
+			ck_assert_uint_eq(tf, 0);
+		}
+		off = start + latency + (long)period;
+		ck_assert_msg((size_t)(off + len) <= n_rec, "recording too short");
+		rec[0] = h_probe_in(w.probe, 0);
+		rec[1] = h_probe_in(w.probe, 1);
+		for (long f = 0; f < len; f++)
+			for (int c = 0; c < 2; c++) {
+				double d = fabs((double)rec[c][off + f] - ref[2 * f + c]);
+				worst = fmax(worst, d);
+				peak = fmax(peak, fabs(ref[2 * f + c]));
+			}
+		xruns = e2e_stat(&w, "xruns");
+		if (xruns == 0 || attempt == 3)
+			break;
+		fprintf(stderr, "e2e_render: %lld xruns during attempt %d; once more\n",
+		        (long long)xruns, attempt);
+		h_world_free(&w);
+		ck_assert_msg(h_world_start(&w, RATE, period) == 0, "jackd did not start again");
+	}
 	printf("%speriod %u, mixrender block %u, latency %d: %ld frames, peak %.3f, "
 	       "max |mixd - mixrender| = %g\n",
 	       automated ? "automation, " : "", period, block, latency, len, peak, worst);

@@ -123,7 +123,7 @@ START_TEST(test_round_trip)
 	for (unsigned k = 0; k < n_params; k++)
 		get_value(&before[k], &before[k]);
 	ck_assert_int_eq(h_osc_send(w.osc, "/scene/save", "s", "show"), 0);
-	ck_assert_ptr_nonnull(h_osc_wait(w.osc, "/scene/save", H_REPLY_MS));
+	e2e_expect_reply(w.osc, "/scene/save");
 
 	/* every parameter away from its saved value; the buses stay muted */
 	for (unsigned k = 0; k < n_params; k++)
@@ -144,7 +144,7 @@ START_TEST(test_round_trip)
 	db_changed = level();
 
 	ck_assert_int_eq(h_osc_send(w.osc, "/scene/load", "s", "show"), 0);
-	ck_assert_ptr_nonnull(h_osc_wait(w.osc, "/scene/load", H_REPLY_MS));
+	e2e_expect_reply(w.osc, "/scene/load");
 	for (unsigned k = 0; k < n_params; k++) {
 		get_value(&before[k], &now);
 		ck_assert_msg(

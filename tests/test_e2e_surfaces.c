@@ -174,7 +174,7 @@ START_TEST(test_two_surfaces)
 
 	/* a scene load reaches both */
 	ck_assert_int_eq(h_osc_send(a, "/scene/save", "s", "show"), 0);
-	ck_assert_ptr_nonnull(h_osc_wait(a, "/scene/save", H_REPLY_MS));
+	e2e_expect_reply(a, "/scene/save");
 	ck_assert_int_eq(h_osc_set_i(b, "/strip/3/mute", 1), 0);
 	ck_assert_int_eq(h_osc_set_s(b, "/strip/3/eq/1/type", "bell"), 0);
 	ck_assert(wait_value(a, "/strip/3/mute", NULL, 1, 1000));
