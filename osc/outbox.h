@@ -20,8 +20,8 @@
 struct outbox {
 	struct osc_server *srv;
 	struct osc_peer to;
-	size_t len;         /* bytes in buf; 0 when empty (the "#bundle" header is written late) */
-	unsigned n;         /* messages in buf */
+	size_t len; /* bytes in buf; 0 when empty (the "#bundle" header is written late) */
+	unsigned n; /* messages in buf */
 	uint64_t datagrams, messages, bytes, errors; /* running totals, for /stats */
 	uint8_t buf[OUTBOX_MAX_DATAGRAM];
 };
