@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "automation_file.h"
 
+#include "atomic_file.h"
+
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "atomic_file.h"
 #include "params.h"
 
 /* Longest line accepted: a valid one is far shorter (time, address, value, mode). */
@@ -153,48 +153,16 @@ format_seconds(double t, char *buf, size_t n)
 	}
 }
 
-static int
-fsync_dir_of(const char *path)
-{
-	char *copy = strdup(path);
-	int fd, err = 0;
-
-	if (!copy)
-		return -ENOMEM;
-	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || fsync(fd) < 0)
-		err = -errno;
-	if (fd >= 0)
-		close(fd);
-	free(copy);
-	return err;
-}
-
 int
 automation_file_write(const struct automation_file *af, const struct params *ps, const char *path,
                       char *err, size_t errlen)
 {
-	char tmp[4096];
-	FILE *f;
-	int fd, ret = 0;
+	struct atomic_file out;
+	int ret = atomic_file_open(&out, path, 0644, true, err, errlen);
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof(tmp)) {
-		snprintf(err, errlen, "path too long");
-		return -ENAMETOOLONG;
-	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		ret = -errno;
-		snprintf(err, errlen, "cannot create the file: %s", strerror(-ret));
+	if (ret)
 		return ret;
-	}
-	f = fdopen(fd, "w");
-	if (!f) {
-		ret = -errno;
-		close(fd);
-		goto fail;
-	}
-	fprintf(f, "%s\n", AUTOMATION_MAGIC);
+	fprintf(out.f, "%s\n", AUTOMATION_MAGIC);
 	for (unsigned i = 0; i < af->n_lanes; i++) {
 		const struct automation_lane *l = &af->lanes[i];
 		const struct param *p = params_at(ps, l->idx);
@@ -208,27 +176,11 @@ automation_file_write(const struct automation_file *af, const struct params *ps,
 			else
 				format_seconds(pt->time, t, sizeof(t));
 			param_format(p->d, pt->value, v, sizeof(v));
-			fprintf(f, "%s %s %s%s\n", t, p->address, v, pt->linear ? " linear" : "");
+			fprintf(out.f, "%s %s %s%s\n", t, p->address, v,
+			        pt->linear ? " linear" : "");
 		}
 	}
-	if (fflush(f) != 0 || fsync(fd) != 0)
-		ret = -errno;
-	if (fclose(f) != 0 && !ret)
-		ret = -errno;
-	if (ret)
-		goto fail;
-	if (rename(tmp, path) < 0) {
-		ret = -errno;
-		goto fail;
-	}
-	ret = fsync_dir_of(path);
-	if (ret)
-		snprintf(err, errlen, "cannot sync the directory: %s", strerror(-ret));
-	return ret;
-fail:
-	snprintf(err, errlen, "cannot write the file: %s", strerror(-ret));
-	unlink(tmp);
-	return ret;
+	return atomic_file_commit(&out, err, errlen);
 }
 
 void

@@ -2,13 +2,11 @@
 #include "scene.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "atomic_file.h"
 #include "model.h"
 #include "params.h"
 
@@ -45,81 +43,31 @@ write_quoted(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static int
-fsync_dir_of(const char *path)
-{
-	char *copy = strdup(path);
-	int fd, err = 0;
-
-	if (!copy)
-		return -ENOMEM;
-	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || fsync(fd) < 0)
-		err = -errno;
-	if (fd >= 0)
-		close(fd);
-	free(copy);
-	return err;
-}
-
 int
 scene_write(const struct model *m, const char *path, char *err, size_t errlen)
 {
 	const struct params *ps = model_params(m);
-	char tmp[4096];
-	FILE *f;
-	int fd, ret = 0;
+	struct atomic_file af;
+	int ret = atomic_file_open(&af, path, 0644, true, err, errlen);
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof(tmp)) {
-		snprintf(err, errlen, "path too long: %s", path);
-		return -ENAMETOOLONG;
-	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		ret = -errno;
-		snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
+	if (ret)
 		return ret;
-	}
-	f = fdopen(fd, "w");
-	if (!f) {
-		ret = -errno;
-		close(fd);
-		goto fail_unlink;
-	}
-	fprintf(f, "%s\n", SCENE_MAGIC);
+	fprintf(af.f, "%s\n", SCENE_MAGIC);
 	for (unsigned i = 0; i < params_count(ps); i++) {
 		const struct param *p = params_at(ps, i);
 		char val[64];
 
-		fputs(p->address, f);
-		fputc(' ', f);
+		fputs(p->address, af.f);
+		fputc(' ', af.f);
 		if (p->d->type == PARAM_STRING) {
-			write_quoted(f, model_get_string(m, i));
+			write_quoted(af.f, model_get_string(m, i));
 		} else {
 			param_format(p->d, model_get(m, i), val, sizeof(val));
-			fputs(val, f);
+			fputs(val, af.f);
 		}
-		fputc('\n', f);
+		fputc('\n', af.f);
 	}
-	if (fflush(f) != 0 || fsync(fd) != 0)
-		ret = -errno;
-	if (fclose(f) != 0 && !ret)
-		ret = -errno;
-	if (ret)
-		goto fail_unlink;
-	if (rename(tmp, path) < 0) {
-		ret = -errno;
-		goto fail_unlink;
-	}
-	ret = fsync_dir_of(path);
-	if (ret)
-		snprintf(err, errlen, "cannot sync the directory of %s: %s", path, strerror(-ret));
-	return ret;
-
-fail_unlink:
-	snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(-ret));
-	unlink(tmp);
-	return ret;
+	return atomic_file_commit(&af, err, errlen);
 }
 
 /* One validated line, held until the whole file has been checked. */

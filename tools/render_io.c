@@ -1,16 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* render_io: stems in through libsndfile, the output WAV out through a temporary file. */
+#include "render_io.h"
+
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <sndfile.h>
 
-#include "render_io.h"
+#include "atomic_file.h"
 
 /* What the pre-flight check decodes of every stem: enough to get past the headers into the
  * audio, so a file that is garbage after a plausible header is refused before rendering. */
@@ -205,33 +204,8 @@ render_stems_read(struct render_stems *s, float *const *in, uint32_t n, char *er
 
 struct render_out {
 	SNDFILE *sf;
-	int fd;
-	char *path;
-	char *tmp;
+	struct atomic_file file;
 };
-
-/* fsync of the directory holding path, so the rename itself survives a crash. */
-static int
-sync_dir_of(const char *path)
-{
-	char dir[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	int fd, ret = 0;
-
-	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == path)
-		snprintf(dir, sizeof(dir), "/");
-	else
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
 
 struct render_out *
 render_out_open(const char *path, unsigned rate, char *err, size_t errlen)
@@ -240,97 +214,51 @@ render_out_open(const char *path, unsigned rate, char *err, size_t errlen)
 	SF_INFO info = { .samplerate = (int)rate,
 		         .channels = 2,
 		         .format = SF_FORMAT_WAV | SF_FORMAT_FLOAT };
-	size_t len;
 
-	if (!o)
-		goto oom;
-	o->fd = -1;
-	len = strlen(path) + 32;
-	o->path = strdup(path);
-	o->tmp = malloc(len);
-	if (!o->path || !o->tmp)
-		goto oom;
-	snprintf(o->tmp, len, "%s.tmp.%ld", path, (long)getpid());
-	o->fd = open(o->tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-	if (o->fd < 0) {
-		snprintf(err, errlen, "%s: %s", o->tmp, strerror(errno));
-		goto fail;
+	if (!o) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (atomic_file_open(&o->file, path, 0666, false, err, errlen) < 0) {
+		free(o);
+		return NULL;
 	}
 	/* our own descriptor (close_desc false), so it can be fsynced after libsndfile is done */
-	o->sf = sf_open_fd(o->fd, SFM_WRITE, &info, 0);
+	o->sf = sf_open_fd(o->file.fd, SFM_WRITE, &info, 0);
 	if (!o->sf) {
-		snprintf(err, errlen, "%s: %s", o->tmp, sf_strerror(NULL));
-		goto fail_unlink;
+		snprintf(err, errlen, "%s: %s", o->file.tmp, sf_strerror(NULL));
+		atomic_file_abort(&o->file);
+		free(o);
+		return NULL;
 	}
 	/* no PEAK chunk: it holds a time stamp, and the same render should give the same bytes */
 	sf_command(o->sf, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
 	return o;
-
-oom:
-	snprintf(err, errlen, "out of memory");
-	goto fail;
-fail_unlink:
-	unlink(o->tmp);
-fail:
-	if (o) {
-		if (o->fd >= 0)
-			close(o->fd);
-		free(o->tmp);
-		free(o->path);
-		free(o);
-	}
-	return NULL;
 }
 
 int
 render_out_write(struct render_out *o, const float *lr, size_t n, char *err, size_t errlen)
 {
 	if (sf_writef_float(o->sf, lr, (sf_count_t)n) != (sf_count_t)n) {
-		snprintf(err, errlen, "%s: %s", o->tmp, sf_strerror(o->sf));
+		snprintf(err, errlen, "%s: %s", o->file.tmp, sf_strerror(o->sf));
 		return -EIO;
 	}
 	return 0;
 }
 
-static void
-out_free(struct render_out *o)
-{
-	free(o->tmp);
-	free(o->path);
-	free(o);
-}
-
 int
 render_out_commit(struct render_out *o, char *err, size_t errlen)
 {
-	int ret = 0, sret = sf_close(o->sf);
+	int ret, sret = sf_close(o->sf);
 
-	o->sf = NULL;
 	if (sret != 0) {
-		snprintf(err, errlen, "%s: %s", o->tmp, sf_error_number(sret));
+		snprintf(err, errlen, "%s: %s", o->file.tmp, sf_error_number(sret));
+		atomic_file_abort(&o->file);
 		ret = -EIO;
-	} else if (fsync(o->fd) < 0 || close(o->fd) < 0) {
-		ret = -errno;
-		o->fd = -1;
-		snprintf(err, errlen, "%s: %s", o->tmp, strerror(-ret));
 	} else {
-		o->fd = -1;
-		if (rename(o->tmp, o->path) < 0) {
-			ret = -errno;
-			snprintf(err, errlen, "%s: %s", o->path, strerror(-ret));
-		} else {
-			ret = sync_dir_of(o->path);
-			if (ret < 0)
-				snprintf(err, errlen, "%s: syncing the directory: %s", o->path,
-				         strerror(-ret));
-			out_free(o);
-			return ret;
-		}
+		ret = atomic_file_commit(&o->file, err, errlen);
 	}
-	if (o->fd >= 0)
-		close(o->fd);
-	unlink(o->tmp);
-	out_free(o);
+	free(o);
 	return ret;
 }
 
@@ -339,10 +267,7 @@ render_out_abort(struct render_out *o)
 {
 	if (!o)
 		return;
-	if (o->sf)
-		sf_close(o->sf);
-	if (o->fd >= 0)
-		close(o->fd);
-	unlink(o->tmp);
-	out_free(o);
+	sf_close(o->sf);
+	atomic_file_abort(&o->file);
+	free(o);
 }
