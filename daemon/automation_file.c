@@ -10,9 +10,7 @@
 
 #include "atomic_file.h"
 #include "params.h"
-
-/* Longest line accepted: a valid one is far shorter (time, address, value, mode). */
-#define LINE_MAX_LEN 512
+#include "textfile.h"
 
 /* Splits the next blank-separated word off *s; returns it, or NULL at the end of the line or at
  * a comment. */
@@ -223,73 +221,36 @@ add_point(struct automation_file *af, unsigned *lane_of, unsigned *caps, unsigne
 struct automation_file *
 automation_file_read(const struct params *ps, FILE *f, const char *name, char *err, size_t errlen)
 {
-	unsigned n_params = params_count(ps), lineno = 0;
+	unsigned n_params = params_count(ps);
 	struct automation_file *af = calloc(1, sizeof(*af));
 	unsigned *lane_of = calloc(n_params, sizeof(*lane_of));
 	unsigned *caps = calloc(n_params, sizeof(*caps));
-	char *line = NULL, why[200];
-	size_t linecap = 0;
-	ssize_t got;
+	struct textfile tf;
+	char why[200], *s;
+	int ret;
 
+	textfile_init(&tf, f, name, AUTOMATION_MAGIC, AUTOMATION_FILE_MAX_LINES);
 	if (!af || !lane_of || !caps)
 		goto oom;
 	af->lanes = calloc(n_params, sizeof(*af->lanes));
 	if (!af->lanes)
 		goto oom;
-	while ((got = getline(&line, &linecap, f)) >= 0) {
-		size_t len = (size_t)got;
+	while ((ret = textfile_next(&tf, &s, err, errlen)) > 0) {
 		struct automation_point pt;
 		unsigned idx;
-		const char *reason;
-		char *s;
+		const char *reason = parse_line(ps, s, &pt, &idx, why, sizeof(why));
 
-		if (++lineno > AUTOMATION_FILE_MAX_LINES) {
-			snprintf(err, errlen, "%s: more than %d lines", name,
-			         AUTOMATION_FILE_MAX_LINES);
-			goto fail;
-		}
-		if (len && line[len - 1] == '\n')
-			line[--len] = '\0';
-		if (len && line[len - 1] == '\r') /* a file edited on Windows is still fine */
-			line[--len] = '\0';
-		if (len > LINE_MAX_LEN) {
-			snprintf(err, errlen, "%s: line %u: longer than %d bytes", name, lineno,
-			         LINE_MAX_LEN);
-			goto fail;
-		}
-		if (strlen(line) != len) {
-			snprintf(err, errlen, "%s: line %u: NUL byte", name, lineno);
-			goto fail;
-		}
-		if (lineno == 1) {
-			if (strcmp(line, AUTOMATION_MAGIC)) {
-				snprintf(err, errlen, "%s: line 1: expected \"%s\"", name,
-				         AUTOMATION_MAGIC);
-				goto fail;
-			}
-			continue;
-		}
-		s = line + strspn(line, " \t");
-		if (!*s || *s == '#')
-			continue;
-		reason = parse_line(ps, s, &pt, &idx, why, sizeof(why));
 		if (reason) {
-			snprintf(err, errlen, "%s: line %u: %s", name, lineno, reason);
+			snprintf(err, errlen, "%s: line %u: %s", name, tf.lineno, reason);
 			goto fail;
 		}
-		pt.line = lineno;
+		pt.line = tf.lineno;
 		if (add_point(af, lane_of, caps, idx, &pt) < 0)
 			goto oom;
 	}
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: read error", name);
+	if (ret < 0)
 		goto fail;
-	}
-	if (lineno == 0) {
-		snprintf(err, errlen, "%s: empty file", name);
-		goto fail;
-	}
-	free(line);
+	textfile_free(&tf);
 	free(lane_of);
 	free(caps);
 	return af;
@@ -297,7 +258,7 @@ automation_file_read(const struct params *ps, FILE *f, const char *name, char *e
 oom:
 	snprintf(err, errlen, "out of memory");
 fail:
-	free(line);
+	textfile_free(&tf);
 	free(caps);
 	free(lane_of);
 	automation_file_free(af);

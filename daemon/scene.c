@@ -9,9 +9,8 @@
 #include "atomic_file.h"
 #include "model.h"
 #include "params.h"
+#include "textfile.h"
 
-/* Longest line accepted; a valid line is far shorter (address + quoted 32-byte name). */
-#define LINE_MAX_LEN 512
 /* Largest file accepted: a generous bound on 256 strips' worth of lines. */
 #define FILE_MAX_LINES 100000
 
@@ -168,12 +167,10 @@ scene_read(struct model *m, const char *path, unsigned flags, char *err, size_t 
 {
 	struct staged *st = NULL;
 	size_t n_st = 0, cap = 0;
-	char *line = NULL, why[160];
-	size_t linecap = 0;
-	ssize_t got;
-	unsigned lineno = 0;
+	struct textfile tf;
+	char why[160], *s;
 	FILE *f;
-	int ret = 0;
+	int ret;
 
 	f = fopen(path, "re");
 	if (!f) {
@@ -181,45 +178,11 @@ scene_read(struct model *m, const char *path, unsigned flags, char *err, size_t 
 		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
 		return ret;
 	}
-	while ((got = getline(&line, &linecap, f)) >= 0) {
-		size_t len = (size_t)got;
+	textfile_init(&tf, f, path, SCENE_MAGIC, FILE_MAX_LINES);
+	while ((ret = textfile_next(&tf, &s, err, errlen)) > 0) {
 		const char *reason;
-		char *s;
 		int skip;
 
-		lineno++;
-		if (lineno > FILE_MAX_LINES) {
-			snprintf(err, errlen, "%s: more than %d lines", path, FILE_MAX_LINES);
-			ret = -EINVAL;
-			goto out;
-		}
-		if (len && line[len - 1] == '\n')
-			line[--len] = '\0';
-		if (len && line[len - 1] == '\r') /* a file edited on Windows is still fine */
-			line[--len] = '\0';
-		if (len > LINE_MAX_LEN) {
-			snprintf(err, errlen, "%s: line %u: longer than %d bytes", path, lineno,
-			         LINE_MAX_LEN);
-			ret = -EINVAL;
-			goto out;
-		}
-		if (strlen(line) != len) {
-			snprintf(err, errlen, "%s: line %u: NUL byte", path, lineno);
-			ret = -EINVAL;
-			goto out;
-		}
-		if (lineno == 1) {
-			if (strcmp(line, SCENE_MAGIC)) {
-				snprintf(err, errlen, "%s: line 1: expected \"%s\"", path,
-				         SCENE_MAGIC);
-				ret = -EINVAL;
-				goto out;
-			}
-			continue;
-		}
-		s = line + strspn(line, " \t");
-		if (!*s || *s == '#')
-			continue;
 		if (n_st == cap) {
 			size_t ncap = cap ? cap * 2 : 256;
 			struct staged *nst = realloc(st, ncap * sizeof(*st));
@@ -233,23 +196,15 @@ scene_read(struct model *m, const char *path, unsigned flags, char *err, size_t 
 		}
 		reason = parse_line(m, s, flags, &st[n_st], &skip, why, sizeof(why));
 		if (reason) {
-			snprintf(err, errlen, "%s: line %u: %s", path, lineno, reason);
+			snprintf(err, errlen, "%s: line %u: %s", path, tf.lineno, reason);
 			ret = -EINVAL;
 			goto out;
 		}
 		if (!skip)
 			n_st++;
 	}
-	if (ferror(f)) {
-		ret = -EIO;
-		snprintf(err, errlen, "%s: read error", path);
+	if (ret < 0)
 		goto out;
-	}
-	if (lineno == 0) {
-		snprintf(err, errlen, "%s: empty file", path);
-		ret = -EINVAL;
-		goto out;
-	}
 	/* every line is valid: now, and only now, apply */
 	for (size_t i = 0; i < n_st; i++) {
 		const struct param *p = params_at(model_params(m), st[i].idx);
@@ -259,7 +214,7 @@ scene_read(struct model *m, const char *path, unsigned flags, char *err, size_t 
 			model_set(m, st[i].idx, st[i].value);
 	}
 out:
-	free(line);
+	textfile_free(&tf);
 	free(st);
 	fclose(f);
 	return ret;
