@@ -98,8 +98,10 @@ mark_dirty(struct model *m, unsigned idx)
 	m->len++;
 }
 
-int
-model_set(struct model *m, unsigned idx, double value)
+/* Clamps and stores a numeric value; to_rt also queues it for the engine (a value that came
+ * from the RT thread is already there). */
+static int
+store(struct model *m, unsigned idx, double value, bool to_rt)
 {
 	const struct param *p = params_at(m->ps, idx);
 	float v;
@@ -114,28 +116,21 @@ model_set(struct model *m, unsigned idx, double value)
 		return 0;
 	m->value[idx] = v;
 	mark_changed(m, idx);
-	if (p->d->engine >= 0)
+	if (to_rt && p->d->engine >= 0)
 		mark_dirty(m, idx);
 	return 0;
 }
 
 int
+model_set(struct model *m, unsigned idx, double value)
+{
+	return store(m, idx, value, true);
+}
+
+int
 model_set_from_rt(struct model *m, unsigned idx, double value)
 {
-	const struct param *p = params_at(m->ps, idx);
-	float v;
-	int err;
-
-	if (!p || p->d->type == PARAM_STRING)
-		return -EINVAL;
-	err = param_clamp(p->d, value, &v);
-	if (err)
-		return err;
-	if (v != m->value[idx]) {
-		m->value[idx] = v;
-		mark_changed(m, idx);
-	}
-	return 0;
+	return store(m, idx, value, false);
 }
 
 int
