@@ -139,14 +139,20 @@ e2e_expect_reply(struct h_osc *o, const char *path)
 	h_msg_free(m);
 }
 
-/* Fails on the first /error queued on the socket (a parameter mixd does not know, a value it
- * refused), naming it; discards everything else queued. */
+/* Fails on the first /error mixd sent for anything sent before this call (a parameter mixd does
+ * not know, a value it refused), naming it; discards everything else. A /ping goes last and its
+ * /pong marks the end: mixd answers in order, so every /error it owes has arrived by then. */
 static inline void
 e2e_assert_no_error(struct h_world *w, const char *when)
 {
 	struct h_msg *m;
 
-	while ((m = h_osc_recv(w->osc, 0))) {
+	ck_assert_int_eq(h_osc_send(w->osc, "/ping", ""), 0);
+	while ((m = h_osc_recv(w->osc, 2000))) {
+		if (!strcmp(m->path, "/pong")) {
+			h_msg_free(m);
+			return;
+		}
 		if (!strcmp(m->path, "/error")) {
 			char what[300];
 
@@ -158,6 +164,7 @@ e2e_assert_no_error(struct h_world *w, const char *when)
 		}
 		h_msg_free(m);
 	}
+	ck_abort_msg("%s: no /pong from mixd", when);
 }
 
 /* Runs the suite inside a harness session (its files are kept when something failed).
