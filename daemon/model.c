@@ -26,6 +26,8 @@ struct model {
 	unsigned chead, clen;
 	uint64_t generation;
 	uint64_t ring_full;
+	model_set_observer_fn observer;
+	void *observer_ctx;
 };
 
 struct model *
@@ -112,6 +114,8 @@ store(struct model *m, unsigned idx, double value, bool to_rt)
 	err = param_clamp(p->d, value, &v);
 	if (err)
 		return err;
+	if (to_rt && m->observer)
+		m->observer(m->observer_ctx, idx, v);
 	if (v == m->value[idx])
 		return 0;
 	m->value[idx] = v;
@@ -125,6 +129,13 @@ int
 model_set(struct model *m, unsigned idx, double value)
 {
 	return store(m, idx, value, true);
+}
+
+void
+model_set_observer(struct model *m, model_set_observer_fn fn, void *ctx)
+{
+	m->observer = fn;
+	m->observer_ctx = ctx;
 }
 
 int

@@ -39,6 +39,16 @@ const struct params *model_params(const struct model *m);
  * Returns 0, -EDOM for a non-finite value, -EINVAL for a string parameter or bad index. */
 int model_set(struct model *m, unsigned idx, double value);
 
+/* Called by model_set for every value it accepts, after clamping and before storing: idx, the
+ * clamped value, and model_get still the one before. Also when the value does not change: a
+ * surface touching a fader without moving it is still a touch. Not called for values from the
+ * RT side (model_set_from_rt) nor strings. */
+typedef void (*model_set_observer_fn)(void *ctx, unsigned idx, float value);
+
+/* Control thread. One observer (NULL: none); automation recording uses it to stamp every move
+ * with the transport frame it arrived at. */
+void model_set_observer(struct model *m, model_set_observer_fn fn, void *ctx);
+
 /* Control thread. Takes a value the RT thread already applied (automation): clamps and stores
  * it and marks it changed for feedback and the state file, but not dirty, so it is not sent
  * back to the RT thread (where it would fight the lane that wrote it). Returns 0, -EDOM for a

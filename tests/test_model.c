@@ -48,6 +48,61 @@ START_TEST(last_value_always_lands)
 }
 END_TEST
 
+/* What the observer saw: automation recording stamps moves with it. */
+static struct {
+	unsigned calls, idx;
+	float value, before;
+	const struct model *m;
+} obs;
+
+static void
+observe(void *ctx, unsigned idx, float value)
+{
+	obs.m = ctx;
+	obs.calls++;
+	obs.idx = idx;
+	obs.value = value;
+	obs.before = model_get(ctx, idx);
+}
+
+/* Every accepted client set reaches the observer, clamped and before it is stored, unchanged
+ * ones too; rejected sets, strings and values from the RT side do not. */
+START_TEST(observer_sees_client_sets)
+{
+	struct params *ps = params_new(2);
+	struct ring *r = ring_new(sizeof(struct model_cmd), 64);
+	struct model *m = model_new(ps, r);
+	unsigned fader = (unsigned)params_find(ps, "/strip/2/fader");
+	unsigned name = (unsigned)params_find(ps, "/strip/2/name");
+
+	model_set_observer(m, observe, m);
+	ck_assert_int_eq(model_set(m, fader, -6.0), 0);
+	ck_assert_uint_eq(obs.calls, 1);
+	ck_assert_uint_eq(obs.idx, fader);
+	ck_assert_ptr_eq(obs.m, m);
+	ck_assert_float_eq(obs.value, -6.0f);
+	ck_assert_float_eq(obs.before, 0.0f); /* the default: not yet stored */
+	ck_assert_float_eq(model_get(m, fader), -6.0f);
+	ck_assert_int_eq(model_set(m, fader, -6.0), 0); /* a touch without a move */
+	ck_assert_uint_eq(obs.calls, 2);
+	ck_assert_float_eq(obs.before, -6.0f);
+	ck_assert_int_eq(model_set(m, fader, 1000.0), 0); /* clamped to the top */
+	ck_assert_uint_eq(obs.calls, 3);
+	ck_assert_float_eq(obs.value, model_get(m, fader));
+	ck_assert_float_lt(obs.value, 1000.0f);
+	ck_assert_int_eq(model_set(m, fader, NAN), -EDOM);
+	ck_assert_int_eq(model_set_string(m, name, "vox"), 0);
+	ck_assert_int_eq(model_set_from_rt(m, fader, -20.0), 0);
+	ck_assert_uint_eq(obs.calls, 3);
+	model_set_observer(m, NULL, NULL);
+	ck_assert_int_eq(model_set(m, fader, -3.0), 0);
+	ck_assert_uint_eq(obs.calls, 3);
+	model_free(m);
+	ring_free(r);
+	params_free(ps);
+}
+END_TEST
+
 START_TEST(sets_validate_and_count)
 {
 	struct params *ps = params_new(2);
@@ -86,6 +141,7 @@ main(void)
 
 	tcase_add_test(tc, last_value_always_lands);
 	tcase_add_test(tc, sets_validate_and_count);
+	tcase_add_test(tc, observer_sees_client_sets);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }
