@@ -456,6 +456,26 @@ jackio_transport_query(struct jackio *j, uint64_t *frame)
 	return rolling;
 }
 
+bool
+jackio_transport_now(struct jackio *j, uint64_t *frame)
+{
+	jack_position_t pos;
+	jack_time_t now;
+	bool rolling;
+
+	*frame = 0;
+	if (!j->connected)
+		return false;
+	rolling = jack_transport_query(j->client, &pos) == JackTransportRolling;
+	*frame = pos.frame;
+	/* pos.usecs is when the cycle of pos.frame began, on JACK's clock: a control message that
+	 * arrives mid-period belongs that far into it, not at its start */
+	now = jack_get_time();
+	if (rolling && pos.frame_rate && now > pos.usecs)
+		*frame += (uint64_t)((double)(now - pos.usecs) * pos.frame_rate / 1e6);
+	return rolling;
+}
+
 void
 jackio_free(struct jackio *j)
 {

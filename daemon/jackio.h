@@ -85,6 +85,11 @@ int jackio_transport_locate(struct jackio *j, uint64_t frame);
  * *frame. False, *frame 0, without a server. */
 bool jackio_transport_query(struct jackio *j, uint64_t *frame);
 
+/* Control thread. As jackio_transport_query, but while rolling *frame is the transport frame
+ * now: the current cycle's frame plus the time since that cycle began, at the server's rate
+ * (what jack_get_current_transport_frame() tells, from the same query as the state). */
+bool jackio_transport_now(struct jackio *j, uint64_t *frame);
+
 /* Control thread. Closes the client if open. */
 void jackio_free(struct jackio *j);
 
