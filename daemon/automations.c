@@ -27,13 +27,23 @@
 enum mode { MODE_OFF, MODE_PLAY, MODE_WRITE, MODE_TOUCH };
 static const char *const mode_names[] = { "off", "play", "write", "touch" };
 
-/* A write or touch pass of one parameter: the points recorded since it began at t0 (frames),
- * the frame and value of the last tick. touched_ns: the last move from a client (0: none
- * since the pass or the release). */
+/* Moves closer than this are one gesture (a fader ride: surfaces send 20-100 messages a
+ * second while it moves) and are joined by straight lines; a move after a longer hold is a step,
+ * as it was live. */
+#define GESTURE_S 0.05
+/* The transport frame now (jackio_transport_now) is JACK's cycle frame plus the time since the
+ * cycle began: a cycle that starts late steps it back a little. Only a step back larger than
+ * this is a locate that ends a pass. */
+#define JUMP_BACK_S 0.01
+
+/* A write or touch pass of one parameter: the points recorded since it began at t0, the last
+ * frame it was seen at (a move or a tick) and the value then, and the frame of the last move
+ * (all frames at the server's rate). touched_ns: the last move from a client (0: none since the
+ * pass or the release). */
 struct pass {
 	struct automation_point *pts;
 	unsigned n, cap;
-	uint64_t t0, t_last;
+	uint64_t t0, t_last, t_move;
 	float last;
 	bool active;
 	uint64_t touched_ns;
@@ -246,42 +256,57 @@ end_pass(struct automations *s, unsigned idx, unsigned rate)
 	p->n = 0;
 }
 
-/* One tick of parameter idx in write or touch mode: while it records (write: rolling; touch:
- * rolling and moved within TOUCH_RELEASE_NS), a point whenever the value moved. */
+/* Parameter idx is seen at transport frame *frame while it records: a jump back (a locate
+ * while rolling) ends the pass; a smaller step back (JACK's clock against the cycle's start) is
+ * taken as no time at all, so a pass's points never go back. */
+static void
+pass_seen_at(struct automations *s, unsigned idx, uint64_t *frame, unsigned rate)
+{
+	struct pass *p = &s->pass[idx];
+
+	if (!p->active || *frame >= p->t_last)
+		return;
+	if (p->t_last - *frame > (uint64_t)(JUMP_BACK_S * rate))
+		end_pass(s, idx, rate);
+	else
+		*frame = p->t_last;
+}
+
+/* Starts parameter idx's pass at frame with value v (a step there: the lane before it stays). */
+static void
+pass_start(struct pass *p, uint64_t frame, float v)
+{
+	p->active = true;
+	p->t0 = p->t_last = p->t_move = frame;
+	p->last = v;
+	pass_add(p, frame, v, false);
+}
+
+/* One tick of parameter idx in write or touch mode: starts a pass when recording begins (write:
+ * rolling; touch: rolling and moved within TOUCH_RELEASE_NS), holds its value up to now, and
+ * ends it on a stop, a release or a jump back. The moves themselves are recorded as they
+ * arrive (automations_moved). */
 static void
 tick_pass(struct automations *s, unsigned idx, bool rolling, uint64_t frame, uint64_t now,
           unsigned rate)
 {
 	struct pass *p = &s->pass[idx];
 	bool touch = s->mode[idx] == MODE_TOUCH, rec;
-	float v;
 
 	if (touch && p->touched_ns && now - p->touched_ns >= TOUCH_RELEASE_NS) {
 		p->touched_ns = 0;
 		automation_set_mode(s->a, idx, true); /* released: the lane plays again */
 	}
 	rec = rolling && (!touch || p->touched_ns);
-	/* a stop, a release, or a jump back (a locate while rolling) ends the pass */
-	if (p->active && (!rec || frame < p->t_last))
+	if (p->active && !rec)
 		end_pass(s, idx, rate);
 	if (!rec)
 		return;
-	v = model_get(s->m, idx);
-	if (!p->active) {
-		p->active = true;
-		p->t0 = frame;
-		pass_add(p, frame, v, false);
-	} else if (v != p->last) {
-		bool lin = params_at(model_params(s->m), idx)->d->type == PARAM_FLOAT;
-
-		/* a value held since an earlier tick ends there: a hold, then the move between
-		 * the two ticks, not one slow glide across the whole hold */
-		if (p->n && (uint64_t)p->pts[p->n - 1].time < p->t_last)
-			pass_add(p, p->t_last, p->last, lin);
-		pass_add(p, frame, v, lin);
-	}
-	p->t_last = frame;
-	p->last = v;
+	pass_seen_at(s, idx, &frame, rate);
+	if (!p->active)
+		pass_start(p, frame, model_get(s->m, idx));
+	else
+		p->t_last = frame;
 }
 
 int
@@ -329,7 +354,7 @@ automations_tick(struct automations *s)
 	automation_collect(s->a);
 	if (s->n_armed && rate) {
 		uint64_t frame, now = clock_ns();
-		bool rolling = jackio_transport_query(s->j, &frame);
+		bool rolling = jackio_transport_now(s->j, &frame);
 
 		for (unsigned i = 0; i < s->n_armed; i++)
 			tick_pass(s, s->armed[i], rolling, frame, now, rate);
@@ -555,22 +580,39 @@ automations_message(void *ctx, const struct osc_peer *from, const char *path, co
 	return true;
 }
 
-bool
-automations_touch(void *ctx, const struct osc_peer *from, const char *path, const char *types,
-                  lo_arg **argv, int argc)
+void
+automations_moved(void *ctx, unsigned idx, float v)
 {
 	struct automations *s = ctx;
-	int idx;
+	unsigned rate;
+	uint64_t frame;
+	struct pass *p;
 
-	if (argc != 1 || !s->n_armed)
-		return false; /* a get, or nothing recording: not a move */
-	idx = params_find(model_params(s->m), path);
-	if (idx < 0 || s->mode[idx] < MODE_WRITE)
-		return false;
-	s->pass[idx].touched_ns = clock_ns();
-	/* touch: the lane lets go now, before this very set reaches the engine (the mode's
-	 * store precedes the command's push into the ring, whose release publishes both) */
-	if (s->mode[idx] == MODE_TOUCH)
-		automation_set_mode(s->a, (unsigned)idx, false);
-	return false; /* the parameter table still handles the set itself */
+	if (idx >= s->n_params || s->mode[idx] < MODE_WRITE)
+		return;
+	p = &s->pass[idx];
+	if (s->mode[idx] == MODE_TOUCH) {
+		p->touched_ns = clock_ns();
+		/* the lane lets go now, before this very set reaches the engine (the mode's store
+		 * precedes the command's push into the ring, whose release publishes both) */
+		automation_set_mode(s->a, idx, false);
+	}
+	rate = jackio_rate(s->j);
+	if (!rate || !jackio_transport_now(s->j, &frame))
+		return; /* stopped: a touch lets go, nothing is recorded */
+	pass_seen_at(s, idx, &frame, rate);
+	if (!p->active) {
+		pass_start(p, frame, v);
+		return;
+	}
+	if (v != p->last) {
+		/* within a gesture, a straight line from the last move; after a hold, a step */
+		bool lin = params_at(model_params(s->m), idx)->d->type == PARAM_FLOAT &&
+		           frame - p->t_move <= (uint64_t)(GESTURE_S * rate);
+
+		pass_add(p, frame, v, lin);
+		p->t_move = frame;
+		p->last = v;
+	}
+	p->t_last = frame;
 }

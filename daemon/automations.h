@@ -56,17 +56,16 @@ int automations_load(struct automations *s, const char *name, char *err, size_t 
  * name, or -errno with err set. */
 int automations_save(struct automations *s, const char *name, char *err, size_t errlen);
 
-/* Control thread, every tick. Frees the sets the RT side gave back; records write and touch
- * passes (a point whenever a recording parameter's value moved, at the transport frame of the
- * tick); and hands the lanes over again when the JACK sample rate is new (a first connection, a
- * rate change) or a pass ended. */
+/* Control thread, every tick. Frees the sets the RT side gave back; starts and ends write and
+ * touch passes (a stop, a touch released, a jump back); and hands the lanes over again when the
+ * JACK sample rate is new (a first connection, a rate change) or a pass ended. */
 void automations_tick(struct automations *s);
 
-/* Control thread. An early dispatch handler (dispatch_add_early_handler): notes a set of a
- * parameter in write or touch mode as a move (touch: the lane lets go at once). Always returns
- * false: the parameter table handles the set. */
-bool automations_touch(void *s, const struct osc_peer *from, const char *path, const char *types,
-                       lo_arg **argv, int argc);
+/* Control thread. The model's set observer (model_set_observer): a client set parameter idx
+ * to v. In write or touch mode that is a move: touch lets the lane go, and while the transport
+ * rolls the move is recorded at the transport frame it arrived at (not the tick's, not the
+ * period's). Anything else is ignored. */
+void automations_moved(void *s, unsigned idx, float v);
 
 /* Control thread. A dispatch handler for /automation/... and ADDRESS/automation; false for any
  * other path. */

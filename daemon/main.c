@@ -485,11 +485,8 @@ setup(struct app *a, char *err, size_t errlen)
 	if (!a->autos)
 		goto oom;
 	dispatch_add_handler(a->d, automations_message, a->autos);
-	/* write and touch need to see a client's move before the table applies it */
-	if (dispatch_add_early_handler(a->d, automations_touch, a->autos) < 0) {
-		snprintf(err, errlen, "no room for the automation touch handler");
-		return -1;
-	}
+	/* write and touch see every client's move (native, Ardour, a scene) as it arrives */
+	model_set_observer(a->m, automations_moved, a->autos);
 	rc = loudness_start(a->loud);
 	if (rc < 0) {
 		snprintf(err, errlen, "cannot start the loudness thread: %s", strerror(-rc));
@@ -507,6 +504,8 @@ teardown(struct app *a)
 	jackio_free(a->j);      /* stops the RT thread before anything it uses goes away */
 	loudness_free(a->loud); /* then the loudness thread, and with it the ring */
 	/* the lanes the RT thread held: no thread plays them now */
+	if (a->m)
+		model_set_observer(a->m, NULL, NULL);
 	automations_free(a->autos);
 	automation_free(a->autom);
 	subs_free(a->subs);
