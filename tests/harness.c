@@ -1990,6 +1990,16 @@ h_probe_transport(struct h_probe *p, uint64_t *frame)
 	return rolling;
 }
 
+bool
+h_probe_transport_now(struct h_probe *p, uint64_t *frame)
+{
+	bool rolling = h_probe_transport(p, NULL);
+
+	if (frame)
+		*frame = jack_get_current_transport_frame(p->client);
+	return rolling;
+}
+
 int
 h_probe_record(struct h_probe *p, size_t n_frames)
 {

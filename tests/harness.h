@@ -297,8 +297,12 @@ int h_probe_transport_start(struct h_probe *p);
 int h_probe_transport_stop(struct h_probe *p);
 int h_probe_transport_locate(struct h_probe *p, uint32_t frame);
 
-/* True while the transport rolls; its frame now in *frame (may be NULL). */
+/* True while the transport rolls; its frame as of the current cycle in *frame (may be NULL). */
 bool h_probe_transport(struct h_probe *p, uint64_t *frame);
+
+/* As h_probe_transport, but *frame is the frame at this instant while rolling
+ * (jack_get_current_transport_frame: the cycle's frame plus the time since it began). */
+bool h_probe_transport_now(struct h_probe *p, uint64_t *frame);
 
 /* Where the transport was at frame i of the last recording (read once per period by the
  * probe's callback): the transport frame (advancing with i while rolling) and whether it

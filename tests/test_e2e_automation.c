@@ -15,6 +15,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -538,6 +539,155 @@ START_TEST(test_write_touch_save)
 }
 END_TEST
 
+/* Sends n moves of /strip/1/fader (values v) while rolling, spaced by gaps_ms so they fall
+ * anywhere in the 10 ms control tick and the period; stamps each with the transport frame the
+ * moment it is sent (jack_get_current_transport_frame, as a DAW would place it). */
+static void
+send_timed_moves(const double *v, const unsigned *gaps_ms, unsigned n, uint64_t *stamp)
+{
+	for (unsigned k = 0; k < n; k++) {
+		h_sleep_ms(gaps_ms[k]);
+		ck_assert_msg(h_probe_transport_now(w.probe, &stamp[k]), "stopped before move %u",
+		              k);
+		e2e_set_f(&w, "/strip/1/fader", v[k]);
+	}
+}
+
+/* The frame of the first point of /strip/1/fader with value v in automation `name`'s file,
+ * which must have one (recorded points are in frames). */
+static uint64_t
+saved_frame(const char *name, double v)
+{
+	char path[700], line[256], *end;
+	uint64_t found = UINT64_MAX;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/automation/%s.auto", w.mixd->state_dir, name);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long t;
+		char *addr = strchr(line, ' ');
+
+		if (line[0] == '#' || !addr || strncmp(addr, " /strip/1/fader ", 16))
+			continue;
+		t = strtoull(line, &end, 10);
+		ck_assert_msg(end && *end == 'f', "recorded point not in frames: %s", line);
+		/* the first: a pass ends holding its last value */
+		if (found == UINT64_MAX && fabs(strtod(addr + 16, NULL) - v) < 1e-4)
+			found = t;
+	}
+	fclose(f);
+	ck_assert_msg(found != UINT64_MAX, "no point at %.2f dB saved in %s", v, name);
+	return found;
+}
+
+/* Checks each move came back from /automation/save within a sub-block of when it was sent;
+ * returns the frames it was saved at in rec. */
+static void
+check_saved_times(const char *what, const char *name, const double *v, const uint64_t *stamp,
+                  unsigned n, uint64_t *rec)
+{
+	double worst = 0.0, sum = 0.0;
+
+	for (unsigned k = 0; k < n; k++) {
+		double d;
+
+		rec[k] = saved_frame(name, v[k]);
+		d = (double)rec[k] - (double)stamp[k];
+		fprintf(stderr,
+		        "%s: move %u (%.1f dB) sent at %llu, saved at %llu (%+.0f frames)\n", what,
+		        k, v[k], (unsigned long long)stamp[k], (unsigned long long)rec[k], d);
+		ck_assert_msg(fabs(d) <= SUBBLOCK,
+		              "%s: move %u saved %+.0f frames from when it was sent", what, k, d);
+		worst = fmax(worst, fabs(d));
+		sum += d;
+	}
+	fprintf(stderr, "%s: %u moves, worst %.0f frames, mean %+.1f frames\n", what, n, worst,
+	        sum / n);
+}
+
+/* Write and touch stamp each move with the transport frame it arrived at: /automation/save
+ * gives them back within a sub-block of when they were sent, and they play back there in the
+ * audio (each step's glide done by its frame, the value before held until the glide). */
+START_TEST(test_write_timing)
+{
+	enum { N = 10, NT = 4 };
+	static const unsigned gaps[N] = { 67, 113, 89, 71, 131, 97, 59, 83, 127, 101 };
+	static const unsigned tgaps[NT] = { 53, 107, 79, 61 };
+	double v[N], tv[NT];
+	uint64_t stamp[N], rec[N], tstamp[NT], trec[NT];
+	unsigned lat = world_up(NULL);
+	double ref, worst = 0.0;
+
+	for (unsigned k = 0; k < N; k++)
+		v[k] = -3.0 * (k + 1);
+	for (unsigned k = 0; k < NT; k++)
+		tv[k] = -1.5 - 3.0 * k; /* none equal to a written value */
+	request("/strip/1/fader/automation", "s", "write");
+	ck_assert_int_eq(h_probe_transport_start(w.probe), 0);
+	wait_frame(RATE / 4); /* the pass began at 0 dB */
+	send_timed_moves(v, gaps, N, stamp);
+	h_sleep_ms(200);
+	ck_assert_int_eq(h_probe_transport_stop(w.probe), 0);
+	wait_transport(false, ANY_FRAME);
+	e2e_settle(&w);
+	request("/automation/save", "s", "timed");
+	check_saved_times("write", "timed", v, stamp, N, rec);
+
+	/* touch over what write recorded: its own moves at their own times */
+	request("/strip/1/fader/automation", "s", "touch");
+	ck_assert_int_eq(h_probe_transport_locate(w.probe, 0), 0);
+	wait_transport(false, 0);
+	ck_assert_int_eq(h_probe_transport_start(w.probe), 0);
+	wait_frame(RATE * 3 / 2);
+	send_timed_moves(tv, tgaps, NT, tstamp);
+	h_sleep_ms(700); /* released */
+	ck_assert_int_eq(h_probe_transport_stop(w.probe), 0);
+	wait_transport(false, ANY_FRAME);
+	e2e_settle(&w);
+	request("/automation/save", "s", "touched");
+	check_saved_times("touch", "touched", tv, tstamp, NT, trec);
+
+	/* the write pass plays back on time in the audio */
+	request("/strip/1/fader/automation", "s", "play");
+	request("/automation/load", "s", "timed");
+	ck_assert_int_eq(h_probe_transport_locate(w.probe, 0), 0);
+	wait_transport(false, 0);
+	e2e_settle(&w);
+	ck_assert_int_eq(h_probe_record_start(w.probe, REC_FRAMES), 0);
+	h_sleep_ms(200);
+	ck_assert_int_eq(h_probe_transport_start(w.probe), 0);
+	ck_assert_int_eq(h_probe_record_wait(w.probe), 0);
+	{
+		size_t c0 = index_of(RATE / 8 + lat, 0); /* 0 dB, before the first move */
+		ck_assert(c0 != (size_t)-1 && c0 >= WIN);
+		ref = level_db(c0);
+	}
+	for (unsigned k = 0; k < N; k++) {
+		/* the glide to v[k] is the 10 ms before rec[k]: clear of it on both sides */
+		const size_t margin = WIN / 2 + SUBBLOCK;
+		size_t c = index_of(rec[k] + lat, 0);
+		double before, after, want_before = k ? v[k - 1] : 0.0;
+
+		ck_assert_msg(c != (size_t)-1 && c > RATE / 100 + margin && c + margin < REC_FRAMES,
+		              "move %u not in the recording", k);
+		before = level_db(c - RATE / 100 - margin) - ref;
+		after = level_db(c + margin) - ref;
+		fprintf(stderr, "play: move %u: %.3f dB before (want %.1f), %.3f dB after (%.1f)\n",
+		        k, before, want_before, after, v[k]);
+		ck_assert_msg(fabs(before - want_before) <= DB_TOL && fabs(after - v[k]) <= DB_TOL,
+		              "move %u plays back %.3f -> %.3f dB, not %.1f -> %.1f", k, before,
+		              after, want_before, v[k]);
+		worst = fmax(worst, fmax(fabs(before - want_before), fabs(after - v[k])));
+	}
+	fprintf(stderr, "play: worst %.4f dB off the recorded steps\n", worst);
+	ck_assert_int_eq(h_probe_transport_stop(w.probe), 0);
+	e2e_assert_no_error(&w, "write_timing");
+	e2e_stop_mixd(&w);
+}
+END_TEST
+
 #define CASE_TIMEOUT_S 90
 
 static Suite *
@@ -552,6 +702,7 @@ e2e_automation_suite(void)
 	e2e_add_case(s, "errors", test_errors, setup, teardown_all, CASE_TIMEOUT_S);
 	e2e_add_case(s, "write_touch_save", test_write_touch_save, setup, teardown_all,
 	             CASE_TIMEOUT_S);
+	e2e_add_case(s, "write_timing", test_write_timing, setup, teardown_all, CASE_TIMEOUT_S);
 	if (e2e_rtcheck_possible("rt_safety_swap"))
 		e2e_add_case(s, "rt_safety_swap", test_rt_safety_swap, setup, teardown_all,
 		             CASE_TIMEOUT_S);
