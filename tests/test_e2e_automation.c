@@ -554,9 +554,10 @@ send_timed_moves(const double *v, const unsigned *gaps_ms, unsigned n, uint64_t 
 }
 
 /* The frame of the first point of /strip/1/fader with value v in automation `name`'s file,
- * which must have one (recorded points are in frames). */
+ * which must have one (recorded points are in frames); whether it is reached linearly in
+ * *linear (may be NULL). */
 static uint64_t
-saved_frame(const char *name, double v)
+saved_point(const char *name, double v, bool *linear)
 {
 	char path[700], line[256], *end;
 	uint64_t found = UINT64_MAX;
@@ -574,8 +575,11 @@ saved_frame(const char *name, double v)
 		t = strtoull(line, &end, 10);
 		ck_assert_msg(end && *end == 'f', "recorded point not in frames: %s", line);
 		/* the first: a pass ends holding its last value */
-		if (found == UINT64_MAX && fabs(strtod(addr + 16, NULL) - v) < 1e-4)
+		if (found == UINT64_MAX && fabs(strtod(addr + 16, NULL) - v) < 1e-4) {
 			found = t;
+			if (linear)
+				*linear = strstr(addr, " linear") != NULL;
+		}
 	}
 	fclose(f);
 	ck_assert_msg(found != UINT64_MAX, "no point at %.2f dB saved in %s", v, name);
@@ -593,7 +597,7 @@ check_saved_times(const char *what, const char *name, const double *v, const uin
 	for (unsigned k = 0; k < n; k++) {
 		double d;
 
-		rec[k] = saved_frame(name, v[k]);
+		rec[k] = saved_point(name, v[k], NULL);
 		d = (double)rec[k] - (double)stamp[k];
 		fprintf(stderr,
 		        "%s: move %u (%.1f dB) sent at %llu, saved at %llu (%+.0f frames)\n", what,
@@ -612,8 +616,11 @@ check_saved_times(const char *what, const char *name, const double *v, const uin
  * audio (each step's glide done by its frame, the value before held until the glide). */
 START_TEST(test_write_timing)
 {
-	enum { N = 10, NT = 4 };
+	enum { N = 10, NT = 4, NG = 5 };
 	static const unsigned gaps[N] = { 67, 113, 89, 71, 131, 97, 59, 83, 127, 101 };
+	static const unsigned ggaps[NG] = { 150, 20, 20, 20, 20 }; /* a hold, then a ride */
+	static const double gv[NG] = { -31.0, -32.0, -33.0, -34.0, -35.0 };
+	uint64_t gstamp[NG];
 	static const unsigned tgaps[NT] = { 53, 107, 79, 61 };
 	double v[N], tv[NT];
 	uint64_t stamp[N], rec[N], tstamp[NT], trec[NT];
@@ -628,12 +635,21 @@ START_TEST(test_write_timing)
 	ck_assert_int_eq(h_probe_transport_start(w.probe), 0);
 	wait_frame(RATE / 4); /* the pass began at 0 dB */
 	send_timed_moves(v, gaps, N, stamp);
+	send_timed_moves(gv, ggaps, NG, gstamp);
 	h_sleep_ms(200);
 	ck_assert_int_eq(h_probe_transport_stop(w.probe), 0);
 	wait_transport(false, ANY_FRAME);
 	e2e_settle(&w);
 	request("/automation/save", "s", "timed");
 	check_saved_times("write", "timed", v, stamp, N, rec);
+	/* after a hold a step, then moves 20 ms apart are one gesture: straight lines */
+	for (unsigned k = 0; k < NG; k++) {
+		bool lin;
+
+		saved_point("timed", gv[k], &lin);
+		ck_assert_msg(lin == (k > 0), "ride move %u saved %s", k,
+		              lin ? "linear" : "as a step");
+	}
 
 	/* touch over what write recorded: its own moves at their own times */
 	request("/strip/1/fader/automation", "s", "touch");
