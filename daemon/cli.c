@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,4 +40,47 @@ cli_opt_match(int argc, char **argv, int *i, const char *name, const char **val)
 	*val = *i + 1 < argc ? argv[*i + 1] : NULL;
 	*i += *val ? 2 : 1;
 	return 1;
+}
+
+int
+cli_parse_strip_list(const char *opt, const char *list, unsigned n, bool *on, char *err,
+                     size_t errlen)
+{
+	/* twice over the list: the first pass checks all of it, so a bad one changes nothing */
+	for (int apply = 0; apply < 2; apply++) {
+		const char *s = list;
+
+		if (apply)
+			memset(on, 0, n * sizeof(*on));
+		while (*s) {
+			unsigned long a, b;
+			char *end;
+
+			if (*s < '0' || *s > '9')
+				goto bad;
+			a = strtoul(s, &end, 10);
+			b = a;
+			if (*end == '-') {
+				s = end + 1;
+				if (*s < '0' || *s > '9')
+					goto bad;
+				b = strtoul(s, &end, 10);
+			}
+			if (a < 1 || b < a || b > n) {
+				snprintf(err, errlen, "%s %s: strips are 1..%u", opt, list, n);
+				return -EINVAL;
+			}
+			for (unsigned long k = a; apply && k <= b; k++)
+				on[k - 1] = true;
+			if (*end == ',' && end[1])
+				end++;
+			else if (*end)
+				goto bad;
+			s = end;
+		}
+	}
+	return 0;
+bad:
+	snprintf(err, errlen, "%s %s: expected a list like 5-8 or 1,3", opt, list);
+	return -EINVAL;
 }

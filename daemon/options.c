@@ -37,45 +37,6 @@ static const char usage[] =
     "  --list-params          print the OSC address space and exit\n"
     "The JACK server is the default one, or JACK_DEFAULT_SERVER.\n";
 
-int
-options_parse_strip_list(const char *list, unsigned n, bool *stereo, char *err, size_t errlen)
-{
-	bool tmp[ENGINE_MAX_STRIPS] = { false };
-	const char *s = list;
-
-	while (*s) {
-		unsigned long a, b;
-		char *end;
-
-		if (*s < '0' || *s > '9')
-			goto bad;
-		a = strtoul(s, &end, 10);
-		b = a;
-		if (*end == '-') {
-			s = end + 1;
-			if (*s < '0' || *s > '9')
-				goto bad;
-			b = strtoul(s, &end, 10);
-		}
-		if (a < 1 || b < a || b > n) {
-			snprintf(err, errlen, "--stereo %s: strips are 1..%u", list, n);
-			return -EINVAL;
-		}
-		for (unsigned long k = a; k <= b; k++)
-			tmp[k - 1] = true;
-		if (*end == ',' && end[1])
-			end++;
-		else if (*end)
-			goto bad;
-		s = end;
-	}
-	memcpy(stereo, tmp, sizeof(tmp));
-	return 0;
-bad:
-	snprintf(err, errlen, "--stereo %s: expected a list like 5-8 or 1,3", list);
-	return -EINVAL;
-}
-
 static int
 name_ok(const char *s)
 {
@@ -245,7 +206,7 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 		snprintf(err, errlen, "unexpected argument \"%s\"", argv[optind]);
 		return -EINVAL;
 	}
-	if (stereo && options_parse_strip_list(stereo, o->strips, o->stereo, err, errlen))
+	if (stereo && cli_parse_strip_list("--stereo", stereo, o->strips, o->stereo, err, errlen))
 		return -EINVAL;
 	o->listen_given = listen || port;
 	if (listen) {

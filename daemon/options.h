@@ -34,8 +34,4 @@ struct options {
  * --version was printed (exit 0), -EINVAL with a message in err for a bad command line (exit 2). */
 int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen);
 
-/* Control thread. Parses a strip list "5-8", "1,3", "1-2,7" into stereo[] for n strips. Returns
- * 0 or -EINVAL with a message in err. */
-int options_parse_strip_list(const char *list, unsigned n, bool *stereo, char *err, size_t errlen);
-
 #endif
