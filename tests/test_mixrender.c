@@ -488,6 +488,139 @@ START_TEST(truncated_flac)
 }
 END_TEST
 
+/* The largest |x - y| over two renders of the same length. */
+static double
+max_diff(const char *x, const char *y)
+{
+	long n0, n1;
+	float *a = read_out(x, &n0), *b = read_out(y, &n1);
+	double worst = 0;
+
+	ck_assert_int_eq(n0, n1);
+	for (long i = 0; i < 2 * n0; i++)
+		worst = fmax(worst, fabs((double)a[i] - b[i]));
+	free(a);
+	free(b);
+	return worst;
+}
+
+/* Writes dst, a stereo float WAV with mono src in both channels. */
+static void
+write_doubled(const char *src, const char *dst)
+{
+	char path[256];
+	SF_INFO in = { 0 }, out;
+	SNDFILE *sf;
+	float *buf, *lr;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, src);
+	sf = sf_open(path, SFM_READ, &in);
+	ck_assert_ptr_nonnull(sf);
+	ck_assert_int_eq(in.channels, 1);
+	buf = malloc(sizeof(float) * (size_t)in.frames);
+	lr = malloc(2 * sizeof(float) * (size_t)in.frames);
+	ck_assert(buf && lr);
+	ck_assert_int_eq(sf_readf_float(sf, buf, in.frames), in.frames);
+	sf_close(sf);
+	for (sf_count_t f = 0; f < in.frames; f++)
+		lr[2 * f] = lr[2 * f + 1] = buf[f];
+	out = (SF_INFO){ .samplerate = in.samplerate,
+		         .channels = 2,
+		         .format = SF_FORMAT_WAV | SF_FORMAT_FLOAT };
+	snprintf(path, sizeof(path), "%s/%s", dir, dst);
+	sf = sf_open(path, SFM_WRITE, &out);
+	ck_assert_ptr_nonnull(sf);
+	ck_assert_int_eq(sf_writef_float(sf, lr, in.frames), in.frames);
+	sf_close(sf);
+	free(buf);
+	free(lr);
+}
+
+/* Stems on the strips a live console has them on: N=STEM, --strips, --stereo. */
+START_TEST(strip_layout)
+{
+	long n0, n1;
+	float *a, *b;
+	double d;
+
+	/* a scene from a 16-strip console: refused by a 2-strip render, fine with --strips 16 */
+	write_text("live.scene", "# mixd scene 1\n/strip/2/fader -6\n/strip/16/mute 1\n");
+	assert_fails("--scene live.scene -o bad.wav a.wav c.wav", "line 3");
+	ck_assert_int_eq(run("--strips 16 --scene live.scene -o live.wav 2=a.wav"), 0);
+	ck_assert_int_eq(run("-o plain.wav a.wav"), 0);
+	a = read_out("plain.wav", &n0);
+	b = read_out("live.wav", &n1);
+	ck_assert_int_eq(n0, n1);
+	d = rms_db(b, n1, RATE / 10) - rms_db(a, n0, RATE / 10);
+	printf("layout: a.wav on strip 2 of 16, its fader at -6: %.4f dB\n", d);
+	ck_assert_double_le(fabs(d + 6.0), 0.01);
+	free(a);
+	free(b);
+
+	/* plain stems follow the previous one: b.flac lands on strip 4; with strips 1 and 3 muted
+	 * only it is heard, as when it is alone on strip 4 */
+	write_text("mute13.scene", "# mixd scene 1\n/strip/1/mute 1\n/strip/3/mute 1\n");
+	ck_assert_int_eq(run("--scene mute13.scene -o m.wav a.wav 3=c.wav b.flac"), 0);
+	ck_assert_int_eq(run("--tail 0.5 -o b4.wav 4=b.flac"), 0);
+	d = max_diff("m.wav", "b4.wav");
+	printf("layout: b.flac after 3=c.wav is on strip 4: max difference %.3g\n", d);
+	ck_assert_double_le(d, 1e-6);
+
+	/* a mono stem on a stereo strip feeds both inputs: the same as a stereo stem of it twice */
+	write_stem("a1.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT, RATE, 1, 3 * RATE, -1, 0.25);
+	write_doubled("a1.wav", "a2.wav");
+	ck_assert_int_eq(run("--strips 3 --stereo 2-3 -o s1.wav 3=a1.wav"), 0);
+	ck_assert_int_eq(run("--strips 3 --stereo 2-3 -o s2.wav 3=a2.wav"), 0);
+	d = max_diff("s1.wav", "s2.wav");
+	printf("layout: mono stem on a stereo strip vs the stereo stem: max difference %.3g\n", d);
+	ck_assert_double_eq(d, 0.0);
+	/* and not the same as the mono strip it gets without --stereo (the pan law differs) */
+	ck_assert_int_eq(run("-o s0.wav a1.wav"), 0);
+	a = read_out("s0.wav", &n0);
+	b = read_out("s1.wav", &n1);
+	d = rms_db(b, n1, RATE / 10) - rms_db(a, n0, RATE / 10);
+	printf("layout: stereo strip over mono strip: %+.3f dB\n", d);
+	ck_assert_double_gt(fabs(d), 0.5);
+	free(a);
+	free(b);
+	/* "./3=x.wav" is a file name, not strip 3 */
+	write_stem("3=x.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT, RATE, 1, RATE, 440, 0.1);
+	ck_assert_int_eq(run("-o xo.wav ./3=x.wav"), 0);
+	ck_assert_int_eq(run("-o y.wav 3=x.wav"), 1); /* strip 3, file x.wav: not there */
+	ck_assert_ptr_nonnull(strstr(slurp("err.txt"), "x.wav"));
+}
+END_TEST
+
+START_TEST(layout_errors)
+{
+	static const char *const bad_usage[] = {
+		"-o bad.wav 0=a.wav",
+		"-o bad.wav 257=a.wav",
+		"-o bad.wav 3=",
+		"-o bad.wav 1=a.wav 1=c.wav",
+		"-o bad.wav a.wav 1=c.wav",
+		"--strips 2 -o bad.wav 3=a.wav",
+		"--strips 0 -o bad.wav a.wav",
+		"--strips 257 -o bad.wav a.wav",
+		"--stereo 5 --strips 4 -o bad.wav a.wav",
+		"--stereo 2-1 -o bad.wav a.wav c.wav",
+		"--stereo= -o bad.wav a.wav",
+	};
+
+	for (unsigned k = 0; k < sizeof(bad_usage) / sizeof(bad_usage[0]); k++) {
+		ck_assert_msg(run("%s", bad_usage[k]) == 2, "'%s' is not bad usage", bad_usage[k]);
+		ck_assert_msg(strstr(slurp("err.txt"), "usage:"), "'%s': %s", bad_usage[k],
+		              slurp("err.txt"));
+	}
+	ck_assert_ptr_nonnull(strstr(slurp("err.txt"), "--stereo"));
+	run("-o bad.wav 1=a.wav 1=c.wav");
+	ck_assert_ptr_nonnull(strstr(slurp("err.txt"), "strip 1 has two stems"));
+	/* the files are opened before this is known: a stereo stem on a mono strip, exit 1 */
+	assert_fails("--stereo 1 -o bad.wav a.wav b.flac", "b.flac is stereo, but strip 2 is mono");
+	assert_no_file("bad.wav");
+}
+END_TEST
+
 START_TEST(usage_errors)
 {
 	ck_assert_int_eq(run("%s", ""), 2);
@@ -523,6 +656,8 @@ mixrender_suite(void)
 	tcase_add_test(tc, bad_inputs);
 	tcase_add_test(tc, truncated_flac);
 	tcase_add_test(tc, usage_errors);
+	tcase_add_test(tc, strip_layout);
+	tcase_add_test(tc, layout_errors);
 	suite_add_tcase(s, tc);
 	return s;
 }

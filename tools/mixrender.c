@@ -2,15 +2,20 @@
 /*
  * mixrender: mixd's engine offline — stems in, the master out as a WAV file.
  *
- *   mixrender [--scene FILE] [--automation FILE] [--normalize LUFS] [--tail SECONDS]
- *             [--block FRAMES] -o OUT.wav STEM...
+ *   mixrender [--strips N] [--stereo LIST] [--scene FILE] [--automation FILE]
+ *             [--normalize LUFS] [--tail SECONDS] [--block FRAMES] -o OUT.wav [N=]STEM...
  *
- * Each stem gets its own strip, in order: a mono file a mono strip, a stereo file a stereo
- * strip. The engine is the one mixd runs in its JACK callback, set up the way mixd comes up
- * (model_apply_to_engine: the scene's values, every glide settled), fed in blocks like JACK
- * periods, with denormals off as in mixd's RT thread. The limiter's look-ahead is compensated:
- * the first engine_latency() output frames are dropped and as many frames of silence are
- * flushed at the end, so the output lines up with the stems and has their length (plus --tail).
+ * Each stem gets its own strip: N=STEM puts it on strip N, a plain STEM on the strip after the
+ * previous stem's (the first on strip 1). The console has --strips strips (default: up to the
+ * last stem's), so a scene saved on a live mixd with more strips than stems applies as it is.
+ * A strip is stereo when --stereo names it (mixd's option, the same layout) or, without
+ * --stereo, when its stem is; a mono stem on a stereo strip feeds both inputs, a stereo stem
+ * on a mono strip is refused, and a strip without a stem is silent. The engine is the one mixd runs
+ * in its JACK callback, set up the way mixd comes up (model_apply_to_engine: the scene's values,
+ * every glide settled), fed in blocks like JACK periods, with denormals off as in mixd's RT thread.
+ * The limiter's look-ahead is compensated: the first engine_latency() output frames are dropped and
+ * as many frames of silence are flushed at the end, so the output lines up with the stems and has
+ * their length (plus --tail).
  *
  * --automation plays a `# mixd automation 1` file as mixd does with the JACK transport rolling
  * from frame 0 at the first stem sample: the lanes' values at frame 0 are where the console
@@ -69,13 +74,19 @@
 #define MIXRENDER_PASSES_MAX   8
 
 static const char usage_text[] =
-    "usage: mixrender [OPTIONS] -o OUT.wav STEM...\n"
+    "usage: mixrender [OPTIONS] -o OUT.wav [N=]STEM...\n"
     "\n"
-    "Mixes the stems through mixd's engine, one strip per stem in order (a mono file\n"
-    "a mono strip, a stereo file a stereo strip), into a stereo 32-bit float WAV.\n"
+    "Mixes the stems through mixd's engine into a stereo 32-bit float WAV. Each stem\n"
+    "has a strip: N=STEM strip N, a plain STEM the strip after the previous stem's\n"
+    "(the first strip 1). A strip is stereo when --stereo names it or, without\n"
+    "--stereo, when its stem is; a mono stem on a stereo strip feeds both inputs.\n"
     "\n"
     "options:\n"
     "  -o, --output OUT.wav  the file to write (written whole or not at all)\n"
+    "  --strips N            strips on the console, 1..256 (default: up to the\n"
+    "                        last stem's), as mixd --strips: a scene saved there\n"
+    "                        applies as it is; strips without a stem are silent\n"
+    "  --stereo LIST         the stereo strips, as mixd --stereo (e.g. 5-8 or 1,3)\n"
     "  --scene FILE          a mixd scene file to set the console from\n"
     "  --automation FILE     a mixd automation file, played with the transport\n"
     "                        rolling from 0 at the stems' first frame\n"
@@ -98,8 +109,13 @@ struct opts {
 	double normalize; /* NAN: off */
 	double tail_s;
 	unsigned long block;
-	char **stems;
-	unsigned n_stems;
+	unsigned long strips; /* --strips; 0: up to the last stem's */
+	const char *stereo;   /* --stereo; NULL: each strip as wide as its stem */
+	/* the layout the arguments give: stem k is path[k] on strip strip_of[k] (0-based) */
+	const char *path[ENGINE_MAX_STRIPS];
+	unsigned strip_of[ENGINE_MAX_STRIPS];
+	unsigned n_stems, n_strips;
+	bool stereo_on[ENGINE_MAX_STRIPS]; /* --stereo's strips */
 };
 
 static volatile sig_atomic_t stop_flag;
@@ -140,6 +156,56 @@ parse_double(const char *s, double lo, double hi, double *out)
 		return -EINVAL;
 	*out = v;
 	return 0;
+}
+
+/* The strips of the n stem arguments ("FILE" or "N=FILE"), the console's size and --stereo.
+ * Returns -1 when they fit, else 2 (bad usage). */
+static int
+parse_layout(char **args, unsigned n, struct opts *o)
+{
+	const char *on_strip[ENGINE_MAX_STRIPS] = { NULL };
+	unsigned next = 0, top = 0;
+	char err[256];
+
+	for (unsigned k = 0; k < n; k++) {
+		const char *a = args[k], *eq = strchr(a, '=');
+		unsigned long strip;
+
+		/* N=FILE only when all before the '=' are digits: "./3=x.wav" names a file */
+		if (eq && eq > a && strspn(a, "0123456789") == (size_t)(eq - a)) {
+			char num[16];
+
+			if ((size_t)(eq - a) >= sizeof(num) ||
+			    (memcpy(num, a, (size_t)(eq - a)), num[eq - a] = 0,
+			     cli_parse_uint(num, 1, ENGINE_MAX_STRIPS, &strip) < 0))
+				return usage_error("%s: strips are 1..%d", a, ENGINE_MAX_STRIPS);
+			if (!eq[1])
+				return usage_error("%s: no file after the '='", a);
+			strip--;
+			a = eq + 1;
+		} else if (next >= ENGINE_MAX_STRIPS) {
+			return usage_error("%s: no strip after %d", a, ENGINE_MAX_STRIPS);
+		} else {
+			strip = next;
+		}
+		if (on_strip[strip])
+			return usage_error("strip %lu has two stems: %s and %s", strip + 1,
+			                   on_strip[strip], a);
+		on_strip[strip] = a;
+		o->path[k] = a;
+		o->strip_of[k] = (unsigned)strip;
+		next = (unsigned)strip + 1;
+		if (next > top)
+			top = next;
+	}
+	o->n_stems = n;
+	if (o->strips && o->strips < top)
+		return usage_error("a stem is on strip %u, but --strips %lu", top, o->strips);
+	o->n_strips = o->strips ? (unsigned)o->strips : top;
+	if (o->stereo && cli_parse_strip_list("--stereo", o->stereo, o->n_strips, o->stereo_on, err,
+	                                      sizeof(err)) < 0)
+		return usage_error("%s", err);
+	return -1;
 }
 
 /* Returns -1 when parsed, else the exit status (0 for --help/--version, 2 for bad usage). */
@@ -190,6 +256,14 @@ parse_args(int argc, char **argv, struct opts *o)
 		} else if (cli_opt_match(argc, argv, &j, "--tail", &v)) {
 			if (!v || parse_double(v, 0.0, MIXRENDER_TAIL_MAX, &o->tail_s) < 0)
 				return usage_error("--tail takes seconds, 0..600");
+		} else if (cli_opt_match(argc, argv, &j, "--strips", &v)) {
+			if (!v || cli_parse_uint(v, 1, ENGINE_MAX_STRIPS, &o->strips) < 0)
+				return usage_error("--strips takes a number of strips, 1..%d",
+				                   ENGINE_MAX_STRIPS);
+		} else if (cli_opt_match(argc, argv, &j, "--stereo", &v)) {
+			if (!v || !*v)
+				return usage_error("--stereo needs a list of strips (5-8 or 1,3)");
+			o->stereo = v;
 		} else if (cli_opt_match(argc, argv, &j, "--block", &v)) {
 			if (!v || cli_parse_uint(v, 1, MIXRENDER_BLOCK_MAX, &o->block) < 0)
 				return usage_error("--block takes frames, 1..8192");
@@ -204,9 +278,7 @@ parse_args(int argc, char **argv, struct opts *o)
 		return usage_error("no stems");
 	if (argc - i > ENGINE_MAX_STRIPS)
 		return usage_error("%d stems; at most %d", argc - i, ENGINE_MAX_STRIPS);
-	o->stems = argv + i;
-	o->n_stems = (unsigned)(argc - i);
-	return -1;
+	return parse_layout(argv + i, (unsigned)(argc - i), o);
 }
 
 /* ---- the render ---- */
@@ -215,8 +287,9 @@ struct render {
 	struct render_stems *stems;
 	struct model *m;
 	const struct automation_file *af; /* NULL: no --automation */
-	unsigned n_inputs;
+	unsigned n_strips, n_inputs;
 	bool stereo[ENGINE_MAX_STRIPS];
+	struct render_route *route; /* per stem: its strip's inputs in in[] */
 	uint32_t block;
 	uint64_t frames; /* output length: the longest stem plus the tail */
 	float **in;
@@ -286,8 +359,7 @@ static int
 render_pass(struct render *r, struct render_out *out, struct render_loud *loud, unsigned pass,
             unsigned passes, char *err, size_t errlen)
 {
-	const unsigned n_strips = render_stems_count(r->stems);
-	struct engine *e = engine_new(render_stems_rate(r->stems), n_strips, r->stereo);
+	struct engine *e = engine_new(render_stems_rate(r->stems), r->n_strips, r->stereo);
 	struct automation *a = NULL;
 	uint64_t total, pos;
 	uint32_t lat;
@@ -319,7 +391,7 @@ render_pass(struct render *r, struct render_out *out, struct render_loud *loud, 
 			break;
 		}
 		/* past the stems' end render_stems_read gives silence: the tail and the flush */
-		ret = render_stems_read(r->stems, r->in, n, err, errlen);
+		ret = render_stems_read(r->stems, r->route, n, err, errlen);
 		if (ret)
 			break;
 		/* the transport frame is the stems' frame: it rolls from 0 at the first one */
@@ -387,11 +459,27 @@ run_pass(struct render *r, const char *path, bool write, unsigned pass, unsigned
 static int
 render_setup(struct render *r, const struct opts *o, char *err, size_t errlen)
 {
-	const unsigned n = render_stems_count(r->stems);
+	unsigned first[ENGINE_MAX_STRIPS];
 
-	for (unsigned k = 0; k < n; k++) {
-		r->stereo[k] = render_stems_channels(r->stems, k) == 2;
-		r->n_inputs += r->stereo[k] ? 2 : 1;
+	r->n_strips = o->n_strips;
+	for (unsigned k = 0; k < o->n_stems; k++) {
+		unsigned j = o->strip_of[k];
+		bool wide = render_stems_channels(r->stems, k) == 2;
+
+		if (o->stereo && wide && !o->stereo_on[j]) {
+			snprintf(err, errlen, "%s is stereo, but strip %u is mono (--stereo %s)",
+			         o->path[k], j + 1, o->stereo);
+			return -EINVAL;
+		}
+		if (!o->stereo)
+			r->stereo[j] = wide;
+	}
+	if (o->stereo)
+		memcpy(r->stereo, o->stereo_on, sizeof(r->stereo));
+	/* the engine's inputs: strip by strip, a stereo strip's two side by side */
+	for (unsigned j = 0; j < r->n_strips; j++) {
+		first[j] = r->n_inputs;
+		r->n_inputs += r->stereo[j] ? 2 : 1;
 	}
 	r->block = (uint32_t)o->block;
 	/* lanes move at each 32-frame piece of a block, counted from its start (mixd's period) */
@@ -401,16 +489,24 @@ render_setup(struct render *r, const struct opts *o, char *err, size_t errlen)
 	            (uint64_t)llround(o->tail_s * render_stems_rate(r->stems));
 	r->in = calloc(r->n_inputs, sizeof(*r->in));
 	r->sub = calloc(r->n_inputs, sizeof(*r->sub));
+	r->route = calloc(o->n_stems, sizeof(*r->route));
 	r->out_l = malloc(r->block * sizeof(float));
 	r->out_r = malloc(r->block * sizeof(float));
 	r->lr = malloc(2 * r->block * sizeof(float));
-	if (!r->in || !r->sub || !r->out_l || !r->out_r || !r->lr ||
+	if (!r->in || !r->sub || !r->route || !r->out_l || !r->out_r || !r->lr ||
 	    render_stems_reserve(r->stems, r->block) < 0)
 		goto oom;
 	for (unsigned i = 0; i < r->n_inputs; i++) {
-		r->in[i] = malloc(r->block * sizeof(float));
+		/* zeroed: a strip without a stem stays silent, nothing writes its inputs */
+		r->in[i] = calloc(r->block, sizeof(float));
 		if (!r->in[i])
 			goto oom;
+	}
+	for (unsigned k = 0; k < o->n_stems; k++) {
+		unsigned j = o->strip_of[k];
+
+		r->route[k].ch[0] = r->in[first[j]];
+		r->route[k].ch[1] = r->stereo[j] ? r->in[first[j] + 1] : NULL;
 	}
 	return 0;
 oom:
@@ -426,6 +522,7 @@ render_cleanup(struct render *r)
 			free(r->in[i]);
 	free(r->in);
 	free(r->sub);
+	free(r->route);
 	free(r->out_l);
 	free(r->out_r);
 	free(r->lr);
@@ -546,10 +643,10 @@ main(int argc, char **argv)
 	r.progress = isatty(STDERR_FILENO);
 
 	/* every stem is checked before anything is rendered */
-	r.stems = render_stems_open(o.stems, o.n_stems, err, sizeof(err));
+	r.stems = render_stems_open(o.path, o.n_stems, err, sizeof(err));
 	if (!r.stems)
 		goto fail;
-	ps = params_new(o.n_stems);
+	ps = params_new(o.n_strips);
 	/* the model's ring is never flushed: model_apply_to_engine sets the engine directly */
 	ring = ring_new(sizeof(struct model_cmd), 16);
 	r.m = ps && ring ? model_new(ps, ring) : NULL;

@@ -54,7 +54,7 @@ probe_stem(struct render_stem *t, char *err, size_t errlen)
 }
 
 struct render_stems *
-render_stems_open(char *const *paths, unsigned n, char *err, size_t errlen)
+render_stems_open(const char *const *paths, unsigned n, char *err, size_t errlen)
 {
 	struct render_stems *s;
 
@@ -163,10 +163,9 @@ render_stems_rewind(struct render_stems *s, char *err, size_t errlen)
 }
 
 int
-render_stems_read(struct render_stems *s, float *const *in, uint32_t n, char *err, size_t errlen)
+render_stems_read(struct render_stems *s, const struct render_route *to, uint32_t n, char *err,
+                  size_t errlen)
 {
-	unsigned i = 0;
-
 	if (n > s->max_block) {
 		snprintf(err, errlen, "internal: block of %u frames > %u", n, s->max_block);
 		return -EINVAL;
@@ -188,11 +187,13 @@ render_stems_read(struct render_stems *s, float *const *in, uint32_t n, char *er
 			return -EIO;
 		}
 		t->pos += (uint64_t)got;
-		for (unsigned c = 0; c < ch; c++, i++) {
-			float *dst = in[i];
-			const float *src = s->buf + c;
+		for (unsigned c = 0; c < 2; c++) {
+			float *dst = to[k].ch[c];
+			const float *src = s->buf + (c < ch ? c : 0);
 			sf_count_t f;
 
+			if (!dst)
+				continue;
 			for (f = 0; f < got; f++)
 				dst[f] = src[f * ch];
 			for (; f < (sf_count_t)n; f++)

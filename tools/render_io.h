@@ -25,7 +25,8 @@ struct render_stems;
 /* Opens and checks n stems (in order). Returns NULL with a message in err ("kick.wav: File
  * contains data in an unknown format.", "b.wav is 44100 Hz but a.wav is 48000 Hz: all stems must
  * share one sample rate") on any failure, or out of memory. */
-struct render_stems *render_stems_open(char *const *paths, unsigned n, char *err, size_t errlen);
+struct render_stems *render_stems_open(const char *const *paths, unsigned n, char *err,
+                                       size_t errlen);
 void render_stems_free(struct render_stems *s);
 
 unsigned render_stems_count(const struct render_stems *s);
@@ -38,11 +39,16 @@ uint64_t render_stems_frames(const struct render_stems *s);
 /* Rewinds every stem to its first frame, for another pass. Returns 0 or -EIO with err set. */
 int render_stems_rewind(struct render_stems *s, char *err, size_t errlen);
 
-/* Reads the next n frames (n <= the max_block of render_stems_reserve) into in[]: one buffer per
- * engine input, a stereo stem taking two (left first), de-interleaved; past a stem's end it gives
- * silence. Returns 0, or -EIO with err naming the stem when it stops decoding before its declared
- * end (a truncated or corrupt file). */
-int render_stems_read(struct render_stems *s, float *const *in, uint32_t n, char *err,
+/* Where a stem's channels go: ch[0] its left (or only) channel, ch[1] its right. A mono stem
+ * with a ch[1] fills both (a mono source on a stereo strip); a stereo stem needs both. */
+struct render_route {
+	float *ch[2];
+};
+
+/* Reads the next n frames (n <= the max_block of render_stems_reserve) of stem k into to[k],
+ * de-interleaved; past a stem's end it gives silence. Returns 0, or -EIO with err naming the
+ * stem when it stops decoding before its declared end (a truncated or corrupt file). */
+int render_stems_read(struct render_stems *s, const struct render_route *to, uint32_t n, char *err,
                       size_t errlen);
 
 /* Sizes the read buffer for blocks of up to max_block frames. Returns 0 or -ENOMEM. */
