@@ -13,7 +13,9 @@
  * JACK period is a multiple of 32 and the playback starts on a period) give the same floats;
  * the block size does not show (test_mixrender: 1, 64, 100, 1024 frames). The only thing mixd
  * does before the stems is process silence, which leaves every state at rest. So the test
- * asserts bit equality, at a JACK period (64) different from mixrender's block (1000).
+ * asserts bit equality, at a JACK period (64) different from mixrender's block (1000). Also on
+ * a live console's layout (mixd --strips 5 --stereo 2,4; mixrender given the same and the stems
+ * as 1=, 2=, 4=): strips without a stem, a mono stem on both inputs of a stereo strip.
  *
  * Alignment: the probe records what mixd wrote in the previous cycle (it runs first in the
  * cycle: test_e2e_master), so stem frame f arrives at the recording's frame
@@ -50,7 +52,11 @@
 #define STEM_S         2
 #define TAIL_S         0.5
 #define N_OUT          4 /* probe outputs: stem 1, stem 2 L/R, stem 3 */
+#define N_OUT_LAYOUT   5 /* the same, stem 3 on both inputs of a stereo strip */
 #define CASE_TIMEOUT_S 120
+/* Worlds to try while xruns spoil the recording: jackd runs without real-time priority
+ * here, and a 64-frame period (1.3 ms) can miss on a loaded 2-core machine. */
+#define RENDER_ATTEMPTS 6
 
 static struct h_world w;
 static char dir[64];
@@ -186,18 +192,31 @@ request_s(const char *path, const char *arg)
 	}
 }
 
+/* A live console's layout (mixd --strips 5 --stereo 2,4) with stems on strips 1, 2 and 4:
+ * strips 3 and 5 have no stem, the mono stem 3 feeds both inputs of stereo strip 4. */
+static const char layout_scene_text[] = "/strip/4/pan 0.5\n"
+                                        "/strip/4/send/delay/level -6\n"
+                                        "/strip/5/fader 6\n";
+
 /* The whole comparison with mixrender rendering in blocks of block frames; automated: with
- * auto_text played from transport frame 0 at the stems' first frame. */
+ * auto_text played from transport frame 0 at the stems' first frame; layout: on the console
+ * of layout_scene_text, mixrender told the same layout. */
 static void
-compare(unsigned block, bool automated)
+compare(unsigned block, bool automated, bool layout)
 {
-	static const char *const in[N_OUT] = { "mixd:in_1", "mixd:in_2_L", "mixd:in_2_R",
-		                               "mixd:in_3" };
+	static const char *const in_plain[N_OUT] = { "mixd:in_1", "mixd:in_2_L", "mixd:in_2_R",
+		                                     "mixd:in_3" };
+	static const char *const in_layout[N_OUT_LAYOUT] = { "mixd:in_1", "mixd:in_2_L",
+		                                             "mixd:in_2_R", "mixd:in_4_L",
+		                                             "mixd:in_4_R" };
+	const char *const *in = layout ? in_layout : in_plain;
+	const unsigned n_out = layout ? N_OUT_LAYOUT : N_OUT;
+	char scene[sizeof(scene_text) + sizeof(layout_scene_text)];
 	const long len = (long)((STEM_S + TAIL_S) * RATE);
 	const unsigned period = w.jackd->period;
 	char state[160], cmd[1024], path[256];
 	const char *bin = getenv("MIXRENDER_BIN");
-	float *bufs[N_OUT], *ref;
+	float *bufs[N_OUT_LAYOUT], *ref;
 	const float *rec[2];
 	SF_INFO info = { 0 };
 	SNDFILE *sf;
@@ -214,16 +233,20 @@ compare(unsigned block, bool automated)
 	stem("b.flac", SF_FORMAT_FLAC | SF_FORMAT_PCM_16, 2, STEM_S * RATE * 3 / 4, 1, len,
 	     &bufs[1]);
 	stem("c.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT, 1, STEM_S * RATE, 2, len, &bufs[3]);
+	bufs[4] = bufs[3];
+	snprintf(scene, sizeof(scene), "%s%s", scene_text, layout ? layout_scene_text : "");
 	snprintf(path, sizeof(path), "%s/mix.scene", dir);
-	write_text(path, scene_text);
+	write_text(path, scene);
 	snprintf(path, sizeof(path), "%s/mix.auto", dir);
 	write_text(path, auto_text);
 
 	/* mixrender */
 	snprintf(cmd, sizeof(cmd),
-	         "cd '%s' && '%s' --scene mix.scene %s --tail %g --block %u -o out.wav a.wav "
-	         "b.flac c.wav >/dev/null",
-	         dir, bin, automated ? "--automation mix.auto" : "", TAIL_S, block);
+	         "cd '%s' && '%s' --scene mix.scene %s --tail %g --block %u -o out.wav %s "
+	         ">/dev/null",
+	         dir, bin, automated ? "--automation mix.auto" : "", TAIL_S, block,
+	         layout ? "--strips 5 --stereo 2,4 1=a.wav 2=b.flac 4=c.wav"
+	                : "a.wav b.flac c.wav");
 	st = system(cmd);
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "mixrender failed (%d)", st);
 	snprintf(path, sizeof(path), "%s/out.wav", dir);
@@ -246,16 +269,18 @@ compare(unsigned block, bool automated)
 		snprintf(state, sizeof(state), "%s/state", dir);
 		ck_assert(mkdir(state, 0700) == 0 || errno == EEXIST);
 		snprintf(path, sizeof(path), "%s/state.scene", state);
-		write_text(path, scene_text);
+		write_text(path, scene);
 		snprintf(path, sizeof(path), "%s/automation", state);
 		ck_assert(mkdir(path, 0700) == 0 || errno == EEXIST);
 		snprintf(path, sizeof(path), "%s/automation/mix.auto", state);
 		write_text(path, auto_text);
 		{
-			const char *const args[] = { "--strips",    "3",   "--stereo", "2",
-				                     "--state-dir", state, NULL };
+			const char *const args[] = { "--strips",    layout ? "5" : "3",
+				                     "--stereo",    layout ? "2,4" : "2",
+				                     "--state-dir", state,
+				                     NULL };
 			n_rec = (size_t)len + 4 * period + 4096;
-			e2e_world_up(&w, NULL, args, N_OUT, in, n_rec);
+			e2e_world_up(&w, NULL, args, n_out, in, n_rec);
 		}
 		/* /info: name, version, strips, sample rate, buffer size, latency */
 		msg = h_osc_get(w.osc, "/info");
@@ -281,11 +306,11 @@ compare(unsigned block, bool automated)
 		if (automated)
 			ck_assert_int_eq(
 			    h_probe_play_start_with_transport(w.probe, (const float *const *)bufs,
-			                                      N_OUT, (size_t)len),
+			                                      n_out, (size_t)len),
 			    0);
 		else
 			ck_assert_int_eq(h_probe_play_start(w.probe, (const float *const *)bufs,
-			                                    N_OUT, (size_t)len),
+			                                    n_out, (size_t)len),
 			                 0);
 		ck_assert_int_eq(h_probe_play_wait(w.probe), 0);
 		ck_assert_int_eq(h_probe_record_wait(w.probe), 0);
@@ -318,47 +343,57 @@ compare(unsigned block, bool automated)
 				peak = fmax(peak, fabs(ref[2 * f + c]));
 			}
 		xruns = e2e_stat(&w, "xruns");
-		if (xruns == 0 || attempt == 3)
+		/* a difference with no xrun is mixd's; with xruns, the recording's, so only then
+		 * is it worth another world */
+		if (worst == 0.0 || xruns == 0 || attempt == RENDER_ATTEMPTS) {
+			ck_assert_msg(worst == 0.0,
+			              "mixd and mixrender differ by up to %g (%lld xruns)", worst,
+			              (long long)xruns);
 			break;
+		}
 		fprintf(stderr, "e2e_render: %lld xruns during attempt %d; once more\n",
 		        (long long)xruns, attempt);
 		h_world_free(&w);
 		ck_assert_msg(h_world_start(&w, RATE, period) == 0, "jackd did not start again");
 	}
-	printf("%speriod %u, mixrender block %u, latency %d: %ld frames, peak %.3f, "
+	printf("%s%speriod %u, mixrender block %u, latency %d: %ld frames, peak %.3f, "
 	       "max |mixd - mixrender| = %g\n",
-	       automated ? "automation, " : "", period, block, latency, len, peak, worst);
+	       automated ? "automation, " : "", layout ? "layout 5 strips, " : "", period, block,
+	       latency, len, peak, worst);
 	ck_assert_double_gt(peak, 0.1);
-	ck_assert_msg(worst == 0.0, "mixd and mixrender differ by up to %g", worst);
 	e2e_stop_mixd(&w);
 	free(ref);
-	for (int k = 0; k < N_OUT; k++)
-		if (k != 2)
-			free(bufs[k]);
-	free(bufs[2]);
+	for (int k = 0; k < N_OUT; k++) /* bufs[4] is bufs[3] */
+		free(bufs[k]);
 }
 
 START_TEST(equal_period_64_block_1000)
 {
-	compare(1000, false);
+	compare(1000, false, false);
 }
 END_TEST
 
 START_TEST(equal_period_256_block_256)
 {
-	compare(256, false);
+	compare(256, false, false);
 }
 END_TEST
 
 START_TEST(automation_period_64_block_1000)
 {
-	compare(1000, true);
+	compare(1000, true, false);
 }
 END_TEST
 
 START_TEST(automation_period_256_block_100)
 {
-	compare(100, true);
+	compare(100, true, false);
+}
+END_TEST
+
+START_TEST(layout_period_256_block_1000)
+{
+	compare(1000, false, true);
 }
 END_TEST
 
@@ -373,6 +408,8 @@ e2e_render_suite(void)
 	e2e_add_case(s, "automation64", automation_period_64_block_1000, setup_64, teardown,
 	             CASE_TIMEOUT_S);
 	e2e_add_case(s, "automation256", automation_period_256_block_100, setup_256, teardown,
+	             CASE_TIMEOUT_S);
+	e2e_add_case(s, "layout256", layout_period_256_block_1000, setup_256, teardown,
 	             CASE_TIMEOUT_S);
 	return s;
 }
