@@ -233,23 +233,37 @@ START_TEST(aligned_with_the_stem)
 }
 END_TEST
 
-START_TEST(scene_fader_minus_6)
+/* How much louder render y is than render x of the same length (RMS past the first 0.1 s). */
+static double
+level_change_db(const char *x, const char *y)
 {
 	long n0, n1;
-	float *a, *b;
+	float *a = read_out(x, &n0), *b = read_out(y, &n1);
 	double d;
 
+	ck_assert_int_eq(n0, n1);
+	d = rms_db(b, n1, RATE / 10) - rms_db(a, n0, RATE / 10);
+	free(a);
+	free(b);
+	return d;
+}
+
+/* y is x with a fader at -6 dB: 6 dB quieter, within 0.01 dB. */
+static void
+assert_minus_6(const char *what, const char *x, const char *y)
+{
+	double d = level_change_db(x, y);
+
+	printf("%s: level change %.4f dB\n", what, d);
+	ck_assert_msg(fabs(d + 6.0) <= 0.01, "%s: %.4f dB, not -6", what, d);
+}
+
+START_TEST(scene_fader_minus_6)
+{
 	write_text("f6.scene", "# mixd scene 1\n/strip/1/fader -6\n");
 	ck_assert_int_eq(run("-o plain.wav a.wav"), 0);
 	ck_assert_int_eq(run("--scene f6.scene -o f6.wav a.wav"), 0);
-	a = read_out("plain.wav", &n0);
-	b = read_out("f6.wav", &n1);
-	ck_assert_int_eq(n0, n1);
-	d = rms_db(b, n1, RATE / 10) - rms_db(a, n0, RATE / 10);
-	printf("scene fader -6: level change %.4f dB\n", d);
-	ck_assert_double_le(fabs(d + 6.0), 0.01);
-	free(a);
-	free(b);
+	assert_minus_6("scene fader -6", "plain.wav", "f6.wav");
 }
 END_TEST
 
@@ -539,8 +553,6 @@ write_doubled(const char *src, const char *dst)
 /* Stems on the strips a live console has them on: N=STEM, --strips, --stereo. */
 START_TEST(strip_layout)
 {
-	long n0, n1;
-	float *a, *b;
 	double d;
 
 	/* a scene from a 16-strip console: refused by a 2-strip render, fine with --strips 16 */
@@ -548,14 +560,7 @@ START_TEST(strip_layout)
 	assert_fails("--scene live.scene -o bad.wav a.wav c.wav", "line 3");
 	ck_assert_int_eq(run("--strips 16 --scene live.scene -o live.wav 2=a.wav"), 0);
 	ck_assert_int_eq(run("-o plain.wav a.wav"), 0);
-	a = read_out("plain.wav", &n0);
-	b = read_out("live.wav", &n1);
-	ck_assert_int_eq(n0, n1);
-	d = rms_db(b, n1, RATE / 10) - rms_db(a, n0, RATE / 10);
-	printf("layout: a.wav on strip 2 of 16, its fader at -6: %.4f dB\n", d);
-	ck_assert_double_le(fabs(d + 6.0), 0.01);
-	free(a);
-	free(b);
+	assert_minus_6("layout: a.wav on strip 2 of 16, its fader at -6", "plain.wav", "live.wav");
 
 	/* plain stems follow the previous one: b.flac lands on strip 4; with strips 1 and 3 muted
 	 * only it is heard, as when it is alone on strip 4 */
@@ -576,13 +581,9 @@ START_TEST(strip_layout)
 	ck_assert_double_eq(d, 0.0);
 	/* and not the same as the mono strip it gets without --stereo (the pan law differs) */
 	ck_assert_int_eq(run("-o s0.wav a1.wav"), 0);
-	a = read_out("s0.wav", &n0);
-	b = read_out("s1.wav", &n1);
-	d = rms_db(b, n1, RATE / 10) - rms_db(a, n0, RATE / 10);
+	d = level_change_db("s0.wav", "s1.wav");
 	printf("layout: stereo strip over mono strip: %+.3f dB\n", d);
 	ck_assert_double_gt(fabs(d), 0.5);
-	free(a);
-	free(b);
 	/* "./3=x.wav" is a file name, not strip 3 */
 	write_stem("3=x.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT, RATE, 1, RATE, 440, 0.1);
 	ck_assert_int_eq(run("-o xo.wav ./3=x.wav"), 0);

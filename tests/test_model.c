@@ -48,6 +48,33 @@ START_TEST(last_value_always_lands)
 }
 END_TEST
 
+/* A two-strip console on a 64-slot ring, for the cases of tcase "values". */
+static struct {
+	struct params *ps;
+	struct ring *r;
+	struct model *m;
+	unsigned fader, name;
+} t;
+
+static void
+two_strips(void)
+{
+	t.ps = params_new(2);
+	t.r = ring_new(sizeof(struct model_cmd), 64);
+	t.m = model_new(t.ps, t.r);
+	ck_assert(t.ps && t.r && t.m);
+	t.fader = (unsigned)params_find(t.ps, "/strip/2/fader");
+	t.name = (unsigned)params_find(t.ps, "/strip/2/name");
+}
+
+static void
+two_strips_free(void)
+{
+	model_free(t.m);
+	ring_free(t.r);
+	params_free(t.ps);
+}
+
 /* What the observer saw: automation recording stamps moves with it. */
 static struct {
 	unsigned calls, idx;
@@ -69,67 +96,50 @@ observe(void *ctx, unsigned idx, float value)
  * ones too; rejected sets, strings and values from the RT side do not. */
 START_TEST(observer_sees_client_sets)
 {
-	struct params *ps = params_new(2);
-	struct ring *r = ring_new(sizeof(struct model_cmd), 64);
-	struct model *m = model_new(ps, r);
-	unsigned fader = (unsigned)params_find(ps, "/strip/2/fader");
-	unsigned name = (unsigned)params_find(ps, "/strip/2/name");
-
-	model_set_observer(m, observe, m);
-	ck_assert_int_eq(model_set(m, fader, -6.0), 0);
+	model_set_observer(t.m, observe, t.m);
+	ck_assert_int_eq(model_set(t.m, t.fader, -6.0), 0);
 	ck_assert_uint_eq(obs.calls, 1);
-	ck_assert_uint_eq(obs.idx, fader);
-	ck_assert_ptr_eq(obs.m, m);
+	ck_assert_uint_eq(obs.idx, t.fader);
+	ck_assert_ptr_eq(obs.m, t.m);
 	ck_assert_float_eq(obs.value, -6.0f);
 	ck_assert_float_eq(obs.before, 0.0f); /* the default: not yet stored */
-	ck_assert_float_eq(model_get(m, fader), -6.0f);
-	ck_assert_int_eq(model_set(m, fader, -6.0), 0); /* a touch without a move */
+	ck_assert_float_eq(model_get(t.m, t.fader), -6.0f);
+	ck_assert_int_eq(model_set(t.m, t.fader, -6.0), 0); /* a touch without a move */
 	ck_assert_uint_eq(obs.calls, 2);
 	ck_assert_float_eq(obs.before, -6.0f);
-	ck_assert_int_eq(model_set(m, fader, 1000.0), 0); /* clamped to the top */
+	ck_assert_int_eq(model_set(t.m, t.fader, 1000.0), 0); /* clamped to the top */
 	ck_assert_uint_eq(obs.calls, 3);
-	ck_assert_float_eq(obs.value, model_get(m, fader));
+	ck_assert_float_eq(obs.value, model_get(t.m, t.fader));
 	ck_assert_float_lt(obs.value, 1000.0f);
-	ck_assert_int_eq(model_set(m, fader, NAN), -EDOM);
-	ck_assert_int_eq(model_set_string(m, name, "vox"), 0);
-	ck_assert_int_eq(model_set_from_rt(m, fader, -20.0), 0);
+	ck_assert_int_eq(model_set(t.m, t.fader, NAN), -EDOM);
+	ck_assert_int_eq(model_set_string(t.m, t.name, "vox"), 0);
+	ck_assert_int_eq(model_set_from_rt(t.m, t.fader, -20.0), 0);
 	ck_assert_uint_eq(obs.calls, 3);
-	model_set_observer(m, NULL, NULL);
-	ck_assert_int_eq(model_set(m, fader, -3.0), 0);
+	model_set_observer(t.m, NULL, NULL);
+	ck_assert_int_eq(model_set(t.m, t.fader, -3.0), 0);
 	ck_assert_uint_eq(obs.calls, 3);
-	model_free(m);
-	ring_free(r);
-	params_free(ps);
 }
 END_TEST
 
 START_TEST(sets_validate_and_count)
 {
-	struct params *ps = params_new(2);
-	struct ring *r = ring_new(sizeof(struct model_cmd), 64);
-	struct model *m = model_new(ps, r);
-	unsigned fader = (unsigned)params_find(ps, "/strip/2/fader");
-	unsigned name = (unsigned)params_find(ps, "/strip/2/name");
 	uint64_t g;
 
-	ck_assert_str_eq(model_get_string(m, name), "2");
-	ck_assert_float_eq(model_get(m, fader), 0.0f);
-	g = model_generation(m);
-	ck_assert_int_eq(model_set(m, fader, NAN), -EDOM);
-	ck_assert_int_eq(model_set(m, name, 1.0), -EINVAL);
-	ck_assert_int_eq(model_set_string(m, fader, "x"), -EINVAL);
-	ck_assert_int_eq(model_set_string(m, name, "a\tb"), -EINVAL);
-	ck_assert_uint_eq(model_generation(m), g); /* rejected: nothing changed */
-	ck_assert_int_eq(model_set(m, fader, 99.0), 0);
-	ck_assert_float_eq(model_get(m, fader), 10.0f);
-	ck_assert_int_eq(model_set_string(m, name, "Bass DI"), 0);
-	ck_assert_str_eq(model_get_string(m, name), "Bass DI");
-	ck_assert_uint_eq(model_generation(m), g + 2);
-	ck_assert_uint_eq(model_flush(m), 0);
-	ck_assert_uint_eq(ring_count(r), 1); /* names never cross to the RT side */
-	model_free(m);
-	ring_free(r);
-	params_free(ps);
+	ck_assert_str_eq(model_get_string(t.m, t.name), "2");
+	ck_assert_float_eq(model_get(t.m, t.fader), 0.0f);
+	g = model_generation(t.m);
+	ck_assert_int_eq(model_set(t.m, t.fader, NAN), -EDOM);
+	ck_assert_int_eq(model_set(t.m, t.name, 1.0), -EINVAL);
+	ck_assert_int_eq(model_set_string(t.m, t.fader, "x"), -EINVAL);
+	ck_assert_int_eq(model_set_string(t.m, t.name, "a\tb"), -EINVAL);
+	ck_assert_uint_eq(model_generation(t.m), g); /* rejected: nothing changed */
+	ck_assert_int_eq(model_set(t.m, t.fader, 99.0), 0);
+	ck_assert_float_eq(model_get(t.m, t.fader), 10.0f);
+	ck_assert_int_eq(model_set_string(t.m, t.name, "Bass DI"), 0);
+	ck_assert_str_eq(model_get_string(t.m, t.name), "Bass DI");
+	ck_assert_uint_eq(model_generation(t.m), g + 2);
+	ck_assert_uint_eq(model_flush(t.m), 0);
+	ck_assert_uint_eq(ring_count(t.r), 1); /* names never cross to the RT side */
 }
 END_TEST
 
@@ -139,9 +149,13 @@ main(void)
 	Suite *s = suite_create("model");
 	TCase *tc = tcase_create("flush");
 
+	TCase *values = tcase_create("values");
+
 	tcase_add_test(tc, last_value_always_lands);
-	tcase_add_test(tc, sets_validate_and_count);
-	tcase_add_test(tc, observer_sees_client_sets);
 	suite_add_tcase(s, tc);
+	tcase_add_checked_fixture(values, two_strips, two_strips_free);
+	tcase_add_test(values, sets_validate_and_count);
+	tcase_add_test(values, observer_sees_client_sets);
+	suite_add_tcase(s, values);
 	return check_run(s);
 }
