@@ -280,6 +280,9 @@ measure_impulses(struct lat_meas *r)
  * 1.9.21): the probe's own output wired straight back arrives with no delay (when the probe
  * reads in_R, out_2 already holds this cycle's samples), and through thru, a client that adds
  * nothing, exactly one period. */
+/* Measurements to try while xruns spoil them. */
+#define LAT_ATTEMPTS 5
+
 static void
 run_latency(void)
 {
@@ -301,7 +304,20 @@ run_latency(void)
 		e2e_set_i(&w, "/master/limiter/on", on);
 		settle();
 		e2e_assert_no_error(&w, "limiter switch");
-		measure_impulses(r);
+		/* jackd runs without real-time priority here: on a loaded machine a 64-frame
+		 * period can be missed, and a late mixd shows a period late. Such a measurement
+		 * (an xrun in mixd's count) is taken again; one without an xrun stands. */
+		for (int attempt = 1;; attempt++) {
+			int64_t xruns = e2e_stat(&w, "xruns");
+
+			measure_impulses(r);
+			h_sleep_ms(20); /* JACK tells clients of an xrun from another thread */
+			xruns = e2e_stat(&w, "xruns") - xruns;
+			if (xruns == 0 || attempt == LAT_ATTEMPTS)
+				break;
+			fprintf(stderr, "latency: %lld xruns during measurement %d; once more\n",
+			        (long long)xruns, attempt);
+		}
 		fprintf(stderr,
 		        "latency, period %ld, limiter %-3s: mixd loop %ld frames, - period = %ld; "
 		        "/info %d; JACK capture mixd:master_L [%u, %u], mixd:in_1 [%u, %u]; "
