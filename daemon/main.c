@@ -102,17 +102,13 @@ static unsigned
 hook_stats(void *ctx, struct dispatch_stat *out, unsigned max)
 {
 	struct app *a = ctx;
-	struct osc_server_stats os;
-	struct dispatch_stats ds;
 	struct jackio_stats js;
 	struct loudness_reading lr;
 	struct subs_stats ss;
 	struct ardour_stats as;
 	unsigned n = 0;
 
-	osc_server_get_stats(a->srv, &os);
 	loudness_read(a->loud, &lr);
-	dispatch_get_stats(a->d, &ds);
 	jackio_get_stats(a->j, &js);
 	subs_get_stats(a->subs, &ss);
 	ardour_get_stats(a->ard, &as);
@@ -121,16 +117,6 @@ hook_stats(void *ctx, struct dispatch_stat *out, unsigned max)
 		if (n < max)                                                    \
 			out[n++] = (struct dispatch_stat){ nm, (uint64_t)(v) }; \
 	} while (0)
-	STAT("received", os.messages);
-	STAT("datagrams", os.datagrams);
-	STAT("rejected", ds.errors);
-	STAT("malformed", os.malformed);
-	STAT("not_allowed", os.not_allowed);
-	STAT("rate_limited", os.rate_limited);
-	STAT("send_errors", os.send_errors);
-	STAT("sets", ds.sets);
-	STAT("gets", ds.gets);
-	STAT("ring_full", model_ring_full(a->m));
 	STAT("commands_applied", js.commands);
 	STAT("commands_ignored", js.bad_commands);
 	STAT("command_backlog_cycles", js.cmd_backlog);

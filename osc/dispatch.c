@@ -241,9 +241,27 @@ static void
 handle_stats(struct dispatch *d, const struct osc_peer *from)
 {
 	struct dispatch_stat st[DISPATCH_MAX_STATS];
-	unsigned n = d->h.stats(d->h.ctx, st, DISPATCH_MAX_STATS);
-	lo_message m = lo_message_new();
+	struct osc_server_stats os = { 0 };
+	unsigned n = 0;
+	lo_message m;
 
+	/* the control port's own counters come first, the same in every program that has one */
+	if (d->srv)
+		osc_server_get_stats(d->srv, &os);
+#define STAT(nm, v) (st[n++] = (struct dispatch_stat){ nm, (uint64_t)(v) })
+	STAT("received", os.messages);
+	STAT("datagrams", os.datagrams);
+	STAT("rejected", d->st.errors);
+	STAT("malformed", os.malformed);
+	STAT("not_allowed", os.not_allowed);
+	STAT("rate_limited", os.rate_limited);
+	STAT("send_errors", os.send_errors);
+	STAT("sets", d->st.sets);
+	STAT("gets", d->st.gets);
+	STAT("ring_full", model_ring_full(d->m));
+#undef STAT
+	n += d->h.stats(d->h.ctx, st + n, DISPATCH_MAX_STATS - n);
+	m = lo_message_new();
 	if (!m)
 		return;
 	for (unsigned i = 0; i < n; i++) {

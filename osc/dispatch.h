@@ -39,7 +39,9 @@ struct dispatch_stat {
 struct dispatch_hooks {
 	void *ctx;
 	void (*info)(void *ctx, struct dispatch_info *out);
-	/* fills up to max counters, returns how many */
+	/* fills up to max counters, returns how many: those beyond the control port's own
+	 * (received, datagrams, rejected, malformed, not_allowed, rate_limited, send_errors,
+	 * sets, gets, ring_full), which dispatch reports itself, first */
 	unsigned (*stats)(void *ctx, struct dispatch_stat *out, unsigned max);
 	/* peak dBFS, RMS dBFS, gain reduction dB of strip k (0-based); max since the last read */
 	void (*meter_strip)(void *ctx, unsigned k, float out[3]);

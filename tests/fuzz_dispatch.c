@@ -93,32 +93,11 @@ hook_info(void *ctx, struct dispatch_info *out)
 	out->latency = 72;
 }
 
+/* Only the control port's counters, which dispatch reports itself. */
 static unsigned
 hook_stats(void *ctx, struct dispatch_stat *out, unsigned max)
 {
-	struct osc_server_stats os;
-	struct dispatch_stats ds;
-	unsigned n = 0;
-
-	osc_server_get_stats(fz.srv, &os);
-	dispatch_get_stats(fz.d, &ds);
-#define STAT(nm, v)                                                             \
-	do {                                                                    \
-		if (n < max)                                                    \
-			out[n++] = (struct dispatch_stat){ nm, (uint64_t)(v) }; \
-	} while (0)
-	STAT("received", os.messages);
-	STAT("datagrams", os.datagrams);
-	STAT("rejected", ds.errors);
-	STAT("malformed", os.malformed);
-	STAT("not_allowed", os.not_allowed);
-	STAT("rate_limited", os.rate_limited);
-	STAT("send_errors", os.send_errors);
-	STAT("sets", ds.sets);
-	STAT("gets", ds.gets);
-	STAT("ring_full", model_ring_full(fz.m));
-#undef STAT
-	return n;
+	return 0;
 }
 
 static void
