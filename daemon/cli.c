@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,22 @@ cli_parse_uint(const char *s, unsigned long lo, unsigned long hi, unsigned long 
 	errno = 0;
 	v = strtoul(s, &end, 10);
 	if (errno || *end || v < lo || v > hi)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int
+cli_parse_double(const char *s, double lo, double hi, double *out)
+{
+	char *end;
+	double v;
+
+	if (!s)
+		return -EINVAL;
+	v = strtod(s, &end);
+	/* an overflow is HUGE_VAL, not finite; errno alone would also refuse an underflow */
+	if (end == s || *end || !isfinite(v) || v < lo || v > hi)
 		return -EINVAL;
 	*out = v;
 	return 0;

@@ -10,6 +10,11 @@
  * *out. Returns 0, or -EINVAL leaving *out unchanged. */
 int cli_parse_uint(const char *s, unsigned long lo, unsigned long hi, unsigned long *out);
 
+/* Any thread. Parses a finite decimal number in lo..hi (all of s; "nan", "inf", "1e999" and
+ * "12abc" are refused, an underflow reads as the tiny number or 0 it is) into *out. Returns 0,
+ * or -EINVAL leaving *out unchanged. */
+int cli_parse_double(const char *s, double lo, double hi, double *out);
+
 /* Any thread. Matches "--name VALUE" or "--name=VALUE" at argv[*i] and advances *i past what it
  * used. Returns 1 when matched (*val NULL when the value is missing), 0 when argv[*i] is not
  * this option. */

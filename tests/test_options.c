@@ -2,9 +2,11 @@
 /* The command line: defaults, strip lists, and every bad option rejected with a message. */
 #include "check_run.h"
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "options.h"
 #include "server.h"
 
@@ -100,6 +102,27 @@ START_TEST(bad_options)
 }
 END_TEST
 
+/* The number parser mixctl, mixrender and mixtone share. */
+START_TEST(parse_double)
+{
+	static const char *const bad[] = { "",      "x",     "nan",  "inf", "-inf",
+		                           "1e999", "12abc", "1.5 ", "0x",  "--1" };
+	double v = 7.0;
+
+	ck_assert_int_eq(cli_parse_double("-14.5", -36, -6, &v), 0);
+	ck_assert_double_eq(v, -14.5);
+	ck_assert_int_eq(cli_parse_double("1e-999", -1, 1, &v), 0); /* an underflow is ~0 */
+	ck_assert_double_eq_tol(v, 0.0, 1e-300);
+	ck_assert_int_eq(cli_parse_double("-5", -36, -6, &v), -EINVAL); /* out of range */
+	ck_assert_int_eq(cli_parse_double(NULL, -1, 1, &v), -EINVAL);
+	v = 7.0;
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(cli_parse_double(bad[i], -HUGE_VAL, HUGE_VAL, &v) == -EINVAL,
+		              "'%s' accepted", bad[i]);
+	ck_assert_double_eq(v, 7.0); /* refused: unchanged */
+}
+END_TEST
+
 int
 main(void)
 {
@@ -109,6 +132,7 @@ main(void)
 	tcase_add_test(tc, defaults);
 	tcase_add_test(tc, good_options);
 	tcase_add_test(tc, bad_options);
+	tcase_add_test(tc, parse_double);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }

@@ -102,21 +102,6 @@ parse_long(const char *s, long lo, long hi, long *out)
 	return 0;
 }
 
-/* Parses a whole finite number. Returns 0 or -EINVAL ("nan", "inf", "1e999", "12abc"). */
-static int
-parse_double(const char *s, double *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || *end || !isfinite(v) || (errno == ERANGE && fabs(v) > 1.0))
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
 /* An OSC address mixd could know: starts with '/', no spaces, no pattern characters (mixd drops
  * wildcard addresses unanswered, which would look like a timeout). */
 static bool
@@ -317,7 +302,7 @@ set_message(const char *address, const struct param_info *pi, const char *text)
 	case 'f':
 		if (!strcmp(pi->unit, "dB") && !strcasecmp(text, "-inf")) {
 			v = MIXCTL_OFF_DB;
-		} else if (parse_double(text, &v) < 0) {
+		} else if (cli_parse_double(text, -HUGE_VAL, HUGE_VAL, &v) < 0) {
 			fprintf(stderr, "mixctl: %s: \"%s\" is not a finite number\n", address,
 			        text);
 			goto bad;
@@ -594,7 +579,7 @@ parse_watch(struct invocation *inv)
 				                   val ? val : "");
 			o->strips = (unsigned)v;
 		} else if (cli_opt_match(inv->nargs, inv->args, &j, "--seconds", &val)) {
-			if (!val || parse_double(val, &o->seconds) < 0 ||
+			if (!val || cli_parse_double(val, -HUGE_VAL, HUGE_VAL, &o->seconds) < 0 ||
 			    !(o->seconds > 0.0 && o->seconds <= 1e7))
 				return usage_error(
 				    "--seconds \"%s\": expected a number of seconds > 0",

@@ -143,21 +143,6 @@ usage_error(const char *fmt, ...)
 	return MIXRENDER_USAGE;
 }
 
-/* Parses a whole finite number in lo..hi. Returns 0 or -EINVAL. */
-static int
-parse_double(const char *s, double lo, double hi, double *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || *end || !isfinite(v) || v < lo || v > hi)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
 /* The strips of the n stem arguments ("FILE" or "N=FILE"), the console's size and --stereo.
  * Returns -1 when they fit, else 2 (bad usage). */
 static int
@@ -250,11 +235,11 @@ parse_args(int argc, char **argv, struct opts *o)
 				return usage_error("--automation needs a file name");
 			o->automation = v;
 		} else if (cli_opt_match(argc, argv, &j, "--normalize", &v)) {
-			if (!v || parse_double(v, MIXRENDER_LUFS_MIN, MIXRENDER_LUFS_MAX,
-			                       &o->normalize) < 0)
+			if (!v || cli_parse_double(v, MIXRENDER_LUFS_MIN, MIXRENDER_LUFS_MAX,
+			                           &o->normalize) < 0)
 				return usage_error("--normalize takes a loudness in LUFS, -36..-6");
 		} else if (cli_opt_match(argc, argv, &j, "--tail", &v)) {
-			if (!v || parse_double(v, 0.0, MIXRENDER_TAIL_MAX, &o->tail_s) < 0)
+			if (!v || cli_parse_double(v, 0.0, MIXRENDER_TAIL_MAX, &o->tail_s) < 0)
 				return usage_error("--tail takes seconds, 0..600");
 		} else if (cli_opt_match(argc, argv, &j, "--strips", &v)) {
 			if (!v || cli_parse_uint(v, 1, ENGINE_MAX_STRIPS, &o->strips) < 0)

@@ -23,6 +23,8 @@
 
 #include <jack/jack.h>
 
+#include "cli.h"
+
 #define MIXTONE_MAX_PORTS    64
 #define MIXTONE_FREQ_MIN_HZ  1.0
 #define MIXTONE_FREQ_MAX_HZ  20000.0
@@ -180,21 +182,6 @@ usage(FILE *f)
 	      f);
 }
 
-/* Control. Parses a finite double in [lo, hi] from s into *out; returns 0 or -EINVAL. */
-static int
-parse_double(const char *s, double lo, double hi, double *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || !isfinite(v) || v < lo || v > hi)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
 /* Control. Installs the stop handler for SIGINT and SIGTERM; returns 0 or -errno. */
 static int
 install_signals(void)
@@ -288,16 +275,16 @@ main(int argc, char **argv)
 			client_name = optarg;
 			break;
 		case 'f':
-			if (parse_double(optarg, MIXTONE_FREQ_MIN_HZ, MIXTONE_FREQ_MAX_HZ,
-			                 &freq_hz) != 0) {
+			if (cli_parse_double(optarg, MIXTONE_FREQ_MIN_HZ, MIXTONE_FREQ_MAX_HZ,
+			                     &freq_hz) != 0) {
 				fprintf(stderr, "mixtone: --freq wants 1..20000 Hz, got '%s'\n",
 				        optarg);
 				return 2;
 			}
 			break;
 		case 'l':
-			if (parse_double(optarg, MIXTONE_LEVEL_MIN_DB, MIXTONE_LEVEL_MAX_DB,
-			                 &level_db) != 0) {
+			if (cli_parse_double(optarg, MIXTONE_LEVEL_MIN_DB, MIXTONE_LEVEL_MAX_DB,
+			                     &level_db) != 0) {
 				fprintf(stderr, "mixtone: --level wants -120..0 dBFS, got '%s'\n",
 				        optarg);
 				return 2;
