@@ -179,8 +179,7 @@ delay_set(struct delay *d, float time_ms, float feedback, float lowcut_hz, float
 		d->time_ms = clampf(time_ms, DELAY_TIME_MIN, DELAY_TIME_MAX);
 	if (!isnan(feedback)) {
 		d->feedback = clampf(feedback, 0.0f, DELAY_FB_MAX);
-		if (d->feedback != d->fb.target)
-			ramp_set(&d->fb, d->feedback, d->smooth_n);
+		ramp_to(&d->fb, d->feedback, d->smooth_n);
 	}
 	if (!isnan(lowcut_hz)) {
 		d->lowcut_hz = clampf(lowcut_hz, DELAY_LOWCUT_MIN, DELAY_LOWCUT_MAX);
@@ -190,10 +189,8 @@ delay_set(struct delay *d, float time_ms, float feedback, float lowcut_hz, float
 		d->highcut_hz = clampf(highcut_hz, DELAY_HIGHCUT_MIN, DELAY_HIGHCUT_MAX);
 		d->hc_want = log2f(d->highcut_hz);
 	}
-	if (pingpong != d->pingpong) {
-		d->pingpong = pingpong;
-		ramp_set(&d->pp, pingpong ? 1.0f : 0.0f, d->smooth_n);
-	}
+	d->pingpong = pingpong;
+	ramp_to(&d->pp, pingpong ? 1.0f : 0.0f, d->smooth_n);
 	d->sync = sync;
 	d->division = division < 0                    ? 0
 	              : division >= DELAY_N_DIVISIONS ? DELAY_N_DIVISIONS - 1
