@@ -24,10 +24,9 @@
  * pieces with the lanes applied (10 ms ahead) before each. That cut is relative to the block's
  * start, as to a JACK period's, so the block is rounded up to a multiple of 32: the pieces then
  * fall on the same frames as in mixd, where periods are multiples of 32 and frame 0 is a start.
- * Each call also re-applies every lane at its first piece, and a few engine parameters (master
- * fader and width, bus returns, delay feedback) restart their glide on any set: lanes on those
- * land their glides by the block, as mixd's by its period, so --block is then the JACK period
- * for bit equality (test_e2e_render).
+ * Each call also re-applies every lane at its first piece; a value a parameter already has or
+ * glides to changes nothing (ramp_to), so where blocks begin does not show, and the output
+ * equals mixd's with --block other than the JACK period (test_e2e_render).
  *
  * This file is the command line and the render loop; the files are render_io.c, the loudness
  * render_loud.c. Exit status: 0 success, 1 error (I/O, a bad stem or scene), 2 bad usage.
