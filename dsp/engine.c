@@ -328,9 +328,7 @@ copy_to_lane(struct sk_group *g, unsigned l, const float *x, uint32_t n)
 	uint32_t m = 0;
 
 	for (uint32_t i = 0; i < n; i++) {
-		uint32_t b;
-		memcpy(&b, &x[i], sizeof(b));
-		b &= 0x7fffffffu;
+		uint32_t b = abs_bits(x[i]);
 		m = b > m ? b : m;
 		g->x[i][l] = x[i];
 	}

@@ -33,6 +33,16 @@ fmaxabs(float a, float x)
 	return x > a ? x : a;
 }
 
+/* The float bits of |x|: ordered as |x| is, NaN and Inf above every finite value. */
+static inline uint32_t
+abs_bits(float x)
+{
+	uint32_t b;
+
+	memcpy(&b, &x, sizeof(b));
+	return b & 0x7fffffffu;
+}
+
 /* The float bits of the largest |x[i]|; NaN and Inf have the largest bits of all. */
 static inline uint32_t
 max_abs_bits(const float *x, uint32_t n)
@@ -40,9 +50,7 @@ max_abs_bits(const float *x, uint32_t n)
 	uint32_t m = 0;
 
 	for (uint32_t i = 0; i < n; i++) {
-		uint32_t b;
-		memcpy(&b, &x[i], sizeof(b));
-		b &= 0x7fffffffu;
+		uint32_t b = abs_bits(x[i]);
 		m = b > m ? b : m;
 	}
 	return m;
