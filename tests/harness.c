@@ -146,6 +146,25 @@ h_session_end(bool keep)
 
 /* ---- processes ---------------------------------------------------------------------------- */
 
+/* Appends "harness: SET... ARGV..." to the log at path before a start: a failing CI run shows
+ * what was started, with what environment. */
+static void
+log_command(const char *path, const char *const *set, size_t n_set, const char *const *argv,
+            size_t argc)
+{
+	FILE *f = fopen(path, "a");
+
+	if (!f)
+		return;
+	fputs("harness:", f);
+	for (size_t i = 0; i < n_set; i++)
+		fprintf(f, " %s", set[i]);
+	for (size_t i = 0; i < argc; i++)
+		fprintf(f, " %s", argv[i]);
+	fputc('\n', f);
+	fclose(f);
+}
+
 /* The environment for a child: ours, with each "NAME=value" of set replacing or adding. Built
  * before fork, because after fork in a threaded process only async-signal-safe calls are
  * allowed. Returns NULL on ENOMEM. */
@@ -692,21 +711,7 @@ h_mixd_startv(const struct h_jackd *j, const struct h_mixd_opts *opts, const cha
 	env = env_build(set, n_set);
 	if (!env)
 		goto fail;
-	{
-		/* Log the command line first: a failing CI run shows what was started. */
-		FILE *f = fopen(m->log_path, "a");
-
-		if (f) {
-			fprintf(f, "harness: %s", server_env);
-			for (size_t i = 0; i < n_set; i++)
-				if (set[i] != server_env)
-					fprintf(f, " %s", set[i]);
-			for (size_t i = 0; i < argc; i++)
-				fprintf(f, " %s", argv[i]);
-			fputc('\n', f);
-			fclose(f);
-		}
-	}
+	log_command(m->log_path, set, n_set, argv, argc);
 	m->pid = spawn(bin, (char *const *)argv, env, m->log_path);
 	free(env);
 	if (m->pid < 0) {
@@ -767,19 +772,7 @@ h_mixd_start_env(const struct h_jackd *j, const char *const *env, const char *co
 	envp = env_build(set, n_set);
 	if (!envp)
 		goto fail;
-	{
-		FILE *f = fopen(m->log_path, "a");
-
-		if (f) {
-			fprintf(f, "harness:");
-			for (size_t i = 0; i < n_set; i++)
-				fprintf(f, " %s", set[i]);
-			for (size_t i = 0; i < argc; i++)
-				fprintf(f, " %s", argv[i]);
-			fputc('\n', f);
-			fclose(f);
-		}
-	}
+	log_command(m->log_path, set, n_set, argv, argc);
 	m->pid = spawn(bin, (char *const *)argv, envp, m->log_path);
 	free(envp);
 	if (m->pid < 0) {
