@@ -35,6 +35,17 @@ rng_gauss(uint64_t *s)
 	return sqrt(-2.0 * log(u)) * cos(2.0 * M_PI * v);
 }
 
+/* Stereo test noise: frames [0, until) of l and r get Gaussian noise of RMS 0.1 (-20 dBFS),
+ * drawn left then right for each frame; frames [until, n) get silence and draw nothing. */
+static inline void
+noise_pair(float *l, float *r, long n, long until, uint64_t *seed)
+{
+	for (long i = 0; i < n; i++) {
+		l[i] = i < until ? (float)(0.1 * rng_gauss(seed)) : 0.0f;
+		r[i] = i < until ? (float)(0.1 * rng_gauss(seed)) : 0.0f;
+	}
+}
+
 /* Least-squares fit x[n] ~ a cos(wn) + b sin(wn) + c over n in [from, from + len), w = 2 pi
  * hz / fs: the amplitude sqrt(a^2 + b^2). Exact for a pure tone; the DC term absorbs any
  * offset. */

@@ -486,10 +486,7 @@ START_TEST(silence_ends_in_zeros)
 	long last_nonzero = -1, subn = 0;
 
 	for (long off = 0; off < DZ_N; off += DZ_PERIOD) {
-		for (int i = 0; i < DZ_PERIOD; i++) {
-			xl[i] = off < DZ_SIGNAL ? (float)(0.1 * rng_gauss(&seed)) : 0.0f;
-			xr[i] = off < DZ_SIGNAL ? (float)(0.1 * rng_gauss(&seed)) : 0.0f;
-		}
+		noise_pair(xl, xr, DZ_PERIOD, off < DZ_SIGNAL ? DZ_PERIOD : 0, &seed);
 		delay_process(d, xl, xr, yl, yr, DZ_PERIOD);
 		for (int i = 0; i < DZ_PERIOD; i++)
 			if (yl[i] != 0.0f || yr[i] != 0.0f)
@@ -527,10 +524,7 @@ START_TEST(garbage_input)
 		uint64_t seed = 1;
 		int quiet = 0;
 
-		for (int i = 0; i < NF_N; i++) {
-			xl[i] = i < 10000 ? (float)(0.1 * rng_gauss(&seed)) : 0.0f;
-			xr[i] = i < 10000 ? (float)(0.1 * rng_gauss(&seed)) : 0.0f;
-		}
+		noise_pair(xl, xr, NF_N, 10000, &seed);
 		xr[20005] = bad[k];
 		run(d, xl, xr, yl, yr, NF_N, 64);
 		ck_assert(all_finite(yl, NF_N) && all_finite(yr, NF_N));
@@ -563,10 +557,7 @@ START_TEST(period_independent)
 		int period = p < 6 ? periods[p] : 160;
 		uint64_t seed = 8;
 
-		for (int i = 0; i < PI_N; i++) {
-			xl[i] = (float)(0.1 * rng_gauss(&seed));
-			xr[i] = (float)(0.1 * rng_gauss(&seed));
-		}
+		noise_pair(xl, xr, PI_N, PI_N, &seed);
 		for (int off = 0; off < PI_N; off += period) {
 			switch (off) {
 			case 48000:

@@ -431,10 +431,7 @@ START_TEST(wet_level)
 	uint64_t seed = 3;
 	double lv[5];
 
-	for (int i = 0; i < WL_N; i++) {
-		xl[i] = (float)(0.1 * rng_gauss(&seed));
-		xr[i] = (float)(0.1 * rng_gauss(&seed));
-	}
+	noise_pair(xl, xr, WL_N, WL_N, &seed);
 	for (int k = 0; k < 5; k++) {
 		struct reverb *r = new_reverb(tv[k], 6000.0f, 20.0f);
 		run(r, xl, xr, yl, yr, WL_N, 256);
@@ -493,10 +490,7 @@ START_TEST(silence_ends_in_zeros)
 	long last_nonzero = -1, subn = 0;
 
 	for (long off = 0; off < DZ_N; off += DZ_PERIOD) {
-		for (int i = 0; i < DZ_PERIOD; i++) {
-			xl[i] = off < DZ_SIGNAL ? (float)(0.1 * rng_gauss(&seed)) : 0.0f;
-			xr[i] = off < DZ_SIGNAL ? (float)(0.1 * rng_gauss(&seed)) : 0.0f;
-		}
+		noise_pair(xl, xr, DZ_PERIOD, off < DZ_SIGNAL ? DZ_PERIOD : 0, &seed);
 		reverb_process(r, xl, xr, yl, yr, DZ_PERIOD);
 		for (int i = 0; i < DZ_PERIOD; i++)
 			if (yl[i] != 0.0f || yr[i] != 0.0f)
@@ -547,10 +541,7 @@ START_TEST(garbage_input)
 		uint64_t seed = 1;
 		int quiet = 0;
 
-		for (int i = 0; i < NF_N; i++) {
-			xl[i] = i < 10000 ? (float)(0.1 * rng_gauss(&seed)) : 0.0f;
-			xr[i] = i < 10000 ? (float)(0.1 * rng_gauss(&seed)) : 0.0f;
-		}
+		noise_pair(xl, xr, NF_N, 10000, &seed);
 		xl[20005] = bad[k]; /* in the silence: the tail stops there */
 		run(r, xl, xr, yl, yr, NF_N, 64);
 		ck_assert(all_finite(yl, NF_N) && all_finite(yr, NF_N));
@@ -584,10 +575,7 @@ START_TEST(period_independent)
 		int period = p < 5 ? periods[p] : 64;
 
 		seed = 8;
-		for (int i = 0; i < PI_N; i++) {
-			xl[i] = (float)(0.1 * rng_gauss(&seed));
-			xr[i] = (float)(0.1 * rng_gauss(&seed));
-		}
+		noise_pair(xl, xr, PI_N, PI_N, &seed);
 		for (int off = 0; off < PI_N;) {
 			int len = period;
 			if (off % 24000 == 0)
