@@ -4,6 +4,7 @@
 #define MIXD_E2E_RUN_H
 
 #include <check.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +109,45 @@ e2e_stat(const struct h_world *w, const char *name)
 
 	ck_assert_msg(r == 0, "/stats counter %s not readable (%d)", name, r);
 	return v;
+}
+
+/* Gets that must answer the value wanted: a float within tol, an int, a string exactly. */
+static inline void
+e2e_get_f_near(const struct h_world *w, const char *path, float want, double tol)
+{
+	float v = NAN;
+	int r = h_osc_get_f(w->osc, path, &v);
+
+	ck_assert_msg(r == 0, "get %s failed (%d)", path, r);
+	ck_assert_msg(fabs((double)v - want) <= tol, "get %s = %.6f, expected %.6f", path,
+	              (double)v, (double)want);
+}
+
+/* A float within 1e-5: what the model stores, sent back as it was set. */
+static inline void
+e2e_get_f_eq(const struct h_world *w, const char *path, float want)
+{
+	e2e_get_f_near(w, path, want, 1e-5);
+}
+
+static inline void
+e2e_get_i_eq(const struct h_world *w, const char *path, int want)
+{
+	int v = -12345;
+	int r = h_osc_get_i(w->osc, path, &v);
+
+	ck_assert_msg(r == 0, "get %s failed (%d)", path, r);
+	ck_assert_msg(v == want, "get %s = %d, expected %d", path, v, want);
+}
+
+static inline void
+e2e_get_s_eq(const struct h_world *w, const char *path, const char *want)
+{
+	char v[256] = "";
+	int r = h_osc_get_s(w->osc, path, v, sizeof(v));
+
+	ck_assert_msg(r == 0, "get %s failed (%d)", path, r);
+	ck_assert_msg(!strcmp(v, want), "get %s = \"%s\", expected \"%s\"", path, v, want);
 }
 
 /* A set that must go out (the case fails if the datagram cannot be sent). */

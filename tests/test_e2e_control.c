@@ -34,27 +34,6 @@ mixd_up(const char *const *args)
 	ck_assert_ptr_nonnull(w.osc);
 }
 
-static void
-get_f_eq(const char *path, float want)
-{
-	float v = NAN;
-	int r = h_osc_get_f(w.osc, path, &v);
-
-	ck_assert_msg(r == 0, "get %s failed (%d)", path, r);
-	ck_assert_msg(fabsf(v - want) <= 1e-5f, "get %s = %.6f, expected %.6f", path, (double)v,
-	              (double)want);
-}
-
-static void
-get_i_eq(const char *path, int want)
-{
-	int v = -12345;
-	int r = h_osc_get_i(w.osc, path, &v);
-
-	ck_assert_msg(r == 0, "get %s failed (%d)", path, r);
-	ck_assert_msg(v == want, "get %s = %d, expected %d", path, v, want);
-}
-
 /* Nothing at all arrives on o within ms. */
 static void
 assert_silent(struct h_osc *o, const char *what, int ms)
@@ -111,17 +90,17 @@ START_TEST(test_not_allowed)
 	assert_silent(stranger, "after its sets and gets", SILENCE_MS);
 
 	/* nothing changed, as the allowed peer sees it */
-	get_f_eq("/strip/1/fader", 0.0f);
-	get_i_eq("/strip/1/mute", 0);
+	e2e_get_f_eq(&w, "/strip/1/fader", 0.0f);
+	e2e_get_i_eq(&w, "/strip/1/mute", 0);
 	ck_assert_int_eq(h_osc_get_s(w.osc, "/strip/1/name", name, sizeof(name)), 0);
 	ck_assert_str_eq(name, "1");
-	get_f_eq("/master/fader", 0.0f);
-	get_i_eq("/strip/2/mute", 0);
-	get_f_eq("/strip/2/pan", 0.0f);
+	e2e_get_f_eq(&w, "/master/fader", 0.0f);
+	e2e_get_i_eq(&w, "/strip/2/mute", 0);
+	e2e_get_f_eq(&w, "/strip/2/pan", 0.0f);
 
 	/* a change from the allowed peer: the stranger's /subscribe must not have taken */
 	ck_assert_int_eq(h_osc_set_f(w.osc, "/strip/1/fader", -12.0f), 0);
-	get_f_eq("/strip/1/fader", -12.0f);
+	e2e_get_f_eq(&w, "/strip/1/fader", -12.0f);
 	assert_silent(stranger, "after a change it had subscribed to", SILENCE_MS);
 
 	refused = e2e_stat(&w, "not_allowed");
@@ -158,7 +137,7 @@ START_TEST(test_rate_limited)
 
 	mixd_up(args);
 	ck_assert_int_eq(h_osc_set_f(w.osc, "/strip/1/fader", -3.0f), 0);
-	get_f_eq("/strip/1/fader", -3.0f);
+	e2e_get_f_eq(&w, "/strip/1/fader", -3.0f);
 	limited0 = e2e_stat(&w, "rate_limited");
 	received0 = e2e_stat(&w, "received");
 

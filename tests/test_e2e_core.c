@@ -97,37 +97,6 @@ assert_silent(const char *what, unsigned ch)
 	              what, ch ? "R" : "L", peak, H_SILENCE_DB);
 }
 
-static void
-get_f_eq(const char *path, float want, double tol)
-{
-	float v = NAN;
-	int r = h_osc_get_f(w.osc, path, &v);
-
-	ck_assert_msg(r == 0, "get %s failed (%d)", path, r);
-	ck_assert_msg(fabs((double)v - want) <= tol, "get %s = %.6f, expected %.6f", path,
-	              (double)v, (double)want);
-}
-
-static void
-get_i_eq(const char *path, int want)
-{
-	int v = -12345;
-	int r = h_osc_get_i(w.osc, path, &v);
-
-	ck_assert_msg(r == 0, "get %s failed (%d)", path, r);
-	ck_assert_msg(v == want, "get %s = %d, expected %d", path, v, want);
-}
-
-static void
-get_s_eq(const char *path, const char *want)
-{
-	char v[256] = "";
-	int r = h_osc_get_s(w.osc, path, v, sizeof(v));
-
-	ck_assert_msg(r == 0, "get %s failed (%d)", path, r);
-	ck_assert_msg(!strcmp(v, want), "get %s = \"%s\", expected \"%s\"", path, v, want);
-}
-
 /* No datagram at all within ms: what a dropped packet looks like from outside. */
 static void
 assert_no_reply(struct h_osc *o, const char *what, int ms)
@@ -136,16 +105,6 @@ assert_no_reply(struct h_osc *o, const char *what, int ms)
 
 	ck_assert_msg(m == NULL, "%s: unexpected reply %s ,%s", what, m ? m->path : "",
 	              m ? m->types : "");
-}
-
-static int64_t
-stat_of(const char *name)
-{
-	int64_t v = -1;
-	int r = h_osc_stat(w.osc, name, &v);
-
-	ck_assert_msg(r == 0, "/stats counter %s not readable (%d)", name, r);
-	return v;
 }
 
 /* A single mono strip fed a -20 dBFS 1 kHz tone: the common start of several tests. */
@@ -212,7 +171,7 @@ START_TEST(test_fader)
 	after = out_db(0);
 	assert_near("L change after fader -12 (dB)", after - before, -12.0, TOL_GAIN);
 	assert_near("R out - in (dB)", out_db(1) - sent_db(1), PAN_CENTRE_DB - 12.0, TOL_GAIN);
-	get_f_eq("/strip/1/fader", -12.0f, 1e-4);
+	e2e_get_f_near(&w, "/strip/1/fader", -12.0f, 1e-4);
 
 	ck_assert_int_eq(h_osc_set_f(w.osc, "/strip/1/trim", -6.0f), 0);
 	e2e_settle(&w);
@@ -332,51 +291,51 @@ START_TEST(test_get_set)
 	world_up(NULL, args, 2, in);
 
 	/* Defaults from the parameter table. */
-	get_s_eq("/strip/2/name", "2");
-	get_f_eq("/strip/1/trim", 0.0f, 1e-6);
-	get_i_eq("/strip/1/polarity", 0);
-	get_f_eq("/strip/1/fader", 0.0f, 1e-6);
-	get_f_eq("/strip/1/pan", 0.0f, 1e-6);
-	get_i_eq("/strip/1/mute", 0);
-	get_i_eq("/strip/1/solo", 0);
-	get_f_eq("/master/fader", 0.0f, 1e-6);
-	get_i_eq("/master/mute", 0);
+	e2e_get_s_eq(&w, "/strip/2/name", "2");
+	e2e_get_f_near(&w, "/strip/1/trim", 0.0f, 1e-6);
+	e2e_get_i_eq(&w, "/strip/1/polarity", 0);
+	e2e_get_f_near(&w, "/strip/1/fader", 0.0f, 1e-6);
+	e2e_get_f_near(&w, "/strip/1/pan", 0.0f, 1e-6);
+	e2e_get_i_eq(&w, "/strip/1/mute", 0);
+	e2e_get_i_eq(&w, "/strip/1/solo", 0);
+	e2e_get_f_near(&w, "/master/fader", 0.0f, 1e-6);
+	e2e_get_i_eq(&w, "/master/mute", 0);
 
 	ck_assert_int_eq(h_osc_set_s(w.osc, "/strip/1/name", "kick"), 0);
-	get_s_eq("/strip/1/name", "kick");
+	e2e_get_s_eq(&w, "/strip/1/name", "kick");
 	ck_assert_int_eq(h_osc_set_f(w.osc, "/strip/1/trim", 3.5f), 0);
-	get_f_eq("/strip/1/trim", 3.5f, 1e-5);
+	e2e_get_f_near(&w, "/strip/1/trim", 3.5f, 1e-5);
 	ck_assert_int_eq(h_osc_set_i(w.osc, "/strip/1/polarity", 1), 0);
-	get_i_eq("/strip/1/polarity", 1);
+	e2e_get_i_eq(&w, "/strip/1/polarity", 1);
 	ck_assert_int_eq(h_osc_set_f(w.osc, "/strip/1/fader", -6.5f), 0);
-	get_f_eq("/strip/1/fader", -6.5f, 1e-5);
+	e2e_get_f_near(&w, "/strip/1/fader", -6.5f, 1e-5);
 	ck_assert_int_eq(h_osc_set_f(w.osc, "/strip/1/pan", -0.25f), 0);
-	get_f_eq("/strip/1/pan", -0.25f, 1e-6);
+	e2e_get_f_near(&w, "/strip/1/pan", -0.25f, 1e-6);
 	ck_assert_int_eq(h_osc_set_i(w.osc, "/strip/2/mute", 1), 0);
-	get_i_eq("/strip/2/mute", 1);
+	e2e_get_i_eq(&w, "/strip/2/mute", 1);
 	ck_assert_int_eq(h_osc_set_i(w.osc, "/strip/2/solo", 1), 0);
-	get_i_eq("/strip/2/solo", 1);
+	e2e_get_i_eq(&w, "/strip/2/solo", 1);
 	ck_assert_int_eq(h_osc_set_f(w.osc, "/master/fader", -3.0f), 0);
-	get_f_eq("/master/fader", -3.0f, 1e-5);
+	e2e_get_f_near(&w, "/master/fader", -3.0f, 1e-5);
 	ck_assert_int_eq(h_osc_set_i(w.osc, "/master/mute", 1), 0);
-	get_i_eq("/master/mute", 1);
+	e2e_get_i_eq(&w, "/master/mute", 1);
 	/* The other strip is untouched. */
-	get_f_eq("/strip/2/fader", 0.0f, 1e-6);
-	get_i_eq("/strip/1/mute", 0);
+	e2e_get_f_near(&w, "/strip/2/fader", 0.0f, 1e-6);
+	e2e_get_i_eq(&w, "/strip/1/mute", 0);
 
 	/* Clamping. */
 	ck_assert_int_eq(h_osc_set_f(w.osc, "/strip/1/fader", 40.0f), 0);
-	get_f_eq("/strip/1/fader", 10.0f, 1e-5);
+	e2e_get_f_near(&w, "/strip/1/fader", 10.0f, 1e-5);
 	ck_assert_int_eq(h_osc_set_f(w.osc, "/strip/1/pan", 5.0f), 0);
-	get_f_eq("/strip/1/pan", 1.0f, 1e-6);
+	e2e_get_f_near(&w, "/strip/1/pan", 1.0f, 1e-6);
 	ck_assert_int_eq(h_osc_set_f(w.osc, "/strip/1/pan", -5.0f), 0);
-	get_f_eq("/strip/1/pan", -1.0f, 1e-6);
+	e2e_get_f_near(&w, "/strip/1/pan", -1.0f, 1e-6);
 	ck_assert_int_eq(h_osc_set_f(w.osc, "/strip/1/trim", 30.0f), 0);
-	get_f_eq("/strip/1/trim", 24.0f, 1e-5);
+	e2e_get_f_near(&w, "/strip/1/trim", 24.0f, 1e-5);
 	ck_assert_int_eq(h_osc_set_f(w.osc, "/strip/1/trim", -99.0f), 0);
-	get_f_eq("/strip/1/trim", -24.0f, 1e-5);
+	e2e_get_f_near(&w, "/strip/1/trim", -24.0f, 1e-5);
 	ck_assert_int_eq(h_osc_set_f(w.osc, "/master/fader", 25.0f), 0);
-	get_f_eq("/master/fader", 10.0f, 1e-5);
+	e2e_get_f_near(&w, "/master/fader", 10.0f, 1e-5);
 	{
 		/* Below -144 is "off": it reads -144 or -inf, never above. */
 		float v = 0.0f;
@@ -388,19 +347,19 @@ START_TEST(test_get_set)
 
 	/* Numeric parameters take i, d, T/F as well as f. */
 	ck_assert_int_eq(h_osc_set_i(w.osc, "/strip/1/fader", -6), 0);
-	get_f_eq("/strip/1/fader", -6.0f, 1e-5);
+	e2e_get_f_near(&w, "/strip/1/fader", -6.0f, 1e-5);
 	ck_assert_int_eq(h_osc_send(w.osc, "/strip/1/fader", "d", -7.5), 0);
-	get_f_eq("/strip/1/fader", -7.5f, 1e-5);
+	e2e_get_f_near(&w, "/strip/1/fader", -7.5f, 1e-5);
 	ck_assert_int_eq(h_osc_send(w.osc, "/strip/1/pan", "d", 0.5), 0);
-	get_f_eq("/strip/1/pan", 0.5f, 1e-6);
+	e2e_get_f_near(&w, "/strip/1/pan", 0.5f, 1e-6);
 	ck_assert_int_eq(h_osc_send(w.osc, "/strip/1/mute", "T"), 0);
-	get_i_eq("/strip/1/mute", 1);
+	e2e_get_i_eq(&w, "/strip/1/mute", 1);
 	ck_assert_int_eq(h_osc_send(w.osc, "/strip/1/mute", "F"), 0);
-	get_i_eq("/strip/1/mute", 0);
+	e2e_get_i_eq(&w, "/strip/1/mute", 0);
 	ck_assert_int_eq(h_osc_set_f(w.osc, "/strip/1/polarity", 0.0f), 0);
-	get_i_eq("/strip/1/polarity", 0);
+	e2e_get_i_eq(&w, "/strip/1/polarity", 0);
 	ck_assert_int_eq(h_osc_send(w.osc, "/strip/2/solo", "d", 0.0), 0);
-	get_i_eq("/strip/2/solo", 0);
+	e2e_get_i_eq(&w, "/strip/2/solo", 0);
 
 	/* A successful set has no reply. */
 	h_osc_drain(w.osc);
@@ -451,8 +410,8 @@ START_TEST(test_bad_input)
 	record();
 	before = out_db(0) - sent_db(1);
 	assert_near("L out - in at fader -6 (dB)", before, PAN_CENTRE_DB - 6.0, TOL_GAIN);
-	malformed0 = stat_of("malformed");
-	rejected0 = stat_of("rejected");
+	malformed0 = e2e_stat(&w, "malformed");
+	rejected0 = e2e_stat(&w, "rejected");
 
 	h_osc_drain(w.osc);
 	ck_assert_int_eq(h_osc_send(w.osc, "/strip/1/nosuch", "f", -30.0), 0);
@@ -478,8 +437,8 @@ START_TEST(test_bad_input)
 	ck_assert_int_eq(h_osc_send(w.osc, "/strip/1/fader", "ff", -30.0, -31.0), 0);
 	ck_assert_msg(h_osc_expect_error(w.osc, "/strip/1/fader", H_REPLY_MS),
 	              "no /error for two arguments");
-	get_f_eq("/strip/1/fader", -6.0f, 1e-5);
-	get_i_eq("/strip/1/mute", 0);
+	e2e_get_f_near(&w, "/strip/1/fader", -6.0f, 1e-5);
+	e2e_get_i_eq(&w, "/strip/1/mute", 0);
 
 	/* Truncated: the float argument cut off (still 4-aligned), and cut mid-word. */
 	msg = lo_message_new();
@@ -493,19 +452,19 @@ START_TEST(test_bad_input)
 	assert_no_reply(w.osc, "truncated packet (20 of 24 bytes)", 300);
 	ck_assert_int_eq(h_osc_send_raw(w.osc, pkt, (size_t)len - 2), 0);
 	assert_no_reply(w.osc, "truncated packet (22 of 24 bytes)", 300);
-	get_f_eq("/strip/1/fader", -6.0f, 1e-5);
+	e2e_get_f_near(&w, "/strip/1/fader", -6.0f, 1e-5);
 
 	/* The same valid message inside bundles nested 10 deep. */
 	dlen = nest_bundle(deep, sizeof(deep), pkt, (size_t)len, 10);
 	h_osc_drain(w.osc);
 	ck_assert_int_eq(h_osc_send_raw(w.osc, deep, dlen), 0);
 	assert_no_reply(w.osc, "bundle nested 10 deep", 300);
-	get_f_eq("/strip/1/fader", -6.0f, 1e-5);
+	e2e_get_f_near(&w, "/strip/1/fader", -6.0f, 1e-5);
 
 	ck_assert_msg(h_osc_ping(w.osc, H_REPLY_MS), "mixd stopped answering /ping");
 	ck_assert_msg(h_mixd_alive(w.mixd), "mixd died");
 	{
-		int64_t malformed = stat_of("malformed"), rejected = stat_of("rejected");
+		int64_t malformed = e2e_stat(&w, "malformed"), rejected = e2e_stat(&w, "rejected");
 
 		ck_assert_msg(malformed - malformed0 == 3,
 		              "malformed went %lld -> %lld, expected +3", (long long)malformed0,
@@ -523,7 +482,7 @@ START_TEST(test_bad_input)
 	 * above was the depth, not bundles as such. */
 	dlen = nest_bundle(deep, sizeof(deep), pkt, (size_t)len, 2);
 	ck_assert_int_eq(h_osc_send_raw(w.osc, deep, dlen), 0);
-	get_f_eq("/strip/1/fader", -30.0f, 1e-5);
+	e2e_get_f_near(&w, "/strip/1/fader", -30.0f, 1e-5);
 	e2e_stop_mixd(&w);
 }
 END_TEST
@@ -544,7 +503,7 @@ START_TEST(test_allowlist)
 	e2e_settle(&w);
 	record();
 	before = out_db(0) - sent_db(1);
-	refused0 = stat_of("not_allowed");
+	refused0 = e2e_stat(&w, "not_allowed");
 
 	stranger = h_osc_open("127.0.0.2", w.mixd->port);
 	ck_assert_msg(stranger != NULL, "cannot bind a client to 127.0.0.2");
@@ -560,8 +519,8 @@ START_TEST(test_allowlist)
 	}
 	h_osc_close(stranger);
 
-	get_f_eq("/strip/1/fader", -6.0f, 1e-5);
-	refused = stat_of("not_allowed");
+	e2e_get_f_near(&w, "/strip/1/fader", -6.0f, 1e-5);
+	refused = e2e_stat(&w, "not_allowed");
 	ck_assert_msg(refused - refused0 == 4, "not_allowed went %lld -> %lld, expected +4",
 	              (long long)refused0, (long long)refused);
 	e2e_settle(&w);
@@ -635,7 +594,7 @@ START_TEST(test_rt_safety)
 	}
 	ck_assert_msg(sent >= 2000, "only %u messages sent", sent);
 	ck_assert_msg(h_osc_ping(w.osc, 2000), "mixd stopped answering after the burst");
-	applied = stat_of("commands_applied");
+	applied = e2e_stat(&w, "commands_applied");
 	ck_assert_msg(applied > 0, "commands_applied is %lld after %u messages", (long long)applied,
 	              sent);
 	e2e_stop_mixd(&w);
@@ -761,8 +720,8 @@ START_TEST(test_protocol)
 	ck_assert_uint_eq(n_list, n_strip2);
 
 	for (size_t k = 0; k < sizeof(counters) / sizeof(counters[0]); k++)
-		ck_assert_int_ge(stat_of(counters[k]), 0);
-	ck_assert_int_ge(stat_of("received"), 3);
+		ck_assert_int_ge(e2e_stat(&w, counters[k]), 0);
+	ck_assert_int_ge(e2e_stat(&w, "received"), 3);
 	e2e_stop_mixd(&w);
 }
 END_TEST

@@ -72,12 +72,6 @@ getter(void *arg)
 
 /* ---- helpers ---- */
 
-static int64_t
-stat_of(const char *name)
-{
-	return e2e_stat(&w, name);
-}
-
 /* The callback-time window: start it, or read it. */
 static void
 window_start(void)
@@ -93,8 +87,8 @@ struct window {
 static struct window
 window_read(void)
 {
-	return (struct window){ stat_of("window_cycles"), stat_of("window_p999_ns"),
-		                stat_of("window_max_ns") };
+	return (struct window){ e2e_stat(&w, "window_cycles"), e2e_stat(&w, "window_p999_ns"),
+		                e2e_stat(&w, "window_max_ns") };
 }
 
 /* A serialised `/strip/K/fader f:v`. */
@@ -168,7 +162,7 @@ START_TEST(test_flood)
 	atomic_store(&stop_getter, false);
 	ck_assert_int_eq(pthread_create(&th, NULL, getter, NULL), 0);
 	window_start();
-	received0 = stat_of("received");
+	received0 = e2e_stat(&w, "received");
 	t0 = h_now_ms();
 	while ((now = h_now_ms()) - t0 < FLOOD_S * 1000) {
 		unsigned due = (unsigned)((now - t0) * RATE / 1000);
@@ -196,7 +190,7 @@ START_TEST(test_flood)
 	fprintf(stderr,
 	        "load: sent %u fader sets in %d s (%u failed to send), mixd received %lld; gets "
 	        "answered %d (worst %lld ms), lost %d\n",
-	        sent, FLOOD_S, failed, (long long)(stat_of("received") - received0),
+	        sent, FLOOD_S, failed, (long long)(e2e_stat(&w, "received") - received0),
 	        atomic_load(&gets_ok), (long long)atomic_load(&get_worst_ms),
 	        atomic_load(&gets_lost));
 	fprintf(stderr,
@@ -222,10 +216,10 @@ START_TEST(test_flood)
 			        (double)v, (double)last[k]);
 	}
 	ck_assert_msg(bad == 0, "%u of %d strips did not end at the last value sent", bad, STRIPS);
-	ck_assert_int_eq(stat_of("nonfinite_output"), 0);
+	ck_assert_int_eq(e2e_stat(&w, "nonfinite_output"), 0);
 
 	/* the ingest rate: as fast as one sender goes for 2 s, against what mixd read */
-	dgrams0 = stat_of("datagrams");
+	dgrams0 = e2e_stat(&w, "datagrams");
 	t0 = h_now_ms();
 	sent = 0;
 	while (h_now_ms() - t0 < 2000) {
@@ -234,7 +228,7 @@ START_TEST(test_flood)
 	}
 	now = h_now_ms();
 	h_sleep_ms(300);
-	dgrams1 = stat_of("datagrams") - 1; /* less this /stats request itself */
+	dgrams1 = e2e_stat(&w, "datagrams") - 1; /* less this /stats request itself */
 	fprintf(stderr,
 	        "load: ingest, one sender flat out: sent %.0f msg/s, mixd read %.0f msg/s (%.1f %% "
 	        "of them)\n",
@@ -274,9 +268,9 @@ START_TEST(test_feedback_bandwidth)
 	h_sleep_ms(500);
 	for (int s = 0; s < N_SURFACES; s++)
 		h_osc_drain(o[s]);
-	bytes0 = stat_of("feedback_bytes");
-	dgrams0 = stat_of("feedback_datagrams");
-	msgs0 = stat_of("feedback_messages");
+	bytes0 = e2e_stat(&w, "feedback_bytes");
+	dgrams0 = e2e_stat(&w, "feedback_datagrams");
+	msgs0 = e2e_stat(&w, "feedback_messages");
 	t0 = h_now_ms();
 	while (h_now_ms() - t0 < 3000) {
 		for (int s = 0; s < N_SURFACES; s++) {
@@ -291,9 +285,9 @@ START_TEST(test_feedback_bandwidth)
 	t1 = h_now_ms();
 	{
 		double sec = (t1 - t0) / 1000.0;
-		double bytes = (double)(stat_of("feedback_bytes") - bytes0);
-		double dgrams = (double)(stat_of("feedback_datagrams") - dgrams0);
-		double msgs = (double)(stat_of("feedback_messages") - msgs0);
+		double bytes = (double)(e2e_stat(&w, "feedback_bytes") - bytes0);
+		double dgrams = (double)(e2e_stat(&w, "feedback_datagrams") - dgrams0);
+		double msgs = (double)(e2e_stat(&w, "feedback_messages") - msgs0);
 
 		fprintf(stderr,
 		        "feedback: %d surfaces x all meters at 30 Hz, %d strips: %.0f kB/s in all "

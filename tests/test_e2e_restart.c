@@ -73,27 +73,6 @@ links_present(void)
 	return n;
 }
 
-static void
-get_f_eq(const char *path, float want)
-{
-	float v = NAN;
-	int r = h_osc_get_f(w.osc, path, &v);
-
-	ck_assert_msg(r == 0, "get %s failed (%d)", path, r);
-	ck_assert_msg(fabs((double)v - want) <= 1e-5, "get %s = %.6f, expected %.6f", path,
-	              (double)v, (double)want);
-}
-
-static void
-get_i_eq(const char *path, int want)
-{
-	int v = -12345;
-	int r = h_osc_get_i(w.osc, path, &v);
-
-	ck_assert_msg(r == 0, "get %s failed (%d)", path, r);
-	ck_assert_msg(v == want, "get %s = %d, expected %d", path, v, want);
-}
-
 START_TEST(test_server_loss)
 {
 	double pre_l, pre_r, pre_rel, post_l, post_r, post_rel;
@@ -134,7 +113,7 @@ START_TEST(test_server_loss)
 	              w.mixd->status);
 	ck_assert_msg(h_osc_ping(w.osc, H_REPLY_MS),
 	              "mixd does not answer /ping while the server is gone");
-	get_f_eq("/strip/1/fader", -6.0f);
+	e2e_get_f_eq(&w, "/strip/1/fader", -6.0f);
 
 	ck_assert_int_eq(h_jackd_restart(w.jackd), 0);
 	t0 = h_now_ms();
@@ -169,10 +148,10 @@ START_TEST(test_server_loss)
 	fprintf(stderr, "server_loss: ports and connections back %lld ms after restart\n",
 	        (long long)back_ms);
 
-	get_f_eq("/strip/1/fader", -6.0f);
-	get_i_eq("/strip/2/mute", 1);
-	get_i_eq("/strip/1/mute", 0);
-	get_f_eq("/strip/2/fader", 0.0f);
+	e2e_get_f_eq(&w, "/strip/1/fader", -6.0f);
+	e2e_get_i_eq(&w, "/strip/2/mute", 1);
+	e2e_get_i_eq(&w, "/strip/1/mute", 0);
+	e2e_get_f_eq(&w, "/strip/2/fader", 0.0f);
 
 	settle();
 	measure(&post_l, &post_r, &post_rel);

@@ -85,26 +85,6 @@ assert_silent(const char *what, unsigned ch)
 	              what, ch ? "R" : "L", peak, H_SILENCE_DB);
 }
 
-static void
-get_s_eq(const char *path, const char *want)
-{
-	char v[64] = "";
-	int r = h_osc_get_s(w.osc, path, v, sizeof(v));
-
-	ck_assert_msg(r == 0, "get %s failed (%d)", path, r);
-	ck_assert_msg(!strcmp(v, want), "get %s = \"%s\", expected \"%s\"", path, v, want);
-}
-
-static int64_t
-stat_of(const char *name)
-{
-	int64_t v = -1;
-	int r = h_osc_stat(w.osc, name, &v);
-
-	ck_assert_msg(r == 0, "/stats counter %s not readable (%d)", name, r);
-	return v;
-}
-
 /* One mono strip fed a sine: the start of the level tests. */
 static void
 mono_tone_up(double freq_hz, double peak_dbfs)
@@ -130,7 +110,7 @@ START_TEST(test_eq_bell)
 	e2e_set_f(&w, "/strip/1/eq/2/gain", 0.0);
 	settle_filter();
 	e2e_assert_no_error(&w, "eq set-up");
-	get_s_eq("/strip/1/eq/2/type", "bell");
+	e2e_get_s_eq(&w, "/strip/1/eq/2/type", "bell");
 	record();
 	flat_l = gain_db(0, 1);
 	flat_r = gain_db(1, 1);
@@ -290,7 +270,7 @@ START_TEST(test_pre_send)
 	h_sleep_ms(3000); /* the reverb's build-up on a steady tone */
 	/* an xrun changes what the reverb holds: then both readings are taken again */
 	for (unsigned tries = 0;; tries++) {
-		int64_t xruns = stat_of("xruns");
+		int64_t xruns = e2e_stat(&w, "xruns");
 
 		e2e_set_f(&w, "/strip/1/fader", -200.0);
 		e2e_set_i(&w, "/strip/1/mute", 0);
@@ -302,7 +282,7 @@ START_TEST(test_pre_send)
 		e2e_settle(&w);
 		record();
 		rev_muted = gain_db(0, 1);
-		if (stat_of("xruns") == xruns || tries == 2)
+		if (e2e_stat(&w, "xruns") == xruns || tries == 2)
 			break;
 		fprintf(stderr, "pre_send: xruns during the reverb readings; once more\n");
 	}
@@ -760,7 +740,7 @@ START_TEST(test_sweeps)
 	for (unsigned r = 0; r < R_N; r++) {
 		const size_t frames =
 		    (size_t)RATE * (PREPARE_MS + sweep_ms(&rows[r]) + SLACK_MS + TAIL_MS) / 1000;
-		int64_t t_restore, t_done, xruns = stat_of("xruns");
+		int64_t t_restore, t_done, xruns = e2e_stat(&w, "xruns");
 		unsigned tries = 0;
 
 	again:
@@ -786,10 +766,10 @@ START_TEST(test_sweeps)
 			        rows[r].addr, (long long)(t_done - t_restore));
 		/* An xrun (a busy machine) breaks the recording itself: the jump it leaves is the
 		 * server's, not a click of mixd's. Such a phase is recorded again. */
-		if (stat_of("xruns") != xruns && ++tries < SWEEP_TRIES) {
+		if (e2e_stat(&w, "xruns") != xruns && ++tries < SWEEP_TRIES) {
 			fprintf(stderr, "sweeps: %s: xruns during the recording; once more\n",
 			        rows[r].addr);
-			xruns = stat_of("xruns");
+			xruns = e2e_stat(&w, "xruns");
 			h_sleep_ms(TAIL_MS);
 			goto again;
 		}
@@ -846,8 +826,8 @@ START_TEST(test_sweeps)
 		in_peak = h_peak_db(h_probe_sent(w.probe, 1), frames, 0);
 	}
 	ck_assert_msg(h_osc_ping(w.osc, H_REPLY_MS), "mixd stopped answering");
-	ck_assert_int_eq(stat_of("nonfinite_output"), 0);
-	ck_assert_int_eq(stat_of("state_resets"), 0);
+	ck_assert_int_eq(e2e_stat(&w, "nonfinite_output"), 0);
+	ck_assert_int_eq(e2e_stat(&w, "state_resets"), 0);
 	fprintf(stderr,
 	        "sweeps: %d parameters; largest step / (gain x input step) %.3f (%s), bound %.1f; "
 	        "bound <= %.3f x output peak; input step %.4f at peak %.1f dBFS (1/%.0f)\n",
@@ -990,10 +970,10 @@ START_TEST(test_rt_safety_strip)
 	}
 	ck_assert_msg(sent >= 10000, "only %u messages sent", sent);
 	ck_assert_msg(h_osc_ping(w.osc, 2000), "mixd stopped answering after the storm");
-	applied = stat_of("commands_applied");
+	applied = e2e_stat(&w, "commands_applied");
 	ck_assert_msg(applied > 1000, "commands_applied is %lld after %u messages",
 	              (long long)applied, sent);
-	ck_assert_int_eq(stat_of("nonfinite_output"), 0);
+	ck_assert_int_eq(e2e_stat(&w, "nonfinite_output"), 0);
 	e2e_stop_mixd(&w);
 
 	ck_assert_msg(h_rtcheck_verify(report_path, 100, &callbacks, why, sizeof(why)) == 0, "%s",
