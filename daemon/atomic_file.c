@@ -3,8 +3,30 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
+
+/* Tries for a free temporary name: a clash needs another file of the same random name. */
+#define TMP_TRIES 16
+
+/* 64 bits for a temporary name nobody can guess in advance. */
+static uint64_t
+tmp_nonce(void)
+{
+	static uint64_t counter;
+	uint64_t v;
+	struct timespec ts;
+
+	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) == (ssize_t)sizeof(v))
+		return v;
+	/* no entropy yet (early boot): still unique within this process; O_EXCL does the rest */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_nsec << 20) ^ (uint64_t)ts.tv_sec ^ ++counter ^
+	       ((uint64_t)getpid() << 40);
+}
 
 int
 atomic_file_open(struct atomic_file *a, const char *path, mode_t mode, bool stdio, char *err,
@@ -18,12 +40,20 @@ atomic_file_open(struct atomic_file *a, const char *path, mode_t mode, bool stdi
 		snprintf(err, errlen, "path too long: %.200s...", path);
 		return -ENAMETOOLONG;
 	}
-	snprintf(a->tmp, sizeof(a->tmp), "%s.tmp.%ld", path, (long)getpid());
-	a->fd = open(a->tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	if (a->fd < 0) {
+	/* a new file of a name nobody could plant beforehand: O_EXCL refuses anything already
+	 * there, a symlink included (it is never followed), so the write can only land in a file
+	 * this call created */
+	for (int i = 0;; i++) {
+		snprintf(a->tmp, sizeof(a->tmp), "%s.tmp.%016llx", path,
+		         (unsigned long long)tmp_nonce());
+		a->fd = open(a->tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+		if (a->fd >= 0)
+			break;
 		ret = -errno;
-		snprintf(err, errlen, "cannot create %s: %s", a->tmp, strerror(-ret));
-		return ret;
+		if (ret != -EEXIST || i + 1 == TMP_TRIES) {
+			snprintf(err, errlen, "cannot create %s: %s", a->tmp, strerror(-ret));
+			return ret;
+		}
 	}
 	if (stdio) {
 		a->f = fdopen(a->fd, "w");

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * atomic_file: a file replaced whole or not at all. Written to PATH.tmp.PID, then fsync, rename
- * over PATH and fsync of the directory, so a crash at any point leaves either the old file or
- * the new one, never a torn one. The state, named scenes, automation files and mixrender's
+ * atomic_file: a file replaced whole or not at all. Written to PATH.tmp.RANDOM (created with
+ * O_EXCL|O_NOFOLLOW: never an existing file, never through a planted symlink), then fsync,
+ * rename over PATH and fsync of the directory, so a crash at any point leaves either the old
+ * file or the new one, never a torn one. The state, named scenes, automation files and mixrender's
  * output all go through here.
  */
 #ifndef MIXD_ATOMIC_FILE_H
@@ -17,7 +18,7 @@ struct atomic_file {
 	int fd;  /* the temporary file; -1 once closed */
 	FILE *f; /* a stdio stream on fd when opened with stdio, else NULL */
 	char path[PATH_MAX];
-	char tmp[PATH_MAX + 32];
+	char tmp[PATH_MAX + 32]; /* path + ".tmp." + 16 hex digits */
 };
 
 /* Control thread (or a tool's only thread). Creates the temporary file for path with mode

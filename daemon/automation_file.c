@@ -250,7 +250,6 @@ automation_file_read(const struct params *ps, FILE *f, const char *name, char *e
 	}
 	if (ret < 0)
 		goto fail;
-	textfile_free(&tf);
 	free(lane_of);
 	free(caps);
 	return af;
@@ -258,7 +257,6 @@ automation_file_read(const struct params *ps, FILE *f, const char *name, char *e
 oom:
 	snprintf(err, errlen, "out of memory");
 fail:
-	textfile_free(&tf);
 	free(caps);
 	free(lane_of);
 	automation_file_free(af);
@@ -270,14 +268,19 @@ automation_file_load(const struct params *ps, const char *path, const char *name
                      char *err, size_t errlen)
 {
 	struct automation_file *af;
-	FILE *f = fopen(path, "re");
+	char why[PATH_MAX + 96];
+	FILE *f;
 	int dummy;
 
 	if (!errnum)
 		errnum = &dummy;
-	if (!f) {
-		*errnum = -errno;
-		snprintf(err, errlen, "%s: cannot open: %s", name, strerror(-*errnum));
+	*errnum = textfile_open(path, AUTOMATION_FILE_MAX_BYTES, &f, why, sizeof(why));
+	if (*errnum) {
+		/* the message goes over the network: the name, not where the state lives */
+		snprintf(err, errlen, "%s: cannot open: %s", name,
+		         *errnum == -EFBIG    ? "file too large"
+		         : *errnum == -ENXIO  ? "not a regular file"
+		                              : strerror(-*errnum));
 		return NULL;
 	}
 	af = automation_file_read(ps, f, name, err, errlen);

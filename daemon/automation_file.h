@@ -30,6 +30,8 @@ struct params;
 #define AUTOMATION_MAGIC "# mixd automation 1"
 /* Most lines a file may have: a bound on memory for a file from anywhere. */
 #define AUTOMATION_FILE_MAX_LINES 1000000
+/* and of bytes: a million lines of a long address and a value */
+#define AUTOMATION_FILE_MAX_BYTES (96u << 20)
 
 /* One point. Times stay in the file's unit until the sample rate is known (automation_build). */
 struct automation_point {

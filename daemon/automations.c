@@ -18,6 +18,7 @@
 #include "model.h"
 #include "params.h"
 #include "scene.h"
+#include "statedir.h"
 
 #define SUFFIX      ".auto"
 #define MODE_SUFFIX "/automation"
@@ -379,9 +380,11 @@ automations_save(struct automations *s, const char *name, char *err, size_t errl
 		snprintf(err, errlen, "bad automation name (1-64 of A-Z a-z 0-9 . _ -)");
 		return -EINVAL;
 	}
-	if (mkdir(s->dir, 0700) < 0 && errno != EEXIST) {
-		ret = -errno;
-		snprintf(err, errlen, "cannot create the automation directory: %s", strerror(-ret));
+	ret = statedir_prepare_sub(s->dir, err, errlen);
+	if (ret) {
+		/* the log gets the path; the reply goes over the network and does not */
+		fprintf(stderr, "mixd: %s\n", err);
+		snprintf(err, errlen, "the automation directory is unusable (see mixd's log)");
 		return ret;
 	}
 	if (!s->file && !(empty = automation_file_new(model_params(s->m)))) {

@@ -37,6 +37,7 @@
 #include "ring.h"
 #include "scene.h"
 #include "scenes.h"
+#include "statedir.h"
 #include "server.h"
 #include "subs.h"
 
@@ -72,8 +73,10 @@ struct app {
 	struct meter_frame fresh, meters;
 	unsigned *changed; /* a tick's changed parameters, one slot per parameter */
 	char state_path[PATH_MAX + 32];
+	struct scene_carry *carry; /* state lines for addresses this console does not have */
 	uint64_t saved_generation, last_save_ns;
 	uint64_t state_errors;
+	bool save_failed; /* the last save did not reach the disk */
 };
 
 /* dB as sent over OSC: -inf (nothing measured) and anything below reads GAIN_OFF_DB, -144. */
@@ -282,10 +285,12 @@ save_state(struct app *a, uint64_t t)
 {
 	char err[512];
 
-	if (scene_write(a->m, a->state_path, err, sizeof(err)) < 0) {
+	if (scene_write_carry(a->m, a->state_path, a->carry, err, sizeof(err)) < 0) {
 		a->state_errors++;
+		a->save_failed = true;
 		fprintf(stderr, "mixd: saving state: %s\n", err);
 	} else {
+		a->save_failed = false;
 		a->saved_generation = model_generation(a->m);
 	}
 	a->last_save_ns = t;
@@ -329,56 +334,56 @@ hook_nsm_save(void *ctx, char *err, size_t errlen)
 	return 0;
 }
 
+/* Loads the state file into the model. Returns 0 (loaded, none yet, or a bad one moved aside
+ * and the console at its defaults) or -1 with the reason in err: mixd then exits 1 rather than
+ * run with a state it could never save, or overwrite a state it could not read. */
 static int
-mkdir_p(const char *path)
+load_state(struct app *a, char *err, size_t errlen)
 {
-	char tmp[PATH_MAX];
-	size_t n = strlen(path);
-
-	if (n >= sizeof(tmp))
-		return -ENAMETOOLONG;
-	memcpy(tmp, path, n + 1);
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
-static int
-load_state(struct app *a)
-{
-	char err[512];
+	char why[384], bad[sizeof(a->state_path) + 16];
 	int ret;
 
-	ret = mkdir_p(a->opt.state_dir);
-	if (ret < 0) {
-		fprintf(stderr, "mixd: cannot create state directory %s: %s\n", a->opt.state_dir,
-		        strerror(-ret));
-		return ret;
-	}
+	if (statedir_prepare(a->opt.state_dir, err, errlen) < 0)
+		return -1;
 	snprintf(a->state_path, sizeof(a->state_path), "%s/state.scene", a->opt.state_dir);
-	/* a state saved with more strips than we have now still loads: its extra strips are
-	 * skipped; anything malformed loads nothing and the file is kept for inspection */
-	ret = scene_read(a->m, a->state_path, SCENE_IGNORE_UNKNOWN, err, sizeof(err));
+	a->carry = scene_carry_new();
+	if (!a->carry) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	/* a state saved with more strips than we have now still loads, and its extra lines are
+	 * carried into every save: one start with fewer strips must not erase the others */
+	ret = scene_read_carry(a->m, a->state_path, SCENE_IGNORE_UNKNOWN, a->carry, why,
+	                       sizeof(why));
 	if (ret == -ENOENT)
 		return 0;
-	if (ret < 0) {
-		char bad[sizeof(a->state_path) + 8];
-		snprintf(bad, sizeof(bad), "%s.bad", a->state_path);
-		rename(a->state_path, bad);
+	if (ret == -EINVAL || ret == -EFBIG) {
+		/* the file is there and wrong: kept for inspection, never replaced by a later one */
+		int kr = statedir_keep_bad(a->state_path, bad, sizeof(bad));
+		if (kr < 0) {
+			snprintf(err, errlen,
+			         "state not loaded (%.200s) and it cannot be moved aside (%s); "
+			         "not starting, so it is not overwritten",
+			         why, strerror(-kr));
+			return -1;
+		}
 		fprintf(stderr, "mixd: state not loaded (%s); kept as %s, starting from defaults\n",
-		        err, bad);
+		        why, bad);
 		return 0;
 	}
+	if (ret < 0) {
+		/* unreadable (permissions, I/O, not a regular file): perhaps a good state, so it is
+		 * left as it is and nothing runs that would save over it */
+		snprintf(err, errlen, "cannot read the state: %.300s; not starting, so it is not "
+		                      "overwritten", why);
+		return -1;
+	}
 	a->saved_generation = model_generation(a->m);
-	fprintf(stderr, "mixd: state loaded from %s\n", a->state_path);
+	fprintf(stderr, "mixd: state loaded from %s", a->state_path);
+	if (scene_carry_lines(a->carry))
+		fprintf(stderr, " (%u lines for addresses this console does not have: kept)",
+		        scene_carry_lines(a->carry));
+	fputc('\n', stderr);
 	return 0;
 }
 
@@ -419,10 +424,8 @@ setup(struct app *a, char *err, size_t errlen)
 		goto oom;
 	meters_clear(&a->fresh);
 	meters_clear(&a->meters);
-	if (load_state(a) < 0) {
-		snprintf(err, errlen, "state directory unusable");
+	if (load_state(a, err, errlen) < 0)
 		return -1;
-	}
 	model_apply_to_engine(a->m, a->e);
 	a->d = dispatch_new(a->m, &hooks);
 	if (!a->d)
@@ -505,6 +508,7 @@ teardown(struct app *a)
 	ring_free(a->rep);
 	ring_free(a->cmd);
 	params_free(a->ps);
+	scene_carry_free(a->carry);
 }
 
 static int
@@ -567,6 +571,12 @@ run(struct app *a)
 	save_state(a, clock_ns());
 	close(sfd);
 	close(tfd);
+	if (a->save_failed) {
+		/* say so, and exit 1: a service manager or a script must not take this for a save */
+		fprintf(stderr, "mixd: state NOT saved (see above); %s holds the last save\n",
+		        a->state_path);
+		return 1;
+	}
 	fprintf(stderr, "mixd: state saved, bye\n");
 	return 0;
 }

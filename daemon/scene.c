@@ -11,8 +11,76 @@
 #include "params.h"
 #include "textfile.h"
 
-/* Largest file accepted: a generous bound on 256 strips' worth of lines. */
+/* Largest file accepted: a generous bound on 256 strips' worth of lines, and on its bytes
+ * (a line is at most TEXTFILE_LINE_MAX; a real one is under 60 bytes). */
 #define FILE_MAX_LINES 100000
+#define FILE_MAX_BYTES (16u << 20)
+
+/* Lines of a state file kept verbatim, "ADDRESS VALUE" each ending in '\n', in file order. */
+struct scene_carry {
+	char *text;
+	size_t len, cap;
+	unsigned lines;
+};
+
+struct scene_carry *
+scene_carry_new(void)
+{
+	return calloc(1, sizeof(struct scene_carry));
+}
+
+void
+scene_carry_free(struct scene_carry *c)
+{
+	if (c)
+		free(c->text);
+	free(c);
+}
+
+unsigned
+scene_carry_lines(const struct scene_carry *c)
+{
+	return c ? c->lines : 0;
+}
+
+/* Appends one line to c. Returns 0 or -ENOMEM. Bounded by the file it comes from: at most
+ * FILE_MAX_LINES lines of TEXTFILE_LINE_MAX bytes. */
+static int
+carry_add(struct scene_carry *c, const char *addr, const char *val)
+{
+	size_t need = strlen(addr) + 1 + strlen(val) + 1;
+
+	if (c->len + need + 1 > c->cap) {
+		size_t ncap = c->cap ? c->cap * 2 : 4096;
+		char *nt;
+		while (ncap < c->len + need + 1)
+			ncap *= 2;
+		nt = realloc(c->text, ncap);
+		if (!nt)
+			return -ENOMEM;
+		c->text = nt;
+		c->cap = ncap;
+	}
+	c->len += (size_t)sprintf(c->text + c->len, "%s %s\n", addr, val);
+	c->lines++;
+	return 0;
+}
+
+/* The shape a carried line must have: a path of printable characters, then a value without
+ * control characters. What it means is checked when a console that has the address loads it. */
+static bool
+carry_shape_ok(const char *addr, const char *val)
+{
+	if (addr[0] != '/' || strlen(addr) >= 256)
+		return false;
+	for (const char *s = addr; *s; s++)
+		if (*s <= ' ' || *s >= 0x7f)
+			return false;
+	for (const char *s = val; *s; s++)
+		if ((unsigned char)*s < ' ' && *s != '\t')
+			return false;
+	return true;
+}
 
 bool
 scene_name_ok(const char *name)
@@ -45,6 +113,13 @@ write_quoted(FILE *f, const char *s)
 int
 scene_write(const struct model *m, const char *path, char *err, size_t errlen)
 {
+	return scene_write_carry(m, path, NULL, err, errlen);
+}
+
+int
+scene_write_carry(const struct model *m, const char *path, const struct scene_carry *carry,
+                  char *err, size_t errlen)
+{
 	const struct params *ps = model_params(m);
 	struct atomic_file af;
 	int ret = atomic_file_open(&af, path, 0644, true, err, errlen);
@@ -65,6 +140,10 @@ scene_write(const struct model *m, const char *path, char *err, size_t errlen)
 			fputs(val, af.f);
 		}
 		fputc('\n', af.f);
+	}
+	if (carry && carry->len) {
+		fputs("# kept from a larger console: addresses this one does not have\n", af.f);
+		fwrite(carry->text, 1, carry->len, af.f);
 	}
 	return atomic_file_commit(&af, err, errlen);
 }
@@ -106,10 +185,11 @@ parse_quoted(const char *s, char *out, size_t outlen)
 }
 
 /* Validates one non-comment line into *st. Returns NULL when good, else a reason; sets *skip
- * for an unknown address under SCENE_IGNORE_UNKNOWN. */
+ * for an unknown address under SCENE_IGNORE_UNKNOWN, and then adds it to carry (when not NULL;
+ * *skip = -1 when that ran out of memory). */
 static const char *
-parse_line(const struct model *m, char *line, unsigned flags, struct staged *st, int *skip,
-           char *why, size_t whylen)
+parse_line(const struct model *m, char *line, unsigned flags, struct scene_carry *carry,
+           struct staged *st, int *skip, char *why, size_t whylen)
 {
 	const struct params *ps = model_params(m);
 	char *addr = line, *val, *rest;
@@ -128,6 +208,14 @@ parse_line(const struct model *m, char *line, unsigned flags, struct staged *st,
 	if (idx < 0) {
 		if (flags & SCENE_IGNORE_UNKNOWN) {
 			*skip = 1;
+			if (!carry)
+				return NULL;
+			if (!carry_shape_ok(addr, val)) {
+				snprintf(why, whylen, "malformed line for %.64s", addr);
+				return why;
+			}
+			if (carry_add(carry, addr, val) < 0)
+				*skip = -1;
 			return NULL;
 		}
 		snprintf(why, whylen, "unknown address %s", addr);
@@ -165,6 +253,14 @@ parse_line(const struct model *m, char *line, unsigned flags, struct staged *st,
 int
 scene_read(struct model *m, const char *path, unsigned flags, char *err, size_t errlen)
 {
+	return scene_read_carry(m, path, flags, NULL, err, errlen);
+}
+
+int
+scene_read_carry(struct model *m, const char *path, unsigned flags, struct scene_carry *carry,
+                 char *err, size_t errlen)
+{
+	struct scene_carry *fresh = NULL;
 	struct staged *st = NULL;
 	size_t n_st = 0, cap = 0;
 	struct textfile tf;
@@ -172,11 +268,14 @@ scene_read(struct model *m, const char *path, unsigned flags, char *err, size_t 
 	FILE *f;
 	int ret;
 
-	f = fopen(path, "re");
-	if (!f) {
-		ret = -errno;
-		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+	ret = textfile_open(path, FILE_MAX_BYTES, &f, err, errlen);
+	if (ret)
 		return ret;
+	/* the lines are gathered apart and replace the carry only when the whole file is good */
+	if (carry && !(fresh = scene_carry_new())) {
+		fclose(f);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
 	}
 	textfile_init(&tf, f, path, SCENE_MAGIC, FILE_MAX_LINES);
 	while ((ret = textfile_next(&tf, &s, err, errlen)) > 0) {
@@ -194,10 +293,15 @@ scene_read(struct model *m, const char *path, unsigned flags, char *err, size_t 
 			st = nst;
 			cap = ncap;
 		}
-		reason = parse_line(m, s, flags, &st[n_st], &skip, why, sizeof(why));
+		reason = parse_line(m, s, flags, fresh, &st[n_st], &skip, why, sizeof(why));
 		if (reason) {
 			snprintf(err, errlen, "%s: line %u: %s", path, tf.lineno, reason);
 			ret = -EINVAL;
+			goto out;
+		}
+		if (skip < 0) {
+			ret = -ENOMEM;
+			snprintf(err, errlen, "out of memory");
 			goto out;
 		}
 		if (!skip)
@@ -213,8 +317,13 @@ scene_read(struct model *m, const char *path, unsigned flags, char *err, size_t 
 		else
 			model_set(m, st[i].idx, st[i].value);
 	}
+	if (carry) {
+		struct scene_carry swap = *carry;
+		*carry = *fresh;
+		*fresh = swap;
+	}
 out:
-	textfile_free(&tf);
+	scene_carry_free(fresh);
 	free(st);
 	fclose(f);
 	return ret;

@@ -12,6 +12,7 @@
 #include "args.h"
 #include "dispatch.h"
 #include "scene.h"
+#include "statedir.h"
 
 #define SUFFIX ".scene"
 
@@ -84,9 +85,11 @@ scenes_save(struct scenes *s, const char *name, char *err, size_t errlen)
 
 	if (ret)
 		return ret;
-	if (mkdir(s->dir, 0700) < 0 && errno != EEXIST) {
-		ret = -errno;
-		snprintf(err, errlen, "cannot create the scenes directory: %s", strerror(errno));
+	ret = statedir_prepare_sub(s->dir, err, errlen);
+	if (ret) {
+		/* the log gets the path; the reply goes over the network and does not */
+		fprintf(stderr, "mixd: %s\n", err);
+		snprintf(err, errlen, "the scenes directory is unusable (see mixd's log)");
 		return ret;
 	}
 	ret = scene_write(s->m, path, err, errlen);
