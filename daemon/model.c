@@ -26,6 +26,7 @@ struct model {
 	unsigned chead, clen;
 	uint64_t generation;
 	uint64_t ring_full;
+	uint64_t commands_sent; /* pushed into the ring */
 	model_set_observer_fn observer;
 	void *observer_ctx;
 };
@@ -190,6 +191,7 @@ model_flush(struct model *m)
 			m->ring_full++;
 			break; /* stays queued with its latest value: sent on the next flush */
 		}
+		m->commands_sent++;
 		m->queued[idx] = 0;
 		m->head = (m->head + 1) % m->n;
 		m->len--;
@@ -232,4 +234,10 @@ uint64_t
 model_ring_full(const struct model *m)
 {
 	return m->ring_full;
+}
+
+uint64_t
+model_commands_sent(const struct model *m)
+{
+	return m->commands_sent;
 }

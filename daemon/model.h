@@ -85,4 +85,7 @@ uint64_t model_generation(const struct model *m);
 /* Control thread. Commands that did not fit in the ring on some flush (they were sent later). */
 uint64_t model_ring_full(const struct model *m);
 
+/* Control thread. Commands pushed into the ring to the RT side so far (model_flush). */
+uint64_t model_commands_sent(const struct model *m);
+
 #endif

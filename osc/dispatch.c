@@ -259,6 +259,7 @@ handle_stats(struct dispatch *d, const struct osc_peer *from)
 	STAT("sets", d->st.sets);
 	STAT("gets", d->st.gets);
 	STAT("ring_full", model_ring_full(d->m));
+	STAT("commands_sent", model_commands_sent(d->m));
 #undef STAT
 	n += d->h.stats(d->h.ctx, st + n, DISPATCH_MAX_STATS - n);
 	m = lo_message_new();

@@ -111,6 +111,42 @@ e2e_stat(const struct h_world *w, const char *name)
 	return v;
 }
 
+/* The command counters at one moment: what the control thread pushed to the RT side and what
+ * the RT side applied. */
+struct e2e_commands {
+	int64_t sent, applied;
+};
+
+static inline struct e2e_commands
+e2e_commands_now(const struct h_world *w)
+{
+	struct e2e_commands c = { e2e_stat(w, "commands_sent"), e2e_stat(w, "commands_applied") };
+	return c;
+}
+
+/* An RT check saw the commands of a storm through: of the commands the control thread sent
+ * since before (at least min_sent of them), the audio thread applied 90 % or more (waiting up
+ * to a second for the last ones to land). "More than 0" would pass an engine that drops most. */
+static inline void
+e2e_assert_commands_applied(const struct h_world *w, struct e2e_commands before,
+                            int64_t min_sent, const char *what)
+{
+	struct e2e_commands now = e2e_commands_now(w);
+	int64_t deadline = h_now_ms() + 1000;
+
+	while ((now.applied - before.applied) * 10 < (now.sent - before.sent) * 9 &&
+	       h_now_ms() < deadline) {
+		h_sleep_ms(20);
+		now = e2e_commands_now(w);
+	}
+	ck_assert_msg(now.sent - before.sent >= min_sent, "%s: only %lld commands sent (want >= %lld)",
+	              what, (long long)(now.sent - before.sent), (long long)min_sent);
+	ck_assert_msg((now.applied - before.applied) * 10 >= (now.sent - before.sent) * 9,
+	              "%s: %lld of %lld commands applied (want >= 90 %%)", what,
+	              (long long)(now.applied - before.applied),
+	              (long long)(now.sent - before.sent));
+}
+
 /* Gets that must answer the value wanted: a float within tol, an int, a string exactly. */
 static inline void
 e2e_get_f_near(const struct h_world *w, const char *path, float want, double tol)

@@ -638,7 +638,7 @@ h_mixd_startv(const struct h_jackd *j, const struct h_mixd_opts *opts, const cha
 	const char *bin = h_mixd_bin(), *dir = h_session_dir();
 	char port_arg[80], server_env[128], preload_env[PATH_MAX + 16], out_env[PATH_MAX + 16];
 	char asan_env[1024];
-	const char *set[4];
+	const char *set[5];
 	const char *argv[64];
 	size_t argc = 0, n_set = 0;
 	struct h_mixd *m;
@@ -707,6 +707,9 @@ h_mixd_startv(const struct h_jackd *j, const struct h_mixd_opts *opts, const cha
 	if (opts && opts->rtcheck_out) {
 		snprintf(out_env, sizeof(out_env), "RTCHECK_OUT=%s", opts->rtcheck_out);
 		set[n_set++] = out_env;
+		/* the interposer proves it counts before it is believed: h_rtcheck_verify asks for
+		 * its "selftest 1" */
+		set[n_set++] = "RTCHECK_SELFTEST=1";
 	}
 	env = env_build(set, n_set);
 	if (!env)
@@ -2164,6 +2167,13 @@ h_rtcheck_verify(const char *path, long long min_callbacks, long long *callbacks
 	fclose(f);
 	text[n] = '\0';
 	*callbacks = report_value(text, "callbacks");
+	/* the positive control: an interposer that did not count one call of every kind in the
+	 * very callback it watches proves nothing by counting zero */
+	if (report_value(text, "selftest") != 1) {
+		snprintf(why, whylen, "the interposer's positive control did not pass (report: %s)",
+		         text);
+		return -1;
+	}
 	if (*callbacks <= min_callbacks) {
 		snprintf(why, whylen, "interposer saw %lld callbacks, want > %lld (report: %s)",
 		         *callbacks, min_callbacks, text);

@@ -350,8 +350,10 @@ void h_world_free(struct h_world *w);
 
 /* ---- RT-safety interposer (tests/rtcheck.c) ------------------------------------------------ */
 
-/* Test thread. Reads the interposer's report at path (written when mixd exits): it must have
- * seen more than min_callbacks process callbacks, and counted 0 allocations, locks, I/O, sleeps,
+/* Test thread. Reads the interposer's report at path (written when mixd exits): its positive
+ * control must have passed ("selftest 1": one call of every kind, made in the first callback,
+ * was counted), it must have seen more than min_callbacks process callbacks, and counted 0
+ * allocations, locks, I/O, sleeps,
  * log calls and unwatched ("unwrapped") callbacks in them. Returns 0 and the callback count in
  * *callbacks, or -1 with the reason (and the report) in why. */
 int h_rtcheck_verify(const char *path, long long min_callbacks, long long *callbacks, char *why,

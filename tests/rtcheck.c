@@ -14,8 +14,16 @@
  * auto-started jackd, a shell) leave the file alone.
  *
  * Report, one "key value" per line:
- *   callbacks N / alloc N / lock N / io N / sleep N / log N / unwrapped N / violation NAME...
+ *   callbacks N / alloc N / lock N / io N / sleep N / log N / unwrapped N / selftest N /
+ *   violation NAME...
  * "unwrapped" counts process callbacks we could not wrap (slot table full): they run unchecked.
+ *
+ * The positive control (RTCHECK_SELFTEST=1): before the first real callback runs, the
+ * trampoline makes one call of every kind it must catch, through the same global symbol lookup
+ * the application's calls take, and checks each was counted in its category; then it takes
+ * those counts back out. "selftest 1" says every one was seen; "selftest -1" and a
+ * "selftest_missed NAME" line say which was not. A checker that trusts only a report with
+ * "selftest 1" cannot pass an interposer that has stopped counting.
  *
  * Calls made by libc on behalf of a counted call (fopen -> malloc, printf -> write) are not
  * counted again: the flag is lowered while the real function runs. So each number is the count
@@ -49,10 +57,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/futex.h>
+#include <sched.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -104,6 +116,10 @@ static atomic_ulong g_count[RT_NCAT];
 static atomic_ulong g_callbacks;
 static atomic_ulong g_unwrapped;
 static _Atomic(const char *) g_names[RTCHECK_NAMES];
+/* The positive control: 0 not run (or not asked for), 1 every probe counted, -1 one was not
+ * (named in g_selftest_missed, written before the release store of -1). */
+static atomic_int g_selftest;
+static const char *g_selftest_missed = "";
 
 /* --- the check ------------------------------------------------------------------------- */
 
@@ -156,7 +172,21 @@ rt_leave(bool counted)
 	X(pthread_rwlock_wrlock, NULL)           \
 	X(pthread_cond_wait, "GLIBC_2.3.2")      \
 	X(pthread_cond_timedwait, "GLIBC_2.3.2") \
+	X(pthread_cond_signal, "GLIBC_2.3.2")    \
+	X(pthread_cond_broadcast, "GLIBC_2.3.2") \
 	X(sem_wait, NULL)                        \
+	X(sem_post, NULL)                        \
+	X(sched_yield, NULL)                     \
+	X(syscall, NULL)                         \
+	X(mmap, NULL)                            \
+	X(mmap64, NULL)                          \
+	X(munmap, NULL)                          \
+	X(mremap, NULL)                          \
+	X(writev, NULL)                          \
+	X(readv, NULL)                           \
+	X(sendmmsg, NULL)                        \
+	X(recvmsg, NULL)                         \
+	X(recvmmsg, NULL)                        \
 	X(sem_timedwait, NULL)                   \
 	X(nanosleep, NULL)                       \
 	X(clock_nanosleep, NULL)                 \
@@ -404,7 +434,10 @@ RT_WRAP(RT_LOCK, int, pthread_rwlock_wrlock, (pthread_rwlock_t *l), (l))
 RT_WRAP(RT_LOCK, int, pthread_cond_wait, (pthread_cond_t *cv, pthread_mutex_t *m), (cv, m))
 RT_WRAP(RT_LOCK, int, pthread_cond_timedwait,
 	(pthread_cond_t *cv, pthread_mutex_t *m, const struct timespec *t), (cv, m, t))
+RT_WRAP(RT_LOCK, int, pthread_cond_signal, (pthread_cond_t *cv), (cv))
+RT_WRAP(RT_LOCK, int, pthread_cond_broadcast, (pthread_cond_t *cv), (cv))
 RT_WRAP(RT_LOCK, int, sem_wait, (sem_t *s), (s))
+RT_WRAP(RT_LOCK, int, sem_post, (sem_t *s), (s))
 RT_WRAP(RT_LOCK, int, sem_timedwait, (sem_t *s, const struct timespec *t), (s, t))
 
 RT_WRAP(RT_SLEEP, int, nanosleep, (const struct timespec *req, struct timespec *rem), (req, rem))
@@ -413,6 +446,13 @@ RT_WRAP(RT_SLEEP, int, clock_nanosleep,
 	(id, flags, req, rem))
 RT_WRAP(RT_SLEEP, int, usleep, (useconds_t us), (us))
 RT_WRAP(RT_SLEEP, unsigned int, sleep, (unsigned int s), (s))
+RT_WRAP(RT_SLEEP, int, sched_yield, (void), ())
+
+RT_WRAP(RT_ALLOC, void *, mmap, (void *a, size_t n, int prot, int fl, int fd, off_t off),
+	(a, n, prot, fl, fd, off))
+RT_WRAP(RT_ALLOC, void *, mmap64, (void *a, size_t n, int prot, int fl, int fd, off64_t off),
+	(a, n, prot, fl, fd, off))
+RT_WRAP(RT_ALLOC, int, munmap, (void *a, size_t n), (a, n))
 
 RT_WRAP(RT_IO, ssize_t, write, (int fd, const void *buf, size_t n), (fd, buf, n))
 RT_WRAP(RT_IO, ssize_t, read, (int fd, void *buf, size_t n), (fd, buf, n))
@@ -429,6 +469,14 @@ RT_WRAP(RT_IO, ssize_t, sendto,
 RT_WRAP(RT_IO, ssize_t, send, (int fd, const void *buf, size_t n, int flags),
 	(fd, buf, n, flags))
 RT_WRAP(RT_IO, ssize_t, sendmsg, (int fd, const struct msghdr *msg, int flags), (fd, msg, flags))
+RT_WRAP(RT_IO, int, sendmmsg, (int fd, struct mmsghdr *v, unsigned int n, int flags),
+	(fd, v, n, flags))
+RT_WRAP(RT_IO, ssize_t, recvmsg, (int fd, struct msghdr *msg, int flags), (fd, msg, flags))
+RT_WRAP(RT_IO, int, recvmmsg,
+	(int fd, struct mmsghdr *v, unsigned int n, int flags, struct timespec *t),
+	(fd, v, n, flags, t))
+RT_WRAP(RT_IO, ssize_t, writev, (int fd, const struct iovec *v, int n), (fd, v, n))
+RT_WRAP(RT_IO, ssize_t, readv, (int fd, const struct iovec *v, int n), (fd, v, n))
 RT_WRAP(RT_IO, ssize_t, recvfrom,
 	(int fd, void *buf, size_t n, int flags, __SOCKADDR_ARG addr, socklen_t *len),
 	(fd, buf, n, flags, addr, len))
@@ -463,6 +511,42 @@ RT_WRAP(RT_LOG, int, putchar, (int ch), (ch))
 RT_WRAP(RT_LOG, int, fputc, (int ch, FILE *fp), (ch, fp))
 RT_WRAP(RT_LOG, int, putc, (int ch, FILE *fp), (ch, fp))
 /* clang-format on */
+
+/* syscall(2) is variadic: the kernel takes at most six register arguments, so forwarding six
+ * longs passes whatever the caller gave. A futex is a lock (or a wake of one); anything else a
+ * callback asks of the kernel directly is I/O as far as real time is concerned. */
+long
+syscall(long number, ...)
+{
+	bool c = rt_enter(number == SYS_futex ? RT_LOCK : RT_IO, "syscall");
+	long a[6], ret;
+	va_list ap;
+
+	va_start(ap, number);
+	for (int i = 0; i < 6; i++)
+		a[i] = va_arg(ap, long);
+	va_end(ap);
+	ret = REAL(syscall)(number, a[0], a[1], a[2], a[3], a[4], a[5]);
+	rt_leave(c);
+	return ret;
+}
+
+/* mremap takes a new address only with MREMAP_FIXED. */
+void *
+mremap(void *old, size_t old_n, size_t new_n, int flags, ...)
+{
+	bool c = rt_enter(RT_ALLOC, "mremap");
+	void *want = NULL, *ret;
+	va_list ap;
+
+	va_start(ap, flags);
+	if (flags & MREMAP_FIXED)
+		want = va_arg(ap, void *);
+	va_end(ap);
+	ret = REAL(mremap)(old, old_n, new_n, flags, want);
+	rt_leave(c);
+	return ret;
+}
 
 /* open and openat take a mode only when they may create the file. */
 #define RT_OPEN_MODE(flags, last)               \
@@ -645,6 +729,12 @@ rt_format(char *buf, size_t size)
 		                atomic_load_explicit(&g_count[cat], memory_order_relaxed));
 	len += snprintf(buf + len, size - (size_t)len, "unwrapped %lu\n",
 	                atomic_load_explicit(&g_unwrapped, memory_order_relaxed));
+	/* Acquire: pairs with the release that publishes the selftest's result and its name. */
+	len += snprintf(buf + len, size - (size_t)len, "selftest %d\n",
+	                atomic_load_explicit(&g_selftest, memory_order_acquire));
+	if (atomic_load_explicit(&g_selftest, memory_order_acquire) < 0)
+		len += snprintf(buf + len, size - (size_t)len, "selftest_missed %s\n",
+		                g_selftest_missed);
 	for (int i = 0; i < RTCHECK_NAMES; i++) {
 		/* Acquire: pairs with the release in rt_note_name. Slots fill in order, so the
 		 * first empty one ends the list. */
@@ -755,7 +845,174 @@ struct rt_slot {
 };
 
 static struct rt_slot g_slots[RTCHECK_SLOTS];
+static pthread_once_t g_selftest_once = PTHREAD_ONCE_INIT;
 static atomic_uint g_n_slots;
+
+/* --- the positive control ----------------------------------------------------------------- */
+
+/* One call of every kind the interposer must catch, each made through the function pointer the
+ * global lookup gives (dlsym(RTLD_DEFAULT)): the same definition an application's call reaches,
+ * so a wrapper that is not interposed any more shows up as a probe not counted. Resolved when
+ * the callback is registered, never inside it. */
+enum rt_probe {
+	P_MALLOC, P_FREE, P_MMAP, P_MUNMAP,
+	P_MUTEX, P_COND_SIGNAL, P_COND_BROADCAST, P_SEM_POST, P_FUTEX,
+	P_WRITE, P_READ, P_WRITEV, P_SENDMMSG, P_RECVMSG, P_SENDTO, P_POLL, P_CLOSE,
+	P_NANOSLEEP, P_SCHED_YIELD,
+	P_FPUTS,
+	P_N
+};
+
+static const struct {
+	const char *name;
+	enum rt_cat cat;
+} rt_probe_tab[P_N] = {
+	[P_MALLOC] = { "malloc", RT_ALLOC },
+	[P_FREE] = { "free", RT_ALLOC },
+	[P_MMAP] = { "mmap", RT_ALLOC },
+	[P_MUNMAP] = { "munmap", RT_ALLOC },
+	[P_MUTEX] = { "pthread_mutex_lock", RT_LOCK },
+	[P_COND_SIGNAL] = { "pthread_cond_signal", RT_LOCK },
+	[P_COND_BROADCAST] = { "pthread_cond_broadcast", RT_LOCK },
+	[P_SEM_POST] = { "sem_post", RT_LOCK },
+	[P_FUTEX] = { "syscall", RT_LOCK },
+	[P_WRITE] = { "write", RT_IO },
+	[P_READ] = { "read", RT_IO },
+	[P_WRITEV] = { "writev", RT_IO },
+	[P_SENDMMSG] = { "sendmmsg", RT_IO },
+	[P_RECVMSG] = { "recvmsg", RT_IO },
+	[P_SENDTO] = { "sendto", RT_IO },
+	[P_POLL] = { "poll", RT_IO },
+	[P_CLOSE] = { "close", RT_IO },
+	[P_NANOSLEEP] = { "nanosleep", RT_SLEEP },
+	[P_SCHED_YIELD] = { "sched_yield", RT_SLEEP },
+	[P_FPUTS] = { "fputs", RT_LOG },
+};
+
+static rt_fn g_probe[P_N];
+static atomic_bool g_selftest_armed;
+static atomic_bool g_selftest_taken;
+
+/* Control thread (from jack_set_process_callback): arm the control when asked for. */
+static void
+rt_selftest_arm(void)
+{
+	const char *v = getenv("RTCHECK_SELFTEST");
+
+	if (!v || strcmp(v, "1"))
+		return;
+	for (int i = 0; i < P_N; i++) {
+		void *sym = dlsym(RTLD_DEFAULT, rt_probe_tab[i].name);
+
+		/* as in rt_resolve: dlsym's void * to a function pointer without the cast */
+		memcpy(&g_probe[i], &sym, sizeof(g_probe[i]));
+		if (!sym) {
+			g_selftest_missed = rt_probe_tab[i].name;
+			atomic_store_explicit(&g_selftest, -1, memory_order_release);
+			return;
+		}
+	}
+	atomic_store(&g_selftest_armed, true);
+}
+
+/* Makes probe i's one call; the arguments make each call harmless (fd -1, zero lengths, an
+ * object nobody waits on). */
+static void
+rt_probe_call(int i, void **mem)
+{
+	static pthread_mutex_t mx = PTHREAD_MUTEX_INITIALIZER;
+	static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+	static sem_t sem;
+	static int word;
+	const struct timespec zero = { 0, 0 };
+	char byte = 0;
+	struct iovec iov = { &byte, 0 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	rt_fn p = g_probe[i];
+
+	switch ((enum rt_probe)i) {
+	case P_MALLOC: *mem = ((void *(*)(size_t))p)(16); break;
+	case P_FREE: ((void (*)(void *))p)(*mem); break;
+	case P_MMAP:
+		*mem = ((void *(*)(void *, size_t, int, int, int, off_t))p)(
+		    NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		break;
+	case P_MUNMAP:
+		if (*mem != MAP_FAILED)
+			((int (*)(void *, size_t))p)(*mem, 4096);
+		else
+			((int (*)(void *, size_t))p)(NULL, 0); /* still a call: EINVAL */
+		break;
+	case P_MUTEX:
+		((int (*)(pthread_mutex_t *))p)(&mx);
+		pthread_mutex_unlock(&mx);
+		break;
+	case P_COND_SIGNAL: ((int (*)(pthread_cond_t *))p)(&cv); break;
+	case P_COND_BROADCAST: ((int (*)(pthread_cond_t *))p)(&cv); break;
+	case P_SEM_POST:
+		sem_init(&sem, 0, 0);
+		((int (*)(sem_t *))p)(&sem);
+		break;
+	case P_FUTEX:
+		((long (*)(long, ...))p)(SYS_futex, &word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+		break;
+	case P_WRITE: ((ssize_t(*)(int, const void *, size_t))p)(-1, &byte, 0); break;
+	case P_READ: ((ssize_t(*)(int, void *, size_t))p)(-1, &byte, 0); break;
+	case P_WRITEV: ((ssize_t(*)(int, const struct iovec *, int))p)(-1, &iov, 1); break;
+	case P_SENDMMSG:
+		((int (*)(int, struct mmsghdr *, unsigned int, int))p)(-1, NULL, 0, 0);
+		break;
+	case P_RECVMSG: ((ssize_t(*)(int, struct msghdr *, int))p)(-1, &mh, 0); break;
+	case P_SENDTO:
+		((ssize_t(*)(int, const void *, size_t, int, const struct sockaddr *,
+		             socklen_t))p)(-1, &byte, 0, 0, NULL, 0);
+		break;
+	case P_POLL: ((int (*)(struct pollfd *, nfds_t, int))p)(NULL, 0, 0); break;
+	case P_CLOSE: ((int (*)(int))p)(-1); break;
+	case P_NANOSLEEP:
+		((int (*)(const struct timespec *, struct timespec *))p)(&zero, NULL);
+		break;
+	case P_SCHED_YIELD: ((int (*)(void))p)(); break;
+	case P_FPUTS: ((int (*)(const char *, FILE *))p)("", stderr); break;
+	case P_N: break;
+	}
+}
+
+/* RT, once, before the first real callback: each probe inside the raised flag must move its
+ * category's counter. Afterwards the counters and the offender list are as they were, so the
+ * report counts the application alone. */
+static void
+rt_selftest(void)
+{
+	unsigned long before[RT_NCAT];
+	const char *missed = NULL;
+	void *mem = NULL;
+	int first_free = 0;
+
+	while (first_free < RTCHECK_NAMES &&
+	       atomic_load_explicit(&g_names[first_free], memory_order_relaxed))
+		first_free++;
+	for (int c = 0; c < RT_NCAT; c++)
+		before[c] = atomic_load_explicit(&g_count[c], memory_order_relaxed);
+	for (int i = 0; i < P_N && !missed; i++) {
+		enum rt_cat cat = rt_probe_tab[i].cat;
+		unsigned long was = atomic_load_explicit(&g_count[cat], memory_order_relaxed);
+
+		t_in_cb = 1;
+		rt_probe_call(i, &mem);
+		t_in_cb = 0;
+		if (atomic_load_explicit(&g_count[cat], memory_order_relaxed) == was)
+			missed = rt_probe_tab[i].name;
+	}
+	for (int c = 0; c < RT_NCAT; c++)
+		atomic_store_explicit(&g_count[c], before[c], memory_order_relaxed);
+	for (int i = first_free; i < RTCHECK_NAMES; i++)
+		atomic_store_explicit(&g_names[i], NULL, memory_order_relaxed);
+	if (missed)
+		g_selftest_missed = missed;
+	/* Release: the name above is visible to whoever reads -1. */
+	atomic_store_explicit(&g_selftest, missed ? -1 : 1, memory_order_release);
+}
 
 /* What JACK calls instead of the application's callback: the flag brackets exactly the
  * application's code, not JACK's own cycle handling around it. */
@@ -765,6 +1022,9 @@ rt_trampoline(jack_nframes_t n_frames, void *arg)
 	const struct rt_slot *s = arg;
 	int ret;
 
+	if (atomic_load_explicit(&g_selftest_armed, memory_order_relaxed) &&
+	    !atomic_exchange(&g_selftest_taken, true))
+		rt_selftest();
 	atomic_fetch_add_explicit(&g_callbacks, 1, memory_order_relaxed);
 	t_in_cb = 1;
 	ret = s->fn(n_frames, s->arg);
@@ -782,6 +1042,7 @@ jack_set_process_callback(jack_client_t *client, JackProcessCallback cb, void *a
 	if (!cb)
 		return REAL(jack_set_process_callback)(client, cb, arg);
 	pthread_once(&g_report_once, rt_start_reporter);
+	pthread_once(&g_selftest_once, rt_selftest_arm);
 	i = atomic_fetch_add_explicit(&g_n_slots, 1, memory_order_relaxed);
 	if (i >= RTCHECK_SLOTS) {
 		atomic_fetch_add_explicit(&g_unwrapped, 1, memory_order_relaxed);
