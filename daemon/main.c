@@ -29,6 +29,7 @@
 #include "jackio.h"
 #include "listing.h"
 #include "loudness.h"
+#include "memlock.h"
 #include "meters.h"
 #include "model.h"
 #include "nsm.h"
@@ -77,6 +78,7 @@ struct app {
 	uint64_t saved_generation, last_save_ns;
 	uint64_t state_errors;
 	bool save_failed; /* the last save did not reach the disk */
+	enum memlock_result memlock;
 };
 
 /* dB as sent over OSC: -inf (nothing measured) and anything below reads GAIN_OFF_DB, -144. */
@@ -137,6 +139,7 @@ hook_stats(void *ctx, struct dispatch_stat *out, unsigned max)
 	STAT("window_max_ns", js.window_max_ns);
 	STAT("reconnects", js.reconnects);
 	STAT("state_errors", a->state_errors);
+	STAT("memory_locked", a->memlock);
 	STAT("loudness_frames", js.tap_frames);
 	STAT("loudness_measured", lr.measured);
 	STAT("loudness_drops", js.tap_drops);
@@ -401,6 +404,7 @@ setup(struct app *a, char *err, size_t errlen)
 		.loudness_reset = hook_loudness_reset,
 		.stats_window = hook_stats_window,
 	};
+	char lockmsg[160];
 	int rc;
 
 	a->ps = params_new(a->opt.strips);
@@ -462,6 +466,9 @@ setup(struct app *a, char *err, size_t errlen)
 	dispatch_add_handler(a->d, subs_message, a->subs);
 	dispatch_add_handler(a->d, scenes_message, a->scenes);
 	dispatch_add_handler(a->d, ardour_message, a->ard);
+	/* every buffer of the audio path exists now; JACK's port buffers come with MCL_FUTURE */
+	a->memlock = memlock_all(lockmsg, sizeof(lockmsg));
+	fprintf(stderr, "mixd: %s\n", lockmsg);
 	a->j = jackio_new(a->opt.name, a->e, a->cmd, a->rep, a->opt.connect, err, errlen);
 	if (!a->j)
 		return -1;

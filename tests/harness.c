@@ -345,9 +345,11 @@ static int
 jackd_spawn(struct h_jackd *j, bool quiet)
 {
 	char rate[16], period[16], bin[PATH_MAX];
-	char *argv[] = {
-		"jackd", "-n", j->name, "-r", "-d", "dummy", "-r", rate, "-p", period, NULL
-	};
+	/* -R -P 70: the process thread SCHED_FIFO, as on a stage; -r: no real-time, the default
+	 * for tests that must run anywhere */
+	char *argv[] = { "jackd", "-n", j->name, "-r", "-d", "dummy", "-r", rate, "-p", period, NULL };
+	char *argv_rt[] = { "jackd", "-n", j->name, "-R", "-P", "70", "-d", "dummy", "-r", rate,
+		            "-p", period, NULL };
 	/* No D-Bus device reservation: the dummy driver needs none and CI has no session bus. */
 	const char *const set[] = { "JACK_NO_AUDIO_RESERVATION=1" };
 	int64_t deadline;
@@ -363,7 +365,7 @@ jackd_spawn(struct h_jackd *j, bool quiet)
 	env = env_build(set, 1);
 	if (!env)
 		return -ENOMEM;
-	pid = spawn(bin, argv, env, j->log_path);
+	pid = spawn(bin, j->realtime ? argv_rt : argv, env, j->log_path);
 	free(env);
 	if (pid < 0) {
 		fprintf(stderr, "harness: cannot start jackd: %s\n", strerror((int)-pid));
@@ -396,6 +398,12 @@ jackd_spawn(struct h_jackd *j, bool quiet)
 struct h_jackd *
 h_jackd_start(unsigned rate, unsigned period)
 {
+	return h_jackd_start_opts(rate, period, false);
+}
+
+struct h_jackd *
+h_jackd_start_opts(unsigned rate, unsigned period, bool realtime)
+{
 	const char *dir = h_session_dir();
 	struct h_jackd *j;
 
@@ -407,6 +415,7 @@ h_jackd_start(unsigned rate, unsigned period)
 		return NULL;
 	j->rate = rate;
 	j->period = period;
+	j->realtime = realtime;
 	/* JACK's shared registry has 8 server slots, and a jackd that dies without cleaning up
 	 * (SIGKILL, a test killed by a timeout) keeps its slot until a server of the same name
 	 * starts. Names from a fixed pool reclaim such slots; a name whose server is alive (another

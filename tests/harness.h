@@ -56,12 +56,17 @@ struct h_jackd {
 	pid_t pid;          /* 0 when not running */
 	unsigned rate;      /* sample rate, Hz */
 	unsigned period;    /* frames per period */
+	bool realtime;      /* started with -R -P 70 (SCHED_FIFO; needs root or rtprio) */
 	char log_path[512]; /* stdout + stderr of jackd, appended across restarts */
 };
 
 /* Starts `jackd -n NAME -r -d dummy -r RATE -p PERIOD` and waits (up to 10 s) until a client can
  * open on it. On failure prints the jackd log and returns NULL. */
 struct h_jackd *h_jackd_start(unsigned rate, unsigned period);
+
+/* h_jackd_start, with realtime: `jackd -R -P 70` instead of -r, so its process thread (and its
+ * clients' process threads) run SCHED_FIFO. */
+struct h_jackd *h_jackd_start_opts(unsigned rate, unsigned period, bool realtime);
 
 /* Stops jackd: SIGKILL if hard (a crash: no clean-up of its own), else SIGTERM, then SIGKILL
  * after 3 s. Waits for the process. Returns 0, or -ESRCH if it was not running. */
