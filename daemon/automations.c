@@ -12,6 +12,7 @@
 #include "args.h"
 #include "automation.h"
 #include "automation_file.h"
+#include "autorec.h"
 #include "clock.h"
 #include "dispatch.h"
 #include "jackio.h"
@@ -37,19 +38,6 @@ static const char *const mode_names[] = { "off", "play", "write", "touch" };
  * this is a locate that ends a pass. */
 #define JUMP_BACK_S 0.01
 
-/* A write or touch pass of one parameter: the points recorded since it began at t0, the last
- * frame it was seen at (a move or a tick) and the value then, and the frame of the last move
- * (all frames at the server's rate). touched_ns: the last move from a client (0: none since the
- * pass or the release). */
-struct pass {
-	struct automation_point *pts;
-	unsigned n, cap;
-	uint64_t t0, t_last, t_move;
-	float last;
-	bool active;
-	uint64_t touched_ns;
-};
-
 struct automations {
 	struct model *m;
 	struct dispatch *d;
@@ -62,7 +50,8 @@ struct automations {
 	bool dirty;          /* a pass changed file: hand it over again */
 	unsigned n_params;
 	uint8_t *mode;     /* enum mode per parameter; the player knows only play or not */
-	struct pass *pass; /* per parameter */
+	struct autorec_pass *pass; /* per parameter */
+	struct autorec_budget budget; /* of every pass and the file together */
 	unsigned *armed;   /* parameters in write or touch mode, n_armed of them */
 	unsigned n_armed;
 };
@@ -135,7 +124,7 @@ discard_passes(struct automations *s)
 {
 	for (unsigned i = 0; i < s->n_armed; i++) {
 		s->pass[s->armed[i]].active = false;
-		s->pass[s->armed[i]].n = 0;
+		autorec_clear(&s->pass[s->armed[i]], &s->budget);
 	}
 	s->dirty = false;
 }
@@ -147,29 +136,39 @@ point_frame(const struct automation_point *pt, unsigned rate)
 	return pt->in_frames ? (uint64_t)pt->time : (uint64_t)llround(pt->time * rate);
 }
 
-/* Appends a point in frames. Returns 0 or -ENOMEM (the point is lost, nothing else). */
-static int
-pass_add(struct pass *p, uint64_t frame, float v, bool linear)
+/* The points in the file's lanes: what the recording budget counts besides the passes. */
+static void
+count_file_points(struct automations *s)
 {
-	if (p->n == p->cap) {
-		unsigned nc = p->cap ? p->cap * 2 : 64;
-		struct automation_point *np = realloc(p->pts, nc * sizeof(*np));
-		if (!np)
-			return -ENOMEM;
-		p->pts = np;
-		p->cap = nc;
-	}
-	p->pts[p->n++] = (struct automation_point){
-		.time = (double)frame, .in_frames = true, .linear = linear, .value = v
-	};
-	return 0;
+	unsigned long n = 0;
+
+	for (unsigned k = 0; s->file && k < s->file->n_lanes; k++)
+		n += s->file->lanes[k].n;
+	s->budget.file_points = n;
+}
+
+/* Records a move of parameter idx into its pass (see autorec.h). A full budget ends the
+ * recording of this pass where it is, said once. */
+static void
+pass_add(struct automations *s, unsigned idx, uint64_t frame, float v, bool linear)
+{
+	const struct param *par = params_at(model_params(s->m), idx);
+	struct autorec_pass *p = &s->pass[idx];
+	bool was_full = p->full;
+	struct autorec_tol tol = autorec_tol_for(par->d->min, par->d->max, par->d->unit);
+
+	if (autorec_add(p, &s->budget, frame, v, linear, tol) == -ENOSPC && !was_full)
+		fprintf(stderr,
+		        "mixd: automation: the file holds %u points, the most recording may "
+		        "make; %s records no more in this pass\n",
+		        AUTOREC_MAX_POINTS, par->address);
 }
 
 /* Replaces what parameter idx's lane did over [t0, t1] with the pass's points, and keeps the
  * rest: the old lane's value at t0 stays a point (so what came before is unchanged), and at t1
  * the lane steps back to the old lane's value there. Returns 0 or -ENOMEM (file unchanged). */
 static int
-merge(struct automations *s, unsigned idx, const struct pass *p, unsigned rate)
+merge(struct automations *s, unsigned idx, const struct autorec_pass *p, unsigned rate)
 {
 	const struct params *ps = model_params(s->m);
 	struct automation_lane *l = NULL;
@@ -241,20 +240,21 @@ merge(struct automations *s, unsigned idx, const struct pass *p, unsigned rate)
 static void
 end_pass(struct automations *s, unsigned idx, unsigned rate)
 {
-	struct pass *p = &s->pass[idx];
+	struct autorec_pass *p = &s->pass[idx];
 	const struct param *par = params_at(model_params(s->m), idx);
 
 	p->active = false;
 	if (!p->n)
 		return;
 	if (p->t_last > (uint64_t)p->pts[p->n - 1].time)
-		pass_add(p, p->t_last, p->last, par->d->type == PARAM_FLOAT);
+		pass_add(s, idx, p->t_last, p->last, par->d->type == PARAM_FLOAT);
 	if (merge(s, idx, p, rate) == 0)
 		s->dirty = true;
 	else
 		fprintf(stderr, "mixd: automation: out of memory, a pass of %s is lost\n",
 		        par->address);
-	p->n = 0;
+	autorec_clear(p, &s->budget);
+	count_file_points(s);
 }
 
 /* Parameter idx is seen at transport frame *frame while it records: a jump back (a locate
@@ -263,7 +263,7 @@ end_pass(struct automations *s, unsigned idx, unsigned rate)
 static void
 pass_seen_at(struct automations *s, unsigned idx, uint64_t *frame, unsigned rate)
 {
-	struct pass *p = &s->pass[idx];
+	struct autorec_pass *p = &s->pass[idx];
 
 	if (!p->active || *frame >= p->t_last)
 		return;
@@ -275,12 +275,14 @@ pass_seen_at(struct automations *s, unsigned idx, uint64_t *frame, unsigned rate
 
 /* Starts parameter idx's pass at frame with value v (a step there: the lane before it stays). */
 static void
-pass_start(struct pass *p, uint64_t frame, float v)
+pass_start(struct automations *s, unsigned idx, uint64_t frame, float v)
 {
+	struct autorec_pass *p = &s->pass[idx];
+
 	p->active = true;
 	p->t0 = p->t_last = p->t_move = frame;
 	p->last = v;
-	pass_add(p, frame, v, false);
+	pass_add(s, idx, frame, v, false);
 }
 
 /* One tick of parameter idx in write or touch mode: starts a pass when recording begins (write:
@@ -291,7 +293,7 @@ static void
 tick_pass(struct automations *s, unsigned idx, bool rolling, uint64_t frame, uint64_t now,
           unsigned rate)
 {
-	struct pass *p = &s->pass[idx];
+	struct autorec_pass *p = &s->pass[idx];
 	bool touch = s->mode[idx] == MODE_TOUCH, rec;
 
 	if (touch && p->touched_ns && now - p->touched_ns >= TOUCH_RELEASE_NS) {
@@ -305,7 +307,7 @@ tick_pass(struct automations *s, unsigned idx, bool rolling, uint64_t frame, uin
 		return;
 	pass_seen_at(s, idx, &frame, rate);
 	if (!p->active)
-		pass_start(p, frame, model_get(s->m, idx));
+		pass_start(s, idx, frame, model_get(s->m, idx));
 	else
 		p->t_last = frame;
 }
@@ -342,6 +344,7 @@ automations_load(struct automations *s, const char *name, char *err, size_t errl
 	discard_passes(s);
 	automation_file_free(s->file);
 	s->file = af;
+	count_file_points(s);
 	s->built_rate = rate; /* 0: automations_tick builds it once JACK is there */
 	return 0;
 }
@@ -411,6 +414,7 @@ clear(struct automations *s, char *err, size_t errlen)
 	discard_passes(s);
 	automation_file_free(s->file);
 	s->file = NULL;
+	count_file_points(s);
 	s->built_rate = 0;
 	return 0;
 }
@@ -589,7 +593,7 @@ automations_moved(void *ctx, unsigned idx, float v)
 	struct automations *s = ctx;
 	unsigned rate;
 	uint64_t frame;
-	struct pass *p;
+	struct autorec_pass *p;
 
 	if (idx >= s->n_params || s->mode[idx] < MODE_WRITE)
 		return;
@@ -605,7 +609,7 @@ automations_moved(void *ctx, unsigned idx, float v)
 		return; /* stopped: a touch lets go, nothing is recorded */
 	pass_seen_at(s, idx, &frame, rate);
 	if (!p->active) {
-		pass_start(p, frame, v);
+		pass_start(s, idx, frame, v);
 		return;
 	}
 	if (v != p->last) {
@@ -613,9 +617,15 @@ automations_moved(void *ctx, unsigned idx, float v)
 		bool lin = params_at(model_params(s->m), idx)->d->type == PARAM_FLOAT &&
 		           frame - p->t_move <= (uint64_t)(GESTURE_S * rate);
 
-		pass_add(p, frame, v, lin);
+		pass_add(s, idx, frame, v, lin);
 		p->t_move = frame;
 		p->last = v;
 	}
 	p->t_last = frame;
+}
+
+uint64_t
+automations_refused(const struct automations *s)
+{
+	return s->budget.refused;
 }

@@ -72,4 +72,8 @@ void automations_moved(void *s, unsigned idx, float v);
 bool automations_message(void *s, const struct osc_peer *from, const char *path, const char *types,
                          lo_arg **argv, int argc);
 
+/* Control thread. Moves that write or touch did not record because the file held
+ * AUTOREC_MAX_POINTS points (autorec.h). */
+uint64_t automations_refused(const struct automations *s);
+
 #endif

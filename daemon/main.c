@@ -140,6 +140,7 @@ hook_stats(void *ctx, struct dispatch_stat *out, unsigned max)
 	STAT("reconnects", js.reconnects);
 	STAT("state_errors", a->state_errors);
 	STAT("memory_locked", a->memlock);
+	STAT("automation_refused", automations_refused(a->autos));
 	STAT("loudness_frames", js.tap_frames);
 	STAT("loudness_measured", lr.measured);
 	STAT("loudness_drops", js.tap_drops);
