@@ -747,6 +747,69 @@ START_TEST(test_write_timing)
 }
 END_TEST
 
+/* The eight parameters the flood moves: four of each of the two strips. */
+static const char *const flood_params[8] = {
+	"/strip/1/fader", "/strip/1/trim", "/strip/1/pan", "/strip/1/eq/1/gain",
+	"/strip/2/fader", "/strip/2/trim", "/strip/2/pan", "/strip/2/eq/1/gain",
+};
+
+/* A write pass flooded with random moves of eight parameters (the tens of thousands that a
+ * misbehaving surface or a script sends): what is recorded stays within one point per playback
+ * sub-block per parameter, the file mixd saves is one its own loader takes back, and mixd's
+ * memory does not grow with the flood. */
+START_TEST(test_write_flood_bounded)
+{
+	char path[700], line[256], addr[96];
+	uint64_t f0 = 0, f1 = 0;
+	unsigned sent = 0, lines = 0, seed = 99;
+	FILE *f;
+
+	world_up(NULL);
+	for (unsigned k = 0; k < 8; k++) {
+		snprintf(addr, sizeof(addr), "%s/automation", flood_params[k]);
+		request(addr, "s", "write");
+	}
+	ck_assert_int_eq(h_probe_transport_start(w.probe), 0);
+	wait_frame(RATE / 10);
+	ck_assert(h_probe_transport_now(w.probe, &f0));
+	for (int64_t end = h_now_ms() + 2000; h_now_ms() < end;) {
+		for (unsigned k = 0; k < 8; k++) {
+			seed = seed * 1103515245u + 12345u;
+			/* within every range: dB 0..-15, pan -1..1 */
+			sent += !h_osc_set_f(w.osc, flood_params[k],
+			                     (k % 4 == 2) ? (float)(seed >> 16 & 63) / 32.0f - 1.0f
+			                                  : -(float)(seed >> 16 & 15));
+		}
+		if (sent % 400 == 0) {
+			h_osc_drain(w.osc);
+			h_sleep_ms(1);
+		}
+	}
+	ck_assert(h_probe_transport_now(w.probe, &f1));
+	ck_assert_int_eq(h_probe_transport_stop(w.probe), 0);
+	wait_transport(false, ANY_FRAME);
+	e2e_settle(&w);
+	request("/automation/save", "s", "flood");
+	snprintf(path, sizeof(path), "%s/automation/flood.auto", w.mixd->state_dir);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f))
+		lines += line[0] != '#';
+	fclose(f);
+	/* per parameter: one point per 32 frames of the pass, its start and its end */
+	unsigned bound = 8 * (unsigned)((f1 - f0 + RATE / 5) / SUBBLOCK + 4);
+	fprintf(stderr, "write_flood: %u moves in %.2f s, %u points saved (bound %u)\n", sent,
+	        (double)(f1 - f0) / RATE, lines, bound);
+	ck_assert_uint_ge(sent, 20000);
+	ck_assert_msg(lines <= bound, "%u points saved for %u moves, bound %u", lines, sent, bound);
+	ck_assert_uint_gt(lines, 8);
+	request("/automation/load", "s", "flood"); /* what it saved, it loads */
+	ck_assert_int_eq(e2e_stat(&w, "automation_refused"), 0);
+	e2e_assert_no_error(&w, "write_flood");
+	e2e_stop_mixd(&w);
+}
+END_TEST
+
 #define CASE_TIMEOUT_S 90
 
 static Suite *
@@ -762,6 +825,8 @@ e2e_automation_suite(void)
 	e2e_add_case(s, "write_touch_save", test_write_touch_save, setup, teardown_all,
 	             CASE_TIMEOUT_S);
 	e2e_add_case(s, "write_timing", test_write_timing, setup, teardown_all, CASE_TIMEOUT_S);
+	e2e_add_case(s, "write_flood_bounded", test_write_flood_bounded, setup, teardown_all,
+	             CASE_TIMEOUT_S);
 	if (e2e_rtcheck_possible("rt_safety_swap"))
 		e2e_add_case(s, "rt_safety_swap", test_rt_safety_swap, setup, teardown_all,
 		             CASE_TIMEOUT_S);
