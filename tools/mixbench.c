@@ -847,21 +847,14 @@ consumer_main(void *arg)
 	return NULL;
 }
 
-/* Sets the receive buffer as large as an unprivileged process may (net.core.rmem_max; the
- * kernel doubles it for bookkeeping). Writes what was asked and what the kernel granted. */
+/* The receive buffer mixd's own socket got (osc_server_new asks OSC_SERVER_RCVBUF): the
+ * benchmark measures the server as mixd runs it. */
 static void
-grow_rcvbuf(int fd, int *asked, int *got)
+read_rcvbuf(int fd, int *asked, int *got)
 {
-	FILE *f = fopen("/proc/sys/net/core/rmem_max", "r");
 	socklen_t len = sizeof(*got);
-	long max = 0;
 
-	if (!f || fscanf(f, "%ld", &max) != 1 || max <= 0 || max > INT32_MAX / 2)
-		max = 8 << 20; /* unknown: ask a lot, the kernel caps it at rmem_max */
-	if (f)
-		fclose(f);
-	*asked = (int)max;
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, asked, sizeof(*asked));
+	*asked = OSC_SERVER_RCVBUF;
 	*got = 0;
 	getsockopt(fd, SOL_SOCKET, SO_RCVBUF, got, &len);
 }
@@ -956,7 +949,7 @@ bench_osc(const struct bench_opts *o)
 	b.seconds = o->seconds;
 	if (osc_setup(&b) < 0)
 		goto out;
-	grow_rcvbuf(osc_server_fd(b.srv), &asked, &got);
+	read_rcvbuf(osc_server_fd(b.srv), &asked, &got);
 	printf("# osc: %u strips, /strip/K/fader ,f flooded over loopback for %.1f s, "
 	       "a consumer thread draining the ring every %d frames at %d Hz\n",
 	       b.n, b.seconds, BENCH_CAP_PERIOD, BENCH_FS);
