@@ -1390,6 +1390,12 @@ struct h_probe {
 	uint64_t next_ns;
 	bool fast; /* control thread: we turned freewheeling on */
 	atomic_bool lost;
+	/* xruns the server reported during the current recording: where the recording stood
+	 * (rec_progress, the frames recorded when the callback last ran) at each. The notification
+	 * comes from JACK's own thread, at most a couple of periods after the cycle it is about. */
+	atomic_size_t rec_progress;
+	atomic_uint n_xruns; /* reset by h_probe_record_start */
+	atomic_size_t xrun_at[H_PROBE_MAX_XRUNS];
 };
 
 static uint64_t
@@ -1569,6 +1575,8 @@ probe_process(jack_nframes_t n_frames, void *arg)
 		for (unsigned k = 0; k < p->n_out; k++)
 			memcpy(p->out[k].sent + p->rec_pos, outs[k], todo * sizeof(float));
 		p->rec_pos += todo;
+		/* relaxed: a position for xrun reports, nothing is published through it */
+		atomic_store_explicit(&p->rec_progress, p->rec_pos, memory_order_relaxed);
 		/* release: the recorded samples are visible before armed reads 0. */
 		if (p->rec_pos == p->rec_want)
 			atomic_store_explicit(&p->armed, 0, memory_order_release);
@@ -1622,6 +1630,41 @@ probe_latency(jack_latency_callback_mode_t mode, void *arg)
 		for (unsigned ch = 0; ch < 2; ch++)
 			jack_port_set_latency_range(p->in[ch], mode, &none);
 	}
+}
+
+/* JACK's notification thread: an xrun, noted at where the recording stands (bounded list). */
+static int
+probe_xrun(void *arg)
+{
+	struct h_probe *p = arg;
+	unsigned k = atomic_fetch_add_explicit(&p->n_xruns, 1, memory_order_relaxed);
+
+	if (k < H_PROBE_MAX_XRUNS)
+		atomic_store_explicit(&p->xrun_at[k],
+		                      atomic_load_explicit(&p->rec_progress, memory_order_relaxed),
+		                      memory_order_relaxed);
+	return 0;
+}
+
+bool
+h_probe_xrun_near(const struct h_probe *p, size_t i, size_t window)
+{
+	unsigned n = atomic_load_explicit(&p->n_xruns, memory_order_relaxed);
+
+	if (n > H_PROBE_MAX_XRUNS)
+		return true; /* more than the list holds: any place may have one */
+	for (unsigned k = 0; k < n; k++) {
+		size_t at = atomic_load_explicit(&p->xrun_at[k], memory_order_relaxed);
+		if (at + window >= i && at <= i + window)
+			return true;
+	}
+	return false;
+}
+
+unsigned
+h_probe_xruns(const struct h_probe *p)
+{
+	return atomic_load_explicit(&p->n_xruns, memory_order_relaxed);
 }
 
 struct h_probe *
@@ -1682,6 +1725,7 @@ h_probe_open_flags(const struct h_jackd *j, const char *name, unsigned n_out, si
 	}
 	jack_set_process_callback(p->client, probe_process, p);
 	jack_set_freewheel_callback(p->client, probe_freewheel, p);
+	jack_set_xrun_callback(p->client, probe_xrun, p);
 	jack_on_info_shutdown(p->client, probe_shutdown, p);
 	if ((flags & H_PROBE_LATENCY_SOURCE) &&
 	    jack_set_latency_callback(p->client, probe_latency, p)) {
@@ -1821,6 +1865,8 @@ h_probe_record_start(struct h_probe *p, size_t n_frames)
 	p->rec_want = n_frames;
 	p->rec_pos = 0;
 	p->n_tpos = 0;
+	atomic_store_explicit(&p->rec_progress, 0, memory_order_relaxed);
+	atomic_store_explicit(&p->n_xruns, 0, memory_order_relaxed);
 	p->rec_deadline = deadline_for(p, n_frames);
 	/* release: rec_want/rec_pos are written before the callback sees armed */
 	atomic_store_explicit(&p->armed, 1, memory_order_release);

@@ -29,6 +29,8 @@
 #define H_REPLY_MS 1000
 /* Most probe outputs. */
 #define H_PROBE_MAX_OUT 16
+/* Xruns a probe remembers the place of, per recording. */
+#define H_PROBE_MAX_XRUNS 64
 
 /* ---- session ------------------------------------------------------------------------------ */
 
@@ -289,6 +291,13 @@ uint64_t h_probe_frames(const struct h_probe *p);
 /* Records n_frames from in_L/in_R and of what every output sent, starting at the next period.
  * Blocks until done. 0, -EINVAL (too long), -ETIMEDOUT. */
 int h_probe_record(struct h_probe *p, size_t n_frames);
+
+/* Test thread. Xruns the server reported since the last recording started, and whether one
+ * was reported while the recording stood within window frames of index i (JACK tells of an
+ * xrun from another thread, a period or two after its cycle: a window of a few periods). More
+ * xruns than H_PROBE_MAX_XRUNS count as near anywhere. */
+unsigned h_probe_xruns(const struct h_probe *p);
+bool h_probe_xrun_near(const struct h_probe *p, size_t i, size_t window);
 
 /* The same in two halves, to act (send OSC) while it records: start returns at once (0,
  * -EINVAL, -EBUSY while a recording runs); wait blocks until it is done (0, -ETIMEDOUT after the
