@@ -990,8 +990,13 @@ parse_strip(struct req *r, const char *sub, bool *native_shaped)
 static void
 echo_missing(struct ardour *a, const struct surface *s, const struct req *r, bool is_gain)
 {
-	lo_message m = lo_message_new();
+	lo_message m;
 
+	/* not to a peer without a surface: what it sent may be another console's feedback, and
+	 * an echo of that is answered with an echo again, forever (issue: reflection loops) */
+	if (s == &a->anon)
+		return;
+	m = lo_message_new();
 	if (!m)
 		return;
 	if (r->ssid_arg)
@@ -1041,8 +1046,12 @@ static void
 reply_value(struct ardour *a, const struct surface *s, const struct req *r, struct value v,
             bool with_ssid)
 {
-	lo_message m = lo_message_new();
+	lo_message m;
 
+	/* the answer to a set goes to surfaces only, as echo_missing's */
+	if (with_ssid && s == &a->anon)
+		return;
+	m = lo_message_new();
 	if (!m)
 		return;
 	if (with_ssid && r->ssid_arg)
@@ -1430,6 +1439,11 @@ master_message(struct ardour *a, struct surface *s, const char *path, const char
 	}
 	cmd = strip_cmd(path + 8, strlen(path + 8), NULL);
 	r.cmd = cmd;
+	/* the master's fixed trim, pan and name are told to gets and to surfaces; a value from a
+	 * peer without a surface may be another console's feedback, and answering it is how two
+	 * consoles echo each other forever */
+	if (has_value && s == &a->anon && (cmd == C_TRIM || cmd == C_PAN || cmd == C_NAME))
+		return true;
 	switch (cmd) {
 	case C_GAIN:
 	case C_FADER:

@@ -256,8 +256,10 @@ handle_stats(struct dispatch *d, const struct osc_peer *from)
 	STAT("not_allowed", os.not_allowed);
 	STAT("rate_limited", os.rate_limited);
 	STAT("send_errors", os.send_errors);
+	STAT("self_dropped", os.self);
 	STAT("sets", d->st.sets);
 	STAT("gets", d->st.gets);
+	STAT("replies_ignored", d->st.replies_ignored);
 	STAT("ring_full", model_ring_full(d->m));
 	STAT("commands_sent", model_commands_sent(d->m));
 #undef STAT
@@ -368,6 +370,26 @@ handle_loudness(struct dispatch *d, const struct osc_peer *from, const char *pat
 	return false;
 }
 
+/* Whether a message has the shape of a reply (an answer mixd or a console like it sends),
+ * not a request: /error and /reply, /pong, /list/end, and /info or /stats with arguments.
+ * Such a message is dropped unanswered. Answering it is how two consoles on one network (or
+ * one aimed at itself) bounce messages at each other forever: an /error for an /error, an
+ * /info for an /info. */
+static bool
+reply_shaped(const char *path, int argc)
+{
+	static const char *const always[] = { "/error", "/reply", "/pong", "/list/end" };
+	static const char *const with_args[] = { "/info", "/stats", "/stats/window" };
+
+	for (size_t i = 0; i < sizeof(always) / sizeof(always[0]); i++)
+		if (!strcmp(path, always[i]))
+			return true;
+	for (size_t i = 0; argc > 0 && i < sizeof(with_args) / sizeof(with_args[0]); i++)
+		if (!strcmp(path, with_args[i]))
+			return true;
+	return false;
+}
+
 void
 dispatch_message(void *ctx, const struct osc_peer *from, const char *path, const char *types,
                  lo_arg **argv, int argc)
@@ -375,6 +397,10 @@ dispatch_message(void *ctx, const struct osc_peer *from, const char *path, const
 	struct dispatch *d = ctx;
 	int idx;
 
+	if (reply_shaped(path, argc)) {
+		d->st.replies_ignored++;
+		return;
+	}
 	for (unsigned h = 0; h < d->n_early; h++)
 		if (d->early[h].fn(d->early[h].ctx, from, path, types, argv, argc))
 			return;

@@ -63,6 +63,7 @@ struct dispatch_hooks {
 
 struct dispatch_stats {
 	uint64_t sets, gets, errors;
+	uint64_t replies_ignored; /* reply-shaped messages dropped unanswered (dispatch_message) */
 };
 
 struct dispatch;

@@ -13,6 +13,7 @@
 
 #include "clock.h"
 #include "packet.h"
+#include "selfaddr.h"
 
 /*
  * One peer's token bucket. tokens is in messages; it refills at rate per second up to burst
@@ -38,6 +39,7 @@ struct osc_server {
 	unsigned rate;  /* messages per second per peer; 0: unlimited */
 	unsigned burst; /* bucket size, messages */
 	struct peer_bucket peers[OSC_SERVER_MAX_PEERS];
+	struct selfaddr self; /* our own address: never a sender, never a destination */
 	uint8_t buf[PACKET_MAX_SIZE + 4];
 };
 
@@ -176,6 +178,7 @@ osc_server_new(const char *listen, const struct allowlist *allow, osc_message_fn
 	}
 	len = sizeof(ss);
 	getsockname(s->fd, (struct sockaddr *)&ss, &len);
+	selfaddr_load(&s->self, s->fd);
 	s->port = ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
 	                                        : ((struct sockaddr_in6 *)&ss)->sin6_port);
 	s->lo = lo_server_unreachable(err, errlen);
@@ -319,6 +322,10 @@ osc_server_inject(struct osc_server *s, const struct osc_peer *from, const void 
 		s->st.not_allowed++;
 		return -EPERM;
 	}
+	if (selfaddr_is_self(&s->self, (const struct sockaddr *)&from->addr)) {
+		s->st.self++; /* from our own socket: a reflection of something we sent */
+		return -ELOOP;
+	}
 	if (len > PACKET_MAX_SIZE) {
 		s->st.malformed++;
 		return -EMSGSIZE;
@@ -368,6 +375,10 @@ osc_server_send_raw(struct osc_server *s, const struct osc_peer *to, const void 
 {
 	if (!allow_match(&s->allow, (const struct sockaddr *)&to->addr))
 		return -EPERM;
+	if (selfaddr_is_self(&s->self, (const struct sockaddr *)&to->addr)) {
+		s->st.self++; /* it would come straight back in as a request */
+		return -ELOOP;
+	}
 	if (len > PACKET_MAX_SIZE) {
 		s->st.send_errors++;
 		return -EMSGSIZE;

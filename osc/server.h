@@ -54,6 +54,7 @@ struct osc_server_stats {
 	uint64_t not_allowed;  /* datagrams dropped because the peer is not allowed */
 	uint64_t rate_limited; /* messages dropped by the peer's token bucket */
 	uint64_t send_errors;  /* replies that could not be sent */
+	uint64_t self;         /* datagrams from, or replies to, our own socket: dropped */
 };
 
 struct osc_server;
@@ -82,8 +83,8 @@ unsigned osc_server_receive(struct osc_server *s, unsigned max);
 /* Control thread. Handles one datagram as if it had arrived on the socket from `from`: the
  * allowlist, the size limit, packet_check, the peer's bucket, then dispatch of each message
  * (replies go to `from` through the socket). buf is only read, and need not outlive the call.
- * Returns the number of messages dispatched, or -EPERM (peer not allowed), -EMSGSIZE (larger
- * than PACKET_MAX_SIZE), -EBADMSG (malformed) or -EBUSY (rate limited); each is counted
+ * Returns the number of messages dispatched, or -EPERM (peer not allowed), -ELOOP (from our own
+ * socket: selfaddr.h), -EMSGSIZE (larger than PACKET_MAX_SIZE), -EBADMSG (malformed) or -EBUSY (rate limited); each is counted
  * (rate_limited in messages; an empty bundle costs one). */
 int osc_server_inject(struct osc_server *s, const struct osc_peer *from, const void *buf,
                       size_t len);
@@ -94,8 +95,9 @@ int osc_server_send(struct osc_server *s, const struct osc_peer *to, const char 
                     lo_message m);
 
 /* Control thread. Sends an already serialised datagram (a message or a bundle) to a peer if the
- * allowlist admits it; never blocks (a full socket buffer drops it and counts a send error).
- * Returns 0, -EPERM for a peer outside the allowlist, -EMSGSIZE, or -errno. */
+ * allowlist admits it and it is not our own socket; never blocks (a full socket buffer drops it
+ * and counts a send error). Returns 0, -EPERM for a peer outside the allowlist, -ELOOP for our
+ * own socket (counted in self), -EMSGSIZE, or -errno. */
 int osc_server_send_raw(struct osc_server *s, const struct osc_peer *to, const void *buf,
                         size_t len);
 
