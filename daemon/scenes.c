@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "args.h"
 #include "dispatch.h"
@@ -77,6 +78,24 @@ scenes_load(struct scenes *s, const char *name, char *err, size_t errlen)
 	return ret;
 }
 
+/* The scene files in the directory (SCENE_NAME.scene), counted up to SCENES_LIST_MAX. */
+static unsigned
+count_scenes(const struct scenes *s)
+{
+	DIR *dir = opendir(s->dir);
+	struct dirent *de;
+	unsigned n = 0;
+
+	while (dir && n < SCENES_LIST_MAX && (de = readdir(dir))) {
+		size_t len = strlen(de->d_name);
+		if (len > strlen(SUFFIX) && !strcmp(de->d_name + len - strlen(SUFFIX), SUFFIX))
+			n++;
+	}
+	if (dir)
+		closedir(dir);
+	return n;
+}
+
 int
 scenes_save(struct scenes *s, const char *name, char *err, size_t errlen)
 {
@@ -85,6 +104,13 @@ scenes_save(struct scenes *s, const char *name, char *err, size_t errlen)
 
 	if (ret)
 		return ret;
+	/* a quota: any allowed peer may save, and a flood of new names would fill the disk */
+	if (access(path, F_OK) != 0 && count_scenes(s) >= SCENES_MAX) {
+		snprintf(err, errlen, "%d scenes already, the most a console keeps: delete one "
+		                      "first (/scene/delete NAME)",
+		         SCENES_MAX);
+		return -EDQUOT;
+	}
 	ret = statedir_prepare_sub(s->dir, err, errlen);
 	if (ret) {
 		/* the log gets the path; the reply goes over the network and does not */
@@ -96,6 +122,25 @@ scenes_save(struct scenes *s, const char *name, char *err, size_t errlen)
 	if (ret) /* the reply goes over the network: not the state directory's path */
 		snprintf(err, errlen, "cannot write scene %s: %s", name, strerror(-ret));
 	return ret;
+}
+
+int
+scenes_delete(struct scenes *s, const char *name, char *err, size_t errlen)
+{
+	char path[PATH_MAX + 80];
+	int ret = scene_path(s, name, path, sizeof(path), err, errlen);
+
+	if (ret)
+		return ret;
+	if (unlink(path) < 0) {
+		ret = -errno;
+		if (ret == -ENOENT)
+			snprintf(err, errlen, "no scene named %s", name);
+		else
+			snprintf(err, errlen, "cannot delete scene %s: %s", name, strerror(-ret));
+		return ret;
+	}
+	return 0;
 }
 
 static int
@@ -143,7 +188,7 @@ scenes_message(void *ctx, const struct osc_peer *from, const char *path, const c
                lo_arg **argv, int argc)
 {
 	struct scenes *s = ctx;
-	bool save = !strcmp(path, "/scene/save");
+	bool save = !strcmp(path, "/scene/save"), del = !strcmp(path, "/scene/delete");
 	char err[512];
 	lo_message m;
 	int ret;
@@ -155,14 +200,15 @@ scenes_message(void *ctx, const struct osc_peer *from, const char *path, const c
 			list(s, from);
 		return true;
 	}
-	if (!save && strcmp(path, "/scene/load"))
+	if (!save && !del && strcmp(path, "/scene/load"))
 		return false;
 	if (argc != 1 || !osc_arg_is_string(types[0])) {
 		dispatch_reply_error(s->d, from, path, "expected a scene name");
 		return true;
 	}
-	ret = save ? scenes_save(s, (const char *)argv[0], err, sizeof(err))
-	           : scenes_load(s, (const char *)argv[0], err, sizeof(err));
+	ret = save  ? scenes_save(s, (const char *)argv[0], err, sizeof(err))
+	      : del ? scenes_delete(s, (const char *)argv[0], err, sizeof(err))
+	            : scenes_load(s, (const char *)argv[0], err, sizeof(err));
 	if (ret) {
 		dispatch_reply_error(s->d, from, path, err);
 		return true;

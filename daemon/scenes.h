@@ -20,8 +20,11 @@
 
 #include "server.h"
 
-/* Names a /scene/list reply carries at most. */
+/* Names a /scene/list reply carries at most (files put there by hand included). */
 #define SCENES_LIST_MAX 1000
+/* Scenes /scene/save keeps at most: a new name past it is refused (-EDQUOT); saving over an
+ * existing scene always works. */
+#define SCENES_MAX 256
 
 struct model;
 struct dispatch;
@@ -36,11 +39,15 @@ void scenes_free(struct scenes *s);
 int scenes_load(struct scenes *s, const char *name, char *err, size_t errlen);
 
 /* Control thread. Saves the console as scene `name`, atomically. Returns 0, -EINVAL for a bad
- * name, or -errno with err set. */
+ * name, -EDQUOT for a new name when SCENES_MAX scenes exist, or -errno with err set. */
 int scenes_save(struct scenes *s, const char *name, char *err, size_t errlen);
 
-/* Control thread. A dispatch handler for /scene/save, /scene/load and /scene/list; false for
- * any other path. */
+/* Control thread. Deletes scene `name`. Returns 0, -EINVAL for a bad name, -ENOENT for no such
+ * scene, or -errno with err set. */
+int scenes_delete(struct scenes *s, const char *name, char *err, size_t errlen);
+
+/* Control thread. A dispatch handler for /scene/save, /scene/load, /scene/delete and
+ * /scene/list; false for any other path. */
 bool scenes_message(void *s, const struct osc_peer *from, const char *path, const char *types,
                     lo_arg **argv, int argc);
 

@@ -328,6 +328,28 @@ START_TEST(missing_scene)
 }
 END_TEST
 
+/* A quota of SCENES_MAX scenes: the next new name is refused and nothing is written; an
+ * existing one is still saved over; a deleted one makes room again. */
+START_TEST(quota_and_delete)
+{
+	char err[512], name[16];
+
+	for (unsigned k = 0; k < SCENES_MAX; k++) {
+		snprintf(name, sizeof(name), "s%u", k);
+		ck_assert_int_eq(scenes_save(sc, name, err, sizeof(err)), 0);
+	}
+	ck_assert_int_eq(scenes_save(sc, "one-more", err, sizeof(err)), -EDQUOT);
+	ck_assert_ptr_nonnull(strstr(err, "256 scenes already"));
+	ck_assert_int_eq(scenes_load(sc, "one-more", err, sizeof(err)), -ENOENT);
+	ck_assert_int_eq(scenes_save(sc, "s7", err, sizeof(err)), 0); /* over an existing one */
+	ck_assert_int_eq(scenes_delete(sc, "s7", err, sizeof(err)), 0);
+	ck_assert_int_eq(scenes_delete(sc, "s7", err, sizeof(err)), -ENOENT);
+	ck_assert_str_eq(err, "no scene named s7");
+	ck_assert_int_eq(scenes_delete(sc, "../state", err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(scenes_save(sc, "one-more", err, sizeof(err)), 0);
+}
+END_TEST
+
 /* ---- over OSC ---- */
 
 static struct osc_server *srv;
@@ -553,6 +575,7 @@ scenes_suite(void)
 	tcase_add_test(files, bad_line_changes_nothing);
 	tcase_add_test(files, hostile_names_refused);
 	tcase_add_test(files, missing_scene);
+	tcase_add_test(files, quota_and_delete);
 	suite_add_tcase(s, files);
 	tcase_add_checked_fixture(osc, osc_setup, osc_teardown);
 	tcase_add_test(osc, osc_list_is_sorted);

@@ -3,7 +3,8 @@
  * mixctl: the command-line client of mixd's OSC port.
  *
  *   mixctl [--host H] [--port P] [--timeout MS] set ADDRESS VALUE | get ADDRESS | list [PREFIX]
- *          | watch [--strips N] [--seconds S] [--hz N] | scene save|load NAME | scene list
+ *          | watch [--strips N] [--seconds S] [--hz N] | scene save|load|delete NAME
+ *          | scene list
  *          | stats | info | ping
  *
  * This file is the command line and the one-shot commands; the connection and its request
@@ -53,6 +54,7 @@ static const char usage_text[] =
     "                      default 20), until Ctrl-C or S seconds\n"
     "  scene save NAME     save the console as scene NAME ([A-Za-z0-9._-], 1..64)\n"
     "  scene load NAME     load scene NAME (all of it, or nothing when a line is bad)\n"
+    "  scene delete NAME   delete scene NAME (mixd keeps at most 256)\n"
     "  scene list          the saved scenes, one per line\n"
     "  stats               mixd's counters, one 'name value' per line\n"
     "  info                name, version, strips, rate, buffer, latency\n"
@@ -461,7 +463,7 @@ scene_name_ok(const char *name)
 	       strcmp(name, ".") && strcmp(name, "..");
 }
 
-/* scene save|load NAME: mixd answers on the same address with the name, or /error (no such
+/* scene save|load|delete NAME: mixd answers on the same address with the name, or /error (no such
  * scene, a line of it that is wrong, a file it cannot write). */
 static int
 cmd_scene_file(struct conn *c, const char *verb, const char *name)
@@ -480,7 +482,8 @@ cmd_scene_file(struct conn *c, const char *verb, const char *name)
 	lo_message_free(q.args);
 	if (ret != MIXCTL_OK)
 		return ret;
-	printf("scene %s %s\n", name, !strcmp(verb, "save") ? "saved" : "loaded");
+	printf("scene %s %s\n", name,
+	       !strcmp(verb, "save") ? "saved" : !strcmp(verb, "load") ? "loaded" : "deleted");
 	req_free(&q, 1);
 	return MIXCTL_OK;
 }
@@ -607,8 +610,8 @@ parse_scene(const struct invocation *inv)
 			return usage_error("%s", "scene list takes no NAME");
 		return -1;
 	}
-	if (strcmp(verb, "save") && strcmp(verb, "load"))
-		return usage_error("%s", "scene takes save NAME, load NAME or list");
+	if (strcmp(verb, "save") && strcmp(verb, "load") && strcmp(verb, "delete"))
+		return usage_error("%s", "scene takes save NAME, load NAME, delete NAME or list");
 	if (inv->nargs != 2)
 		return usage_error("scene %s takes one NAME", verb);
 	if (!scene_name_ok(inv->args[1]))
