@@ -8,12 +8,15 @@
 #include <string.h>
 
 #include "args.h"
+#include "clock.h"
 #include "model.h"
+#include "pager.h"
 #include "params.h"
 
 struct dispatch {
 	struct model *m;
 	struct osc_server *srv;
+	struct pager *pager; /* /list answers in progress */
 	struct dispatch_hooks h;
 	struct dispatch_stats st;
 	struct {
@@ -32,13 +35,23 @@ dispatch_new(struct model *m, const struct dispatch_hooks *hooks)
 		return NULL;
 	d->m = m;
 	d->h = *hooks;
+	d->pager = pager_new(model_params(m)); /* NULL: /list answers out of memory */
 	return d;
 }
 
 void
 dispatch_free(struct dispatch *d)
 {
+	if (d)
+		pager_free(d->pager);
 	free(d);
+}
+
+void
+dispatch_tick(struct dispatch *d)
+{
+	if (d->pager && d->srv)
+		pager_run(d->pager, d->srv, clock_ns());
 }
 
 void
@@ -186,37 +199,17 @@ handle_param(struct dispatch *d, const struct osc_peer *from, unsigned idx, cons
 	d->st.sets++;
 }
 
+/* /list: a long answer, paced within the asker's send budget (pager.h). */
 static void
 handle_list(struct dispatch *d, const struct osc_peer *from, const char *prefix)
 {
-	const struct params *ps = model_params(d->m);
-	size_t plen = prefix ? strlen(prefix) : 0;
-	lo_message m;
-
-	for (unsigned i = 0; i < params_count(ps); i++) {
-		const struct param *p = params_at(ps, i);
-		const char type[2] = { param_wire_type(p->d), '\0' };
-		char def[64], unit[64];
-
-		if (plen && !param_prefix_covers(prefix, plen, p->address))
-			continue;
-		m = lo_message_new();
-		if (!m)
-			return;
-		lo_message_add_string(m, p->address);
-		lo_message_add_string(m, type);
-		lo_message_add_float(m, p->d->min);
-		lo_message_add_float(m, p->d->max);
-		if (type[0] == 's') {
-			param_default_string(p, def, sizeof(def));
-			lo_message_add_string(m, def);
-		} else {
-			lo_message_add_float(m, p->d->def);
-		}
-		lo_message_add_string(m, param_unit(p->d, unit, sizeof(unit)));
-		dispatch_reply(d, from, "/list", m);
+	if (!d->pager) {
+		dispatch_reply_error(d, from, "/list", "out of memory");
+		return;
 	}
-	dispatch_reply(d, from, "/list/end", lo_message_new());
+	if (pager_start(d->pager, d->srv, from, prefix, clock_ns()) < 0)
+		dispatch_reply_error(d, from, "/list",
+		                     "busy: other hosts' /list answers are in progress; ask again");
 }
 
 static void
@@ -257,9 +250,12 @@ handle_stats(struct dispatch *d, const struct osc_peer *from)
 	STAT("rate_limited", os.rate_limited);
 	STAT("send_errors", os.send_errors);
 	STAT("self_dropped", os.self);
+	STAT("over_budget", os.over_budget);
 	STAT("sets", d->st.sets);
 	STAT("gets", d->st.gets);
 	STAT("replies_ignored", d->st.replies_ignored);
+	STAT("list_answers", d->pager ? pager_active(d->pager) : 0);
+	STAT("list_dropped", d->pager ? pager_dropped(d->pager) : 0);
 	STAT("ring_full", model_ring_full(d->m));
 	STAT("commands_sent", model_commands_sent(d->m));
 #undef STAT

@@ -25,6 +25,10 @@ struct peer_bucket {
 	bool used;
 	double tokens;
 	uint64_t last_ns;
+	/* what may still be sent to the host, in bytes, refilled at OSC_SERVER_SEND_RATE up to
+	 * OSC_SERVER_SEND_BURST since out_ns: the budget replies and feedback are charged to */
+	double out_tokens;
+	uint64_t out_ns;
 };
 
 struct osc_server {
@@ -277,6 +281,8 @@ peer_bucket(struct osc_server *s, const struct sockaddr_storage *ss, uint64_t no
 	victim->used = true;
 	victim->tokens = s->burst;
 	victim->last_ns = now;
+	victim->out_tokens = OSC_SERVER_SEND_BURST;
+	victim->out_ns = now;
 	return victim;
 }
 
@@ -298,6 +304,29 @@ peer_admit(struct osc_server *s, const struct sockaddr_storage *ss, unsigned cos
 		return false;
 	b->tokens -= cost;
 	return true;
+}
+
+/* The host's send budget, refilled to now. */
+static struct peer_bucket *
+send_bucket(struct osc_server *s, const struct sockaddr_storage *ss)
+{
+	uint64_t now = clock_ns();
+	struct peer_bucket *b = peer_bucket(s, ss, now);
+	double dt_s = now > b->out_ns ? (double)(now - b->out_ns) * 1e-9 : 0.0;
+
+	b->out_tokens += dt_s * OSC_SERVER_SEND_RATE;
+	if (b->out_tokens > OSC_SERVER_SEND_BURST)
+		b->out_tokens = OSC_SERVER_SEND_BURST;
+	b->out_ns = now;
+	return b;
+}
+
+size_t
+osc_server_send_budget(struct osc_server *s, const struct osc_peer *to)
+{
+	if (to->addr.ss_family != AF_INET && to->addr.ss_family != AF_INET6)
+		return OSC_SERVER_SEND_BURST; /* not a network peer: its channel limits itself */
+	return (size_t)send_bucket(s, &to->addr)->out_tokens;
 }
 
 static void
@@ -382,6 +411,17 @@ osc_server_send_raw(struct osc_server *s, const struct osc_peer *to, const void 
 	if (len > PACKET_MAX_SIZE) {
 		s->st.send_errors++;
 		return -EMSGSIZE;
+	}
+	/* what is sent is charged to the host it goes to, whoever asked: no request, however
+	 * small, makes mixd send a host more than its budget */
+	if (to->addr.ss_family == AF_INET || to->addr.ss_family == AF_INET6) {
+		struct peer_bucket *b = send_bucket(s, &to->addr);
+
+		if (b->out_tokens < (double)len) {
+			s->st.over_budget++;
+			return -ENOBUFS;
+		}
+		b->out_tokens -= (double)len;
 	}
 	if (sendto(s->fd, buf, len, MSG_DONTWAIT, (const struct sockaddr *)&to->addr, to->len) <
 	    0) {

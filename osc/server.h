@@ -44,6 +44,12 @@ typedef void (*osc_message_fn)(void *ctx, const struct osc_peer *from, const cha
 /* The socket's receive buffer, in bytes (the kernel doubles it for its bookkeeping): about
  * 5 000 small datagrams, a tenth of a second of the load test's 50 000 a second. */
 #define OSC_SERVER_RCVBUF (4 << 20)
+/* What mixd sends one host at most, replies and feedback together, in bytes: a second's worth
+ * refills the budget, a burst of it may go at once. A surface showing 256 strips' meters at 50
+ * Hz takes about a quarter of it; a request whose answer would take more is paced (pager.h),
+ * and anything sent past it is dropped and counted. */
+#define OSC_SERVER_SEND_RATE  (1u << 20)
+#define OSC_SERVER_SEND_BURST (256u << 10)
 /* Peers whose buckets are kept; past this the least recently heard one is forgotten. */
 #define OSC_SERVER_MAX_PEERS 64
 
@@ -55,6 +61,7 @@ struct osc_server_stats {
 	uint64_t rate_limited; /* messages dropped by the peer's token bucket */
 	uint64_t send_errors;  /* replies that could not be sent */
 	uint64_t self;         /* datagrams from, or replies to, our own socket: dropped */
+	uint64_t over_budget;  /* datagrams not sent: the host's send budget was spent */
 };
 
 struct osc_server;
@@ -95,11 +102,15 @@ int osc_server_send(struct osc_server *s, const struct osc_peer *to, const char 
                     lo_message m);
 
 /* Control thread. Sends an already serialised datagram (a message or a bundle) to a peer if the
- * allowlist admits it and it is not our own socket; never blocks (a full socket buffer drops it
- * and counts a send error). Returns 0, -EPERM for a peer outside the allowlist, -ELOOP for our
- * own socket (counted in self), -EMSGSIZE, or -errno. */
+ * allowlist admits it, it is not our own socket and the host's send budget holds it; never
+ * blocks (a full socket buffer drops it and counts a send error). Returns 0, -EPERM for a peer
+ * outside the allowlist, -ELOOP for our own socket (counted in self), -ENOBUFS over the budget
+ * (counted in over_budget), -EMSGSIZE, or -errno. */
 int osc_server_send_raw(struct osc_server *s, const struct osc_peer *to, const void *buf,
                         size_t len);
+
+/* Control thread. The bytes that may be sent to `to`'s host now (OSC_SERVER_SEND_RATE). */
+size_t osc_server_send_budget(struct osc_server *s, const struct osc_peer *to);
 
 /* Control thread. A copy of the counters. */
 void osc_server_get_stats(const struct osc_server *s, struct osc_server_stats *out);
