@@ -150,6 +150,7 @@ hook_stats(void *ctx, struct dispatch_stat *out, unsigned max)
 	STAT("subs_expired", ss.expired);
 	STAT("subs_ended", ss.ended);
 	STAT("subs_refused", ss.refused);
+	STAT("subs_evicted", ss.evicted);
 	STAT("feedback_datagrams", ss.datagrams);
 	STAT("feedback_messages", ss.messages);
 	STAT("feedback_bytes", ss.bytes);

@@ -148,13 +148,64 @@ find(struct subs *s, const struct osc_peer *peer, const char *prefix)
 	return NULL;
 }
 
-static struct sub *
-free_slot(struct subs *s)
+/* Subscriptions of from's host now, and the one of them that lapses first. */
+static unsigned
+host_count(struct subs *s, const struct osc_peer *from, struct sub **soonest)
 {
+	unsigned n = 0;
+
+	*soonest = NULL;
+	for (unsigned i = 0; i < SUBS_MAX; i++) {
+		struct sub *u = &s->sub[i];
+		if (!u->used || !osc_peer_same_host(&u->peer, from))
+			continue;
+		n++;
+		if (!*soonest || u->expires < (*soonest)->expires)
+			*soonest = u;
+	}
+	return n;
+}
+
+/* Ends subscription u to make room (its peer is not told: it may renew and take a place again
+ * when one is free). */
+static void
+evict(struct subs *s, struct sub *u)
+{
+	u->used = false;
+	s->st.evicted++;
+	s->st.active--;
+}
+
+/* A slot for a new subscription of from, by the table's policy: a host has SUBS_PER_HOST at
+ * most (its own that lapses first makes room); a full table makes room from the host with the
+ * most, when it has more than from's host would; otherwise NULL (refused: the table is fairly
+ * shared already). */
+static struct sub *
+free_slot(struct subs *s, const struct osc_peer *from)
+{
+	struct sub *mine, *victim = NULL;
+	unsigned most = 0;
+
+	if (host_count(s, from, &mine) >= SUBS_PER_HOST) {
+		evict(s, mine);
+		return mine;
+	}
 	for (unsigned i = 0; i < SUBS_MAX; i++)
 		if (!s->sub[i].used)
 			return &s->sub[i];
-	return NULL;
+	for (unsigned i = 0; i < SUBS_MAX; i++) {
+		struct sub *u = &s->sub[i], *first;
+		unsigned n = host_count(s, &u->peer, &first);
+
+		if (n > most) {
+			most = n;
+			victim = first;
+		}
+	}
+	if (!victim || most <= host_count(s, from, &mine) + 1)
+		return NULL;
+	evict(s, victim);
+	return victim;
 }
 
 static void
@@ -216,7 +267,7 @@ subscribe(struct subs *s, const struct osc_peer *from, const char *path, const c
 	if (u) {
 		s->st.renewed++;
 	} else {
-		u = free_slot(s);
+		u = free_slot(s, from);
 		if (!u) {
 			s->st.refused++;
 			dispatch_reply_error(s->d, from, path, "subscriber table full");

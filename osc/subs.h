@@ -16,6 +16,10 @@
  * prefix covers the meter's address or the address of the object it measures (/strip/N,
  * /bus/BUS, /master), so "/strip/3" brings strip 3's values and its meter. Feedback is
  * best-effort UDP: a slow or vanished subscriber loses datagrams and never blocks anything.
+ *
+ * The table is shared fairly: a host (any port) holds SUBS_PER_HOST subscriptions at most, its
+ * own that lapses first making room for its next; when the table is full, a new host takes the
+ * place of the host with the most, so 32 ports of one host cannot lock out a real surface.
  */
 #ifndef MIXD_SUBS_H
 #define MIXD_SUBS_H
@@ -27,6 +31,8 @@
 #include "server.h"
 
 #define SUBS_MAX      32
+/* Subscriptions one host (any port) may hold: the table's policy is in subs.c free_slot */
+#define SUBS_PER_HOST 8
 #define SUBS_LEASE_NS (10ull * 1000000000ull)
 #define SUBS_MAX_HZ   50
 #define SUBS_DEF_HZ   20
@@ -37,6 +43,7 @@ struct dispatch;
 struct subs_stats {
 	uint64_t active; /* subscriptions now */
 	uint64_t started, renewed, expired, ended, refused;
+	uint64_t evicted; /* ended to make room by the per-host policy */
 	uint64_t datagrams, messages, bytes, send_errors; /* feedback sent */
 };
 

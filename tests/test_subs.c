@@ -874,30 +874,66 @@ START_TEST(unsubscribe)
 }
 END_TEST
 
-/* SUBS_MAX subscriptions; the next is refused with /error, a refused one (covering nothing)
- * takes no slot, a renewal still works when full, an ended one frees its slot. */
+/* The table's policy: a host (any port) holds SUBS_PER_HOST; its next replaces its own that
+ * lapses first. Four hosts fill the table; a fifth takes places from the host with the most
+ * until the table is shared fairly, then is refused. A renewal works when full; one that
+ * covers nothing takes no place; an ended one frees its place. */
 START_TEST(table_full)
 {
-	struct udp_peer a = surface_new("127.0.0.1");
-	char p[16];
+	struct udp_peer h[5];
+	char p[16], addr[16];
 
 	ck_assert_int_eq(SUBS_MAX, 32);
-	for (int k = 1; k < SUBS_MAX; k++) {
-		snprintf(p, sizeof(p), "/strip/%d", k);
-		assert_ack(ask(&a, "/subscribe", "si", p, 0), p, 0);
+	ck_assert_int_eq(SUBS_PER_HOST, 8);
+	for (int k = 0; k < 5; k++) {
+		snprintf(addr, sizeof(addr), "127.0.0.%d", k + 1);
+		h[k] = surface_new(addr);
 	}
-	assert_error(ask(&a, "/subscribe", "s", "/strip/99"), "/subscribe");
-	assert_ack(ask(&a, "/subscribe", "si", "/strip/32", 0), "/strip/32", 0);
+	for (int k = 1; k <= SUBS_PER_HOST + 1; k++) {
+		snprintf(p, sizeof(p), "/strip/%d", k);
+		assert_ack(ask(&h[0], "/subscribe", "si", p, 0), p, 0);
+	}
+	ck_assert_uint_eq(stats().active, SUBS_PER_HOST);
+	ck_assert_uint_eq(stats().evicted, 1); /* its /strip/1, the first to lapse */
+	for (int k = 1; k < 4; k++)
+		for (int j = 1; j <= SUBS_PER_HOST; j++) {
+			snprintf(p, sizeof(p), "/strip/%d", j);
+			assert_ack(ask(&h[k], "/subscribe", "si", p, 0), p, 0);
+		}
 	ck_assert_uint_eq(stats().active, SUBS_MAX);
-	assert_error(ask(&a, "/subscribe", "s", "/master"), "/subscribe");
+	/* the fifth host: places from the others while they hold more than it would */
+	for (int j = 1; j <= 6; j++) {
+		snprintf(p, sizeof(p), "/strip/%d", j);
+		assert_ack(ask(&h[4], "/subscribe", "si", p, 0), p, 0);
+	}
+	ck_assert_uint_eq(stats().active, SUBS_MAX);
+	ck_assert_uint_eq(stats().evicted, 1 + 6);
+	/* now the others hold 6 or 7 and the fifth 6: none has more than the fifth would with
+	 * one more, so the table is shared fairly and the next is refused */
+	assert_error(ask(&h[4], "/subscribe", "s", "/strip/7"), "/subscribe");
+	assert_error(ask(&h[4], "/subscribe", "s", "/strip/99"), "/subscribe"); /* covers nothing */
 	ck_assert_uint_eq(stats().refused, 2);
-	ck_assert_uint_eq(stats().active, SUBS_MAX);
-	assert_ack(ask(&a, "/subscribe", "si", "/strip/5", 10), "/strip/5", 10);
+	assert_ack(ask(&h[4], "/subscribe", "si", "/strip/5", 10), "/strip/5", 10); /* renewal */
 	ck_assert_uint_eq(stats().renewed, 1);
 	ck_assert_int_eq(
-	    reply(ask(&a, "/unsubscribe", "s", "/strip/5"), "/unsubscribe", "i")->a[0].i, 1);
-	assert_ack(ask(&a, "/subscribe", "s", "/master"), "/master", 20);
+	    reply(ask(&h[4], "/unsubscribe", "s", "/strip/5"), "/unsubscribe", "i")->a[0].i, 1);
+	assert_ack(ask(&h[4], "/subscribe", "s", "/master"), "/master", 20);
 	ck_assert_uint_eq(stats().active, SUBS_MAX);
+}
+END_TEST
+
+/* 32 ports of one host cannot lock a real surface out: they share that host's 8 places. */
+START_TEST(ports_cannot_lock_out)
+{
+	struct udp_peer flood[SUBS_MAX], real = surface_new("127.0.0.2");
+
+	for (int k = 0; k < SUBS_MAX; k++) {
+		flood[k] = surface_new("127.0.0.1");
+		assert_ack(ask(&flood[k], "/subscribe", "si", "/strip/1", 0), "/strip/1", 0);
+	}
+	ck_assert_uint_eq(stats().active, SUBS_PER_HOST);
+	assert_ack(ask(&real, "/subscribe", "si", "/strip/2", 20), "/strip/2", 20);
+	ck_assert_uint_eq(stats().active, SUBS_PER_HOST + 1);
 }
 END_TEST
 
@@ -1038,6 +1074,7 @@ subs_suite(void)
 	tcase_add_test(tc, renewal_extends_the_lease);
 	tcase_add_test(tc, unsubscribe);
 	tcase_add_test(tc, table_full);
+	tcase_add_test(tc, ports_cannot_lock_out);
 	tcase_add_test(tc, bad_arguments_change_nothing);
 	tcase_add_test(tc, vanished_subscriber);
 	tcase_set_timeout(tc, 10);
