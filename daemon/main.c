@@ -157,6 +157,8 @@ hook_stats(void *ctx, struct dispatch_stat *out, unsigned max)
 	STAT("feedback_send_errors", ss.send_errors);
 	STAT("ardour_surfaces", as.surfaces);
 	STAT("ardour_evicted", as.evicted);
+	STAT("ardour_expired", as.expired);
+	STAT("ardour_refused", as.refused);
 	STAT("ardour_messages", as.messages);
 	STAT("ardour_sent", as.sent);
 	STAT("ardour_send_errors", as.send_errors);

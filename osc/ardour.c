@@ -233,6 +233,7 @@ struct surface {
 	struct osc_peer reply; /* where replies and feedback go */
 	bool manual_port;      /* reply goes to key's host at port f[F_PORT] */
 	uint64_t heard;        /* sequence number of its last message: the oldest makes room */
+	uint64_t heard_ns;     /* the tick time of its last message: its lease runs from there */
 	int32_t f[F_N];        /* the /set_surface fields */
 	unsigned bank;         /* first strip shown, 1-based */
 	unsigned heartbeat;    /* 0..HEARTBEAT_PERIOD-1, in slow ticks */
@@ -257,6 +258,7 @@ struct ardour {
 	struct surface *sur; /* ARDOUR_MAX_SURFACES */
 	struct surface anon; /* how a peer without a surface is served */
 	uint64_t heard;
+	uint64_t now_ns; /* of the last tick */
 	uint64_t next_slow;     /* ns; 0 before the first tick */
 	struct meter_frame acc; /* meters since the last slow tick */
 	struct ardour_stats st;
@@ -429,21 +431,55 @@ lookup(struct ardour *a, const struct osc_peer *from)
 	return NULL;
 }
 
-/* A new surface for peer from, in a free slot or in that of the surface heard from least
- * recently: a bounded table, and a tablet that went away does not hold its slot forever. */
+/* Surfaces of from's host now, and the one of them heard from least recently. */
+static unsigned
+host_surfaces(struct ardour *a, const struct osc_peer *from, struct surface **oldest)
+{
+	unsigned n = 0;
+
+	*oldest = NULL;
+	for (unsigned i = 0; i < ARDOUR_MAX_SURFACES; i++) {
+		struct surface *c = &a->sur[i];
+		if (!c->used || !same_host(&c->key, from))
+			continue;
+		n++;
+		if (!*oldest || c->heard < (*oldest)->heard)
+			*oldest = c;
+	}
+	return n;
+}
+
+/* A new surface for peer from. The table is bounded and shared fairly: a host (any port) has
+ * ARDOUR_PER_HOST surfaces at most, its own heard from least recently making room for its next;
+ * a free slot is taken next; a full table makes room from the host with the most surfaces (its
+ * least recently heard), when that host has more than from's would. Otherwise NULL: the table
+ * is fairly shared and a working surface is not evicted for a newcomer. */
 static struct surface *
 create(struct ardour *a, const struct osc_peer *from)
 {
-	struct surface *s = NULL;
+	struct surface *s = NULL, *mine, *unused;
+	unsigned most = 0;
 
-	for (unsigned i = 0; i < ARDOUR_MAX_SURFACES; i++) {
-		struct surface *c = &a->sur[i];
-		if (!c->used) {
-			s = c;
-			break;
+	if (host_surfaces(a, from, &mine) >= ARDOUR_PER_HOST) {
+		s = mine;
+	} else {
+		for (unsigned i = 0; i < ARDOUR_MAX_SURFACES && !s; i++)
+			if (!a->sur[i].used)
+				s = &a->sur[i];
+		for (unsigned i = 0; i < ARDOUR_MAX_SURFACES && !s; i++) {
+			struct surface *c = &a->sur[i], *first;
+			unsigned n = host_surfaces(a, &c->key, &first);
+
+			if (n > most) {
+				most = n;
+				mine = first;
+			}
 		}
-		if (!s || c->heard < s->heard)
-			s = c;
+		if (!s) {
+			if (!mine || most <= host_surfaces(a, from, &unused) + 1)
+				return NULL;
+			s = mine;
+		}
 	}
 	if (s->used)
 		a->st.evicted++;
@@ -454,6 +490,7 @@ create(struct ardour *a, const struct osc_peer *from)
 	s->used = true;
 	s->key = *from;
 	s->reply = *from;
+	s->heard_ns = a->now_ns;
 	return s;
 }
 
@@ -876,7 +913,15 @@ set_surface(struct ardour *a, const struct osc_peer *from, const char *path, con
 
 	if (!s)
 		s = create(a, from);
+	if (!s) {
+		/* the table is fairly shared and full: Ardour's way of saying no is silence, but a
+		 * surface waiting for its dump must learn why */
+		a->st.refused++;
+		dispatch_reply_error(a->d, from, path, "surface table full");
+		return;
+	}
 	s->heard = ++a->heard;
+	s->heard_ns = a->now_ns;
 	memcpy(f, s->f, sizeof(f));
 	if (*sub == '\0') {
 		if (argc == 0) {
@@ -1562,6 +1607,7 @@ serving(struct ardour *a, const struct osc_peer *from, bool *real)
 	*real = s != NULL;
 	if (s) {
 		s->heard = ++a->heard;
+		s->heard_ns = a->now_ns;
 		return s;
 	}
 	surface_defaults(&a->anon);
@@ -1822,6 +1868,17 @@ ardour_tick(struct ardour *a, const struct feedback_frame *f)
 {
 	bool solo = false, meters = false;
 
+	a->now_ns = f->now_ns;
+	/* a surface not heard from for a lease is forgotten: a tablet that went away, or feedback
+	 * aimed somewhere by someone long gone, does not stream on forever */
+	for (unsigned i = 0; i < ARDOUR_MAX_SURFACES; i++) {
+		struct surface *c = &a->sur[i];
+		if (c->used && f->now_ns > c->heard_ns + ARDOUR_LEASE_NS) {
+			c->used = false;
+			a->st.surfaces--;
+			a->st.expired++;
+		}
+	}
 	for (unsigned i = 0; i < f->n_changed; i++) {
 		feedback_change(a, f->changed[i]);
 		solo |= a->kind[f->changed[i]] == K_SOLO;

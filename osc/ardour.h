@@ -9,7 +9,8 @@
  *
  * A surface is made by /set_surface and keyed by the address it sent that from; replies go
  * there, or to its host at the port /set_surface named (Ardour's manual port mode). The table is
- * bounded (ARDOUR_MAX_SURFACES) and the least recently heard surface makes room for a new one.
+ * bounded (ARDOUR_MAX_SURFACES) and shared fairly between hosts (ARDOUR_PER_HOST each; see
+ * create), and a surface unheard for ARDOUR_LEASE_NS is forgotten.
  * docs/ardour.md says what is supported and how it maps.
  */
 #ifndef MIXD_ARDOUR_H
@@ -22,6 +23,11 @@
 #include "server.h"
 
 #define ARDOUR_MAX_SURFACES 16
+/* Surfaces one host (any port) may have; the table's policy is in ardour.c create */
+#define ARDOUR_PER_HOST 4
+/* A surface not heard from for this long is forgotten (any message renews it; a surface that
+ * comes back sends /set_surface again, as it does when it connects) */
+#define ARDOUR_LEASE_NS (3600ull * 1000000000ull)
 
 struct model;
 struct dispatch;
@@ -29,6 +35,8 @@ struct dispatch;
 struct ardour_stats {
 	uint64_t surfaces;    /* known now */
 	uint64_t evicted;     /* surfaces forgotten to make room for a new one */
+	uint64_t expired;     /* surfaces forgotten after ARDOUR_LEASE_NS unheard */
+	uint64_t refused;     /* /set_surface refused: the table fairly shared and full */
 	uint64_t messages;    /* Ardour-shaped messages taken */
 	uint64_t sent;        /* messages sent to surfaces: replies and feedback */
 	uint64_t send_errors; /* messages that could not be sent (a full socket buffer) */

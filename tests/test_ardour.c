@@ -1031,31 +1031,98 @@ START_TEST(native_peers)
 }
 END_TEST
 
-/* A table of ARDOUR_MAX_SURFACES: the one heard from least recently makes room. */
+/* A table of ARDOUR_MAX_SURFACES shared fairly: a host has ARDOUR_PER_HOST, its least
+ * recently heard making room for its next; a new host takes places from the host with the most
+ * until the table is fairly shared, then is told the table is full. A surface that keeps
+ * talking is never the one to go. */
 START_TEST(surface_table)
 {
-	struct udp_peer c[ARDOUR_MAX_SURFACES + 1];
+	struct udp_peer c[ARDOUR_PER_HOST + 1], d[3][ARDOUR_PER_HOST], e[8];
 	struct ardour_stats st;
+	char addr[16];
+	int k;
 
-	for (int i = 0; i <= ARDOUR_MAX_SURFACES; i++) {
+	ck_assert_int_eq(ARDOUR_MAX_SURFACES, 16);
+	ck_assert_int_eq(ARDOUR_PER_HOST, 4);
+	for (int i = 0; i <= ARDOUR_PER_HOST; i++) {
 		c[i] = client_open("127.0.0.1");
 		say(&c[i], "/set_surface", "ii", 0, 159);
-		/* the first keeps talking, so the second is the oldest when the table is full */
+		/* the first keeps talking, so the second is its host's oldest */
 		if (i == 1)
 			say(&c[0], "/strip/gain", "i", 1);
 	}
 	ardour_get_stats(ard, &st);
-	ck_assert_uint_eq(st.surfaces, ARDOUR_MAX_SURFACES);
+	ck_assert_uint_eq(st.surfaces, ARDOUR_PER_HOST);
 	ck_assert_uint_eq(st.evicted, 1);
-	ck_assert_uint_gt(st.messages, ARDOUR_MAX_SURFACES);
+	/* c[1] was forgotten: its /set_surface query is a new surface (taking the place of its
+	 * host's oldest, c[2]: c[0] talked just before) with the defaults */
+	say(&c[0], "/strip/gain", "i", 1);
+	drain(&c[0]);
+	say(&c[1], "/set_surface", "");
+	expect(&c[1], "/set_surface", "iiiiiiiii", 0, 31, 0, 0, 0, 0, 0, 1, 0);
+	for (int h = 0; h < 3; h++) {
+		snprintf(addr, sizeof(addr), "127.0.0.%d", h + 2);
+		for (int i = 0; i < ARDOUR_PER_HOST; i++) {
+			d[h][i] = client_open(addr);
+			say(&d[h][i], "/set_surface", "ii", 0, 159);
+		}
+	}
+	ardour_get_stats(ard, &st);
+	ck_assert_uint_eq(st.surfaces, ARDOUR_MAX_SURFACES);
+	/* a fifth host gets places until the table is fairly shared, then the error */
+	for (k = 0; k < 8; k++) {
+		struct rmsg *m;
+
+		say(&c[0], "/strip/gain", "i", 1); /* c[0] keeps talking */
+		drain(&c[0]);
+		e[k] = client_open("127.0.0.6");
+		say(&e[k], "/set_surface", "ii", 0, 159);
+		m = crecv(&e[k], 200);
+		if (m && !strcmp(m->path, "/error"))
+			break;
+	}
+	ardour_get_stats(ard, &st);
+	ck_assert_msg(k >= 1 && k < 8, "the fifth host got %d surfaces", k);
+	ck_assert_uint_eq(st.refused, 1);
+	ck_assert_uint_eq(st.surfaces, ARDOUR_MAX_SURFACES);
+	/* the surface that kept talking is still known */
 	drain(&c[0]);
 	say(&c[0], "/set_surface", "");
 	expect(&c[0], "/set_surface", "iiiiiiiii", 0, 159, 0, 0, 0, 0, 0, 1, 0);
-	/* c[1] was forgotten: its /set_surface query sees a new surface's defaults */
-	say(&c[1], "/set_surface", "");
-	expect(&c[1], "/set_surface", "iiiiiiiii", 0, 31, 0, 0, 0, 0, 0, 1, 0);
-	for (int i = 0; i <= ARDOUR_MAX_SURFACES; i++)
+	for (int i = 0; i <= ARDOUR_PER_HOST; i++)
 		udp_peer_close(&c[i]);
+	for (int h = 0; h < 3; h++)
+		for (int i = 0; i < ARDOUR_PER_HOST; i++)
+			udp_peer_close(&d[h][i]);
+	for (int i = 0; i <= k && i < 8; i++)
+		udp_peer_close(&e[i]);
+}
+END_TEST
+
+/* A surface unheard for ARDOUR_LEASE_NS is forgotten; one that talks keeps its place. */
+START_TEST(surface_lease)
+{
+	struct udp_peer a = client_open("127.0.0.1"), b = client_open("127.0.0.1");
+	struct ardour_stats st;
+
+	tick();
+	say(&a, "/set_surface", "ii", 0, 159);
+	say(&b, "/set_surface", "ii", 0, 159);
+	now_ns += ARDOUR_LEASE_NS - 2 * TICK_NS;
+	tick();
+	say(&b, "/strip/gain", "i", 1); /* b renews its lease; a says nothing */
+	drain(&b);
+	tick();
+	tick();
+	ardour_get_stats(ard, &st);
+	ck_assert_uint_eq(st.surfaces, 1);
+	ck_assert_uint_eq(st.expired, 1);
+	say(&b, "/set_surface", "");
+	expect(&b, "/set_surface", "iiiiiiiii", 0, 159, 0, 0, 0, 0, 0, 1, 0);
+	say(&a, "/set_surface", ""); /* forgotten: a new surface, the defaults */
+	expect(&a, "/set_surface", "iiiiiiiii", 0, 31, 0, 0, 0, 0, 0, 1, 0);
+	udp_peer_close(&a);
+	udp_peer_close(&b);
 }
 END_TEST
 
@@ -1082,6 +1149,7 @@ suite(void)
 	tcase_add_test(tc, unknown_controls);
 	tcase_add_test(tc, native_peers);
 	tcase_add_test(tc, surface_table);
+	tcase_add_test(tc, surface_lease);
 	suite_add_tcase(s, tc);
 	return s;
 }
