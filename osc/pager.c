@@ -70,9 +70,10 @@ row(const struct param *p)
 	return m;
 }
 
-/* Sends what the budget allows of answer a; frees it once /list/end went. */
+/* Sends what the budget allows of answer a, at most *rows rows (counted down); frees it once
+ * /list/end went. */
 static void
-run_one(struct pager *p, struct osc_server *srv, struct answer *a)
+run_one(struct pager *p, struct osc_server *srv, struct answer *a, unsigned *rows)
 {
 	size_t plen = strlen(a->prefix);
 	lo_message m;
@@ -82,6 +83,8 @@ run_one(struct pager *p, struct osc_server *srv, struct answer *a)
 
 		if (plen && !param_prefix_covers(a->prefix, plen, par->address))
 			continue;
+		if (*rows == 0)
+			return;
 		m = row(par);
 		if (!m)
 			return;
@@ -91,6 +94,7 @@ run_one(struct pager *p, struct osc_server *srv, struct answer *a)
 		}
 		osc_server_send(srv, &a->to, "/list", m);
 		lo_message_free(m);
+		(*rows)--;
 	}
 	m = lo_message_new();
 	if (!m)
@@ -106,11 +110,16 @@ int
 pager_start(struct pager *p, struct osc_server *srv, const struct osc_peer *to,
             const char *prefix, uint64_t now_ns)
 {
+	unsigned rows = PAGER_ROWS_AT_START;
 	struct answer *a = NULL;
 
 	for (unsigned i = 0; i < PAGER_MAX && !a; i++)
 		if (p->a[i].used && same_peer(&p->a[i].to, to))
 			a = &p->a[i];
+	/* asked again while its answer runs: it starts over on the next tick, and a burst of
+	 * /list (a bundle of a thousand) costs the rows of one start, not of each */
+	if (a)
+		rows = 0;
 	for (unsigned i = 0; i < PAGER_MAX && !a; i++)
 		if (!p->a[i].used)
 			a = &p->a[i];
@@ -121,13 +130,15 @@ pager_start(struct pager *p, struct osc_server *srv, const struct osc_peer *to,
 	snprintf(a->prefix, sizeof(a->prefix), "%s", prefix ? prefix : "");
 	a->next = 0;
 	a->started_ns = now_ns;
-	run_one(p, srv, a);
+	run_one(p, srv, a, &rows);
 	return 0;
 }
 
 void
 pager_run(struct pager *p, struct osc_server *srv, uint64_t now_ns)
 {
+	unsigned rows = PAGER_ROWS_PER_TICK;
+
 	for (unsigned i = 0; i < PAGER_MAX; i++) {
 		struct answer *a = &p->a[i];
 
@@ -138,7 +149,7 @@ pager_run(struct pager *p, struct osc_server *srv, uint64_t now_ns)
 			p->dropped++;
 			continue;
 		}
-		run_one(p, srv, a);
+		run_one(p, srv, a, &rows);
 	}
 }
 

@@ -5,7 +5,8 @@
  * A /list of a 256-strip console is thousands of rows, megabytes: sent at once it stalled the
  * control thread and let a 16 KB bundle of /list make mixd send hundreds of megabytes. Now a
  * /list starts an answer here; rows go out while the host's send budget (server.h) holds them,
- * the rest on the next ticks, and /list/end when all went. A host has one answer in progress
+ * and at most PAGER_ROWS_AT_START at once and PAGER_ROWS_PER_TICK a tick, the rest on the next
+ * ticks, and /list/end when all went. A host has one answer in progress
  * (asking again starts over), PAGER_MAX hosts at once; an answer unfinished after
  * PAGER_TIMEOUT_NS (its asker gone, or starved by its own flood) is dropped.
  *
@@ -20,6 +21,11 @@
 
 #define PAGER_MAX        8
 #define PAGER_TIMEOUT_NS (30ull * 1000000000ull)
+/* Rows sent at once when an answer starts, and per tick over every answer: the control thread
+ * spends a bounded time on one /list (a bundle of a thousand included) and on one tick. 4096
+ * rows every 10 ms is 400 000 a second, more than any budget lets through. */
+#define PAGER_ROWS_AT_START 256
+#define PAGER_ROWS_PER_TICK 4096
 
 struct params;
 struct pager;
@@ -29,7 +35,8 @@ struct pager *pager_new(const struct params *ps);
 void pager_free(struct pager *p);
 
 /* Starts (or starts over) the /list answer to `to` for the addresses under prefix (NULL or ""
- * for all), and sends what the budget allows now. Returns 0, or -EBUSY when PAGER_MAX other
+ * for all), and sends what the budget allows now (up to PAGER_ROWS_AT_START; nothing when it
+ * starts over an answer in progress: that goes on at the next tick). Returns 0, or -EBUSY when PAGER_MAX other
  * hosts have answers in progress (nothing is sent then). */
 int pager_start(struct pager *p, struct osc_server *srv, const struct osc_peer *to,
                 const char *prefix, uint64_t now_ns);
