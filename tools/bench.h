@@ -21,6 +21,11 @@ int bench_master(const struct bench_opts *o);
  * lines; returns 0, or 1 when a set-up failed. */
 int bench_chorus(const struct bench_opts *o);
 
+/* The loudness thread (bench_loudness.c): its CPU per second of 48 kHz stereo audio, the real
+ * daemon/loudness.c beside libebur128 asked for every reading at every wake-up. Prints its
+ * lines; returns 0, or 1 when a set-up failed. */
+int bench_loudness(const struct bench_opts *o);
+
 /* Automation (bench_automation.c): the cost of a lane per second of audio, a fader and a pan
  * lane moving on every strip, through the same cut into 32-frame pieces mixd and mixrender use.
  * Prints its line; returns 0, or 1 when a set-up failed. */
