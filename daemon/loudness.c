@@ -18,12 +18,18 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "ring.h"
 
 /* Frames popped and fed to libebur128 at a time. */
 #define LOUDNESS_CHUNK 4096
+/* Momentary and short-term from segment energies: 10 ms segments (at rates divisible by 100),
+ * 40 of them make the 400 ms window and 300 the 3 s one. */
+#define SEG_PER_S 100
+#define SEG_M     40
+#define SEG_S     300
 #define LOUDNESS_MODE                                                          \
 	(EBUR128_MODE_M | EBUR128_MODE_S | EBUR128_MODE_I | EBUR128_MODE_LRA | \
 	 EBUR128_MODE_HISTOGRAM)
@@ -37,6 +43,18 @@ struct loudness {
 	ebur128_state *st;
 	unsigned st_rate; /* the rate st was made for; 0 before the first poll */
 	double max_m, max_s;
+	/* Momentary and short-term, updated at each segment boundary of the audio fed:
+	 * seg frames of K-weighted energy each (read with ebur128_loudness_window), the last
+	 * SEG_S in seg_e[] (seg_i the oldest). At a rate not divisible by 100 a segment is
+	 * libebur128's 100 ms block and M and S are read from it directly (seg_direct). */
+	unsigned seg, seg_left;
+	bool seg_direct;
+	unsigned block;   /* libebur128's gating block step, frames (its samples_in_100ms) */
+	uint64_t fed;     /* frames fed since st was made */
+	bool gates_moved; /* a block boundary passed since I and LRA were read: they may move */
+	double seg_e[SEG_S];
+	unsigned seg_i;
+	double m, s, i, lra; /* as last computed (LUFS, LU) */
 	uint64_t measured, resets, nonfinite;
 	struct loudness_frame buf[LOUDNESS_CHUNK];
 
@@ -197,9 +215,80 @@ recreate(struct loudness *l, unsigned rate)
 		l->resets++; /* the first state, made at the first poll, is no reset */
 	l->st_rate = rate;
 	l->max_m = l->max_s = -INFINITY;
+	l->block = (rate + 5) / 10; /* as libebur128 computes samples_in_100ms */
+	l->seg_direct = rate % SEG_PER_S != 0;
+	l->seg = l->seg_direct ? l->block : rate / SEG_PER_S;
+	l->seg_left = l->seg;
+	l->fed = 0;
+	l->gates_moved = false;
+	memset(l->seg_e, 0, sizeof(l->seg_e)); /* libebur128's window starts as zeros too */
+	l->seg_i = 0;
+	l->m = l->s = l->i = -INFINITY;
+	l->lra = 0.0;
 }
 
-/* Reads the state into r (levels -inf until there is something to measure). */
+/* LUFS of a mean K-weighted energy, as libebur128 has it; -inf for none. */
+static double
+energy_lufs(double e)
+{
+	return e > 0.0 ? 10.0 * log10(e) - 0.691 : -INFINITY;
+}
+
+/* At a segment boundary of the audio fed: momentary and short-term of the windows ending here,
+ * and their maxima. Summing the last 40 and 300 segment energies costs 340 additions where
+ * asking libebur128 for the windows sums 19200 and 144000 frames (at 48 kHz): that was the
+ * meter's whole cost when it did so every wake-up. The values are the same sums, grouped. */
+static void
+segment_end(struct loudness *l)
+{
+	if (l->seg_direct) {
+		ebur128_loudness_momentary(l->st, &l->m);
+		ebur128_loudness_shortterm(l->st, &l->s);
+	} else {
+		double lufs = -INFINITY, e_m = 0.0, e_s = 0.0;
+
+		ebur128_loudness_window(l->st, 1000 / SEG_PER_S, &lufs);
+		l->seg_e[l->seg_i] = isfinite(lufs) ? pow(10.0, (lufs + 0.691) / 10.0) : 0.0;
+		for (unsigned k = 0; k < SEG_S; k++) {
+			/* k = 0 the segment just ended, then back in time */
+			double e = l->seg_e[(l->seg_i + SEG_S - k) % SEG_S];
+			e_s += e;
+			if (k < SEG_M)
+				e_m += e;
+		}
+		l->seg_i = (l->seg_i + 1) % SEG_S;
+		l->m = energy_lufs(e_m / SEG_M);
+		l->s = energy_lufs(e_s / SEG_S);
+	}
+	l->max_m = fmax(l->max_m, l->m);
+	l->max_s = fmax(l->max_s, l->s);
+	/* libebur128 adds to its I and LRA histograms only at its 100 ms block boundaries */
+	if (l->fed % l->block == 0)
+		l->gates_moved = true;
+}
+
+/* Feeds n frames of buf to libebur128 in pieces that end at segment boundaries. */
+static void
+feed(struct loudness *l, size_t n)
+{
+	for (size_t off = 0; off < n;) {
+		size_t k = n - off < l->seg_left ? n - off : l->seg_left;
+
+		ebur128_add_frames_float(l->st, &l->buf[off].l, k);
+		off += k;
+		l->fed += k;
+		l->seg_left -= (unsigned)k;
+		if (l->seg_left == 0) {
+			segment_end(l);
+			l->seg_left = l->seg;
+		}
+	}
+}
+
+/* Reads the meter into r (levels -inf until there is something to measure). Integrated and
+ * loudness range are asked of libebur128 only when a block boundary has passed since the last
+ * time (they cannot have moved otherwise); momentary and short-term are those of the last
+ * segment boundary. */
 static void
 measure(struct loudness *l, struct loudness_reading *r)
 {
@@ -208,18 +297,21 @@ measure(struct loudness *l, struct loudness_reading *r)
 	reading_silent(r, l);
 	if (!l->st)
 		return;
-	/* Each call only fails on a mode we did not ask for: the -inf default stays then. */
-	ebur128_loudness_momentary(l->st, &r->momentary);
-	ebur128_loudness_shortterm(l->st, &r->short_term);
-	ebur128_loudness_global(l->st, &r->integrated);
-	ebur128_loudness_range(l->st, &r->range);
+	if (l->gates_moved) {
+		/* Each call only fails on a mode we did not ask for */
+		ebur128_loudness_global(l->st, &l->i);
+		ebur128_loudness_range(l->st, &l->lra);
+		l->gates_moved = false;
+	}
+	r->momentary = l->m;
+	r->short_term = l->s;
+	r->integrated = l->i;
+	r->range = l->lra;
 	if (l->own_tp) {
 		ebur128_true_peak(l->st, 0, &tp_l);
 		ebur128_true_peak(l->st, 1, &tp_r);
 		r->true_peak = peak_db(fmax(tp_l, tp_r));
 	}
-	l->max_m = fmax(l->max_m, r->momentary);
-	l->max_s = fmax(l->max_s, r->short_term);
 	r->max_momentary = l->max_m;
 	r->max_short_term = l->max_s;
 }
@@ -251,7 +343,7 @@ loudness_poll(struct loudness *l)
 			}
 		}
 		if (l->st)
-			ebur128_add_frames_float(l->st, &l->buf[0].l, n);
+			feed(l, n);
 		total += n;
 	}
 	/* Nothing new (JACK stopped, or between periods at a slow rate): the reading stands,

@@ -11,7 +11,9 @@
 
 #include "check_run.h"
 #include "ebu_cases.h"
+#include "measure.h"
 #include "ring.h"
+#include <ebur128.h>
 
 #include <errno.h>
 #include <math.h>
@@ -212,6 +214,102 @@ START_TEST(reset_clears)
 }
 END_TEST
 
+#define SAME_S 12 /* seconds of programme: S windows and LRA fill */
+
+/* The meter against libebur128 asked directly, the way the meter used to (every window summed
+ * at each reading): a programme whose level jumps every 130 ms (noise plus a tone, -45 to -8
+ * dBFS, swinging +-10 dB over 6 s), pushed in chunks of every size (not aligned to anything), at 48
+ * and 44.1 kHz (10 ms segments) and 22.05 kHz (100 ms blocks). After every poll the reading equals
+ * a reference state fed the same frames up to the last segment boundary: momentary, short-term and
+ * the maxima of the reference's readings at every boundary within 1e-9 LU (the same sums grouped
+ * otherwise), integrated and loudness range exactly. */
+START_TEST(same_as_libebur128)
+{
+	static const unsigned rates[3] = { 48000, 44100, 22050 };
+	static const size_t chunks[7] = { 37, 480, 1000, 4801, 64, 2205, 9999 };
+	const int mode = EBUR128_MODE_M | EBUR128_MODE_S | EBUR128_MODE_I | EBUR128_MODE_LRA |
+	                 EBUR128_MODE_HISTOGRAM;
+
+	for (int ri = 0; ri < 3; ri++) {
+		const unsigned rate = rates[ri];
+		const size_t n = (size_t)SAME_S * rate;
+		const size_t seg = rate % 100 ? (rate + 5) / 10 : rate / 100;
+		struct loudness *l = meter(rate);
+		ebur128_state *ref = ebur128_init(2, rate, mode);
+		struct loudness_frame *f = malloc(n * sizeof(*f));
+		double amp = 0.0, ph = 0.0, swing, max_m = -INFINITY, max_s = -INFINITY;
+		double worst_ms = 0.0, worst_max = 0.0, fin_i, fin_lra;
+		size_t pushed = 0, ref_fed = 0, polls = 0, ci = 0;
+		uint64_t seed = 0x5eed;
+		long bad_gates = 0;
+
+		ck_assert(ref && f);
+		for (size_t i = 0; i < n; i++) {
+			if (i % (rate * 13 / 100) == 0) /* a new level every 130 ms */
+				amp = pow(10.0, (-45.0 +
+				                 37.0 * (double)(rng_next(&seed) % 1000) / 1000.0) /
+				                    20.0);
+			ph += 2.0 * M_PI * 1000.0 / rate;
+			/* and a slow swing of +-10 dB over 6 s, for a loudness range */
+			swing = pow(10.0, 0.5 * sin(2.0 * M_PI * (double)i / (6.0 * rate)));
+			f[i].l = (float)(amp * swing *
+			                 (0.5 * sin(ph) +
+			                  0.5 * ((double)(rng_next(&seed) % 2001) / 1000.0 - 1.0)));
+			f[i].r = (float)(amp * swing *
+			                 (0.5 * sin(ph + 1.0) +
+			                  0.5 * ((double)(rng_next(&seed) % 2001) / 1000.0 - 1.0)));
+		}
+		while (pushed < n) {
+			size_t m = chunks[ci++ % 7];
+			struct loudness_reading r;
+			double rm, rs, ri_, rl;
+
+			m = m < n - pushed ? m : n - pushed;
+			ck_assert_uint_eq(ring_push_n(loudness_ring(l), f + pushed, m), m);
+			ck_assert_uint_eq(loudness_poll(l), m);
+			pushed += m;
+			loudness_read(l, &r);
+			/* the reference, one segment at a time up to the last boundary */
+			while (ref_fed + seg <= pushed) {
+				ebur128_add_frames_float(ref, &f[ref_fed].l, seg);
+				ref_fed += seg;
+				ebur128_loudness_momentary(ref, &rm);
+				ebur128_loudness_shortterm(ref, &rs);
+				max_m = fmax(max_m, rm);
+				max_s = fmax(max_s, rs);
+			}
+			if (ref_fed == 0)
+				continue;
+			ebur128_loudness_momentary(ref, &rm);
+			ebur128_loudness_shortterm(ref, &rs);
+			ebur128_loudness_global(ref, &ri_);
+			ebur128_loudness_range(ref, &rl);
+			polls++;
+			worst_ms =
+			    fmax(worst_ms, fmax(fabs(r.momentary - rm), fabs(r.short_term - rs)));
+			worst_max = fmax(worst_max, fmax(fabs(r.max_momentary - max_m),
+			                                 fabs(r.max_short_term - max_s)));
+			/* -inf == -inf; both finite and equal otherwise */
+			bad_gates += !(r.integrated == ri_ && r.range == rl);
+		}
+		ebur128_loudness_global(ref, &fin_i);
+		ebur128_loudness_range(ref, &fin_lra);
+		fprintf(stderr,
+		        "  %u Hz, %zu polls: M and S off libebur128's windows by at most %.1e LU, "
+		        "their maxima by %.1e LU; I and LRA different %ld times (at the end I "
+		        "%.3f LUFS, LRA %.3f LU)\n",
+		        rate, polls, worst_ms, worst_max, bad_gates, fin_i, fin_lra);
+		ck_assert_msg(worst_ms <= 1e-9, "%u Hz: M/S off by %.3g LU", rate, worst_ms);
+		ck_assert_msg(worst_max <= 1e-9, "%u Hz: max M/S off by %.3g LU", rate, worst_max);
+		ck_assert_int_eq(bad_gates, 0);
+		ck_assert(isfinite(max_m) && isfinite(max_s));
+		free(f);
+		ebur128_destroy(&ref);
+		loudness_free(l);
+	}
+}
+END_TEST
+
 /* A new rate re-creates the state: the K-filter and the windows follow it. */
 START_TEST(rate_change)
 {
@@ -391,6 +489,7 @@ loudness_suite(void)
 	tcase_add_test(tc, one_channel_997);
 	tcase_add_test(tc, reset_clears);
 	tcase_add_test(tc, rate_change);
+	tcase_add_test(tc, same_as_libebur128);
 	tcase_add_test(tc, nonfinite_is_silence);
 	tcase_add_test(tc, thread_drains_and_resets);
 	tcase_add_test(tc, fed_true_peak);
