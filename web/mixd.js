@@ -309,14 +309,39 @@ function openPanel(prefix, title) {
     for (const addr of app.params.keys())
       if (addr.startsWith(prefix + "/eq/") || addr.startsWith(prefix + "/hpf/")) bindP(addr, () => requestAnimationFrame(draw));
   }
-  let group = null, groupName = null;
+  // one group per first segment (hpf, eq, comp, send, ...), its direct parameters first (the
+  // tree's order cannot be trusted for that: JSON objects list numeric keys first)
+  const groups = new Map();
   for (const [addr, p] of app.params) {
     if (!addr.startsWith(prefix + "/")) continue;
-    const rel = addr.slice(prefix.length + 1), g = rel.includes("/") ? rel.slice(0, rel.lastIndexOf("/")) : "";
-    if (g !== groupName) { groupName = g; group = el("fieldset", "grp", body); el("legend", "", group, g || "strip"); }
+    const rel = addr.slice(prefix.length + 1), cut = rel.indexOf("/");
+    const g = cut < 0 ? "" : rel.slice(0, cut);
+    if (!groups.has(g)) groups.set(g, []);
+    groups.get(g).push([addr, p, cut < 0 ? rel : rel.slice(cut + 1)]);
+  }
+  for (const [g, rows] of groups) {
+    const group = el("fieldset", "grp", body);
+    el("legend", "", group, g || prefix.slice(1).replace("/", " "));
+    const depth = (r) => r[2].split("/").length;
+    rows.sort((a, b) => depth(a) - depth(b));
+    for (const [addr, p, label] of rows) addRow(group, addr, p, label, bindP);
+  }
+  panel.hidden = false;
+  panel.querySelector(".close").onclick = () => {
+    panel.hidden = true;
+    for (const [addr, fn] of unbinders) {
+      const l = app.binds.get(addr), i = l.indexOf(fn);
+      if (i >= 0) l.splice(i, 1);
+    }
+  };
+}
+
+// One parameter's row in a panel: a control chosen from its type and range.
+function addRow(group, addr, p, label, bindP) {
+  {
     const row = el("label", "row", group);
     row.title = p.desc;
-    el("span", "pl", row, rel.slice(rel.lastIndexOf("/") + 1));
+    el("span", "pl", row, label);
     if (p.type === "s" && p.vals) {
       const sel = el("select", "", row);
       sel.dataset.addr = addr;
@@ -343,14 +368,6 @@ function openPanel(prefix, title) {
       bindP(addr, (v) => sl.feedback(v));
     }
   }
-  panel.hidden = false;
-  panel.querySelector(".close").onclick = () => {
-    panel.hidden = true;
-    for (const [addr, fn] of unbinders) {
-      const l = app.binds.get(addr), i = l.indexOf(fn);
-      if (i >= 0) l.splice(i, 1);
-    }
-  };
 }
 
 // ---- scenes ----

@@ -150,6 +150,7 @@ const UI = (() => {
     set(v) {
       this.value = v ? 1 : 0;
       this.el.classList.toggle("on", !!this.value);
+      if (this.el.classList.contains("sw")) this.el.textContent = this.value ? "on" : "off";
       this.el.dataset.value = String(this.value);
     }
     feedback(v) { this.set(v); }
