@@ -65,7 +65,7 @@ need_env(const char *name)
 
 START_TEST(test_browser)
 {
-	static const char *const args[] = { "--strips", "4", NULL };
+	static const char *args[] = { "--strips", "4", "--web-root", NULL, NULL };
 	static const char *const in[] = { "mixd:in_1" };
 	struct h_mixd_opts opts = { .http = true };
 	const char *node = need_env("NODE"), *script = need_env("BROWSER_TEST");
@@ -85,6 +85,8 @@ START_TEST(test_browser)
 	ck_assert_msg(stat(modules, &st) == 0,
 	              "%s is missing: tools/test runs npm ci in tests/browser", modules);
 	mkdir(artefacts, 0755);
+	/* the page of this source tree, never an installed copy */
+	args[3] = need_env("MIXD_WEB_DIR");
 
 	e2e_world_up(&w, &opts, args, 1, in, 4800);
 	ck_assert_int_eq(h_probe_sine(w.probe, 1, 440.0, -12.0), 0);
