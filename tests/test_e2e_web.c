@@ -3,11 +3,11 @@
  * End to end: the web port of a real mixd (its own jackd, HTTP and WebSocket over loopback TCP,
  * OSC over UDP beside them).
  *
- *  - OSCQuery: GET / is a tree of the spec's shape (every node's FULL_PATH is its place, ACCESS,
+ * *  - OSCQuery: GET / is a tree of the spec's shape (every node's FULL_PATH is its place, ACCESS,
  *    TYPE, VALUE, RANGE, UNIT, CLIPMODE of the right kinds and lengths, nothing unknown); every
  *    parameter /list names is in it with its type, range and the value a UDP get reads; ?VALUE
  *    follows a UDP set; HOST_INFO names the OSC port and LISTEN; unknown nodes 404, unknown
- *    attributes 400; a foreign Host header 403;
+ *    attributes 400; a foreign Host header 403; a peer outside --osc-allow is closed on;
  *  - WebSocket: a set lands in the model (read back over UDP), /subscribe over the socket brings
  *    a UDP client's change, LISTEN brings the value and its changes, IGNORE stops them; a
  *    WebSocket from another site's page (Origin) is refused;
@@ -168,7 +168,8 @@ node_at(const struct web_json *root, const char *address)
 
 START_TEST(test_oscquery)
 {
-	static const char *const args[] = { "--strips", "4", "--stereo", "3-4", NULL };
+	static const char *const args[] = { "--strips", "4", "--stereo", "3-4", "--osc-allow",
+		                            "127.0.0.1/32", NULL };
 	struct web_json *root, *hi, *v;
 	struct web_http r;
 	struct h_msg *m;
@@ -288,6 +289,18 @@ START_TEST(test_oscquery)
 		web_read_until(fd, buf, 0, sizeof(buf) - 1, 2000);
 		close(fd);
 		ck_assert_msg(!strncmp((char *)buf, "HTTP/1.1 403", 12), "foreign host: %s", buf);
+	}
+	/* a peer outside --osc-allow is closed on before a byte of HTTP */
+	{
+		int64_t refused = e2e_stat(&w, "web_refused");
+		int fd = web_tcp_connect_from("127.0.0.2", w.mixd->http_port);
+		const char req[] = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+		uint8_t buf[64];
+		ck_assert_int_ge(fd, 0);
+		web_write_all(fd, req, sizeof(req) - 1);
+		ck_assert_uint_eq(web_read_until(fd, buf, 0, sizeof(buf), 2000), 0);
+		close(fd);
+		ck_assert_int_eq(e2e_stat(&w, "web_refused"), refused + 1);
 	}
 	/* a browser asking for / gets the page */
 	ck_assert_int_eq(web_get(w.mixd->http_port, "/", "Accept: text/html\r\n", &r), 0);

@@ -26,8 +26,9 @@
 
 /* ---- TCP ---- */
 
+/* A TCP connection to 127.0.0.1:port from local address from (NULL: any). */
 static inline int
-web_tcp_connect(uint16_t port)
+web_tcp_connect_from(const char *from, uint16_t port)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port),
 		                 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
@@ -35,6 +36,15 @@ web_tcp_connect(uint16_t port)
 
 	if (fd < 0)
 		return -errno;
+	if (from) {
+		struct sockaddr_in l = { .sin_family = AF_INET };
+		inet_pton(AF_INET, from, &l.sin_addr);
+		if (bind(fd, (struct sockaddr *)&l, sizeof(l)) < 0) {
+			int e = errno;
+			close(fd);
+			return -e;
+		}
+	}
 	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
 		int e = errno;
 		close(fd);
@@ -42,6 +52,12 @@ web_tcp_connect(uint16_t port)
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	return fd;
+}
+
+static inline int
+web_tcp_connect(uint16_t port)
+{
+	return web_tcp_connect_from(NULL, port);
 }
 
 static inline int

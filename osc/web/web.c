@@ -180,6 +180,17 @@ web_host_ok(struct web *w, struct lws *wsi, bool check_origin)
 
 /* ---- HTTP ---- */
 
+/* Frees c's body and gives back its place among the bodies in flight. */
+static void
+drop_body(struct web *w, struct web_conn *c)
+{
+	if (c->body_held) {
+		w->n_bodies--;
+		c->body_held = false;
+	}
+	jbuf_free(&c->body);
+}
+
 /* Sends the status line and headers, and queues data (not copied: it must live until sent). */
 static int
 respond(struct web *w, struct lws *wsi, struct web_conn *c, unsigned status, const char *ctype,
@@ -214,7 +225,7 @@ respond(struct web *w, struct lws *wsi, struct web_conn *c, unsigned status, con
 	c->out_len = len;
 	c->out_sent = 0;
 	if (len == 0) {
-		jbuf_free(&c->body);
+		drop_body(w, c);
 		return lws_http_transaction_completed(wsi) ? -1 : 0;
 	}
 	lws_callback_on_writable(wsi);
@@ -249,7 +260,7 @@ http_write(struct web *w, struct lws *wsi, struct web_conn *c)
 		return 0;
 	}
 	c->out = NULL;
-	jbuf_free(&c->body);
+	drop_body(w, c);
 	return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 
@@ -283,7 +294,7 @@ http_request(struct web *w, struct lws *wsi, struct web_conn *c, const char *pat
 	int status, ql;
 
 	w->st.http_requests++;
-	jbuf_free(&c->body);
+	drop_body(w, c);
 	c->out = NULL;
 	if (!web_host_ok(w, wsi, false)) {
 		w->st.refused++;
@@ -302,6 +313,10 @@ http_request(struct web *w, struct lws *wsi, struct web_conn *c, const char *pat
 		return respond(w, wsi, c, 302, "text/plain", "", 0, "/ui/");
 	if (strcmp(w->host, "0.0.0.0") && strcmp(w->host, "::"))
 		h.osc_ip = w->host;
+	if (w->n_bodies >= WEB_MAX_BODIES)
+		return respond_text(w, wsi, c, 503, "busy: too many requests at once\n");
+	w->n_bodies++;
+	c->body_held = true;
 	jbuf_init(&c->body, WEB_JSON_MAX);
 	status = oscquery_get(w->q, w->m, &h, path, query, &c->body);
 	switch (status) {
@@ -343,7 +358,7 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in
 	case LWS_CALLBACK_CLOSED_HTTP:
 	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
 		if (c && !c->ws) {
-			jbuf_free(&c->body);
+			drop_body(w, c);
 			c->out = NULL;
 		}
 		break;

@@ -15,6 +15,8 @@
 #define WEB_FILE_MAX      (512u * 1024u)
 #define WEB_FILES_MAX     (2u * 1024u * 1024u)
 #define WEB_CHUNK         16384
+/* OSCQuery replies being built or sent at once: each may be megabytes on a large console. */
+#define WEB_MAX_BODIES    8
 /* Longest LISTEN / IGNORE command accepted, bytes. */
 #define WEB_TEXT_MAX      512
 
@@ -36,8 +38,10 @@ struct web_frame {
 struct web_conn {
 	struct lws *wsi;
 	bool ws;
-	/* HTTP: the body being sent, from body (owned) or a file (not owned) */
+	/* HTTP: the body being sent, from body (owned, counted in web.n_bodies while held) or a
+	 * file (not owned) */
 	struct jbuf body;
+	bool body_held;
 	const char *out;
 	size_t out_len, out_sent;
 	/* WebSocket */
@@ -77,6 +81,7 @@ struct web {
 	struct web_conn *conns[WEB_MAX_CLIENTS];
 	uint32_t gens[WEB_MAX_CLIENTS];
 	unsigned n_ws;
+	unsigned n_bodies;
 	struct web_counters st;
 	unsigned char scratch[LWS_PRE + WEB_CHUNK];
 };
