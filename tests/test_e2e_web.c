@@ -13,7 +13,8 @@
  *    WebSocket from another site's page (Origin) is refused;
  *  - bad frames: not OSC, not a command, oversized (the socket is closed with 1009), and a flood
  *    of 50,000 bad frames, all refused and counted, while UDP pings are answered within 250 ms;
- *    a socket past --osc-rate is limited and counted;
+ *    a socket past --osc-rate is limited and counted; a socket whose peer vanished is pinged
+ *    and closed, and its slot comes back;
  *  - the RT-safety interposer counts nothing with a page's socket open and meters streaming at
  *    30 Hz while a tone plays (and the meters on the socket read the tone).
  */
@@ -590,6 +591,36 @@ START_TEST(test_rate_limit)
 }
 END_TEST
 
+/* A socket whose peer vanished (no FIN, no pong) is pinged after 10 s quiet and closed after
+ * 30 s, and its slot comes back. */
+START_TEST(test_idle_hangup)
+{
+	static const char *const args[] = { "--strips", "2", NULL };
+	static struct web_ws s;
+	uint8_t buf[256];
+	size_t len;
+	int op, pings = 0;
+	int64_t t0;
+
+	web_up(args, false);
+	ck_assert_int_eq(web_ws_open(&s, w.mixd->http_port, NULL), 0);
+	t0 = h_now_ms();
+	ck_assert_int_eq(e2e_stat(&w, "ws_clients"), 1);
+	/* read, never answer: pings come, then the close */
+	while ((op = web_ws_recv(&s, 45000, buf, sizeof(buf), &len)) == 9)
+		pings++;
+	ck_assert_msg(pings >= 1, "no ping before the socket ended (opcode %d)", op);
+	ck_assert_msg(op == 8 || op == -EPIPE, "the silent socket was not closed (opcode %d)", op);
+	fprintf(stderr, "idle_hangup: %d ping(s), closed after %lld ms\n", pings,
+	        (long long)(h_now_ms() - t0));
+	ck_assert_int_ge(h_now_ms() - t0, 25000);
+	web_ws_close(&s);
+	ck_assert(h_osc_ping(w.osc, H_REPLY_MS));
+	ck_assert_int_eq(e2e_stat(&w, "ws_clients"), 0);
+	e2e_stop_mixd(&w);
+}
+END_TEST
+
 /* ---- RT safety with a page's socket streaming meters ---- */
 
 START_TEST(test_rt_meters)
@@ -638,6 +669,7 @@ e2e_web_suite(void)
 	e2e_add_case(s, "websocket", test_websocket, setup, teardown, E2E_CASE_TIMEOUT_S);
 	e2e_add_case(s, "bad_frames", test_bad_frames, setup, teardown, E2E_CASE_TIMEOUT_S);
 	e2e_add_case(s, "rate_limit", test_rate_limit, setup, teardown, E2E_CASE_TIMEOUT_S);
+	e2e_add_case(s, "idle_hangup", test_idle_hangup, setup, teardown, E2E_CASE_TIMEOUT_S);
 	if (e2e_rtcheck_possible("rt_meters"))
 		e2e_add_case(s, "rt_meters", test_rt_meters, setup, teardown, E2E_CASE_TIMEOUT_S);
 	return s;

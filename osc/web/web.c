@@ -482,6 +482,12 @@ web_new(const struct web_config *cfg, struct model *m, struct osc_server *srv, b
 	info.fd_limit_per_thread = 4 * WEB_MAX_CLIENTS + 16;
 	info.pt_serv_buf_size = WEB_CHUNK;
 	info.server_string = "mixd";
+	/* a page whose phone left the network sends no FIN: ping a socket quiet for 10 s and
+	 * hang up one that has said nothing valid (not even a pong) for 30, so its slot and
+	 * its queue come back */
+	static const lws_retry_bo_t idle = { .secs_since_valid_ping = 10,
+		                             .secs_since_valid_hangup = 30 };
+	info.retry_and_idle_policy = &idle;
 	info.vhost_name = "mixd";
 	w->ctx = lws_create_context(&info);
 	if (!w->ctx) {
