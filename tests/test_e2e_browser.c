@@ -6,8 +6,9 @@
  * strip stays silent; meters redraw at up to 30 Hz without falling behind; a mouse drag and a
  * two-finger touch drag move faders and mixd follows (read back over UDP); a tap mutes; a UDP
  * change moves the fader on two pages; the bus chooser turns a fader into a send; a scene saved
- * from the page is listed; the generated panel sets an EQ gain. Screenshots at phone and tablet
- * sizes are left in ARTEFACT_DIR (build/tests/web-artefacts).
+ * from the page is listed, and loading it from the page brings the values back; the generated
+ * panel sets an EQ gain. Screenshots at phone and tablet sizes are left in ARTEFACT_DIR
+ * (build/tests/web-artefacts).
  *
  * The browser, node and the script's node_modules are installed by tools/test; without them the
  * case fails and says what is missing (it never passes by skipping).

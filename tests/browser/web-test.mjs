@@ -167,8 +167,15 @@ try {
     await new Promise((r) => setTimeout(r, 100));
     return inbox.some((m) => m.address === "/scene/list" && m.args[0] === "fromweb");
   });
-  await tab.click("#scenes .close");
   ok("a scene saved from the page is in /scene/list");
+  // and loaded from it: strip 4 was at -20 dB when it was saved
+  udpSend("/strip/4/fader", [{ t: "f", v: -30 }]);
+  await until("the page to see -30", async () => Number(await attr(tab, fader(4), "value")) === -30);
+  await tab.click('#scenes button.scene:text-is("fromweb")');
+  await until("the scene to bring strip 4 back to -20 dB", async () => (await udpGet("/strip/4/fader")) === -20);
+  await until("the page to follow the scene", async () => Number(await attr(tab, fader(4), "value")) === -20);
+  await tab.click("#scenes .close");
+  ok("loading it from the page brings strip 4 back, in mixd and on the page");
 
   // the generated parameter panel: an EQ band's gain set from it lands in mixd
   await tab.click('.strip[data-strip="2"] .name');
