@@ -474,6 +474,7 @@ web_new(const struct web_config *cfg, struct model *m, struct osc_server *srv, b
 	info.port = cfg->port;
 	info.protocols = w->protocols;
 	info.user = w;
+	info.pcontext = &w->ctx_alive;
 	info.gid = (gid_t)-1;
 	info.uid = (uid_t)-1;
 	info.timeout_secs = 10;
@@ -490,6 +491,7 @@ web_new(const struct web_config *cfg, struct model *m, struct osc_server *srv, b
 	info.retry_and_idle_policy = &idle;
 	info.vhost_name = "mixd";
 	w->ctx = lws_create_context(&info);
+	w->ctx_alive = w->ctx;
 	if (!w->ctx) {
 		snprintf(err, errlen, "cannot start the HTTP port %s:%d", cfg->host, cfg->port);
 		goto fail;
@@ -511,10 +513,19 @@ web_free(struct web *w)
 		lws_context_destroy(w->ctx);
 	}
 	if (w->loop_ok) {
-		/* lws closes its handles asynchronously: let the loop finish them, boundedly */
-		for (int i = 0; i < 1000 && uv_loop_alive(&w->loop); i++)
+		/* On a foreign loop lws (4.1) only closes its handles in the first
+		 * lws_context_destroy; once the loop has run their close callbacks, a second call
+		 * frees the rest (its header pool among them). ctx_alive says when it is done: its
+		 * handles are unreferenced, so uv_loop_alive cannot. Bounded: each round only runs
+		 * callbacks already due. */
+		for (int round = 0; round < 4 && w->ctx_alive; round++) {
+			for (int i = 0; i < 100 && w->ctx_alive; i++)
+				uv_run(&w->loop, UV_RUN_NOWAIT);
+			if (w->ctx_alive)
+				lws_context_destroy(w->ctx_alive);
+		}
+		for (int i = 0; i < 1000 && uv_loop_close(&w->loop) == UV_EBUSY; i++)
 			uv_run(&w->loop, UV_RUN_NOWAIT);
-		uv_loop_close(&w->loop);
 	}
 	for (unsigned i = 0; i < w->n_files; i++)
 		free(w->files[i].data);

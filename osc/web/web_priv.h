@@ -75,6 +75,9 @@ struct web {
 	uv_loop_t loop;
 	bool loop_ok;
 	struct lws_context *ctx;
+	/* set with ctx; lws clears it once the context is wholly freed, which with a foreign loop
+	 * happens only after the loop has run the handles' close callbacks */
+	struct lws_context *ctx_alive;
 	struct lws_protocols protocols[2];
 	struct web_file files[WEB_MAX_FILES];
 	unsigned n_files;
