@@ -89,6 +89,13 @@ struct web {
 	unsigned char scratch[LWS_PRE + WEB_CHUNK];
 };
 
+/* web_files.c, control thread. Loads the page's files from dir; returns how many (0, and
+ * nothing kept, when dir has no index.html). */
+unsigned web_files_load(struct web *w, const char *dir);
+/* The file called name, or NULL. */
+const struct web_file *web_files_find(const struct web *w, const char *name);
+void web_files_free(struct web *w);
+
 /* web_ws.c, control thread. */
 int web_ws_callback(struct web *w, struct lws *wsi, enum lws_callback_reasons reason,
                     struct web_conn *c, void *in, size_t len);
