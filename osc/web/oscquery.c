@@ -9,6 +9,9 @@
 #include "model.h"
 #include "params.h"
 
+struct oscquery;
+static bool make_arena(struct oscquery *q);
+
 /* One node of the address tree. Children are a list in table order (first_child, next). */
 struct node {
 	const char *name; /* the segment, pointing into the parameter's address; "" for root */
@@ -17,12 +20,16 @@ struct node {
 	int param;         /* parameter index, or -1 for a container */
 	uint16_t path_len; /* length of the full path (into the first parameter's address) */
 	const char *path;  /* an address that starts with this node's full path */
+	/* a parameter's JSON around its value, made once (oscquery_new): the arena's bytes
+	 * [pre, pre + pre_len) come before the value, [post, post + post_len) after it */
+	size_t pre, pre_len, post, post_len;
 };
 
 struct oscquery {
 	const struct params *ps;
 	struct node *n;
 	unsigned count, cap;
+	struct jbuf arena; /* every parameter's fixed JSON; empty until made */
 };
 
 /* The attributes a query may name, and those a parameter node has. */
@@ -116,6 +123,7 @@ oscquery_new(const struct params *ps)
 		}
 		q->n[node].param = (int)i;
 	}
+	make_arena(q);
 	return q;
 }
 
@@ -124,6 +132,7 @@ oscquery_free(struct oscquery *q)
 {
 	if (!q)
 		return;
+	jbuf_free(&q->arena);
 	free(q->n);
 	free(q);
 }
@@ -268,6 +277,10 @@ has_attr(const struct oscquery *q, const struct node *n, enum attr a)
 }
 
 static void put_node(const struct oscquery *q, const struct model *m, struct jbuf *b, int node);
+static void put_attrs(const struct oscquery *q, const struct model *m, struct jbuf *b, int node,
+                      enum attr from, enum attr to, bool *first);
+/* The arena holds at most this: about 250 bytes a parameter, 256 strips in under 4 MB. */
+#define ARENA_MAX (16u << 20)
 
 /* Writes attribute a's value (not its name) for node n. */
 static void
@@ -324,22 +337,68 @@ put_attr(const struct oscquery *q, const struct model *m, struct jbuf *b, int no
 	}
 }
 
+/* Writes the attributes of node in [from, to) that it has, each after a comma unless *first. */
 static void
-put_node(const struct oscquery *q, const struct model *m, struct jbuf *b, int node)
+put_attrs(const struct oscquery *q, const struct model *m, struct jbuf *b, int node,
+          enum attr from, enum attr to, bool *first)
 {
-	bool first = true;
-
-	jbuf_raw(b, "{");
-	for (enum attr a = 0; a < A_N; a++) {
+	for (enum attr a = from; a < to; a++) {
 		if (!has_attr(q, &q->n[node], a))
 			continue;
-		if (!first)
+		if (!*first)
 			jbuf_raw(b, ",");
-		first = false;
+		*first = false;
 		jbuf_printf(b, "\"%s\":", attr_names[a]);
 		put_attr(q, m, b, node, a);
 	}
+}
+
+static void
+put_node(const struct oscquery *q, const struct model *m, struct jbuf *b, int node)
+{
+	const struct node *n = &q->n[node];
+	bool first = true;
+
+	if (n->param >= 0 && q->arena.p) {
+		/* the fixed parts were made at start: only the value is formatted now */
+		jbuf_mem(b, q->arena.p + n->pre, n->pre_len);
+		put_attr(q, m, b, node, A_VALUE);
+		jbuf_mem(b, q->arena.p + n->post, n->post_len);
+		return;
+	}
+	jbuf_raw(b, "{");
+	put_attrs(q, m, b, node, 0, A_N, &first);
 	jbuf_raw(b, "}");
+}
+
+/* Makes every parameter's JSON but its value, once: a tree of 256 strips is then mostly
+ * copies. Returns false when it does not fit (the tree is then made whole each time). */
+static bool
+make_arena(struct oscquery *q)
+{
+	struct jbuf *b = &q->arena;
+
+	jbuf_init(b, ARENA_MAX);
+	for (unsigned i = 0; i < q->count; i++) {
+		struct node *n = &q->n[i];
+		bool first = true;
+
+		if (n->param < 0)
+			continue;
+		n->pre = b->len;
+		jbuf_raw(b, "{");
+		put_attrs(q, NULL, b, (int)i, 0, A_VALUE, &first);
+		jbuf_raw(b, first ? "\"VALUE\":" : ",\"VALUE\":");
+		n->pre_len = b->len - n->pre;
+		n->post = b->len;
+		first = false;
+		put_attrs(q, NULL, b, (int)i, A_VALUE + 1, A_N, &first);
+		jbuf_raw(b, "}");
+		n->post_len = b->len - n->post;
+	}
+	if (b->overflow)
+		jbuf_free(b);
+	return b->p != NULL;
 }
 
 static void
