@@ -7,7 +7,7 @@
 "use strict";
 
 const el = UI.el;
-const METER_MIN = -60, METER_MAX = 6, REDRAW_MS = 1000 / 30, HOLD_MS = 1500, FALL_DB_S = 20;
+const REDRAW_MS = 1000 / 30, HOLD_MS = 1500, FALL_DB_S = 20;
 
 const app = {
   params: new Map(),  // address -> {type, min, max, vals, desc, unit}
@@ -98,16 +98,23 @@ function fmtOf(p) {
 // ---- meters ----
 
 function meterEl(parent, key, withGr) {
-  const m = el("div", "meter", parent);
+  // the lit colours stand still (green, yellow from -18 dB, orange from -3, red above 0) and
+  // a dark cover
+  // hides what is above the peak; RMS is a line, the peak hold another; gain reduction is a
+  // column of its own, growing down from the top
+  const m = el("div", "meter" + (withGr ? " withgr" : ""), parent);
   m.dataset.meter = key;
-  const st = { el: m, rms: el("div", "rms", m), peak: el("div", "pk", m), hold: el("div", "hold", m),
-    gr: withGr ? el("div", "gr", m) : null, v: { peak: -144, rms: -144, gr: 0 },
-    holdDb: -144, holdT: 0, drawnHold: -144, dirty: true };
+  const lev = el("div", "lev", m);
+  el("div", "lit", lev);
+  const st = { el: m, peak: el("div", "cover", lev), rms: el("div", "rmsl", lev),
+    hold: el("div", "hold", lev), gr: withGr ? el("div", "gr", el("div", "grcol", m)) : null,
+    v: { peak: -144, rms: -144, gr: 0 }, holdDb: -144, holdT: 0, drawnHold: -144, dirty: true };
   app.meters.set(key, st);
   return st;
 }
 
-const meterPos = (db) => Math.max(0, Math.min(1, (db - METER_MIN) / (METER_MAX - METER_MIN)));
+// Meters read on the fader's scale, so the marks beside a fader read its meter too.
+const meterPos = (db) => Math.max(0, Math.min(1, UI.faderLaw.toPos(db)));
 
 function meterIn(key, peak, rms, gr) {
   const st = app.meters.get(key);
@@ -127,8 +134,8 @@ function drawMeters(now) {
       else st.holdDb = fallen;
     }
     if (!st.dirty && st.holdDb === st.drawnHold) continue;
-    st.peak.style.transform = `scaleY(${meterPos(st.v.peak)})`;
-    st.rms.style.transform = `scaleY(${meterPos(st.v.rms)})`;
+    st.peak.style.transform = `scaleY(${1 - meterPos(st.v.peak)})`;
+    st.rms.style.bottom = (meterPos(st.v.rms) * 100) + "%";
     st.hold.style.bottom = (meterPos(st.holdDb) * 100) + "%";
     st.hold.classList.toggle("clip", st.holdDb > -0.1);
     if (st.gr) st.gr.style.transform = `scaleY(${Math.min(1, st.v.gr / 24)})`;

@@ -190,7 +190,13 @@ try {
   await tab.click("#panel .close");
   ok("the strip panel (made from the OSCQuery tree) sets an EQ band's gain");
 
-  await tab.waitForTimeout(400);
+  // for the pictures: strip 1 unmuted and compressing, so its meter shows level and GR
+  udpSend("/strip/1/mute", [{ t: "i", v: 0 }]);
+  udpSend("/strip/1/comp/threshold", [{ t: "f", v: -40 }]);
+  udpSend("/strip/1/comp/on", [{ t: "i", v: 1 }]);
+  await until("strip 1's meter to show gain reduction", async () =>
+    tab.evaluate(() => app.meters.get("strip/1").v.gr > 3));
+  ok("strip 1's meter shows the compressor's gain reduction");
   await tab.screenshot({ path: path.join(artefacts, "web-tablet.png") });
   await phone.screenshot({ path: path.join(artefacts, "web-phone.png") });
   ok(`screenshots in ${artefacts}`);
