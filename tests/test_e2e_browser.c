@@ -8,7 +8,8 @@
  * change moves the fader on two pages; the bus chooser turns a fader into a send; a scene saved
  * from the page is listed, and loading it from the page brings the values back; the generated
  * panel sets an EQ gain. Screenshots at phone and tablet sizes are left in ARTEFACT_DIR
- * (build/tests/web-artefacts).
+ * (build/tests/web-artefacts). Outside sanitized builds mixd runs under the RT-safety
+ * interposer, which must count nothing with two pages open and meters streaming to them.
  *
  * The browser, node and the script's node_modules are installed by tools/test; without them the
  * case fails and says what is missing (it never passes by skipping).
@@ -69,6 +70,9 @@ START_TEST(test_browser)
 	static const char *args[] = { "--strips", "4", "--web-root", NULL, NULL };
 	static const char *const in[] = { "mixd:in_1" };
 	struct h_mixd_opts opts = { .http = true };
+	bool rt = !getenv("MIXD_SANITIZED");
+	char report[512], why[4608];
+	long long callbacks;
 	const char *node = need_env("NODE"), *script = need_env("BROWSER_TEST");
 	const char *artefacts = need_env("ARTEFACT_DIR");
 	char modules[1024], e_http[64], e_osc[64], e_art[1100], e_web[1100], e_chr[1100];
@@ -88,6 +92,14 @@ START_TEST(test_browser)
 	mkdir(artefacts, 0755);
 	/* the page of this source tree, never an installed copy */
 	args[3] = need_env("MIXD_WEB_DIR");
+	if (rt) {
+		snprintf(report, sizeof(report), "%s/%s.%ld.rtcheck", h_session_dir(),
+		         w.jackd->name, (long)getpid());
+		opts.preload = need_env("RTCHECK_LIB");
+		opts.rtcheck_out = report;
+	} else {
+		fprintf(stderr, "browser: the RT interposer is not run in a sanitized build\n");
+	}
 
 	e2e_world_up(&w, &opts, args, 1, in, 4800);
 	ck_assert_int_eq(h_probe_sine(w.probe, 1, 440.0, -12.0), 0);
@@ -106,6 +118,12 @@ START_TEST(test_browser)
 	ck_assert_msg(rc == 0, "the browser test failed (status %d): its output is above", rc);
 	ck_assert_int_eq(stat(artefacts, &st), 0);
 	e2e_stop_mixd(&w);
+	if (rt) {
+		ck_assert_msg(h_rtcheck_verify(report, 100, &callbacks, why, sizeof(why)) == 0, "%s",
+		              why);
+		fprintf(stderr, "browser: RT interposer: %lld callbacks, nothing counted\n",
+		        callbacks);
+	}
 }
 END_TEST
 
