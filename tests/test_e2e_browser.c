@@ -7,7 +7,8 @@
  * two-finger touch drag move faders and mixd follows (read back over UDP); a tap mutes; a UDP
  * change moves the fader on two pages; the bus chooser turns a fader into a send; a scene saved
  * from the page is listed, and loading it from the page brings the values back; the generated
- * panel sets an EQ gain. Screenshots at phone and tablet sizes are left in ARTEFACT_DIR
+ * panel sets an EQ gain; aux buses in the tree (served with them added) appear in the bus
+ * chooser and take the faders. Screenshots at phone and tablet sizes are left in ARTEFACT_DIR
  * (build/tests/web-artefacts). Outside sanitized builds mixd runs under the RT-safety
  * interposer, which must count nothing with two pages open and meters streaming to them.
  *
