@@ -7,7 +7,8 @@
  *    TYPE, VALUE, RANGE, UNIT, CLIPMODE of the right kinds and lengths, nothing unknown); every
  *    parameter /list names is in it with its type, range and the value a UDP get reads; ?VALUE
  *    follows a UDP set; HOST_INFO names the OSC port and LISTEN; unknown nodes 404, unknown
- *    attributes 400; a foreign Host header 403; a peer outside --osc-allow is closed on;
+ *    attributes 400; a foreign Host header 403; a peer outside --osc-allow is closed on; at
+ *    most 8 replies in flight (a 9th is 503 until they are done);
  *  - WebSocket: a set lands in the model (read back over UDP), /subscribe over the socket brings
  *    a UDP client's change, LISTEN brings the value and its changes, IGNORE stops them; a
  *    WebSocket from another site's page (Origin) is refused;
@@ -314,6 +315,44 @@ START_TEST(test_oscquery)
 	ck_assert_msg(strstr(r.body, "<html") || strstr(r.body, "<!doctype"), "not the page");
 	free(r.body);
 	ck_assert_int_ge(e2e_stat(&w, "http_requests"), 10);
+	e2e_stop_mixd(&w);
+}
+END_TEST
+
+/* At most 8 OSCQuery replies in flight: clients that do not read hold theirs (a 256-strip
+ * tree is megabytes; their receive windows are 4 KiB), and a 9th request is answered 503. */
+START_TEST(test_http_bodies)
+{
+	static const char *const args[] = { "--strips", "256", NULL };
+	const char req[] = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+	int fds[8], small = 4096;
+	struct web_http r;
+
+	web_up(args, false);
+	for (int i = 0; i < 8; i++) {
+		struct sockaddr_in a = { .sin_family = AF_INET,
+			                 .sin_port = htons(w.mixd->http_port),
+			                 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		ck_assert_int_ge(fds[i], 0);
+		/* before connect, so the window is small from the start */
+		setsockopt(fds[i], SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+		ck_assert_int_eq(connect(fds[i], (struct sockaddr *)&a, sizeof(a)), 0);
+		ck_assert_int_eq(web_write_all(fds[i], req, sizeof(req) - 1), 0);
+	}
+	ck_assert(h_osc_ping(w.osc, H_REPLY_MS)); /* the eight requests were taken */
+	h_sleep_ms(200);
+	ck_assert_int_eq(web_get(w.mixd->http_port, "/strip/1/fader?VALUE", NULL, &r), 0);
+	ck_assert_msg(r.status == 503, "a 9th reply in flight: %d", r.status);
+	free(r.body);
+	for (int i = 0; i < 8; i++)
+		close(fds[i]);
+	/* their places come back */
+	ck_assert(h_osc_ping(w.osc, H_REPLY_MS));
+	h_sleep_ms(200);
+	ck_assert_int_eq(web_get(w.mixd->http_port, "/strip/1/fader?VALUE", NULL, &r), 0);
+	ck_assert_int_eq(r.status, 200);
+	free(r.body);
 	e2e_stop_mixd(&w);
 }
 END_TEST
@@ -666,6 +705,7 @@ e2e_web_suite(void)
 	Suite *s = suite_create("e2e_web");
 
 	e2e_add_case(s, "oscquery", test_oscquery, setup, teardown, E2E_CASE_TIMEOUT_S);
+	e2e_add_case(s, "http_bodies", test_http_bodies, setup, teardown, E2E_CASE_TIMEOUT_S);
 	e2e_add_case(s, "websocket", test_websocket, setup, teardown, E2E_CASE_TIMEOUT_S);
 	e2e_add_case(s, "bad_frames", test_bad_frames, setup, teardown, E2E_CASE_TIMEOUT_S);
 	e2e_add_case(s, "rate_limit", test_rate_limit, setup, teardown, E2E_CASE_TIMEOUT_S);

@@ -363,7 +363,7 @@ web_new(const struct web_config *cfg, struct model *m, struct osc_server *srv, b
 	info.uid = (uid_t)-1;
 	info.timeout_secs = 10;
 	info.max_http_header_data = 2048;
-	info.max_http_header_pool = 8;
+	info.max_http_header_pool = 2 * WEB_MAX_BODIES; /* headers wait for a slot past this */
 	info.fd_limit_per_thread = 4 * WEB_MAX_CLIENTS + 16;
 	info.pt_serv_buf_size = WEB_CHUNK;
 	info.server_string = "mixd";
