@@ -41,6 +41,7 @@
 #include "statedir.h"
 #include "server.h"
 #include "subs.h"
+#include "webport.h"
 
 #define TICK_NS         (10ull * 1000000ull)
 #define SAVE_AFTER_NS   (1000ull * 1000000ull)
@@ -70,6 +71,7 @@ struct app {
 	struct automation *autom;
 	struct automations *autos;
 	struct nsm *nsm; /* NULL unless a session manager launched us */
+	struct web *web; /* the HTTP + WebSocket port; NULL when off */
 	/* meters reported since the last tick, and what the /meter/... gets have not read yet */
 	struct meter_frame fresh, meters;
 	unsigned *changed; /* a tick's changed parameters, one slot per parameter */
@@ -163,6 +165,8 @@ hook_stats(void *ctx, struct dispatch_stat *out, unsigned max)
 	STAT("ardour_sent", as.sent);
 	STAT("ardour_send_errors", as.send_errors);
 #undef STAT
+	if (a->web)
+		n += web_stats(a->web, out + n, max - n);
 	return n;
 }
 
@@ -285,6 +289,8 @@ feedback(struct app *a, uint64_t t)
 	hook_loudness(a, f.loudness);
 	subs_tick(a->subs, &f);
 	ardour_tick(a->ard, &f);
+	if (a->web)
+		web_tick(a->web, &f);
 }
 
 static void
@@ -486,6 +492,9 @@ setup(struct app *a, char *err, size_t errlen)
 	if (!a->autos)
 		goto oom;
 	dispatch_add_handler(a->d, automations_message, a->autos);
+	a->web = webport_start(&a->opt, jackio_client_name(a->j), a->m, a->srv, err, errlen);
+	if (!a->web && err[0])
+		return -1;
 	/* write and touch see every client's move (native, Ardour, a scene) as it arrives */
 	model_set_observer(a->m, automations_moved, a->autos);
 	rc = loudness_start(a->loud);
@@ -509,6 +518,7 @@ teardown(struct app *a)
 		model_set_observer(a->m, NULL, NULL);
 	automations_free(a->autos);
 	automation_free(a->autom);
+	web_free(a->web); /* its sockets are peers of the subscriptions and the OSC port */
 	subs_free(a->subs);
 	ardour_free(a->ard);
 	scenes_free(a->scenes);
@@ -527,7 +537,7 @@ static int
 run(struct app *a)
 {
 	struct itimerspec its = { { 0, (long)TICK_NS }, { 0, (long)TICK_NS } };
-	struct pollfd pfd[5];
+	struct pollfd pfd[6];
 	sigset_t mask;
 	int sfd, tfd;
 	bool quit = false;
@@ -548,14 +558,16 @@ run(struct app *a)
 	fprintf(stderr, "mixd: OSC on udp://%s (port %d), %u strips (%s kernel), state in %s\n",
 	        a->opt.listen, osc_server_port(a->srv), a->opt.strips, engine_kernel_name(a->e),
 	        a->opt.state_dir);
+	webport_announce(a->web, &a->opt);
 
 	pfd[0] = (struct pollfd){ .fd = osc_server_fd(a->srv), .events = POLLIN };
 	pfd[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
 	pfd[2] = (struct pollfd){ .fd = tfd, .events = POLLIN };
 	pfd[3] = (struct pollfd){ .fd = jackio_event_fd(a->j), .events = POLLIN };
 	pfd[4] = (struct pollfd){ .fd = nsm_fd(a->nsm), .events = POLLIN }; /* -1: ignored */
+	pfd[5] = (struct pollfd){ .fd = a->web ? web_fd(a->web) : -1, .events = POLLIN };
 	while (!quit) {
-		if (poll(pfd, 5, -1) < 0) {
+		if (poll(pfd, 6, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			perror("mixd: poll");
@@ -573,6 +585,10 @@ run(struct app *a)
 		}
 		if (pfd[4].revents)
 			nsm_receive(a->nsm);
+		if (pfd[5].revents) {
+			web_service(a->web);
+			model_flush(a->m);
+		}
 		if (pfd[2].revents || pfd[3].revents) {
 			uint64_t exp;
 			if (read(tfd, &exp, sizeof(exp)) < 0 && errno != EAGAIN)

@@ -19,7 +19,7 @@ static const char usage[] =
     "usage: mixd [--name NAME] [--strips N] [--stereo LIST] [--osc-port PORT]\n"
     "            [--osc-listen ADDR:PORT] [--osc-allow CIDR,...] [--osc-rate MSGS_PER_S]\n"
     "            [--state-dir DIR] [--scene NAME] [--connect PORT_REGEX]\n"
-    "            [--list-params[=markdown]]\n"
+    "            [--http-port PORT] [--web-root DIR] [--list-params[=markdown]]\n"
     "            [--help] [--version]\n"
     "\n"
     "  --name NAME            JACK client name and state name (default mixd)\n"
@@ -34,6 +34,9 @@ static const char usage[] =
     "                         (default $XDG_STATE_HOME/mixd/NAME)\n"
     "  --scene NAME           recall scene NAME (DIR/scenes/NAME.scene) at start\n"
     "  --connect PORT_REGEX   connect master_L/R to the first two matching input ports\n"
+    "  --http-port PORT       HTTP + WebSocket port: OSCQuery and the browser surface at\n"
+    "                         /ui/, on the address of --osc-listen; 0 = off (default 8080)\n"
+    "  --web-root DIR         the browser surface's files (default: the installed ones)\n"
     "  --list-params          print the OSC address space and exit\n"
     "The JACK server is the default one, or JACK_DEFAULT_SERVER.\n";
 
@@ -79,6 +82,8 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 		O_SCENE,
 		O_CONNECT,
 		O_LIST,
+		O_HTTP_PORT,
+		O_WEB_ROOT,
 		O_HELP,
 		O_VERSION
 	};
@@ -94,6 +99,8 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 		{ "scene", required_argument, NULL, O_SCENE },
 		{ "connect", required_argument, NULL, O_CONNECT },
 		{ "list-params", optional_argument, NULL, O_LIST },
+		{ "http-port", required_argument, NULL, O_HTTP_PORT },
+		{ "web-root", required_argument, NULL, O_WEB_ROOT },
 		{ "help", no_argument, NULL, O_HELP },
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -106,6 +113,7 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 	snprintf(o->name, sizeof(o->name), "mixd");
 	o->strips = 8;
 	o->osc_rate = OSC_SERVER_DEFAULT_RATE;
+	o->http_port = 8080;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -186,6 +194,22 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 				         optarg);
 				return -EINVAL;
 			}
+			break;
+		case O_HTTP_PORT:
+			if (cli_parse_uint(optarg, 0, 65535, &v)) {
+				snprintf(err, errlen, "--http-port \"%s\": expected 0 (off) to 65535",
+				         optarg);
+				return -EINVAL;
+			}
+			o->http_port = (unsigned)v;
+			o->http_given = true;
+			break;
+		case O_WEB_ROOT:
+			if (!*optarg) {
+				snprintf(err, errlen, "--web-root: empty");
+				return -EINVAL;
+			}
+			o->web_root = optarg;
 			break;
 		case O_HELP:
 			fputs(usage, stdout);

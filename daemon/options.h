@@ -28,6 +28,9 @@ struct options {
 	const char *connect;
 	const char *scene; /* --scene NAME: recalled at start, after the saved state; or NULL */
 	enum options_list list;
+	unsigned http_port;   /* --http-port: 0 = no web port */
+	bool http_given;      /* --http-port was on the command line (a taken port is fatal) */
+	const char *web_root; /* --web-root DIR: the page's files; NULL: the installed ones */
 };
 
 /* Control thread. Parses argv into *o with defaults filled in. Returns 0 to run, 1 when --help or

@@ -31,7 +31,7 @@ struct dispatch_stat {
 	uint64_t value;
 };
 
-#define DISPATCH_MAX_STATS 64
+#define DISPATCH_MAX_STATS 96
 /* Values in a /loudness reply. */
 #define DISPATCH_LOUDNESS_N 7
 

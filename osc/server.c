@@ -42,6 +42,8 @@ struct osc_server {
 	struct osc_server_stats st;
 	unsigned rate;  /* messages per second per peer; 0: unlimited */
 	unsigned burst; /* bucket size, messages */
+	osc_relay_send_fn relay;
+	void *relay_ctx;
 	struct peer_bucket peers[OSC_SERVER_MAX_PEERS];
 	struct selfaddr self; /* our own address: never a sender, never a destination */
 	uint8_t buf[PACKET_MAX_SIZE + 4];
@@ -340,6 +342,28 @@ dispatch_one(const uint8_t *msg, size_t len, void *ctx)
 	lo_server_dispatch_data(s->lo, (void *)(uintptr_t)msg, len);
 }
 
+void
+osc_server_set_relay(struct osc_server *s, osc_relay_send_fn fn, void *ctx)
+{
+	s->relay = fn;
+	s->relay_ctx = ctx;
+}
+
+bool
+osc_peer_is_relay(const struct osc_peer *p)
+{
+	return p->addr.ss_family == AF_UNIX;
+}
+
+/* True when the allowlist admits the peer; a relay's peers were checked when they connected. */
+static bool
+peer_allowed(const struct osc_server *s, const struct osc_peer *p)
+{
+	if (osc_peer_is_relay(p))
+		return s->relay != NULL;
+	return allow_match(&s->allow, (const struct sockaddr *)&p->addr);
+}
+
 int
 osc_server_inject(struct osc_server *s, const struct osc_peer *from, const void *buf, size_t len)
 {
@@ -347,7 +371,7 @@ osc_server_inject(struct osc_server *s, const struct osc_peer *from, const void 
 	int n;
 
 	s->st.datagrams++;
-	if (!allow_match(&s->allow, (const struct sockaddr *)&from->addr)) {
+	if (!peer_allowed(s, from)) {
 		s->st.not_allowed++;
 		return -EPERM;
 	}
@@ -367,7 +391,7 @@ osc_server_inject(struct osc_server *s, const struct osc_peer *from, const void 
 	}
 	/* an empty bundle dispatches nothing but still costs a message: parsing it is not free */
 	cost = n ? (unsigned)n : 1;
-	if (!peer_admit(s, &from->addr, cost)) {
+	if (!osc_peer_is_relay(from) && !peer_admit(s, &from->addr, cost)) {
 		s->st.rate_limited += cost;
 		return -EBUSY;
 	}
@@ -402,7 +426,9 @@ osc_server_receive(struct osc_server *s, unsigned max)
 int
 osc_server_send_raw(struct osc_server *s, const struct osc_peer *to, const void *buf, size_t len)
 {
-	if (!allow_match(&s->allow, (const struct sockaddr *)&to->addr))
+	int ret;
+
+	if (!peer_allowed(s, to))
 		return -EPERM;
 	if (selfaddr_is_self(&s->self, (const struct sockaddr *)&to->addr)) {
 		s->st.self++; /* it would come straight back in as a request */
@@ -411,6 +437,12 @@ osc_server_send_raw(struct osc_server *s, const struct osc_peer *to, const void 
 	if (len > PACKET_MAX_SIZE) {
 		s->st.send_errors++;
 		return -EMSGSIZE;
+	}
+	if (osc_peer_is_relay(to)) {
+		ret = s->relay(s->relay_ctx, to, buf, len);
+		if (ret < 0)
+			s->st.send_errors++;
+		return ret;
 	}
 	/* what is sent is charged to the host it goes to, whoever asked: no request, however
 	 * small, makes mixd send a host more than its budget */
@@ -437,7 +469,7 @@ osc_server_send(struct osc_server *s, const struct osc_peer *to, const char *pat
 	uint8_t buf[PACKET_MAX_SIZE];
 	size_t size = lo_message_length(m, path);
 
-	if (!allow_match(&s->allow, (const struct sockaddr *)&to->addr))
+	if (!peer_allowed(s, to))
 		return -EPERM;
 	if (size > sizeof(buf)) {
 		s->st.send_errors++;

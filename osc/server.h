@@ -22,6 +22,7 @@
 #define MIXD_OSC_SERVER_H
 
 #include <lo/lo.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
 
@@ -111,6 +112,22 @@ int osc_server_send_raw(struct osc_server *s, const struct osc_peer *to, const v
 
 /* Control thread. The bytes that may be sent to `to`'s host now (OSC_SERVER_SEND_RATE). */
 size_t osc_server_send_budget(struct osc_server *s, const struct osc_peer *to);
+
+/*
+ * A relay: a transport other than the UDP socket (the WebSocket port, osc/web.h) whose peers
+ * dispatch and send through this server like UDP peers. Its peers have the family AF_UNIX (an
+ * address no UDP datagram can come from); the relay checked the real peer against its allowlist
+ * when it connected, and does its own rate limiting, so inject skips the allowlist and the token
+ * bucket for them, and every send to them goes to fn instead of the socket.
+ */
+typedef int (*osc_relay_send_fn)(void *ctx, const struct osc_peer *to, const void *buf,
+                                 size_t len);
+
+/* Control thread. Sets (or with fn NULL removes) the relay. Cannot fail. */
+void osc_server_set_relay(struct osc_server *s, osc_relay_send_fn fn, void *ctx);
+
+/* Any thread. True when the peer is a relay's (family AF_UNIX). */
+bool osc_peer_is_relay(const struct osc_peer *p);
 
 /* Control thread. A copy of the counters. */
 void osc_server_get_stats(const struct osc_server *s, struct osc_server_stats *out);

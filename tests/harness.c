@@ -549,15 +549,16 @@ h_mixd_bin(void)
 	return NULL;
 }
 
-/* A UDP port free right now on 127.0.0.1 (the kernel picks it; we release it for mixd). */
+/* A UDP (or TCP) port free right now on 127.0.0.1 (the kernel picks it; we release it for
+ * mixd). */
 static int
-free_udp_port(void)
+free_port(int type)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	socklen_t len = sizeof(a);
 	int fd, port = -1;
 
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
@@ -645,7 +646,7 @@ struct h_mixd *
 h_mixd_startv(const struct h_jackd *j, const struct h_mixd_opts *opts, const char *const *args)
 {
 	const char *bin = h_mixd_bin(), *dir = h_session_dir();
-	char port_arg[80], server_env[128], preload_env[PATH_MAX + 16], out_env[PATH_MAX + 16];
+	char port_arg[80], http_arg[16], server_env[128], preload_env[PATH_MAX + 16], out_env[PATH_MAX + 16];
 	char asan_env[1024];
 	const char *set[5];
 	const char *argv[64];
@@ -660,7 +661,7 @@ h_mixd_startv(const struct h_jackd *j, const struct h_mixd_opts *opts, const cha
 	if (!m)
 		return NULL;
 	m->jackd = j;
-	port = free_udp_port();
+	port = free_port(SOCK_DGRAM);
 	if (port <= 0) {
 		fprintf(stderr, "harness: no free UDP port: %s\n", strerror(-port));
 		goto fail;
@@ -690,6 +691,18 @@ h_mixd_startv(const struct h_jackd *j, const struct h_mixd_opts *opts, const cha
 	argv[argc++] = port_arg;
 	argv[argc++] = "--state-dir";
 	argv[argc++] = m->state_dir;
+	if (opts && opts->http) {
+		int hp = free_port(SOCK_STREAM);
+
+		if (hp <= 0) {
+			fprintf(stderr, "harness: no free TCP port: %s\n", strerror(-hp));
+			goto fail;
+		}
+		m->http_port = (uint16_t)hp;
+	}
+	snprintf(http_arg, sizeof(http_arg), "%u", (unsigned)m->http_port);
+	argv[argc++] = "--http-port";
+	argv[argc++] = http_arg;
 	for (size_t i = 0; args && args[i]; i++) {
 		if (argc + 1 >= sizeof(argv) / sizeof(argv[0])) {
 			fprintf(stderr, "harness: too many mixd arguments\n");

@@ -92,11 +92,15 @@ struct h_mixd_opts {
 	/* If set, exported to mixd as LD_PRELOAD and RTCHECK_OUT. */
 	const char *preload;
 	const char *rtcheck_out;
+	/* If set, mixd gets a free TCP port as --http-port (in h_mixd.http_port); otherwise
+	 * --http-port 0, so tests never contend for the default 8080. */
+	bool http;
 };
 
 struct h_mixd {
 	pid_t pid;     /* 0 once reaped */
 	uint16_t port; /* OSC port */
+	uint16_t http_port; /* --http-port, 0 when off (h_mixd_opts.http) */
 	char name[64]; /* JACK client name (--name) */
 	char state_dir[512];
 	char log_path[512];

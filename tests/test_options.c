@@ -32,6 +32,9 @@ START_TEST(defaults)
 	ck_assert(!o.stereo[0]);
 	ck_assert_ptr_nonnull(strstr(o.state_dir, "/mixd/mixd"));
 	ck_assert_uint_eq(o.osc_rate, OSC_SERVER_DEFAULT_RATE);
+	ck_assert_uint_eq(o.http_port, 8080);
+	ck_assert(!o.http_given);
+	ck_assert_ptr_null(o.web_root);
 }
 END_TEST
 
@@ -55,6 +58,12 @@ START_TEST(good_options)
 	ck_assert_uint_eq(o.osc_rate, 0);
 	ck_assert_int_eq(parse(&o, err, "--osc-rate=10000000", NULL, NULL), 0);
 	ck_assert_uint_eq(o.osc_rate, 10000000);
+	ck_assert_int_eq(parse(&o, err, "--http-port=0", "--web-root", "/srv/page"), 0);
+	ck_assert_uint_eq(o.http_port, 0);
+	ck_assert(o.http_given);
+	ck_assert_str_eq(o.web_root, "/srv/page");
+	ck_assert_int_eq(parse(&o, err, "--http-port", "8081", NULL), 0);
+	ck_assert_uint_eq(o.http_port, 8081);
 }
 END_TEST
 
@@ -86,6 +95,11 @@ START_TEST(bad_options)
 		{ "--osc-rate=10000001", NULL },
 		{ "--osc-rate=99999999999999999999999", NULL },
 		{ "--osc-rate", NULL },
+		{ "--http-port=65536", NULL },
+		{ "--http-port=-1", NULL },
+		{ "--http-port=http", NULL },
+		{ "--http-port=", NULL },
+		{ "--web-root=", NULL },
 	};
 	struct options o;
 	char err[256];

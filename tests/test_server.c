@@ -2,7 +2,8 @@
 /*
  * The control port's own socket: the per-peer token bucket (per address, in messages, whole
  * datagrams dropped, debt on a full bucket, bounded peer table), osc_server_inject's verdicts,
- * and replies that never reach a peer outside the allowlist. A real osc_server on 127.0.0.1:0
+ * replies that never reach a peer outside the allowlist, and relay peers (the WebSocket port's
+ * sockets) dispatched and answered through the relay. A real osc_server on 127.0.0.1:0
  * and real client sockets on other loopback addresses (Linux routes all of 127.0.0.0/8 to lo).
  *
  * Counts are exact wherever the bucket's refill cannot matter; where it can (a flood of 1000
@@ -480,6 +481,75 @@ START_TEST(no_reply_outside_allowlist)
 }
 END_TEST
 
+/* ---- relay peers (the WebSocket port's sockets) ---- */
+
+static struct osc_server *relay_srv;
+static unsigned relay_msgs, relay_sent;
+static size_t relay_len;
+
+/* Answers every message with /ok to its sender: the reply must reach the relay, not a socket. */
+static void
+relay_on_message(void *ctx, const struct osc_peer *from, const char *path, const char *types,
+                 lo_arg **argv, int argc)
+{
+	lo_message m = lo_message_new();
+
+	ck_assert(osc_peer_is_relay(from));
+	relay_msgs++;
+	ck_assert_int_eq(osc_server_send(relay_srv, from, "/ok", m), 0);
+	lo_message_free(m);
+}
+
+static int
+relay_send(void *ctx, const struct osc_peer *to, const void *buf, size_t len)
+{
+	ck_assert(osc_peer_is_relay(to));
+	relay_sent++;
+	relay_len = len;
+	return 0;
+}
+
+START_TEST(relay_peers)
+{
+	static const uint8_t ping[] = "/ping\0\0\0,\0\0";
+	struct osc_peer p = { 0 };
+	struct osc_server_stats st;
+	struct allowlist allow;
+	char err[256];
+
+	relay_msgs = relay_sent = 0;
+	ck_assert_int_eq(allow_parse(&allow, "127.0.0.1", err, sizeof(err)), 0);
+	relay_srv = osc_server_new("127.0.0.1:0", &allow, relay_on_message, NULL, err, sizeof(err));
+	ck_assert_ptr_nonnull(relay_srv);
+	osc_server_set_rate_limit(relay_srv, 10, 1);
+	p.addr.ss_family = AF_UNIX;
+	memcpy((char *)&p.addr + 2, "\0relay-1", 8);
+	p.len = 10;
+	/* no relay: its peers are nobody's, refused like a peer outside the allowlist */
+	ck_assert_int_eq(osc_server_inject(relay_srv, &p, ping, 12), -EPERM);
+	ck_assert_uint_eq(relay_msgs, 0);
+	osc_server_set_relay(relay_srv, relay_send, NULL);
+	/* with it: dispatched past the allowlist and the bucket (the relay limits its own
+	 * peers: here 50 messages against a bucket of 1), and the reply goes to the relay
+	 * (8 bytes: "/ok" and ",") */
+	for (int i = 0; i < 50; i++)
+		ck_assert_int_eq(osc_server_inject(relay_srv, &p, ping, 12), 1);
+	ck_assert_uint_eq(relay_msgs, 50);
+	ck_assert_uint_eq(relay_sent, 50);
+	ck_assert_uint_eq(relay_len, 8);
+	/* malformed is still malformed */
+	ck_assert_int_eq(osc_server_inject(relay_srv, &p, "nope", 4), -EBADMSG);
+	osc_server_get_stats(relay_srv, &st);
+	ck_assert_uint_eq(st.not_allowed, 1);
+	ck_assert_uint_eq(st.rate_limited, 0);
+	ck_assert_uint_eq(st.malformed, 1);
+	/* removed again: sends to its peers are refused */
+	osc_server_set_relay(relay_srv, NULL, NULL);
+	ck_assert_int_eq(osc_server_send_raw(relay_srv, &p, ping, 12), -EPERM);
+	osc_server_free(relay_srv);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -495,6 +565,7 @@ main(void)
 	tcase_add_test(tc, peer_table_lru);
 	tcase_add_test(tc, inject_verdicts);
 	tcase_add_test(tc, no_reply_outside_allowlist);
+	tcase_add_test(tc, relay_peers);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }

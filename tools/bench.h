@@ -31,4 +31,8 @@ int bench_loudness(const struct bench_opts *o);
  * Prints its line; returns 0, or 1 when a set-up failed. */
 int bench_automation(const struct bench_opts *o);
 
+/* The OSCQuery tree (bench_web.c): time and size of GET / for the console, beside the same
+ * address space as /list replies. Prints its line; returns 0, or 1 when a set-up failed. */
+int bench_web(const struct bench_opts *o);
+
 #endif

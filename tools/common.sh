@@ -10,7 +10,11 @@ MIXD_PACKAGES=(
   build-essential meson ninja-build pkg-config
   libjack-jackd2-dev jackd2 liblo-dev libebur128-dev check libsndfile1-dev
   clang-14 libclang-rt-14-dev
+  libwebsockets-dev
+  chromium nodejs
 )
+# libwebsockets-dev brings libuv1-dev and the libuv event-loop plugin mixd's web port runs on;
+# chromium and nodejs are for the browser test (tests/browser/, through playwright-core).
 
 # Prints its arguments to stderr, prefixed with the calling tool's name.
 mixd_log() {
@@ -79,4 +83,22 @@ mixd_build() {
     meson setup "$dir" "$@" || return
   fi
   meson compile -C "$dir"
+}
+
+# Installs the browser test's npm packages (tests/browser/package-lock.json) into
+# tests/browser/node_modules when they are missing or older than the lock file. Debian's
+# nodejs 18 has npm as a package of its own; a NodeSource nodejs carries it. Returns npm's
+# status, 1 when npm cannot be had.
+mixd_ensure_node_modules() {
+  local dir=$MIXD_ROOT/tests/browser
+  if [[ -f $dir/node_modules/.package-lock.json &&
+    ! $dir/package-lock.json -nt $dir/node_modules/.package-lock.json ]]; then
+    return 0
+  fi
+  if ! command -v npm >/dev/null 2>&1; then
+    MIXD_PACKAGES=(npm)
+    mixd_ensure_packages || return 1
+  fi
+  mixd_log "installing the browser test's packages (npm ci in tests/browser)"
+  npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
 }

@@ -76,7 +76,7 @@
 
 static const char usage_text[] =
     "usage: mixbench [--strips N] [--period FRAMES] [--seconds S]\n"
-    "                [engine|strip|silence|master|chorus|loudness|automation|osc|all]\n"
+    "                [engine|strip|silence|master|chorus|loudness|automation|osc|web|all]\n"
     "  --strips N        strips, 1..256 (default 64)\n"
     "  --period FRAMES   frames per process call, 1..8192 (default 64)\n"
     "  --seconds S       wall time of each measurement (default 3)\n"
@@ -98,6 +98,7 @@ static const char usage_text[] =
     "  automation        what a lane costs per second of audio: a fader and a pan lane\n"
     "                    moving on every strip, through mixd's cut into 32-frame pieces\n"
     "  osc               OSC ingest rate and last-value delivery\n"
+    "  web               the OSCQuery tree (GET /): build time and size, beside /list's\n"
     "  all               all of them (default)\n"
     "output: one \"name key=value ...\" line per measurement; ns_per_sample_strip is the whole\n"
     "  engine's cost (master chain and bus effects included) per strip and sample;\n"
@@ -1101,6 +1102,7 @@ main(int argc, char **argv)
 		            !strcmp(argv[i], "silence") || !strcmp(argv[i], "master") ||
 		            !strcmp(argv[i], "chorus") || !strcmp(argv[i], "loudness") ||
 		            !strcmp(argv[i], "automation") || !strcmp(argv[i], "osc") ||
+		            !strcmp(argv[i], "web") ||
 		            !strcmp(argv[i], "all"))) {
 			what = argv[i++];
 			what_set = true;
@@ -1124,5 +1126,7 @@ main(int argc, char **argv)
 		ret |= bench_automation(&o);
 	if (!strcmp(what, "osc") || !strcmp(what, "all"))
 		ret |= bench_osc(&o);
+	if (!strcmp(what, "web") || !strcmp(what, "all"))
+		ret |= bench_web(&o);
 	return ret;
 }
