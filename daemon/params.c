@@ -175,7 +175,7 @@ static const struct param_desc table[] = {
 	FLOAT(MASTER, "limiter/release", "ms", 1, 1000, 50, ENGINE_MASTER_LIMITER_RELEASE,
 	      "How fast the limiter's gain reduction falls back"),
 	SWITCH(MASTER, "limiter/truepeak", 1, ENGINE_MASTER_LIMITER_TRUEPEAK,
-	       "1 limits true (8x oversampled) peaks, 0 sample peaks"),
+	       "1 limits true (16x reconstructed) peaks, 0 sample peaks"),
 	/* control-only: the loudness meter's reference; nothing in the audio path reads it */
 	FLOAT(MASTER, "loudness/target", "LUFS", -36, -6, -14, -1,
 	      "Programme loudness aimed at: /loudness reports the integrated loudness minus this"),
