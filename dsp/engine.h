@@ -209,6 +209,10 @@ void engine_read_master_meter(struct engine *e, struct engine_meter *l, struct e
  * 8x oversampled) and the glue compressor's gain reduction (dB). */
 void engine_read_master_dynamics(struct engine *e, float *truepeak, float *comp_gr);
 
+/* RT. The multiband compressor's gain reduction per band (low, mid, high), dB, max since the
+ * last read. */
+void engine_read_master_multiband(struct engine *e, float gr[3]);
+
 /* RT. The tempo (beats per minute) a synced delay follows, e.g. from the JACK transport's BBT
  * position each cycle; <= 0 or NaN: no tempo (a synced delay falls back to its time). */
 void engine_set_tempo(struct engine *e, double bpm);

@@ -724,6 +724,62 @@ START_TEST(test_ceiling)
 }
 END_TEST
 
+/* The multiband through mixd: band 2 compressing a 1 kHz tone at -10 dBFS peak (threshold
+ * -40, ratio 4: 22.5 dB by the static curve) while the limiter is off. /meter/master/multiband
+ * reads that reduction on band 2 (+-0.3 dB) and none on the others, and the recorded output is
+ * the tone 22.5 dB down (+-0.3 dB). */
+START_TEST(test_multiband_meter)
+{
+	static const char *const args[] = { "--strips", "1", "--stereo", "1", NULL };
+	static const char *const in[] = { "mixd:in_1_L", "mixd:in_1_R" };
+	static float l[RATE], r[RATE];
+	const float *const bufs[2] = { l, r };
+	const size_t n = RATE, rec = RATE / 2;
+	struct h_msg *m;
+
+	e2e_world_up(&w, NULL, args, 2, in, LIM_FRAMES);
+	e2e_set_i(&w, "/master/limiter/on", 0);
+	e2e_set_i(&w, "/master/multiband/on", 1);
+	/* crossovers a decade either side: the other bands pass the tone 80 dB down (at 2500 Hz
+	 * the high band would pass it uncompressed 32 dB down, next to a band 22.5 dB down) */
+	e2e_set_f(&w, "/master/multiband/xover/1", 100.0f);
+	e2e_set_f(&w, "/master/multiband/xover/2", 10000.0f);
+	e2e_set_f(&w, "/master/multiband/2/threshold", -40.0f);
+	e2e_set_f(&w, "/master/multiband/2/ratio", 4.0f);
+	e2e_set_f(&w, "/master/multiband/2/attack", 5.0f);
+	e2e_set_f(&w, "/master/multiband/2/release", 2000.0f);
+	settle();
+	e2e_assert_no_error(&w, "multiband set-up");
+	for (size_t i = 0; i < n; i++)
+		l[i] = r[i] = (float)(pow(10.0, -0.5) * cos(2.0 * M_PI * 1000.0 * (double)i / RATE));
+	ck_assert_int_eq(h_probe_play_start(w.probe, bufs, 2, n), 0);
+	h_sleep_ms(500); /* the attack is over; the meter starts a new interval */
+	m = h_osc_get(w.osc, "/meter/master/multiband");
+	h_msg_free(m);
+	ck_assert_int_eq(h_probe_record_start(w.probe, rec), 0);
+	ck_assert_int_eq(h_probe_record_wait(w.probe), 0);
+	m = h_osc_get(w.osc, "/meter/master/multiband");
+	ck_assert_int_eq(h_probe_play_wait(w.probe), 0);
+	ck_assert_msg(m && !strcmp(m->types, "fff"), "/meter/master/multiband: %s",
+	              m ? m->types : "no reply");
+	/* the tone's amplitude: sqrt 2 x RMS over whole cycles (24000 frames: 500 of them) */
+	const float *y = h_probe_in(w.probe, 0);
+	double ss = 0.0;
+	for (size_t i = 0; i < rec; i++)
+		ss += (double)y[i] * y[i];
+	double out = h_amp_db(sqrt(2.0 * ss / (double)rec));
+	fprintf(stderr, "multiband: /meter/master/multiband %.3f %.3f %.3f dB; output %.3f dBFS "
+	        "(in -10, static curve -32.5)\n",
+	        (double)h_arg_f(m, 0), (double)h_arg_f(m, 1), (double)h_arg_f(m, 2), out);
+	ck_assert_msg(fabs(h_arg_f(m, 1) - 22.5) <= 0.3, "band 2 GR %.3f dB", (double)h_arg_f(m, 1));
+	ck_assert_msg(h_arg_f(m, 0) < 0.1f && h_arg_f(m, 2) < 0.1f, "bands 1/3 GR %.3f / %.3f",
+	              (double)h_arg_f(m, 0), (double)h_arg_f(m, 2));
+	ck_assert_msg(fabs(out + 32.5) <= 0.3, "output %.3f dBFS", out);
+	h_msg_free(m);
+	e2e_stop_mixd(&w);
+}
+END_TEST
+
 #define E2E_CASE_TIMEOUT_S 60
 
 static Suite *
@@ -734,6 +790,8 @@ e2e_master_suite(void)
 	e2e_add_case(s, "latency_64", test_latency_64, setup_64, teardown, E2E_CASE_TIMEOUT_S);
 	e2e_add_case(s, "latency_256", test_latency_256, setup_256, teardown, E2E_CASE_TIMEOUT_S);
 	e2e_add_case(s, "ceiling", test_ceiling, setup_256, teardown, E2E_CASE_TIMEOUT_S);
+	e2e_add_case(s, "multiband_meter", test_multiband_meter, setup_256, teardown,
+	             E2E_CASE_TIMEOUT_S);
 	return s;
 }
 
