@@ -32,13 +32,11 @@ master_init(struct master *m, const struct strip_env *env)
 	memset(m, 0, sizeof(*m));
 	m->g = zalloc64(sizeof(*m->g));
 	m->acc = zalloc64(sizeof(*m->acc));
-	m->g2 = zalloc64(sizeof(*m->g2));
-	m->acc2 = zalloc64(sizeof(*m->acc2));
-	if (!m->g || !m->acc || !m->g2 || !m->acc2)
+	if (!m->g || !m->acc)
 		return -ENOMEM;
-	m->dyn.stereo = m->glue.stereo = true;
-	m->dyn.lane = m->glue.lane = 0;
-	strip_init(&m->dyn, env);
+	eqmatch_init(&m->eq, env->fs, env->kb);
+	m->glue.stereo = true;
+	m->glue.lane = 0;
 	strip_init(&m->glue, env);
 	m->glue.eq_on = false;
 	for (int b = 0; b < STRIP_BANDS; b++)
@@ -47,7 +45,6 @@ master_init(struct master *m, const struct strip_env *env)
 	m->glue.ratio = 2.0f;
 	m->glue.attack_ms = 30.0f;
 	m->glue.release_ms = 300.0f;
-	strip_retarget(&m->dyn, env, true);
 	strip_retarget(&m->glue, env, true);
 	multiband_init(&m->mb, env->fs, env->smooth_n, env->kb);
 	monobass_init(&m->mono, env->fs, env->smooth_n, env->kb);
@@ -72,6 +69,7 @@ master_set_rate(struct master *m, const struct strip_env *env)
 {
 	int ret = limiter_set_rate(m->lim, env->fs);
 
+	eqmatch_set_rate(&m->eq, env->fs, env->kb);
 	multiband_set_rate(&m->mb, env->fs, env->smooth_n, env->kb);
 	monobass_set_rate(&m->mono, env->fs, env->smooth_n, env->kb);
 	if (ret == 0)
@@ -92,26 +90,22 @@ master_free(struct master *m)
 	m->lim = NULL;
 	free(m->acc);
 	free(m->g);
-	free(m->acc2);
-	free(m->g2);
-	m->acc = m->acc2 = NULL;
-	m->g = m->g2 = NULL;
+	m->acc = NULL;
+	m->g = NULL;
 }
 
 void
 master_settle(struct master *m, const struct strip_env *env)
 {
-	strip_retarget(&m->dyn, env, true);
-	strip_settle(&m->dyn, env, m->g);
+	eqmatch_settle(&m->eq);
 	strip_retarget(&m->glue, env, true);
-	strip_settle(&m->glue, env, m->g2);
+	strip_settle(&m->glue, env, m->g);
 	multiband_settle(&m->mb);
 	monobass_settle(&m->mono);
 	fader_update(m, env);
 	ramp_init(&m->g_fader, m->g_fader.target);
 	ramp_init(&m->g_width, m->width);
-	group_plan(m->g, &m->plan, &m->dyn, 1, env, true);
-	group_plan(m->g2, &m->plan2, &m->glue, 1, env, true);
+	group_plan(m->g, &m->plan, &m->glue, 1, env, true);
 	limiter_set(m->lim, m->lim_on, m->lim_ceiling_db, m->lim_release_ms, m->lim_tp);
 	limiter_settle(m->lim);
 }
@@ -122,9 +116,10 @@ master_set(struct master *m, const struct strip_env *env, enum engine_param p, f
 	if (p >= ENGINE_MASTER_EQ_ON && p <= ENGINE_MASTER_COMP_MAKEUP) {
 		enum engine_param sp =
 		    (enum engine_param)(p - ENGINE_MASTER_EQ_ON + ENGINE_STRIP_EQ_ON);
-		struct strip *s = sp >= ENGINE_STRIP_COMP_ON ? &m->glue : &m->dyn;
-		strip_store(s, sp, v);
-		strip_retarget(s, env, true);
+		if (sp < ENGINE_STRIP_COMP_ON)
+			return eqmatch_set(&m->eq, sp, v);
+		strip_store(&m->glue, sp, v);
+		strip_retarget(&m->glue, env, true);
 		return true;
 	}
 	if (p >= ENGINE_MASTER_MB_ON && p <= ENGINE_MASTER_MB3_GAIN)
@@ -217,7 +212,7 @@ meter_block(struct master *m, float *l, float *r, uint32_t n)
 	m->ss_r = ss_r;
 }
 
-/* One pass of the pair kernel over l/r in place: the EQ strip or the glue strip. */
+/* The glue compressor: the pair kernel over l/r in place. */
 static void
 kernel_pass(struct master *m, const struct strip_env *env, struct strip *s, struct sk_group *g,
             struct sk_acc *acc, struct group_plan *plan, float *l, float *r, uint32_t j0,
@@ -246,9 +241,13 @@ void
 master_process(struct master *m, const struct strip_env *env, float *l, float *r, uint32_t j0,
                uint32_t n)
 {
-	kernel_pass(m, env, &m->dyn, m->g, m->acc, &m->plan, l, r, j0, n);
+	for (uint32_t i = 0; i < n; i++) { /* a non-finite sum must not reach the filters */
+		l[i] = isfinite(l[i]) ? l[i] : 0.0f;
+		r[i] = isfinite(r[i]) ? r[i] : 0.0f;
+	}
+	eqmatch_process(&m->eq, l, r, n);
 	multiband_process(&m->mb, l, r, n);
-	kernel_pass(m, env, &m->glue, m->g2, m->acc2, &m->plan2, l, r, j0, n);
+	kernel_pass(m, env, &m->glue, m->g, m->acc, &m->plan, l, r, j0, n);
 	width_block(m, l, r, n);
 	monobass_process(&m->mono, l, r, n);
 	fader_block(m, l, r, n);
@@ -271,9 +270,9 @@ master_read_truepeak(struct master *m)
 float
 master_read_comp_gr(struct master *m)
 {
-	float gr = fmaxf(m->g2->comp.gr[0], m->g2->comp.gr[1]);
+	float gr = fmaxf(m->g->comp.gr[0], m->g->comp.gr[1]);
 
-	m->g2->comp.gr[0] = m->g2->comp.gr[1] = 0.0f;
+	m->g->comp.gr[0] = m->g->comp.gr[1] = 0.0f;
 	return gr;
 }
 

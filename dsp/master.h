@@ -9,13 +9,12 @@
  * look-ahead, master_latency) never changes with its switch: Ardour's compensation stays right
  * and switching never moves the audio in time.
  *
- * The EQ and the glue compressor are a stereo strip's (strip.c: same parameters, smoothing and
- * cross-fades; the two sides are linked), run by the two-lane kernel (sk_kernel_pair) so they
- * cost two lanes, not a group of sixteen: the EQ as one strip (its compressor always off), the
- * compressor as another (its EQ off), so that the multiband (multiband.h) sits between them;
- * the kernel runs its stages in that order anyway, so with the multiband off the output is
- * what one strip doing both gave, bit for bit. The glue compressor's defaults are slower than
- * a strip's: ratio 2, attack 30 ms, release 300 ms. Mono bass: monobass.h.
+ * The EQ is the strip EQ's parameters and behaviour with matched bells and shelves that do not
+ * cramp near Nyquist (eqmatch.h). The glue compressor is a stereo strip's (strip.c: same
+ * parameters, smoothing and cross-fades; the two sides are linked; its EQ off), run by the
+ * two-lane kernel (sk_kernel_pair) so it costs two lanes, not a group of sixteen. Its defaults
+ * are slower than a strip's: ratio 2, attack 30 ms, release 300 ms. The multiband
+ * (multiband.h) sits between the two; mono bass: monobass.h.
  *
  * Threads: master_init/master_free on the control thread; master_settle with the RT side
  * stopped; the rest on the RT thread.
@@ -27,6 +26,7 @@
 #include <stdint.h>
 
 #include "engine.h"
+#include "eqmatch.h"
 #include "group.h"
 #include "kernel.h"
 #include "limiter.h"
@@ -36,14 +36,11 @@
 #include "strip.h"
 
 struct master {
-	struct strip dyn;   /* the EQ, on lanes 0 (L) and 1 (R) */
+	struct eqmatch eq;
+	struct strip glue;  /* the glue compressor, on lanes 0 (L) and 1 (R) */
 	struct sk_group *g; /* 64-byte aligned */
 	struct sk_acc *acc; /* 64-byte aligned; rows OUT_L/OUT_R, lanes 0-1 used */
 	struct group_plan plan;
-	struct strip glue; /* the glue compressor: the same on a group of its own */
-	struct sk_group *g2;
-	struct sk_acc *acc2;
-	struct group_plan plan2;
 	struct multiband mb;
 	struct monobass mono;
 
