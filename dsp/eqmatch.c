@@ -134,46 +134,75 @@ step(float *cur, float to, float kb)
 	return true;
 }
 
-/* One band over the block, both sides, coefficients from c0 to c1 (equal: fixed). */
+/* A band this block: coefficients from c0 to c1 (equal: fixed), and where they are. */
+struct act {
+	struct eqm_band *b;
+	struct eqm_coef c0, c1;
+	bool moving;
+	float a1, a2, a3, m0, m1, m2;
+};
+
 static void
-run_band(struct eqm_band *b, struct eqm_coef c0, struct eqm_coef c1, float *l, float *r,
-         uint32_t n)
+at(struct act *a, float t)
 {
-	float *x[2] = { l, r };
-	const bool moving = memcmp(&c0, &c1, sizeof(c0)) != 0;
+	const struct eqm_coef *c0 = &a->c0, *c1 = &a->c1;
+	float g = c0->g + t * (c1->g - c0->g), k = c0->k + t * (c1->k - c0->k);
 
-	for (int s = 0; s < 2; s++) {
-		float ic1 = b->ic[s][0], ic2 = b->ic[s][1];
-		float g = c1.g, k = c1.k, m0 = c1.m0, m1 = c1.m1, m2 = c1.m2;
-		float a1 = 1.0f / (1.0f + g * (g + k)), a2 = g * a1, a3 = g * a2;
-		float *y = x[s];
+	a->m0 = c0->m0 + t * (c1->m0 - c0->m0);
+	a->m1 = c0->m1 + t * (c1->m1 - c0->m1);
+	a->m2 = c0->m2 + t * (c1->m2 - c0->m2);
+	a->a1 = 1.0f / (1.0f + g * (g + k));
+	a->a2 = g * a->a1;
+	a->a3 = g * a->a2;
+}
 
-		for (uint32_t i = 0; i < n; i++) {
-			if (moving) {
-				float t = (float)(i + 1) / (float)n;
-				g = c0.g + t * (c1.g - c0.g);
-				k = c0.k + t * (c1.k - c0.k);
-				m0 = c0.m0 + t * (c1.m0 - c0.m0);
-				m1 = c0.m1 + t * (c1.m1 - c0.m1);
-				m2 = c0.m2 + t * (c1.m2 - c0.m2);
-				a1 = 1.0f / (1.0f + g * (g + k));
-				a2 = g * a1;
-				a3 = g * a2;
-			}
-			float v0 = y[i], v3 = v0 - ic2;
-			float v1 = a1 * ic1 + a2 * v3, v2 = ic2 + a2 * ic1 + a3 * v3;
-			ic1 = 2.0f * v1 - ic1;
-			ic2 = 2.0f * v2 - ic2;
-			y[i] = m0 * v0 + m1 * v1 + m2 * v2;
+typedef float v4 __attribute__((vector_size(16)));
+
+/* The active bands in series, sample by sample, both sides in the lanes of one vector (0: left,
+ * 1: right): one vector SVF tick per band and sample. The bands' recurrences are independent
+ * chains the CPU overlaps (one band at a time over the block would wait on each one's
+ * latency). */
+static void
+run(struct act *act, int na, float *l, float *r, uint32_t n)
+{
+	v4 ic1[EQM_BANDS], ic2[EQM_BANDS];
+
+	for (int j = 0; j < na; j++) {
+		const struct eqm_band *b = act[j].b;
+		ic1[j] = (v4){ b->ic[0][0], b->ic[1][0], 0.0f, 0.0f };
+		ic2[j] = (v4){ b->ic[0][1], b->ic[1][1], 0.0f, 0.0f };
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		v4 x = { l[i], r[i], 0.0f, 0.0f };
+		for (int j = 0; j < na; j++) {
+			struct act *a = &act[j];
+			if (a->moving)
+				at(a, (float)(i + 1) / (float)n);
+			v4 v3 = x - ic2[j];
+			v4 v1 = a->a1 * ic1[j] + a->a2 * v3;
+			v4 v2 = ic2[j] + a->a2 * ic1[j] + a->a3 * v3;
+			ic1[j] = 2.0f * v1 - ic1[j];
+			ic2[j] = 2.0f * v2 - ic2[j];
+			x = a->m0 * x + a->m1 * v1 + a->m2 * v2;
 		}
-		b->ic[s][0] = ic1;
-		b->ic[s][1] = ic2;
+		l[i] = x[0];
+		r[i] = x[1];
+	}
+	for (int j = 0; j < na; j++) {
+		struct eqm_band *b = act[j].b;
+		b->ic[0][0] = ic1[j][0];
+		b->ic[1][0] = ic1[j][1];
+		b->ic[0][1] = ic2[j][0];
+		b->ic[1][1] = ic2[j][1];
 	}
 }
 
 void
 eqmatch_process(struct eqmatch *q, float *l, float *r, uint32_t n)
 {
+	struct act act[EQM_BANDS];
+	int na = 0;
+
 	for (int k = 0; k < EQM_BANDS; k++) {
 		struct eqm_band *b = &q->band[k];
 		struct eqm_coef c0 = b->c;
@@ -195,12 +224,23 @@ eqmatch_process(struct eqmatch *q, float *l, float *r, uint32_t n)
 			continue;
 		}
 		b->live = true;
-		run_band(b, c0, b->c, l, r, n);
+		act[na] = (struct act){ .b = b, .c0 = c0, .c1 = b->c };
+		act[na].moving = memcmp(&c0, &b->c, sizeof(c0)) != 0;
+		at(&act[na], 1.0f);
+		na++;
+	}
+	if (na == 0)
+		return;
+	run(act, na, l, r, n);
+	for (int j = 0; j < na; j++) {
+		struct eqm_band *b = act[j].b;
 		if (!isfinite(b->ic[0][0] + b->ic[0][1] + b->ic[1][0] + b->ic[1][1])) {
-			clear(b);
+			for (int k = 0; k < EQM_BANDS; k++)
+				clear(&q->band[k]);
 			memset(l, 0, n * sizeof(float));
 			memset(r, 0, n * sizeof(float));
 			q->resets++;
+			return;
 		}
 	}
 }
