@@ -39,7 +39,7 @@ struct limiter {
 	/* geometry at the current rate (d == 0: no rate) */
 	double fs;
 	uint32_t d;      /* look-ahead = latency */
-	uint32_t h;      /* peak-hold window: the FIR (attack) length K + 1, K = d - 16 + 1 */
+	uint32_t h;      /* peak-hold window: the attack K + 1, K = d - LIMITER_OS_DELAY + 1 */
 	uint32_t k1, k2; /* the two moving averages, k1 + k2 - 1 = K */
 	double inv;      /* 1 / (k1 k2 GQ_ONE) */
 	uint32_t glide_n;
