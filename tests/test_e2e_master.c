@@ -752,14 +752,28 @@ START_TEST(test_multiband_meter)
 	e2e_assert_no_error(&w, "multiband set-up");
 	for (size_t i = 0; i < n; i++)
 		l[i] = r[i] = (float)(pow(10.0, -0.5) * cos(2.0 * M_PI * 1000.0 * (double)i / RATE));
-	ck_assert_int_eq(h_probe_play_start(w.probe, bufs, 2, n), 0);
-	h_sleep_ms(500); /* the attack is over; the meter starts a new interval */
-	m = h_osc_get(w.osc, "/meter/master/multiband");
-	h_msg_free(m);
-	ck_assert_int_eq(h_probe_record_start(w.probe, rec), 0);
-	ck_assert_int_eq(h_probe_record_wait(w.probe), 0);
-	m = h_osc_get(w.osc, "/meter/master/multiband");
-	ck_assert_int_eq(h_probe_play_wait(w.probe), 0);
+	/* a missed period (an xrun in mixd's count, jackd without real-time priority on a loaded
+	 * machine) puts a discontinuity in the tone whose peak the 2 s release then holds: such
+	 * a measurement is taken again, as the latency case does; one without an xrun stands */
+	for (int attempt = 1;; attempt++) {
+		int64_t xruns = e2e_stat(&w, "xruns");
+		ck_assert_int_eq(h_probe_play_start(w.probe, bufs, 2, n), 0);
+		h_sleep_ms(500); /* the attack is over; the meter starts a new interval */
+		m = h_osc_get(w.osc, "/meter/master/multiband");
+		h_msg_free(m);
+		ck_assert_int_eq(h_probe_record_start(w.probe, rec), 0);
+		ck_assert_int_eq(h_probe_record_wait(w.probe), 0);
+		m = h_osc_get(w.osc, "/meter/master/multiband");
+		ck_assert_int_eq(h_probe_play_wait(w.probe), 0);
+		h_sleep_ms(20);
+		xruns = e2e_stat(&w, "xruns") - xruns;
+		if (xruns == 0 || attempt == 4)
+			break;
+		fprintf(stderr, "multiband: %lld xruns during measurement %d; once more\n",
+		        (long long)xruns, attempt);
+		h_msg_free(m);
+		h_sleep_ms(2500); /* the release lets go of what the xrun left */
+	}
 	ck_assert_msg(m && !strcmp(m->types, "fff"), "/meter/master/multiband: %s",
 	              m ? m->types : "no reply");
 	/* the tone's amplitude: sqrt 2 x RMS over whole cycles (24000 frames: 500 of them) */
