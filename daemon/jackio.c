@@ -119,6 +119,16 @@ publish_meters(struct jackio *j)
 	r.d = 0.0f;
 	if (!ring_push(j->rep, &r))
 		goto drop;
+	{
+		float mb[3];
+		engine_read_master_multiband(j->e, mb);
+		r.kind = JACKIO_REPORT_MASTER_MB;
+		r.a = mb[0];
+		r.b = mb[1];
+		r.c = mb[2];
+		if (!ring_push(j->rep, &r))
+			goto drop;
+	}
 	for (unsigned b = 0; b < ENGINE_N_BUSES; b++) {
 		r.kind = JACKIO_REPORT_BUS;
 		r.index = (uint16_t)b;

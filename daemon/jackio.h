@@ -27,6 +27,7 @@ enum jackio_report_kind {
 	                           */
 	JACKIO_REPORT_BUS,        /* index = bus; a = return peak L, b = R (linear) */
 	JACKIO_REPORT_AUTOMATION, /* index = parameter index; a = the value a lane applied */
+	JACKIO_REPORT_MASTER_MB,  /* a, b, c = the multiband's GR per band (dB) */
 };
 
 struct jackio_report {

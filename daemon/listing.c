@@ -135,6 +135,8 @@ listing_markdown(FILE *f)
 	      "| `/meter/master` | `/meter/master f:peak_L f:peak_R f:truepeak_dBTP f:gr_dB"
 	      " f:comp_gr_dB`: what leaves mixd (after fader and limiter), the true peak 8x"
 	      " oversampled, the limiter's and the glue compressor's gain reduction |\n"
+	      "| `/meter/master/multiband` | `/meter/master/multiband f:low_gr_dB f:mid_gr_dB"
+	      " f:high_gr_dB`: the multiband compressor's gain reduction per band |\n"
 	      "| `/meter/bus/BUS` | `/meter/bus/BUS f:peak_L f:peak_R`: the bus's return |\n"
 	      "| `/loudness` | `/loudness f:M f:S f:I f:LRA f:max_truepeak f:target f:distance`:"
 	      " the master output's momentary (400 ms), short-term (3 s) and integrated"

@@ -197,6 +197,17 @@ hook_meter_master(void *ctx, float out[5])
 }
 
 static void
+hook_meter_multiband(void *ctx, float out[3])
+{
+	struct app *a = ctx;
+
+	for (int b = 0; b < 3; b++) {
+		out[b] = a->meters.master_mb_gr[b];
+		a->meters.master_mb_gr[b] = 0.0f;
+	}
+}
+
+static void
 hook_meter_bus(void *ctx, unsigned k, float out[2])
 {
 	struct app *a = ctx;
@@ -259,6 +270,10 @@ drain_reports(struct app *a)
 			loudness_feed_true_peak(a->loud, r.a);
 			f->master_gr = fmaxf(f->master_gr, r.b);
 			f->master_comp_gr = fmaxf(f->master_comp_gr, r.c);
+		} else if (r.kind == JACKIO_REPORT_MASTER_MB) {
+			f->master_mb_gr[0] = fmaxf(f->master_mb_gr[0], r.a);
+			f->master_mb_gr[1] = fmaxf(f->master_mb_gr[1], r.b);
+			f->master_mb_gr[2] = fmaxf(f->master_mb_gr[2], r.c);
 		} else if (r.kind == JACKIO_REPORT_BUS && r.index < ENGINE_N_BUSES) {
 			f->bus_peak[r.index][0] = fmaxf(f->bus_peak[r.index][0], r.a);
 			f->bus_peak[r.index][1] = fmaxf(f->bus_peak[r.index][1], r.b);
@@ -410,6 +425,7 @@ setup(struct app *a, char *err, size_t errlen)
 		.stats = hook_stats,
 		.meter_strip = hook_meter_strip,
 		.meter_master = hook_meter_master,
+		.meter_multiband = hook_meter_multiband,
 		.meter_bus = hook_meter_bus,
 		.loudness = hook_loudness,
 		.loudness_reset = hook_loudness_reset,

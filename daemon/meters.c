@@ -15,6 +15,7 @@ meters_clear(struct meter_frame *f)
 	f->master_peak[0] = f->master_peak[1] = 0.0f;
 	f->master_rms[0] = f->master_rms[1] = METER_NONE;
 	f->master_tp = f->master_gr = f->master_comp_gr = 0.0f;
+	f->master_mb_gr[0] = f->master_mb_gr[1] = f->master_mb_gr[2] = 0.0f;
 	for (unsigned b = 0; b < ENGINE_N_BUSES; b++)
 		f->bus_peak[b][0] = f->bus_peak[b][1] = 0.0f;
 }
@@ -45,6 +46,7 @@ meters_fold(struct meter_frame *dst, const struct meter_frame *src)
 	dst->master_tp = fmaxf(dst->master_tp, src->master_tp);
 	dst->master_gr = fmaxf(dst->master_gr, src->master_gr);
 	dst->master_comp_gr = fmaxf(dst->master_comp_gr, src->master_comp_gr);
+	fold_max(dst->master_mb_gr, src->master_mb_gr, 3);
 	for (unsigned b = 0; b < ENGINE_N_BUSES; b++)
 		fold_max(dst->bus_peak[b], src->bus_peak[b], 2);
 }

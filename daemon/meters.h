@@ -24,6 +24,7 @@ struct meter_frame {
 	float master_peak[2], master_rms[2]; /* linear */
 	float master_tp;                     /* linear true peak */
 	float master_gr, master_comp_gr;     /* dB: limiter, glue compressor */
+	float master_mb_gr[3];               /* dB: the multiband's bands */
 	float bus_peak[ENGINE_N_BUSES][2];   /* linear, return L/R */
 };
 

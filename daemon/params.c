@@ -11,6 +11,7 @@
 #include "delay.h"
 #include "engine.h"
 #include "gain.h"
+#include "multiband.h"
 
 #define DB_OFF GAIN_OFF_DB
 
@@ -93,6 +94,23 @@ static const float hpf_slopes[] = { 12, 24 };
 	    FLOAT(sc, "comp/makeup", "dB", 0, 24, 0, ID_##sc(ENGINE_STRIP_COMP_MAKEUP),          \
 	          "Gain added after the compressor's gain reduction")
 
+/* A band of the master's multiband compressor (ranges: dsp/multiband.h) */
+#define MB_BAND(b)                                                                            \
+	FLOAT(MASTER, "multiband/" #b "/threshold", "dB", MB_THRESHOLD_MIN, MB_THRESHOLD_MAX,  \
+	      MB_THRESHOLD_DEF, ENGINE_MASTER_MB(b - 1, MB_THRESHOLD),                        \
+	      "Band " #b ": level above which it reduces gain (soft knee, 6 dB)"),           \
+	    FLOAT(MASTER, "multiband/" #b "/ratio", ":1", MB_RATIO_MIN, MB_RATIO_MAX,          \
+	          MB_RATIO_DEF, ENGINE_MASTER_MB(b - 1, MB_RATIO),                            \
+	          "Band " #b ": above the threshold, dB in per dB out"),                     \
+	    FLOAT(MASTER, "multiband/" #b "/attack", "ms", MB_ATTACK_MIN, MB_ATTACK_MAX,       \
+	          MB_ATTACK_DEF, ENGINE_MASTER_MB(b - 1, MB_ATTACK),                          \
+	          "Band " #b ": how fast its gain reduction rises"),                         \
+	    FLOAT(MASTER, "multiband/" #b "/release", "ms", MB_RELEASE_MIN, MB_RELEASE_MAX,    \
+	          MB_RELEASE_DEF, ENGINE_MASTER_MB(b - 1, MB_RELEASE),                        \
+	          "Band " #b ": how fast its gain reduction falls back"),                    \
+	    FLOAT(MASTER, "multiband/" #b "/gain", "dB", MB_GAIN_MIN, MB_GAIN_MAX, MB_GAIN_DEF, \
+	          ENGINE_MASTER_MB(b - 1, MB_GAIN), "Band " #b ": gain after its compressor")
+
 /* A strip's send to a bus */
 #define SEND(bus, nm)                                                                            \
 	LEVEL(STRIP, "send/" nm "/level", DB_OFF, ENGINE_STRIP_SEND_LEVEL(bus),                  \
@@ -164,18 +182,31 @@ static const struct param_desc table[] = {
 	COMP(MASTER, 2, 30, 300),
 	FLOAT(MASTER, "width", "", 0, 2, 1, ENGINE_MASTER_WIDTH,
 	      "Stereo width (mid/side): 0 mono, 1 unchanged, 2 twice the side signal"),
+	/* the multiband compressor (after the EQ, before the glue compressor) and mono bass */
+	SWITCH(MASTER, "multiband/on", 0, ENGINE_MASTER_MB_ON,
+	       "1 switches the 3-band compressor in (cross-faded); its bands sum flat"),
+	FLOAT(MASTER, "multiband/xover/1", "Hz", MB_XOVER1_MIN, MB_XOVER1_MAX, MB_XOVER1_DEF,
+	      ENGINE_MASTER_MB_XOVER1, "Crossover between bands 1 and 2 (Linkwitz-Riley, 24 dB/oct)"),
+	FLOAT(MASTER, "multiband/xover/2", "Hz", MB_XOVER2_MIN, MB_XOVER2_MAX, MB_XOVER2_DEF,
+	      ENGINE_MASTER_MB_XOVER2, "Crossover between bands 2 and 3 (Linkwitz-Riley, 24 dB/oct)"),
+	MB_BAND(1),
+	MB_BAND(2),
+	MB_BAND(3),
+	FLOAT(MASTER, "width/mono_below", "Hz", 0, MONO_BELOW_MAX, MONO_BELOW_DEF,
+	      ENGINE_MASTER_MONO_BELOW,
+	      "Below this the side signal is removed (bass in mono, 24 dB/oct); under 20 is off"),
 	LEVEL(MASTER, "fader", 0, ENGINE_MASTER_FADER, "Master fader; -144 or below is off (-inf)"),
 	SWITCH(MASTER, "mute", 0, ENGINE_MASTER_MUTE, "1 mutes the master output"),
 	SWITCH(MASTER, "limiter/on", 1, ENGINE_MASTER_LIMITER_ON,
 	       "1 limits the output at the ceiling (cross-faded); on or off, the look-ahead "
 	       "latency stays"),
 	FLOAT(MASTER, "limiter/ceiling", "dB", -12, 0, -1, ENGINE_MASTER_LIMITER_CEILING,
-	      "Highest output level: dBTP in true-peak mode (0.4 dB below it internally), dBFS "
+	      "Highest output level: dBTP in true-peak mode (0.05 dB below it internally), dBFS "
 	      "in sample-peak mode"),
 	FLOAT(MASTER, "limiter/release", "ms", 1, 1000, 50, ENGINE_MASTER_LIMITER_RELEASE,
 	      "How fast the limiter's gain reduction falls back"),
 	SWITCH(MASTER, "limiter/truepeak", 1, ENGINE_MASTER_LIMITER_TRUEPEAK,
-	       "1 limits true (8x oversampled) peaks, 0 sample peaks"),
+	       "1 limits true (16x reconstructed) peaks, 0 sample peaks"),
 	/* control-only: the loudness meter's reference; nothing in the audio path reads it */
 	FLOAT(MASTER, "loudness/target", "LUFS", -36, -6, -14, -1,
 	      "Programme loudness aimed at: /loudness reports the integrated loudness minus this"),

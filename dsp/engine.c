@@ -548,6 +548,12 @@ engine_read_master_dynamics(struct engine *e, float *truepeak, float *comp_gr)
 }
 
 void
+engine_read_master_multiband(struct engine *e, float gr[3])
+{
+	master_read_multiband_gr(&e->master, gr);
+}
+
+void
 engine_set_tempo(struct engine *e, double bpm)
 {
 	buses_set_tempo(&e->buses, bpm);

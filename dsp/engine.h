@@ -84,8 +84,18 @@ enum engine_param {
 	ENGINE_DELAY_LOWCUT,            /* Hz, high-pass in the feedback loop */
 	ENGINE_DELAY_HIGHCUT,           /* Hz, low-pass in the feedback loop */
 	ENGINE_DELAY_PINGPONG,          /* 0/1 */
+	/* The master's multiband compressor and mono bass (ranges in multiband.h): */
+	ENGINE_MASTER_MB_ON,         /* 0/1 (cross-fades) */
+	ENGINE_MASTER_MB_XOVER1,     /* Hz, low | mid */
+	ENGINE_MASTER_MB_XOVER2,     /* Hz, mid | high */
+	ENGINE_MASTER_MB1_THRESHOLD, /* per band B = 0..2, ENGINE_MASTER_MB(B, MB_THRESHOLD) .. */
+	ENGINE_MASTER_MB3_GAIN = ENGINE_MASTER_MB1_THRESHOLD + 14, /* .. MB_GAIN (multiband.h) */
+	ENGINE_MASTER_MONO_BELOW,    /* Hz: side removed below; under 20 is off */
 	ENGINE_N_PARAMS
 };
+
+/* Band b's setting k (multiband.h: MB_THRESHOLD, MB_RATIO, MB_ATTACK, MB_RELEASE, MB_GAIN). */
+#define ENGINE_MASTER_MB(b, k) ((enum engine_param)(ENGINE_MASTER_MB1_THRESHOLD + 5 * (b) + (k)))
 
 #define ENGINE_MASTER_OF(p) ((enum engine_param)((p)-ENGINE_STRIP_EQ_ON + ENGINE_MASTER_EQ_ON))
 
@@ -198,6 +208,10 @@ void engine_read_master_meter(struct engine *e, struct engine_meter *l, struct e
 /* RT. Reads and clears the rest of the master's meters: the true peak of the output (linear,
  * 8x oversampled) and the glue compressor's gain reduction (dB). */
 void engine_read_master_dynamics(struct engine *e, float *truepeak, float *comp_gr);
+
+/* RT. The multiband compressor's gain reduction per band (low, mid, high), dB, max since the
+ * last read. */
+void engine_read_master_multiband(struct engine *e, float gr[3]);
 
 /* RT. The tempo (beats per minute) a synced delay follows, e.g. from the JACK transport's BBT
  * position each cycle; <= 0 or NaN: no tempo (a synced delay falls back to its time). */

@@ -6,25 +6,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ramp.h"
 #include "numeric.h"
-
-#if defined(__SSE__)
-#include <xmmintrin.h>
-#endif
+#include "ramp.h"
+#include "tpinterp.h"
 
 #define BLOCK 32 /* frames per sub-block: ramps, the non-finite check, the detector's batch */
-#define PAD   4  /* the interpolator works on 4 frames at a time: a block rounded up */
-
-#define OS_PHASES 8
-#define OS_TAPS   32
-#define OS_HALF   (OS_TAPS / 2)
-#define OS_BETA   5.5 /* Kaiser window */
+#define PAD   8  /* the interpolators read up to 8 frames at a time past a block rounded up to 4 */
 
 /* Gains in the smoothing sums are integers in units of 2^-30: g <= 1 fits 31 bits, a sum of
  * K1 of them times K2 (<= 577^2 at 768 kHz) stays under 2^53, so it converts to double
  * exactly. */
 #define GQ_ONE 0x1p30
+
+/* the output meter's window of past outputs */
+#define METER_PAST (2 * TPI_MET_HALF - 1)
 
 /* A release that has come this close to its target is there (a step of 1e-6, -120 dB): the
  * gain ends at exactly 1, so a limiter with nothing to do is bit-transparent again. */
@@ -36,9 +31,6 @@
  * the gain to float and of the product x * gain, so even the float output is <= the ceiling. */
 #define CEIL_SAFETY (1.0f - 0x1p-21f)
 
-typedef float v4 __attribute__((vector_size(16)));
-typedef int32_t v4i __attribute__((vector_size(16)));
-
 struct limiter {
 	/* settings, as limiter_set left them */
 	bool on, tp;
@@ -47,7 +39,7 @@ struct limiter {
 	/* geometry at the current rate (d == 0: no rate) */
 	double fs;
 	uint32_t d;      /* look-ahead = latency */
-	uint32_t h;      /* peak-hold window: the FIR (attack) length K + 1, K = d - 16 + 1 */
+	uint32_t h;      /* peak-hold window: the attack K + 1, K = d - LIMITER_OS_DELAY + 1 */
 	uint32_t k1, k2; /* the two moving averages, k1 + k2 - 1 = K */
 	double inv;      /* 1 / (k1 k2 GQ_ONE) */
 	uint32_t glide_n;
@@ -80,9 +72,8 @@ struct limiter {
 	float gmin, tpmax;
 	uint64_t dropped;
 
-	/* The interpolator, folded (see os_peak): per tap pair k, broadcast over 4 lanes,
-	 * A1 B1 A2 B2 A3 B3 A4. */
-	v4 coef[OS_HALF][7];
+	/* the detector's and the output meter's interpolators */
+	struct tp_interp tpi;
 };
 
 /* fmaxf without its NaN rules, which keep it from inlining (no NaN reaches it here) */
@@ -90,120 +81,6 @@ static inline float
 maxf(float a, float b)
 {
 	return a > b ? a : b;
-}
-
-/* ---- the 8x interpolator ---- */
-
-static double
-bessel_i0(double x)
-{
-	double s = 1.0, t = 1.0;
-
-	for (int k = 1; k < 40; k++) {
-		t *= (x / (2.0 * k)) * (x / (2.0 * k));
-		s += t;
-	}
-	return s;
-}
-
-/* Polyphase Kaiser-windowed sinc, cutoff fs/2. Phase p interpolates at n0 + p/8 from the 32
- * samples x(n0 - 15) .. x(n0 + 16); tap j sits at time j - 15 - p/8 from the point. Each phase
- * is normalised to unity DC gain; phase 0 is then exactly x(n0) (the sinc vanishes at the
- * other integers). Phase 8 - p is phase p reversed, which os_peak folds: with
- * A = (h_p[j] + h_p[31-j]) / 2, B = (h_p[j] - h_p[31-j]) / 2 over j < 16, and s, d the sums and
- * differences of the mirrored samples, phase p = sum A s + B d, phase 8 - p = sum A s - B d,
- * phase 4 = sum A s: 112 multiply-adds per side and frame instead of 224. */
-static void
-os_design(struct limiter *lim)
-{
-	double h[OS_PHASES][OS_TAPS];
-
-	for (int p = 0; p < OS_PHASES; p++) {
-		double sum = 0.0;
-		for (int j = 0; j < OS_TAPS; j++) {
-			double t = j - (OS_HALF - 1) - (double)p / OS_PHASES, r = t / OS_HALF;
-			double sinc = t == 0.0 ? 1.0 : sin(M_PI * t) / (M_PI * t);
-			double win =
-			    bessel_i0(OS_BETA * sqrt(fmax(0.0, 1.0 - r * r))) / bessel_i0(OS_BETA);
-			h[p][j] = sinc * win;
-			sum += h[p][j];
-		}
-		for (int j = 0; j < OS_TAPS; j++)
-			h[p][j] /= sum;
-	}
-	for (int j = 0; j < OS_HALF; j++) {
-		for (int p = 1; p <= 4; p++) {
-			float a = (float)((h[p][j] + h[p][OS_TAPS - 1 - j]) / 2.0);
-			float b = (float)((h[p][j] - h[p][OS_TAPS - 1 - j]) / 2.0);
-			lim->coef[j][2 * (p - 1)] = (v4){ a, a, a, a };
-			if (p < 4)
-				lim->coef[j][2 * p - 1] = (v4){ b, b, b, b };
-		}
-	}
-}
-
-static inline v4
-ld4(const float *p)
-{
-	v4 v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static inline v4
-abs4(v4 a)
-{
-	return (v4)((v4i)a & 0x7fffffff);
-}
-
-static inline v4
-max4(v4 a, v4 b)
-{
-#if defined(__SSE__)
-	return _mm_max_ps(a, b);
-#else
-	v4i m = a > b;
-
-	return (v4)((m & (v4i)a) | (~m & (v4i)b));
-#endif
-}
-
-/* e[i] = max(e[i], the 8 sub-sample magnitudes in [x(i-16), x(i-15)]) for i = 0 .. n-1 (n a
- * multiple of 4; x[-31 .. n-1] readable). Vectorised across 4 consecutive frames, so each lane
- * computes exactly what a scalar loop would: results do not depend on how a period is cut. */
-static void
-os_peak(const struct limiter *lim, const float *x, float *e, uint32_t n)
-{
-	for (uint32_t i = 0; i < n; i += 4) {
-		const float *w = x + i - (OS_TAPS - 1); /* lane j's window is w[j .. j + 31] */
-		v4 s1 = { 0 }, d1 = { 0 }, s2 = { 0 }, d2 = { 0 }, s3 = { 0 }, d3 = { 0 },
-		   s4 = { 0 };
-		v4 m;
-
-		for (int j = 0; j < OS_HALF; j++) {
-			const v4 *c = lim->coef[j];
-			v4 a = ld4(w + j), b = ld4(w + OS_TAPS - 1 - j);
-			v4 s = a + b, d = a - b;
-			s1 += c[0] * s;
-			d1 += c[1] * d;
-			s2 += c[2] * s;
-			d2 += c[3] * d;
-			s3 += c[4] * s;
-			d3 += c[5] * d;
-			s4 += c[6] * s;
-		}
-		m = abs4(ld4(w + OS_HALF - 1)); /* phase 0: the sample itself */
-		m = max4(m, abs4(s1 + d1));
-		m = max4(m, abs4(s1 - d1));
-		m = max4(m, abs4(s2 + d2));
-		m = max4(m, abs4(s2 - d2));
-		m = max4(m, abs4(s3 + d3));
-		m = max4(m, abs4(s3 - d3));
-		m = max4(m, abs4(s4));
-		m = max4(m, ld4(e + i));
-		memcpy(e + i, &m, sizeof(m));
-	}
 }
 
 /* ---- set-up ---- */
@@ -230,7 +107,7 @@ reset_state(struct limiter *lim)
 
 	for (int c = 0; c < 2; c++) {
 		memset(lim->x[c], 0, (d + BLOCK + PAD) * sizeof(float));
-		memset(lim->y[c], 0, (OS_TAPS - 1 + BLOCK + PAD) * sizeof(float));
+		memset(lim->y[c], 0, (METER_PAST + BLOCK + PAD) * sizeof(float));
 	}
 	memset(lim->seg, 0, lim->h * sizeof(float));
 	memset(lim->suf, 0, (lim->h + 1) * sizeof(float));
@@ -262,7 +139,7 @@ limiter_new(void)
 	ramp_init(&lim->w, 0.0f);
 	ramp_init(&lim->c, ceiling_target(lim));
 	lim->gmin = 1.0f;
-	os_design(lim);
+	tpi_design(&lim->tpi);
 	return lim;
 }
 
@@ -306,7 +183,7 @@ limiter_set_rate(struct limiter *lim, double fs)
 	for (int pass = 0; pass < 2; pass++) {
 		for (int c = 0; c < 2; c++) {
 			lim->x[c] = carve(&mem, &used, (d + BLOCK + PAD) * sizeof(float));
-			lim->y[c] = carve(&mem, &used, (OS_TAPS - 1 + BLOCK + PAD) * sizeof(float));
+			lim->y[c] = carve(&mem, &used, (METER_PAST + BLOCK + PAD) * sizeof(float));
 		}
 		lim->seg = carve(&mem, &used, h * sizeof(float));
 		lim->suf = carve(&mem, &used, (h + 1) * sizeof(float));
@@ -393,11 +270,11 @@ process_block(struct limiter *lim, float *l, float *r, uint32_t n)
 	memcpy(xl + d, l, n * sizeof(float));
 	memcpy(xr + d, r, n * sizeof(float));
 
-	/* detector: the frame i value covers the input interval [i - 16, i - 15] */
+	/* detector: the frame i value covers the input interval [i - 32, i - 31] */
 	if (lim->tp) {
 		memset(e, 0, sizeof(e));
-		os_peak(lim, xl + d, e, n4);
-		os_peak(lim, xr + d, e, n4);
+		tpi_detect(&lim->tpi, xl + d, e, n4);
+		tpi_detect(&lim->tpi, xr + d, e, n4);
 	} else {
 		for (uint32_t i = 0; i < n; i++)
 			e[i] = maxf(fabsf(xl[d + i - LIMITER_OS_DELAY]),
@@ -458,11 +335,11 @@ process_block(struct limiter *lim, float *l, float *r, uint32_t n)
 	lim->gmin = gmin;
 
 	/* the output's true peak, with the same interpolator */
-	memcpy(yl + OS_TAPS - 1, l, n * sizeof(float));
-	memcpy(yr + OS_TAPS - 1, r, n * sizeof(float));
+	memcpy(yl + METER_PAST, l, n * sizeof(float));
+	memcpy(yr + METER_PAST, r, n * sizeof(float));
 	memset(e, 0, sizeof(e));
-	os_peak(lim, yl + OS_TAPS - 1, e, n4);
-	os_peak(lim, yr + OS_TAPS - 1, e, n4);
+	tpi_meter(&lim->tpi, yl + METER_PAST, e, n4);
+	tpi_meter(&lim->tpi, yr + METER_PAST, e, n4);
 	float tp = lim->tpmax;
 	for (uint32_t i = 0; i < n; i++)
 		tp = maxf(tp, e[i]);
@@ -470,8 +347,8 @@ process_block(struct limiter *lim, float *l, float *r, uint32_t n)
 
 	memmove(xl, xl + n, d * sizeof(float));
 	memmove(xr, xr + n, d * sizeof(float));
-	memmove(yl, yl + n, (OS_TAPS - 1) * sizeof(float));
-	memmove(yr, yr + n, (OS_TAPS - 1) * sizeof(float));
+	memmove(yl, yl + n, METER_PAST * sizeof(float));
+	memmove(yr, yr + n, METER_PAST * sizeof(float));
 }
 
 void

@@ -34,14 +34,20 @@ master_init(struct master *m, const struct strip_env *env)
 	m->acc = zalloc64(sizeof(*m->acc));
 	if (!m->g || !m->acc)
 		return -ENOMEM;
-	m->dyn.stereo = true;
-	m->dyn.lane = 0;
-	strip_init(&m->dyn, env);
+	eqmatch_init(&m->eq, env->fs, env->kb);
+	m->glue.stereo = true;
+	m->glue.lane = 0;
+	strip_init(&m->glue, env);
+	m->glue.eq_on = false;
+	for (int b = 0; b < STRIP_BANDS; b++)
+		m->glue.band[b].type = m->glue.band[b].want = ENGINE_EQ_OFF;
 	/* glue defaults: slower and gentler than a strip's */
-	m->dyn.ratio = 2.0f;
-	m->dyn.attack_ms = 30.0f;
-	m->dyn.release_ms = 300.0f;
-	strip_retarget(&m->dyn, env, true);
+	m->glue.ratio = 2.0f;
+	m->glue.attack_ms = 30.0f;
+	m->glue.release_ms = 300.0f;
+	strip_retarget(&m->glue, env, true);
+	multiband_init(&m->mb, env->fs, env->smooth_n, env->kb);
+	monobass_init(&m->mono, env->fs, env->smooth_n, env->kb);
 	m->width = 1.0f;
 	ramp_init(&m->g_width, 1.0f);
 	ramp_init(&m->g_fader, 1.0f);
@@ -63,6 +69,9 @@ master_set_rate(struct master *m, const struct strip_env *env)
 {
 	int ret = limiter_set_rate(m->lim, env->fs);
 
+	eqmatch_set_rate(&m->eq, env->fs, env->kb);
+	multiband_set_rate(&m->mb, env->fs, env->smooth_n, env->kb);
+	monobass_set_rate(&m->mono, env->fs, env->smooth_n, env->kb);
 	if (ret == 0)
 		limiter_set(m->lim, m->lim_on, m->lim_ceiling_db, m->lim_release_ms, m->lim_tp);
 	return ret;
@@ -88,12 +97,15 @@ master_free(struct master *m)
 void
 master_settle(struct master *m, const struct strip_env *env)
 {
-	strip_retarget(&m->dyn, env, true);
-	strip_settle(&m->dyn, env, m->g);
+	eqmatch_settle(&m->eq);
+	strip_retarget(&m->glue, env, true);
+	strip_settle(&m->glue, env, m->g);
+	multiband_settle(&m->mb);
+	monobass_settle(&m->mono);
 	fader_update(m, env);
 	ramp_init(&m->g_fader, m->g_fader.target);
 	ramp_init(&m->g_width, m->width);
-	group_plan(m->g, &m->plan, &m->dyn, 1, env, true);
+	group_plan(m->g, &m->plan, &m->glue, 1, env, true);
 	limiter_set(m->lim, m->lim_on, m->lim_ceiling_db, m->lim_release_ms, m->lim_tp);
 	limiter_settle(m->lim);
 }
@@ -102,11 +114,16 @@ bool
 master_set(struct master *m, const struct strip_env *env, enum engine_param p, float v)
 {
 	if (p >= ENGINE_MASTER_EQ_ON && p <= ENGINE_MASTER_COMP_MAKEUP) {
-		strip_store(&m->dyn,
-		            (enum engine_param)(p - ENGINE_MASTER_EQ_ON + ENGINE_STRIP_EQ_ON), v);
-		strip_retarget(&m->dyn, env, true);
+		enum engine_param sp =
+		    (enum engine_param)(p - ENGINE_MASTER_EQ_ON + ENGINE_STRIP_EQ_ON);
+		if (sp < ENGINE_STRIP_COMP_ON)
+			return eqmatch_set(&m->eq, sp, v);
+		strip_store(&m->glue, sp, v);
+		strip_retarget(&m->glue, env, true);
 		return true;
 	}
+	if (p >= ENGINE_MASTER_MB_ON && p <= ENGINE_MASTER_MB3_GAIN)
+		return multiband_set(&m->mb, (unsigned)(p - ENGINE_MASTER_MB_ON), v);
 	switch (p) {
 	case ENGINE_MASTER_FADER:
 		m->fader_db = v < GAIN_OFF_DB ? GAIN_OFF_DB : v > 10.0f ? 10.0f : v;
@@ -117,6 +134,9 @@ master_set(struct master *m, const struct strip_env *env, enum engine_param p, f
 	case ENGINE_MASTER_WIDTH:
 		m->width = v < 0.0f ? 0.0f : v > 2.0f ? 2.0f : v;
 		ramp_to(&m->g_width, m->width, env->smooth_n);
+		return true;
+	case ENGINE_MASTER_MONO_BELOW:
+		monobass_set(&m->mono, v);
 		return true;
 	case ENGINE_MASTER_LIMITER_ON:
 	case ENGINE_MASTER_LIMITER_CEILING:
@@ -192,32 +212,44 @@ meter_block(struct master *m, float *l, float *r, uint32_t n)
 	m->ss_r = ss_r;
 }
 
-void
-master_process(struct master *m, const struct strip_env *env, float *l, float *r, uint32_t j0,
-               uint32_t n)
+/* The glue compressor: the pair kernel over l/r in place. */
+static void
+kernel_pass(struct master *m, const struct strip_env *env, struct strip *s, struct sk_group *g,
+            struct sk_acc *acc, struct group_plan *plan, float *l, float *r, uint32_t j0,
+            uint32_t n)
 {
-	struct sk_group *g = m->g;
-	uint32_t bad;
-
 	if (j0 == 0)
-		group_plan(g, &m->plan, &m->dyn, 1, env, false);
+		group_plan(g, plan, s, 1, env, false);
 	for (uint32_t i = 0; i < n; i++) {
 		/* a non-finite sum (which finite inputs cannot make) must not reach the filters */
 		g->x[i][0] = isfinite(l[i]) ? l[i] : 0.0f;
 		g->x[i][1] = isfinite(r[i]) ? r[i] : 0.0f;
-		m->acc->v[SK_OUT_L][i][0] = m->acc->v[SK_OUT_L][i][1] = 0.0f;
-		m->acc->v[SK_OUT_R][i][0] = m->acc->v[SK_OUT_R][i][1] = 0.0f;
+		acc->v[SK_OUT_L][i][0] = acc->v[SK_OUT_L][i][1] = 0.0f;
+		acc->v[SK_OUT_R][i][0] = acc->v[SK_OUT_R][i][1] = 0.0f;
 	}
-	g->ramps_moving = strip_plan_ramps(&m->dyn, g, n);
+	g->ramps_moving = strip_plan_ramps(s, g, n);
 	g->send_on[0] = g->send_on[1] = 0;
-	bad = sk_kernel_pair(g, m->acc, j0, n);
-	if (bad)
+	if (sk_kernel_pair(g, acc, j0, n))
 		m->state_resets++;
 	for (uint32_t i = 0; i < n; i++) {
-		l[i] = m->acc->v[SK_OUT_L][i][0];
-		r[i] = m->acc->v[SK_OUT_R][i][1];
+		l[i] = acc->v[SK_OUT_L][i][0];
+		r[i] = acc->v[SK_OUT_R][i][1];
 	}
+}
+
+void
+master_process(struct master *m, const struct strip_env *env, float *l, float *r, uint32_t j0,
+               uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) { /* a non-finite sum must not reach the filters */
+		l[i] = isfinite(l[i]) ? l[i] : 0.0f;
+		r[i] = isfinite(r[i]) ? r[i] : 0.0f;
+	}
+	eqmatch_process(&m->eq, l, r, n);
+	multiband_process(&m->mb, l, r, n);
+	kernel_pass(m, env, &m->glue, m->g, m->acc, &m->plan, l, r, j0, n);
 	width_block(m, l, r, n);
+	monobass_process(&m->mono, l, r, n);
 	fader_block(m, l, r, n);
 	limiter_process(m->lim, l, r, n);
 	meter_block(m, l, r, n);
@@ -242,6 +274,12 @@ master_read_comp_gr(struct master *m)
 
 	m->g->comp.gr[0] = m->g->comp.gr[1] = 0.0f;
 	return gr;
+}
+
+void
+master_read_multiband_gr(struct master *m, float gr[MB_BANDS])
+{
+	multiband_read_gr(&m->mb, gr);
 }
 
 static float

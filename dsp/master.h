@@ -2,16 +2,19 @@
 /*
  * master: the master bus after the sum of strips and bus returns.
  *
- *   sum -> 4-band EQ -> glue compressor -> M/S width -> master fader x mute -> limiter -> out
+ *   sum -> 4-band EQ -> multiband compressor -> glue compressor -> M/S width -> mono bass
+ *       -> master fader x mute -> limiter -> out
  *
  * The limiter (limiter.c) is always in the path, on or off, so the latency it adds (its
  * look-ahead, master_latency) never changes with its switch: Ardour's compensation stays right
  * and switching never moves the audio in time.
  *
- * The EQ and the compressor are a stereo strip's (strip.c: same parameters, smoothing and
- * cross-fades; the two sides are linked), run by the two-lane kernel (sk_kernel_pair) so they
- * cost two lanes, not a group of sixteen. The glue compressor's defaults are slower than a
- * strip's: ratio 2, attack 30 ms, release 300 ms.
+ * The EQ is the strip EQ's parameters and behaviour with matched bells and shelves that do not
+ * cramp near Nyquist (eqmatch.h). The glue compressor is a stereo strip's (strip.c: same
+ * parameters, smoothing and cross-fades; the two sides are linked; its EQ off), run by the
+ * two-lane kernel (sk_kernel_pair) so it costs two lanes, not a group of sixteen. Its defaults
+ * are slower than a strip's: ratio 2, attack 30 ms, release 300 ms. The multiband
+ * (multiband.h) sits between the two; mono bass: monobass.h.
  *
  * Threads: master_init/master_free on the control thread; master_settle with the RT side
  * stopped; the rest on the RT thread.
@@ -23,17 +26,23 @@
 #include <stdint.h>
 
 #include "engine.h"
+#include "eqmatch.h"
 #include "group.h"
 #include "kernel.h"
 #include "limiter.h"
+#include "monobass.h"
+#include "multiband.h"
 #include "ramp.h"
 #include "strip.h"
 
 struct master {
-	struct strip dyn;   /* EQ and glue compressor, on lanes 0 (L) and 1 (R) */
+	struct eqmatch eq;
+	struct strip glue;  /* the glue compressor, on lanes 0 (L) and 1 (R) */
 	struct sk_group *g; /* 64-byte aligned */
 	struct sk_acc *acc; /* 64-byte aligned; rows OUT_L/OUT_R, lanes 0-1 used */
 	struct group_plan plan;
+	struct multiband mb;
+	struct monobass mono;
 
 	float fader_db, width;
 	bool mute;
@@ -74,6 +83,8 @@ void master_process(struct master *m, const struct strip_env *env, float *l, flo
 /* RT. The compressor's and the limiter's gain reduction in dB, and the true peak of the output
  * (linear), max since the last read. */
 float master_read_comp_gr(struct master *m);
+/* RT. Reads and clears the multiband's gain reduction per band, dB. */
+void master_read_multiband_gr(struct master *m, float gr[MB_BANDS]);
 float master_read_limiter_gr(struct master *m);
 float master_read_truepeak(struct master *m);
 

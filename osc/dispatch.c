@@ -325,6 +325,9 @@ handle_meter(struct dispatch *d, const struct osc_peer *from, const char *path)
 	if (!strcmp(path, "/meter/master")) {
 		d->h.meter_master(d->h.ctx, v);
 		n = 5;
+	} else if (!strcmp(path, "/meter/master/multiband") && d->h.meter_multiband) {
+		d->h.meter_multiband(d->h.ctx, v);
+		n = 3;
 	} else if ((k = meter_bus_index(path)) >= 0 && d->h.meter_bus) {
 		d->h.meter_bus(d->h.ctx, (unsigned)k, v);
 		n = 2;

@@ -48,6 +48,9 @@ struct dispatch_hooks {
 	/* of the master, max since the last read: peak L, peak R (dBFS), true peak (dBTP), the
 	 * limiter's and the glue compressor's gain reduction (dB) */
 	void (*meter_master)(void *ctx, float out[5]);
+	/* the multiband compressor's gain reduction per band (dB), max since the last read.
+	 * NULL: /meter/master/multiband is unknown. */
+	void (*meter_multiband)(void *ctx, float out[3]);
 	/* peak L, peak R (dBFS) of bus k's return (enum engine_bus order), max since the last
 	 * read. NULL: /meter/bus/... is unknown. */
 	void (*meter_bus)(void *ctx, unsigned k, float out[2]);

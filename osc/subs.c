@@ -30,7 +30,7 @@ struct sub {
 	unsigned snapshot;            /* next parameter index of the initial snapshot */
 	/* which meters the prefix covers, worked out once at subscribe */
 	uint8_t strip_meter[ENGINE_MAX_STRIPS];
-	bool bus_meter[ENGINE_N_BUSES], master_meter, loudness;
+	bool bus_meter[ENGINE_N_BUSES], master_meter, mb_meter, loudness;
 	struct meter_frame acc; /* maxima since this subscriber's last meter send */
 };
 
@@ -41,6 +41,7 @@ struct subs {
 	struct sub *sub; /* SUBS_MAX */
 	struct outbox ob;
 	struct subs_stats st;
+	int mb_on;    /* /master/multiband/on in the model (-1: none): its meter is sent while on */
 	uint64_t now; /* of the last tick: leases start from it */
 	bool ticked;  /* false until the first tick: now is 0, not a time */
 };
@@ -60,6 +61,7 @@ subs_new(struct model *m, struct osc_server *srv, struct dispatch *d)
 	s->m = m;
 	s->srv = srv;
 	s->d = d;
+	s->mb_on = params_find(model_params(m), "/master/multiband/on");
 	return s;
 }
 
@@ -106,8 +108,9 @@ plan_coverage(struct subs *s, struct sub *u)
 		any |= u->bus_meter[b];
 	}
 	u->master_meter = covers_meter(u, "/meter/master", "/master");
+	u->mb_meter = covers_meter(u, "/meter/master/multiband", "/master/multiband");
 	u->loudness = covers_meter(u, "/loudness", "/master/loudness");
-	any |= u->master_meter || u->loudness;
+	any |= u->master_meter || u->mb_meter || u->loudness;
 	for (unsigned i = 0; !any && i < params_count(ps); i++)
 		any = covers(u, params_at(ps, i)->address);
 	return any;
@@ -395,6 +398,9 @@ send_meters(struct subs *s, struct sub *u, const struct feedback_frame *f)
 		v[4] = a->master_comp_gr;
 		add_floats(&s->ob, "/meter/master", v, 5);
 	}
+	/* only while the multiband is in: a subscriber that never uses it sees no new traffic */
+	if (u->mb_meter && s->mb_on >= 0 && model_get(s->m, (unsigned)s->mb_on) >= 0.5f)
+		add_floats(&s->ob, "/meter/master/multiband", a->master_mb_gr, 3);
 	if (u->loudness)
 		add_floats(&s->ob, "/loudness", f->loudness, DISPATCH_LOUDNESS_N);
 	meters_clear(&u->acc);

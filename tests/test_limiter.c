@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "limiter.h"
+#include "tpinterp.h"
 
 #define FS 48000.0
 
@@ -48,13 +49,16 @@ bessel_i0(double x)
 	return s;
 }
 
-/* The reference true-peak meter: 32x oversampling, 64 taps per phase (a 2048-tap Kaiser
- * windowed sinc, beta 8), double precision. Its 32 sub-samples per interval under-read a sine by
- * at most 20 log10(cos(pi f / (32 fs))) (0.008 dB at 20 kHz, 48 kHz); true_peak_ref_selftest
- * checks it reads sines to +-0.015 dB. */
+/* The reference reconstruction, double precision: a Kaiser-windowed sinc (beta 8), 64 taps per
+ * phase, read at 32 sub-samples per interval (REF_32) or at the 16 of them that are the 16x
+ * reconstruction (REF_16: every second phase) -- the reconstruction the limiter's true-peak
+ * ceiling is specified against (docs/master.md); the limiter's own detector is separate code
+ * in float. At 32x its sub-samples under-read a sine by at most 20 log10(cos(pi f / (32 fs)))
+ * (0.008 dB at 20 kHz, 48 kHz); true_peak_ref_selftest checks it reads sines to +-0.015 dB. */
 #define REF_L    32
 #define REF_T    64
 #define REF_HALF (REF_T / 2)
+enum { REF_16 = 2, REF_32 = 1 }; /* phase step */
 
 static double ref_h[REF_L][REF_T];
 
@@ -80,16 +84,17 @@ ref_design(void)
 	done = true;
 }
 
-/* Max over x[from .. to) of the 32x interpolated magnitude (samples outside [0, n) are 0). */
+/* Max over x[from .. to) of the interpolated magnitude at 32x (step REF_32) or 16x (REF_16);
+ * samples outside [0, n) are 0. */
 static double
-true_peak_ref(const float *x, int n, int from, int to)
+true_peak_at(const float *x, int n, int from, int to, int step)
 {
 	double m = 0.0;
 
 	ref_design();
 	for (int n0 = from; n0 < to; n0++) {
 		m = fmax(m, fabs(x[n0]));
-		for (int p = 1; p < REF_L; p++) {
+		for (int p = step; p < REF_L; p += step) {
 			double a = 0.0;
 			int j0 = n0 - (REF_HALF - 1);
 			for (int j = 0; j < REF_T; j++) {
@@ -101,6 +106,12 @@ true_peak_ref(const float *x, int n, int from, int to)
 		}
 	}
 	return m;
+}
+
+static double
+true_peak_ref(const float *x, int n, int from, int to)
+{
+	return true_peak_at(x, n, from, to, REF_32);
 }
 
 /* libebur128's BS.1770 true peak (4x below 96 kHz) of a stereo signal, linear, both sides. */
@@ -336,15 +347,15 @@ struct tp_case {
 	double level_db; /* over the ceiling: peak (sine, sweep, square) or rms (noise) */
 	double amp;      /* when not 0: the peak re full scale instead */
 	double f, phase_deg, seconds;
-	double max_ref, max_ebur; /* dBTP the output may read; 0: not asserted */
+	bool band_limited; /* must read within 0.15 dB of the ceiling */
+	int seeds;         /* noise: how many realisations (0: one) */
 };
 
 static void
-tp_signal(const struct tp_case *t, float *l, float *r, int n, float c)
+tp_signal(const struct tp_case *t, float *l, float *r, int n, float c, uint64_t seed)
 {
 	const double a = t->amp != 0.0 ? t->amp : c * from_db(t->level_db),
 	             ph = t->phase_deg * M_PI / 180.0;
-	uint64_t seed = 18;
 
 	for (int i = 0; i < n; i++) {
 		double v, u;
@@ -375,81 +386,155 @@ tp_signal(const struct tp_case *t, float *l, float *r, int n, float c)
 	}
 }
 
-/* Ceiling -1 dBTP. The 32x reference reads the output <= -0.85 dBTP on white noise 6 dB over,
- * <= -0.95 on a +12 dB log sweep and a +6 dB 1 kHz square; libebur128 reads <= -0.80 (noise),
- * <= -0.85 (sweep), <= -0.95 for sines up to 12 kHz (fs/4 at 45 degrees among them), squares,
- * and the EBU Tech 3341 cases 15-19 boosted 10 dB. (The limiter aims LIMITER_TP_MARGIN_DB under
- * the ceiling: band-limited signals read -1.3 on both meters.) The extra squares (100 Hz, 3 kHz,
- * +10 dB: naive, so full-band) are held to the 1 kHz square's -0.95 on the reference too. The
- * limiter's own output meter is printed against the reference and must agree within its 8x
- * resolution. */
+/* Runs one case through a true-peak limiter at -1 dBTP in 256-frame periods, with silence
+ * after it until the delay has given the whole signal back; n + TP_TAIL frames end up in l, r.
+ * Returns the limiter's own output meter (linear). */
+enum { TP_TAIL = 2048 };
+
+static double
+tp_run(float *l, float *r, int n)
+{
+	struct limiter *lim = lim_make(FS, true, -1.0f, 50.0f, true);
+	double meter = 0.0;
+
+	memset(l + n, 0, TP_TAIL * sizeof(float));
+	memset(r + n, 0, TP_TAIL * sizeof(float));
+	n += TP_TAIL;
+	for (int off = 0; off < n; off += 256) {
+		int len = n - off < 256 ? n - off : 256;
+		limiter_process(lim, l + off, r + off, (uint32_t)len);
+		meter = fmax(meter, limiter_read_truepeak(lim));
+	}
+	ck_assert(all_finite(l, n) && all_finite(r, n));
+	limiter_free(lim);
+	return meter;
+}
+
+/* The exact ceiling, -1 dBTP: the 16x reference reconstruction of the output and libebur128's
+ * BS.1770 meter never read above the ceiling (linear, no tolerance) on white noise of 20
+ * seeds 6 dB over (and 5 seeds 20 dB over), a +12 dB log sweep 20 Hz-20 kHz, naive (full-band)
+ * squares, sines, and the EBU Tech 3341 cases 15-19 boosted 10 dB; and band-limited signals
+ * (sines, the sweep, the EBU cases) read no more than 0.15 dB under it: the margin the limiter
+ * gives away. The 32x reference sees between the 16x sub-samples: it may read full-band noise
+ * 0.05 dB over. The limiter's own output meter (8x, 32 taps) is printed against the reference
+ * and must agree with it within its resolution. */
 START_TEST(true_peak_ceiling)
 {
 	static const struct tp_case cases[] = {
-		{ "white noise +6 dB rms", SIG_NOISE, 6.0, 0, 0, 0, 2.0, -0.85, -0.80 },
-		{ "log sweep 20 Hz-20 kHz +12 dB", SIG_SWEEP, 12.0, 0, 0, 0, 4.0, -0.95, -0.85 },
-		{ "square 1 kHz +6 dB", SIG_SQUARE, 6.0, 0, 1000, 0, 0.5, -0.95, -0.95 },
-		{ "square 100 Hz +10 dB", SIG_SQUARE, 10.0, 0, 100, 0, 0.5, -0.95, -0.95 },
-		{ "square 3 kHz +10 dB", SIG_SQUARE, 10.0, 0, 3000, 0, 0.5, -0.95, -0.95 },
-		{ "sine 100 Hz +10 dB", SIG_SINE, 10.0, 0, 100, 0, 0.5, -0.95, -0.95 },
-		{ "sine 1 kHz +10 dB", SIG_SINE, 10.0, 0, 1000, 0, 0.5, -0.95, -0.95 },
-		{ "sine 5 kHz +10 dB", SIG_SINE, 10.0, 0, 5000, 0, 0.5, -0.95, -0.95 },
-		{ "sine 8 kHz +10 dB", SIG_SINE, 10.0, 0, 8000, 0, 0.5, -0.95, -0.95 },
-		{ "sine 10 kHz +10 dB", SIG_SINE, 10.0, 0, 10000, 0, 0.5, -0.95, -0.95 },
-		{ "sine 11 kHz +10 dB", SIG_SINE, 10.0, 0, 11000, 0, 0.5, -0.95, -0.95 },
+		{ "log sweep 20 Hz-20 kHz +12 dB", SIG_SWEEP, 12.0, 0, 0, 0, 4.0, 1, 0 },
+		{ "square 100 Hz +10 dB", SIG_SQUARE, 10.0, 0, 100, 0, 0.5, 0, 0 },
+		{ "square 1 kHz +6 dB", SIG_SQUARE, 6.0, 0, 1000, 0, 0.5, 0, 0 },
+		{ "square 3 kHz +10 dB", SIG_SQUARE, 10.0, 0, 3000, 0, 0.5, 0, 0 },
+		{ "square 5 kHz +10 dB", SIG_SQUARE, 10.0, 0, 5000, 0, 0.5, 0, 0 },
+		{ "square 10 kHz +10 dB", SIG_SQUARE, 10.0, 0, 10000, 0, 0.5, 0, 0 },
+		{ "sine 100 Hz +10 dB", SIG_SINE, 10.0, 0, 100, 0, 0.5, 1, 0 },
+		{ "sine 1 kHz +10 dB", SIG_SINE, 10.0, 0, 1000, 0, 0.5, 1, 0 },
+		{ "sine 5 kHz +10 dB", SIG_SINE, 10.0, 0, 5000, 0, 0.5, 1, 0 },
+		{ "sine 8 kHz +10 dB", SIG_SINE, 10.0, 0, 8000, 0, 0.5, 1, 0 },
+		{ "sine 10 kHz +10 dB", SIG_SINE, 10.0, 0, 10000, 0, 0.5, 1, 0 },
+		{ "sine 15 kHz +10 dB", SIG_SINE, 10.0, 0, 15000, 30, 0.5, 1, 0 },
+		{ "sine 19 kHz +10 dB", SIG_SINE, 10.0, 0, 19000, 10, 0.5, 1, 0 },
 		/* EBU Tech 3341 cases 15-19, +10 dB (amplitudes 0.5 and 1.41 re full scale) */
-		{ "3341-15 fs/4 0 deg", SIG_SINE, 0, 0.5 * EBU_BOOST, 12000, 0, 0.5, -0.95, -0.95 },
-		{ "3341-16 fs/4 45 deg", SIG_SINE, 0, 0.5 * EBU_BOOST, 12000, 45, 0.5, -0.95,
-		  -0.95 },
-		{ "3341-17 fs/6 60 deg", SIG_SINE, 0, 0.5 * EBU_BOOST, 8000, 60, 0.5, -0.95,
-		  -0.95 },
-		{ "3341-18 fs/8 67.5 deg", SIG_SINE, 0, 0.5 * EBU_BOOST, 6000, 67.5, 0.5, -0.95,
-		  -0.95 },
-		{ "3341-19 fs/4 45 deg, 1.41", SIG_SINE, 0, 1.41 * EBU_BOOST, 12000, 45, 0.5, -0.95,
-		  -0.95 },
+		{ "3341-15 fs/4 0 deg", SIG_SINE, 0, 0.5 * EBU_BOOST, 12000, 0, 0.5, 1, 0 },
+		{ "3341-16 fs/4 45 deg", SIG_SINE, 0, 0.5 * EBU_BOOST, 12000, 45, 0.5, 1, 0 },
+		{ "3341-17 fs/6 60 deg", SIG_SINE, 0, 0.5 * EBU_BOOST, 8000, 60, 0.5, 1, 0 },
+		{ "3341-18 fs/8 67.5 deg", SIG_SINE, 0, 0.5 * EBU_BOOST, 6000, 67.5, 0.5, 1, 0 },
+		{ "3341-19 fs/4 45 deg, 1.41", SIG_SINE, 0, 1.41 * EBU_BOOST, 12000, 45, 0.5, 1, 0 },
+		/* noise: 20 seeds 6 dB over (rms), 5 seeds 20 dB over */
+		{ "white noise +6 dB rms", SIG_NOISE, 6.0, 0, 0, 0, 1.0, 0, 20 },
+		{ "white noise +20 dB rms", SIG_NOISE, 20.0, 0, 0, 0, 1.0, 0, 5 },
 	};
-	enum { TAIL = 2048, NMAX = 4 * 48000 + TAIL };
+	enum { NMAX = 4 * 48000 + TP_TAIL };
 	static float l[NMAX], r[NMAX];
 	const float c = ceiling_lin(-1.0f);
 
 	for (unsigned k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
 		const struct tp_case *t = &cases[k];
-		int n = (int)(t->seconds * FS);
-		struct limiter *lim = lim_make(FS, true, -1.0f, 50.0f, true);
-		double in_tp, ref, ebur, meter = 0.0;
+		int seeds = t->seeds ? t->seeds : 1;
+		double worst16 = 0.0, worst32 = 0.0, worst_eb = 0.0, worst_meter = 0.0, in_tp = 0.0;
 
-		tp_signal(t, l, r, n, c);
-		in_tp = true_peak_ebur(l, r, n);
-		/* then silence, until the delay has given back the whole signal */
-		memset(l + n, 0, TAIL * sizeof(float));
-		memset(r + n, 0, TAIL * sizeof(float));
-		n += TAIL;
-		for (int off = 0; off < n; off += 256) {
-			int len = n - off < 256 ? n - off : 256;
-			limiter_process(lim, l + off, r + off, (uint32_t)len);
-			meter = fmax(meter, limiter_read_truepeak(lim));
+		for (int seed = 0; seed < seeds; seed++) {
+			int n = (int)(t->seconds * FS);
+			tp_signal(t, l, r, n, c, 18u + (uint64_t)seed);
+			in_tp = fmax(in_tp, true_peak_ebur(l, r, n));
+			double meter = tp_run(l, r, n);
+			n += TP_TAIL;
+			double r16 = fmax(true_peak_at(l, n, 0, n, REF_16),
+			                  true_peak_at(r, n, 0, n, REF_16));
+			double eb = true_peak_ebur(l, r, n);
+			ck_assert_msg(r16 <= c, "%s, seed %d: 16x reconstruction %+.4f dB re ceiling",
+			              t->name, seed, db(r16 / c));
+			ck_assert_msg(eb <= c, "%s, seed %d: libebur128 %+.4f dB re ceiling", t->name,
+			              seed, db(eb / c));
+			worst16 = fmax(worst16, r16);
+			worst_eb = fmax(worst_eb, eb);
+			worst_meter = fmax(worst_meter, meter);
+			if (seed < 2) { /* the 32x reading costs twice as much: two seeds */
+				double r32 = fmax(true_peak_ref(l, n, 0, n), true_peak_ref(r, n, 0, n));
+				ck_assert_msg(db(r32 / c) <= 0.05, "%s: 32x reference %+.4f dB re ceiling",
+				              t->name, db(r32 / c));
+				worst32 = fmax(worst32, r32);
+			}
 		}
-		ck_assert(all_finite(l, n) && all_finite(r, n));
-		ref = fmax(true_peak_ref(l, n, 0, n), true_peak_ref(r, n, 0, n));
-		ebur = true_peak_ebur(l, r, n);
-		printf("test 18: %-30s in %+6.2f dBTP -> 32x ref %+.3f, libebur128 %+.3f, own "
-		       "meter %+.3f dBTP\n",
-		       t->name, db(in_tp), db(ref), db(ebur), db(meter));
-		ck_assert_msg(t->max_ref == 0.0 || db(ref) <= t->max_ref,
-		              "%s: 32x reference reads %+.3f dBTP, want <= %+.2f", t->name, db(ref),
-		              t->max_ref);
-		ck_assert_msg(t->max_ebur == 0.0 || db(ebur) <= t->max_ebur,
-		              "%s: libebur128 reads %+.3f dBTP, want <= %+.2f", t->name, db(ebur),
-		              t->max_ebur);
-		/* the meter is the detector's 8x interpolator on the output: it over-reads by its
-		 * ripple (<= 0.03 dB) and under-reads by its 8x sampling (<= 0.15 dB below 21 kHz
-		 * at 48 kHz), more on content above that (full-band noise, a naive square) */
-		bool full_band = t->kind == SIG_NOISE || t->kind == SIG_SQUARE;
-		ck_assert_msg(
-		    db(meter / ref) <= 0.03 && db(meter / ref) >= (full_band ? -0.5 : -0.15),
-		    "%s: own meter %+.3f dBTP vs reference %+.3f", t->name, db(meter), db(ref));
-		limiter_free(lim);
+		printf("test 18: %-30s in %+6.2f dBTP -> 16x %+.3f, 32x %+.3f, libebur128 %+.3f, "
+		       "own meter %+.3f dBTP (%d seed%s)\n",
+		       t->name, db(in_tp), db(worst16), db(worst32), db(worst_eb), db(worst_meter),
+		       seeds, seeds > 1 ? "s" : "");
+		if (t->band_limited)
+			ck_assert_msg(db(worst16 / c) >= -0.15, "%s: 16x %+.3f dB re ceiling, more than "
+			              "0.15 dB given away", t->name, db(worst16 / c));
+		/* the meter's 8x sub-samples under-read up to 0.15 dB below 21 kHz (more above it:
+		 * noise, naive squares); its shorter filter over-reads what lies near fs/2 */
+		ck_assert_msg(db(worst_meter / worst32) <= (t->band_limited ? 0.03 : 0.25) &&
+		                  db(worst_meter / worst32) >= (t->band_limited ? -0.15 : -0.5),
+		              "%s: own meter %+.3f dBTP vs reference %+.3f", t->name, db(worst_meter),
+		              db(worst32));
 	}
+}
+END_TEST
+
+/* The detector's AVX2 path (where the CPU has it) and its SSE path read the same magnitudes to
+ * float rounding (1e-6 relative) on noise 4 dB over full scale, for any 4-frame alignment; and
+ * the detector never reads an interval lower than the double-precision 16x reference does
+ * (by more than float rounding, 2e-4 dB): it reads the same points, and libebur128's besides. */
+START_TEST(detector_paths_agree)
+{
+	enum { N = 4096, PAST = 64 };
+	static float x[PAST + N + 8], e1[N], e2[N];
+	static struct tp_interp t;
+	uint64_t seed = 5;
+	double worst = 0.0, worst_ref = 0.0;
+
+	tpi_design(&t);
+	for (int i = 0; i < PAST + N + 8; i++)
+		x[i] = (float)(1.6 * rng_gauss(&seed));
+	for (int off = 0; off < 8; off += 4) {
+		memset(e1, 0, sizeof(e1));
+		memset(e2, 0, sizeof(e2));
+		struct tp_interp s = t;
+		s.avx2 = 0;
+		tpi_detect(&t, x + PAST + off, e1, N - 8);
+		tpi_detect(&s, x + PAST + off, e2, N - 8);
+		for (int i = 0; i < N - 8; i++)
+			worst = fmax(worst, fabs(e1[i] - e2[i]) / e2[i]);
+	}
+	/* against the reference, read on each frame's interval [i - 32, i - 31] alone (16x) */
+	memset(e2, 0, sizeof(e2));
+	struct tp_interp s = t;
+	s.avx2 = 0;
+	tpi_detect(&s, x + PAST, e2, N - 8);
+	for (int i = 100; i < 1100; i++) {
+		double ref = true_peak_at(x, PAST + N, PAST + i - LIMITER_OS_DELAY,
+		                          PAST + i - LIMITER_OS_DELAY + 1, REF_16);
+		/* the detector also reads libebur128's 4x points: it is never under the reference */
+		ck_assert_msg(db(e2[i] / ref) >= -2e-4, "frame %d: detector %.6f, reference %.6f", i,
+		              (double)e2[i], ref);
+		worst_ref = fmin(worst_ref, db(e2[i] / ref));
+	}
+	ck_assert_msg(worst <= 1e-6, "AVX2 and SSE detectors differ by %.3g", worst);
+	printf("detector: AVX2 %s, paths differ by %.2g relative; detector under the 16x "
+	       "reference by at most %.2g dB\n",
+	       t.avx2 ? "on" : "not on this CPU", worst, worst_ref);
 }
 END_TEST
 
@@ -782,6 +867,7 @@ main(void)
 	tcase_add_test(lat, transparent_below_ceiling);
 	tcase_add_test(clim, sample_peak_ceiling);
 	tcase_add_test(clim, true_peak_ref_selftest);
+	tcase_add_test(clim, detector_paths_agree);
 	tcase_add_test(clim, true_peak_ceiling);
 	tcase_add_test(rel, release_time);
 	tcase_add_test(contract, silence_after_noise);

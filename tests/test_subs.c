@@ -403,7 +403,7 @@ START_TEST(snapshot_is_exactly_the_prefix)
 }
 END_TEST
 
-/* 1262 values under "/": 1000 on the first tick, the rest on the second, each exactly once, in
+/* 1281 values under "/": 1000 on the first tick, the rest on the second, each exactly once, in
  * datagrams of at most 1472 bytes that each carry many messages. */
 START_TEST(snapshot_is_paced)
 {
@@ -414,7 +414,7 @@ START_TEST(snapshot_is_paced)
 	struct subs_stats st;
 	unsigned total = 0, want;
 
-	ck_assert_uint_eq(n, 1262);
+	ck_assert_uint_eq(n, 1281);
 	assert_ack(ask(&a, "/subscribe", "si", "/", 0), "/", 0);
 	for (int t = 0; t < 3; t++) {
 		tick();
@@ -592,6 +592,37 @@ START_TEST(meters_at_the_asked_rate)
 	for (int k = 0; k < N; k++)
 		ck_assert_msg(n[k] + 1 >= 10u * hz[k] && n[k] <= 10u * hz[k] + 1,
 		              "%d Hz: %u meters in 10 s", hz[k], n[k]);
+}
+END_TEST
+
+/* /meter/master/multiband reaches a subscriber of /master only while the multiband is in:
+ * nothing while it is off, the bands' gain reduction (the max since the last send) once on. */
+START_TEST(multiband_meter_while_on)
+{
+	struct udp_peer a = surface_new("127.0.0.1");
+	struct udp_inbox *in;
+	const struct udp_msg *r;
+
+	assert_ack(ask(&a, "/subscribe", "si", "/master", 50), "/master", 50);
+	for (int t = 0; t < 10; t++) {
+		fresh.master_mb_gr[1] = 4.0f;
+		tick();
+	}
+	in = drain(&a);
+	ck_assert_ptr_null(find(in, "/meter/master/multiband"));
+	ck_assert_int_eq(model_set(con.m, idx("/master/multiband/on"), 1.0), 0);
+	for (int t = 0; t < 10; t++) {
+		fresh.master_mb_gr[0] = 1.0f;
+		fresh.master_mb_gr[1] = 4.0f;
+		tick();
+	}
+	in = drain(&a);
+	r = find(in, "/meter/master/multiband");
+	ck_assert_ptr_nonnull(r);
+	ck_assert_str_eq(r->types, "fff");
+	ck_assert_float_eq(r->a[0].f, 1.0f);
+	ck_assert_float_eq(r->a[1].f, 4.0f);
+	ck_assert_float_eq(r->a[2].f, 0.0f);
 }
 END_TEST
 
@@ -1070,6 +1101,7 @@ subs_suite(void)
 	tcase_add_test(tc, meters_at_the_asked_rate);
 	tcase_add_test(tc, meters_carry_the_max_since_each_send);
 	tcase_add_test(tc, meters_follow_the_prefix);
+	tcase_add_test(tc, multiband_meter_while_on);
 	tcase_add_test(tc, lease_lapses_after_10_s);
 	tcase_add_test(tc, renewal_extends_the_lease);
 	tcase_add_test(tc, unsubscribe);

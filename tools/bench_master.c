@@ -70,6 +70,20 @@ master_busy(struct master *m, const struct strip_env *env)
 	master_settle(m, env);
 }
 
+/* ...and mastering: the multiband compressor on, every band working (thresholds a few dB into
+ * the noise), and bass in mono below 100 Hz. */
+static void
+master_mastering(struct master *m, const struct strip_env *env)
+{
+	master_set(m, env, ENGINE_MASTER_MB_ON, 1.0f);
+	for (int b = 0; b < MB_BANDS; b++) {
+		master_set(m, env, ENGINE_MASTER_MB(b, MB_THRESHOLD), -30.0f);
+		master_set(m, env, ENGINE_MASTER_MB(b, MB_RATIO), 3.0f);
+	}
+	master_set(m, env, ENGINE_MASTER_MONO_BELOW, 100.0f);
+	master_settle(m, env);
+}
+
 /* ns per frame of master_process over about o->seconds. */
 static double
 time_master(const struct bench_opts *o, struct master *m, const struct strip_env *env,
@@ -180,7 +194,8 @@ bench_master(const struct bench_opts *o)
 	      *r = aligned_alloc(64, 8192 * sizeof(float));
 	struct master m;
 	uint32_t seed = 0x9e3779b9u;
-	double busy, rest, loud, rev, dly;
+	double busy, rest, mastering, loud, rev, dly;
+	float mb_gr[MB_BANDS];
 	float tp, gr;
 	int ret = 1;
 
@@ -195,7 +210,8 @@ bench_master(const struct bench_opts *o)
 	    "# master: the master bus alone on stereo noise at %.0f dBFS RMS, %u-frame periods at "
 	    "%d Hz, %.1f s each; at rest = defaults (EQ flat, compressor off, limiter on in "
 	    "true-peak mode, which is always in the path); busy = 4 bands working, glue "
-	    "compressor, width 1.2, limiter; loudness = libebur128 M+S+I+LRA, histogram mode "
+	    "compressor, width 1.2, limiter; mastering = busy + the 3-band compressor (every "
+	    "band compressing) + mono bass below 100 Hz; loudness = libebur128 M+S+I+LRA, histogram mode "
 	    "(mixd's loudness thread; its true peak is the limiter's meter, in the master's "
 	    "cost)\n",
 	    NOISE_RMS_DB, o->period, BENCH_FS, o->seconds);
@@ -204,6 +220,9 @@ bench_master(const struct bench_opts *o)
 	busy = time_master(o, &m, &env, src_l, src_r, l, r, len);
 	tp = master_read_truepeak(&m);
 	gr = master_read_limiter_gr(&m);
+	master_mastering(&m, &env);
+	mastering = time_master(o, &m, &env, src_l, src_r, l, r, len);
+	master_read_multiband_gr(&m, mb_gr);
 	loud = time_loudness(o, src_l, src_r, len);
 	rev = time_bus(o, true, src_l, src_r, l, r, len);
 	dly = time_bus(o, false, src_l, src_r, l, r, len);
@@ -212,6 +231,8 @@ bench_master(const struct bench_opts *o)
 	printf("master ns_per_frame_rest=%.1f ns_per_frame_busy=%.1f loudness_ns_per_frame=%.1f "
 	       "total_ns_per_frame=%.1f limiter_gr_db=%.1f out_truepeak_dbtp=%.2f\n",
 	       rest, busy, loud, busy + loud, (double)gr, 20.0 * log10((double)tp));
+	printf("master ns_per_frame_mastering=%.1f multiband_gr_db=%.1f,%.1f,%.1f\n", mastering,
+	       (double)mb_gr[0], (double)mb_gr[1], (double)mb_gr[2]);
 	printf("bus reverb_ns_per_frame=%.1f delay_ns_per_frame=%.1f\n", rev, dly);
 	ret = 0;
 out:

@@ -8,7 +8,7 @@
 # toolchain; clang-14 and its runtime are for the fuzz targets and clang sanitizer builds.
 MIXD_PACKAGES=(
   build-essential meson ninja-build pkg-config
-  libjack-jackd2-dev jackd2 liblo-dev libebur128-dev check libsndfile1-dev
+  libjack-jackd2-dev jackd2 liblo-dev libebur128-dev check libsndfile1-dev libsoxr-dev
   clang-14 libclang-rt-14-dev
   libwebsockets-dev
   chromium nodejs

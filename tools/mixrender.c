@@ -51,6 +51,7 @@
 #include "fpu.h"
 #include "model.h"
 #include "params.h"
+#include "render_gain.h"
 #include "render_io.h"
 #include "render_loud.h"
 #include "ring.h"
@@ -68,7 +69,7 @@
 /* --normalize: a pass that lands further than this from the target is corrected by another,
  * up to MIXRENDER_PASSES_MAX passes in all (the first only measures). The master fader sits in
  * front of the limiter, so loudness rises with it by at most 1 dB per dB, and by less the harder
- * the limiter works: a mix already deep in the limiter can need several passes (see next_gain). */
+ * the limiter works: a mix already deep in the limiter can need several passes (render_gain.h). */
 #define MIXRENDER_TOLERANCE_LU 0.1
 #define MIXRENDER_PASSES_MAX   8
 
@@ -521,33 +522,6 @@ print_db(const char *label, double v, const char *unit)
 		printf("%-16s %7s %s\n", label, "-inf", unit);
 }
 
-/* The master fader (dB) for the next --normalize pass, from the passes so far (fader g[k],
- * loudness lufs[k], k < n). Loudness never falls as the fader rises (the limiter only takes
- * away), so once one pass landed under the target and one over, the answer lies between them:
- * interpolate linearly between the closest two (regula falsi). Before that, step by the
- * remaining error divided by the slope the last two passes showed, clamped to 0.25..1 dB/dB:
- * 1 is the slope below the limiter, and a flat slope (deep in the limiter) must not send the
- * fader to -inf in one step. */
-static double
-next_gain(const double *g, const double *lufs, unsigned n, double target)
-{
-	int lo = -1, hi = -1;
-	double slope = 1.0;
-
-	for (unsigned k = 0; k < n; k++) {
-		if (lufs[k] < target && (lo < 0 || g[k] > g[lo]))
-			lo = (int)k;
-		if (lufs[k] > target && (hi < 0 || g[k] < g[hi]))
-			hi = (int)k;
-	}
-	if (lo >= 0 && hi >= 0 && lufs[hi] > lufs[lo])
-		return g[lo] + (target - lufs[lo]) * (g[hi] - g[lo]) / (lufs[hi] - lufs[lo]);
-	if (n >= 2 && g[n - 1] != g[n - 2])
-		slope = (lufs[n - 1] - lufs[n - 2]) / (g[n - 1] - g[n - 2]);
-	slope = fmin(fmax(slope, 0.25), 1.0);
-	return g[n - 1] + (target - lufs[n - 1]) / slope;
-}
-
 /* The passes: one, or with --normalize a measuring pass and then corrected ones. Prints the
  * report on stdout. Returns the exit status. */
 static int
@@ -579,7 +553,7 @@ render_all(struct render *r, const struct opts *o, char *err, size_t errlen)
 		}
 		if (pass > 1 && fabs(lo.integrated - o->normalize) <= MIXRENDER_TOLERANCE_LU)
 			break;
-		want = next_gain(g, lufs, pass, o->normalize);
+		want = render_next_gain(g, lufs, pass, o->normalize);
 		model_set(r->m, (unsigned)fader, want);
 		now = model_get(r->m, (unsigned)fader);
 		/* the fader stops at its maximum: another pass would give the same */

@@ -59,3 +59,37 @@ render_loud_read(struct render_loud *l, struct render_loudness *out)
 	out->true_peak = tp[0] > 0.0 ? 20.0 * log10(tp[0]) : -INFINITY;
 	return 0;
 }
+
+int
+render_loud_read_many(struct render_loud *const *l, size_t n, struct render_loudness *out)
+{
+	ebur128_state **st;
+	double peak = 0.0;
+	int ret = 0;
+
+	if (n == 0)
+		return -EINVAL;
+	st = calloc(n, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	for (size_t k = 0; k < n; k++) {
+		struct render_loudness one;
+		if (render_loud_read(l[k], &one) < 0) {
+			free(st);
+			return -EIO;
+		}
+		if (isfinite(one.true_peak))
+			peak = fmax(peak, pow(10.0, one.true_peak / 20.0));
+		st[k] = l[k]->st;
+	}
+	if (ebur128_loudness_global_multiple(st, n, &out->integrated) != EBUR128_SUCCESS ||
+	    ebur128_loudness_range_multiple(st, n, &out->range) != EBUR128_SUCCESS)
+		ret = -EIO;
+	free(st);
+	if (ret)
+		return ret;
+	if (!isfinite(out->integrated))
+		out->integrated = -INFINITY;
+	out->true_peak = peak > 0.0 ? 20.0 * log10(peak) : -INFINITY;
+	return 0;
+}

@@ -31,4 +31,9 @@ int render_loud_add(struct render_loud *l, const float *lr, size_t n);
 /* The reading of everything added. Returns 0 or -EIO when libebur128 fails. */
 int render_loud_read(struct render_loud *l, struct render_loudness *out);
 
+/* The reading of n meters' programmes taken as one (an album: the tracks' gating blocks
+ * pooled, as EBU R128 measures a programme in parts), the true peak the most of them. Returns
+ * 0, -EINVAL for n == 0 or -EIO. */
+int render_loud_read_many(struct render_loud *const *l, size_t n, struct render_loudness *out);
+
 #endif
