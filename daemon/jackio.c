@@ -29,6 +29,26 @@
 #define PENDING_RETRY_NS          (500ull * 1000000ull)
 /* Master frames interleaved on the stack per push into the tap ring. */
 #define JACKIO_TAP_CHUNK 128
+/* The longest period the callback renders: JACK2's and PipeWire's largest buffer size. Every
+ * output buffer of ours is this long, allocated before activation. */
+#define JACKIO_MAX_PERIOD 8192
+
+/* What kind of output a port carries: it decides the port's latency. */
+enum out_kind {
+	OUT_MASTER,  /* after the limiter: engine_latency() late */
+	OUT_AUX,     /* aux buses, the monitor pair and direct outs: no look-ahead */
+};
+
+/* One output channel: its JACK port and the buffer of ours the engine renders it into. The
+ * callback copies every buffer to its port once, at its very end, so a downstream client that
+ * runs while a late callback is still working (an xrun) sees the previous period's finished
+ * output, never a sum half way through the master chain. */
+struct out_chan {
+	char name[32];
+	enum out_kind kind;
+	jack_port_t *port;
+	float *buf; /* JACKIO_MAX_PERIOD frames */
+};
 
 /* A connection between one of our ports (short name) and a peer (full name). live: seen
  * connected on this server; !live: to be restored (after a server loss). */
@@ -52,7 +72,10 @@ struct jackio {
 	jack_port_t **in_ports;
 	const float **in_bufs;
 	const float **sub_bufs; /* in_bufs advanced to a sub-block, while automation plays */
-	jack_port_t *out_l, *out_r;
+	/* outputs: master L/R first, then the rest; buffers in one allocation (out_mem) */
+	struct out_chan *outs;
+	unsigned n_outs;
+	float *out_mem;
 	bool connected;
 	unsigned rate;
 
@@ -65,6 +88,7 @@ struct jackio {
 
 	/* RT-written counters (relaxed: independent statistics, no ordering needed) */
 	atomic_uint_fast64_t cycles, xruns, report_drops, cycle_max_ns, cmd_backlog;
+	atomic_uint_fast64_t oversize_periods;
 	struct cyclehist hist;
 	/* the engine's own counters, copied out each cycle: the engine is RT-owned */
 	atomic_uint_fast64_t commands, bad_commands, nonfinite_in, nonfinite_out, state_resets;
@@ -182,6 +206,26 @@ report_automation(void *arg, unsigned idx, float v)
 	return false;
 }
 
+/* Hands every output's finished period to JACK: the only writes into the port buffers. */
+static void
+copy_outputs(struct jackio *j, jack_nframes_t n)
+{
+	for (unsigned i = 0; i < j->n_outs; i++) {
+		float *dst = jack_port_get_buffer(j->outs[i].port, n);
+		memcpy(dst, j->outs[i].buf, n * sizeof(float));
+	}
+}
+
+/* A period longer than our buffers (no JACK server offers one: JACK2's and PipeWire's largest
+ * is JACKIO_MAX_PERIOD): silence out, counted, rather than a write past the end. */
+static void
+silence_outputs(struct jackio *j, jack_nframes_t n)
+{
+	for (unsigned i = 0; i < j->n_outs; i++)
+		memset(jack_port_get_buffer(j->outs[i].port, n), 0, n * sizeof(float));
+	atomic_fetch_add_explicit(&j->oversize_periods, 1, memory_order_relaxed);
+}
+
 static int
 on_process(jack_nframes_t n, void *arg)
 {
@@ -192,9 +236,13 @@ on_process(jack_nframes_t n, void *arg)
 	jack_position_t pos;
 	jack_transport_state_t ts;
 	unsigned k;
-	float *l, *r;
+	float *l = j->outs[0].buf, *r = j->outs[1].buf;
 	bool meters;
 
+	if (n > JACKIO_MAX_PERIOD) {
+		silence_outputs(j, n);
+		return 0;
+	}
 	for (k = 0; k < JACKIO_MAX_CMDS_PER_CYCLE && ring_pop(j->cmd, &c); k++)
 		engine_set(j->e, (enum engine_param)c.id, c.strip, c.value);
 	if (k == JACKIO_MAX_CMDS_PER_CYCLE)
@@ -205,14 +253,13 @@ on_process(jack_nframes_t n, void *arg)
 	 * (it reads a lock-free copy) */
 	ts = jack_transport_query(j->client, &pos);
 	engine_set_tempo(j->e, transport_bpm(&pos));
-	l = jack_port_get_buffer(j->out_l, n);
-	r = jack_port_get_buffer(j->out_r, n);
 	if (j->autom && automation_rt_begin(j->autom, j->e, ts == JackTransportRolling, pos.frame,
 	                                    n, report_automation, j))
 		meters = automation_rt_process(j->autom, j->e, pos.frame, j->in_bufs, j->sub_bufs,
 		                               l, r, n);
 	else
 		meters = engine_process(j->e, j->in_bufs, l, r, n);
+	copy_outputs(j, n);
 	if (meters)
 		publish_meters(j);
 	if (j->autom)
@@ -234,37 +281,52 @@ on_process(jack_nframes_t n, void *arg)
 	return 0;
 }
 
-/* JACK asks, from a non-RT thread, what latency each port has: every input reaches both
- * master outputs through the limiter's look-ahead, so an output's capture latency is the worst
- * (and best) of the inputs' plus ours, and an input's playback latency the outputs' plus ours.
- * The engine's latency changes only while the RT side is stopped (a rate change), and JACK
- * asks again at every activation. */
+/* The latency an output adds to what reaches it, in samples at the current rate: the master
+ * passes the limiter's look-ahead; the others are taken before it and add nothing. */
+static uint32_t
+out_latency(const struct jackio *j, const struct out_chan *o)
+{
+	return o->kind == OUT_MASTER ? engine_latency(j->e) : 0;
+}
+
+/* JACK asks, from a non-RT thread, what latency each port has. Every input reaches every
+ * output, each output kind with its own delay: an output's capture latency is the inputs'
+ * range plus its own delay, and an input's playback latency spans, over the outputs, each
+ * output's playback range plus that output's delay (an in-ear mix on aux_1 arrives sooner than
+ * the PA on master_L, and JACK is told both). The engine's latency changes only while the RT
+ * side is stopped (a rate change), and JACK asks again at every activation. */
 static void
 on_latency(jack_latency_callback_mode_t mode, void *arg)
 {
 	struct jackio *j = arg;
-	jack_port_t *outs[2] = { j->out_l, j->out_r };
 	jack_latency_range_t range = { UINT32_MAX, 0 }, r;
-	const uint32_t lat = engine_latency(j->e);
-	jack_port_t *const *from = mode == JackCaptureLatency ? j->in_ports : outs;
-	unsigned n_from = mode == JackCaptureLatency ? j->n_in : 2;
 
-	for (unsigned i = 0; i < n_from; i++) {
-		jack_port_get_latency_range(from[i], mode, &r);
-		range.min = r.min < range.min ? r.min : range.min;
-		range.max = r.max > range.max ? r.max : range.max;
+	if (mode == JackCaptureLatency) {
+		for (unsigned i = 0; i < j->n_in; i++) {
+			jack_port_get_latency_range(j->in_ports[i], mode, &r);
+			range.min = r.min < range.min ? r.min : range.min;
+			range.max = r.max > range.max ? r.max : range.max;
+		}
+		if (range.min > range.max)
+			range.min = range.max = 0;
+		for (unsigned i = 0; i < j->n_outs; i++) {
+			uint32_t lat = out_latency(j, &j->outs[i]);
+			r.min = range.min + lat;
+			r.max = range.max + lat;
+			jack_port_set_latency_range(j->outs[i].port, mode, &r);
+		}
+		return;
+	}
+	for (unsigned i = 0; i < j->n_outs; i++) {
+		uint32_t lat = out_latency(j, &j->outs[i]);
+		jack_port_get_latency_range(j->outs[i].port, mode, &r);
+		range.min = r.min + lat < range.min ? r.min + lat : range.min;
+		range.max = r.max + lat > range.max ? r.max + lat : range.max;
 	}
 	if (range.min > range.max)
 		range.min = range.max = 0;
-	range.min += lat;
-	range.max += lat;
-	if (mode == JackCaptureLatency) {
-		for (unsigned i = 0; i < 2; i++)
-			jack_port_set_latency_range(outs[i], mode, &range);
-	} else {
-		for (unsigned i = 0; i < j->n_in; i++)
-			jack_port_set_latency_range(j->in_ports[i], mode, &range);
-	}
+	for (unsigned i = 0; i < j->n_in; i++)
+		jack_port_set_latency_range(j->in_ports[i], mode, &range);
 }
 
 static void
@@ -340,6 +402,37 @@ on_port_connect(jack_port_id_t a, jack_port_id_t b, int connect, void *arg)
 
 /* ---- control thread ---- */
 
+/* Adds output channel name of kind to the plan (outs has room: plan_outputs sized it). */
+static void
+add_out(struct jackio *j, enum out_kind kind, const char *name)
+{
+	struct out_chan *o = &j->outs[j->n_outs++];
+
+	snprintf(o->name, sizeof(o->name), "%s", name);
+	o->kind = kind;
+}
+
+/* The output channels this console has, and their buffers: allocated and touched now, so the
+ * callback never takes a page fault on them. Returns 0 or -ENOMEM. */
+static int
+plan_outputs(struct jackio *j)
+{
+	unsigned max = 2;
+
+	j->outs = calloc(max, sizeof(*j->outs));
+	/* malloc, then written: calloc's fresh pages would fault in on the callback's first use */
+	j->out_mem = malloc((size_t)max * JACKIO_MAX_PERIOD * sizeof(float));
+	if (!j->outs || !j->out_mem)
+		return -ENOMEM;
+	add_out(j, OUT_MASTER, "master_L");
+	add_out(j, OUT_MASTER, "master_R");
+	for (unsigned i = 0; i < j->n_outs; i++) {
+		j->outs[i].buf = j->out_mem + (size_t)i * JACKIO_MAX_PERIOD;
+		memset(j->outs[i].buf, 0, JACKIO_MAX_PERIOD * sizeof(float));
+	}
+	return 0;
+}
+
 struct jackio *
 jackio_new(const char *name, struct engine *engine, struct ring *commands, struct ring *reports,
            const char *connect_regex, char *err, size_t errlen)
@@ -361,7 +454,7 @@ jackio_new(const char *name, struct engine *engine, struct ring *commands, struc
 	j->in_bufs = calloc(j->n_in, sizeof(*j->in_bufs));
 	j->sub_bufs = calloc(j->n_in, sizeof(*j->sub_bufs));
 	j->conns = calloc(JACKIO_MAX_CONNS, sizeof(*j->conns));
-	if (!j->in_ports || !j->in_bufs || !j->sub_bufs || !j->conns) {
+	if (!j->in_ports || !j->in_bufs || !j->sub_bufs || !j->conns || plan_outputs(j)) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -487,6 +580,8 @@ jackio_free(struct jackio *j)
 	if (j->efd >= 0)
 		close(j->efd);
 	free(j->conns);
+	free(j->outs);
+	free(j->out_mem);
 	free(j->sub_bufs);
 	free(j->in_bufs);
 	free(j->in_ports);
@@ -511,14 +606,16 @@ register_ports(struct jackio *j)
 		j->in_ports[p++] =
 		    jack_port_register(j->client, pn, JACK_DEFAULT_AUDIO_TYPE, JackPortIsInput, 0);
 	}
-	j->out_l =
-	    jack_port_register(j->client, "master_L", JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
-	j->out_r =
-	    jack_port_register(j->client, "master_R", JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
+	for (unsigned i = 0; i < j->n_outs; i++) {
+		j->outs[i].port = jack_port_register(j->client, j->outs[i].name,
+		                                     JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
+		if (!j->outs[i].port)
+			return -ENOMEM;
+	}
 	for (unsigned i = 0; i < j->n_in; i++)
 		if (!j->in_ports[i])
 			return -ENOMEM;
-	return j->out_l && j->out_r ? 0 : -ENOMEM;
+	return 0;
 }
 
 static jack_port_t *
@@ -569,17 +666,13 @@ find_conn(struct jackio *j, const char *ours, const char *peer)
 static void
 snapshot_connections(struct jackio *j)
 {
-	jack_port_t *ports[2 + 2 * ENGINE_MAX_STRIPS];
 	bool seen[JACKIO_MAX_CONNS] = { false };
-	unsigned np = 0, w = 0;
+	unsigned np = j->n_in + j->n_outs, w = 0;
 
-	for (unsigned i = 0; i < j->n_in; i++)
-		ports[np++] = j->in_ports[i];
-	ports[np++] = j->out_l;
-	ports[np++] = j->out_r;
 	for (unsigned i = 0; i < np; i++) {
-		const char **c = jack_port_get_all_connections(j->client, ports[i]);
-		const char *ours = jack_port_short_name(ports[i]);
+		jack_port_t *port = i < j->n_in ? j->in_ports[i] : j->outs[i - j->n_in].port;
+		const char **c = jack_port_get_all_connections(j->client, port);
+		const char *ours = jack_port_short_name(port);
 
 		if (atomic_load(&j->lost)) {
 			jack_free(c);
@@ -623,9 +716,9 @@ connect_by_regex(struct jackio *j)
 			hit[n++] = ports[i];
 	}
 	if (n >= 1)
-		jack_connect(j->client, jack_port_name(j->out_l), hit[0]);
+		jack_connect(j->client, jack_port_name(j->outs[0].port), hit[0]);
 	if (n >= 1)
-		jack_connect(j->client, jack_port_name(j->out_r), hit[n - 1]);
+		jack_connect(j->client, jack_port_name(j->outs[1].port), hit[n - 1]);
 	if (n == 0)
 		fprintf(stderr, "mixd: --connect: no input port matches\n");
 	jack_free(ports);
@@ -806,6 +899,7 @@ jackio_get_stats(const struct jackio *j, struct jackio_stats *out)
 	out->cycles = atomic_load_explicit(&j->cycles, memory_order_relaxed);
 	out->xruns = atomic_load_explicit(&j->xruns, memory_order_relaxed);
 	out->report_drops = atomic_load_explicit(&j->report_drops, memory_order_relaxed);
+	out->oversize_periods = atomic_load_explicit(&j->oversize_periods, memory_order_relaxed);
 	out->cycle_max_ns = atomic_load_explicit(&j->cycle_max_ns, memory_order_relaxed);
 	out->cmd_backlog = atomic_load_explicit(&j->cmd_backlog, memory_order_relaxed);
 	out->reconnects = j->reconnects;

@@ -124,6 +124,7 @@ hook_stats(void *ctx, struct dispatch_stat *out, unsigned max)
 	STAT("nonfinite_output", js.nonfinite_output);
 	STAT("state_resets", js.state_resets);
 	STAT("meter_drops", js.report_drops);
+	STAT("oversize_periods", js.oversize_periods);
 	STAT("cycles", js.cycles);
 	STAT("xruns", js.xruns);
 	STAT("cycle_max_ns", js.cycle_max_ns);
