@@ -116,7 +116,7 @@ automation_build(const struct automation_file *af, const struct params *ps, unsi
 		}
 		l->idx = fl->idx;
 		l->engine = (uint16_t)p->d->engine;
-		l->strip = (uint16_t)p->strip;
+		l->strip = (uint16_t)p->eidx;
 		l->n = fl->n;
 		l->pts = s->pts + off;
 		off += fl->n;

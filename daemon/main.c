@@ -83,6 +83,20 @@ db_floor(double db)
 	return db < GAIN_OFF_DB ? GAIN_OFF_DB : (float)db;
 }
 
+/* The parameters of the console the options describe. NULL when out of memory. */
+static struct params *
+params_for(const struct options *o)
+{
+	const struct params_layout l = {
+		.n_strips = o->strips,
+		.n_aux = o->aux,
+		.aux_stereo = o->aux_stereo,
+		.n_dca = o->dca,
+	};
+
+	return params_new_layout(&l);
+}
+
 /* ---- dispatch hooks ---- */
 
 static void
@@ -397,12 +411,20 @@ setup(struct app *a, char *err, size_t errlen)
 		.loudness_reset = hook_loudness_reset,
 		.stats_window = hook_stats_window,
 	};
+	const struct engine_layout el = {
+		.n_strips = a->opt.strips,
+		.stereo = a->opt.stereo,
+		.n_aux = a->opt.aux,
+		.aux_stereo = a->opt.aux_stereo,
+		.n_dca = a->opt.dca,
+		.direct_outs = a->opt.direct_outs,
+	};
 	int rc;
 
-	a->ps = params_new(a->opt.strips);
+	a->ps = params_for(&a->opt);
 	a->cmd = ring_new(sizeof(struct model_cmd), CMD_RING_SIZE);
 	a->rep = ring_new(sizeof(struct jackio_report), REP_RING_SIZE);
-	a->e = engine_new(48000, a->opt.strips, a->opt.stereo);
+	a->e = engine_new_layout(48000, &el);
 	/* its true peak is the limiter's 8x meter of the same output: better than libebur128's
 	 * 4x, and already paid for */
 	a->loud = loudness_new(48000, LOUDNESS_RING_FRAMES, false);
@@ -591,7 +613,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (app.opt.list == OPTIONS_LIST_TEXT) {
-		struct params *ps = params_new(app.opt.strips);
+		struct params *ps = params_for(&app.opt);
 		if (!ps)
 			return 1;
 		listing_text(stdout, ps);

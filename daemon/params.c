@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chorus.h"
 #include "delay.h"
 #include "engine.h"
 #include "gain.h"
@@ -28,6 +29,14 @@ _Static_assert(ARRAY_N(eq_types) == ENGINE_EQ_HIGHSHELF + 2, "one name per enum 
 
 static const float hpf_slopes[] = { 12, 24 };
 
+/* The monitor's cue modes: index = enum engine_monitor_mode. */
+static const char *const monitor_modes[] = {
+	[ENGINE_MONITOR_PFL] = "pfl",
+	[ENGINE_MONITOR_AFL] = "afl",
+	NULL,
+};
+_Static_assert(ARRAY_N(monitor_modes) == ENGINE_MONITOR_AFL + 2, "one name per monitor mode");
+
 /* Row makers. FIELDS is the common part; the others are the kinds of parameter there are. */
 #define FIELDS(sc, nm, ty, un, lo, hi, df, fl, en, dc)                                    \
 	.scope = PARAM_SCOPE_##sc, .name = (nm), .type = (ty), .unit = (un), .min = (lo), \
@@ -43,10 +52,16 @@ static const float hpf_slopes[] = { 12, 24 };
 		FIELDS(sc, nm, PARAM_INT, "", 0, 1, df, 0, en, dc) \
 	}
 /* a gain in dB from off (-inf) to +10 */
-#define LEVEL(sc, nm, df, en, dc)                                                      \
-	{                                                                              \
-		FIELDS(sc, nm, PARAM_FLOAT, "dB", DB_OFF, 10, df, PARAM_F_OFF, en, dc) \
+#define LEVEL(sc, nm, df, en, dc)                                                     \
+	{                                                                             \
+		FIELDS(sc, nm, PARAM_FLOAT, "dB", DB_OFF, ENGINE_LEVEL_MAX_DB, df,    \
+		       PARAM_F_OFF, en, dc)                                           \
 	}
+/* a cue switch: what it puts on the monitor */
+#define CUE(sc, nm, en, what)                                                              \
+	SWITCH(sc, nm, 0, en,                                                              \
+	       "1 cues " what " on the monitor (monitor_L/R, /monitor/mode); the master, aux " \
+	       "and direct outputs never change")
 /* one of the n names in ch (a NULL-terminated array), df an index */
 #define ENUM(sc, nm, ch, n, df, en, dc)                                                           \
 	{                                                                                         \
@@ -136,6 +151,7 @@ static const struct param_desc table[] = {
 	       "Solo in place: while any strip is soloed, the others are silenced"),
 	SEND(ENGINE_BUS_REVERB, "reverb"),
 	SEND(ENGINE_BUS_DELAY, "delay"),
+	SEND(ENGINE_BUS_CHORUS, "chorus"),
 	BUS(ENGINE_BUS_REVERB, "reverb"),
 	FLOAT(BUS, "reverb/time", "s", 0.3f, 10, 2, ENGINE_REVERB_TIME,
 	      "Reverb time (RT60) at mid frequencies; below 200 Hz it is 1.5 times this"),
@@ -160,6 +176,7 @@ static const struct param_desc table[] = {
 	      "Low-pass (12 dB/oct) on what enters the delay: each echo darker"),
 	SWITCH(BUS, "delay/pingpong", 1, ENGINE_DELAY_PINGPONG,
 	       "1 = ping-pong (echoes alternate left and right), 0 = stereo"),
+	BUS(ENGINE_BUS_CHORUS, "chorus"),
 	EQ(MASTER),
 	COMP(MASTER, 2, 30, 300),
 	FLOAT(MASTER, "width", "", 0, 2, 1, ENGINE_MASTER_WIDTH,
@@ -179,12 +196,62 @@ static const struct param_desc table[] = {
 	/* control-only: the loudness meter's reference; nothing in the audio path reads it */
 	FLOAT(MASTER, "loudness/target", "LUFS", -36, -6, -14, -1,
 	      "Programme loudness aimed at: /loudness reports the integrated loudness minus this"),
+
+	/* ---- the live console (docs/live.md) ---- */
+	FLOAT(BUS, "chorus/rate", "Hz", CHORUS_RATE_MIN, CHORUS_RATE_MAX, CHORUS_RATE_DEFAULT,
+	      ENGINE_CHORUS_RATE, "Chorus modulation rate"),
+	FLOAT(BUS, "chorus/depth", "ms", CHORUS_DEPTH_MIN, CHORUS_DEPTH_MAX, CHORUS_DEPTH_DEFAULT,
+	      ENGINE_CHORUS_DEPTH, "Chorus delay sweep, peak to peak"),
+	FLOAT(BUS, "chorus/voices", "", CHORUS_VOICES_MIN, CHORUS_VOICES_MAX,
+	      CHORUS_VOICES_DEFAULT, ENGINE_CHORUS_VOICES,
+	      "Voices in the mix, 1..4; the fraction is the last voice's weight"),
+	CUE(BUS, "reverb/cue", ENGINE_BUS_CUE(ENGINE_BUS_REVERB), "the reverb bus's return"),
+	CUE(BUS, "delay/cue", ENGINE_BUS_CUE(ENGINE_BUS_DELAY), "the delay bus's return"),
+	CUE(BUS, "chorus/cue", ENGINE_BUS_CUE(ENGINE_BUS_CHORUS), "the chorus bus's return"),
+	CUE(STRIP, "cue", ENGINE_STRIP_CUE, "the strip"),
+	SWITCH(STRIP, "direct/pre", ENGINE_DIRECT_PRE_DEFAULT, ENGINE_STRIP_DIRECT_PRE,
+	       "Tap of the direct output (--direct-outs): 1 after trim and HPF, before the EQ; 0 "
+	       "post-fader (and mute), before pan"),
+	LEVEL(STRIP_AUX, "level", ENGINE_AUX_SEND_DEFAULT_DB, ENGINE_STRIP_AUX_LEVEL,
+	      "Send to aux bus K; -144 or below is off (-inf), the default"),
+	SWITCH(STRIP_AUX, "pre", ENGINE_AUX_PRE_DEFAULT, ENGINE_STRIP_AUX_PRE,
+	       "1 = pre-fader (a monitor mix): after EQ and compressor, before the fader, "
+	       "following the strip's mute; 0 = post-fader: follows fader, DCA, mute and solo"),
+	{ FIELDS(STRIP_AUX, "pan", PARAM_FLOAT, "", ENGINE_AUX_PAN_MIN, ENGINE_AUX_PAN_MAX,
+	         ENGINE_AUX_PAN_DEFAULT, PARAM_F_STEREO_AUX, ENGINE_STRIP_AUX_PAN,
+	         "Stereo aux buses only: -1 left .. +1 right (balance for a stereo strip)") },
+	SWITCH(STRIP_DCA, "", 0, ENGINE_STRIP_DCA,
+	       "1 makes the strip a member of DCA K: the DCA's fader adds to its fader"),
+	SWITCH(STRIP_MUTEGROUP, "", 0, ENGINE_STRIP_MUTEGROUP,
+	       "1 makes the strip a member of mute group K"),
+	{ FIELDS(AUX, "name", PARAM_STRING, "", 0, PARAM_STRING_MAX, 0, 0, -1,
+	         "Aux bus name, up to 32 bytes; defaults to \"Aux K\"") },
+	LEVEL(AUX, "fader", ENGINE_AUX_FADER_DEFAULT_DB, ENGINE_AUX_FADER,
+	      "Aux bus master fader; -144 or below is off"),
+	SWITCH(AUX, "mute", 0, ENGINE_AUX_MUTE, "1 mutes the aux bus's outputs (a 10 ms fade)"),
+	SWITCH(AUX, "master", ENGINE_AUX_MASTER_DEFAULT, ENGINE_AUX_MASTER,
+	       "1 = a subgroup: the bus, after its fader, also feeds the main mix (its members' "
+	       "post-fader sends reach the master once, through it)"),
+	CUE(AUX, "cue", ENGINE_AUX_CUE, "the aux bus (after its fader)"),
+	{ FIELDS(DCA, "name", PARAM_STRING, "", 0, PARAM_STRING_MAX, 0, 0, -1,
+	         "DCA name, up to 32 bytes; defaults to \"DCA K\"") },
+	LEVEL(DCA, "fader", ENGINE_DCA_FADER_DEFAULT_DB, ENGINE_DCA_FADER,
+	      "Added to each member's fader (which keeps its own value); -144 or below is off"),
+	SWITCH(DCA, "mute", 0, ENGINE_DCA_MUTE, "1 mutes every member"),
+	SWITCH(MUTEGROUP, "on", 0, ENGINE_MUTEGROUP_ON, "1 mutes every member of the group"),
+	ENUM(MONITOR, "mode", monitor_modes, ARRAY_N(monitor_modes) - 1,
+	     ENGINE_MONITOR_MODE_DEFAULT, ENGINE_MONITOR_MODE,
+	     "What a cue hears: pfl after the EQ and compressor, before the fader; afl after "
+	     "fader and pan"),
+	LEVEL(MONITOR, "level", ENGINE_MONITOR_LEVEL_DEFAULT_DB, ENGINE_MONITOR_LEVEL,
+	      "Level of the monitor outputs (monitor_L/R); -144 or below is off"),
 };
 
 #define TABLE_N (sizeof(table) / sizeof(table[0]))
 
 struct params {
-	unsigned n, n_strips;
+	unsigned n, n_strips, n_aux, n_dca;
+	bool aux_stereo[ENGINE_MAX_AUX];
 	struct param *v;
 	/* open-addressed hash of addresses -> index + 1 (0 = empty slot); size a power of two */
 	uint32_t *slots;
@@ -215,13 +282,33 @@ param_wire_type(const struct param_desc *d)
 const char *
 param_scope_prefix(enum param_scope scope)
 {
-	static const char *const prefix[] = {
+	static const char *const prefix[PARAM_N_SCOPES] = {
 		[PARAM_SCOPE_STRIP] = "/strip/N/",
 		[PARAM_SCOPE_BUS] = "/bus/",
 		[PARAM_SCOPE_MASTER] = "/master/",
+		[PARAM_SCOPE_STRIP_AUX] = "/strip/N/send/aux/K/",
+		[PARAM_SCOPE_STRIP_DCA] = "/strip/N/dca/K",
+		[PARAM_SCOPE_STRIP_MUTEGROUP] = "/strip/N/mutegroup/K",
+		[PARAM_SCOPE_AUX] = "/aux/K/",
+		[PARAM_SCOPE_DCA] = "/dca/K/",
+		[PARAM_SCOPE_MUTEGROUP] = "/mutegroup/K/",
+		[PARAM_SCOPE_MONITOR] = "/monitor/",
 	};
 
 	return prefix[scope];
+}
+
+bool
+param_scope_sparse(enum param_scope scope)
+{
+	return scope == PARAM_SCOPE_STRIP_AUX || scope == PARAM_SCOPE_STRIP_DCA ||
+	       scope == PARAM_SCOPE_STRIP_MUTEGROUP;
+}
+
+static bool
+scope_of_strip(enum param_scope scope)
+{
+	return scope == PARAM_SCOPE_STRIP || param_scope_sparse(scope);
 }
 
 static uint32_t
@@ -234,26 +321,151 @@ hash_str(const char *s)
 	return h;
 }
 
+unsigned
+params_scope_count(const struct params *ps, enum param_scope scope)
+{
+	switch (scope) {
+	case PARAM_SCOPE_STRIP_AUX:
+	case PARAM_SCOPE_AUX:
+		return ps->n_aux;
+	case PARAM_SCOPE_STRIP_DCA:
+	case PARAM_SCOPE_DCA:
+		return ps->n_dca;
+	case PARAM_SCOPE_STRIP_MUTEGROUP:
+	case PARAM_SCOPE_MUTEGROUP:
+		return ENGINE_MUTE_GROUPS;
+	default:
+		return 1;
+	}
+}
+
+/* Whether row d has an instance for second index k (a pan only on a stereo aux bus). */
+static bool
+row_exists(const struct params *ps, const struct param_desc *d, unsigned k)
+{
+	return !(d->flags & PARAM_F_STEREO_AUX) || ps->aux_stereo[k];
+}
+
+/* The idx engine_set takes for a row of scope at (strip, k). */
+static unsigned
+engine_index(enum param_scope scope, unsigned strip, unsigned k)
+{
+	switch (scope) {
+	case PARAM_SCOPE_STRIP:
+		return strip;
+	case PARAM_SCOPE_STRIP_AUX:
+		return ENGINE_AUX_IDX(strip, k);
+	case PARAM_SCOPE_STRIP_DCA:
+		return ENGINE_DCA_IDX(strip, k);
+	case PARAM_SCOPE_STRIP_MUTEGROUP:
+		return ENGINE_MG_IDX(strip, k);
+	case PARAM_SCOPE_AUX:
+	case PARAM_SCOPE_DCA:
+	case PARAM_SCOPE_MUTEGROUP:
+		return k;
+	default:
+		return 0;
+	}
+}
+
+/* Writes the address of row d at (strip, k), both 0-based. */
+static void
+format_address(char *buf, size_t n, const struct param_desc *d, unsigned strip, unsigned k)
+{
+	const char *sep = d->name[0] ? "/" : "";
+
+	switch (d->scope) {
+	case PARAM_SCOPE_STRIP:
+		snprintf(buf, n, "/strip/%u/%s", strip + 1, d->name);
+		break;
+	case PARAM_SCOPE_STRIP_AUX:
+		snprintf(buf, n, "/strip/%u/send/aux/%u/%s", strip + 1, k + 1, d->name);
+		break;
+	case PARAM_SCOPE_STRIP_DCA:
+		snprintf(buf, n, "/strip/%u/dca/%u%s%s", strip + 1, k + 1, sep, d->name);
+		break;
+	case PARAM_SCOPE_STRIP_MUTEGROUP:
+		snprintf(buf, n, "/strip/%u/mutegroup/%u%s%s", strip + 1, k + 1, sep, d->name);
+		break;
+	case PARAM_SCOPE_AUX:
+		snprintf(buf, n, "/aux/%u/%s", k + 1, d->name);
+		break;
+	case PARAM_SCOPE_DCA:
+		snprintf(buf, n, "/dca/%u/%s", k + 1, d->name);
+		break;
+	case PARAM_SCOPE_MUTEGROUP:
+		snprintf(buf, n, "/mutegroup/%u/%s", k + 1, d->name);
+		break;
+	default: /* BUS, MASTER, MONITOR: no index */
+		snprintf(buf, n, "%s%s", param_scope_prefix(d->scope), d->name);
+		break;
+	}
+}
+
+/* Visits every instance of ps's layout in order: each strip with all its scopes, then the
+ * scopes without a strip. With v NULL only counts. Returns the count. */
+static unsigned
+instantiate(struct params *ps, struct param *v)
+{
+	static const enum param_scope strip_scopes[] = { PARAM_SCOPE_STRIP, PARAM_SCOPE_STRIP_AUX,
+		                                         PARAM_SCOPE_STRIP_DCA,
+		                                         PARAM_SCOPE_STRIP_MUTEGROUP };
+	static const enum param_scope other_scopes[] = { PARAM_SCOPE_BUS, PARAM_SCOPE_MASTER,
+		                                         PARAM_SCOPE_AUX, PARAM_SCOPE_DCA,
+		                                         PARAM_SCOPE_MUTEGROUP,
+		                                         PARAM_SCOPE_MONITOR };
+	unsigned idx = 0;
+
+	for (unsigned pass = 0; pass < 2; pass++) {
+		unsigned n_strips = pass == 0 ? ps->n_strips : 1;
+		const enum param_scope *sc = pass == 0 ? strip_scopes : other_scopes;
+		unsigned n_sc = pass == 0 ? ARRAY_N(strip_scopes) : ARRAY_N(other_scopes);
+
+		for (unsigned st = 0; st < n_strips; st++)
+			for (unsigned c = 0; c < n_sc; c++)
+				for (unsigned k = 0; k < params_scope_count(ps, sc[c]); k++)
+					for (unsigned i = 0; i < TABLE_N; i++) {
+						const struct param_desc *d = &table[i];
+						struct param *p;
+
+						if (d->scope != sc[c] || !row_exists(ps, d, k))
+							continue;
+						p = v ? &v[idx] : NULL;
+						idx++;
+						if (!p)
+							continue;
+						p->d = d;
+						p->strip = scope_of_strip(d->scope) ? st : 0;
+						p->k = k;
+						p->eidx = engine_index(d->scope, p->strip, k);
+						format_address(p->address, sizeof(p->address), d,
+						               p->strip, k);
+					}
+	}
+	return idx;
+}
+
 struct params *
-params_new(unsigned n_strips)
+params_new_layout(const struct params_layout *l)
 {
 	struct params *ps;
-	unsigned n_strip_rows = 0, n_other_rows = 0, i, k, idx = 0;
 	uint32_t size = 1;
 
-	if (n_strips == 0 || n_strips > ENGINE_MAX_STRIPS)
+	if (l->n_strips == 0 || l->n_strips > ENGINE_MAX_STRIPS || l->n_aux > ENGINE_MAX_AUX ||
+	    l->n_dca > ENGINE_MAX_DCA)
 		return NULL;
-	for (i = 0; i < TABLE_N; i++) {
-		if (table[i].scope == PARAM_SCOPE_STRIP)
-			n_strip_rows++;
-		else
-			n_other_rows++;
-	}
 	ps = calloc(1, sizeof(*ps));
 	if (!ps)
 		return NULL;
-	ps->n_strips = n_strips;
-	ps->n = n_strip_rows * n_strips + n_other_rows;
+	ps->n_strips = l->n_strips;
+	ps->n_aux = l->n_aux;
+	ps->n_dca = l->n_dca;
+	for (unsigned k = 0; l->aux_stereo && k < l->n_aux; k++)
+		ps->aux_stereo[k] = l->aux_stereo[k];
+	ps->n = instantiate(ps, NULL);
+	/* the largest console has about 48 000: indices travel as 16 bits (automation reports) */
+	if (ps->n > UINT16_MAX)
+		goto fail;
 	ps->v = calloc(ps->n, sizeof(*ps->v));
 	while (size < 2 * ps->n)
 		size <<= 1;
@@ -261,25 +473,9 @@ params_new(unsigned n_strips)
 	if (!ps->v || !ps->slots)
 		goto fail;
 	ps->mask = size - 1;
+	instantiate(ps, ps->v);
 
-	for (k = 0; k < n_strips; k++)
-		for (i = 0; i < TABLE_N; i++)
-			if (table[i].scope == PARAM_SCOPE_STRIP) {
-				struct param *p = &ps->v[idx++];
-				p->d = &table[i];
-				p->strip = k;
-				snprintf(p->address, sizeof(p->address), "/strip/%u/%s", k + 1,
-				         table[i].name);
-			}
-	for (i = 0; i < TABLE_N; i++)
-		if (table[i].scope != PARAM_SCOPE_STRIP) {
-			struct param *p = &ps->v[idx++];
-			p->d = &table[i];
-			snprintf(p->address, sizeof(p->address), "%s%s",
-			         param_scope_prefix(table[i].scope), table[i].name);
-		}
-
-	for (i = 0; i < ps->n; i++) {
+	for (unsigned i = 0; i < ps->n; i++) {
 		uint32_t h = hash_str(ps->v[i].address) & ps->mask;
 		while (ps->slots[h])
 			h = (h + 1) & ps->mask;
@@ -290,6 +486,14 @@ params_new(unsigned n_strips)
 fail:
 	params_free(ps);
 	return NULL;
+}
+
+struct params *
+params_new(unsigned n_strips)
+{
+	const struct params_layout l = { .n_strips = n_strips };
+
+	return params_new_layout(&l);
 }
 
 void
@@ -312,6 +516,24 @@ unsigned
 params_n_strips(const struct params *ps)
 {
 	return ps->n_strips;
+}
+
+unsigned
+params_n_aux(const struct params *ps)
+{
+	return ps->n_aux;
+}
+
+unsigned
+params_n_dca(const struct params *ps)
+{
+	return ps->n_dca;
+}
+
+bool
+params_aux_stereo(const struct params *ps, unsigned k)
+{
+	return k < ps->n_aux && ps->aux_stereo[k];
 }
 
 const struct param *
@@ -458,6 +680,10 @@ param_default_string(const struct param *p, char *buf, size_t n)
 		param_format(p->d, p->d->def, buf, n);
 	else if (p->d->type == PARAM_STRING && p->d->scope == PARAM_SCOPE_STRIP)
 		snprintf(buf, n, "%u", p->strip + 1);
+	else if (p->d->type == PARAM_STRING && p->d->scope == PARAM_SCOPE_AUX)
+		snprintf(buf, n, "Aux %u", p->k + 1);
+	else if (p->d->type == PARAM_STRING && p->d->scope == PARAM_SCOPE_DCA)
+		snprintf(buf, n, "DCA %u", p->k + 1);
 	else if (n)
 		buf[0] = '\0';
 }
