@@ -68,7 +68,7 @@ buses_set(struct buses *b, enum engine_param p, float v)
 	struct reverb *r = b->rev;
 	struct delay *d = b->dly;
 
-	if (p >= ENGINE_BUS1_RETURN && p <= ENGINE_BUS2_MUTE) {
+	if (p >= ENGINE_BUS1_RETURN && p <= ENGINE_BUS_LAST) {
 		unsigned k = (p - ENGINE_BUS1_RETURN) / 2;
 		if ((p - ENGINE_BUS1_RETURN) % 2 == 0)
 			b->bus[k].return_db = clampf(v, GAIN_OFF_DB, 10.0f);
@@ -134,10 +134,15 @@ buses_process(struct buses *b, unsigned k, float *sum_l, float *sum_r, float *l,
 	struct bus *bus = &b->bus[k];
 	float g[ENGINE_BLOCK], pl = bus->peak_l, pr = bus->peak_r;
 
-	if (k == ENGINE_BUS_REVERB)
+	if (k == ENGINE_BUS_REVERB) {
 		reverb_process(b->rev, sum_l, sum_r, sum_l, sum_r, n);
-	else
+	} else if (k == ENGINE_BUS_DELAY) {
 		delay_process(b->dly, sum_l, sum_r, sum_l, sum_r, n);
+	} else {
+		/* the chorus (dsp/chorus.c) is not wired in yet: the bus returns nothing */
+		memset(sum_l, 0, n * sizeof(*sum_l));
+		memset(sum_r, 0, n * sizeof(*sum_r));
+	}
 	ramp_fill(&bus->g, g, n);
 	for (uint32_t i = 0; i < n; i++) {
 		float yl = sum_l[i] * g[i], yr = sum_r[i] * g[i];

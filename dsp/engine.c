@@ -30,6 +30,10 @@ struct engine {
 	uint32_t grid_pos; /* position in the 32-sample parameter grid */
 
 	unsigned n_strips, n_inputs, n_solo, n_groups;
+	unsigned n_aux, n_dca;
+	bool aux_stereo[ENGINE_MAX_AUX];
+	bool direct_outs;
+	float blk_l[SK_BLOCK], blk_r[SK_BLOCK]; /* the master, rendered before it is copied out */
 	struct strip *strips;
 	struct sk_group *groups; /* 64-byte aligned */
 	struct group_info *ginfo;
@@ -194,12 +198,25 @@ assign_lanes(struct engine *e)
 	return (lane + SK_LANES - 1) / SK_LANES;
 }
 
+_Static_assert(SK_N_FX == ENGINE_N_BUSES, "the kernel sends to every effect bus");
+
 struct engine *
 engine_new(double fs, unsigned n_strips, const bool *stereo)
 {
-	struct engine *e;
+	struct engine_layout l = { .n_strips = n_strips, .stereo = stereo };
 
-	if (n_strips == 0 || n_strips > ENGINE_MAX_STRIPS)
+	return engine_new_layout(fs, &l);
+}
+
+struct engine *
+engine_new_layout(double fs, const struct engine_layout *l)
+{
+	struct engine *e;
+	unsigned n_strips = l->n_strips;
+	const bool *stereo = l->stereo;
+
+	if (n_strips == 0 || n_strips > ENGINE_MAX_STRIPS || l->n_aux > ENGINE_MAX_AUX ||
+	    l->n_dca > ENGINE_MAX_DCA)
 		return NULL;
 	e = calloc(1, sizeof(*e));
 	if (!e)
@@ -210,6 +227,11 @@ engine_new(double fs, unsigned n_strips, const bool *stereo)
 	if (!e->strips)
 		goto fail;
 	e->n_strips = n_strips;
+	e->n_aux = l->n_aux;
+	e->n_dca = l->n_dca;
+	e->direct_outs = l->direct_outs;
+	for (unsigned k = 0; k < l->n_aux; k++)
+		e->aux_stereo[k] = l->aux_stereo && l->aux_stereo[k];
 	for (unsigned k = 0; k < n_strips; k++)
 		e->strips[k].stereo = stereo && stereo[k];
 	e->n_groups = assign_lanes(e);
@@ -276,6 +298,30 @@ engine_strip_input(const struct engine *e, unsigned strip)
 	return strip < e->n_strips ? e->strips[strip].in : 0;
 }
 
+unsigned
+engine_n_aux(const struct engine *e)
+{
+	return e->n_aux;
+}
+
+bool
+engine_aux_stereo(const struct engine *e, unsigned k)
+{
+	return k < e->n_aux && e->aux_stereo[k];
+}
+
+unsigned
+engine_n_dca(const struct engine *e)
+{
+	return e->n_dca;
+}
+
+bool
+engine_direct_outs(const struct engine *e)
+{
+	return e->direct_outs;
+}
+
 /* ---- parameters ---- */
 
 static bool
@@ -287,7 +333,44 @@ on(float v)
 static bool
 is_strip_param(enum engine_param p)
 {
-	return p < ENGINE_MASTER_FADER || (p >= ENGINE_STRIP_HPF_ON && p <= ENGINE_STRIP_SEND2_PRE);
+	return p < ENGINE_MASTER_FADER || (p >= ENGINE_STRIP_HPF_ON && p <= ENGINE_STRIP_SEND_LAST);
+}
+
+/* Whether idx names something the layout has, for a live-console parameter. */
+static bool
+live_idx_ok(const struct engine *e, enum engine_param p, unsigned idx)
+{
+	switch (p) {
+	case ENGINE_STRIP_CUE:
+	case ENGINE_STRIP_DIRECT_PRE:
+		return idx < e->n_strips;
+	case ENGINE_STRIP_AUX_LEVEL:
+	case ENGINE_STRIP_AUX_PRE:
+	case ENGINE_STRIP_AUX_PAN:
+		return idx / ENGINE_MAX_AUX < e->n_strips && idx % ENGINE_MAX_AUX < e->n_aux;
+	case ENGINE_STRIP_DCA:
+		return idx / ENGINE_MAX_DCA < e->n_strips && idx % ENGINE_MAX_DCA < e->n_dca;
+	case ENGINE_STRIP_MUTEGROUP:
+		return idx / ENGINE_MUTE_GROUPS < e->n_strips;
+	case ENGINE_AUX_FADER:
+	case ENGINE_AUX_MUTE:
+	case ENGINE_AUX_MASTER:
+	case ENGINE_AUX_CUE:
+		return idx < e->n_aux;
+	case ENGINE_DCA_FADER:
+	case ENGINE_DCA_MUTE:
+		return idx < e->n_dca;
+	case ENGINE_MUTEGROUP_ON:
+		return idx < ENGINE_MUTE_GROUPS;
+	default:
+		return true;
+	}
+}
+
+static bool
+is_live_param(enum engine_param p)
+{
+	return p >= ENGINE_STRIP_CUE && p < ENGINE_N_PARAMS;
 }
 
 void
@@ -295,11 +378,14 @@ engine_set(struct engine *e, enum engine_param p, unsigned strip, float v)
 {
 	struct strip *s = strip < e->n_strips ? &e->strips[strip] : NULL;
 
-	if (isnan(v) || (unsigned)p >= ENGINE_N_PARAMS || (is_strip_param(p) && !s)) {
+	if (isnan(v) || (unsigned)p >= ENGINE_N_PARAMS || (is_strip_param(p) && !s) ||
+	    (is_live_param(p) && !live_idx_ok(e, p, strip))) {
 		e->cnt.bad_commands++;
 		return;
 	}
-	if (p == ENGINE_STRIP_SOLO) {
+	if (is_live_param(p)) {
+		/* not yet acted on (issue 12 in progress) */
+	} else if (p == ENGINE_STRIP_SOLO) {
 		if (on(v) != s->solo) {
 			s->solo = on(v);
 			e->n_solo += s->solo ? 1 : -1;
@@ -378,15 +464,15 @@ acc_reduce(const struct sk_acc *acc, int row, float *out, uint32_t n)
 
 /* The buses: sends summed per bus, returned into the master sum, copied to the taps. */
 static void
-buses_block(struct engine *e, bool any[2], float *l, float *r, const struct engine_taps *taps,
+buses_block(struct engine *e, const bool *any, float *l, float *r, const struct engine_taps *taps,
             uint32_t off, uint32_t n)
 {
 	for (unsigned b = 0; b < ENGINE_N_BUSES; b++) {
 		float *bl = e->bus_sum[b][0], *br = e->bus_sum[b][1];
 
 		if (any[b]) {
-			acc_reduce(e->acc, SK_BUS0_L + 2 * (int)b, bl, n);
-			acc_reduce(e->acc, SK_BUS0_R + 2 * (int)b, br, n);
+			acc_reduce(e->acc, SK_BUS_L(b), bl, n);
+			acc_reduce(e->acc, SK_BUS_R(b), br, n);
 		} else {
 			memset(bl, 0, n * sizeof(*bl));
 			memset(br, 0, n * sizeof(*br));
@@ -433,7 +519,7 @@ static void
 process_block(struct engine *e, const float *const *in, float *l, float *r,
               const struct engine_taps *taps, uint32_t off, uint32_t n)
 {
-	bool any_send[2] = { false, false };
+	bool any_send[SK_N_FX] = { false };
 
 	if (e->grid_pos == 0)
 		plan_grid(e, false);
@@ -444,17 +530,17 @@ process_block(struct engine *e, const float *const *in, float *l, float *r,
 		struct sk_group *g = &e->groups[gi];
 		bool moving = false;
 
-		g->send_on[0] = g->send_on[1] = 0;
+		memset(g->send_on, 0, sizeof(g->send_on));
 		for (unsigned k = info->first; k < info->first + info->count; k++) {
 			struct strip *s = &e->strips[k];
 			moving |= strip_plan_ramps(s, g, n);
-			for (unsigned b = 0; b < 2; b++)
+			for (unsigned b = 0; b < SK_N_FX; b++)
 				g->send_on[b] |=
 				    s->g_send[b].target != 0.0f || s->g_send[b].cur != 0.0f;
 		}
 		g->ramps_moving = moving;
-		any_send[0] |= g->send_on[0];
-		any_send[1] |= g->send_on[1];
+		for (unsigned b = 0; b < SK_N_FX; b++)
+			any_send[b] |= g->send_on[b];
 	}
 	for (int row = 0; row < SK_N_OUT; row++)
 		if (row < SK_BUS0_L || any_send[(row - SK_BUS0_L) / 2])
@@ -474,9 +560,24 @@ process_block(struct engine *e, const float *const *in, float *l, float *r,
 	e->grid_pos = (e->grid_pos + n) % SK_BLOCK;
 }
 
+/* Copies a finished sub-block to an output that is wanted. */
+static void
+put(float *out, const float *blk, uint32_t off, uint32_t n)
+{
+	if (out)
+		memcpy(out + off, blk, n * sizeof(*blk));
+}
+
+static void
+put_zero(float *out, uint32_t off, uint32_t n)
+{
+	if (out)
+		memset(out + off, 0, n * sizeof(*out));
+}
+
 bool
-engine_process_taps(struct engine *e, const float *const *in, float *out_l, float *out_r,
-                    const struct engine_taps *taps, uint32_t n)
+engine_process_outputs(struct engine *e, const float *const *in, const struct engine_outputs *o,
+                       uint32_t n)
 {
 	bool ready;
 
@@ -485,7 +586,20 @@ engine_process_taps(struct engine *e, const float *const *in, float *out_l, floa
 
 		if (len > n - off)
 			len = n - off;
-		process_block(e, in, out_l + off, out_r + off, taps, off, len);
+		/* rendered into the engine's own buffers and copied once finished: an output never
+		 * holds a half-processed sum (a reader of a late cycle sees old or final samples) */
+		process_block(e, in, e->blk_l, e->blk_r, o->taps, off, len);
+		put(o->master_l, e->blk_l, off, len);
+		put(o->master_r, e->blk_r, off, len);
+		for (unsigned k = 0; k < e->n_aux; k++) {
+			put_zero(o->aux[k][0], off, len);
+			put_zero(o->aux[k][1], off, len);
+		}
+		put_zero(o->monitor_l, off, len);
+		put_zero(o->monitor_r, off, len);
+		if (o->direct && e->direct_outs)
+			for (unsigned c = 0; c < e->n_inputs; c++)
+				put_zero(o->direct[c], off, len);
 		off += len;
 		e->meter_count += len;
 		e->meter_pos += len;
@@ -501,9 +615,48 @@ engine_process_taps(struct engine *e, const float *const *in, float *out_l, floa
 }
 
 bool
+engine_process_taps(struct engine *e, const float *const *in, float *out_l, float *out_r,
+                    const struct engine_taps *taps, uint32_t n)
+{
+	struct engine_outputs o = { .master_l = out_l, .master_r = out_r, .taps = (struct engine_taps *)taps };
+
+	return engine_process_outputs(e, in, &o, n);
+}
+
+bool
 engine_process(struct engine *e, const float *const *in, float *out_l, float *out_r, uint32_t n)
 {
 	return engine_process_taps(e, in, out_l, out_r, NULL, n);
+}
+
+uint32_t
+engine_output_latency(const struct engine *e, enum engine_output kind)
+{
+	return kind == ENGINE_OUTPUT_MASTER ? engine_latency(e) : 0;
+}
+
+static void
+meter_zero(struct engine_meter *m)
+{
+	m->peak = m->rms = m->gr = 0.0f;
+}
+
+void
+engine_read_aux_meter(struct engine *e, unsigned k, struct engine_meter *l,
+                      struct engine_meter *r)
+{
+	(void)e;
+	(void)k;
+	meter_zero(l);
+	meter_zero(r);
+}
+
+void
+engine_read_monitor_meter(struct engine *e, struct engine_meter *l, struct engine_meter *r)
+{
+	(void)e;
+	meter_zero(l);
+	meter_zero(r);
 }
 
 void

@@ -82,21 +82,24 @@ struct sk_ramp {
 	alignas(64) sk_lanes start, inc, kb, left, target;
 };
 
+/* The effect buses a strip sends to (= ENGINE_N_BUSES). */
+#define SK_N_FX 3
+
 enum {
 	SK_R_IN,
 	SK_R_FADER,
 	SK_R_L,
 	SK_R_R,
-	SK_R_SEND0,
-	SK_R_SEND1,
-	SK_R_PRE0,
-	SK_R_PRE1,
-	SK_N_RAMPS
+	SK_R_SEND0,                   /* SK_N_FX effect send levels */
+	SK_R_PRE0 = SK_R_SEND0 + SK_N_FX, /* SK_N_FX pre (1) / post (0) weights */
+	SK_N_RAMPS = SK_R_PRE0 + SK_N_FX
 };
 
 /* Where the outputs go, accumulated per lane: the engine sums the 16 lanes of every frame once
- * all groups are done. */
-enum { SK_OUT_L, SK_OUT_R, SK_BUS0_L, SK_BUS0_R, SK_BUS1_L, SK_BUS1_R, SK_N_OUT };
+ * all groups are done. Effect bus b's rows are SK_BUS_L(b), SK_BUS_R(b). */
+enum { SK_OUT_L, SK_OUT_R, SK_BUS0_L, SK_N_OUT = SK_BUS0_L + 2 * SK_N_FX };
+#define SK_BUS_L(b) (SK_BUS0_L + 2 * (b))
+#define SK_BUS_R(b) (SK_BUS0_L + 2 * (b) + 1)
 
 struct sk_acc {
 	alignas(64) float v[SK_N_OUT][SK_BLOCK][SK_LANES];
@@ -113,7 +116,7 @@ struct sk_group {
 	uint8_t mode[SK_N_SVF]; /* enum sk_mode */
 	uint8_t comp_on;        /* 0: the compressor is skipped (every lane off) */
 	uint8_t ramps_moving;   /* 0: every ramp is at its target, use the fixed values */
-	uint8_t send_on[2];     /* 0: no lane sends to that bus */
+	uint8_t send_on[SK_N_FX]; /* 0: no lane sends to that bus */
 };
 
 /* The kernel: processes samples j0 .. j0+n-1 of the current grid block (n <= SK_BLOCK - j0) from

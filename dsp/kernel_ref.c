@@ -128,7 +128,7 @@ sk_kernel_ref(struct sk_group *g, struct sk_acc *acc, uint32_t j0, uint32_t n)
 			g->ss[l] += yf * yf;
 			acc->v[SK_OUT_L][i][l] += yf * cl;
 			acc->v[SK_OUT_R][i][l] += yf * cr;
-			for (unsigned b = 0; b < 2; b++) {
+			for (unsigned b = 0; b < SK_N_FX; b++) {
 				float lev, pre, s;
 				if (!g->send_on[b])
 					continue;
@@ -136,8 +136,8 @@ sk_kernel_ref(struct sk_group *g, struct sk_acc *acc, uint32_t j0, uint32_t n)
 				pre = ramp_at(&g->ramp[SK_R_PRE0 + b], l, i);
 				/* pre-fader: after the compressor, before fader, mute and solo */
 				s = y[i][l] * lev * (pre + (1.0f - pre) * gf);
-				acc->v[SK_BUS0_L + 2 * b][i][l] += s * cl;
-				acc->v[SK_BUS0_R + 2 * b][i][l] += s * cr;
+				acc->v[SK_BUS_L(b)][i][l] += s * cl;
+				acc->v[SK_BUS_R(b)][i][l] += s * cr;
 			}
 		}
 	return sk_check_state(g);

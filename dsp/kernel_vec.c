@@ -211,7 +211,11 @@ static void
 stage_out(struct sk_group *g, struct sk_acc *acc, uint32_t n)
 {
 	vf gain[SK_N_RAMPS][NCH], peak[NCH], ss[NCH];
-	const int moving = g->ramps_moving, send[2] = { g->send_on[0], g->send_on[1] };
+	const int moving = g->ramps_moving;
+	int send[SK_N_FX];
+
+	for (int b = 0; b < SK_N_FX; b++)
+		send[b] = g->send_on[b];
 
 	for (int h = 0; h < NCH; h++) {
 		peak[h] = vld(g->peak + h * VW);
@@ -233,14 +237,14 @@ stage_out(struct sk_group *g, struct sk_acc *acc, uint32_t n)
 			acc_add(acc, SK_OUT_L, i, o, yf * gain[SK_R_L][h]);
 			acc_add(acc, SK_OUT_R, i, o, yf * gain[SK_R_R][h]);
 			/* pre-fader sends: after the compressor, before fader, mute and solo */
-			for (int b = 0; b < 2; b++) {
+			for (int b = 0; b < SK_N_FX; b++) {
 				vf pre = gain[SK_R_PRE0 + b][h], s;
 				if (!send[b])
 					continue;
 				s = y * gain[SK_R_SEND0 + b][h] *
 				    (pre + (1.0f - pre) * gain[SK_R_FADER][h]);
-				acc_add(acc, SK_BUS0_L + 2 * b, i, o, s * gain[SK_R_L][h]);
-				acc_add(acc, SK_BUS0_R + 2 * b, i, o, s * gain[SK_R_R][h]);
+				acc_add(acc, SK_BUS_L(b), i, o, s * gain[SK_R_L][h]);
+				acc_add(acc, SK_BUS_R(b), i, o, s * gain[SK_R_R][h]);
 			}
 		}
 	for (int h = 0; h < NCH; h++) {

@@ -209,7 +209,7 @@ master_process(struct master *m, const struct strip_env *env, float *l, float *r
 		m->acc->v[SK_OUT_R][i][0] = m->acc->v[SK_OUT_R][i][1] = 0.0f;
 	}
 	g->ramps_moving = strip_plan_ramps(&m->dyn, g, n);
-	g->send_on[0] = g->send_on[1] = 0;
+	memset(g->send_on, 0, sizeof(g->send_on));
 	bad = sk_kernel_pair(g, m->acc, j0, n);
 	if (bad)
 		m->state_resets++;

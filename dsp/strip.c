@@ -11,6 +11,8 @@
 #define LOG2_10_OVER_40 0.08304820237f /* log2 A per dB: A = 10^(dB/40) */
 #define HPF_K           1.41421356f    /* 1/Q of a Butterworth section */
 
+static void strip_ramps(struct strip *s, struct ramp **r);
+
 /* A smoothed value closer than this to its target is at the target: 1e-4 dB, 1e-5 octave. */
 #define SNAP 1e-5f
 
@@ -65,7 +67,7 @@ strip_init(struct strip *s, const struct strip_env *env)
 	s->attack_ms = 10.0f;
 	s->release_ms = 100.0f;
 	s->makeup_db = 0.0f;
-	for (int b = 0; b < 2; b++) {
+	for (int b = 0; b < SK_N_FX; b++) {
 		s->send_db[b] = GAIN_OFF_DB;
 		s->send_pre[b] = false;
 	}
@@ -73,7 +75,7 @@ strip_init(struct strip *s, const struct strip_env *env)
 	ramp_init(&s->g_fader, 0.0f);
 	ramp_init(&s->g_l, 0.0f);
 	ramp_init(&s->g_r, 0.0f);
-	for (int b = 0; b < 2; b++) {
+	for (int b = 0; b < SK_N_FX; b++) {
 		ramp_init(&s->g_send[b], 0.0f);
 		ramp_init(&s->g_pre[b], 0.0f);
 	}
@@ -124,7 +126,7 @@ strip_retarget(struct strip *s, const struct strip_env *env, bool open)
 		pan_mono(s->pan, &gl, &gr);
 	ramp_to(&s->g_l, gl, n);
 	ramp_to(&s->g_r, gr, n);
-	for (int b = 0; b < 2; b++) {
+	for (int b = 0; b < SK_N_FX; b++) {
 		ramp_to(&s->g_send[b], gain_db_to_lin(s->send_db[b]), n);
 		ramp_to(&s->g_pre[b], s->send_pre[b] ? 1.0f : 0.0f, n);
 	}
@@ -385,10 +387,10 @@ strip_settle(struct strip *s, const struct strip_env *env, struct sk_group *g)
 {
 	struct smooth *all[] = { &s->hpf_lf, &s->hpf_w1, &s->hpf_w2,  &s->c_thr,
 		                 &s->c_mk,   &s->c_w,    &s->c_slope, &s->c_knee };
-	struct ramp *ramps[] = { &s->g_in,      &s->g_fader,   &s->g_l,      &s->g_r,
-		                 &s->g_send[0], &s->g_send[1], &s->g_pre[0], &s->g_pre[1] };
+	struct ramp *ramps[SK_N_RAMPS];
 
-	for (unsigned i = 0; i < sizeof(ramps) / sizeof(ramps[0]); i++)
+	strip_ramps(s, ramps);
+	for (unsigned i = 0; i < SK_N_RAMPS; i++)
 		ramp_init(ramps[i], ramps[i]->target);
 	for (int b = 0; b < STRIP_BANDS; b++) {
 		struct strip_band *bd = &s->band[b];
@@ -410,6 +412,20 @@ strip_settle(struct strip *s, const struct strip_env *env, struct sk_group *g)
 		strip_static_coefs(s, env, g, st);
 	for (unsigned i = 0; i < n_lanes(s); i++)
 		sk_reset_lane(g, s->lane + i);
+}
+
+/* The strip's gain ramps in the kernel's order (SK_R_*). */
+static void
+strip_ramps(struct strip *s, struct ramp **r)
+{
+	r[SK_R_IN] = &s->g_in;
+	r[SK_R_FADER] = &s->g_fader;
+	r[SK_R_L] = &s->g_l;
+	r[SK_R_R] = &s->g_r;
+	for (int b = 0; b < SK_N_FX; b++) {
+		r[SK_R_SEND0 + b] = &s->g_send[b];
+		r[SK_R_PRE0 + b] = &s->g_pre[b];
+	}
 }
 
 static void
@@ -441,12 +457,12 @@ bool
 strip_plan_ramps(struct strip *s, struct sk_group *g, uint32_t n)
 {
 	static const struct ramp zero = { 0 };
-	struct ramp *own[SK_N_RAMPS] = { &s->g_in,      &s->g_fader,   &s->g_l,      &s->g_r,
-		                         &s->g_send[0], &s->g_send[1], &s->g_pre[0], &s->g_pre[1] };
+	struct ramp *own[SK_N_RAMPS];
 	bool moving = false;
 
 	if (s->ramps_rest)
 		return false;
+	strip_ramps(s, own);
 	for (int r = 0; r < SK_N_RAMPS; r++) {
 		for (unsigned i = 0; i < n_lanes(s); i++) {
 			const struct ramp *src = own[r];
@@ -490,7 +506,7 @@ strip_store(struct strip *s, enum engine_param p, float v)
 		}
 		return true;
 	}
-	if (p >= ENGINE_STRIP_SEND1_LEVEL && p <= ENGINE_STRIP_SEND2_PRE) {
+	if (p >= ENGINE_STRIP_SEND1_LEVEL && p <= ENGINE_STRIP_SEND_LAST) {
 		unsigned b = (p - ENGINE_STRIP_SEND1_LEVEL) / 2;
 		if ((p - ENGINE_STRIP_SEND1_LEVEL) % 2 == 0)
 			s->send_db[b] = clampf(v, GAIN_OFF_DB, 10.0f);

@@ -55,11 +55,11 @@ struct strip {
 	struct strip_band band[STRIP_BANDS];
 	bool comp_on;
 	float thr_db, ratio, knee_db, attack_ms, release_ms, makeup_db;
-	float send_db[2];
-	bool send_pre[2];
+	float send_db[SK_N_FX];
+	bool send_pre[SK_N_FX];
 
 	/* gains */
-	struct ramp g_in, g_fader, g_l, g_r, g_send[2], g_pre[2];
+	struct ramp g_in, g_fader, g_l, g_r, g_send[SK_N_FX], g_pre[SK_N_FX];
 	/* filter and compressor smoothing */
 	struct smooth hpf_lf, hpf_w1, hpf_w2;
 	struct smooth c_thr, c_mk, c_w, c_slope, c_knee;

@@ -225,7 +225,7 @@ struct strip_idx {
 	unsigned name, trim, polarity, fader, pan, mute, solo, send[ENGINE_N_BUSES];
 };
 
-static const char *const send_names[ENGINE_N_BUSES] = { "reverb", "delay" };
+static const char *const send_names[ENGINE_N_BUSES] = { "reverb", "delay", "chorus" };
 
 struct surface {
 	bool used;

@@ -18,7 +18,7 @@
  * that would overflow its socket buffer. */
 #define SNAPSHOT_PER_TICK 1000
 
-static const char *const bus_names[ENGINE_N_BUSES] = { "reverb", "delay" };
+static const char *const bus_names[ENGINE_N_BUSES] = { "reverb", "delay", "chorus" };
 
 struct sub {
 	bool used;

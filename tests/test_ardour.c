@@ -838,15 +838,16 @@ START_TEST(sends)
 	/* enable 1 on a send that never was disabled changes nothing */
 	say(&c, "/strip/send/enable", "iif", 2, 1, 1.0);
 	ck_assert(get("/strip/2/send/reverb/level") <= GAIN_OFF_DB);
-	/* send 3 does not exist */
-	say(&c, "/strip/send/gain", "iif", 1, 3, 0.0);
+	/* send 4 does not exist */
+	say(&c, "/strip/send/gain", "iif", 1, 4, 0.0);
 	tick();
 	expect_none(&c); /* send levels have no strip feedback in Ardour */
 	say(&c, "/strip/sends", "i", 1);
-	expect(&c, "/strip/sends", "iisifiisifi", 1, 0, "reverb", 1, ardour_pos(-3.0), 1, 0,
-	       "delay", 2, 0.5, 1);
+	expect(&c, "/strip/sends", "iisifiisifiisifi", 1, 0, "reverb", 1, ardour_pos(-3.0), 1, 0,
+	       "delay", 2, 0.5, 1, 0, "chorus", 3, 0.0, 0);
 	say(&c, "/strip/sends", "f", 2.0);
-	expect(&c, "/strip/sends", "iisifiisifi", 2, 0, "reverb", 1, 0.0, 0, 0, "delay", 2, 0.0, 0);
+	expect(&c, "/strip/sends", "iisifiisifiisifi", 2, 0, "reverb", 1, 0.0, 0, 0, "delay", 2,
+	       0.0, 0, 0, "chorus", 3, 0.0, 0);
 	say(&c, "/strip/plugin/list", "f", 1.0);
 	expect(&c, "/strip/plugin/list", "i", 1);
 	say(&c, "/strip/receives", "i", 1);

@@ -227,7 +227,7 @@ START_TEST(every_address_found)
 		ck_assert_uint_eq(p->strip, want[i].strip);
 	}
 	ck_assert_int_eq(params_find(ps, "/strip/3/eq/5/q"), -ENOENT);
-	ck_assert_int_eq(params_find(ps, "/bus/chorus/return"), -ENOENT);
+	ck_assert_int_eq(params_find(ps, "/bus/flanger/return"), -ENOENT);
 	/* strips, then buses, then master, however many rows each has */
 	for (unsigned i = 1; i < n; i++)
 		ck_assert_uint_le(params_at(ps, i - 1)->d->scope, params_at(ps, i)->d->scope);
