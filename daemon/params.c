@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "chorus.h"
 #include "delay.h"
 #include "engine.h"
 #include "gain.h"
@@ -198,13 +197,6 @@ static const struct param_desc table[] = {
 	      "Programme loudness aimed at: /loudness reports the integrated loudness minus this"),
 
 	/* ---- the live console (docs/live.md) ---- */
-	FLOAT(BUS, "chorus/rate", "Hz", CHORUS_RATE_MIN, CHORUS_RATE_MAX, CHORUS_RATE_DEFAULT,
-	      ENGINE_CHORUS_RATE, "Chorus modulation rate"),
-	FLOAT(BUS, "chorus/depth", "ms", CHORUS_DEPTH_MIN, CHORUS_DEPTH_MAX, CHORUS_DEPTH_DEFAULT,
-	      ENGINE_CHORUS_DEPTH, "Chorus delay sweep, peak to peak"),
-	FLOAT(BUS, "chorus/voices", "", CHORUS_VOICES_MIN, CHORUS_VOICES_MAX,
-	      CHORUS_VOICES_DEFAULT, ENGINE_CHORUS_VOICES,
-	      "Voices in the mix, 1..4; the fraction is the last voice's weight"),
 	CUE(BUS, "reverb/cue", ENGINE_BUS_CUE(ENGINE_BUS_REVERB), "the reverb bus's return"),
 	CUE(BUS, "delay/cue", ENGINE_BUS_CUE(ENGINE_BUS_DELAY), "the delay bus's return"),
 	CUE(BUS, "chorus/cue", ENGINE_BUS_CUE(ENGINE_BUS_CHORUS), "the chorus bus's return"),
