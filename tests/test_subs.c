@@ -359,7 +359,7 @@ START_TEST(snapshot_is_exactly_the_prefix)
 	/* counted without the module's own prefix rule: every address of strip 3 */
 	for (unsigned i = 0; i < params_count(con.ps); i++)
 		want += !strncmp(params_at(con.ps, i)->address, "/strip/3/", 9);
-	ck_assert_uint_eq(want, 40);
+	ck_assert_uint_eq(want, 48);
 	ck_assert_int_eq(model_set_string(con.m, idx("/strip/3/name"), "Kick"), 0);
 	ck_assert_int_eq(model_set(con.m, idx("/strip/3/fader"), -7.5), 0);
 	ck_assert_int_eq(model_set(con.m, idx("/strip/30/fader"), -9.0), 0);
@@ -403,7 +403,7 @@ START_TEST(snapshot_is_exactly_the_prefix)
 }
 END_TEST
 
-/* 1328 values under "/": 1000 on the first tick, the rest on the second, each exactly once, in
+/* 1595 values under "/": 1000 on the first tick, the rest on the second, each exactly once, in
  * datagrams of at most 1472 bytes that each carry many messages. */
 START_TEST(snapshot_is_paced)
 {
@@ -414,7 +414,7 @@ START_TEST(snapshot_is_paced)
 	struct subs_stats st;
 	unsigned total = 0, want;
 
-	ck_assert_uint_eq(n, 1328);
+	ck_assert_uint_eq(n, 1595);
 	assert_ack(ask(&a, "/subscribe", "si", "/", 0), "/", 0);
 	for (int t = 0; t < 3; t++) {
 		tick();
@@ -777,7 +777,7 @@ START_TEST(lease_lapses_after_10_s)
 	assert_ack(ask(&a, "/subscribe", "si", "/strip/3", 0), "/strip/3", 0);
 	tick();
 	in = drain(&a);
-	ck_assert_uint_eq(in->n, 40);
+	ck_assert_uint_eq(in->n, 48);
 	ck_assert_float_eq(find(in, "/strip/3/fader")->a[0].f, -2.0f);
 	ck_assert_uint_eq(stats().started, 2);
 }
@@ -825,7 +825,7 @@ START_TEST(subscription_before_the_first_tick)
 	assert_ack(ask(&a, "/subscribe", "si", "/strip/3", 50), "/strip/3", 50);
 	tick(); /* at T0, 1000 s of uptime */
 	in = drain(&a);
-	ck_assert_uint_eq(n_values(in), 40);
+	ck_assert_uint_eq(n_values(in), 48);
 	ck_assert_uint_eq(count(in, "/meter/strip/3"), 1);
 	ck_assert_uint_eq(stats().expired, 0);
 	run_until(T0 + SUBS_LEASE_NS - TICK_NS);
@@ -1011,10 +1011,10 @@ START_TEST(vanished_subscriber)
 	ck_assert_uint_eq(got, 100);
 	ck_assert_msg(t1.tv_sec - t0.tv_sec < 5, "100 ticks took %ld s",
 	              (long)(t1.tv_sec - t0.tv_sec));
-	/* the port-0 peer: its snapshot (40 values) and its meters (as many as b's, subscribed
+	/* the port-0 peer: its snapshot (48 values) and its meters (as many as b's, subscribed
 	 * at the same tick at the same rate), every one lost */
 	ck_assert_uint_ge(meters, 50);
-	ck_assert_uint_eq(stats().send_errors, 40 + meters);
+	ck_assert_uint_eq(stats().send_errors, 48 + meters);
 	ck_assert_uint_eq(stats().active, 3);
 }
 END_TEST
