@@ -33,19 +33,13 @@
  * output buffer of ours is this long, allocated before activation. */
 #define JACKIO_MAX_PERIOD 8192
 
-/* What kind of output a port carries: it decides the port's latency. */
-enum out_kind {
-	OUT_MASTER,  /* after the limiter: engine_latency() late */
-	OUT_AUX,     /* aux buses, the monitor pair and direct outs: no look-ahead */
-};
-
 /* One output channel: its JACK port and the buffer of ours the engine renders it into. The
  * callback copies every buffer to its port once, at its very end, so a downstream client that
  * runs while a late callback is still working (an xrun) sees the previous period's finished
  * output, never a sum half way through the master chain. */
 struct out_chan {
 	char name[32];
-	enum out_kind kind;
+	enum engine_output kind; /* decides the port's latency (engine_output_latency) */
 	jack_port_t *port;
 	float *buf; /* JACKIO_MAX_PERIOD frames */
 };
@@ -72,10 +66,14 @@ struct jackio {
 	jack_port_t **in_ports;
 	const float **in_bufs;
 	const float **sub_bufs; /* in_bufs advanced to a sub-block, while automation plays */
-	/* outputs: master L/R first, then the rest; buffers in one allocation (out_mem) */
+	/* outputs: master L/R first, then aux buses, the monitor pair, direct outs; buffers in
+	 * one allocation (out_mem), named to the engine by eo */
 	struct out_chan *outs;
 	unsigned n_outs;
 	float *out_mem;
+	struct engine_outputs eo;
+	float **direct;     /* eo.direct: one buffer per input, or NULL */
+	float **sub_direct; /* direct advanced to a sub-block, while automation plays */
 	bool connected;
 	unsigned rate;
 
@@ -141,6 +139,26 @@ publish_meters(struct jackio *j)
 	r.b = ml.gr;
 	engine_read_master_dynamics(j->e, &r.a, &r.c);
 	r.d = 0.0f;
+	if (!ring_push(j->rep, &r))
+		goto drop;
+	for (unsigned k = 0; k < engine_n_aux(j->e); k++) {
+		engine_read_aux_meter(j->e, k, &ml, &mr);
+		r.kind = JACKIO_REPORT_AUX;
+		r.index = (uint16_t)k;
+		r.a = ml.peak;
+		r.b = mr.peak;
+		r.c = ml.rms;
+		r.d = mr.rms;
+		if (!ring_push(j->rep, &r))
+			goto drop;
+	}
+	engine_read_monitor_meter(j->e, &ml, &mr);
+	r.kind = JACKIO_REPORT_MONITOR;
+	r.index = 0;
+	r.a = ml.peak;
+	r.b = mr.peak;
+	r.c = ml.rms;
+	r.d = mr.rms;
 	if (!ring_push(j->rep, &r))
 		goto drop;
 	for (unsigned b = 0; b < ENGINE_N_BUSES; b++) {
@@ -236,7 +254,7 @@ on_process(jack_nframes_t n, void *arg)
 	jack_position_t pos;
 	jack_transport_state_t ts;
 	unsigned k;
-	float *l = j->outs[0].buf, *r = j->outs[1].buf;
+	const float *l = j->outs[0].buf, *r = j->outs[1].buf;
 	bool meters;
 
 	if (n > JACKIO_MAX_PERIOD) {
@@ -255,10 +273,10 @@ on_process(jack_nframes_t n, void *arg)
 	engine_set_tempo(j->e, transport_bpm(&pos));
 	if (j->autom && automation_rt_begin(j->autom, j->e, ts == JackTransportRolling, pos.frame,
 	                                    n, report_automation, j))
-		meters = automation_rt_process(j->autom, j->e, pos.frame, j->in_bufs, j->sub_bufs,
-		                               l, r, n);
+		meters = automation_rt_process_outputs(j->autom, j->e, pos.frame, j->in_bufs,
+		                                       j->sub_bufs, &j->eo, j->sub_direct, n);
 	else
-		meters = engine_process(j->e, j->in_bufs, l, r, n);
+		meters = engine_process_outputs(j->e, j->in_bufs, &j->eo, n);
 	copy_outputs(j, n);
 	if (meters)
 		publish_meters(j);
@@ -286,14 +304,14 @@ on_process(jack_nframes_t n, void *arg)
 static uint32_t
 out_latency(const struct jackio *j, const struct out_chan *o)
 {
-	return o->kind == OUT_MASTER ? engine_latency(j->e) : 0;
+	return engine_output_latency(j->e, o->kind);
 }
 
 /* JACK asks, from a non-RT thread, what latency each port has. Every input reaches every
  * output, each output kind with its own delay: an output's capture latency is the inputs'
  * range plus its own delay, and an input's playback latency spans, over the outputs, each
- * output's playback range plus that output's delay (an in-ear mix on aux_1 arrives sooner than
- * the PA on master_L, and JACK is told both). The engine's latency changes only while the RT
+ * connected output's playback range plus that output's delay (an in-ear mix on aux_1 arrives
+ * sooner than the PA on master_L, and JACK is told both). The engine's latency changes only while the RT
  * side is stopped (a rate change), and JACK asks again at every activation. */
 static void
 on_latency(jack_latency_callback_mode_t mode, void *arg)
@@ -317,12 +335,18 @@ on_latency(jack_latency_callback_mode_t mode, void *arg)
 		}
 		return;
 	}
-	for (unsigned i = 0; i < j->n_outs; i++) {
-		uint32_t lat = out_latency(j, &j->outs[i]);
-		jack_port_get_latency_range(j->outs[i].port, mode, &r);
-		range.min = r.min + lat < range.min ? r.min + lat : range.min;
-		range.max = r.max + lat > range.max ? r.max + lat : range.max;
-	}
+	/* only the outputs someone listens to say when an input is heard (a console has dozens
+	 * of outputs, most of them unconnected); with none connected, all of them */
+	for (unsigned pass = 0; pass < 2 && range.min > range.max; pass++)
+		for (unsigned i = 0; i < j->n_outs; i++) {
+			uint32_t lat = out_latency(j, &j->outs[i]);
+
+			if (pass == 0 && jack_port_connected(j->outs[i].port) <= 0)
+				continue;
+			jack_port_get_latency_range(j->outs[i].port, mode, &r);
+			range.min = r.min + lat < range.min ? r.min + lat : range.min;
+			range.max = r.max + lat > range.max ? r.max + lat : range.max;
+		}
 	if (range.min > range.max)
 		range.min = range.max = 0;
 	for (unsigned i = 0; i < j->n_in; i++)
@@ -402,34 +426,71 @@ on_port_connect(jack_port_id_t a, jack_port_id_t b, int connect, void *arg)
 
 /* ---- control thread ---- */
 
-/* Adds output channel name of kind to the plan (outs has room: plan_outputs sized it). */
-static void
-add_out(struct jackio *j, enum out_kind kind, const char *name)
+/* Adds an output channel of kind to the plan (outs has room: plan_outputs counted it) and
+ * returns its buffer. */
+static float *
+add_out(struct jackio *j, enum engine_output kind, const char *name)
 {
-	struct out_chan *o = &j->outs[j->n_outs++];
+	struct out_chan *o = &j->outs[j->n_outs];
 
 	snprintf(o->name, sizeof(o->name), "%s", name);
 	o->kind = kind;
+	o->buf = j->out_mem + (size_t)j->n_outs++ * JACKIO_MAX_PERIOD;
+	return o->buf;
 }
 
-/* The output channels this console has, and their buffers: allocated and touched now, so the
- * callback never takes a page fault on them. Returns 0 or -ENOMEM. */
+/* The output channels of the engine's layout (master_L/R; aux_K or aux_K_L/_R; monitor_L/R;
+ * with direct outs direct_N or direct_N_L/_R, as the inputs), their buffers, and the
+ * engine_outputs naming them. The buffers are allocated and written now, so the callback never
+ * takes a page fault on them. Returns 0 or -ENOMEM. */
 static int
 plan_outputs(struct jackio *j)
 {
-	unsigned max = 2;
+	const unsigned n_aux = engine_n_aux(j->e), n_strips = engine_n_strips(j->e);
+	const bool direct = engine_direct_outs(j->e);
+	unsigned max = 2 + 2 + (direct ? j->n_in : 0), c = 0;
+	char pn[32];
 
+	for (unsigned k = 0; k < n_aux; k++)
+		max += engine_aux_stereo(j->e, k) ? 2 : 1;
 	j->outs = calloc(max, sizeof(*j->outs));
 	/* malloc, then written: calloc's fresh pages would fault in on the callback's first use */
 	j->out_mem = malloc((size_t)max * JACKIO_MAX_PERIOD * sizeof(float));
-	if (!j->outs || !j->out_mem)
-		return -ENOMEM;
-	add_out(j, OUT_MASTER, "master_L");
-	add_out(j, OUT_MASTER, "master_R");
-	for (unsigned i = 0; i < j->n_outs; i++) {
-		j->outs[i].buf = j->out_mem + (size_t)i * JACKIO_MAX_PERIOD;
-		memset(j->outs[i].buf, 0, JACKIO_MAX_PERIOD * sizeof(float));
+	if (direct) {
+		j->direct = calloc(j->n_in, sizeof(*j->direct));
+		j->sub_direct = calloc(j->n_in, sizeof(*j->sub_direct));
 	}
+	if (!j->outs || !j->out_mem || (direct && (!j->direct || !j->sub_direct)))
+		return -ENOMEM;
+	memset(j->out_mem, 0, (size_t)max * JACKIO_MAX_PERIOD * sizeof(float));
+
+	j->eo.master_l = add_out(j, ENGINE_OUTPUT_MASTER, "master_L");
+	j->eo.master_r = add_out(j, ENGINE_OUTPUT_MASTER, "master_R");
+	for (unsigned k = 0; k < n_aux; k++) {
+		if (engine_aux_stereo(j->e, k)) {
+			snprintf(pn, sizeof(pn), "aux_%u_L", k + 1);
+			j->eo.aux[k][0] = add_out(j, ENGINE_OUTPUT_AUX, pn);
+			snprintf(pn, sizeof(pn), "aux_%u_R", k + 1);
+			j->eo.aux[k][1] = add_out(j, ENGINE_OUTPUT_AUX, pn);
+		} else {
+			snprintf(pn, sizeof(pn), "aux_%u", k + 1);
+			j->eo.aux[k][0] = add_out(j, ENGINE_OUTPUT_AUX, pn);
+		}
+	}
+	j->eo.monitor_l = add_out(j, ENGINE_OUTPUT_MONITOR, "monitor_L");
+	j->eo.monitor_r = add_out(j, ENGINE_OUTPUT_MONITOR, "monitor_R");
+	for (unsigned k = 0; direct && k < n_strips; k++) {
+		if (engine_strip_stereo(j->e, k)) {
+			snprintf(pn, sizeof(pn), "direct_%u_L", k + 1);
+			j->direct[c++] = add_out(j, ENGINE_OUTPUT_DIRECT, pn);
+			snprintf(pn, sizeof(pn), "direct_%u_R", k + 1);
+			j->direct[c++] = add_out(j, ENGINE_OUTPUT_DIRECT, pn);
+		} else {
+			snprintf(pn, sizeof(pn), "direct_%u", k + 1);
+			j->direct[c++] = add_out(j, ENGINE_OUTPUT_DIRECT, pn);
+		}
+	}
+	j->eo.direct = j->direct;
 	return 0;
 }
 
@@ -582,6 +643,8 @@ jackio_free(struct jackio *j)
 	free(j->conns);
 	free(j->outs);
 	free(j->out_mem);
+	free(j->direct);
+	free(j->sub_direct);
 	free(j->sub_bufs);
 	free(j->in_bufs);
 	free(j->in_ports);

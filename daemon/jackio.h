@@ -28,6 +28,9 @@ enum jackio_report_kind {
 	                           */
 	JACKIO_REPORT_BUS,        /* index = bus; a = return peak L, b = R (linear) */
 	JACKIO_REPORT_AUTOMATION, /* index = parameter index; a = the value a lane applied */
+	JACKIO_REPORT_AUX,        /* index = aux bus; a = peak L, b = peak R, c = rms L, d = rms R
+	                           * (linear; R = L on a mono bus) */
+	JACKIO_REPORT_MONITOR,    /* a = peak L, b = peak R, c = rms L, d = rms R (linear) */
 };
 
 struct jackio_report {

@@ -207,6 +207,33 @@ hook_meter_bus(void *ctx, unsigned k, float out[2])
 	a->meters.bus_peak[k][0] = a->meters.bus_peak[k][1] = 0.0f;
 }
 
+/* Peak L/R and RMS L/R (dBFS) of a pair of meters, the peaks then cleared. */
+static void
+read_pair(float peak[2], const float rms[2], float out[4])
+{
+	out[0] = meters_db(peak[0]);
+	out[1] = meters_db(peak[1]);
+	out[2] = meters_db(rms[0]);
+	out[3] = meters_db(rms[1]);
+	peak[0] = peak[1] = 0.0f;
+}
+
+static void
+hook_meter_aux(void *ctx, unsigned k, float out[4])
+{
+	struct app *a = ctx;
+
+	read_pair(a->meters.aux_peak[k], a->meters.aux_rms[k], out);
+}
+
+static void
+hook_meter_monitor(void *ctx, float out[4])
+{
+	struct app *a = ctx;
+
+	read_pair(a->meters.monitor_peak, a->meters.monitor_rms, out);
+}
+
 static void
 hook_loudness(void *ctx, float out[DISPATCH_LOUDNESS_N])
 {
@@ -263,6 +290,16 @@ drain_reports(struct app *a)
 		} else if (r.kind == JACKIO_REPORT_BUS && r.index < ENGINE_N_BUSES) {
 			f->bus_peak[r.index][0] = fmaxf(f->bus_peak[r.index][0], r.a);
 			f->bus_peak[r.index][1] = fmaxf(f->bus_peak[r.index][1], r.b);
+		} else if (r.kind == JACKIO_REPORT_AUX && r.index < ENGINE_MAX_AUX) {
+			f->aux_peak[r.index][0] = fmaxf(f->aux_peak[r.index][0], r.a);
+			f->aux_peak[r.index][1] = fmaxf(f->aux_peak[r.index][1], r.b);
+			f->aux_rms[r.index][0] = r.c;
+			f->aux_rms[r.index][1] = r.d;
+		} else if (r.kind == JACKIO_REPORT_MONITOR) {
+			f->monitor_peak[0] = fmaxf(f->monitor_peak[0], r.a);
+			f->monitor_peak[1] = fmaxf(f->monitor_peak[1], r.b);
+			f->monitor_rms[0] = r.c;
+			f->monitor_rms[1] = r.d;
 		} else if (r.kind == JACKIO_REPORT_MASTER) {
 			f->master_peak[0] = fmaxf(f->master_peak[0], r.a);
 			f->master_peak[1] = fmaxf(f->master_peak[1], r.b);
@@ -407,6 +444,8 @@ setup(struct app *a, char *err, size_t errlen)
 		.meter_strip = hook_meter_strip,
 		.meter_master = hook_meter_master,
 		.meter_bus = hook_meter_bus,
+		.meter_aux = hook_meter_aux,
+		.meter_monitor = hook_meter_monitor,
 		.loudness = hook_loudness,
 		.loudness_reset = hook_loudness_reset,
 		.stats_window = hook_stats_window,
