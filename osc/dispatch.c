@@ -429,6 +429,14 @@ dispatch_message(void *ctx, const struct osc_peer *from, const char *path, const
 		handle_param(d, from, (unsigned)idx, path, types, argv, argc);
 		return;
 	}
+	/* before the handlers: the Ardour personality takes Ardour's whole /monitor section */
+	if (!strcmp(path, "/monitor/cue_clear")) {
+		if (argc)
+			dispatch_reply_error(d, from, path, "expected no argument");
+		else
+			dispatch_cue_clear(d->m);
+		return;
+	}
 	for (unsigned h = 0; h < d->n_handlers; h++)
 		if (d->handler[h].fn(d->handler[h].ctx, from, path, types, argv, argc))
 			return;
@@ -451,11 +459,6 @@ dispatch_message(void *ctx, const struct osc_peer *from, const char *path, const
 		handle_meter(d, from, path);
 	} else if (handle_loudness(d, from, path, argc)) {
 		return;
-	} else if (!strcmp(path, "/monitor/cue_clear")) {
-		if (argc)
-			dispatch_reply_error(d, from, path, "expected no argument");
-		else
-			dispatch_cue_clear(d->m);
 	} else {
 		dispatch_reply_error(d, from, path, "unknown address");
 	}
