@@ -129,7 +129,7 @@ buses_set_tempo(struct buses *b, double bpm)
 
 void
 buses_process(struct buses *b, unsigned k, float *sum_l, float *sum_r, float *l, float *r,
-              uint32_t n)
+              float *g_out, uint32_t n)
 {
 	struct bus *bus = &b->bus[k];
 	float g[ENGINE_BLOCK], pl = bus->peak_l, pr = bus->peak_r;
@@ -144,6 +144,8 @@ buses_process(struct buses *b, unsigned k, float *sum_l, float *sum_r, float *l,
 		memset(sum_r, 0, n * sizeof(*sum_r));
 	}
 	ramp_fill(&bus->g, g, n);
+	if (g_out)
+		memcpy(g_out, g, n * sizeof(*g));
 	for (uint32_t i = 0; i < n; i++) {
 		float yl = sum_l[i] * g[i], yr = sum_r[i] * g[i];
 		l[i] += yl;

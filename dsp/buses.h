@@ -53,9 +53,10 @@ bool buses_set(struct buses *b, enum engine_param p, float v);
 /* RT. The tempo the delay follows when synced (beats per minute; <= 0 or NaN: none). */
 void buses_set_tempo(struct buses *b, double bpm);
 
-/* RT. Runs bus k's effect on its send sums (in place) and adds the return into l/r. */
+/* RT. Runs bus k's effect on its send sums (in place: afterwards they hold the effect's output)
+ * and adds the return into l/r. g (NULL: not wanted) gets the return gain of each sample. */
 void buses_process(struct buses *b, unsigned k, float *sum_l, float *sum_r, float *l, float *r,
-                   uint32_t n);
+                   float *g_out, uint32_t n);
 
 /* RT. Peak of bus k's return per side (linear), max since the last read. */
 void buses_read_meter(struct buses *b, unsigned k, float *peak_l, float *peak_r);

@@ -253,6 +253,65 @@ stage_out(struct sk_group *g, struct sk_acc *acc, uint32_t n)
 	}
 }
 
+/* The aux sends (kernel_ref.c aux_sends): bus after bus, so each bus's gains stay in registers.
+ * At rest (no gain of the group gliding) a send is one multiply-add per lane and sample into a
+ * mono bus's row, two into a stereo bus's. Only the buses some lane sends to are visited. */
+static void
+stage_aux(struct sk_group *g, uint32_t n)
+{
+	const struct sk_aux *a = g->aux;
+
+	for (unsigned j = 0; j < a->n_on; j++) {
+		const unsigned k = a->on[j];
+		const struct sk_send *sd = &a->send[k];
+		float(*rl)[SK_LANES] = a->acc[a->row[k]];
+		float(*rr)[SK_LANES] = a->acc[a->row[k] + (a->stereo[k] ? 1 : 0)];
+		const int st = a->stereo[k];
+
+		if (!g->ramps_moving && !a->moving[k]) {
+			vf el[NCH], er[NCH];
+
+			for (int h = 0; h < NCH; h++) {
+				const int o = h * VW;
+				vf pre = vld(sd->pre.target + o);
+				vf w = pre * vld(g->ramp[SK_R_MUTE].target + o) +
+				       (1.0f - pre) * vld(g->ramp[SK_R_FADER].target + o);
+				el[h] = w * vld(sd->l.target + o);
+				er[h] = w * vld(sd->r.target + o);
+			}
+			if (st) {
+				for (uint32_t i = 0; i < n; i++)
+					for (int h = 0; h < NCH; h++) {
+						const int o = h * VW;
+						vf y = vld(g->x[i] + o);
+						vst(rl[i] + o, vld(rl[i] + o) + y * el[h]);
+						vst(rr[i] + o, vld(rr[i] + o) + y * er[h]);
+					}
+			} else {
+				for (uint32_t i = 0; i < n; i++)
+					for (int h = 0; h < NCH; h++) {
+						const int o = h * VW;
+						vst(rl[i] + o, vld(rl[i] + o) + vld(g->x[i] + o) * el[h]);
+					}
+			}
+			continue;
+		}
+		for (uint32_t i = 0; i < n; i++)
+			for (int h = 0; h < NCH; h++) {
+				const int o = h * VW;
+				const float t = (float)(i + 1);
+				vf pre = ramp_at(&sd->pre, o, t);
+				vf w = pre * ramp_at(&g->ramp[SK_R_MUTE], o, t) +
+				       (1.0f - pre) * ramp_at(&g->ramp[SK_R_FADER], o, t);
+				vf s = vld(g->x[i] + o) * w;
+
+				vst(rl[i] + o, vld(rl[i] + o) + s * ramp_at(&sd->l, o, t));
+				if (st)
+					vst(rr[i] + o, vld(rr[i] + o) + s * ramp_at(&sd->r, o, t));
+			}
+	}
+}
+
 /* Stage after stage over the whole sub-block, not sample after sample through all stages: each
  * loop then carries one short recursion and the CPU overlaps many samples of it. */
 uint32_t
@@ -275,10 +334,16 @@ SK_KERNEL(struct sk_group *g, struct sk_acc *acc, uint32_t j0, uint32_t n)
 			stage_static(g, st, n, bad);
 		else if (g->mode[st] != SK_SKIP)
 			stage_moving(g, st, j0, n, bad);
+		if (st == SK_HPF2 && g->tap_pre)
+			for (uint32_t i = 0; i < n; i++)
+				for (int h = 0; h < NCH; h++)
+					vst(g->tap[i] + h * VW, vld(g->x[i] + h * VW));
 	}
 	if (g->comp_on)
 		stage_comp(g, j0, n, bad);
 	stage_out(g, acc, n);
+	if (g->aux)
+		stage_aux(g, n);
 	for (int h = 0; h < NCH; h++)
 		for (int l = 0; l < VW; l++)
 			if (bad[h][l]) {

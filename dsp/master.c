@@ -194,7 +194,7 @@ meter_block(struct master *m, float *l, float *r, uint32_t n)
 
 void
 master_process(struct master *m, const struct strip_env *env, float *l, float *r, uint32_t j0,
-               uint32_t n)
+               uint32_t n, float *tap_l, float *tap_r)
 {
 	struct sk_group *g = m->g;
 	uint32_t bad;
@@ -219,6 +219,10 @@ master_process(struct master *m, const struct strip_env *env, float *l, float *r
 	}
 	width_block(m, l, r, n);
 	fader_block(m, l, r, n);
+	if (tap_l && tap_r) {
+		memcpy(tap_l, l, n * sizeof(*l));
+		memcpy(tap_r, r, n * sizeof(*r));
+	}
 	limiter_process(m->lim, l, r, n);
 	meter_block(m, l, r, n);
 }
