@@ -26,6 +26,14 @@
 
 E2E_WORLD_FIXTURE(RATE, PERIOD)
 
+/* The latency case at 256 frames: a 64-frame period without real-time priority on a shared
+ * machine misses so often that most measurements would be spoiled by an xrun. */
+static void
+setup_256(void)
+{
+	ck_assert_msg(h_world_start(&w, RATE, 256) == 0, "jackd did not start");
+}
+
 /* Largest magnitude of buf[0..n). */
 static double
 max_abs(const float *buf, size_t n)
@@ -149,7 +157,8 @@ measure_through(const char *port, double *amp)
 {
 	static float imp[IMP_FRAMES];
 	const float *const bufs[1] = { imp };
-	const size_t rec = IMP_FRAMES + 2 * PERIOD;
+	const long period = (long)w.jackd->period;
+	const size_t rec = IMP_FRAMES + 2 * (size_t)period;
 	const float *in;
 	long sent = -1, best = 0;
 
@@ -180,7 +189,7 @@ measure_through(const char *port, double *amp)
 		if (fabsf(in[i]) > fabsf(in[best]))
 			best = (long)i;
 	*amp = in[best];
-	return best - sent - PERIOD;
+	return best - sent - period;
 }
 
 START_TEST(test_latency_ports)
@@ -205,7 +214,7 @@ START_TEST(test_latency_ports)
 	w.mixd = h_mixd_startv(w.jackd, NULL, args);
 	ck_assert_msg(w.mixd != NULL, "mixd did not start");
 	w.osc = h_osc_open(NULL, w.mixd->port);
-	w.probe = h_probe_open_flags(w.jackd, "probe", 1, IMP_FRAMES + 2 * PERIOD,
+	w.probe = h_probe_open_flags(w.jackd, "probe", 1, IMP_FRAMES + 2 * w.jackd->period,
 	                             H_PROBE_LATENCY_SOURCE);
 	ck_assert_msg(w.osc && w.probe, "no OSC client or probe");
 	for (int64_t end = h_now_ms() + 5000;
@@ -397,7 +406,7 @@ main(void)
 	Suite *s = suite_create("e2e_live");
 
 	e2e_add_case(s, "xrun_ceiling", test_xrun_ceiling, setup, teardown, 120);
-	e2e_add_case(s, "latency_ports", test_latency_ports, setup, teardown, 120);
+	e2e_add_case(s, "latency_ports", test_latency_ports, setup_256, teardown, 120);
 	e2e_add_case(s, "rt_safety", test_rt_safety, setup, teardown, 120);
 	e2e_add_case(s, "bad_input", test_bad_input, setup, teardown, 60);
 	return e2e_run(s);
