@@ -693,16 +693,18 @@ START_TEST(meters_follow_the_prefix)
 		{ "/master", "/meter/master /loudness", true },
 		{ "/master/loudness", "/loudness", true },
 		{ "/bus/reverb", "/meter/bus/reverb", true },
+		{ "/monitor", "/meter/monitor", true },
 		{ "/meter/strip/3", "/meter/strip/3", false },
 		{ "/meter/bus", "/meter/bus/reverb /meter/bus/delay /meter/bus/chorus", false },
 		/* the rule of subs.h: /loudness measures /master, not anything under /meter */
 		{ "/meter",
-		  "ALL_STRIPS /meter/bus/reverb /meter/bus/delay /meter/bus/chorus /meter/master",
+		  "ALL_STRIPS /meter/bus/reverb /meter/bus/delay /meter/bus/chorus /meter/monitor "
+		  "/meter/master",
 		  false },
 		{ "/strip", "ALL_STRIPS", true },
 		{ "/",
-		  "ALL_STRIPS /meter/bus/reverb /meter/bus/delay /meter/bus/chorus /meter/master "
-		  "/loudness",
+		  "ALL_STRIPS /meter/bus/reverb /meter/bus/delay /meter/bus/chorus /meter/monitor "
+		  "/meter/master /loudness",
 		  true },
 	};
 
