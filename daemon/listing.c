@@ -9,7 +9,10 @@ fmt_range(const struct param_desc *d, char *lo, char *hi, char *def, size_t n)
 	if (d->type == PARAM_STRING) {
 		snprintf(lo, n, "-");
 		snprintf(hi, n, "%d bytes", PARAM_STRING_MAX);
-		snprintf(def, n, "strip number");
+		snprintf(def, n, "%s",
+		         d->scope == PARAM_SCOPE_AUX   ? "Aux K"
+		         : d->scope == PARAM_SCOPE_DCA ? "DCA K"
+		                                       : "strip number");
 		return;
 	}
 	param_format(d, d->min, lo, n);
@@ -52,7 +55,10 @@ listing_markdown(FILE *f)
 	    " (daemon/params.c).\n"
 	    "     Do not edit: run tools/gen-docs. A test fails when this file is stale. -->\n"
 	    "# mixd OSC address space\n\n"
-	    "Strips are numbered from 1 (`N`). Values are in natural units. A message with one\n"
+	    "Strips are numbered from 1 (`N`); so are aux buses, DCAs and mute groups (`K`): a\n"
+	    "console has `--aux` aux buses (default 8), `--dca` DCAs (default 8) and 6 mute\n"
+	    "groups, and a send's `pan` exists only on a stereo aux bus (`--aux-stereo`).\n"
+	    "What they do is in docs/live.md. Values are in natural units. A message with one\n"
 	    "argument sets, with none gets: the reply goes to the sender with the same address.\n"
 	    "Numeric parameters accept `f`, `i`, `h`, `d` and `T`/`F`; finite values outside the\n"
 	    "range are clamped, integers are rounded; strings where a number is expected,\n"
@@ -134,6 +140,12 @@ listing_markdown(FILE *f)
 	      " f:comp_gr_dB`: what leaves mixd (after fader and limiter), the true peak 8x"
 	      " oversampled, the limiter's and the glue compressor's gain reduction |\n"
 	      "| `/meter/bus/BUS` | `/meter/bus/BUS f:peak_L f:peak_R`: the bus's return |\n"
+	      "| `/meter/aux/K` | `/meter/aux/K f:peak_L f:peak_R f:rms_L f:rms_R`: what the"
+	      " bus's outputs carry (R = L on a mono bus) |\n"
+	      "| `/meter/monitor` | `/meter/monitor f:peak_L f:peak_R f:rms_L f:rms_R`: what"
+	      " monitor_L/R carry |\n"
+	      "| `/monitor/cue_clear` | none (an `/error` if it has arguments): every cue"
+	      " (strips, aux buses, effect buses) off; the monitor carries the main mix again |\n"
 	      "| `/loudness` | `/loudness f:M f:S f:I f:LRA f:max_truepeak f:target f:distance`:"
 	      " the master output's momentary (400 ms), short-term (3 s) and integrated"
 	      " loudness (LUFS), loudness range (LU), max true peak (dBTP),"
