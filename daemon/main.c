@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
@@ -535,7 +536,11 @@ setup(struct app *a, char *err, size_t errlen)
 	dispatch_add_handler(a->d, automations_message, a->autos);
 	/* write and touch see every client's move (native, Ardour, a scene) as it arrives */
 	model_set_observer(a->m, automations_moved, a->autos);
+	/* a thread takes its creator's name: the loudness thread is started under its own, so
+	 * per-thread CPU (tools/cpubench, top -H) tells it apart, and ours is put back */
+	prctl(PR_SET_NAME, "mixd-loudness", 0, 0, 0);
 	rc = loudness_start(a->loud);
+	prctl(PR_SET_NAME, "mixd", 0, 0, 0);
 	if (rc < 0) {
 		snprintf(err, errlen, "cannot start the loudness thread: %s", strerror(-rc));
 		return -1;
