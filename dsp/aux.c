@@ -52,6 +52,7 @@ send_retarget(struct aux *a, const struct strip *s, unsigned k, struct aux_send 
 	ramp_to(&sd->r, lev * gr, a->smooth_n);
 	ramp_to(&sd->pre_w, sd->pre ? 1.0f : 0.0f, a->smooth_n);
 	sd->rest = false;
+	a->pending[s->group] |= 1u << k;
 }
 
 static void
@@ -86,8 +87,12 @@ aux_init(struct aux *a, unsigned n_aux, const bool *stereo, unsigned n_strips,
 	a->send = calloc((size_t)n_strips * n_aux, sizeof(*a->send));
 	a->acc = zalloc64((size_t)a->n_rows * sizeof(*a->acc));
 	a->gaux = zalloc64((size_t)n_groups * sizeof(*a->gaux));
-	if (!a->send || !a->acc || !a->gaux)
+	a->pending = calloc(n_groups, sizeof(*a->pending));
+	a->on_mask = calloc(n_groups, sizeof(*a->on_mask));
+	if (!a->send || !a->acc || !a->gaux || !a->pending || !a->on_mask)
 		return -ENOMEM;
+	for (unsigned gi = 0; gi < n_groups; gi++)
+		a->pending[gi] = n_aux == 32 ? ~0u : (1u << n_aux) - 1u;
 	for (unsigned i = 0; i < n_strips * n_aux; i++) {
 		struct aux_send *sd = &a->send[i];
 		sd->db = ENGINE_AUX_SEND_DEFAULT_DB;
@@ -114,9 +119,12 @@ aux_free(struct aux *a)
 	free(a->send);
 	free(a->acc);
 	free(a->gaux);
+	free(a->pending);
+	free(a->on_mask);
 	a->send = NULL;
 	a->acc = NULL;
 	a->gaux = NULL;
+	a->pending = a->on_mask = NULL;
 }
 
 void
@@ -211,9 +219,9 @@ aux_plan_group(struct aux *a, unsigned gi, const struct strip *s, unsigned first
 	if (!a->n_aux)
 		return;
 	ga = &a->gaux[gi];
-	ga->n_on = 0;
-	for (unsigned k = 0; k < a->n_aux; k++) {
-		bool on = false, moving = false;
+	for (uint32_t todo = a->pending[gi]; todo; todo &= todo - 1) {
+		unsigned k = (unsigned)__builtin_ctz(todo);
+		bool on = false, moving = false, busy = false;
 
 		for (unsigned i = 0; i < count; i++) {
 			struct aux_send *sd = send_of(a, first + i, k);
@@ -226,16 +234,22 @@ aux_plan_group(struct aux *a, unsigned gi, const struct strip *s, unsigned first
 			send_lanes(&ga->send[k], &s[i], a->bus[k].stereo, sd);
 			m = ramp_moving(&sd->l) || ramp_moving(&sd->r) || ramp_moving(&sd->pre_w);
 			moving |= m;
+			busy |= m;
 			ramp_skip(&sd->l, n);
 			ramp_skip(&sd->r, n);
 			ramp_skip(&sd->pre_w, n);
 			sd->rest = !m;
 		}
 		ga->moving[k] = moving;
-		if (on) {
-			ga->on[ga->n_on++] = (uint8_t)k;
-			a->bus[k].on = true;
-		}
+		a->on_mask[gi] = on ? a->on_mask[gi] | 1u << k : a->on_mask[gi] & ~(1u << k);
+		if (!busy)
+			a->pending[gi] &= ~(1u << k); /* all at rest: its liveness no longer changes */
+	}
+	ga->n_on = 0;
+	for (uint32_t on = a->on_mask[gi]; on; on &= on - 1) {
+		unsigned k = (unsigned)__builtin_ctz(on);
+		ga->on[ga->n_on++] = (uint8_t)k;
+		a->bus[k].on = true;
 	}
 }
 
@@ -252,7 +266,7 @@ aux_clear_rows(struct aux *a, uint32_t n)
 	}
 }
 
-/* Bus b's sums, fader and meters. Returns whether it carries anything. */
+/* Bus b's sums, fader and meters. */
 static void
 bus_block(struct aux *a, struct aux_bus *b, uint32_t n)
 {
@@ -297,6 +311,17 @@ aux_mix(struct aux *a, float *l, float *r, uint32_t n)
 		struct aux_bus *b = &a->bus[k];
 		float g[SK_BLOCK], c = b->stereo ? 1.0f : AUX_CENTRE;
 
+		if (!b->on && !ramp_moving(&b->g_fader)) {
+			/* nobody sends: silence, nothing to sum, meter or feed */
+			if (!b->quiet) {
+				memset(b->sum, 0, sizeof(b->sum));
+				memset(b->out, 0, sizeof(b->out));
+				b->quiet = true;
+			}
+			ramp_skip(&b->g_master, n);
+			continue;
+		}
+		b->quiet = false;
 		bus_block(a, b, n);
 		if (!ramp_live(&b->g_master)) {
 			ramp_skip(&b->g_master, n);

@@ -49,6 +49,7 @@ struct aux_bus {
 	struct ramp g_cue;    /* 0/1: cued on the monitor (cue.c) */
 	uint16_t row;        /* its left (or only) accumulator row */
 	bool on;             /* some strip sends to it in this sub-block */
+	bool quiet;          /* sum and out hold silence (nobody sent last sub-block either) */
 	float sum[2][SK_BLOCK]; /* the sum of the sends (PFL), right = left on a mono bus */
 	float out[2][SK_BLOCK]; /* after fader and mute: what its outputs carry (AFL) */
 	float peak[2], ss[2], rms[2];
@@ -61,6 +62,10 @@ struct aux {
 	struct aux_send *send; /* n_strips x n_aux: [strip * n_aux + k] */
 	sk_row *acc;           /* n_rows accumulator rows, 64-byte aligned */
 	struct sk_aux *gaux;   /* one per kernel group, 64-byte aligned */
+	/* per kernel group, bit k = bus k: some send of the group is not at rest (its lanes must
+	 * be written, its liveness looked at), and some send of the group is live. A group whose
+	 * sends all rest costs a glance at on_mask: no loop over strips x buses. */
+	uint32_t *pending, *on_mask;
 	uint64_t nonfinite;    /* bus sub-blocks silenced for NaN/Inf (must stay 0) */
 };
 
