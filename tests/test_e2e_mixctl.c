@@ -663,11 +663,20 @@ START_TEST(test_watch_tty)
 	ck_assert_uint_ge(count_lines(r.out, " strip 1 \"Tone\" peak "), 1);
 	ctl_free(&r);
 
-	/* a short terminal shows the strips that fit: 8 rows, 6 fixed lines, 2 strips */
-	ctl_tty(&r, args, colour, 100, 8);
-	assert_status(&r, 0, "watch on 8 rows");
-	ck_assert_msg(strstr(r.out, "strips 1-2 of 4") != NULL, "8 rows did not limit strips");
-	ck_assert_msg(strstr(r.out, "\n  3 ") == NULL, "strip 3 drawn on 8 rows");
+	/* a short terminal shows the strips that fit: 10 rows, 8 fixed lines (header, three
+	 * effect buses, monitor, master L and R, loudness), 2 strips, no room for aux buses */
+	ctl_tty(&r, args, colour, 100, 10);
+	assert_status(&r, 0, "watch on 10 rows");
+	ck_assert_msg(strstr(r.out, "strips 1-2 of 4") != NULL, "10 rows did not limit strips");
+	ck_assert_msg(strstr(r.out, "\n  3 ") == NULL, "strip 3 drawn on 10 rows");
+	ck_assert_msg(strstr(r.out, "Aux 1") == NULL, "an aux bus drawn on 10 rows");
+	ctl_free(&r);
+	/* 20 rows: the 4 strips and 8 of the 8 aux buses */
+	ctl_tty(&r, args, colour, 100, 20);
+	assert_status(&r, 0, "watch on 20 rows");
+	ck_assert_msg(strstr(r.out, "strips 1-4 of 4") != NULL, "20 rows: not all strips");
+	ck_assert_msg(strstr(r.out, "Aux 8") != NULL && strstr(r.out, "monitor") != NULL,
+	              "20 rows: no line for aux 8 or the monitor");
 	ctl_free(&r);
 	e2e_stop_mixd(&w);
 }

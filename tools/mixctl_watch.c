@@ -709,7 +709,7 @@ static void
 watch_draw(struct watch *w)
 {
 	struct winsize ws;
-	unsigned cols = 80, rows = 0, shown = w->n, bar;
+	unsigned cols = 80, rows = 0, shown = w->n, n_aux, bar;
 
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col) {
 		cols = ws.ws_col;
@@ -717,10 +717,15 @@ watch_draw(struct watch *w)
 	}
 	/* the whole frame must fit: a line below the screen would scroll it, and home would no
 	 * longer be the frame's first line */
-	if (rows > WATCH_FIXED_LINES + w->n_aux && shown > rows - WATCH_FIXED_LINES - w->n_aux)
-		shown = rows - WATCH_FIXED_LINES - w->n_aux;
-	else if (rows && rows <= WATCH_FIXED_LINES + w->n_aux)
+	if (rows > WATCH_FIXED_LINES && shown > rows - WATCH_FIXED_LINES)
+		shown = rows - WATCH_FIXED_LINES;
+	else if (rows && rows <= WATCH_FIXED_LINES)
 		shown = 1;
+	/* the aux buses get the lines the strips leave (all of them on a tall enough terminal);
+	 * the plain snapshots always have them all */
+	n_aux = w->n_aux;
+	if (rows && n_aux > rows - WATCH_FIXED_LINES - shown)
+		n_aux = rows > WATCH_FIXED_LINES + shown ? rows - WATCH_FIXED_LINES - shown : 0;
 	bar = cols > WATCH_LABEL_COLS + WATCH_TAIL_COLS + 3 + WATCH_BAR_MIN
 	          ? cols - WATCH_LABEL_COLS - WATCH_TAIL_COLS - 3
 	          : WATCH_BAR_MIN;
@@ -738,7 +743,7 @@ watch_draw(struct watch *w)
 		draw_strip(w, k, bar);
 	for (unsigned b = 0; b < WATCH_BUSES; b++)
 		draw_bus(w, &w->bus[b], "fx", bus_names[b], bar);
-	for (unsigned b = 0; b < w->n_aux; b++)
+	for (unsigned b = 0; b < n_aux; b++)
 		draw_bus(w, &w->aux[b], "aux", w->aux[b].name, bar);
 	draw_bus(w, &w->monitor, "mon", "monitor", bar);
 	draw_master(w, bar);
