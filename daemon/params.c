@@ -455,7 +455,7 @@ params_new_layout(const struct params_layout *l)
 	for (unsigned k = 0; l->aux_stereo && k < l->n_aux; k++)
 		ps->aux_stereo[k] = l->aux_stereo[k];
 	ps->n = instantiate(ps, NULL);
-	/* the largest console has about 48 000: indices travel as 16 bits (automation reports) */
+	/* the largest console has 45 371: indices travel as 16 bits (automation reports) */
 	if (ps->n > UINT16_MAX)
 		goto fail;
 	ps->v = calloc(ps->n, sizeof(*ps->v));
