@@ -60,12 +60,14 @@ hook_loudness(void *ctx, float out[DISPATCH_LOUDNESS_N])
 	memcpy(out, loudness, sizeof(loudness));
 }
 
+static unsigned n_aux_up; /* aux buses of the next console_up */
+
 static void
 console_up(void)
 {
 	const struct dispatch_hooks hooks = { .loudness = hook_loudness };
 
-	console_open(&con, N_STRIPS, &hooks);
+	console_open_aux(&con, N_STRIPS, n_aux_up, &hooks);
 	subs = subs_new(con.m, con.srv, con.d);
 	ck_assert_ptr_nonnull(subs);
 	ck_assert_int_eq(dispatch_add_handler(con.d, subs_message, subs), 0);
@@ -1021,6 +1023,51 @@ START_TEST(vanished_subscriber)
 }
 END_TEST
 
+/* A console with three aux buses. */
+static void
+console_up_aux(void)
+{
+	n_aux_up = 3;
+	console_up();
+	n_aux_up = 0;
+}
+
+/* /meter/aux/K reaches a subscriber of /aux/K or of /meter/aux, with the bus's peaks and RMS
+ * per side in dBFS; a bus outside the prefix sends none. */
+START_TEST(aux_meters_follow_the_prefix)
+{
+	struct udp_peer a = surface_new("127.0.0.1"), b = surface_new("127.0.0.1");
+	struct udp_inbox *in;
+	const struct udp_msg *mm;
+
+	tick();
+	assert_ack(ask(&a, "/subscribe", "si", "/aux/2", 50), "/aux/2", 50);
+	assert_ack(ask(&b, "/subscribe", "si", "/meter/aux", 50), "/meter/aux", 50);
+	fresh.aux_peak[1][0] = 0.5f;
+	fresh.aux_peak[1][1] = 0.25f;
+	fresh.aux_rms[1][0] = 0.1f;
+	fresh.aux_rms[1][1] = 0.05f;
+	tick();
+	in = drain(&a);
+	ck_assert_uint_eq(n_meters(in), 1);
+	mm = find(in, "/meter/aux/2");
+	ck_assert_ptr_nonnull(mm);
+	ck_assert_str_eq(mm->types, "ffff");
+	ck_assert_float_eq_tol(mm->a[0].f, -6.0206f, 1e-3f);
+	ck_assert_float_eq_tol(mm->a[1].f, -12.0412f, 1e-3f);
+	ck_assert_float_eq_tol(mm->a[2].f, -20.0f, 1e-3f);
+	ck_assert_float_eq_tol(mm->a[3].f, -26.0206f, 1e-3f);
+	ck_assert_ptr_nonnull(find(in, "/aux/2/fader")); /* and the bus's values */
+	ck_assert_ptr_null(find(in, "/aux/1/fader"));
+	in = drain(&b);
+	ck_assert_uint_eq(n_meters(in), 3);
+	ck_assert_ptr_nonnull(find(in, "/meter/aux/1"));
+	ck_assert_ptr_nonnull(find(in, "/meter/aux/3"));
+	ck_assert_ptr_null(find(in, "/meter/aux/4"));
+	ck_assert_uint_eq(n_values(in), 0);
+}
+END_TEST
+
 static Suite *
 subs_suite(void)
 {
@@ -1051,6 +1098,11 @@ subs_suite(void)
 
 	tcase_add_checked_fixture(first, console_up, console_down);
 	tcase_add_test(first, subscription_before_the_first_tick);
+	suite_add_tcase(s, first);
+
+	first = tcase_create("aux");
+	tcase_add_checked_fixture(first, console_up_aux, console_down);
+	tcase_add_test(first, aux_meters_follow_the_prefix);
 	suite_add_tcase(s, first);
 	return s;
 }
