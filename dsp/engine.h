@@ -225,7 +225,8 @@ struct engine_layout {
 };
 
 /* Where engine_process_outputs writes. Every pointer may be NULL: that output is not written
- * (it is still computed where another output needs it, e.g. a subgroup's aux bus). Each points
+ * (it is still computed where another output needs it, e.g. a subgroup's aux bus; with both
+ * monitor pointers NULL the cue work is skipped and the monitor meters stand still). Each points
  * at n frames. Outputs are written only with finished samples (the engine renders into buffers
  * of its own and copies), so a reader never sees a half-processed sum. */
 struct engine_outputs {
