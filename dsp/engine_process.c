@@ -215,7 +215,8 @@ process_block(struct engine *e, const float *const *in, const struct engine_outp
 	if (direct)
 		for (unsigned k = 0; k < e->n_strips; k++) {
 			struct strip *s = &e->strips[k];
-			direct_strip(s, &e->groups[s->group], o->direct, off, n);
+			e->cnt.nonfinite_output +=
+			    direct_strip(s, &e->groups[s->group], o->direct, off, n);
 		}
 	e->grid_pos = (e->grid_pos + n) % SK_BLOCK;
 }
