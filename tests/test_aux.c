@@ -397,6 +397,39 @@ START_TEST(pfl_afl_taps)
 }
 END_TEST
 
+/* An effect bus's cue: PFL is its output (100 % wet) before the return, AFL after it. */
+START_TEST(effect_bus_cue)
+{
+	static float pfl[N + LAT_PAD];
+	struct engine *e = console(1, NULL, 0, NULL);
+	double d = 0.0;
+
+	sine(in_buf[0], AMP, HZ1);
+	engine_set(e, ENGINE_STRIP_SEND_LEVEL(ENGINE_BUS_DELAY), 0, 0.0f);
+	engine_set(e, ENGINE_BUS_RETURN(ENGINE_BUS_DELAY), 0, -6.0f);
+	engine_set(e, ENGINE_BUS_CUE(ENGINE_BUS_DELAY), 0, 1.0f);
+	engine_set(e, ENGINE_DELAY_TIME, 0, 50.0f);
+	engine_settle(e);
+	run(e);
+	memcpy(pfl, mon_l, sizeof(pfl));
+	ck_assert_msg(peak_of(pfl, N / 2, N) > 0.01f, "the delay's PFL is silent");
+	engine_free(e);
+	e = console(1, NULL, 0, NULL);
+	sine(in_buf[0], AMP, HZ1);
+	engine_set(e, ENGINE_STRIP_SEND_LEVEL(ENGINE_BUS_DELAY), 0, 0.0f);
+	engine_set(e, ENGINE_BUS_RETURN(ENGINE_BUS_DELAY), 0, -6.0f);
+	engine_set(e, ENGINE_BUS_CUE(ENGINE_BUS_DELAY), 0, 1.0f);
+	engine_set(e, ENGINE_MONITOR_MODE, 0, ENGINE_MONITOR_AFL);
+	engine_set(e, ENGINE_DELAY_TIME, 0, 50.0f);
+	engine_settle(e);
+	run(e);
+	for (int i = 0; i < N; i++)
+		d = fmax(d, fabs(mon_l[i] - pfl[i] * pow(10.0, -6.0 / 20.0)));
+	ck_assert_msg(d <= 1e-6, "AFL is not PFL at the return's -6 dB: off by %g", d);
+	engine_free(e);
+}
+END_TEST
+
 /* Nothing cued: the monitor is the main mix taken before the limiter, so it is the master's
  * output L samples early (the limiter, off, is an exact delay). */
 START_TEST(monitor_main_mix_without_lookahead)
@@ -602,7 +635,7 @@ START_TEST(kernels_match_ref_on_aux)
 		                                 ENGINE_KERNEL_AVX2, ENGINE_KERNEL_AVX512 };
 	static const bool st[] = { false, true, false, false };
 	static const bool axs[] = { false, true, true, false };
-	static float ref[MAX_AX][2][N + LAT_PAD];
+	static float ref[MAX_AX][2][N + LAT_PAD], ref_dir[MAX_IN][N + LAT_PAD];
 	int tested = 0;
 
 	for (unsigned ki = 0; ki < sizeof(ks) / sizeof(ks[0]); ki++) {
@@ -618,15 +651,21 @@ START_TEST(kernels_match_ref_on_aux)
 				in_buf[k][i] = (float)(0.1 * rng_gauss(&seed));
 		for (uint32_t off = 0; off < N; off += CHUNK) {
 			const float *in[MAX_IN];
-			struct engine_outputs o = { 0 };
-			for (int k = 0; k < MAX_IN; k++)
+			float *dp[MAX_IN];
+			struct engine_outputs o = { .direct = dp };
+			for (int k = 0; k < MAX_IN; k++) {
 				in[k] = in_buf[k] + off;
+				dp[k] = dir[k] + off;
+			}
 			for (int k = 0; k < MAX_AX; k++) {
 				o.aux[k][0] = ax[k][0] + off;
 				o.aux[k][1] = ax[k][1] + off;
 			}
 			if (off % 512 == 0)
 				for (unsigned s = 0; s < 4; s++) {
+					engine_set(e, ENGINE_STRIP_DIRECT_PRE, s,
+					           (float)(rng_next(&prog) & 1));
+					engine_set(e, ENGINE_STRIP_HPF_ON, s, 1.0f);
 					unsigned b = (unsigned)(rng_next(&prog) % MAX_AX);
 					engine_set(e, ENGINE_STRIP_AUX_LEVEL, ENGINE_AUX_IDX(s, b),
 					           (float)(-20.0 * rng_uniform(&prog)));
@@ -643,16 +682,24 @@ START_TEST(kernels_match_ref_on_aux)
 		}
 		if (ks[ki] == ENGINE_KERNEL_REF) {
 			memcpy(ref, ax, sizeof(ref));
+			memcpy(ref_dir, dir, sizeof(ref_dir));
 		} else {
-			double d = 0.0;
+			double d = 0.0, dd = 0.0;
 			for (int k = 0; k < MAX_AX; k++)
 				for (int c = 0; c < 2; c++)
 					for (int i = 0; i < N; i++)
 						d = fmax(d, fabs(ax[k][c][i] - ref[k][c][i]));
-			printf("aux kernels: %s vs ref: max |diff| %.3g\n", engine_kernel_name(e), d);
-			ck_assert_msg(d <= 1e-5, "%s differs from ref by %g", engine_kernel_name(e), d);
+			for (int k = 0; k < 5; k++)
+				for (int i = 0; i < N; i++)
+					dd = fmax(dd, fabs(dir[k][i] - ref_dir[k][i]));
+			printf("aux kernels: %s vs ref: max |diff| %.3g on the aux buses, %.3g on the "
+			       "direct outs\n",
+			       engine_kernel_name(e), d, dd);
+			ck_assert_msg(d <= 1e-5 && dd <= 1e-5, "%s differs from ref by %g / %g",
+			              engine_kernel_name(e), d, dd);
 			tested++;
 		}
+		ck_assert(peak_of(dir[0], 0, N) > 1e-3 && peak_of(dir[2], 0, N) > 1e-3);
 		ck_assert(peak_of(ax[0][0], 0, N) > 1e-3);
 		engine_free(e);
 	}
@@ -770,6 +817,7 @@ main(void)
 	tcase_add_test(tc, mute_group_mutes_members);
 	tcase_add_test(tc, pfl_afl_taps);
 	tcase_add_test(tc, monitor_main_mix_without_lookahead);
+	tcase_add_test(tc, effect_bus_cue);
 	tcase_add_test(tc, cue_leaves_outputs_bit_identical);
 	tcase_add_test(tc, cue_switch_glides);
 	tcase_add_test(tc, direct_taps);
