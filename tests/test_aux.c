@@ -425,6 +425,45 @@ START_TEST(send_glides)
 }
 END_TEST
 
+/* DCA moves and mute-group switches glide: the master of a DC input never steps by more than a
+ * glide's step of the largest gain change. */
+START_TEST(dca_and_mute_group_glide)
+{
+	struct engine *e = console(1, NULL, 0, NULL);
+	const double glide = FS * ENGINE_SMOOTH_MS * 0.001;
+	const uint32_t L = engine_latency(e);
+
+	for (int i = 0; i < N; i++)
+		in_buf[0][i] = 0.5f;
+	engine_set(e, ENGINE_STRIP_DCA, ENGINE_DCA_IDX(0, 1), 1.0f);
+	engine_set(e, ENGINE_STRIP_MUTEGROUP, ENGINE_MG_IDX(0, 0), 1.0f);
+	engine_settle(e);
+	for (uint32_t off = 0; off < N + L; off += 48) {
+		const float *in[MAX_IN];
+		struct engine_outputs o = { .master_l = m_l + off };
+		for (int k = 0; k < MAX_IN; k++)
+			in[k] = in_buf[k] + off;
+		if (off == 960)
+			engine_set(e, ENGINE_DCA_FADER, 1, -20.0f);
+		if (off == 2880)
+			engine_set(e, ENGINE_MUTEGROUP_ON, 0, 1.0f);
+		if (off == 4800)
+			engine_set(e, ENGINE_MUTEGROUP_ON, 0, 0.0f);
+		if (off == 6720)
+			engine_set(e, ENGINE_DCA_MUTE, 1, 1.0f);
+		engine_process_outputs(e, in, &o, 48);
+	}
+	/* the largest output is 0.5 x the centre pan law */
+	for (uint32_t i = L + 1; i < N + L; i++)
+		ck_assert_msg(fabs(m_l[i] - m_l[i - 1]) <= 0.5 * 0.7072 / glide * 1.01,
+		              "master steps by %g at %u", fabs(m_l[i] - m_l[i - 1]), i - L);
+	ck_assert(fabs(m_l[L + 2800] - 0.05 * 0.70710678) < 1e-5); /* -20 dB */
+	ck_assert_float_eq(m_l[L + 4700], 0.0f);
+	ck_assert_float_eq(m_l[L + N - 1], 0.0f);
+	engine_free(e);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -443,6 +482,7 @@ main(void)
 	tcase_add_test(tc, nonfinite_input_stays_out);
 	tcase_add_test(tc, bad_indices_counted_and_ignored);
 	tcase_add_test(tc, send_glides);
+	tcase_add_test(tc, dca_and_mute_group_glide);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }
