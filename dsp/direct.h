@@ -23,8 +23,9 @@ bool direct_needs_tap(const struct strip *s);
 
 /* RT. Writes strip s's direct outputs for n samples: out[s->in + c] + off for each of its
  * inputs c (a NULL pointer is skipped). g is its group, after the kernel ran with tap_pre set
- * where direct_needs_tap said so. */
-void direct_strip(struct strip *s, const struct sk_group *g, float *const *out, uint32_t off,
+ * where direct_needs_tap said so. Returns the number of outputs silenced for a non-finite
+ * value (a strip state gone bad in this sub-block, reset by the kernel after it): 0 normally. */
+unsigned direct_strip(struct strip *s, const struct sk_group *g, float *const *out, uint32_t off,
                   uint32_t n);
 
 #endif

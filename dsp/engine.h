@@ -128,7 +128,8 @@ enum engine_param {
 
 	/* ---- the live console (issue 12) ---- */
 	/* idx = strip */
-	ENGINE_STRIP_CUE,        /* 0/1: cue the strip on the monitor (PFL or AFL) */
+	ENGINE_STRIP_CUE,        /* 0/1: cue the strip on the monitor (PFL: after EQ and compressor,
+	                          * a mono strip on both sides; AFL: after fader and pan) */
 	ENGINE_STRIP_DIRECT_PRE, /* 0/1: direct out after trim and HPF (1) or post-fader (0) */
 	/* idx = ENGINE_AUX_IDX(strip, aux) */
 	ENGINE_STRIP_AUX_LEVEL, /* dB, <= ENGINE_LEVEL_OFF_DB off (default off) */
@@ -141,7 +142,9 @@ enum engine_param {
 	/* idx = aux bus */
 	ENGINE_AUX_FADER,  /* dB, <= ENGINE_LEVEL_OFF_DB off */
 	ENGINE_AUX_MUTE,   /* 0/1 */
-	ENGINE_AUX_MASTER, /* 0/1: the bus also feeds the main mix (a subgroup) */
+	ENGINE_AUX_MASTER, /* 0/1: the bus also feeds the main mix (a subgroup): a strip sending to
+	                    * it (level above off) leaves the main mix and reaches the master
+	                    * once, through the bus; a mono bus feeds it centred (-3 dB a side) */
 	ENGINE_AUX_CUE,    /* 0/1 */
 	/* idx = DCA */
 	ENGINE_DCA_FADER, /* dB offset added to every member's fader, default 0 */
@@ -225,14 +228,16 @@ struct engine_layout {
 };
 
 /* Where engine_process_outputs writes. Every pointer may be NULL: that output is not written
- * (it is still computed where another output needs it, e.g. a subgroup's aux bus). Each points
+ * (it is still computed where another output needs it, e.g. a subgroup's aux bus; with both
+ * monitor pointers NULL the cue work is skipped and the monitor meters stand still). Each points
  * at n frames. Outputs are written only with finished samples (the engine renders into buffers
  * of its own and copies), so a reader never sees a half-processed sum. */
 struct engine_outputs {
 	float *master_l, *master_r;    /* after the limiter: engine_latency() samples late */
 	float *aux[ENGINE_MAX_AUX][2]; /* [k][0] mono or left, [k][1] right (stereo bus) */
 	float *monitor_l, *monitor_r;  /* cue, or the main mix when nothing is cued */
-	float **direct;                /* engine_n_inputs() pointers in input order, or NULL */
+	float **direct; /* engine_n_inputs() pointers in input order (each may be NULL), or NULL;
+	                 * ignored unless the layout has direct_outs */
 	struct engine_taps *taps;      /* as engine_process_taps, may be NULL */
 };
 

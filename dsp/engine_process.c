@@ -187,6 +187,8 @@ process_block(struct engine *e, const float *const *in, const struct engine_outp
 {
 	bool any_send[SK_N_FX] = { false };
 	bool direct = e->direct_outs && o->direct;
+	/* no monitor output wanted (engine_process, mixrender): no cue work, no monitor meters */
+	bool monitor = o->monitor_l || o->monitor_r;
 	float *l = e->blk_l, *r = e->blk_r;
 
 	if (e->grid_pos == 0)
@@ -206,12 +208,15 @@ process_block(struct engine *e, const float *const *in, const struct engine_outp
 	acc_reduce(e->acc, SK_OUT_R, r, n);
 	buses_block(e, any_send, l, r, o->taps, off, n);
 	aux_mix(&e->aux, l, r, n);
-	master_process(&e->master, &e->env, l, r, e->grid_pos, n, e->main_l, e->main_r);
-	monitor_block(e, n);
+	master_process(&e->master, &e->env, l, r, e->grid_pos, n, monitor ? e->main_l : NULL,
+	               monitor ? e->main_r : NULL);
+	if (monitor)
+		monitor_block(e, n);
 	if (direct)
 		for (unsigned k = 0; k < e->n_strips; k++) {
 			struct strip *s = &e->strips[k];
-			direct_strip(s, &e->groups[s->group], o->direct, off, n);
+			e->cnt.nonfinite_output +=
+			    direct_strip(s, &e->groups[s->group], o->direct, off, n);
 		}
 	e->grid_pos = (e->grid_pos + n) % SK_BLOCK;
 }

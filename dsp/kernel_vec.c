@@ -210,7 +210,7 @@ stage_comp(struct sk_group *g, uint32_t j0, uint32_t n, vi *bad)
 static void
 stage_out(struct sk_group *g, struct sk_acc *acc, uint32_t n)
 {
-	vf gain[SK_N_RAMPS][NCH], peak[NCH], ss[NCH];
+	vf gain[SK_R_MUTE][NCH], peak[NCH], ss[NCH];
 	const int moving = g->ramps_moving;
 	int send[SK_N_FX];
 
@@ -220,7 +220,7 @@ stage_out(struct sk_group *g, struct sk_acc *acc, uint32_t n)
 	for (int h = 0; h < NCH; h++) {
 		peak[h] = vld(g->peak + h * VW);
 		ss[h] = vld(g->ss + h * VW);
-		for (int r = 0; r < SK_N_RAMPS; r++)
+		for (int r = 0; r < SK_R_MUTE; r++)
 			gain[r][h] = vld(g->ramp[r].target + h * VW);
 	}
 	for (uint32_t i = 0; i < n; i++)
@@ -229,7 +229,7 @@ stage_out(struct sk_group *g, struct sk_acc *acc, uint32_t n)
 			vf y = vld(g->x[i] + o), yf;
 
 			if (moving)
-				for (int r = SK_R_FADER; r < SK_N_RAMPS; r++)
+				for (int r = SK_R_FADER; r < SK_R_MUTE; r++)
 					gain[r][h] = ramp_at(&g->ramp[r], o, (float)(i + 1));
 			yf = y * gain[SK_R_FADER][h];
 			peak[h] = vmax(peak[h], vabs(yf));

@@ -481,10 +481,12 @@ strip_plan_ramps(struct strip *s, struct sk_group *g, uint32_t n)
 	struct ramp *own[SK_N_RAMPS];
 	bool moving = false;
 
-	s->snap_pl = s->g_pl;
-	s->snap_pr = s->g_pr;
+	/* at rest the snapshots already hold the resting pan: the call that found every ramp
+	 * still took them, and nothing has moved since (strip_retarget clears ramps_rest) */
 	if (s->ramps_rest)
 		return false;
+	s->snap_pl = s->g_pl;
+	s->snap_pr = s->g_pr;
 	moving = ramp_moving(&s->g_pl) || ramp_moving(&s->g_pr);
 	ramp_skip(&s->g_pl, n);
 	ramp_skip(&s->g_pr, n);
