@@ -19,6 +19,7 @@
 #include "engine.h"
 #include "fpu.h"
 #include "model.h"
+#include "outs.h"
 #include "ring.h"
 
 /* Commands applied per cycle at most: bounds the callback's work under a flood; the rest wait
@@ -30,21 +31,6 @@
 #define PENDING_RETRY_NS          (500ull * 1000000ull)
 /* Master frames interleaved on the stack per push into the tap ring. */
 #define JACKIO_TAP_CHUNK 128
-/* The longest period the callback renders: JACK2's and PipeWire's largest buffer size. Every
- * output buffer of ours is this long, allocated before activation. */
-#define JACKIO_MAX_PERIOD 8192
-
-/* One output channel: its JACK port and the buffer of ours the engine renders it into. The
- * callback copies every buffer to its port once, at its very end, so a downstream client that
- * runs while a late callback is still working (an xrun) sees the previous period's finished
- * output, never a sum half way through the master chain. */
-struct out_chan {
-	char name[32];
-	enum engine_output kind; /* decides the port's latency (engine_output_latency) */
-	jack_port_t *port;
-	float *buf; /* JACKIO_MAX_PERIOD frames */
-};
-
 /* A connection between one of our ports (short name) and a peer (full name). live: seen
  * connected on this server; !live: to be restored (after a server loss). */
 struct conn {
@@ -67,14 +53,7 @@ struct jackio {
 	jack_port_t **in_ports;
 	const float **in_bufs;
 	const float **sub_bufs; /* in_bufs advanced to a sub-block, while automation plays */
-	/* outputs: master L/R first, then aux buses, the monitor pair, direct outs; buffers in
-	 * one allocation (out_mem), named to the engine by eo */
-	struct out_chan *outs;
-	unsigned n_outs;
-	float *out_mem;
-	struct engine_outputs eo;
-	float **direct;     /* eo.direct: one buffer per input, or NULL */
-	float **sub_direct; /* direct advanced to a sub-block, while automation plays */
+	struct outs out; /* the output ports and the buffers the engine renders into */
 	bool connected;
 	unsigned rate;
 
@@ -225,26 +204,6 @@ report_automation(void *arg, unsigned idx, float v)
 	return false;
 }
 
-/* Hands every output's finished period to JACK: the only writes into the port buffers. */
-static void
-copy_outputs(struct jackio *j, jack_nframes_t n)
-{
-	for (unsigned i = 0; i < j->n_outs; i++) {
-		float *dst = jack_port_get_buffer(j->outs[i].port, n);
-		memcpy(dst, j->outs[i].buf, n * sizeof(float));
-	}
-}
-
-/* A period longer than our buffers (no JACK server offers one: JACK2's and PipeWire's largest
- * is JACKIO_MAX_PERIOD): silence out, counted, rather than a write past the end. */
-static void
-silence_outputs(struct jackio *j, jack_nframes_t n)
-{
-	for (unsigned i = 0; i < j->n_outs; i++)
-		memset(jack_port_get_buffer(j->outs[i].port, n), 0, n * sizeof(float));
-	atomic_fetch_add_explicit(&j->oversize_periods, 1, memory_order_relaxed);
-}
-
 static int
 on_process(jack_nframes_t n, void *arg)
 {
@@ -255,11 +214,13 @@ on_process(jack_nframes_t n, void *arg)
 	jack_position_t pos;
 	jack_transport_state_t ts;
 	unsigned k;
-	const float *l = j->outs[0].buf, *r = j->outs[1].buf;
+	const float *l = j->out.eo.master_l, *r = j->out.eo.master_r;
 	bool meters;
 
-	if (n > JACKIO_MAX_PERIOD) {
-		silence_outputs(j, n);
+	if (n > OUTS_MAX_PERIOD) {
+		/* no server offers one: silence, counted, rather than a write past our buffers */
+		outs_silence(&j->out, n);
+		atomic_fetch_add_explicit(&j->oversize_periods, 1, memory_order_relaxed);
 		return 0;
 	}
 	for (k = 0; k < JACKIO_MAX_CMDS_PER_CYCLE && ring_pop(j->cmd, &c); k++)
@@ -275,10 +236,12 @@ on_process(jack_nframes_t n, void *arg)
 	if (j->autom && automation_rt_begin(j->autom, j->e, ts == JackTransportRolling, pos.frame,
 	                                    n, report_automation, j))
 		meters = automation_rt_process_outputs(j->autom, j->e, pos.frame, j->in_bufs,
-		                                       j->sub_bufs, &j->eo, j->sub_direct, n);
+		                                       j->sub_bufs, &j->out.eo, j->out.sub_direct,
+		                                       n);
 	else
-		meters = engine_process_outputs(j->e, j->in_bufs, &j->eo, n);
-	copy_outputs(j, n);
+		meters = engine_process_outputs(j->e, j->in_bufs, &j->out.eo, n);
+	/* the only writes into the port buffers: finished samples, at the very end */
+	outs_copy(&j->out, n);
 	if (meters)
 		publish_meters(j);
 	if (j->autom)
@@ -300,58 +263,15 @@ on_process(jack_nframes_t n, void *arg)
 	return 0;
 }
 
-/* The latency an output adds to what reaches it, in samples at the current rate: the master
- * passes the limiter's look-ahead; the others are taken before it and add nothing. */
-static uint32_t
-out_latency(const struct jackio *j, const struct out_chan *o)
-{
-	return engine_output_latency(j->e, o->kind);
-}
-
-/* JACK asks, from a non-RT thread, what latency each port has. Every input reaches every
- * output, each output kind with its own delay: an output's capture latency is the inputs'
- * range plus its own delay, and an input's playback latency spans, over the outputs, each
- * connected output's playback range plus that output's delay (an in-ear mix on aux_1 arrives
- * sooner than the PA on master_L, and JACK is told both). The engine's latency changes only while the RT
- * side is stopped (a rate change), and JACK asks again at every activation. */
+/* JACK asks, from a non-RT thread, what latency each port has (outs.h says how it is worked
+ * out). The engine's latency changes only while the RT side is stopped (a rate change), and
+ * JACK asks again at every activation. */
 static void
 on_latency(jack_latency_callback_mode_t mode, void *arg)
 {
 	struct jackio *j = arg;
-	jack_latency_range_t range = { UINT32_MAX, 0 }, r;
 
-	if (mode == JackCaptureLatency) {
-		for (unsigned i = 0; i < j->n_in; i++) {
-			jack_port_get_latency_range(j->in_ports[i], mode, &r);
-			range.min = r.min < range.min ? r.min : range.min;
-			range.max = r.max > range.max ? r.max : range.max;
-		}
-		if (range.min > range.max)
-			range.min = range.max = 0;
-		for (unsigned i = 0; i < j->n_outs; i++) {
-			uint32_t lat = out_latency(j, &j->outs[i]);
-			r.min = range.min + lat;
-			r.max = range.max + lat;
-			jack_port_set_latency_range(j->outs[i].port, mode, &r);
-		}
-		return;
-	}
-	/* only the outputs someone listens to say when an input is heard (a console has dozens
-	 * of outputs, most of them unconnected); with none connected, all of them */
-	for (unsigned pass = 0; pass < 2 && range.min > range.max; pass++)
-		for (unsigned i = 0; i < j->n_outs; i++) {
-			uint32_t lat = out_latency(j, &j->outs[i]);
-
-			if (pass == 0 && jack_port_connected(j->outs[i].port) <= 0)
-				continue;
-			jack_port_get_latency_range(j->outs[i].port, mode, &r);
-			range.min = r.min + lat < range.min ? r.min + lat : range.min;
-			range.max = r.max + lat > range.max ? r.max + lat : range.max;
-		}
-	if (range.min > range.max)
-		range.min = range.max = 0;
-	for (unsigned i = 0; i < j->n_in; i++)
-		jack_port_set_latency_range(j->in_ports[i], mode, &range);
+	outs_latency(&j->out, j->e, j->in_ports, j->n_in, mode);
 }
 
 static void
@@ -430,74 +350,6 @@ on_port_connect(jack_port_id_t a, jack_port_id_t b, int connect, void *arg)
 
 /* ---- control thread ---- */
 
-/* Adds an output channel of kind to the plan (outs has room: plan_outputs counted it) and
- * returns its buffer. */
-static float *
-add_out(struct jackio *j, enum engine_output kind, const char *name)
-{
-	struct out_chan *o = &j->outs[j->n_outs];
-
-	snprintf(o->name, sizeof(o->name), "%s", name);
-	o->kind = kind;
-	o->buf = j->out_mem + (size_t)j->n_outs++ * JACKIO_MAX_PERIOD;
-	return o->buf;
-}
-
-/* The output channels of the engine's layout (master_L/R; aux_K or aux_K_L/_R; monitor_L/R;
- * with direct outs direct_N or direct_N_L/_R, as the inputs), their buffers, and the
- * engine_outputs naming them. The buffers are allocated and written now, so the callback never
- * takes a page fault on them. Returns 0 or -ENOMEM. */
-static int
-plan_outputs(struct jackio *j)
-{
-	const unsigned n_aux = engine_n_aux(j->e), n_strips = engine_n_strips(j->e);
-	const bool direct = engine_direct_outs(j->e);
-	unsigned max = 2 + 2 + (direct ? j->n_in : 0), c = 0;
-	char pn[32];
-
-	for (unsigned k = 0; k < n_aux; k++)
-		max += engine_aux_stereo(j->e, k) ? 2 : 1;
-	j->outs = calloc(max, sizeof(*j->outs));
-	/* malloc, then written: calloc's fresh pages would fault in on the callback's first use */
-	j->out_mem = malloc((size_t)max * JACKIO_MAX_PERIOD * sizeof(float));
-	if (direct) {
-		j->direct = calloc(j->n_in, sizeof(*j->direct));
-		j->sub_direct = calloc(j->n_in, sizeof(*j->sub_direct));
-	}
-	if (!j->outs || !j->out_mem || (direct && (!j->direct || !j->sub_direct)))
-		return -ENOMEM;
-	memset(j->out_mem, 0, (size_t)max * JACKIO_MAX_PERIOD * sizeof(float));
-
-	j->eo.master_l = add_out(j, ENGINE_OUTPUT_MASTER, "master_L");
-	j->eo.master_r = add_out(j, ENGINE_OUTPUT_MASTER, "master_R");
-	for (unsigned k = 0; k < n_aux; k++) {
-		if (engine_aux_stereo(j->e, k)) {
-			snprintf(pn, sizeof(pn), "aux_%u_L", k + 1);
-			j->eo.aux[k][0] = add_out(j, ENGINE_OUTPUT_AUX, pn);
-			snprintf(pn, sizeof(pn), "aux_%u_R", k + 1);
-			j->eo.aux[k][1] = add_out(j, ENGINE_OUTPUT_AUX, pn);
-		} else {
-			snprintf(pn, sizeof(pn), "aux_%u", k + 1);
-			j->eo.aux[k][0] = add_out(j, ENGINE_OUTPUT_AUX, pn);
-		}
-	}
-	j->eo.monitor_l = add_out(j, ENGINE_OUTPUT_MONITOR, "monitor_L");
-	j->eo.monitor_r = add_out(j, ENGINE_OUTPUT_MONITOR, "monitor_R");
-	for (unsigned k = 0; direct && k < n_strips; k++) {
-		if (engine_strip_stereo(j->e, k)) {
-			snprintf(pn, sizeof(pn), "direct_%u_L", k + 1);
-			j->direct[c++] = add_out(j, ENGINE_OUTPUT_DIRECT, pn);
-			snprintf(pn, sizeof(pn), "direct_%u_R", k + 1);
-			j->direct[c++] = add_out(j, ENGINE_OUTPUT_DIRECT, pn);
-		} else {
-			snprintf(pn, sizeof(pn), "direct_%u", k + 1);
-			j->direct[c++] = add_out(j, ENGINE_OUTPUT_DIRECT, pn);
-		}
-	}
-	j->eo.direct = j->direct;
-	return 0;
-}
-
 struct jackio *
 jackio_new(const char *name, struct engine *engine, struct ring *commands, struct ring *reports,
            const char *connect_regex, char *err, size_t errlen)
@@ -519,7 +371,7 @@ jackio_new(const char *name, struct engine *engine, struct ring *commands, struc
 	j->in_bufs = calloc(j->n_in, sizeof(*j->in_bufs));
 	j->sub_bufs = calloc(j->n_in, sizeof(*j->sub_bufs));
 	j->conns = calloc(JACKIO_MAX_CONNS, sizeof(*j->conns));
-	if (!j->in_ports || !j->in_bufs || !j->sub_bufs || !j->conns || plan_outputs(j)) {
+	if (!j->in_ports || !j->in_bufs || !j->sub_bufs || !j->conns || outs_plan(&j->out, engine)) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -645,10 +497,7 @@ jackio_free(struct jackio *j)
 	if (j->efd >= 0)
 		close(j->efd);
 	free(j->conns);
-	free(j->outs);
-	free(j->out_mem);
-	free(j->direct);
-	free(j->sub_direct);
+	outs_free(&j->out);
 	free(j->sub_bufs);
 	free(j->in_bufs);
 	free(j->in_ports);
@@ -673,12 +522,8 @@ register_ports(struct jackio *j)
 		j->in_ports[p++] =
 		    jack_port_register(j->client, pn, JACK_DEFAULT_AUDIO_TYPE, JackPortIsInput, 0);
 	}
-	for (unsigned i = 0; i < j->n_outs; i++) {
-		j->outs[i].port = jack_port_register(j->client, j->outs[i].name,
-		                                     JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
-		if (!j->outs[i].port)
-			return -ENOMEM;
-	}
+	if (outs_register(&j->out, j->client))
+		return -ENOMEM;
 	for (unsigned i = 0; i < j->n_in; i++)
 		if (!j->in_ports[i])
 			return -ENOMEM;
@@ -734,10 +579,10 @@ static void
 snapshot_connections(struct jackio *j)
 {
 	bool seen[JACKIO_MAX_CONNS] = { false };
-	unsigned np = j->n_in + j->n_outs, w = 0;
+	unsigned np = j->n_in + j->out.n, w = 0;
 
 	for (unsigned i = 0; i < np; i++) {
-		jack_port_t *port = i < j->n_in ? j->in_ports[i] : j->outs[i - j->n_in].port;
+		jack_port_t *port = i < j->n_in ? j->in_ports[i] : j->out.ch[i - j->n_in].port;
 		const char **c = jack_port_get_all_connections(j->client, port);
 		const char *ours = jack_port_short_name(port);
 
@@ -783,9 +628,9 @@ connect_by_regex(struct jackio *j)
 			hit[n++] = ports[i];
 	}
 	if (n >= 1)
-		jack_connect(j->client, jack_port_name(j->outs[0].port), hit[0]);
+		jack_connect(j->client, jack_port_name(j->out.ch[0].port), hit[0]);
 	if (n >= 1)
-		jack_connect(j->client, jack_port_name(j->outs[1].port), hit[n - 1]);
+		jack_connect(j->client, jack_port_name(j->out.ch[1].port), hit[n - 1]);
 	if (n == 0)
 		fprintf(stderr, "mixd: --connect: no input port matches\n");
 	jack_free(ports);

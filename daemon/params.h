@@ -2,7 +2,7 @@
 /*
  * params: the one table of every parameter, and its instances for a console of N strips.
  *
- * Each parameter is declared once (param_table in params.c): where it lives, its type, unit,
+ * Each parameter is declared once (param_table.c): where it lives, its type, unit,
  * range, default and which engine parameter it drives. OSC dispatch, scene files, --list-params
  * and docs/osc.md are all made from this table, so they cannot disagree.
  */
