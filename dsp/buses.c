@@ -22,7 +22,8 @@ buses_init(struct buses *b, double fs, uint32_t smooth_n)
 	memset(b, 0, sizeof(*b));
 	b->rev = reverb_new();
 	b->dly = delay_new();
-	if (!b->rev || !b->dly)
+	b->cho = chorus_new();
+	if (!b->rev || !b->dly || !b->cho)
 		return -ENOMEM;
 	for (unsigned k = 0; k < ENGINE_N_BUSES; k++)
 		ramp_init(&b->bus[k].g, 1.0f);
@@ -34,8 +35,10 @@ buses_free(struct buses *b)
 {
 	reverb_free(b->rev);
 	delay_free(b->dly);
+	chorus_free(b->cho);
 	b->rev = NULL;
 	b->dly = NULL;
+	b->cho = NULL;
 }
 
 int
@@ -45,11 +48,14 @@ buses_set_rate(struct buses *b, double fs, uint32_t smooth_n)
 
 	if (ret == 0)
 		ret = delay_set_rate(b->dly, fs);
+	if (ret == 0)
+		ret = chorus_set_rate(b->cho, fs);
 	if (ret < 0)
 		return ret;
 	b->smooth_n = smooth_n;
 	reverb_reset(b->rev);
 	delay_reset(b->dly);
+	chorus_reset(b->cho);
 	return 0;
 }
 
@@ -60,6 +66,9 @@ buses_settle(struct buses *b)
 		return_update(b, k);
 		ramp_init(&b->bus[k].g, b->bus[k].g.target);
 	}
+	/* the chorus's depth glides for 200 ms: a console coming up at a scene must not sweep
+	 * its pitch there (its lines start empty, as after a rate change) */
+	chorus_reset(b->cho);
 }
 
 bool
@@ -111,6 +120,15 @@ buses_set(struct buses *b, enum engine_param p, float v)
 		delay_set(d, d->time_ms, d->feedback, d->lowcut_hz, v, d->pingpong, d->sync,
 		          d->division);
 		break;
+	case ENGINE_CHORUS_RATE:
+		chorus_set(b->cho, v, NAN, NAN); /* NaN: the others stay */
+		break;
+	case ENGINE_CHORUS_DEPTH:
+		chorus_set(b->cho, NAN, v, NAN);
+		break;
+	case ENGINE_CHORUS_VOICES:
+		chorus_set(b->cho, NAN, NAN, v);
+		break;
 	case ENGINE_DELAY_PINGPONG:
 		delay_set(d, d->time_ms, d->feedback, d->lowcut_hz, d->highcut_hz, v >= 0.5f,
 		          d->sync, d->division);
@@ -139,9 +157,7 @@ buses_process(struct buses *b, unsigned k, float *sum_l, float *sum_r, float *l,
 	} else if (k == ENGINE_BUS_DELAY) {
 		delay_process(b->dly, sum_l, sum_r, sum_l, sum_r, n);
 	} else {
-		/* the chorus (dsp/chorus.c) is not wired in yet: the bus returns nothing */
-		memset(sum_l, 0, n * sizeof(*sum_l));
-		memset(sum_r, 0, n * sizeof(*sum_r));
+		chorus_process(b->cho, sum_l, sum_r, sum_l, sum_r, n);
 	}
 	ramp_fill(&bus->g, g, n);
 	if (g_out)
@@ -168,11 +184,11 @@ buses_read_meter(struct buses *b, unsigned k, float *peak_l, float *peak_r)
 uint64_t
 buses_dropped(const struct buses *b)
 {
-	return b->rev->dropped + b->dly->dropped;
+	return b->rev->dropped + b->dly->dropped + b->cho->dropped;
 }
 
 uint64_t
 buses_resets(const struct buses *b)
 {
-	return b->rev->resets + b->dly->resets;
+	return b->rev->resets + b->dly->resets + b->cho->resets;
 }

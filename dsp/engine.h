@@ -157,7 +157,7 @@ enum engine_param {
 	/* the chorus bus (ranges CHORUS_* in chorus.h) */
 	ENGINE_CHORUS_RATE,   /* Hz */
 	ENGINE_CHORUS_DEPTH,  /* ms */
-	ENGINE_CHORUS_VOICES, /* 1..4 */
+	ENGINE_CHORUS_VOICES, /* 1..4, continuous: the mix of voices (chorus.h) */
 	/* the monitor */
 	ENGINE_MONITOR_MODE,  /* enum engine_monitor_mode: 0 PFL, 1 AFL */
 	ENGINE_MONITOR_LEVEL, /* dB, <= ENGINE_LEVEL_OFF_DB off */

@@ -5,6 +5,8 @@
 #include "check_run.h"
 #include "live_test.h"
 
+#include "chorus.h"
+
 /* ---- cue ---- */
 
 /* PFL: after EQ and compressor, before the fader, both sides for a mono strip; AFL: after
@@ -77,6 +79,43 @@ START_TEST(effect_bus_cue)
 	for (int i = 0; i < N; i++)
 		d = fmax(d, fabs(mon_l[i] - pfl[i] * pow(10.0, -6.0 / 20.0)));
 	ck_assert_msg(d <= 1e-6, "AFL is not PFL at the return's -6 dB: off by %g", d);
+	engine_free(e);
+}
+END_TEST
+
+/* The chorus is the third effect bus: at depth 0 with one voice it is voice 1's base delay
+ * (chorus_base_ms[0]) at unity, so the master carries the send delayed by exactly that (and by
+ * the limiter's L), and its cue (PFL) the same with no L. */
+START_TEST(chorus_bus_in_the_engine)
+{
+	struct engine *e = console(1, NULL, 0, NULL);
+	const uint32_t L = engine_latency(e);
+	const int d = (int)lrint(chorus_base_ms[0] * 0.001 * FS);
+	struct engine_counters c0, c1;
+	double err_m = 0.0, err_c = 0.0;
+
+	sine(in_buf[0], AMP, HZ1);
+	engine_counters(e, &c0);
+	engine_set(e, ENGINE_STRIP_FADER, 0, ENGINE_LEVEL_OFF_DB); /* only the bus is heard */
+	engine_set(e, ENGINE_STRIP_SEND_LEVEL(ENGINE_BUS_CHORUS), 0, 0.0f);
+	engine_set(e, ENGINE_STRIP_SEND_PRE(ENGINE_BUS_CHORUS), 0, 1.0f);
+	engine_set(e, ENGINE_CHORUS_DEPTH, 0, 0.0f);
+	engine_set(e, ENGINE_CHORUS_VOICES, 0, 1.0f);
+	engine_set(e, ENGINE_CHORUS_RATE, 0, 3.0f);
+	engine_set(e, ENGINE_BUS_CUE(ENGINE_BUS_CHORUS), 0, 1.0f);
+	engine_counters(e, &c1);
+	ck_assert_uint_eq(c1.commands - c0.commands, 7);
+	ck_assert_uint_eq(c1.bad_commands, c0.bad_commands);
+	engine_settle(e);
+	run(e);
+	for (int i = d; i < N; i++) {
+		double want = 0.70710678 * in_buf[0][i - d]; /* the send's centre pan */
+		err_m = fmax(err_m, fabs(m_l[i + L] - want));
+		err_c = fmax(err_c, fabs(mon_l[i] - want));
+	}
+	ck_assert_msg(err_m < 1e-6 && err_c < 1e-6, "chorus: master off by %g, cue by %g", err_m,
+	              err_c);
+	ck_silent(m_l, 0, d + (int)L);
 	engine_free(e);
 }
 END_TEST
@@ -286,6 +325,7 @@ main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, pfl_afl_taps);
 	tcase_add_test(tc, effect_bus_cue);
+	tcase_add_test(tc, chorus_bus_in_the_engine);
 	tcase_add_test(tc, monitor_main_mix_without_lookahead);
 	tcase_add_test(tc, cue_leaves_outputs_bit_identical);
 	tcase_add_test(tc, cue_switch_glides);

@@ -18,6 +18,11 @@ struct bench_opts {
  * (libebur128, as mixd runs it). Prints its lines; returns 0, or 1 when a set-up failed. */
 int bench_master(const struct bench_opts *o);
 
+/* The chorus bus (bench_chorus.c): ns per stereo frame at its defaults, at four voices sweeping
+ * their fastest, with one voice and idle, the delay and reverb buses beside it. Prints its
+ * lines; returns 0, or 1 when a set-up failed. */
+int bench_chorus(const struct bench_opts *o);
+
 /* Automation (bench_automation.c): the cost of a lane per second of audio, a fader and a pan
  * lane moving on every strip, through the same cut into 32-frame pieces mixd and mixrender use.
  * Prints its line; returns 0, or 1 when a set-up failed. */

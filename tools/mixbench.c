@@ -3,7 +3,7 @@
  * mixbench: benchmarks of the engine and of the OSC ingest path (design.md section 6).
  *
  *   mixbench [--strips N] [--period FRAMES] [--seconds S]
- *            [engine|strip|silence|master|automation|aux|osc|all]
+ *            [engine|strip|silence|master|chorus|automation|aux|osc|all]
  *
  * These are measurements, never pass/fail timings: a loaded machine gives other numbers, and a
  * test that fails on a busy CI runner teaches nobody anything. The one verdict printed is about
@@ -76,7 +76,7 @@
 
 static const char usage_text[] =
     "usage: mixbench [--strips N] [--period FRAMES] [--seconds S]\n"
-    "                [engine|strip|silence|master|automation|aux|osc|all]\n"
+    "                [engine|strip|silence|master|chorus|automation|aux|osc|all]\n"
     "  --strips N        strips, 1..256 (default 64)\n"
     "  --period FRAMES   frames per process call, 1..8192 (default 64)\n"
     "  --seconds S       wall time of each measurement (default 3)\n"
@@ -91,6 +91,8 @@ static const char usage_text[] =
     "  master            the master chain alone (EQ, glue compressor, width, true-peak\n"
     "                    limiter) per stereo frame, the loudness meter (libebur128) and\n"
     "                    each bus effect (reverb, delay)\n"
+    "  chorus            the chorus bus per stereo frame: defaults, 4 voices at their\n"
+    "                    fastest sweep, 1 voice, idle; delay and reverb beside it\n"
     "  automation        what a lane costs per second of audio: a fader and a pan lane\n"
     "                    moving on every strip, through mixd's cut into 32-frame pieces\n"
     "  aux               full strips each sending to 8 aux buses (all sends active, and\n"
@@ -1105,8 +1107,8 @@ main(int argc, char **argv)
 		} else if (!what_set &&
 		           (!strcmp(argv[i], "engine") || !strcmp(argv[i], "strip") ||
 		            !strcmp(argv[i], "silence") || !strcmp(argv[i], "master") ||
-		            !strcmp(argv[i], "automation") || !strcmp(argv[i], "aux") ||
-		            !strcmp(argv[i], "osc") ||
+		            !strcmp(argv[i], "chorus") || !strcmp(argv[i], "automation") ||
+		            !strcmp(argv[i], "aux") || !strcmp(argv[i], "osc") ||
 		            !strcmp(argv[i], "all"))) {
 			what = argv[i++];
 			what_set = true;
@@ -1122,6 +1124,8 @@ main(int argc, char **argv)
 		ret |= bench_silence(&o);
 	if (!strcmp(what, "master") || !strcmp(what, "all"))
 		ret |= bench_master(&o);
+	if (!strcmp(what, "chorus") || !strcmp(what, "all"))
+		ret |= bench_chorus(&o);
 	if (!strcmp(what, "automation") || !strcmp(what, "all"))
 		ret |= bench_automation(&o);
 	if (!strcmp(what, "aux") || !strcmp(what, "all"))
