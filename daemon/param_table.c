@@ -5,6 +5,7 @@
  */
 #include "params.h"
 
+#include "chorus.h"
 #include "delay.h"
 #include "engine.h"
 #include "gain.h"
@@ -173,6 +174,13 @@ static const struct param_desc table[] = {
 	SWITCH(BUS, "delay/pingpong", 1, ENGINE_DELAY_PINGPONG,
 	       "1 = ping-pong (echoes alternate left and right), 0 = stereo"),
 	BUS(ENGINE_BUS_CHORUS, "chorus"),
+	FLOAT(BUS, "chorus/rate", "Hz", CHORUS_RATE_MIN, CHORUS_RATE_MAX, CHORUS_RATE_DEFAULT,
+	      ENGINE_CHORUS_RATE, "Chorus modulation rate"),
+	FLOAT(BUS, "chorus/depth", "ms", CHORUS_DEPTH_MIN, CHORUS_DEPTH_MAX, CHORUS_DEPTH_DEFAULT,
+	      ENGINE_CHORUS_DEPTH, "Chorus delay sweep, peak to peak"),
+	FLOAT(BUS, "chorus/voices", "", CHORUS_VOICES_MIN, CHORUS_VOICES_MAX,
+	      CHORUS_VOICES_DEFAULT, ENGINE_CHORUS_VOICES,
+	      "Voices in the mix, 1..4, continuous: the fraction is the last voice's weight"),
 	EQ(MASTER),
 	COMP(MASTER, 2, 30, 300),
 	FLOAT(MASTER, "width", "", 0, 2, 1, ENGINE_MASTER_WIDTH,

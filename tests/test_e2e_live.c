@@ -323,6 +323,9 @@ START_TEST(test_rt_safety)
 		sent += !h_osc_set_i(w.osc, path, (int)(i % 3 == 0));
 		sent += !h_osc_set_i(w.osc, "/monitor/mode", (int)(i % 2));
 		sent += !h_osc_set_i(w.osc, "/bus/delay/cue", (int)(i % 7 == 0));
+		sent += !h_osc_set_f(w.osc, "/bus/chorus/rate", 0.1f + (float)(i % 40) * 0.1f);
+		sent += !h_osc_set_f(w.osc, "/bus/chorus/depth", (float)(i % 10));
+		sent += !h_osc_set_f(w.osc, "/bus/chorus/voices", 1.0f + (float)(i % 31) * 0.1f);
 		snprintf(path, sizeof(path), "/meter/aux/%u", i % 8 + 1);
 		sent += !h_osc_send(w.osc, path, "");
 		sent += !h_osc_send(w.osc, "/meter/monitor", "");

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chorus.h"
 #include "engine.h"
 #include "params.h"
 
@@ -476,6 +477,13 @@ START_TEST(live_layout)
 	ck_assert_uint_eq(find(ps, "/mutegroup/6/on")->eidx, 5);
 	ck_assert_int_eq(find(ps, "/monitor/mode")->d->type, PARAM_ENUM);
 	ck_assert_int_eq(find(ps, "/bus/chorus/cue")->d->engine, ENGINE_BUS_CUE(ENGINE_BUS_CHORUS));
+	/* the chorus's rows read chorus.h's range constants */
+	p = find(ps, "/bus/chorus/rate");
+	ck_assert_int_eq(p->d->engine, ENGINE_CHORUS_RATE);
+	ck_assert_float_eq(p->d->min, CHORUS_RATE_MIN);
+	ck_assert_float_eq(p->d->def, CHORUS_RATE_DEFAULT);
+	ck_assert_int_eq(find(ps, "/bus/chorus/depth")->d->engine, ENGINE_CHORUS_DEPTH);
+	ck_assert_float_eq(find(ps, "/bus/chorus/voices")->d->max, CHORUS_VOICES_MAX);
 	ck_assert_uint_eq(find(ps, "/strip/3/cue")->eidx, 2);
 	param_default_string(find(ps, "/aux/3/name"), buf, sizeof(buf));
 	ck_assert_str_eq(buf, "Aux 3");
