@@ -116,7 +116,7 @@ automation_build(const struct automation_file *af, const struct params *ps, unsi
 		}
 		l->idx = fl->idx;
 		l->engine = (uint16_t)p->d->engine;
-		l->strip = (uint16_t)p->strip;
+		l->strip = (uint16_t)p->eidx;
 		l->n = fl->n;
 		l->pts = s->pts + off;
 		off += fl->n;
@@ -399,25 +399,55 @@ automation_rt_apply(struct automation *a, struct engine *e, uint64_t frame, bool
 	apply_at(a, e, frame + a->cur->lead, force);
 }
 
+/* An output buffer advanced to a sub-block; NULL (not rendered) stays NULL. */
+static float *
+at(float *buf, uint32_t off)
+{
+	return buf ? buf + off : NULL;
+}
+
 bool
-automation_rt_process(struct automation *a, struct engine *e, uint64_t frame,
-                      const float *const *in, const float **sub, float *out_l, float *out_r,
-                      uint32_t n)
+automation_rt_process_outputs(struct automation *a, struct engine *e, uint64_t frame,
+                              const float *const *in, const float **sub,
+                              const struct engine_outputs *o, float **sub_direct, uint32_t n)
 {
 	const unsigned n_in = engine_n_inputs(e);
+	struct engine_outputs so = *o;
 	bool meters = false;
 	uint32_t off, m;
 
+	so.direct = o->direct ? sub_direct : NULL;
 	/* engine_process over consecutive pieces is the same as over the whole (it keeps its
 	 * own sub-block phase), so only the lanes' values depend on where the pieces fall */
 	for (off = 0; off < n; off += m) {
 		m = n - off < ENGINE_BLOCK ? n - off : ENGINE_BLOCK;
 		automation_rt_apply(a, e, frame + off, off == 0);
-		for (unsigned i = 0; i < n_in; i++)
+		for (unsigned i = 0; i < n_in; i++) {
 			sub[i] = in[i] + off;
-		meters |= engine_process(e, sub, out_l + off, out_r + off, m);
+			if (so.direct)
+				so.direct[i] = o->direct[i] + off;
+		}
+		so.master_l = at(o->master_l, off);
+		so.master_r = at(o->master_r, off);
+		so.monitor_l = at(o->monitor_l, off);
+		so.monitor_r = at(o->monitor_r, off);
+		for (unsigned k = 0; k < ENGINE_MAX_AUX; k++) {
+			so.aux[k][0] = at(o->aux[k][0], off);
+			so.aux[k][1] = at(o->aux[k][1], off);
+		}
+		meters |= engine_process_outputs(e, sub, &so, m);
 	}
 	return meters;
+}
+
+bool
+automation_rt_process(struct automation *a, struct engine *e, uint64_t frame,
+                      const float *const *in, const float **sub, float *out_l, float *out_r,
+                      uint32_t n)
+{
+	const struct engine_outputs o = { .master_l = out_l, .master_r = out_r };
+
+	return automation_rt_process_outputs(a, e, frame, in, sub, &o, NULL, n);
 }
 
 void

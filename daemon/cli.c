@@ -63,6 +63,13 @@ int
 cli_parse_strip_list(const char *opt, const char *list, unsigned n, bool *on, char *err,
                      size_t errlen)
 {
+	return cli_parse_index_list(opt, "strips", list, n, on, err, errlen);
+}
+
+int
+cli_parse_index_list(const char *opt, const char *what, const char *list, unsigned n, bool *on,
+                     char *err, size_t errlen)
+{
 	/* twice over the list: the first pass checks all of it, so a bad one changes nothing */
 	for (int apply = 0; apply < 2; apply++) {
 		const char *s = list;
@@ -84,7 +91,12 @@ cli_parse_strip_list(const char *opt, const char *list, unsigned n, bool *on, ch
 				b = strtoul(s, &end, 10);
 			}
 			if (a < 1 || b < a || b > n) {
-				snprintf(err, errlen, "%s %s: strips are 1..%u", opt, list, n);
+				if (n == 0)
+					snprintf(err, errlen, "%s %s: there are no %s", opt, list,
+					         what);
+				else
+					snprintf(err, errlen, "%s %s: %s are 1..%u", opt, list,
+					         what, n);
 				return -EINVAL;
 			}
 			for (unsigned long k = a; apply && k <= b; k++)

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include "engine.h"
 #include "fpu.h"
 #include "model.h"
+#include "outs.h"
 #include "ring.h"
 
 /* Commands applied per cycle at most: bounds the callback's work under a flood; the rest wait
@@ -29,7 +31,6 @@
 #define PENDING_RETRY_NS          (500ull * 1000000ull)
 /* Master frames interleaved on the stack per push into the tap ring. */
 #define JACKIO_TAP_CHUNK 128
-
 /* A connection between one of our ports (short name) and a peer (full name). live: seen
  * connected on this server; !live: to be restored (after a server loss). */
 struct conn {
@@ -52,7 +53,7 @@ struct jackio {
 	jack_port_t **in_ports;
 	const float **in_bufs;
 	const float **sub_bufs; /* in_bufs advanced to a sub-block, while automation plays */
-	jack_port_t *out_l, *out_r;
+	struct outs out; /* the output ports and the buffers the engine renders into */
 	bool connected;
 	unsigned rate;
 
@@ -65,6 +66,7 @@ struct jackio {
 
 	/* RT-written counters (relaxed: independent statistics, no ordering needed) */
 	atomic_uint_fast64_t cycles, xruns, report_drops, cycle_max_ns, cmd_backlog;
+	atomic_uint_fast64_t oversize_periods;
 	struct cyclehist hist;
 	/* the engine's own counters, copied out each cycle: the engine is RT-owned */
 	atomic_uint_fast64_t commands, bad_commands, nonfinite_in, nonfinite_out, state_resets;
@@ -129,6 +131,26 @@ publish_meters(struct jackio *j)
 		if (!ring_push(j->rep, &r))
 			goto drop;
 	}
+	for (unsigned k = 0; k < engine_n_aux(j->e); k++) {
+		engine_read_aux_meter(j->e, k, &ml, &mr);
+		r.kind = JACKIO_REPORT_AUX;
+		r.index = (uint16_t)k;
+		r.a = ml.peak;
+		r.b = mr.peak;
+		r.c = ml.rms;
+		r.d = mr.rms;
+		if (!ring_push(j->rep, &r))
+			goto drop;
+	}
+	engine_read_monitor_meter(j->e, &ml, &mr);
+	r.kind = JACKIO_REPORT_MONITOR;
+	r.index = 0;
+	r.a = ml.peak;
+	r.b = mr.peak;
+	r.c = ml.rms;
+	r.d = mr.rms;
+	if (!ring_push(j->rep, &r))
+		goto drop;
 	for (unsigned b = 0; b < ENGINE_N_BUSES; b++) {
 		r.kind = JACKIO_REPORT_BUS;
 		r.index = (uint16_t)b;
@@ -202,9 +224,15 @@ on_process(jack_nframes_t n, void *arg)
 	jack_position_t pos;
 	jack_transport_state_t ts;
 	unsigned k;
-	float *l, *r;
+	const float *l = j->out.eo.master_l, *r = j->out.eo.master_r;
 	bool meters;
 
+	if (n > OUTS_MAX_PERIOD) {
+		/* no server offers one: silence, counted, rather than a write past our buffers */
+		outs_silence(&j->out, n);
+		atomic_fetch_add_explicit(&j->oversize_periods, 1, memory_order_relaxed);
+		return 0;
+	}
 	for (k = 0; k < JACKIO_MAX_CMDS_PER_CYCLE && ring_pop(j->cmd, &c); k++)
 		engine_set(j->e, (enum engine_param)c.id, c.strip, c.value);
 	if (k == JACKIO_MAX_CMDS_PER_CYCLE)
@@ -215,14 +243,15 @@ on_process(jack_nframes_t n, void *arg)
 	 * (it reads a lock-free copy) */
 	ts = jack_transport_query(j->client, &pos);
 	engine_set_tempo(j->e, transport_bpm(&pos));
-	l = jack_port_get_buffer(j->out_l, n);
-	r = jack_port_get_buffer(j->out_r, n);
 	if (j->autom && automation_rt_begin(j->autom, j->e, ts == JackTransportRolling, pos.frame,
 	                                    n, report_automation, j))
-		meters = automation_rt_process(j->autom, j->e, pos.frame, j->in_bufs, j->sub_bufs,
-		                               l, r, n);
+		meters = automation_rt_process_outputs(j->autom, j->e, pos.frame, j->in_bufs,
+		                                       j->sub_bufs, &j->out.eo, j->out.sub_direct,
+		                                       n);
 	else
-		meters = engine_process(j->e, j->in_bufs, l, r, n);
+		meters = engine_process_outputs(j->e, j->in_bufs, &j->out.eo, n);
+	/* the only writes into the port buffers: finished samples, at the very end */
+	outs_copy(&j->out, n);
 	if (meters)
 		publish_meters(j);
 	if (j->autom)
@@ -244,43 +273,24 @@ on_process(jack_nframes_t n, void *arg)
 	return 0;
 }
 
-/* JACK asks, from a non-RT thread, what latency each port has: every input reaches both
- * master outputs through the limiter's look-ahead, so an output's capture latency is the worst
- * (and best) of the inputs' plus ours, and an input's playback latency the outputs' plus ours.
- * The engine's latency changes only while the RT side is stopped (a rate change), and JACK
- * asks again at every activation. */
+/* JACK asks, from a non-RT thread, what latency each port has (outs.h says how it is worked
+ * out). The engine's latency changes only while the RT side is stopped (a rate change), and
+ * JACK asks again at every activation. */
 static void
 on_latency(jack_latency_callback_mode_t mode, void *arg)
 {
 	struct jackio *j = arg;
-	jack_port_t *outs[2] = { j->out_l, j->out_r };
-	jack_latency_range_t range = { UINT32_MAX, 0 }, r;
-	const uint32_t lat = engine_latency(j->e);
-	jack_port_t *const *from = mode == JackCaptureLatency ? j->in_ports : outs;
-	unsigned n_from = mode == JackCaptureLatency ? j->n_in : 2;
 
-	for (unsigned i = 0; i < n_from; i++) {
-		jack_port_get_latency_range(from[i], mode, &r);
-		range.min = r.min < range.min ? r.min : range.min;
-		range.max = r.max > range.max ? r.max : range.max;
-	}
-	if (range.min > range.max)
-		range.min = range.max = 0;
-	range.min += lat;
-	range.max += lat;
-	if (mode == JackCaptureLatency) {
-		for (unsigned i = 0; i < 2; i++)
-			jack_port_set_latency_range(outs[i], mode, &range);
-	} else {
-		for (unsigned i = 0; i < j->n_in; i++)
-			jack_port_set_latency_range(j->in_ports[i], mode, &range);
-	}
+	outs_latency(&j->out, j->e, j->in_ports, j->n_in, mode);
 }
 
 static void
 on_thread_init(void *arg)
 {
 	fpu_denormals_off();
+	/* JACK calls this in each thread it makes for us (the process thread among them): a name
+	 * of their own, so per-thread CPU (tools/cpubench, top -H) tells them from ours */
+	prctl(PR_SET_NAME, "mixd-jack", 0, 0, 0);
 }
 
 /* ---- JACK's notification thread: flags and a poke, nothing else ---- */
@@ -371,7 +381,7 @@ jackio_new(const char *name, struct engine *engine, struct ring *commands, struc
 	j->in_bufs = calloc(j->n_in, sizeof(*j->in_bufs));
 	j->sub_bufs = calloc(j->n_in, sizeof(*j->sub_bufs));
 	j->conns = calloc(JACKIO_MAX_CONNS, sizeof(*j->conns));
-	if (!j->in_ports || !j->in_bufs || !j->sub_bufs || !j->conns) {
+	if (!j->in_ports || !j->in_bufs || !j->sub_bufs || !j->conns || outs_plan(&j->out, engine)) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -497,6 +507,7 @@ jackio_free(struct jackio *j)
 	if (j->efd >= 0)
 		close(j->efd);
 	free(j->conns);
+	outs_free(&j->out);
 	free(j->sub_bufs);
 	free(j->in_bufs);
 	free(j->in_ports);
@@ -521,14 +532,12 @@ register_ports(struct jackio *j)
 		j->in_ports[p++] =
 		    jack_port_register(j->client, pn, JACK_DEFAULT_AUDIO_TYPE, JackPortIsInput, 0);
 	}
-	j->out_l =
-	    jack_port_register(j->client, "master_L", JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
-	j->out_r =
-	    jack_port_register(j->client, "master_R", JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
+	if (outs_register(&j->out, j->client))
+		return -ENOMEM;
 	for (unsigned i = 0; i < j->n_in; i++)
 		if (!j->in_ports[i])
 			return -ENOMEM;
-	return j->out_l && j->out_r ? 0 : -ENOMEM;
+	return 0;
 }
 
 static jack_port_t *
@@ -579,17 +588,13 @@ find_conn(struct jackio *j, const char *ours, const char *peer)
 static void
 snapshot_connections(struct jackio *j)
 {
-	jack_port_t *ports[2 + 2 * ENGINE_MAX_STRIPS];
 	bool seen[JACKIO_MAX_CONNS] = { false };
-	unsigned np = 0, w = 0;
+	unsigned np = j->n_in + j->out.n, w = 0;
 
-	for (unsigned i = 0; i < j->n_in; i++)
-		ports[np++] = j->in_ports[i];
-	ports[np++] = j->out_l;
-	ports[np++] = j->out_r;
 	for (unsigned i = 0; i < np; i++) {
-		const char **c = jack_port_get_all_connections(j->client, ports[i]);
-		const char *ours = jack_port_short_name(ports[i]);
+		jack_port_t *port = i < j->n_in ? j->in_ports[i] : j->out.ch[i - j->n_in].port;
+		const char **c = jack_port_get_all_connections(j->client, port);
+		const char *ours = jack_port_short_name(port);
 
 		if (atomic_load(&j->lost)) {
 			jack_free(c);
@@ -633,9 +638,9 @@ connect_by_regex(struct jackio *j)
 			hit[n++] = ports[i];
 	}
 	if (n >= 1)
-		jack_connect(j->client, jack_port_name(j->out_l), hit[0]);
+		jack_connect(j->client, jack_port_name(j->out.ch[0].port), hit[0]);
 	if (n >= 1)
-		jack_connect(j->client, jack_port_name(j->out_r), hit[n - 1]);
+		jack_connect(j->client, jack_port_name(j->out.ch[1].port), hit[n - 1]);
 	if (n == 0)
 		fprintf(stderr, "mixd: --connect: no input port matches\n");
 	jack_free(ports);
@@ -816,6 +821,7 @@ jackio_get_stats(const struct jackio *j, struct jackio_stats *out)
 	out->cycles = atomic_load_explicit(&j->cycles, memory_order_relaxed);
 	out->xruns = atomic_load_explicit(&j->xruns, memory_order_relaxed);
 	out->report_drops = atomic_load_explicit(&j->report_drops, memory_order_relaxed);
+	out->oversize_periods = atomic_load_explicit(&j->oversize_periods, memory_order_relaxed);
 	out->cycle_max_ns = atomic_load_explicit(&j->cycle_max_ns, memory_order_relaxed);
 	out->cmd_backlog = atomic_load_explicit(&j->cmd_backlog, memory_order_relaxed);
 	out->reconnects = j->reconnects;

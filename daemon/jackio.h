@@ -2,8 +2,9 @@
 /*
  * jackio: mixd's JACK client — ports, the process callback, and surviving the server.
  *
- * The process callback drains the command ring into the engine, hands the port buffers to
- * engine_process and publishes meters; nothing else (style.md rule 2). JACK's notification
+ * The process callback drains the command ring into the engine, renders into output buffers of
+ * its own, copies them to the JACK ports once at its end (so a late callback never shows a
+ * downstream client a half-processed sum) and publishes meters; nothing else (style.md rule 2). JACK's notification
  * callbacks only set atomic flags and poke an eventfd; the control thread acts on them in
  * jackio_handle_events: on server loss it closes the dead client and reconnects with back-off,
  * re-registering the ports and restoring every connection it had seen.
@@ -28,6 +29,9 @@ enum jackio_report_kind {
 	JACKIO_REPORT_BUS,        /* index = bus; a = return peak L, b = R (linear) */
 	JACKIO_REPORT_AUTOMATION, /* index = parameter index; a = the value a lane applied */
 	JACKIO_REPORT_MASTER_MB,  /* a, b, c = the multiband's GR per band (dB) */
+	JACKIO_REPORT_AUX,        /* index = aux bus; a = peak L, b = peak R, c = rms L, d = rms R
+	                           * (linear; R = L on a mono bus) */
+	JACKIO_REPORT_MONITOR,    /* a = peak L, b = peak R, c = rms L, d = rms R (linear) */
 };
 
 struct jackio_report {
@@ -41,6 +45,7 @@ struct jackio_stats {
 	uint64_t cycles;
 	uint64_t xruns;
 	uint64_t report_drops;     /* meter records dropped on a full ring (never waits) */
+	uint64_t oversize_periods; /* periods longer than our output buffers: output silenced */
 	uint64_t cycle_max_ns;     /* longest process callback since start */
 	uint64_t reconnects;       /* successful reconnections after a server loss */
 	uint64_t cmd_backlog;      /* cycles that left commands in the ring (bounded drain) */

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
@@ -90,6 +91,20 @@ db_floor(double db)
 	return db < GAIN_OFF_DB ? GAIN_OFF_DB : (float)db;
 }
 
+/* The parameters of the console the options describe. NULL when out of memory. */
+static struct params *
+params_for(const struct options *o)
+{
+	const struct params_layout l = {
+		.n_strips = o->strips,
+		.n_aux = o->aux,
+		.aux_stereo = o->aux_stereo,
+		.n_dca = o->dca,
+	};
+
+	return params_new_layout(&l);
+}
+
 /* ---- dispatch hooks ---- */
 
 static void
@@ -131,6 +146,7 @@ hook_stats(void *ctx, struct dispatch_stat *out, unsigned max)
 	STAT("nonfinite_output", js.nonfinite_output);
 	STAT("state_resets", js.state_resets);
 	STAT("meter_drops", js.report_drops);
+	STAT("oversize_periods", js.oversize_periods);
 	STAT("cycles", js.cycles);
 	STAT("xruns", js.xruns);
 	STAT("cycle_max_ns", js.cycle_max_ns);
@@ -217,6 +233,33 @@ hook_meter_bus(void *ctx, unsigned k, float out[2])
 	a->meters.bus_peak[k][0] = a->meters.bus_peak[k][1] = 0.0f;
 }
 
+/* Peak L/R and RMS L/R (dBFS) of a pair of meters, the peaks then cleared. */
+static void
+read_pair(float peak[2], const float rms[2], float out[4])
+{
+	out[0] = meters_db(peak[0]);
+	out[1] = meters_db(peak[1]);
+	out[2] = meters_db(rms[0]);
+	out[3] = meters_db(rms[1]);
+	peak[0] = peak[1] = 0.0f;
+}
+
+static void
+hook_meter_aux(void *ctx, unsigned k, float out[4])
+{
+	struct app *a = ctx;
+
+	read_pair(a->meters.aux_peak[k], a->meters.aux_rms[k], out);
+}
+
+static void
+hook_meter_monitor(void *ctx, float out[4])
+{
+	struct app *a = ctx;
+
+	read_pair(a->meters.monitor_peak, a->meters.monitor_rms, out);
+}
+
 static void
 hook_loudness(void *ctx, float out[DISPATCH_LOUDNESS_N])
 {
@@ -277,6 +320,16 @@ drain_reports(struct app *a)
 		} else if (r.kind == JACKIO_REPORT_BUS && r.index < ENGINE_N_BUSES) {
 			f->bus_peak[r.index][0] = fmaxf(f->bus_peak[r.index][0], r.a);
 			f->bus_peak[r.index][1] = fmaxf(f->bus_peak[r.index][1], r.b);
+		} else if (r.kind == JACKIO_REPORT_AUX && r.index < ENGINE_MAX_AUX) {
+			f->aux_peak[r.index][0] = fmaxf(f->aux_peak[r.index][0], r.a);
+			f->aux_peak[r.index][1] = fmaxf(f->aux_peak[r.index][1], r.b);
+			f->aux_rms[r.index][0] = r.c;
+			f->aux_rms[r.index][1] = r.d;
+		} else if (r.kind == JACKIO_REPORT_MONITOR) {
+			f->monitor_peak[0] = fmaxf(f->monitor_peak[0], r.a);
+			f->monitor_peak[1] = fmaxf(f->monitor_peak[1], r.b);
+			f->monitor_rms[0] = r.c;
+			f->monitor_rms[1] = r.d;
 		} else if (r.kind == JACKIO_REPORT_MASTER) {
 			f->master_peak[0] = fmaxf(f->master_peak[0], r.a);
 			f->master_peak[1] = fmaxf(f->master_peak[1], r.b);
@@ -427,17 +480,27 @@ setup(struct app *a, char *err, size_t errlen)
 		.meter_master = hook_meter_master,
 		.meter_multiband = hook_meter_multiband,
 		.meter_bus = hook_meter_bus,
+		.meter_aux = hook_meter_aux,
+		.meter_monitor = hook_meter_monitor,
 		.loudness = hook_loudness,
 		.loudness_reset = hook_loudness_reset,
 		.stats_window = hook_stats_window,
 	};
+	const struct engine_layout el = {
+		.n_strips = a->opt.strips,
+		.stereo = a->opt.stereo,
+		.n_aux = a->opt.aux,
+		.aux_stereo = a->opt.aux_stereo,
+		.n_dca = a->opt.dca,
+		.direct_outs = a->opt.direct_outs,
+	};
 	char lockmsg[160];
 	int rc;
 
-	a->ps = params_new(a->opt.strips);
+	a->ps = params_for(&a->opt);
 	a->cmd = ring_new(sizeof(struct model_cmd), CMD_RING_SIZE);
 	a->rep = ring_new(sizeof(struct jackio_report), REP_RING_SIZE);
-	a->e = engine_new(48000, a->opt.strips, a->opt.stereo);
+	a->e = engine_new_layout(48000, &el);
 	/* its true peak is the limiter's 8x meter of the same output: better than libebur128's
 	 * 4x, and already paid for */
 	a->loud = loudness_new(48000, LOUDNESS_RING_FRAMES, false);
@@ -513,7 +576,11 @@ setup(struct app *a, char *err, size_t errlen)
 		return -1;
 	/* write and touch see every client's move (native, Ardour, a scene) as it arrives */
 	model_set_observer(a->m, automations_moved, a->autos);
+	/* a thread takes its creator's name: the loudness thread is started under its own, so
+	 * per-thread CPU (tools/cpubench, top -H) tells it apart, and ours is put back */
+	prctl(PR_SET_NAME, "mixd-loudness", 0, 0, 0);
 	rc = loudness_start(a->loud);
+	prctl(PR_SET_NAME, "mixd", 0, 0, 0);
 	if (rc < 0) {
 		snprintf(err, errlen, "cannot start the loudness thread: %s", strerror(-rc));
 		return -1;
@@ -644,7 +711,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (app.opt.list == OPTIONS_LIST_TEXT) {
-		struct params *ps = params_new(app.opt.strips);
+		struct params *ps = params_for(&app.opt);
 		if (!ps)
 			return 1;
 		listing_text(stdout, ps);

@@ -18,6 +18,12 @@ meters_clear(struct meter_frame *f)
 	f->master_mb_gr[0] = f->master_mb_gr[1] = f->master_mb_gr[2] = 0.0f;
 	for (unsigned b = 0; b < ENGINE_N_BUSES; b++)
 		f->bus_peak[b][0] = f->bus_peak[b][1] = 0.0f;
+	for (unsigned k = 0; k < ENGINE_MAX_AUX; k++) {
+		f->aux_peak[k][0] = f->aux_peak[k][1] = 0.0f;
+		f->aux_rms[k][0] = f->aux_rms[k][1] = METER_NONE;
+	}
+	f->monitor_peak[0] = f->monitor_peak[1] = 0.0f;
+	f->monitor_rms[0] = f->monitor_rms[1] = METER_NONE;
 }
 
 static void
@@ -49,6 +55,12 @@ meters_fold(struct meter_frame *dst, const struct meter_frame *src)
 	fold_max(dst->master_mb_gr, src->master_mb_gr, 3);
 	for (unsigned b = 0; b < ENGINE_N_BUSES; b++)
 		fold_max(dst->bus_peak[b], src->bus_peak[b], 2);
+	for (unsigned k = 0; k < ENGINE_MAX_AUX; k++) {
+		fold_max(dst->aux_peak[k], src->aux_peak[k], 2);
+		fold_latest(dst->aux_rms[k], src->aux_rms[k], 2);
+	}
+	fold_max(dst->monitor_peak, src->monitor_peak, 2);
+	fold_latest(dst->monitor_rms, src->monitor_rms, 2);
 }
 
 float

@@ -26,6 +26,8 @@ struct meter_frame {
 	float master_gr, master_comp_gr;     /* dB: limiter, glue compressor */
 	float master_mb_gr[3];               /* dB: the multiband's bands */
 	float bus_peak[ENGINE_N_BUSES][2];   /* linear, return L/R */
+	float aux_peak[ENGINE_MAX_AUX][2], aux_rms[ENGINE_MAX_AUX][2]; /* linear, L/R */
+	float monitor_peak[2], monitor_rms[2];                         /* linear */
 };
 
 /* Any thread. Empties f: peaks and gain reductions 0, RMS METER_NONE. */

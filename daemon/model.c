@@ -183,7 +183,7 @@ model_flush(struct model *m)
 		const struct param *p = params_at(m->ps, idx);
 		struct model_cmd c = {
 			.id = (uint16_t)p->d->engine,
-			.strip = (uint16_t)p->strip,
+			.strip = (uint16_t)p->eidx,
 			.value = m->value[idx],
 		};
 
@@ -205,7 +205,7 @@ model_apply_to_engine(struct model *m, struct engine *e)
 	for (unsigned i = 0; i < m->n; i++) {
 		const struct param *p = params_at(m->ps, i);
 		if (p->d->engine >= 0)
-			engine_set(e, (enum engine_param)p->d->engine, p->strip, m->value[i]);
+			engine_set(e, (enum engine_param)p->d->engine, p->eidx, m->value[i]);
 		m->queued[i] = 0;
 	}
 	m->head = m->len = 0;

@@ -22,7 +22,7 @@ struct engine;
 /* What crosses the ring: an engine parameter and its new value in natural units. */
 struct model_cmd {
 	uint16_t id;    /* enum engine_param */
-	uint16_t strip; /* 0-based */
+	uint16_t strip; /* the idx of engine_set: a 0-based strip, ENGINE_AUX_IDX(strip, k) ... */
 	float value;
 };
 

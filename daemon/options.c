@@ -16,7 +16,8 @@
 #define OPTIONS_MAX_OSC_RATE 10000000ul
 
 static const char usage[] =
-    "usage: mixd [--name NAME] [--strips N] [--stereo LIST] [--osc-port PORT]\n"
+    "usage: mixd [--name NAME] [--strips N] [--stereo LIST] [--aux N] [--aux-stereo LIST]\n"
+    "            [--dca N] [--direct-outs] [--osc-port PORT]\n"
     "            [--osc-listen ADDR:PORT] [--osc-allow CIDR,...] [--osc-rate MSGS_PER_S]\n"
     "            [--state-dir DIR] [--scene NAME] [--connect PORT_REGEX]\n"
     "            [--http-port PORT] [--web-root DIR] [--list-params[=markdown]]\n"
@@ -25,6 +26,10 @@ static const char usage[] =
     "  --name NAME            JACK client name and state name (default mixd)\n"
     "  --strips N             number of input strips, 1..256 (default 8)\n"
     "  --stereo LIST          strips that take two inputs, e.g. 5-8 or 1,3\n"
+    "  --aux N                aux (monitor and subgroup) buses, 0..32 (default 8)\n"
+    "  --aux-stereo LIST      aux buses with two outputs (aux_K_L/_R), e.g. 1-2\n"
+    "  --dca N                DCA groups, 0..32 (default 8)\n"
+    "  --direct-outs          a direct output per input (direct_N), a recording feed\n"
     "  --osc-port PORT        OSC UDP port (default 9000)\n"
     "  --osc-listen ADDR:PORT address to bind (default 127.0.0.1:9000)\n"
     "  --osc-allow CIDR,...   peers allowed to talk to mixd (default 127.0.0.0/8,::1)\n"
@@ -74,6 +79,10 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 		O_NAME = 256,
 		O_STRIPS,
 		O_STEREO,
+		O_AUX,
+		O_AUX_STEREO,
+		O_DCA,
+		O_DIRECT,
 		O_PORT,
 		O_LISTEN,
 		O_ALLOW,
@@ -91,6 +100,10 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 		{ "name", required_argument, NULL, O_NAME },
 		{ "strips", required_argument, NULL, O_STRIPS },
 		{ "stereo", required_argument, NULL, O_STEREO },
+		{ "aux", required_argument, NULL, O_AUX },
+		{ "aux-stereo", required_argument, NULL, O_AUX_STEREO },
+		{ "dca", required_argument, NULL, O_DCA },
+		{ "direct-outs", no_argument, NULL, O_DIRECT },
 		{ "osc-port", required_argument, NULL, O_PORT },
 		{ "osc-listen", required_argument, NULL, O_LISTEN },
 		{ "osc-allow", required_argument, NULL, O_ALLOW },
@@ -105,13 +118,15 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *stereo = NULL, *port = NULL, *listen = NULL, *allow = "127.0.0.0/8,::1";
+	const char *stereo = NULL, *aux_stereo = NULL, *port = NULL, *listen = NULL, *allow = "127.0.0.0/8,::1";
 	unsigned long v;
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	snprintf(o->name, sizeof(o->name), "mixd");
 	o->strips = 8;
+	o->aux = ENGINE_AUX_DEFAULT;
+	o->dca = ENGINE_DCA_DEFAULT;
 	o->osc_rate = OSC_SERVER_DEFAULT_RATE;
 	o->http_port = 8080;
 	opterr = 0;
@@ -137,6 +152,28 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 			break;
 		case O_STEREO:
 			stereo = optarg;
+			break;
+		case O_AUX:
+			if (cli_parse_uint(optarg, 0, ENGINE_MAX_AUX, &v)) {
+				snprintf(err, errlen, "--aux \"%s\": expected 0..%d aux buses", optarg,
+				         ENGINE_MAX_AUX);
+				return -EINVAL;
+			}
+			o->aux = (unsigned)v;
+			break;
+		case O_AUX_STEREO:
+			aux_stereo = optarg;
+			break;
+		case O_DCA:
+			if (cli_parse_uint(optarg, 0, ENGINE_MAX_DCA, &v)) {
+				snprintf(err, errlen, "--dca \"%s\": expected 0..%d DCA groups", optarg,
+				         ENGINE_MAX_DCA);
+				return -EINVAL;
+			}
+			o->dca = (unsigned)v;
+			break;
+		case O_DIRECT:
+			o->direct_outs = true;
 			break;
 		case O_PORT:
 			if (cli_parse_uint(optarg, 0, 65535, &v)) {
@@ -231,6 +268,10 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 		return -EINVAL;
 	}
 	if (stereo && cli_parse_strip_list("--stereo", stereo, o->strips, o->stereo, err, errlen))
+		return -EINVAL;
+	/* after the loop: --aux-stereo may come before --aux */
+	if (aux_stereo && cli_parse_index_list("--aux-stereo", "aux buses", aux_stereo, o->aux,
+	                                       o->aux_stereo, err, errlen))
 		return -EINVAL;
 	o->listen_given = listen || port;
 	if (listen) {

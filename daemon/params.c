@@ -8,226 +8,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "delay.h"
 #include "engine.h"
-#include "gain.h"
-#include "multiband.h"
-
-#define DB_OFF GAIN_OFF_DB
 
 #define ARRAY_N(a) (sizeof(a) / sizeof((a)[0]))
 
-/* The EQ band shapes: index = enum engine_eq_type. */
-static const char *const eq_types[] = {
-	[ENGINE_EQ_OFF] = "off",
-	[ENGINE_EQ_BELL] = "bell",
-	[ENGINE_EQ_LOWSHELF] = "lowshelf",
-	[ENGINE_EQ_HIGHSHELF] = "highshelf",
-	NULL,
-};
-_Static_assert(ARRAY_N(eq_types) == ENGINE_EQ_HIGHSHELF + 2, "one name per enum engine_eq_type");
-
-static const float hpf_slopes[] = { 12, 24 };
-
-/* Row makers. FIELDS is the common part; the others are the kinds of parameter there are. */
-#define FIELDS(sc, nm, ty, un, lo, hi, df, fl, en, dc)                                    \
-	.scope = PARAM_SCOPE_##sc, .name = (nm), .type = (ty), .unit = (un), .min = (lo), \
-	.max = (hi), .def = (df), .flags = (fl), .engine = (en), .doc = (dc)
-/* a number in natural units */
-#define FLOAT(sc, nm, un, lo, hi, df, en, dc)                          \
-	{                                                              \
-		FIELDS(sc, nm, PARAM_FLOAT, un, lo, hi, df, 0, en, dc) \
-	}
-/* 0/1 */
-#define SWITCH(sc, nm, df, en, dc)                                 \
-	{                                                          \
-		FIELDS(sc, nm, PARAM_INT, "", 0, 1, df, 0, en, dc) \
-	}
-/* a gain in dB from off (-inf) to +10 */
-#define LEVEL(sc, nm, df, en, dc)                                                      \
-	{                                                                              \
-		FIELDS(sc, nm, PARAM_FLOAT, "dB", DB_OFF, 10, df, PARAM_F_OFF, en, dc) \
-	}
-/* one of the n names in ch (a NULL-terminated array), df an index */
-#define ENUM(sc, nm, ch, n, df, en, dc)                                                           \
-	{                                                                                         \
-		FIELDS(sc, nm, PARAM_ENUM, "", 0, (float)((n)-1), df, 0, en, dc), .choices = (ch) \
-	}
-
-/* Engine ids of the strip's EQ and compressor rows as they stand (STRIP) or in the master's
- * block (MASTER): the master's EQ and glue compressor are a stereo strip's. */
-#define ID_STRIP(id)  (id)
-#define ID_MASTER(id) ENGINE_MASTER_OF(id)
-
-/* An EQ: on/off and four bands, each with its shape, frequency, gain and Q */
-#define EQ_BAND(sc, b, type_def, freq_def)                                                       \
-	ENUM(sc, "eq/" #b "/type", eq_types, ARRAY_N(eq_types) - 1, type_def,                    \
-	     ID_##sc(ENGINE_STRIP_EQ_TYPE(b - 1)), "Band " #b " shape; off takes the band out"), \
-	    FLOAT(sc, "eq/" #b "/freq", "Hz", 20, 20000, freq_def,                               \
-	          ID_##sc(ENGINE_STRIP_EQ_FREQ(b - 1)),                                          \
-	          "Band " #b " frequency: a bell's centre, a shelf's midpoint (half its gain)"), \
-	    FLOAT(sc, "eq/" #b "/gain", "dB", -18, 18, 0, ID_##sc(ENGINE_STRIP_EQ_GAIN(b - 1)),  \
-	          "Band " #b " gain: a bell's at its centre, a shelf's beyond its frequency"),   \
-	    FLOAT(sc, "eq/" #b "/q", "", 0.1f, 10, 0.707f, ID_##sc(ENGINE_STRIP_EQ_Q(b - 1)),    \
-	          "Band " #b " Q: a bell's width (higher is narrower), a shelf's slope (0.707: " \
-	          "steepest with no overshoot)")
-#define EQ(sc)                                                                            \
-	SWITCH(sc, "eq/on", 1, ID_##sc(ENGINE_STRIP_EQ_ON),                               \
-	       "0 takes the EQ out (every band glides to flat)"),                         \
-	    EQ_BAND(sc, 1, ENGINE_EQ_LOWSHELF, 100), EQ_BAND(sc, 2, ENGINE_EQ_BELL, 500), \
-	    EQ_BAND(sc, 3, ENGINE_EQ_BELL, 2000), EQ_BAND(sc, 4, ENGINE_EQ_HIGHSHELF, 8000)
-
-/* A compressor, with the defaults that differ between a strip's and the master's glue */
-#define COMP(sc, ratio_def, attack_def, release_def)                                             \
-	SWITCH(sc, "comp/on", 0, ID_##sc(ENGINE_STRIP_COMP_ON),                                  \
-	       "1 switches the compressor in (cross-faded)"),                                    \
-	    FLOAT(sc, "comp/threshold", "dB", -60, 0, -20, ID_##sc(ENGINE_STRIP_COMP_THRESHOLD), \
-	          "Level above which the compressor reduces gain"),                              \
-	    FLOAT(sc, "comp/ratio", ":1", 1, 20, ratio_def, ID_##sc(ENGINE_STRIP_COMP_RATIO),    \
-	          "Above the threshold, dB in per dB out; 1 does nothing"),                      \
-	    FLOAT(sc, "comp/knee", "dB", 0, 24, 6, ID_##sc(ENGINE_STRIP_COMP_KNEE),              \
-	          "Soft-knee width, centred on the threshold; 0 is a hard knee"),                \
-	    FLOAT(sc, "comp/attack", "ms", 0.1f, 200, attack_def,                                \
-	          ID_##sc(ENGINE_STRIP_COMP_ATTACK), "How fast the gain reduction rises"),       \
-	    FLOAT(sc, "comp/release", "ms", 5, 2000, release_def,                                \
-	          ID_##sc(ENGINE_STRIP_COMP_RELEASE), "How fast the gain reduction falls back"), \
-	    FLOAT(sc, "comp/makeup", "dB", 0, 24, 0, ID_##sc(ENGINE_STRIP_COMP_MAKEUP),          \
-	          "Gain added after the compressor's gain reduction")
-
-/* A band of the master's multiband compressor (ranges: dsp/multiband.h) */
-#define MB_BAND(b)                                                                            \
-	FLOAT(MASTER, "multiband/" #b "/threshold", "dB", MB_THRESHOLD_MIN, MB_THRESHOLD_MAX,  \
-	      MB_THRESHOLD_DEF, ENGINE_MASTER_MB(b - 1, MB_THRESHOLD),                        \
-	      "Band " #b ": level above which it reduces gain (soft knee, 6 dB)"),           \
-	    FLOAT(MASTER, "multiband/" #b "/ratio", ":1", MB_RATIO_MIN, MB_RATIO_MAX,          \
-	          MB_RATIO_DEF, ENGINE_MASTER_MB(b - 1, MB_RATIO),                            \
-	          "Band " #b ": above the threshold, dB in per dB out"),                     \
-	    FLOAT(MASTER, "multiband/" #b "/attack", "ms", MB_ATTACK_MIN, MB_ATTACK_MAX,       \
-	          MB_ATTACK_DEF, ENGINE_MASTER_MB(b - 1, MB_ATTACK),                          \
-	          "Band " #b ": how fast its gain reduction rises"),                         \
-	    FLOAT(MASTER, "multiband/" #b "/release", "ms", MB_RELEASE_MIN, MB_RELEASE_MAX,    \
-	          MB_RELEASE_DEF, ENGINE_MASTER_MB(b - 1, MB_RELEASE),                        \
-	          "Band " #b ": how fast its gain reduction falls back"),                    \
-	    FLOAT(MASTER, "multiband/" #b "/gain", "dB", MB_GAIN_MIN, MB_GAIN_MAX, MB_GAIN_DEF, \
-	          ENGINE_MASTER_MB(b - 1, MB_GAIN), "Band " #b ": gain after its compressor")
-
-/* A strip's send to a bus */
-#define SEND(bus, nm)                                                                            \
-	LEVEL(STRIP, "send/" nm "/level", DB_OFF, ENGINE_STRIP_SEND_LEVEL(bus),                  \
-	      "Send to the " nm " bus, panned as the strip is; -144 or below is off (-inf)"),    \
-	    SWITCH(STRIP, "send/" nm "/pre", 0, ENGINE_STRIP_SEND_PRE(bus),                      \
-	           "1 = pre-fader: taken after the compressor, before the fader; unaffected by " \
-	           "fader, mute and solo. 0 = post-fader: follows fader, mute and solo-in-place")
-
-/* A bus's return into the master */
-#define BUS(bus, nm)                                                                     \
-	LEVEL(BUS, nm "/return", 0, ENGINE_BUS_RETURN(bus),                              \
-	      "Level of the bus's effect (100 % wet) into the master, kept under solo; " \
-	      "-144 or below is off"),                                                   \
-	    SWITCH(BUS, nm "/mute", 0, ENGINE_BUS_MUTE(bus),                             \
-	           "1 mutes the bus return (a 10 ms fade)")
-
-/* The address space. Add a parameter here and OSC, scenes, --list-params and docs/osc.md all
- * gain it. Ranges and defaults follow design.md section 3. A strip's rows are in signal-flow
- * order, then the buses', then the master's. */
-static const struct param_desc table[] = {
-	{ FIELDS(STRIP, "name", PARAM_STRING, "", 0, PARAM_STRING_MAX, 0, 0, -1,
-	         "Strip name, up to 32 bytes; defaults to the strip number") },
-	FLOAT(STRIP, "trim", "dB", -24, 24, 0, ENGINE_STRIP_TRIM,
-	      "Input gain before all processing"),
-	SWITCH(STRIP, "polarity", 0, ENGINE_STRIP_POLARITY,
-	       "1 inverts the polarity (smoothed through zero, no click)"),
-	SWITCH(STRIP, "hpf/on", 0, ENGINE_STRIP_HPF_ON,
-	       "1 switches the high-pass filter in (cross-faded)"),
-	FLOAT(STRIP, "hpf/freq", "Hz", 20, 1000, 80, ENGINE_STRIP_HPF_FREQ,
-	      "High-pass corner: -3 dB there at 12 dB/oct, -6 dB at 24 dB/oct"),
-	{ FIELDS(STRIP, "hpf/slope", PARAM_INT, "dB/oct", 12, 24, 12, 0, ENGINE_STRIP_HPF_SLOPE,
-	         "High-pass slope, 12 or 24; other values snap to the nearer (a tie to 24)"),
-	  .allowed = hpf_slopes, .n_allowed = ARRAY_N(hpf_slopes) },
-	EQ(STRIP),
-	COMP(STRIP, 4, 10, 100),
-	LEVEL(STRIP, "fader", 0, ENGINE_STRIP_FADER, "Channel fader; -144 or below is off (-inf)"),
-	FLOAT(STRIP, "pan", "", -1, 1, 0, ENGINE_STRIP_PAN,
-	      "-1 left .. +1 right, -3 dB constant power; balance on stereo strips"),
-	SWITCH(STRIP, "mute", 0, ENGINE_STRIP_MUTE, "1 mutes the strip (a 10 ms fade)"),
-	SWITCH(STRIP, "solo", 0, ENGINE_STRIP_SOLO,
-	       "Solo in place: while any strip is soloed, the others are silenced"),
-	SEND(ENGINE_BUS_REVERB, "reverb"),
-	SEND(ENGINE_BUS_DELAY, "delay"),
-	BUS(ENGINE_BUS_REVERB, "reverb"),
-	FLOAT(BUS, "reverb/time", "s", 0.3f, 10, 2, ENGINE_REVERB_TIME,
-	      "Reverb time (RT60) at mid frequencies; below 200 Hz it is 1.5 times this"),
-	FLOAT(BUS, "reverb/damping", "Hz", 1000, 20000, 6000, ENGINE_REVERB_DAMPING,
-	      "Frequency where the reverb time has fallen to half: lower is darker"),
-	FLOAT(BUS, "reverb/predelay", "ms", 0, 200, 20, ENGINE_REVERB_PREDELAY,
-	      "Delay before the reverb starts (cross-faded when changed)"),
-	BUS(ENGINE_BUS_DELAY, "delay"),
-	FLOAT(BUS, "delay/time", "ms", 1, 2000, 375, ENGINE_DELAY_TIME,
-	      "Echo time when not synced (changes cross-fade: no click, no pitch glide)"),
-	FLOAT(BUS, "delay/feedback", "", 0, 0.95f, 0.35f, ENGINE_DELAY_FEEDBACK,
-	      "Share of each echo fed back as the next"),
-	SWITCH(BUS, "delay/sync", 0, ENGINE_DELAY_SYNC,
-	       "1 follows the JACK transport's tempo with the division below; with no tempo, "
-	       "the time above"),
-	ENUM(BUS, "delay/division", delay_divisions, DELAY_N_DIVISIONS, DELAY_DIV_4,
-	     ENGINE_DELAY_DIVISION,
-	     "Synced echo time as a note value: d dotted (x1.5), t triplet (x2/3)"),
-	FLOAT(BUS, "delay/lowcut", "Hz", 20, 1000, 100, ENGINE_DELAY_LOWCUT,
-	      "High-pass (12 dB/oct) on what enters the delay: each echo thinner"),
-	FLOAT(BUS, "delay/highcut", "Hz", 1000, 20000, 8000, ENGINE_DELAY_HIGHCUT,
-	      "Low-pass (12 dB/oct) on what enters the delay: each echo darker"),
-	SWITCH(BUS, "delay/pingpong", 1, ENGINE_DELAY_PINGPONG,
-	       "1 = ping-pong (echoes alternate left and right), 0 = stereo"),
-	EQ(MASTER),
-	COMP(MASTER, 2, 30, 300),
-	FLOAT(MASTER, "width", "", 0, 2, 1, ENGINE_MASTER_WIDTH,
-	      "Stereo width (mid/side): 0 mono, 1 unchanged, 2 twice the side signal"),
-	/* the multiband compressor (after the EQ, before the glue compressor) and mono bass */
-	SWITCH(MASTER, "multiband/on", 0, ENGINE_MASTER_MB_ON,
-	       "1 switches the 3-band compressor in (cross-faded); its bands sum flat"),
-	FLOAT(MASTER, "multiband/xover/1", "Hz", MB_XOVER1_MIN, MB_XOVER1_MAX, MB_XOVER1_DEF,
-	      ENGINE_MASTER_MB_XOVER1, "Crossover between bands 1 and 2 (Linkwitz-Riley, 24 dB/oct)"),
-	FLOAT(MASTER, "multiband/xover/2", "Hz", MB_XOVER2_MIN, MB_XOVER2_MAX, MB_XOVER2_DEF,
-	      ENGINE_MASTER_MB_XOVER2, "Crossover between bands 2 and 3 (Linkwitz-Riley, 24 dB/oct)"),
-	MB_BAND(1),
-	MB_BAND(2),
-	MB_BAND(3),
-	FLOAT(MASTER, "width/mono_below", "Hz", 0, MONO_BELOW_MAX, MONO_BELOW_DEF,
-	      ENGINE_MASTER_MONO_BELOW,
-	      "Below this the side signal is removed (bass in mono, 24 dB/oct); under 20 is off"),
-	LEVEL(MASTER, "fader", 0, ENGINE_MASTER_FADER, "Master fader; -144 or below is off (-inf)"),
-	SWITCH(MASTER, "mute", 0, ENGINE_MASTER_MUTE, "1 mutes the master output"),
-	SWITCH(MASTER, "limiter/on", 1, ENGINE_MASTER_LIMITER_ON,
-	       "1 limits the output at the ceiling (cross-faded); on or off, the look-ahead "
-	       "latency stays"),
-	FLOAT(MASTER, "limiter/ceiling", "dB", -12, 0, -1, ENGINE_MASTER_LIMITER_CEILING,
-	      "Highest output level: dBTP in true-peak mode (0.05 dB below it internally), dBFS "
-	      "in sample-peak mode"),
-	FLOAT(MASTER, "limiter/release", "ms", 1, 1000, 50, ENGINE_MASTER_LIMITER_RELEASE,
-	      "How fast the limiter's gain reduction falls back"),
-	SWITCH(MASTER, "limiter/truepeak", 1, ENGINE_MASTER_LIMITER_TRUEPEAK,
-	       "1 limits true (16x reconstructed) peaks, 0 sample peaks"),
-	/* control-only: the loudness meter's reference; nothing in the audio path reads it */
-	FLOAT(MASTER, "loudness/target", "LUFS", -36, -6, -14, -1,
-	      "Programme loudness aimed at: /loudness reports the integrated loudness minus this"),
-};
-
-#define TABLE_N (sizeof(table) / sizeof(table[0]))
-
 struct params {
-	unsigned n, n_strips;
+	unsigned n, n_strips, n_aux, n_dca;
+	bool aux_stereo[ENGINE_MAX_AUX];
 	struct param *v;
 	/* open-addressed hash of addresses -> index + 1 (0 = empty slot); size a power of two */
 	uint32_t *slots;
 	uint32_t mask;
 };
 
-const struct param_desc *
-param_table(unsigned *n)
-{
-	*n = TABLE_N;
-	return table;
-}
 
 bool
 param_prefix_covers(const char *prefix, size_t plen, const char *address)
@@ -246,13 +39,33 @@ param_wire_type(const struct param_desc *d)
 const char *
 param_scope_prefix(enum param_scope scope)
 {
-	static const char *const prefix[] = {
+	static const char *const prefix[PARAM_N_SCOPES] = {
 		[PARAM_SCOPE_STRIP] = "/strip/N/",
 		[PARAM_SCOPE_BUS] = "/bus/",
 		[PARAM_SCOPE_MASTER] = "/master/",
+		[PARAM_SCOPE_STRIP_AUX] = "/strip/N/send/aux/K/",
+		[PARAM_SCOPE_STRIP_DCA] = "/strip/N/dca/K",
+		[PARAM_SCOPE_STRIP_MUTEGROUP] = "/strip/N/mutegroup/K",
+		[PARAM_SCOPE_AUX] = "/aux/K/",
+		[PARAM_SCOPE_DCA] = "/dca/K/",
+		[PARAM_SCOPE_MUTEGROUP] = "/mutegroup/K/",
+		[PARAM_SCOPE_MONITOR] = "/monitor/",
 	};
 
 	return prefix[scope];
+}
+
+bool
+param_scope_sparse(enum param_scope scope)
+{
+	return scope == PARAM_SCOPE_STRIP_AUX || scope == PARAM_SCOPE_STRIP_DCA ||
+	       scope == PARAM_SCOPE_STRIP_MUTEGROUP;
+}
+
+static bool
+scope_of_strip(enum param_scope scope)
+{
+	return scope == PARAM_SCOPE_STRIP || param_scope_sparse(scope);
 }
 
 static uint32_t
@@ -265,26 +78,152 @@ hash_str(const char *s)
 	return h;
 }
 
+unsigned
+params_scope_count(const struct params *ps, enum param_scope scope)
+{
+	switch (scope) {
+	case PARAM_SCOPE_STRIP_AUX:
+	case PARAM_SCOPE_AUX:
+		return ps->n_aux;
+	case PARAM_SCOPE_STRIP_DCA:
+	case PARAM_SCOPE_DCA:
+		return ps->n_dca;
+	case PARAM_SCOPE_STRIP_MUTEGROUP:
+	case PARAM_SCOPE_MUTEGROUP:
+		return ENGINE_MUTE_GROUPS;
+	default:
+		return 1;
+	}
+}
+
+/* Whether row d has an instance for second index k (a pan only on a stereo aux bus). */
+static bool
+row_exists(const struct params *ps, const struct param_desc *d, unsigned k)
+{
+	return !(d->flags & PARAM_F_STEREO_AUX) || ps->aux_stereo[k];
+}
+
+/* The idx engine_set takes for a row of scope at (strip, k). */
+static unsigned
+engine_index(enum param_scope scope, unsigned strip, unsigned k)
+{
+	switch (scope) {
+	case PARAM_SCOPE_STRIP:
+		return strip;
+	case PARAM_SCOPE_STRIP_AUX:
+		return ENGINE_AUX_IDX(strip, k);
+	case PARAM_SCOPE_STRIP_DCA:
+		return ENGINE_DCA_IDX(strip, k);
+	case PARAM_SCOPE_STRIP_MUTEGROUP:
+		return ENGINE_MG_IDX(strip, k);
+	case PARAM_SCOPE_AUX:
+	case PARAM_SCOPE_DCA:
+	case PARAM_SCOPE_MUTEGROUP:
+		return k;
+	default:
+		return 0;
+	}
+}
+
+/* Writes the address of row d at (strip, k), both 0-based. */
+static void
+format_address(char *buf, size_t n, const struct param_desc *d, unsigned strip, unsigned k)
+{
+	const char *sep = d->name[0] ? "/" : "";
+
+	switch (d->scope) {
+	case PARAM_SCOPE_STRIP:
+		snprintf(buf, n, "/strip/%u/%s", strip + 1, d->name);
+		break;
+	case PARAM_SCOPE_STRIP_AUX:
+		snprintf(buf, n, "/strip/%u/send/aux/%u/%s", strip + 1, k + 1, d->name);
+		break;
+	case PARAM_SCOPE_STRIP_DCA:
+		snprintf(buf, n, "/strip/%u/dca/%u%s%s", strip + 1, k + 1, sep, d->name);
+		break;
+	case PARAM_SCOPE_STRIP_MUTEGROUP:
+		snprintf(buf, n, "/strip/%u/mutegroup/%u%s%s", strip + 1, k + 1, sep, d->name);
+		break;
+	case PARAM_SCOPE_AUX:
+		snprintf(buf, n, "/aux/%u/%s", k + 1, d->name);
+		break;
+	case PARAM_SCOPE_DCA:
+		snprintf(buf, n, "/dca/%u/%s", k + 1, d->name);
+		break;
+	case PARAM_SCOPE_MUTEGROUP:
+		snprintf(buf, n, "/mutegroup/%u/%s", k + 1, d->name);
+		break;
+	default: /* BUS, MASTER, MONITOR: no index */
+		snprintf(buf, n, "%s%s", param_scope_prefix(d->scope), d->name);
+		break;
+	}
+}
+
+/* Visits every instance of ps's layout in order: each strip with all its scopes, then the
+ * scopes without a strip. With v NULL only counts. Returns the count. */
+static unsigned
+instantiate(struct params *ps, struct param *v)
+{
+	static const enum param_scope strip_scopes[] = { PARAM_SCOPE_STRIP, PARAM_SCOPE_STRIP_AUX,
+		                                         PARAM_SCOPE_STRIP_DCA,
+		                                         PARAM_SCOPE_STRIP_MUTEGROUP };
+	static const enum param_scope other_scopes[] = { PARAM_SCOPE_BUS, PARAM_SCOPE_MASTER,
+		                                         PARAM_SCOPE_AUX, PARAM_SCOPE_DCA,
+		                                         PARAM_SCOPE_MUTEGROUP,
+		                                         PARAM_SCOPE_MONITOR };
+	unsigned idx = 0, n_rows;
+	const struct param_desc *rows = param_table(&n_rows);
+
+	for (unsigned pass = 0; pass < 2; pass++) {
+		unsigned n_strips = pass == 0 ? ps->n_strips : 1;
+		const enum param_scope *sc = pass == 0 ? strip_scopes : other_scopes;
+		unsigned n_sc = pass == 0 ? ARRAY_N(strip_scopes) : ARRAY_N(other_scopes);
+
+		for (unsigned st = 0; st < n_strips; st++)
+			for (unsigned c = 0; c < n_sc; c++)
+				for (unsigned k = 0; k < params_scope_count(ps, sc[c]); k++)
+					for (unsigned i = 0; i < n_rows; i++) {
+						const struct param_desc *d = &rows[i];
+						struct param *p;
+
+						if (d->scope != sc[c] || !row_exists(ps, d, k))
+							continue;
+						p = v ? &v[idx] : NULL;
+						idx++;
+						if (!p)
+							continue;
+						p->d = d;
+						p->strip = scope_of_strip(d->scope) ? st : 0;
+						p->k = k;
+						p->eidx = engine_index(d->scope, p->strip, k);
+						format_address(p->address, sizeof(p->address), d,
+						               p->strip, k);
+					}
+	}
+	return idx;
+}
+
 struct params *
-params_new(unsigned n_strips)
+params_new_layout(const struct params_layout *l)
 {
 	struct params *ps;
-	unsigned n_strip_rows = 0, n_other_rows = 0, i, k, idx = 0;
 	uint32_t size = 1;
 
-	if (n_strips == 0 || n_strips > ENGINE_MAX_STRIPS)
+	if (l->n_strips == 0 || l->n_strips > ENGINE_MAX_STRIPS || l->n_aux > ENGINE_MAX_AUX ||
+	    l->n_dca > ENGINE_MAX_DCA)
 		return NULL;
-	for (i = 0; i < TABLE_N; i++) {
-		if (table[i].scope == PARAM_SCOPE_STRIP)
-			n_strip_rows++;
-		else
-			n_other_rows++;
-	}
 	ps = calloc(1, sizeof(*ps));
 	if (!ps)
 		return NULL;
-	ps->n_strips = n_strips;
-	ps->n = n_strip_rows * n_strips + n_other_rows;
+	ps->n_strips = l->n_strips;
+	ps->n_aux = l->n_aux;
+	ps->n_dca = l->n_dca;
+	for (unsigned k = 0; l->aux_stereo && k < l->n_aux; k++)
+		ps->aux_stereo[k] = l->aux_stereo[k];
+	ps->n = instantiate(ps, NULL);
+	/* the largest console has 45 371: indices travel as 16 bits (automation reports) */
+	if (ps->n > UINT16_MAX)
+		goto fail;
 	ps->v = calloc(ps->n, sizeof(*ps->v));
 	while (size < 2 * ps->n)
 		size <<= 1;
@@ -292,25 +231,9 @@ params_new(unsigned n_strips)
 	if (!ps->v || !ps->slots)
 		goto fail;
 	ps->mask = size - 1;
+	instantiate(ps, ps->v);
 
-	for (k = 0; k < n_strips; k++)
-		for (i = 0; i < TABLE_N; i++)
-			if (table[i].scope == PARAM_SCOPE_STRIP) {
-				struct param *p = &ps->v[idx++];
-				p->d = &table[i];
-				p->strip = k;
-				snprintf(p->address, sizeof(p->address), "/strip/%u/%s", k + 1,
-				         table[i].name);
-			}
-	for (i = 0; i < TABLE_N; i++)
-		if (table[i].scope != PARAM_SCOPE_STRIP) {
-			struct param *p = &ps->v[idx++];
-			p->d = &table[i];
-			snprintf(p->address, sizeof(p->address), "%s%s",
-			         param_scope_prefix(table[i].scope), table[i].name);
-		}
-
-	for (i = 0; i < ps->n; i++) {
+	for (unsigned i = 0; i < ps->n; i++) {
 		uint32_t h = hash_str(ps->v[i].address) & ps->mask;
 		while (ps->slots[h])
 			h = (h + 1) & ps->mask;
@@ -321,6 +244,14 @@ params_new(unsigned n_strips)
 fail:
 	params_free(ps);
 	return NULL;
+}
+
+struct params *
+params_new(unsigned n_strips)
+{
+	const struct params_layout l = { .n_strips = n_strips };
+
+	return params_new_layout(&l);
 }
 
 void
@@ -343,6 +274,24 @@ unsigned
 params_n_strips(const struct params *ps)
 {
 	return ps->n_strips;
+}
+
+unsigned
+params_n_aux(const struct params *ps)
+{
+	return ps->n_aux;
+}
+
+unsigned
+params_n_dca(const struct params *ps)
+{
+	return ps->n_dca;
+}
+
+bool
+params_aux_stereo(const struct params *ps, unsigned k)
+{
+	return k < ps->n_aux && ps->aux_stereo[k];
 }
 
 const struct param *
@@ -489,6 +438,10 @@ param_default_string(const struct param *p, char *buf, size_t n)
 		param_format(p->d, p->d->def, buf, n);
 	else if (p->d->type == PARAM_STRING && p->d->scope == PARAM_SCOPE_STRIP)
 		snprintf(buf, n, "%u", p->strip + 1);
+	else if (p->d->type == PARAM_STRING && p->d->scope == PARAM_SCOPE_AUX)
+		snprintf(buf, n, "Aux %u", p->k + 1);
+	else if (p->d->type == PARAM_STRING && p->d->scope == PARAM_SCOPE_DCA)
+		snprintf(buf, n, "DCA %u", p->k + 1);
 	else if (n)
 		buf[0] = '\0';
 }

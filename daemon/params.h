@@ -2,7 +2,7 @@
 /*
  * params: the one table of every parameter, and its instances for a console of N strips.
  *
- * Each parameter is declared once (param_table in params.c): where it lives, its type, unit,
+ * Each parameter is declared once (param_table.c): where it lives, its type, unit,
  * range, default and which engine parameter it drives. OSC dispatch, scene files, --list-params
  * and docs/osc.md are all made from this table, so they cannot disagree.
  */
@@ -16,10 +16,19 @@
 /* Longest string value (strip names), in bytes. */
 #define PARAM_STRING_MAX 32
 
+/* Where a row lives. K (1-based) is a second index: an aux bus, a DCA or a mute group. */
 enum param_scope {
-	PARAM_SCOPE_STRIP,  /* /strip/N/<name>, N = 1..strips */
-	PARAM_SCOPE_BUS,    /* /bus/<name>, name starting with the bus: "reverb/return" */
-	PARAM_SCOPE_MASTER, /* /master/<name> */
+	PARAM_SCOPE_STRIP,           /* /strip/N/<name>, N = 1..strips */
+	PARAM_SCOPE_BUS,             /* /bus/<name>, name starting with the bus: "reverb/return" */
+	PARAM_SCOPE_MASTER,          /* /master/<name> */
+	PARAM_SCOPE_STRIP_AUX,       /* /strip/N/send/aux/K/<name>: strip N's send to aux bus K */
+	PARAM_SCOPE_STRIP_DCA,       /* /strip/N/dca/K (empty name): membership of DCA K */
+	PARAM_SCOPE_STRIP_MUTEGROUP, /* /strip/N/mutegroup/K (empty name): of mute group K */
+	PARAM_SCOPE_AUX,             /* /aux/K/<name> */
+	PARAM_SCOPE_DCA,             /* /dca/K/<name> */
+	PARAM_SCOPE_MUTEGROUP,       /* /mutegroup/K/<name> */
+	PARAM_SCOPE_MONITOR,         /* /monitor/<name> */
+	PARAM_N_SCOPES
 };
 
 /* The OSC type tag of each type is param_wire_type(). */
@@ -34,6 +43,8 @@ enum param_type {
 
 /* The minimum of the range means "off" (-inf dB): written "-inf" in files. */
 #define PARAM_F_OFF 1u
+/* The row exists only on stereo aux buses (a send's pan). */
+#define PARAM_F_STEREO_AUX 2u
 
 struct param_desc {
 	enum param_scope scope;
@@ -52,11 +63,21 @@ struct param_desc {
 	unsigned n_allowed;
 };
 
-/* One parameter of this console: a table row bound to a strip. */
+/* One parameter of this console: a table row bound to a strip and/or a second index. */
 struct param {
 	const struct param_desc *d;
-	unsigned strip; /* 0-based, strip parameters only */
+	unsigned strip;  /* 0-based, the /strip/N/... scopes only */
+	unsigned k;      /* 0-based aux bus, DCA or mute group, the scopes with a K only */
+	unsigned eidx;   /* the idx engine_set takes for d->engine (ENGINE_AUX_IDX(strip, k)...) */
 	char address[PARAM_ADDRESS_MAX];
+};
+
+/* The geometry a parameter set is made for. */
+struct params_layout {
+	unsigned n_strips;      /* 1..ENGINE_MAX_STRIPS */
+	unsigned n_aux;         /* 0..ENGINE_MAX_AUX */
+	const bool *aux_stereo; /* n_aux entries, NULL: all mono */
+	unsigned n_dca;         /* 0..ENGINE_MAX_DCA */
 };
 
 /* Any thread. The declarations, in table order. */
@@ -64,15 +85,31 @@ const struct param_desc *param_table(unsigned *n);
 
 struct params;
 
-/* Control thread. Instantiates the table for n_strips strips (1..ENGINE_MAX_STRIPS), strips in
- * order, then the buses, then master, and indexes the addresses. Returns NULL on bad n or out of
- * memory. */
+/* Control thread. Instantiates the table for l's console: each strip in order with all its rows
+ * (its own, then its sends to each aux bus, its DCA and mute-group memberships), then the
+ * buses, master, each aux bus, DCA and mute group, and the monitor; indexes the addresses.
+ * Returns NULL on a bad layout or out of memory. */
+struct params *params_new_layout(const struct params_layout *l);
+
+/* Control thread. params_new_layout for n_strips strips, no aux bus and no DCA. */
 struct params *params_new(unsigned n_strips);
 void params_free(struct params *ps);
 
 /* Any thread (read-only after params_new). */
 unsigned params_count(const struct params *ps);
 unsigned params_n_strips(const struct params *ps);
+unsigned params_n_aux(const struct params *ps);
+unsigned params_n_dca(const struct params *ps);
+bool params_aux_stereo(const struct params *ps, unsigned k);
+
+/* Any thread. The number of instances of a scope's second index K in ps (aux buses, DCAs,
+ * mute groups), 1 for a scope without one. */
+unsigned params_scope_count(const struct params *ps, enum param_scope scope);
+
+/* Any thread. True for the scopes of many rows that are mostly at their defaults (a strip's
+ * sends to aux buses, DCA and mute-group memberships): scene files list them only where they
+ * differ from the default, and a row such a file does not list reads as its default. */
+bool param_scope_sparse(enum param_scope scope);
 const struct param *params_at(const struct params *ps, unsigned idx);
 
 /* Any thread. The index of an exact address, or -ENOENT. */
@@ -86,7 +123,7 @@ bool param_prefix_covers(const char *prefix, size_t plen, const char *address);
 char param_wire_type(const struct param_desc *d);
 
 /* Any thread. The address prefix of a scope as the docs show it: "/strip/N/", "/bus/",
- * "/master/". */
+ * "/master/", "/strip/N/send/aux/K/", "/strip/N/dca/K" (whose one row has an empty name). */
 const char *param_scope_prefix(enum param_scope scope);
 
 /* Any thread. Validates a numeric value for d (for an enum, the index): non-finite gives -EDOM;
@@ -119,7 +156,8 @@ int param_check_string(const char *s);
 int param_format(const struct param_desc *d, float v, char *buf, size_t n);
 
 /* Any thread. The default of an instance whose values travel as strings (param_wire_type 's'):
- * a strip's name is its number, an enum's is its default choice's name. Empty for others. */
+ * a strip's name is its number, an aux bus's "Aux K", a DCA's "DCA K", an enum's its default
+ * choice's name. Empty for others. */
 void param_default_string(const struct param *p, char *buf, size_t n);
 
 #endif

@@ -2,6 +2,7 @@
 #include "scene.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,6 +132,10 @@ scene_write_carry(const struct model *m, const char *path, const struct scene_ca
 		const struct param *p = params_at(ps, i);
 		char val[64];
 
+		/* a strip's sends to aux buses and memberships: only what differs from the
+		 * default (24 576 sends on the largest console, nearly all off) */
+		if (param_scope_sparse(p->d->scope) && model_get(m, i) == p->d->def)
+			continue;
 		fputs(p->address, af.f);
 		fputc(' ', af.f);
 		if (p->d->type == PARAM_STRING) {
@@ -250,6 +255,34 @@ parse_line(const struct model *m, char *line, unsigned flags, struct scene_carry
 	return NULL;
 }
 
+/* Applies the staged lines, and the defaults of the sparse rows (scene_write leaves out those
+ * at their default) that no line named. Returns 0 or -ENOMEM (nothing applied). */
+static int
+apply(struct model *m, const struct staged *st, size_t n_st)
+{
+	const struct params *ps = model_params(m);
+	uint8_t *named = calloc(params_count(ps), 1);
+
+	if (!named)
+		return -ENOMEM;
+	for (size_t i = 0; i < n_st; i++)
+		named[st[i].idx] = 1;
+	for (unsigned i = 0; i < params_count(ps); i++) {
+		const struct param *p = params_at(ps, i);
+		if (!named[i] && param_scope_sparse(p->d->scope) && model_get(m, i) != p->d->def)
+			model_set(m, i, p->d->def);
+	}
+	for (size_t i = 0; i < n_st; i++) {
+		const struct param *p = params_at(ps, st[i].idx);
+		if (p->d->type == PARAM_STRING)
+			model_set_string(m, st[i].idx, st[i].str);
+		else
+			model_set(m, st[i].idx, st[i].value);
+	}
+	free(named);
+	return 0;
+}
+
 int
 scene_read(struct model *m, const char *path, unsigned flags, char *err, size_t errlen)
 {
@@ -310,14 +343,10 @@ scene_read_carry(struct model *m, const char *path, unsigned flags, struct scene
 	if (ret < 0)
 		goto out;
 	/* every line is valid: now, and only now, apply */
-	for (size_t i = 0; i < n_st; i++) {
-		const struct param *p = params_at(model_params(m), st[i].idx);
-		if (p->d->type == PARAM_STRING)
-			model_set_string(m, st[i].idx, st[i].str);
-		else
-			model_set(m, st[i].idx, st[i].value);
-	}
-	if (carry) {
+	ret = apply(m, st, n_st);
+	if (ret < 0) {
+		snprintf(err, errlen, "out of memory");
+	} else if (carry) {
 		struct scene_carry swap = *carry;
 		*carry = *fresh;
 		*fresh = swap;

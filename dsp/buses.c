@@ -22,7 +22,8 @@ buses_init(struct buses *b, double fs, uint32_t smooth_n)
 	memset(b, 0, sizeof(*b));
 	b->rev = reverb_new();
 	b->dly = delay_new();
-	if (!b->rev || !b->dly)
+	b->cho = chorus_new();
+	if (!b->rev || !b->dly || !b->cho)
 		return -ENOMEM;
 	for (unsigned k = 0; k < ENGINE_N_BUSES; k++)
 		ramp_init(&b->bus[k].g, 1.0f);
@@ -34,8 +35,10 @@ buses_free(struct buses *b)
 {
 	reverb_free(b->rev);
 	delay_free(b->dly);
+	chorus_free(b->cho);
 	b->rev = NULL;
 	b->dly = NULL;
+	b->cho = NULL;
 }
 
 int
@@ -45,11 +48,14 @@ buses_set_rate(struct buses *b, double fs, uint32_t smooth_n)
 
 	if (ret == 0)
 		ret = delay_set_rate(b->dly, fs);
+	if (ret == 0)
+		ret = chorus_set_rate(b->cho, fs);
 	if (ret < 0)
 		return ret;
 	b->smooth_n = smooth_n;
 	reverb_reset(b->rev);
 	delay_reset(b->dly);
+	chorus_reset(b->cho);
 	return 0;
 }
 
@@ -60,6 +66,9 @@ buses_settle(struct buses *b)
 		return_update(b, k);
 		ramp_init(&b->bus[k].g, b->bus[k].g.target);
 	}
+	/* the chorus's depth glides for 200 ms: a console coming up at a scene must not sweep
+	 * its pitch there (its lines start empty, as after a rate change) */
+	chorus_reset(b->cho);
 }
 
 bool
@@ -68,7 +77,7 @@ buses_set(struct buses *b, enum engine_param p, float v)
 	struct reverb *r = b->rev;
 	struct delay *d = b->dly;
 
-	if (p >= ENGINE_BUS1_RETURN && p <= ENGINE_BUS2_MUTE) {
+	if (p >= ENGINE_BUS1_RETURN && p <= ENGINE_BUS_LAST) {
 		unsigned k = (p - ENGINE_BUS1_RETURN) / 2;
 		if ((p - ENGINE_BUS1_RETURN) % 2 == 0)
 			b->bus[k].return_db = clampf(v, GAIN_OFF_DB, 10.0f);
@@ -111,6 +120,15 @@ buses_set(struct buses *b, enum engine_param p, float v)
 		delay_set(d, d->time_ms, d->feedback, d->lowcut_hz, v, d->pingpong, d->sync,
 		          d->division);
 		break;
+	case ENGINE_CHORUS_RATE:
+		chorus_set(b->cho, v, NAN, NAN); /* NaN: the others stay */
+		break;
+	case ENGINE_CHORUS_DEPTH:
+		chorus_set(b->cho, NAN, v, NAN);
+		break;
+	case ENGINE_CHORUS_VOICES:
+		chorus_set(b->cho, NAN, NAN, v);
+		break;
 	case ENGINE_DELAY_PINGPONG:
 		delay_set(d, d->time_ms, d->feedback, d->lowcut_hz, d->highcut_hz, v >= 0.5f,
 		          d->sync, d->division);
@@ -129,16 +147,21 @@ buses_set_tempo(struct buses *b, double bpm)
 
 void
 buses_process(struct buses *b, unsigned k, float *sum_l, float *sum_r, float *l, float *r,
-              uint32_t n)
+              float *g_out, uint32_t n)
 {
 	struct bus *bus = &b->bus[k];
 	float g[ENGINE_BLOCK], pl = bus->peak_l, pr = bus->peak_r;
 
-	if (k == ENGINE_BUS_REVERB)
+	if (k == ENGINE_BUS_REVERB) {
 		reverb_process(b->rev, sum_l, sum_r, sum_l, sum_r, n);
-	else
+	} else if (k == ENGINE_BUS_DELAY) {
 		delay_process(b->dly, sum_l, sum_r, sum_l, sum_r, n);
+	} else {
+		chorus_process(b->cho, sum_l, sum_r, sum_l, sum_r, n);
+	}
 	ramp_fill(&bus->g, g, n);
+	if (g_out)
+		memcpy(g_out, g, n * sizeof(*g));
 	for (uint32_t i = 0; i < n; i++) {
 		float yl = sum_l[i] * g[i], yr = sum_r[i] * g[i];
 		l[i] += yl;
@@ -161,11 +184,11 @@ buses_read_meter(struct buses *b, unsigned k, float *peak_l, float *peak_r)
 uint64_t
 buses_dropped(const struct buses *b)
 {
-	return b->rev->dropped + b->dly->dropped;
+	return b->rev->dropped + b->dly->dropped + b->cho->dropped;
 }
 
 uint64_t
 buses_resets(const struct buses *b)
 {
-	return b->rev->resets + b->dly->resets;
+	return b->rev->resets + b->dly->resets + b->cho->resets;
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * buses: the two effect buses. Each sums the strips' sends to it (the engine hands the sums
- * over), runs its effect 100 % wet — reverb (reverb.c) or delay (delay.c) — and returns the
- * result into the master sum through a return gain and mute that glide like every gain.
+ * buses: the three effect buses. Each sums the strips' sends to it (the engine hands the sums
+ * over), runs its effect 100 % wet — reverb (reverb.c), delay (delay.c) or chorus (chorus.c) —
+ * and returns the result into the master sum through a return gain and mute that glide like
+ * every gain.
  *
  * Threads: buses_init/buses_free and buses_set_rate on the control thread with the RT side
  * stopped; the rest on the RT thread.
@@ -13,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "chorus.h"
 #include "delay.h"
 #include "engine.h"
 #include "ramp.h"
@@ -31,6 +33,7 @@ struct buses {
 	 * passed back as they stand */
 	struct reverb *rev;
 	struct delay *dly;
+	struct chorus *cho;
 	uint32_t smooth_n;
 };
 
@@ -43,19 +46,21 @@ void buses_free(struct buses *b);
  * Returns 0, -EINVAL or -ENOMEM. */
 int buses_set_rate(struct buses *b, double fs, uint32_t smooth_n);
 
-/* RT side stopped. Ends the return glides at their targets. */
+/* RT side stopped. Ends the return glides and the chorus's glides at their targets (the
+ * chorus's lines are cleared). */
 void buses_settle(struct buses *b);
 
-/* RT. Applies a bus parameter (ENGINE_BUS*, ENGINE_REVERB_*, ENGINE_DELAY_*); returns false
- * when p is not one. */
+/* RT. Applies a bus parameter (ENGINE_BUS*, ENGINE_REVERB_*, ENGINE_DELAY_*, ENGINE_CHORUS_*);
+ * returns false when p is not one. */
 bool buses_set(struct buses *b, enum engine_param p, float v);
 
 /* RT. The tempo the delay follows when synced (beats per minute; <= 0 or NaN: none). */
 void buses_set_tempo(struct buses *b, double bpm);
 
-/* RT. Runs bus k's effect on its send sums (in place) and adds the return into l/r. */
+/* RT. Runs bus k's effect on its send sums (in place: afterwards they hold the effect's output)
+ * and adds the return into l/r. g (NULL: not wanted) gets the return gain of each sample. */
 void buses_process(struct buses *b, unsigned k, float *sum_l, float *sum_r, float *l, float *r,
-                   uint32_t n);
+                   float *g_out, uint32_t n);
 
 /* RT. Peak of bus k's return per side (linear), max since the last read. */
 void buses_read_meter(struct buses *b, unsigned k, float *peak_l, float *peak_r);

@@ -6,41 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buses.h"
+#include "engine_impl.h"
 #include "gain.h"
-#include "group.h"
-#include "kernel.h"
-#include "master.h"
-#include "ramp.h"
-#include "strip.h"
 #include "numeric.h"
-
-/* A kernel group's bookkeeping: which strips it holds and its last plan. */
-struct group_info {
-	unsigned first, count; /* strips first .. first + count - 1 */
-	struct group_plan plan;
-};
-
-struct engine {
-	struct strip_env env;
-	uint32_t meter_n; /* meter interval in samples */
-	uint32_t meter_pos;
-	uint32_t meter_count; /* samples in the current meter interval */
-	bool meters_ready;
-	uint32_t grid_pos; /* position in the 32-sample parameter grid */
-
-	unsigned n_strips, n_inputs, n_solo, n_groups;
-	struct strip *strips;
-	struct sk_group *groups; /* 64-byte aligned */
-	struct group_info *ginfo;
-	struct sk_acc *acc; /* 64-byte aligned */
-	float bus_sum[ENGINE_N_BUSES][2][SK_BLOCK];
-	struct buses buses;
-	struct master master;
-	enum engine_kernel kernel;
-	sk_kernel_fn kernel_fn;
-	struct engine_counters cnt;
-};
 
 static uint32_t
 ms_to_samples(double fs, double ms)
@@ -99,16 +67,8 @@ engine_kernel_name(const struct engine *e)
 
 /* ---- planning ---- */
 
-static bool
-strip_open(const struct engine *e, const struct strip *s)
-{
-	return e->n_solo == 0 || s->solo;
-}
-
-/* Start of a grid block: every group plans its strips (group.c). force recomputes every fixed
- * coefficient. */
-static void
-plan_grid(struct engine *e, bool force)
+void
+engine_plan_grid(struct engine *e, bool force)
 {
 	for (unsigned gi = 0; gi < e->n_groups; gi++) {
 		struct group_info *info = &e->ginfo[gi];
@@ -122,13 +82,15 @@ settle_all(struct engine *e)
 {
 	for (unsigned k = 0; k < e->n_strips; k++) {
 		struct strip *s = &e->strips[k];
-		strip_retarget(s, &e->env, strip_open(e, s));
+		engine_strip_retarget(e, k);
 		strip_settle(s, &e->env, &e->groups[s->group]);
 	}
+	aux_settle(&e->aux, e->strips, e->env.smooth_n);
+	cue_settle(&e->cue, e->env.smooth_n);
 	buses_settle(&e->buses);
 	master_settle(&e->master, &e->env);
 	e->grid_pos = 0;
-	plan_grid(e, true);
+	engine_plan_grid(e, true);
 }
 
 int
@@ -194,12 +156,25 @@ assign_lanes(struct engine *e)
 	return (lane + SK_LANES - 1) / SK_LANES;
 }
 
+_Static_assert(SK_N_FX == ENGINE_N_BUSES, "the kernel sends to every effect bus");
+
 struct engine *
 engine_new(double fs, unsigned n_strips, const bool *stereo)
 {
-	struct engine *e;
+	struct engine_layout l = { .n_strips = n_strips, .stereo = stereo };
 
-	if (n_strips == 0 || n_strips > ENGINE_MAX_STRIPS)
+	return engine_new_layout(fs, &l);
+}
+
+struct engine *
+engine_new_layout(double fs, const struct engine_layout *l)
+{
+	struct engine *e;
+	unsigned n_strips = l->n_strips;
+	const bool *stereo = l->stereo;
+
+	if (n_strips == 0 || n_strips > ENGINE_MAX_STRIPS || l->n_aux > ENGINE_MAX_AUX ||
+	    l->n_dca > ENGINE_MAX_DCA)
 		return NULL;
 	e = calloc(1, sizeof(*e));
 	if (!e)
@@ -210,6 +185,7 @@ engine_new(double fs, unsigned n_strips, const bool *stereo)
 	if (!e->strips)
 		goto fail;
 	e->n_strips = n_strips;
+	e->direct_outs = l->direct_outs;
 	for (unsigned k = 0; k < n_strips; k++)
 		e->strips[k].stereo = stereo && stereo[k];
 	e->n_groups = assign_lanes(e);
@@ -225,6 +201,12 @@ engine_new(double fs, unsigned n_strips, const bool *stereo)
 		gi->count++;
 		strip_init(&e->strips[k], &e->env);
 	}
+	if (aux_init(&e->aux, l->n_aux, l->aux_stereo, n_strips, e->n_groups, e->env.smooth_n) < 0)
+		goto fail;
+	for (unsigned gi = 0; gi < e->n_groups; gi++)
+		e->groups[gi].aux = l->n_aux ? &e->aux.gaux[gi] : NULL;
+	groups_init(&e->grp, l->n_dca);
+	cue_init(&e->cue, e->env.smooth_n);
 	if (buses_init(&e->buses, e->env.fs, e->env.smooth_n) < 0)
 		goto fail;
 	if (master_init(&e->master, &e->env) < 0)
@@ -245,6 +227,7 @@ engine_free(struct engine *e)
 		return;
 	master_free(&e->master);
 	buses_free(&e->buses);
+	aux_free(&e->aux);
 	free(e->acc);
 	free(e->ginfo);
 	free(e->groups);
@@ -276,234 +259,51 @@ engine_strip_input(const struct engine *e, unsigned strip)
 	return strip < e->n_strips ? e->strips[strip].in : 0;
 }
 
-/* ---- parameters ---- */
-
-static bool
-on(float v)
+unsigned
+engine_n_aux(const struct engine *e)
 {
-	return v >= 0.5f;
+	return e->aux.n_aux;
 }
 
-static bool
-is_strip_param(enum engine_param p)
+bool
+engine_aux_stereo(const struct engine *e, unsigned k)
 {
-	return p < ENGINE_MASTER_FADER || (p >= ENGINE_STRIP_HPF_ON && p <= ENGINE_STRIP_SEND2_PRE);
+	return k < e->aux.n_aux && e->aux.bus[k].stereo;
+}
+
+unsigned
+engine_n_dca(const struct engine *e)
+{
+	return e->grp.n_dca;
+}
+
+bool
+engine_direct_outs(const struct engine *e)
+{
+	return e->direct_outs;
+}
+
+uint32_t
+engine_output_latency(const struct engine *e, enum engine_output kind)
+{
+	return kind == ENGINE_OUTPUT_MASTER ? engine_latency(e) : 0;
 }
 
 void
-engine_set(struct engine *e, enum engine_param p, unsigned strip, float v)
+engine_read_aux_meter(struct engine *e, unsigned k, struct engine_meter *l,
+                      struct engine_meter *r)
 {
-	struct strip *s = strip < e->n_strips ? &e->strips[strip] : NULL;
-
-	if (isnan(v) || (unsigned)p >= ENGINE_N_PARAMS || (is_strip_param(p) && !s)) {
-		e->cnt.bad_commands++;
+	if (k >= e->aux.n_aux) {
+		l->peak = l->rms = l->gr = r->peak = r->rms = r->gr = 0.0f;
 		return;
 	}
-	if (p == ENGINE_STRIP_SOLO) {
-		if (on(v) != s->solo) {
-			s->solo = on(v);
-			e->n_solo += s->solo ? 1 : -1;
-			/* entering or leaving solo, or changing who is soloed, moves every gate */
-			for (unsigned k = 0; k < e->n_strips; k++)
-				strip_retarget(&e->strips[k], &e->env,
-				               strip_open(e, &e->strips[k]));
-		}
-	} else if (is_strip_param(p)) {
-		strip_store(s, p, v);
-		strip_retarget(s, &e->env, strip_open(e, s));
-	} else if (!buses_set(&e->buses, p, v) && !master_set(&e->master, &e->env, p, v)) {
-		e->cnt.bad_commands++;
-		return;
-	}
-	e->cnt.commands++;
+	aux_read_meter(&e->aux, k, l, r);
 }
 
-/* ---- processing ---- */
-
-/* Copies one input channel into its lane and returns the largest |x| as float bits, in the
- * same pass (numeric.h: NaN and Inf have the largest bits). */
-static uint32_t
-copy_to_lane(struct sk_group *g, unsigned l, const float *x, uint32_t n)
+void
+engine_read_monitor_meter(struct engine *e, struct engine_meter *l, struct engine_meter *r)
 {
-	uint32_t m = 0;
-
-	for (uint32_t i = 0; i < n; i++) {
-		uint32_t b = abs_bits(x[i]);
-		m = b > m ? b : m;
-		g->x[i][l] = x[i];
-	}
-	return m;
-}
-
-/* Copies a strip's inputs into its lanes. Garbage in (NaN, Inf, absurd magnitudes) silences the
- * strip for the sub-block and resets its state: what follows starts clean. */
-static void
-strip_gather(struct engine *e, struct strip *s, const float *const *in, uint32_t off, uint32_t n)
-{
-	struct sk_group *g = &e->groups[s->group];
-	unsigned nl = s->stereo ? 2 : 1;
-	uint32_t m = 0;
-
-	for (unsigned c = 0; c < nl; c++) {
-		uint32_t mc = copy_to_lane(g, s->lane + c, in[s->in + c] + off, n);
-		m = mc > m ? mc : m;
-	}
-	if (m < NUM_GARBAGE_BITS)
-		return;
-	for (unsigned c = 0; c < nl; c++) {
-		for (uint32_t i = 0; i < n; i++)
-			g->x[i][s->lane + c] = 0.0f;
-		sk_reset_lane(g, s->lane + c);
-	}
-	e->cnt.nonfinite_inputs++;
-}
-
-/* Sums the 16 lanes of every frame of one accumulator row. */
-static void
-acc_reduce(const struct sk_acc *acc, int row, float *out, uint32_t n)
-{
-	for (uint32_t i = 0; i < n; i++) {
-		const float *v = acc->v[row][i];
-		float a = 0.0f, b = 0.0f, c = 0.0f, d = 0.0f;
-
-		for (unsigned l = 0; l < SK_LANES; l += 4) {
-			a += v[l];
-			b += v[l + 1];
-			c += v[l + 2];
-			d += v[l + 3];
-		}
-		out[i] = (a + b) + (c + d);
-	}
-}
-
-/* The buses: sends summed per bus, returned into the master sum, copied to the taps. */
-static void
-buses_block(struct engine *e, bool any[2], float *l, float *r, const struct engine_taps *taps,
-            uint32_t off, uint32_t n)
-{
-	for (unsigned b = 0; b < ENGINE_N_BUSES; b++) {
-		float *bl = e->bus_sum[b][0], *br = e->bus_sum[b][1];
-
-		if (any[b]) {
-			acc_reduce(e->acc, SK_BUS0_L + 2 * (int)b, bl, n);
-			acc_reduce(e->acc, SK_BUS0_R + 2 * (int)b, br, n);
-		} else {
-			memset(bl, 0, n * sizeof(*bl));
-			memset(br, 0, n * sizeof(*br));
-		}
-		/* the taps show what the strips send, before the effect */
-		if (taps && taps->bus_l[b])
-			memcpy(taps->bus_l[b] + off, bl, n * sizeof(*bl));
-		if (taps && taps->bus_r[b])
-			memcpy(taps->bus_r[b] + off, br, n * sizeof(*br));
-		buses_process(&e->buses, b, bl, br, l, r, n);
-	}
-}
-
-static float
-rms_of(float ss, uint32_t n)
-{
-	return n ? sqrtf(ss / (float)n) : 0.0f;
-}
-
-/* Closes a meter interval: RMS over it becomes readable, the sums restart. */
-static void
-meters_close_interval(struct engine *e)
-{
-	uint32_t n = e->meter_count;
-
-	for (unsigned k = 0; k < e->n_strips; k++) {
-		struct strip *s = &e->strips[k];
-		struct sk_group *g = &e->groups[s->group];
-		float ss = g->ss[s->lane];
-
-		if (s->stereo && g->ss[s->lane + 1] > ss)
-			ss = g->ss[s->lane + 1];
-		s->rms = rms_of(ss, n);
-	}
-	for (unsigned gi = 0; gi < e->n_groups; gi++)
-		memset(e->groups[gi].ss, 0, sizeof(e->groups[gi].ss));
-	master_close_interval(&e->master, n);
-	e->meter_count = 0;
-	e->meters_ready = true;
-}
-
-/* One sub-block: at most the rest of the current grid block. */
-static void
-process_block(struct engine *e, const float *const *in, float *l, float *r,
-              const struct engine_taps *taps, uint32_t off, uint32_t n)
-{
-	bool any_send[2] = { false, false };
-
-	if (e->grid_pos == 0)
-		plan_grid(e, false);
-	for (unsigned k = 0; k < e->n_strips; k++)
-		strip_gather(e, &e->strips[k], in, off, n);
-	for (unsigned gi = 0; gi < e->n_groups; gi++) {
-		struct group_info *info = &e->ginfo[gi];
-		struct sk_group *g = &e->groups[gi];
-		bool moving = false;
-
-		g->send_on[0] = g->send_on[1] = 0;
-		for (unsigned k = info->first; k < info->first + info->count; k++) {
-			struct strip *s = &e->strips[k];
-			moving |= strip_plan_ramps(s, g, n);
-			for (unsigned b = 0; b < 2; b++)
-				g->send_on[b] |=
-				    s->g_send[b].target != 0.0f || s->g_send[b].cur != 0.0f;
-		}
-		g->ramps_moving = moving;
-		any_send[0] |= g->send_on[0];
-		any_send[1] |= g->send_on[1];
-	}
-	for (int row = 0; row < SK_N_OUT; row++)
-		if (row < SK_BUS0_L || any_send[(row - SK_BUS0_L) / 2])
-			memset(e->acc->v[row], 0, n * sizeof(e->acc->v[row][0]));
-	for (unsigned gi = 0; gi < e->n_groups; gi++) {
-		struct sk_group *g = &e->groups[gi];
-		uint32_t bad;
-
-		bad = e->kernel_fn(g, e->acc, e->grid_pos, n);
-		if (bad)
-			e->cnt.state_resets += (uint64_t)__builtin_popcount(bad);
-	}
-	acc_reduce(e->acc, SK_OUT_L, l, n);
-	acc_reduce(e->acc, SK_OUT_R, r, n);
-	buses_block(e, any_send, l, r, taps, off, n);
-	master_process(&e->master, &e->env, l, r, e->grid_pos, n);
-	e->grid_pos = (e->grid_pos + n) % SK_BLOCK;
-}
-
-bool
-engine_process_taps(struct engine *e, const float *const *in, float *out_l, float *out_r,
-                    const struct engine_taps *taps, uint32_t n)
-{
-	bool ready;
-
-	for (uint32_t off = 0; off < n;) {
-		uint32_t len = SK_BLOCK - e->grid_pos;
-
-		if (len > n - off)
-			len = n - off;
-		process_block(e, in, out_l + off, out_r + off, taps, off, len);
-		off += len;
-		e->meter_count += len;
-		e->meter_pos += len;
-		if (e->meter_pos >= e->meter_n) {
-			e->meter_pos -= e->meter_n;
-			meters_close_interval(e);
-		}
-	}
-	e->cnt.frames += n;
-	ready = e->meters_ready;
-	e->meters_ready = false;
-	return ready;
-}
-
-bool
-engine_process(struct engine *e, const float *const *in, float *out_l, float *out_r, uint32_t n)
-{
-	return engine_process_taps(e, in, out_l, out_r, NULL, n);
+	cue_read_meter(&e->cue, l, r);
 }
 
 void
@@ -581,5 +381,5 @@ engine_counters(const struct engine *e, struct engine_counters *c)
 	*c = e->cnt;
 	c->state_resets += e->master.state_resets + buses_resets(&e->buses);
 	c->nonfinite_inputs += buses_dropped(&e->buses);
-	c->nonfinite_output += e->master.nonfinite_output;
+	c->nonfinite_output += e->master.nonfinite_output + e->aux.nonfinite + e->cue.nonfinite;
 }

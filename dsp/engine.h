@@ -8,10 +8,15 @@
  * engine turns them into glide targets; the glide takes ENGINE_SMOOTH_MS whatever the period.
  *
  * Per strip: trim*polarity -> HPF -> 4-band EQ -> compressor -> fader*mute*solo -> pan (or
- * balance) -> master sum; sends to the buses pre or post fader. Buses -> return -> master sum.
- * Master: sum -> 4-band EQ -> glue compressor (stereo-linked) -> M/S width -> master
- * fader*mute -> out. Work is done in sub-blocks of ENGINE_BLOCK frames so
- * behaviour never depends on the JACK period size.
+ * balance) -> master sum; sends to the effect buses pre or post fader, and to the aux buses.
+ * Effect buses -> return -> master sum. Aux buses -> aux fader*mute -> aux outputs, and into the
+ * master sum when switched to (a subgroup). Master: sum -> 4-band EQ -> glue compressor
+ * (stereo-linked) -> M/S width -> master fader*mute -> limiter -> out. Cue (PFL/AFL) taps strips,
+ * aux and effect buses onto the monitor pair without touching anything else. Work is done in
+ * sub-blocks of ENGINE_BLOCK frames so behaviour never depends on the JACK period size.
+ *
+ * The live console (aux buses, DCAs, mute groups, cue, direct outs) is described by a layout
+ * (engine_new_layout); engine_new is the layout with none of them.
  */
 #ifndef MIXD_ENGINE_H
 #define MIXD_ENGINE_H
@@ -26,8 +31,40 @@
 /* Meter publication interval, in milliseconds (design: every 20-50 ms). */
 #define ENGINE_METER_MS 25.0
 
+/* The live console's geometry. */
+#define ENGINE_MAX_AUX     32
+#define ENGINE_MAX_DCA     32
+#define ENGINE_MUTE_GROUPS 6
+#define ENGINE_AUX_DEFAULT 8 /* --aux when not given */
+#define ENGINE_DCA_DEFAULT 8 /* --dca when not given */
+
+/* Ranges and defaults of the parameters, in one place (daemon/params.c reads these). A level at
+ * or below ENGINE_LEVEL_OFF_DB is off (-inf): exactly zero (= GAIN_OFF_DB of gain.h). */
+#define ENGINE_LEVEL_OFF_DB            (-144.0f)
+#define ENGINE_LEVEL_MAX_DB            10.0f /* faders, sends, returns, DCA offsets */
+#define ENGINE_AUX_SEND_DEFAULT_DB     ENGINE_LEVEL_OFF_DB
+#define ENGINE_AUX_PRE_DEFAULT         1 /* monitor mixes are pre-fader */
+#define ENGINE_AUX_PAN_MIN             (-1.0f)
+#define ENGINE_AUX_PAN_MAX             1.0f
+#define ENGINE_AUX_PAN_DEFAULT         0.0f
+#define ENGINE_AUX_FADER_DEFAULT_DB    0.0f
+#define ENGINE_AUX_MASTER_DEFAULT      0
+#define ENGINE_DCA_FADER_DEFAULT_DB    0.0f
+#define ENGINE_DIRECT_PRE_DEFAULT      1 /* a recording feed: after trim and HPF */
+#define ENGINE_MONITOR_LEVEL_DEFAULT_DB 0.0f
+#define ENGINE_MONITOR_MODE_DEFAULT    ENGINE_MONITOR_PFL
+
+/* The effect buses: the sum of their sends through a reverb, a delay or a chorus, 100 % wet,
+ * returned into the master. */
+enum engine_bus { ENGINE_BUS_REVERB, ENGINE_BUS_DELAY, ENGINE_BUS_CHORUS, ENGINE_N_BUSES };
+
+/* The monitor's cue mode (ENGINE_MONITOR_MODE). */
+enum engine_monitor_mode { ENGINE_MONITOR_PFL, ENGINE_MONITOR_AFL };
+
 /* Audio parameters the engine understands. Control-only parameters (names) never get here.
- * Strip parameters take the 0-based strip; master and bus parameters ignore it. */
+ * The index engine_set takes depends on the parameter (see each one): a strip (0-based) for
+ * the strip parameters, ENGINE_AUX_IDX/ENGINE_DCA_IDX/ENGINE_MG_IDX for strip x bus, strip x DCA
+ * and strip x mute group, the bus/DCA/group for theirs; master parameters ignore it. */
 enum engine_param {
 	ENGINE_STRIP_TRIM,     /* dB -24..24 */
 	ENGINE_STRIP_POLARITY, /* 0/1: 1 inverts */
@@ -60,10 +97,14 @@ enum engine_param {
 	ENGINE_STRIP_SEND1_LEVEL, /* dB, <= GAIN_OFF_DB is off */
 	ENGINE_STRIP_SEND1_PRE,   /* 1 pre-fader, 0 post-fader */
 	ENGINE_STRIP_SEND2_PRE = ENGINE_STRIP_SEND1_LEVEL + 3,
+	ENGINE_STRIP_SEND3_PRE = ENGINE_STRIP_SEND1_LEVEL + 5,
+	ENGINE_STRIP_SEND_LAST = ENGINE_STRIP_SEND1_LEVEL + 2 * ENGINE_N_BUSES - 1,
 	/* Bus returns: ENGINE_BUS_RETURN(BUS), ENGINE_BUS_MUTE(BUS) */
 	ENGINE_BUS1_RETURN, /* dB, <= GAIN_OFF_DB is off */
 	ENGINE_BUS1_MUTE,   /* 0/1 */
 	ENGINE_BUS2_MUTE = ENGINE_BUS1_RETURN + 3,
+	ENGINE_BUS3_MUTE = ENGINE_BUS1_RETURN + 5,
+	ENGINE_BUS_LAST = ENGINE_BUS1_RETURN + 2 * ENGINE_N_BUSES - 1,
 	/* The master's EQ and glue compressor: the strip's, in the same order, from EQ_ON to
 	 * COMP_MAKEUP (ENGINE_MASTER_OF(p) maps a strip id into this block). */
 	ENGINE_MASTER_EQ_ON,
@@ -84,6 +125,42 @@ enum engine_param {
 	ENGINE_DELAY_LOWCUT,            /* Hz, high-pass in the feedback loop */
 	ENGINE_DELAY_HIGHCUT,           /* Hz, low-pass in the feedback loop */
 	ENGINE_DELAY_PINGPONG,          /* 0/1 */
+
+	/* ---- the live console (issue 12) ---- */
+	/* idx = strip */
+	ENGINE_STRIP_CUE,        /* 0/1: cue the strip on the monitor (PFL: after EQ and compressor,
+	                          * a mono strip on both sides; AFL: after fader and pan) */
+	ENGINE_STRIP_DIRECT_PRE, /* 0/1: direct out after trim and HPF (1) or post-fader (0) */
+	/* idx = ENGINE_AUX_IDX(strip, aux) */
+	ENGINE_STRIP_AUX_LEVEL, /* dB, <= ENGINE_LEVEL_OFF_DB off (default off) */
+	ENGINE_STRIP_AUX_PRE,   /* 0/1: 1 pre-fader (after EQ and compressor; follows mute) */
+	ENGINE_STRIP_AUX_PAN,   /* -1..1 on a stereo aux bus (balance for a stereo strip) */
+	/* idx = ENGINE_DCA_IDX(strip, dca) */
+	ENGINE_STRIP_DCA, /* 0/1: membership */
+	/* idx = ENGINE_MG_IDX(strip, group) */
+	ENGINE_STRIP_MUTEGROUP, /* 0/1: membership */
+	/* idx = aux bus */
+	ENGINE_AUX_FADER,  /* dB, <= ENGINE_LEVEL_OFF_DB off */
+	ENGINE_AUX_MUTE,   /* 0/1 */
+	ENGINE_AUX_MASTER, /* 0/1: the bus also feeds the main mix (a subgroup): a strip sending to
+	                    * it (level above off) leaves the main mix and reaches the master
+	                    * once, through the bus; a mono bus feeds it centred (-3 dB a side) */
+	ENGINE_AUX_CUE,    /* 0/1 */
+	/* idx = DCA */
+	ENGINE_DCA_FADER, /* dB offset added to every member's fader, default 0 */
+	ENGINE_DCA_MUTE,  /* 0/1: mutes every member */
+	/* idx = mute group */
+	ENGINE_MUTEGROUP_ON, /* 0/1: mutes every member */
+	/* effect bus cue: ENGINE_BUS_CUE(BUS), idx ignored */
+	ENGINE_BUS1_CUE,
+	ENGINE_BUS_CUE_LAST = ENGINE_BUS1_CUE + ENGINE_N_BUSES - 1,
+	/* the chorus bus (ranges CHORUS_* in chorus.h) */
+	ENGINE_CHORUS_RATE,   /* Hz */
+	ENGINE_CHORUS_DEPTH,  /* ms */
+	ENGINE_CHORUS_VOICES, /* 1..4, continuous: the mix of voices (chorus.h) */
+	/* the monitor */
+	ENGINE_MONITOR_MODE,  /* enum engine_monitor_mode: 0 PFL, 1 AFL */
+	ENGINE_MONITOR_LEVEL, /* dB, <= ENGINE_LEVEL_OFF_DB off */
 	/* The master's multiband compressor and mono bass (ranges in multiband.h): */
 	ENGINE_MASTER_MB_ON,         /* 0/1 (cross-fades) */
 	ENGINE_MASTER_MB_XOVER1,     /* Hz, low | mid */
@@ -93,6 +170,11 @@ enum engine_param {
 	ENGINE_MASTER_MONO_BELOW,    /* Hz: side removed below; under 20 is off */
 	ENGINE_N_PARAMS
 };
+
+#define ENGINE_AUX_IDX(strip, k) ((unsigned)(strip) * ENGINE_MAX_AUX + (unsigned)(k))
+#define ENGINE_DCA_IDX(strip, k) ((unsigned)(strip) * ENGINE_MAX_DCA + (unsigned)(k))
+#define ENGINE_MG_IDX(strip, g)  ((unsigned)(strip) * ENGINE_MUTE_GROUPS + (unsigned)(g))
+#define ENGINE_BUS_CUE(bus)      ((enum engine_param)(ENGINE_BUS1_CUE + (bus)))
 
 /* Band b's setting k (multiband.h: MB_THRESHOLD, MB_RATIO, MB_ATTACK, MB_RELEASE, MB_GAIN). */
 #define ENGINE_MASTER_MB(b, k) ((enum engine_param)(ENGINE_MASTER_MB1_THRESHOLD + 5 * (b) + (k)))
@@ -110,10 +192,6 @@ enum engine_param {
 #define ENGINE_BUS_MUTE(bus)         ((enum engine_param)(ENGINE_BUS1_MUTE + 2 * (bus)))
 
 enum engine_eq_type { ENGINE_EQ_OFF, ENGINE_EQ_BELL, ENGINE_EQ_LOWSHELF, ENGINE_EQ_HIGHSHELF };
-
-/* The effect buses: the sum of their sends through a reverb or a delay, 100 % wet, returned
- * into the master. */
-enum engine_bus { ENGINE_BUS_REVERB, ENGINE_BUS_DELAY, ENGINE_N_BUSES };
 
 /* The strip kernels (HPF, EQ, compressor, fader, pan, sends of 16 strips side by side). */
 enum engine_kernel {
@@ -149,7 +227,45 @@ struct engine_taps {
 	float *bus_r[ENGINE_N_BUSES];
 };
 
+/* The live console's geometry (engine_new_layout). */
+struct engine_layout {
+	unsigned n_strips;      /* 1..ENGINE_MAX_STRIPS */
+	const bool *stereo;     /* n_strips entries, NULL: all mono */
+	unsigned n_aux;         /* 0..ENGINE_MAX_AUX */
+	const bool *aux_stereo; /* n_aux entries, NULL: all mono */
+	unsigned n_dca;         /* 0..ENGINE_MAX_DCA */
+	bool direct_outs;       /* direct outputs rendered (one per input) */
+};
+
+/* Where engine_process_outputs writes. Every pointer may be NULL: that output is not written
+ * (it is still computed where another output needs it, e.g. a subgroup's aux bus; with both
+ * monitor pointers NULL the cue work is skipped and the monitor meters stand still). Each points
+ * at n frames. Outputs are written only with finished samples (the engine renders into buffers
+ * of its own and copies), so a reader never sees a half-processed sum. */
+struct engine_outputs {
+	float *master_l, *master_r;    /* after the limiter: engine_latency() samples late */
+	float *aux[ENGINE_MAX_AUX][2]; /* [k][0] mono or left, [k][1] right (stereo bus) */
+	float *monitor_l, *monitor_r;  /* cue, or the main mix when nothing is cued */
+	float **direct; /* engine_n_inputs() pointers in input order (each may be NULL), or NULL;
+	                 * ignored unless the layout has direct_outs */
+	struct engine_taps *taps;      /* as engine_process_taps, may be NULL */
+};
+
+/* The kinds of output, for engine_output_latency. */
+enum engine_output {
+	ENGINE_OUTPUT_MASTER,
+	ENGINE_OUTPUT_AUX,
+	ENGINE_OUTPUT_MONITOR,
+	ENGINE_OUTPUT_DIRECT,
+	ENGINE_N_OUTPUTS
+};
+
 struct engine;
+
+/* Control thread. A console of l's geometry. Returns NULL on a bad layout (n_strips 0 or over
+ * ENGINE_MAX_STRIPS, n_aux over ENGINE_MAX_AUX, n_dca over ENGINE_MAX_DCA), a bad fs (outside
+ * 8000..768000) or out of memory. All parameters start at their defaults. */
+struct engine *engine_new_layout(double fs, const struct engine_layout *l);
 
 /* Control thread. stereo[k] says whether strip k (0-based) takes two inputs. Returns NULL on bad
  * arguments (n_strips 0 or > ENGINE_MAX_STRIPS, fs not in 8000..768000) or out of memory. All
@@ -170,11 +286,19 @@ unsigned engine_n_inputs(const struct engine *e);
 bool engine_strip_stereo(const struct engine *e, unsigned strip);
 /* The first input index of a strip (its left input when stereo). */
 unsigned engine_strip_input(const struct engine *e, unsigned strip);
+/* Any thread. The layout's aux buses (whether bus k is stereo: false for k out of range), DCAs,
+ * and whether direct outputs are rendered. */
+unsigned engine_n_aux(const struct engine *e);
+bool engine_aux_stereo(const struct engine *e, unsigned k);
+unsigned engine_n_dca(const struct engine *e);
+bool engine_direct_outs(const struct engine *e);
 
-/* RT (the thread that runs engine_process). Applies one parameter change: strip is 0-based and
- * ignored for master parameters. Out-of-range strips or unknown ids are counted and ignored;
- * values are clamped; a NaN value is ignored. Never fails, never blocks. */
-void engine_set(struct engine *e, enum engine_param p, unsigned strip, float value);
+/* RT (the thread that runs engine_process). Applies one parameter change: idx is what p says
+ * (enum engine_param: a strip, ENGINE_AUX_IDX(strip, k), an aux bus, a DCA ...) and ignored for
+ * master parameters. An out-of-range idx (a strip, bus, DCA or group the layout does not have)
+ * or an unknown id is counted (bad_commands) and ignored; values are clamped; a NaN value is
+ * ignored. Never fails, never blocks. */
+void engine_set(struct engine *e, enum engine_param p, unsigned idx, float value);
 
 /* RT. Processes n frames: in[] has engine_n_inputs() pointers, in strip order (a stereo strip
  * takes two, left first). Writes out_l/out_r (may not alias in). Returns true when a new meter
@@ -185,6 +309,18 @@ bool engine_process(struct engine *e, const float *const *in, float *out_l, floa
 /* RT. engine_process that also writes the bus inputs into taps (NULL: none). */
 bool engine_process_taps(struct engine *e, const float *const *in, float *out_l, float *out_r,
                          const struct engine_taps *taps, uint32_t n);
+
+/* RT. Processes n frames of in[] (as engine_process) into every output o names (struct
+ * engine_outputs; NULL pointers are not written). Output buffers may not alias the inputs.
+ * Returns true when meters are due, as engine_process. */
+bool engine_process_outputs(struct engine *e, const float *const *in,
+                            const struct engine_outputs *o, uint32_t n);
+
+/* Any thread. The latency of each kind of output, in samples at the current rate: master =
+ * engine_latency() (the limiter's look-ahead); aux, monitor and direct = 0 (they never pass the
+ * master's look-ahead; the monitor's main-mix tap is taken before the limiter). 0 for a bad
+ * kind. */
+uint32_t engine_output_latency(const struct engine *e, enum engine_output kind);
 
 /* Control thread, RT side stopped. Ends every glide and smoothing at its target, so a console
  * comes up already at its state (no fade from the defaults). */
@@ -216,6 +352,14 @@ void engine_read_master_multiband(struct engine *e, float gr[3]);
 /* RT. The tempo (beats per minute) a synced delay follows, e.g. from the JACK transport's BBT
  * position each cycle; <= 0 or NaN: no tempo (a synced delay falls back to its time). */
 void engine_set_tempo(struct engine *e, double bpm);
+
+/* RT. Reads and clears the meters of aux bus k (after its fader, what its outputs carry): peak
+ * and RMS per side (r equals l on a mono bus), gr 0. Zeros for k out of range. */
+void engine_read_aux_meter(struct engine *e, unsigned k, struct engine_meter *l,
+                           struct engine_meter *r);
+
+/* RT. Reads and clears the monitor meters (what monitor_l/r carry), as engine_read_aux_meter. */
+void engine_read_monitor_meter(struct engine *e, struct engine_meter *l, struct engine_meter *r);
 
 /* RT. Reads and clears the peaks (linear) of bus k's return, per side. */
 void engine_read_bus_meter(struct engine *e, unsigned bus, float *peak_l, float *peak_r);

@@ -6,7 +6,7 @@
 #include <math.h>
 
 /* A gain at or below this many dB is off: exactly zero, not a very small number. */
-#define GAIN_OFF_DB (-144.0f)
+#define GAIN_OFF_DB (-144.0f) /* = ENGINE_LEVEL_OFF_DB of engine.h */
 
 /* Any thread. dB to linear; <= GAIN_OFF_DB gives 0. */
 static inline float

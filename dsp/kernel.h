@@ -10,6 +10,11 @@
  *
  *   x * trim -> HPF 1 -> HPF 2 -> EQ 1..4 -> compressor -> y
  *   y * fader -> meters; master L/R, bus sends L/R accumulated per lane into sk_acc
+ *   y * (pre * mute + (1 - pre) * fader) * send L/R -> the aux buses' rows (struct sk_aux)
+ *
+ * After the kernel, g->x holds y (after the compressor, before the fader: the PFL and post-fader
+ * direct-out taps) and, when tap_pre is set, g->tap the signal after trim and HPF (the pre
+ * direct-out tap).
  *
  * Every stage is a Cytomic trapezoidal SVF (dsp-reference.md §1.2): its states are integrator
  * states, so a coefficient change never rescales them and a filter stays quiet while it moves.
@@ -82,28 +87,56 @@ struct sk_ramp {
 	alignas(64) sk_lanes start, inc, kb, left, target;
 };
 
+/* The effect buses a strip sends to (= ENGINE_N_BUSES). */
+#define SK_N_FX 3
+
 enum {
 	SK_R_IN,
 	SK_R_FADER,
 	SK_R_L,
 	SK_R_R,
-	SK_R_SEND0,
-	SK_R_SEND1,
-	SK_R_PRE0,
-	SK_R_PRE1,
+	SK_R_SEND0,                   /* SK_N_FX effect send levels */
+	SK_R_PRE0 = SK_R_SEND0 + SK_N_FX, /* SK_N_FX pre (1) / post (0) weights */
+	SK_R_MUTE = SK_R_PRE0 + SK_N_FX,  /* 1 unmuted, 0 muted: the pre-fader aux sends' gate */
 	SK_N_RAMPS
 };
 
 /* Where the outputs go, accumulated per lane: the engine sums the 16 lanes of every frame once
- * all groups are done. */
-enum { SK_OUT_L, SK_OUT_R, SK_BUS0_L, SK_BUS0_R, SK_BUS1_L, SK_BUS1_R, SK_N_OUT };
+ * all groups are done. Effect bus b's rows are SK_BUS_L(b), SK_BUS_R(b). */
+enum { SK_OUT_L, SK_OUT_R, SK_BUS0_L, SK_N_OUT = SK_BUS0_L + 2 * SK_N_FX };
+#define SK_BUS_L(b) (SK_BUS0_L + 2 * (b))
+#define SK_BUS_R(b) (SK_BUS0_L + 2 * (b) + 1)
 
 struct sk_acc {
 	alignas(64) float v[SK_N_OUT][SK_BLOCK][SK_LANES];
 };
 
+/* The aux buses (= ENGINE_MAX_AUX). */
+#define SK_MAX_AUX 32
+
+/* One aux bus's send from the 16 lanes: level x pan on the bus's left (or only) side and right
+ * side, and the pre-fader weight (1 pre, 0 post). */
+struct sk_send {
+	struct sk_ramp l, r, pre;
+};
+
+typedef float sk_row[SK_BLOCK][SK_LANES];
+
+/* A group's aux sends and where they accumulate. Only buses some lane sends to are listed in
+ * on[0 .. n_on-1]: a send at -inf costs nothing. */
+struct sk_aux {
+	struct sk_send send[SK_MAX_AUX];
+	sk_row *acc;                /* the aux rows, shared by all groups */
+	uint16_t row[SK_MAX_AUX];   /* bus k's left (or only) row; its right is row + 1 */
+	uint8_t stereo[SK_MAX_AUX]; /* bus k has a right side */
+	uint8_t moving[SK_MAX_AUX]; /* bus k's send ramps glide in this sub-block */
+	uint8_t on[SK_MAX_AUX];     /* the buses some lane sends to */
+	uint8_t n_on;
+};
+
 struct sk_group {
 	alignas(64) float x[SK_BLOCK][SK_LANES]; /* input of the sub-block, frame-major */
+	alignas(64) float tap[SK_BLOCK][SK_LANES]; /* after trim and HPF, when tap_pre */
 	struct sk_svf svf[SK_N_SVF];
 	struct sk_comp comp;
 	struct sk_ramp ramp[SK_N_RAMPS];
@@ -113,8 +146,19 @@ struct sk_group {
 	uint8_t mode[SK_N_SVF]; /* enum sk_mode */
 	uint8_t comp_on;        /* 0: the compressor is skipped (every lane off) */
 	uint8_t ramps_moving;   /* 0: every ramp is at its target, use the fixed values */
-	uint8_t send_on[2];     /* 0: no lane sends to that bus */
+	uint8_t send_on[SK_N_FX]; /* 0: no lane sends to that bus */
+	uint8_t tap_pre;          /* write tap[] */
+	struct sk_aux *aux;       /* NULL: no aux sends (the master's group) */
 };
+
+/* RT. The value of lane l of a ramp at sample i of the sub-block, as the kernels compute it. */
+static inline float
+sk_ramp_value(const struct sk_ramp *r, unsigned l, uint32_t i)
+{
+	if ((float)(i + 1) < r->left[l])
+		return r->start[l] + r->inc[l] * (r->kb[l] + (float)(i + 1));
+	return r->target[l];
+}
 
 /* The kernel: processes samples j0 .. j0+n-1 of the current grid block (n <= SK_BLOCK - j0) from
  * g->x[0..n-1], accumulating into acc->v[.][0..n-1]. Afterwards the states it ran are flushed to
@@ -145,6 +189,10 @@ uint32_t sk_kernel_avx512(struct sk_group *g, struct sk_acc *acc, uint32_t j0, u
 /* RT. Sets to zero the states of lane l (filters, detector): a lane that saw NaN/Inf starts
  * again from silence. */
 void sk_reset_lane(struct sk_group *g, unsigned l);
+
+/* RT. out[i] = the sum of the 16 lanes of frame i of an accumulator row (row[16 i + lane]),
+ * i < n: the row reduced. */
+void sk_reduce(const float *row, float *out, uint32_t n);
 
 /* RT. The reference kernel's state housekeeping: flushes every lane's tiny states to zero and
  * resets lanes with a non-finite state; returns a bit per reset lane. */

@@ -11,13 +11,7 @@
 #define DB_PER_LOG2 6.0205999f /* 20 log10(2) */
 #define KEY_FLOOR   1e-6f      /* -120 dBFS: silence reads as this, never log(0) */
 
-static float
-ramp_at(const struct sk_ramp *r, unsigned l, uint32_t i)
-{
-	if ((float)(i + 1) < r->left[l])
-		return r->start[l] + r->inc[l] * (r->kb[l] + (float)(i + 1));
-	return r->target[l];
-}
+#define ramp_at sk_ramp_value
 
 static float
 svf_tick(struct sk_svf *s, unsigned l, float x, float a1, float a2, float a3, float m0, float m1,
@@ -91,6 +85,33 @@ comp_gain(struct sk_comp *c, unsigned l, float key, uint32_t j)
 	return exp2f(w * (mk - yl) * (1.0f / DB_PER_LOG2));
 }
 
+/* The aux sends: pre-fader after the compressor, gated by mute only; post-fader after the fader
+ * (and so mute and solo). */
+static void
+aux_sends(struct sk_group *g, uint32_t n)
+{
+	const struct sk_aux *a = g->aux;
+
+	for (unsigned j = 0; j < a->n_on; j++) {
+		unsigned k = a->on[j];
+		const struct sk_send *sd = &a->send[k];
+		float(*rl)[SK_LANES] = a->acc[a->row[k]];
+		float(*rr)[SK_LANES] = a->acc[a->row[k] + (a->stereo[k] ? 1 : 0)];
+
+		for (uint32_t i = 0; i < n; i++)
+			for (unsigned l = 0; l < SK_LANES; l++) {
+				float gf = ramp_at(&g->ramp[SK_R_FADER], l, i);
+				float gm = ramp_at(&g->ramp[SK_R_MUTE], l, i);
+				float pre = ramp_at(&sd->pre, l, i);
+				float s = g->x[i][l] * (pre * gm + (1.0f - pre) * gf);
+
+				rl[i][l] += s * ramp_at(&sd->l, l, i);
+				if (a->stereo[k])
+					rr[i][l] += s * ramp_at(&sd->r, l, i);
+			}
+	}
+}
+
 uint32_t
 sk_kernel_ref(struct sk_group *g, struct sk_acc *acc, uint32_t j0, uint32_t n)
 {
@@ -99,8 +120,11 @@ sk_kernel_ref(struct sk_group *g, struct sk_acc *acc, uint32_t j0, uint32_t n)
 	for (uint32_t i = 0; i < n; i++)
 		for (unsigned l = 0; l < SK_LANES; l++) {
 			float x = g->x[i][l] * ramp_at(&g->ramp[SK_R_IN], l, i);
-			for (int st = 0; st < SK_N_SVF; st++)
+			for (int st = 0; st < SK_N_SVF; st++) {
 				x = svf_run(&g->svf[st], (enum sk_mode)g->mode[st], l, x, j0 + i);
+				if (st == SK_HPF2 && g->tap_pre)
+					g->tap[i][l] = x;
+			}
 			y[i][l] = x;
 		}
 	if (g->comp_on) {
@@ -128,7 +152,7 @@ sk_kernel_ref(struct sk_group *g, struct sk_acc *acc, uint32_t j0, uint32_t n)
 			g->ss[l] += yf * yf;
 			acc->v[SK_OUT_L][i][l] += yf * cl;
 			acc->v[SK_OUT_R][i][l] += yf * cr;
-			for (unsigned b = 0; b < 2; b++) {
+			for (unsigned b = 0; b < SK_N_FX; b++) {
 				float lev, pre, s;
 				if (!g->send_on[b])
 					continue;
@@ -136,9 +160,12 @@ sk_kernel_ref(struct sk_group *g, struct sk_acc *acc, uint32_t j0, uint32_t n)
 				pre = ramp_at(&g->ramp[SK_R_PRE0 + b], l, i);
 				/* pre-fader: after the compressor, before fader, mute and solo */
 				s = y[i][l] * lev * (pre + (1.0f - pre) * gf);
-				acc->v[SK_BUS0_L + 2 * b][i][l] += s * cl;
-				acc->v[SK_BUS0_R + 2 * b][i][l] += s * cr;
+				acc->v[SK_BUS_L(b)][i][l] += s * cl;
+				acc->v[SK_BUS_R(b)][i][l] += s * cr;
 			}
+			g->x[i][l] = y[i][l];
 		}
+	if (g->aux)
+		aux_sends(g, n);
 	return sk_check_state(g);
 }

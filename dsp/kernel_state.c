@@ -2,6 +2,7 @@
 /* The kernels' state housekeeping: lane reset, and the reference kernel's flush of vanishing
  * states and non-finite check (the vector kernels do theirs in registers). */
 #include <math.h>
+#include <stddef.h>
 
 #include "kernel.h"
 
@@ -42,4 +43,21 @@ sk_check_state(struct sk_group *g)
 		}
 	}
 	return bad;
+}
+
+void
+sk_reduce(const float *row, float *out, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		const float *v = row + (size_t)i * SK_LANES;
+		float a = 0.0f, b = 0.0f, c = 0.0f, d = 0.0f;
+
+		for (unsigned l = 0; l < SK_LANES; l += 4) {
+			a += v[l];
+			b += v[l + 1];
+			c += v[l + 2];
+			d += v[l + 3];
+		}
+		out[i] = (a + b) + (c + d);
+	}
 }

@@ -210,13 +210,17 @@ stage_comp(struct sk_group *g, uint32_t j0, uint32_t n, vi *bad)
 static void
 stage_out(struct sk_group *g, struct sk_acc *acc, uint32_t n)
 {
-	vf gain[SK_N_RAMPS][NCH], peak[NCH], ss[NCH];
-	const int moving = g->ramps_moving, send[2] = { g->send_on[0], g->send_on[1] };
+	vf gain[SK_R_MUTE][NCH], peak[NCH], ss[NCH];
+	const int moving = g->ramps_moving;
+	int send[SK_N_FX];
+
+	for (int b = 0; b < SK_N_FX; b++)
+		send[b] = g->send_on[b];
 
 	for (int h = 0; h < NCH; h++) {
 		peak[h] = vld(g->peak + h * VW);
 		ss[h] = vld(g->ss + h * VW);
-		for (int r = 0; r < SK_N_RAMPS; r++)
+		for (int r = 0; r < SK_R_MUTE; r++)
 			gain[r][h] = vld(g->ramp[r].target + h * VW);
 	}
 	for (uint32_t i = 0; i < n; i++)
@@ -225,7 +229,7 @@ stage_out(struct sk_group *g, struct sk_acc *acc, uint32_t n)
 			vf y = vld(g->x[i] + o), yf;
 
 			if (moving)
-				for (int r = SK_R_FADER; r < SK_N_RAMPS; r++)
+				for (int r = SK_R_FADER; r < SK_R_MUTE; r++)
 					gain[r][h] = ramp_at(&g->ramp[r], o, (float)(i + 1));
 			yf = y * gain[SK_R_FADER][h];
 			peak[h] = vmax(peak[h], vabs(yf));
@@ -233,19 +237,78 @@ stage_out(struct sk_group *g, struct sk_acc *acc, uint32_t n)
 			acc_add(acc, SK_OUT_L, i, o, yf * gain[SK_R_L][h]);
 			acc_add(acc, SK_OUT_R, i, o, yf * gain[SK_R_R][h]);
 			/* pre-fader sends: after the compressor, before fader, mute and solo */
-			for (int b = 0; b < 2; b++) {
+			for (int b = 0; b < SK_N_FX; b++) {
 				vf pre = gain[SK_R_PRE0 + b][h], s;
 				if (!send[b])
 					continue;
 				s = y * gain[SK_R_SEND0 + b][h] *
 				    (pre + (1.0f - pre) * gain[SK_R_FADER][h]);
-				acc_add(acc, SK_BUS0_L + 2 * b, i, o, s * gain[SK_R_L][h]);
-				acc_add(acc, SK_BUS0_R + 2 * b, i, o, s * gain[SK_R_R][h]);
+				acc_add(acc, SK_BUS_L(b), i, o, s * gain[SK_R_L][h]);
+				acc_add(acc, SK_BUS_R(b), i, o, s * gain[SK_R_R][h]);
 			}
 		}
 	for (int h = 0; h < NCH; h++) {
 		vst(g->peak + h * VW, peak[h]);
 		vst(g->ss + h * VW, ss[h]);
+	}
+}
+
+/* The aux sends (kernel_ref.c aux_sends): bus after bus, so each bus's gains stay in registers.
+ * At rest (no gain of the group gliding) a send is one multiply-add per lane and sample into a
+ * mono bus's row, two into a stereo bus's. Only the buses some lane sends to are visited. */
+static void
+stage_aux(struct sk_group *g, uint32_t n)
+{
+	const struct sk_aux *a = g->aux;
+
+	for (unsigned j = 0; j < a->n_on; j++) {
+		const unsigned k = a->on[j];
+		const struct sk_send *sd = &a->send[k];
+		float(*rl)[SK_LANES] = a->acc[a->row[k]];
+		float(*rr)[SK_LANES] = a->acc[a->row[k] + (a->stereo[k] ? 1 : 0)];
+		const int st = a->stereo[k];
+
+		if (!g->ramps_moving && !a->moving[k]) {
+			vf el[NCH], er[NCH];
+
+			for (int h = 0; h < NCH; h++) {
+				const int o = h * VW;
+				vf pre = vld(sd->pre.target + o);
+				vf w = pre * vld(g->ramp[SK_R_MUTE].target + o) +
+				       (1.0f - pre) * vld(g->ramp[SK_R_FADER].target + o);
+				el[h] = w * vld(sd->l.target + o);
+				er[h] = w * vld(sd->r.target + o);
+			}
+			if (st) {
+				for (uint32_t i = 0; i < n; i++)
+					for (int h = 0; h < NCH; h++) {
+						const int o = h * VW;
+						vf y = vld(g->x[i] + o);
+						vst(rl[i] + o, vld(rl[i] + o) + y * el[h]);
+						vst(rr[i] + o, vld(rr[i] + o) + y * er[h]);
+					}
+			} else {
+				for (uint32_t i = 0; i < n; i++)
+					for (int h = 0; h < NCH; h++) {
+						const int o = h * VW;
+						vst(rl[i] + o, vld(rl[i] + o) + vld(g->x[i] + o) * el[h]);
+					}
+			}
+			continue;
+		}
+		for (uint32_t i = 0; i < n; i++)
+			for (int h = 0; h < NCH; h++) {
+				const int o = h * VW;
+				const float t = (float)(i + 1);
+				vf pre = ramp_at(&sd->pre, o, t);
+				vf w = pre * ramp_at(&g->ramp[SK_R_MUTE], o, t) +
+				       (1.0f - pre) * ramp_at(&g->ramp[SK_R_FADER], o, t);
+				vf s = vld(g->x[i] + o) * w;
+
+				vst(rl[i] + o, vld(rl[i] + o) + s * ramp_at(&sd->l, o, t));
+				if (st)
+					vst(rr[i] + o, vld(rr[i] + o) + s * ramp_at(&sd->r, o, t));
+			}
 	}
 }
 
@@ -271,10 +334,16 @@ SK_KERNEL(struct sk_group *g, struct sk_acc *acc, uint32_t j0, uint32_t n)
 			stage_static(g, st, n, bad);
 		else if (g->mode[st] != SK_SKIP)
 			stage_moving(g, st, j0, n, bad);
+		if (st == SK_HPF2 && g->tap_pre)
+			for (uint32_t i = 0; i < n; i++)
+				for (int h = 0; h < NCH; h++)
+					vst(g->tap[i] + h * VW, vld(g->x[i] + h * VW));
 	}
 	if (g->comp_on)
 		stage_comp(g, j0, n, bad);
 	stage_out(g, acc, n);
+	if (g->aux)
+		stage_aux(g, n);
 	for (int h = 0; h < NCH; h++)
 		for (int l = 0; l < VW; l++)
 			if (bad[h][l]) {

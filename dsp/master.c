@@ -228,7 +228,7 @@ kernel_pass(struct master *m, const struct strip_env *env, struct strip *s, stru
 		acc->v[SK_OUT_R][i][0] = acc->v[SK_OUT_R][i][1] = 0.0f;
 	}
 	g->ramps_moving = strip_plan_ramps(s, g, n);
-	g->send_on[0] = g->send_on[1] = 0;
+	memset(g->send_on, 0, sizeof(g->send_on));
 	if (sk_kernel_pair(g, acc, j0, n))
 		m->state_resets++;
 	for (uint32_t i = 0; i < n; i++) {
@@ -239,7 +239,7 @@ kernel_pass(struct master *m, const struct strip_env *env, struct strip *s, stru
 
 void
 master_process(struct master *m, const struct strip_env *env, float *l, float *r, uint32_t j0,
-               uint32_t n)
+               uint32_t n, float *tap_l, float *tap_r)
 {
 	for (uint32_t i = 0; i < n; i++) { /* a non-finite sum must not reach the filters */
 		l[i] = isfinite(l[i]) ? l[i] : 0.0f;
@@ -251,6 +251,10 @@ master_process(struct master *m, const struct strip_env *env, float *l, float *r
 	width_block(m, l, r, n);
 	monobass_process(&m->mono, l, r, n);
 	fader_block(m, l, r, n);
+	if (tap_l && tap_r) { /* the monitor's main mix: before the limiter, no look-ahead */
+		memcpy(tap_l, l, n * sizeof(*l));
+		memcpy(tap_r, r, n * sizeof(*r));
+	}
 	limiter_process(m->lim, l, r, n);
 	meter_block(m, l, r, n);
 }

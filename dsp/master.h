@@ -76,9 +76,11 @@ void master_settle(struct master *m, const struct strip_env *env);
 bool master_set(struct master *m, const struct strip_env *env, enum engine_param p, float v);
 
 /* RT. Processes l/r in place: n samples from grid position j0 (n <= SK_BLOCK - j0; the plan is
- * made when j0 is 0). Nothing non-finite leaves: a bad block is silenced and counted. */
+ * made when j0 is 0). Nothing non-finite leaves: a bad block is silenced and counted. tap_l/r
+ * (NULL: none) get the mix after the master fader and before the limiter: the monitor's main
+ * mix, which must not wait for the look-ahead. */
 void master_process(struct master *m, const struct strip_env *env, float *l, float *r, uint32_t j0,
-                    uint32_t n);
+                    uint32_t n, float *tap_l, float *tap_r);
 
 /* RT. The compressor's and the limiter's gain reduction in dB, and the true peak of the output
  * (linear), max since the last read. */

@@ -89,4 +89,21 @@ ramp_fill(struct ramp *r, float *g, uint32_t n)
 	r->cur = cur;
 }
 
+/* RT. Advances by n samples without producing them (ramp_fill's bookkeeping). */
+static inline void
+ramp_skip(struct ramp *r, uint32_t n)
+{
+	if (!r->left)
+		return;
+	r->left = n < r->left ? r->left - n : 0;
+	r->cur = r->left ? r->start + r->inc * (float)(r->n - r->left) : r->target;
+}
+
+/* RT. Whether the ramp is or will be non-zero: a gain that contributes. */
+static inline int
+ramp_live(const struct ramp *r)
+{
+	return r->target != 0.0f || r->cur != 0.0f;
+}
+
 #endif

@@ -11,6 +11,8 @@
 #define LOG2_10_OVER_40 0.08304820237f /* log2 A per dB: A = 10^(dB/40) */
 #define HPF_K           1.41421356f    /* 1/Q of a Butterworth section */
 
+static void strip_ramps(struct strip *s, struct ramp **r);
+
 /* A smoothed value closer than this to its target is at the target: 1e-4 dB, 1e-5 octave. */
 #define SNAP 1e-5f
 
@@ -65,15 +67,25 @@ strip_init(struct strip *s, const struct strip_env *env)
 	s->attack_ms = 10.0f;
 	s->release_ms = 100.0f;
 	s->makeup_db = 0.0f;
-	for (int b = 0; b < 2; b++) {
+	for (int b = 0; b < SK_N_FX; b++) {
 		s->send_db[b] = GAIN_OFF_DB;
 		s->send_pre[b] = false;
 	}
+	s->ext_db = 0.0f;
+	s->ext_mute = false;
+	s->to_main = true;
+	s->dca_mask = 0;
+	s->mg_mask = 0;
+	s->cue = false;
+	s->direct_pre = ENGINE_DIRECT_PRE_DEFAULT;
+	ramp_init(&s->g_cue, 0.0f);
+	ramp_init(&s->g_dpre, s->direct_pre ? 1.0f : 0.0f);
+	ramp_init(&s->g_mute, 1.0f);
 	ramp_init(&s->g_in, 0.0f);
 	ramp_init(&s->g_fader, 0.0f);
 	ramp_init(&s->g_l, 0.0f);
 	ramp_init(&s->g_r, 0.0f);
-	for (int b = 0; b < 2; b++) {
+	for (int b = 0; b < SK_N_FX; b++) {
 		ramp_init(&s->g_send[b], 0.0f);
 		ramp_init(&s->g_pre[b], 0.0f);
 	}
@@ -97,6 +109,10 @@ strip_init(struct strip *s, const struct strip_env *env)
 	ramp_init(&s->g_fader, s->g_fader.target);
 	ramp_init(&s->g_l, s->g_l.target);
 	ramp_init(&s->g_r, s->g_r.target);
+	ramp_init(&s->g_pl, s->g_pl.target);
+	ramp_init(&s->g_pr, s->g_pr.target);
+	s->snap_pl = s->g_pl;
+	s->snap_pr = s->g_pr;
 }
 
 /* The gain a band's smoothing heads for: flat while the band is off, the EQ is off, or the band
@@ -115,16 +131,26 @@ strip_retarget(struct strip *s, const struct strip_env *env, bool open)
 	const uint32_t n = env->smooth_n;
 	float g = gain_db_to_lin(s->trim_db), gl, gr;
 
+	bool muted = s->mute || s->ext_mute;
+	/* a DCA adds its offset to the fader (a fader at -inf stays there), capped at the top */
+	float fader_db = s->fader_db <= GAIN_OFF_DB ? GAIN_OFF_DB
+	                                            : fminf(s->fader_db + s->ext_db, ENGINE_LEVEL_MAX_DB);
+
 	ramp_to(&s->g_in, s->polarity ? -g : g, n);
 	/* mute and the solo-in-place gate fold into the fader gain, so all three glide together */
-	ramp_to(&s->g_fader, s->mute || !open ? 0.0f : gain_db_to_lin(s->fader_db), n);
+	ramp_to(&s->g_fader, muted || !open ? 0.0f : gain_db_to_lin(fader_db), n);
+	ramp_to(&s->g_mute, muted ? 0.0f : 1.0f, n);
 	if (s->stereo)
 		pan_balance(s->pan, &gl, &gr);
 	else
 		pan_mono(s->pan, &gl, &gr);
-	ramp_to(&s->g_l, gl, n);
-	ramp_to(&s->g_r, gr, n);
-	for (int b = 0; b < 2; b++) {
+	ramp_to(&s->g_pl, gl, n);
+	ramp_to(&s->g_pr, gr, n);
+	/* a subgroup member reaches the master through its aux bus only */
+	ramp_to(&s->g_l, s->to_main ? gl : 0.0f, n);
+	ramp_to(&s->g_r, s->to_main ? gr : 0.0f, n);
+	ramp_to(&s->g_dpre, s->direct_pre ? 1.0f : 0.0f, n);
+	for (int b = 0; b < SK_N_FX; b++) {
 		ramp_to(&s->g_send[b], gain_db_to_lin(s->send_db[b]), n);
 		ramp_to(&s->g_pre[b], s->send_pre[b] ? 1.0f : 0.0f, n);
 	}
@@ -385,11 +411,17 @@ strip_settle(struct strip *s, const struct strip_env *env, struct sk_group *g)
 {
 	struct smooth *all[] = { &s->hpf_lf, &s->hpf_w1, &s->hpf_w2,  &s->c_thr,
 		                 &s->c_mk,   &s->c_w,    &s->c_slope, &s->c_knee };
-	struct ramp *ramps[] = { &s->g_in,      &s->g_fader,   &s->g_l,      &s->g_r,
-		                 &s->g_send[0], &s->g_send[1], &s->g_pre[0], &s->g_pre[1] };
+	struct ramp *ramps[SK_N_RAMPS];
 
-	for (unsigned i = 0; i < sizeof(ramps) / sizeof(ramps[0]); i++)
+	strip_ramps(s, ramps);
+	for (unsigned i = 0; i < SK_N_RAMPS; i++)
 		ramp_init(ramps[i], ramps[i]->target);
+	ramp_init(&s->g_pl, s->g_pl.target);
+	ramp_init(&s->g_pr, s->g_pr.target);
+	ramp_init(&s->g_cue, s->g_cue.target);
+	ramp_init(&s->g_dpre, s->g_dpre.target);
+	s->snap_pl = s->g_pl;
+	s->snap_pr = s->g_pr;
 	for (int b = 0; b < STRIP_BANDS; b++) {
 		struct strip_band *bd = &s->band[b];
 		bd->type = bd->want;
@@ -412,8 +444,23 @@ strip_settle(struct strip *s, const struct strip_env *env, struct sk_group *g)
 		sk_reset_lane(g, s->lane + i);
 }
 
+/* The strip's gain ramps in the kernel's order (SK_R_*). */
 static void
-lane_ramp(struct sk_ramp *k, unsigned l, const struct ramp *r)
+strip_ramps(struct strip *s, struct ramp **r)
+{
+	r[SK_R_IN] = &s->g_in;
+	r[SK_R_FADER] = &s->g_fader;
+	r[SK_R_L] = &s->g_l;
+	r[SK_R_R] = &s->g_r;
+	for (int b = 0; b < SK_N_FX; b++) {
+		r[SK_R_SEND0 + b] = &s->g_send[b];
+		r[SK_R_PRE0 + b] = &s->g_pre[b];
+	}
+	r[SK_R_MUTE] = &s->g_mute;
+}
+
+void
+strip_lane_ramp(struct sk_ramp *k, unsigned l, const struct ramp *r)
 {
 	k->start[l] = r->start;
 	k->inc[l] = r->inc;
@@ -427,26 +474,23 @@ lane_ramp(struct sk_ramp *k, unsigned l, const struct ramp *r)
 	}
 }
 
-/* Advances a ramp by n samples without producing them (ramp_fill's bookkeeping). */
-static void
-ramp_skip(struct ramp *r, uint32_t n)
-{
-	if (!r->left)
-		return;
-	r->left = n < r->left ? r->left - n : 0;
-	r->cur = r->left ? r->start + r->inc * (float)(r->n - r->left) : r->target;
-}
-
 bool
 strip_plan_ramps(struct strip *s, struct sk_group *g, uint32_t n)
 {
 	static const struct ramp zero = { 0 };
-	struct ramp *own[SK_N_RAMPS] = { &s->g_in,      &s->g_fader,   &s->g_l,      &s->g_r,
-		                         &s->g_send[0], &s->g_send[1], &s->g_pre[0], &s->g_pre[1] };
+	struct ramp *own[SK_N_RAMPS];
 	bool moving = false;
 
+	/* at rest the snapshots already hold the resting pan: the call that found every ramp
+	 * still took them, and nothing has moved since (strip_retarget clears ramps_rest) */
 	if (s->ramps_rest)
 		return false;
+	s->snap_pl = s->g_pl;
+	s->snap_pr = s->g_pr;
+	moving = ramp_moving(&s->g_pl) || ramp_moving(&s->g_pr);
+	ramp_skip(&s->g_pl, n);
+	ramp_skip(&s->g_pr, n);
+	strip_ramps(s, own);
 	for (int r = 0; r < SK_N_RAMPS; r++) {
 		for (unsigned i = 0; i < n_lanes(s); i++) {
 			const struct ramp *src = own[r];
@@ -454,7 +498,7 @@ strip_plan_ramps(struct strip *s, struct sk_group *g, uint32_t n)
 			 * right */
 			if (s->stereo && ((r == SK_R_R && i == 0) || (r == SK_R_L && i == 1)))
 				src = &zero;
-			lane_ramp(&g->ramp[r], s->lane + i, src);
+			strip_lane_ramp(&g->ramp[r], s->lane + i, src);
 		}
 		moving |= own[r]->left != 0;
 		ramp_skip(own[r], n);
@@ -490,7 +534,7 @@ strip_store(struct strip *s, enum engine_param p, float v)
 		}
 		return true;
 	}
-	if (p >= ENGINE_STRIP_SEND1_LEVEL && p <= ENGINE_STRIP_SEND2_PRE) {
+	if (p >= ENGINE_STRIP_SEND1_LEVEL && p <= ENGINE_STRIP_SEND_LAST) {
 		unsigned b = (p - ENGINE_STRIP_SEND1_LEVEL) / 2;
 		if ((p - ENGINE_STRIP_SEND1_LEVEL) % 2 == 0)
 			s->send_db[b] = clampf(v, GAIN_OFF_DB, 10.0f);

@@ -55,11 +55,24 @@ struct strip {
 	struct strip_band band[STRIP_BANDS];
 	bool comp_on;
 	float thr_db, ratio, knee_db, attack_ms, release_ms, makeup_db;
-	float send_db[2];
-	bool send_pre[2];
+	float send_db[SK_N_FX];
+	bool send_pre[SK_N_FX];
 
 	/* gains */
-	struct ramp g_in, g_fader, g_l, g_r, g_send[2], g_pre[2];
+	struct ramp g_in, g_fader, g_l, g_r, g_send[SK_N_FX], g_pre[SK_N_FX];
+	struct ramp g_mute; /* 1 unmuted, 0 muted (strip, mute group or DCA): pre aux sends */
+
+	/* the live console (engine.c sets these, then strip_retarget) */
+	float ext_db;   /* sum of the DCA offsets of the DCAs it belongs to (-inf: one is off) */
+	bool ext_mute;  /* muted by a mute group or a DCA */
+	bool to_main;   /* feeds the main mix directly (false: a subgroup carries it) */
+	uint32_t dca_mask; /* DCA membership, bit k = DCA k */
+	uint8_t mg_mask;   /* mute group membership */
+	bool cue, direct_pre;
+	struct ramp g_cue, g_dpre; /* cue 0/1, direct-out tap 1 pre / 0 post (cue.c, engine.c) */
+	/* the pan alone (the lanes' L/R ramps are pan x to_main), for AFL; snap_* are their
+	 * values at the start of the current sub-block */
+	struct ramp g_pl, g_pr, snap_pl, snap_pr;
 	/* filter and compressor smoothing */
 	struct smooth hpf_lf, hpf_w1, hpf_w2;
 	struct smooth c_thr, c_mk, c_w, c_slope, c_knee;
@@ -112,6 +125,9 @@ bool strip_comp_off(const struct strip *s);
 /* RT. Writes the fixed coefficients of stage st for this strip's lanes (at rest). */
 void strip_static_coefs(const struct strip *s, const struct strip_env *env, struct sk_group *g,
                         int st);
+
+/* RT. Writes ramp r as lane l of k, in the kernel's form (at rest: its current value). */
+void strip_lane_ramp(struct sk_ramp *k, unsigned l, const struct ramp *r);
 
 /* RT. Writes this strip's gain ramps for the next n samples into g and advances them. Returns
  * whether any is gliding. */

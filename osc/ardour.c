@@ -222,10 +222,10 @@ enum kind {
 };
 
 struct strip_idx {
-	unsigned name, trim, polarity, fader, pan, mute, solo, send[ENGINE_N_BUSES];
+	unsigned name, trim, polarity, fader, pan, mute, solo;
 };
 
-static const char *const send_names[ENGINE_N_BUSES] = { "reverb", "delay" };
+static const char *const send_names[ENGINE_N_BUSES] = { "reverb", "delay", "chorus" };
 
 struct surface {
 	bool used;
@@ -253,7 +253,13 @@ struct ardour {
 	int master_fader, master_mute;
 	uint8_t *kind;       /* per parameter index */
 	uint8_t *n_in;       /* per strip: inputs, for /strip/list */
-	float *send_saved;   /* per strip and bus: the level (dB) before /strip/send/enable 0 */
+	/* Ardour's sends of a strip: the effect buses (ids 1..ENGINE_N_BUSES), then the aux buses
+	 * (the next ids), n_sends in all; per strip and send the level's parameter index and the
+	 * level (dB) before /strip/send/enable 0 */
+	unsigned n_sends;
+	unsigned *send_idx;
+	float *send_saved;
+	unsigned aux_name[ENGINE_MAX_AUX]; /* /aux/K/name, what Ardour shows as a send's name */
 	bool any_solo;       /* what /cancel_all_solos last said */
 	struct surface *sur; /* ARDOUR_MAX_SURFACES */
 	struct surface anon; /* how a peer without a surface is served */
@@ -299,7 +305,7 @@ ardour_new(struct model *m, struct osc_server *srv, struct dispatch *d,
 	const struct params *ps = model_params(m);
 	struct ardour *a = calloc(1, sizeof(*a));
 	unsigned n, np;
-	int idx[7 + ENGINE_N_BUSES];
+	int idx[7];
 	static const char *const names[] = { "name", "trim", "polarity", "fader",
 		                             "pan",  "mute", "solo" };
 
@@ -311,23 +317,30 @@ ardour_new(struct model *m, struct osc_server *srv, struct dispatch *d,
 	a->h = *hooks;
 	n = a->n_strips = params_n_strips(ps);
 	np = params_count(ps);
+	a->n_sends = ENGINE_N_BUSES + params_n_aux(ps);
 	a->sx = calloc(n, sizeof(*a->sx));
 	a->kind = calloc(np, sizeof(*a->kind));
 	a->n_in = calloc(n, sizeof(*a->n_in));
-	a->send_saved = calloc((size_t)n * ENGINE_N_BUSES, sizeof(*a->send_saved));
+	a->send_idx = calloc((size_t)n * a->n_sends, sizeof(*a->send_idx));
+	a->send_saved = calloc((size_t)n * a->n_sends, sizeof(*a->send_saved));
 	a->sur = calloc(ARDOUR_MAX_SURFACES, sizeof(*a->sur));
-	if (!a->sx || !a->kind || !a->n_in || !a->send_saved || !a->sur)
+	if (!a->sx || !a->kind || !a->n_in || !a->send_idx || !a->send_saved || !a->sur)
 		goto fail;
+	for (unsigned b = ENGINE_N_BUSES; b < a->n_sends; b++) {
+		char name[32];
+		int i;
+
+		snprintf(name, sizeof(name), "/aux/%u/name", b - ENGINE_N_BUSES + 1);
+		if ((i = params_find(ps, name)) < 0)
+			goto fail;
+		a->aux_name[b - ENGINE_N_BUSES] = (unsigned)i;
+	}
 	for (unsigned k = 0; k < n; k++) {
 		char name[32];
 
 		for (unsigned i = 0; i < 7; i++)
 			idx[i] = find_param(ps, k, names[i]);
-		for (unsigned b = 0; b < ENGINE_N_BUSES; b++) {
-			snprintf(name, sizeof(name), "send/%s/level", send_names[b]);
-			idx[7 + b] = find_param(ps, k, name);
-		}
-		for (unsigned i = 0; i < 7 + ENGINE_N_BUSES; i++)
+		for (unsigned i = 0; i < 7; i++)
 			if (idx[i] < 0)
 				goto fail; /* the table lost a row this file relies on */
 		a->sx[k].name = (unsigned)idx[0];
@@ -344,10 +357,19 @@ ardour_new(struct model *m, struct osc_server *srv, struct dispatch *d,
 		a->kind[idx[4]] = K_PAN;
 		a->kind[idx[5]] = K_MUTE;
 		a->kind[idx[6]] = K_SOLO;
-		for (unsigned b = 0; b < ENGINE_N_BUSES; b++) {
-			a->sx[k].send[b] = (unsigned)idx[7 + b];
-			a->kind[idx[7 + b]] = K_SEND;
-			a->send_saved[k * ENGINE_N_BUSES + b] = NAN;
+		for (unsigned b = 0; b < a->n_sends; b++) {
+			int i;
+
+			if (b < ENGINE_N_BUSES)
+				snprintf(name, sizeof(name), "send/%s/level", send_names[b]);
+			else
+				snprintf(name, sizeof(name), "send/aux/%u/level",
+				         b - ENGINE_N_BUSES + 1);
+			if ((i = find_param(ps, k, name)) < 0)
+				goto fail;
+			a->send_idx[k * a->n_sends + b] = (unsigned)i;
+			a->kind[i] = K_SEND;
+			a->send_saved[k * a->n_sends + b] = NAN;
 		}
 		a->n_in[k] = 1;
 	}
@@ -372,6 +394,7 @@ ardour_free(struct ardour *a)
 		return;
 	free(a->sur);
 	free(a->send_saved);
+	free(a->send_idx);
 	free(a->n_in);
 	free(a->kind);
 	free(a->sx);
@@ -1199,8 +1222,9 @@ strip_state(struct ardour *a, const struct surface *s, const struct req *r, unsi
 	send_msg(a, &s->reply, r->path, m);
 }
 
-/* /strip/sends ssid: both buses, as Ardour lists internal sends: target ssid (0: the buses are
- * not strips), name, send id from 1, level as a fader position, active (level above -inf). */
+/* /strip/sends ssid: every send (effect buses, then aux buses), as Ardour lists internal sends:
+ * target ssid (0: the buses are not strips), name, send id from 1, level as a fader position,
+ * active (level above -inf). */
 static void
 strip_sends(struct ardour *a, const struct surface *s, const struct req *r, unsigned k)
 {
@@ -1210,10 +1234,13 @@ strip_sends(struct ardour *a, const struct surface *s, const struct req *r, unsi
 		return;
 	lo_message_add_int32(m, (int32_t)r->ssid);
 	if (r->cmd == C_SENDS)
-		for (unsigned b = 0; b < ENGINE_N_BUSES; b++) {
-			float db = model_get(a->m, a->sx[k].send[b]);
+		for (unsigned b = 0; b < a->n_sends; b++) {
+			float db = model_get(a->m, a->send_idx[k * a->n_sends + b]);
 			lo_message_add_int32(m, 0);
-			lo_message_add_string(m, send_names[b]);
+			lo_message_add_string(m, b < ENGINE_N_BUSES
+			                             ? send_names[b]
+			                             : model_get_string(a->m,
+			                                                a->aux_name[b - ENGINE_N_BUSES]));
 			lo_message_add_int32(m, (int32_t)b + 1);
 			lo_message_add_float(m, fader_value(db));
 			lo_message_add_int32(m, is_off(db) ? 0 : 1);
@@ -1226,9 +1253,10 @@ strip_sends(struct ardour *a, const struct surface *s, const struct req *r, unsi
 	         m);
 }
 
-/* /strip/send/{gain,fader,enable} ssid sendid value; mixd's buses are send 1 (reverb) and 2
- * (delay). A send has no on/off in mixd: enable 0 takes the level to -inf and remembers it,
- * enable 1 brings the remembered level back. */
+/* /strip/send/{gain,fader,enable} ssid sendid value; mixd's effect buses are sends 1 (reverb),
+ * 2 (delay) and 3 (chorus), its aux buses 4 and up (aux K is send 3 + K), as Ardour numbers a
+ * strip's sends to its foldback buses after its others. A send has no on/off in mixd: enable 0
+ * takes the level to -inf and remembers it, enable 1 brings the remembered level back. */
 static void
 strip_send(struct ardour *a, const struct req *r, unsigned k)
 {
@@ -1237,11 +1265,12 @@ strip_send(struct ardour *a, const struct req *r, unsigned k)
 	float *saved;
 
 	if (!arg_num(r->types, r->argv, r->argc, r->vi, &id) ||
-	    !arg_num(r->types, r->argv, r->argc, r->vi + 1, &v) || id < 1.0 || id >= 3.0)
+	    !arg_num(r->types, r->argv, r->argc, r->vi + 1, &v) || id < 1.0 ||
+	    id >= a->n_sends + 1.0)
 		return; /* Ardour: no such send, nothing happens */
 	b = (unsigned)id - 1;
-	idx = a->sx[k].send[b];
-	saved = &a->send_saved[k * ENGINE_N_BUSES + b];
+	idx = a->send_idx[k * a->n_sends + b];
+	saved = &a->send_saved[k * a->n_sends + b];
 	if (r->cmd != C_SEND_ENABLE) {
 		set_level(a, idx, r->cmd == C_SEND_GAIN ? C_GAIN : C_SEND_FADER, v);
 		return;
@@ -1692,9 +1721,9 @@ feedback_change(struct ardour *a, unsigned idx)
 		return;
 	if (kind == K_SEND) {
 		/* a level set by anyone replaces what an enable 0 remembered */
-		for (unsigned b = 0; b < ENGINE_N_BUSES && !is_off(v); b++)
-			if (idx == a->sx[k].send[b])
-				a->send_saved[k * ENGINE_N_BUSES + b] = NAN;
+		for (unsigned b = 0; b < a->n_sends && !is_off(v); b++)
+			if (idx == a->send_idx[k * a->n_sends + b])
+				a->send_saved[k * a->n_sends + b] = NAN;
 		return;
 	}
 	for (unsigned i = 0; i < ARDOUR_MAX_SURFACES; i++) {

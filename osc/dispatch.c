@@ -9,6 +9,7 @@
 
 #include "args.h"
 #include "clock.h"
+#include "engine.h"
 #include "model.h"
 #include "pager.h"
 #include "params.h"
@@ -302,18 +303,58 @@ meter_strip_index(struct dispatch *d, const char *path)
 	return (int)k - 1;
 }
 
+/* "/meter/aux/K" -> K-1, or -1 when K is not an aux bus of this console. */
+static int
+meter_aux_index(struct dispatch *d, const char *path)
+{
+	const char *s = path + strlen("/meter/aux/");
+	unsigned long k;
+	char *end;
+
+	if (strncmp(path, "/meter/aux/", strlen("/meter/aux/")))
+		return -1;
+	if (*s < '1' || *s > '9')
+		return -1;
+	k = strtoul(s, &end, 10);
+	if (*end || k == 0 || k > params_n_aux(model_params(d->m)))
+		return -1;
+	return (int)k - 1;
+}
+
 /* "/meter/bus/NAME" -> the bus's index, or -1. */
 static int
 meter_bus_index(const char *path)
 {
-	static const char *const names[] = { "reverb", "delay" };
+	static const char *const names[ENGINE_N_BUSES] = { "reverb", "delay", "chorus" };
 
 	if (strncmp(path, "/meter/bus/", strlen("/meter/bus/")))
 		return -1;
-	for (int k = 0; k < 2; k++)
+	for (int k = 0; k < ENGINE_N_BUSES; k++)
 		if (!strcmp(path + strlen("/meter/bus/"), names[k]))
 			return k;
 	return -1;
+}
+
+/* Whether engine parameter id is a cue switch. */
+static bool
+is_cue(int id)
+{
+	return id == ENGINE_STRIP_CUE || id == ENGINE_AUX_CUE ||
+	       (id >= ENGINE_BUS1_CUE && id <= ENGINE_BUS_CUE_LAST);
+}
+
+unsigned
+dispatch_cue_clear(struct model *m)
+{
+	const struct params *ps = model_params(m);
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < params_count(ps); i++)
+		if (is_cue(params_at(ps, i)->d->engine) && model_get(m, i) != 0.0f) {
+			model_set(m, i, 0.0);
+			n++;
+		}
+	return n;
 }
 
 static void
@@ -331,6 +372,12 @@ handle_meter(struct dispatch *d, const struct osc_peer *from, const char *path)
 	} else if ((k = meter_bus_index(path)) >= 0 && d->h.meter_bus) {
 		d->h.meter_bus(d->h.ctx, (unsigned)k, v);
 		n = 2;
+	} else if ((k = meter_aux_index(d, path)) >= 0 && d->h.meter_aux) {
+		d->h.meter_aux(d->h.ctx, (unsigned)k, v);
+		n = 4;
+	} else if (!strcmp(path, "/meter/monitor") && d->h.meter_monitor) {
+		d->h.meter_monitor(d->h.ctx, v);
+		n = 4;
 	} else {
 		k = meter_strip_index(d, path);
 		if (k < 0) {
@@ -406,6 +453,14 @@ dispatch_message(void *ctx, const struct osc_peer *from, const char *path, const
 	idx = params_find(model_params(d->m), path);
 	if (idx >= 0) {
 		handle_param(d, from, (unsigned)idx, path, types, argv, argc);
+		return;
+	}
+	/* before the handlers: the Ardour personality takes Ardour's whole /monitor section */
+	if (!strcmp(path, "/monitor/cue_clear")) {
+		if (argc)
+			dispatch_reply_error(d, from, path, "expected no argument");
+		else
+			dispatch_cue_clear(d->m);
 		return;
 	}
 	for (unsigned h = 0; h < d->n_handlers; h++)

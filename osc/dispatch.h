@@ -4,8 +4,8 @@
  *
  * Parameter addresses come from the parameter table (params.h): an address with one argument
  * sets, with none gets. Anything wrong gets `/error s:address s:reason` back and changes nothing.
- * Console-wide messages: /ping, /info, /list [prefix], /stats, the meter reads, /loudness and
- * /master/loudness/reset.
+ * Console-wide messages: /ping, /info, /list [prefix], /stats, the meter reads, /loudness,
+ * /master/loudness/reset and /monitor/cue_clear.
  */
 #ifndef MIXD_DISPATCH_H
 #define MIXD_DISPATCH_H
@@ -54,6 +54,11 @@ struct dispatch_hooks {
 	/* peak L, peak R (dBFS) of bus k's return (enum engine_bus order), max since the last
 	 * read. NULL: /meter/bus/... is unknown. */
 	void (*meter_bus)(void *ctx, unsigned k, float out[2]);
+	/* peak L, peak R, RMS L, RMS R (dBFS) of aux bus k (0-based; R = L on a mono bus), what
+	 * its outputs carry, peaks max since the last read. NULL: /meter/aux/... is unknown. */
+	void (*meter_aux)(void *ctx, unsigned k, float out[4]);
+	/* the same of the monitor outputs. NULL: /meter/monitor is unknown. */
+	void (*meter_monitor)(void *ctx, float out[4]);
 	/* the master's loudness: M, S, I (LUFS), LRA (LU), max true peak (dBTP), target (LUFS),
 	 * distance I - target (LU); -144 for nothing measured. NULL: /loudness is unknown. */
 	void (*loudness)(void *ctx, float out[DISPATCH_LOUDNESS_N]);
@@ -118,5 +123,9 @@ void dispatch_reply_error(struct dispatch *d, const struct osc_peer *to, const c
 /* Control thread. A new message holding parameter idx's current value as a get reply carries
  * it (f, i, or s for strings and enums). Returns NULL when out of memory. */
 lo_message dispatch_value_message(struct model *m, unsigned idx);
+
+/* Control thread. Sets every cue (strips, aux buses, effect buses) of m to 0: the monitor goes
+ * back to the main mix. Returns how many were on. */
+unsigned dispatch_cue_clear(struct model *m);
 
 #endif

@@ -18,7 +18,7 @@
  * that would overflow its socket buffer. */
 #define SNAPSHOT_PER_TICK 1000
 
-static const char *const bus_names[ENGINE_N_BUSES] = { "reverb", "delay" };
+static const char *const bus_names[ENGINE_N_BUSES] = { "reverb", "delay", "chorus" };
 
 struct sub {
 	bool used;
@@ -31,6 +31,7 @@ struct sub {
 	/* which meters the prefix covers, worked out once at subscribe */
 	uint8_t strip_meter[ENGINE_MAX_STRIPS];
 	bool bus_meter[ENGINE_N_BUSES], master_meter, mb_meter, loudness;
+	bool aux_meter[ENGINE_MAX_AUX], monitor_meter;
 	struct meter_frame acc; /* maxima since this subscriber's last meter send */
 };
 
@@ -107,6 +108,14 @@ plan_coverage(struct subs *s, struct sub *u)
 		u->bus_meter[b] = covers_meter(u, meter, object);
 		any |= u->bus_meter[b];
 	}
+	for (unsigned k = 0; k < params_n_aux(ps); k++) {
+		snprintf(meter, sizeof(meter), "/meter/aux/%u", k + 1);
+		snprintf(object, sizeof(object), "/aux/%u", k + 1);
+		u->aux_meter[k] = covers_meter(u, meter, object);
+		any |= u->aux_meter[k];
+	}
+	u->monitor_meter = covers_meter(u, "/meter/monitor", "/monitor");
+	any |= u->monitor_meter;
 	u->master_meter = covers_meter(u, "/meter/master", "/master");
 	u->mb_meter = covers_meter(u, "/meter/master/multiband", "/master/multiband");
 	u->loudness = covers_meter(u, "/loudness", "/master/loudness");
@@ -389,6 +398,23 @@ send_meters(struct subs *s, struct sub *u, const struct feedback_frame *f)
 		v[1] = meters_db(a->bus_peak[b][1]);
 		snprintf(path, sizeof(path), "/meter/bus/%s", bus_names[b]);
 		add_floats(&s->ob, path, v, 2);
+	}
+	for (unsigned k = 0; k < params_n_aux(model_params(s->m)); k++) {
+		if (!u->aux_meter[k])
+			continue;
+		v[0] = meters_db(a->aux_peak[k][0]);
+		v[1] = meters_db(a->aux_peak[k][1]);
+		v[2] = meters_db(a->aux_rms[k][0]);
+		v[3] = meters_db(a->aux_rms[k][1]);
+		snprintf(path, sizeof(path), "/meter/aux/%u", k + 1);
+		add_floats(&s->ob, path, v, 4);
+	}
+	if (u->monitor_meter) {
+		v[0] = meters_db(a->monitor_peak[0]);
+		v[1] = meters_db(a->monitor_peak[1]);
+		v[2] = meters_db(a->monitor_rms[0]);
+		v[3] = meters_db(a->monitor_rms[1]);
+		add_floats(&s->ob, "/meter/monitor", v, 4);
 	}
 	if (u->master_meter) {
 		v[0] = meters_db(a->master_peak[0]);

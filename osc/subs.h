@@ -12,9 +12,9 @@
  *
  * Each tick the subscriber gets, in bundles, every parameter under its prefix that changed
  * (`ADDRESS value`, as a get reply), and at its rate the meters under the prefix:
- * /meter/strip/N, /meter/bus/BUS, /meter/master, /loudness. A meter is under a prefix when the
- * prefix covers the meter's address or the address of the object it measures (/strip/N,
- * /bus/BUS, /master), so "/strip/3" brings strip 3's values and its meter. Feedback is
+ * /meter/strip/N, /meter/bus/BUS, /meter/aux/K, /meter/monitor, /meter/master, /loudness. A meter
+ * is under a prefix when the prefix covers the meter's address or the address of the object it
+ * measures (/strip/N, /bus/BUS, /aux/K, /monitor, /master), so "/strip/3" brings strip 3's values and its meter. Feedback is
  * best-effort UDP: a slow or vanished subscriber loses datagrams and never blocks anything.
  *
  * The table is shared fairly: a host (any port) holds SUBS_PER_HOST subscriptions at most, its

@@ -78,11 +78,13 @@ console_hook_loudness(void *ctx, float out[DISPATCH_LOUDNESS_N])
 		out[i] = -144.0f;
 }
 
-/* Brings up a console of n_strips strips in c. Each hook of `over` that is set (over may be
+/* Brings up a console of n_strips strips and n_aux mono aux buses in c. Each hook of `over` that is set (over may be
  * NULL) replaces the default; the hooks' ctx is over->ctx when set, else c. Asserts on failure. */
 static inline void
-console_open(struct console *c, unsigned n_strips, const struct dispatch_hooks *over)
+console_open_aux(struct console *c, unsigned n_strips, unsigned n_aux,
+                 const struct dispatch_hooks *over)
 {
+	const struct params_layout layout = { .n_strips = n_strips, .n_aux = n_aux };
 	struct dispatch_hooks h = {
 		.ctx = c,
 		.info = console_hook_info,
@@ -113,7 +115,7 @@ console_open(struct console *c, unsigned n_strips, const struct dispatch_hooks *
 	}
 	c->n_strips = n_strips;
 	c->hooks = h;
-	c->ps = params_new(n_strips);
+	c->ps = params_new_layout(&layout);
 	c->ring = ring_new(sizeof(struct model_cmd), 4096);
 	ck_assert_ptr_nonnull(c->ps);
 	ck_assert_ptr_nonnull(c->ring);
@@ -125,6 +127,13 @@ console_open(struct console *c, unsigned n_strips, const struct dispatch_hooks *
 	c->srv = osc_server_new("127.0.0.1:0", &allow, dispatch_message, c->d, err, sizeof(err));
 	ck_assert_msg(c->srv != NULL, "osc_server_new: %s", err);
 	dispatch_attach(c->d, c->srv);
+}
+
+/* console_open_aux with no aux bus. */
+static inline void
+console_open(struct console *c, unsigned n_strips, const struct dispatch_hooks *over)
+{
+	console_open_aux(c, n_strips, 0, over);
 }
 
 /* Frees what console_open made (a handler registered on c->d must be freed first). */

@@ -2107,6 +2107,25 @@ h_probe_connect(struct h_probe *p, const char *src, const char *dst)
 	return r > 0 ? -r : -EIO;
 }
 
+int
+h_probe_listen(struct h_probe *p, const char *src_l, const char *src_r)
+{
+	const char *src[2] = { src_l, src_r };
+
+	for (unsigned ch = 0; ch < 2; ch++) {
+		int r = jack_port_disconnect(p->client, p->in[ch]);
+
+		if (r) {
+			fprintf(stderr, "harness: jack_port_disconnect %s failed (%d)\n",
+			        jack_port_name(p->in[ch]), r);
+			return -EIO;
+		}
+		if (src[ch] && (r = h_probe_connect(p, src[ch], jack_port_name(p->in[ch]))))
+			return r;
+	}
+	return 0;
+}
+
 bool
 h_probe_connected(struct h_probe *p, const char *a, const char *b)
 {

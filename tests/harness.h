@@ -338,6 +338,10 @@ const char *h_probe_in_name(struct h_probe *p, unsigned ch);
 /* jack_connect by full names through the probe's client; an existing connection is success. */
 int h_probe_connect(struct h_probe *p, const char *src, const char *dst);
 
+/* Makes src_l the only port feeding in_L and src_r the only one feeding in_R (full names; NULL
+ * leaves that input unconnected): what the next recording hears. 0 or a negative errno. */
+int h_probe_listen(struct h_probe *p, const char *src_l, const char *src_r);
+
 /* True if the two ports (full names) exist and are connected. */
 bool h_probe_connected(struct h_probe *p, const char *a, const char *b);
 

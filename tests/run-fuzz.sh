@@ -81,7 +81,8 @@ extra=
 build "$out/fuzz_packet" "$src/osc/packet.c" "$src/tests/fuzz_packet.c" -llo || exit 1
 # shellcheck disable=SC2086
 build "$out/fuzz_dispatch" $extra $dispatch_src "$src/tests/fuzz_dispatch.c" \
-	"$src/daemon/params.c" "$src/daemon/model.c" "$src/daemon/ring.c" \
+	"$src/daemon/param_table.c" "$src/daemon/params.c" "$src/daemon/model.c" \
+	"$src/daemon/ring.c" \
 	"$src/daemon/meters.c" "$src/daemon/cli.c" "$dsp_lib" -llo -lm -lpthread || exit 1
 echo "run-fuzz: fuzz_dispatch handlers: dispatch${extra:+ + }$(echo "$extra" |
 	sed 's/-DFUZZ_WITH_//g; s/^ //; s/ / + /g' | tr '[:upper:]' '[:lower:]')"

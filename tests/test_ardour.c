@@ -52,6 +52,18 @@ setup(void)
 	meters_clear(&fresh);
 }
 
+/* A console with two aux buses. */
+static void
+setup_aux(void)
+{
+	console_open_aux(&con, N_STRIPS, 2, NULL);
+	ard = ardour_new(con.m, con.srv, con.d, &con.hooks);
+	ck_assert_ptr_nonnull(ard);
+	ck_assert_int_eq(dispatch_add_early_handler(con.d, ardour_message_early, ard), 0);
+	ck_assert_int_eq(dispatch_add_handler(con.d, ardour_message, ard), 0);
+	meters_clear(&fresh);
+}
+
 static void
 teardown(void)
 {
@@ -838,19 +850,49 @@ START_TEST(sends)
 	/* enable 1 on a send that never was disabled changes nothing */
 	say(&c, "/strip/send/enable", "iif", 2, 1, 1.0);
 	ck_assert(get("/strip/2/send/reverb/level") <= GAIN_OFF_DB);
-	/* send 3 does not exist */
-	say(&c, "/strip/send/gain", "iif", 1, 3, 0.0);
+	/* send 4 does not exist */
+	say(&c, "/strip/send/gain", "iif", 1, 4, 0.0);
 	tick();
 	expect_none(&c); /* send levels have no strip feedback in Ardour */
 	say(&c, "/strip/sends", "i", 1);
-	expect(&c, "/strip/sends", "iisifiisifi", 1, 0, "reverb", 1, ardour_pos(-3.0), 1, 0,
-	       "delay", 2, 0.5, 1);
+	expect(&c, "/strip/sends", "iisifiisifiisifi", 1, 0, "reverb", 1, ardour_pos(-3.0), 1, 0,
+	       "delay", 2, 0.5, 1, 0, "chorus", 3, 0.0, 0);
 	say(&c, "/strip/sends", "f", 2.0);
-	expect(&c, "/strip/sends", "iisifiisifi", 2, 0, "reverb", 1, 0.0, 0, 0, "delay", 2, 0.0, 0);
+	expect(&c, "/strip/sends", "iisifiisifiisifi", 2, 0, "reverb", 1, 0.0, 0, 0, "delay", 2,
+	       0.0, 0, 0, "chorus", 3, 0.0, 0);
 	say(&c, "/strip/plugin/list", "f", 1.0);
 	expect(&c, "/strip/plugin/list", "i", 1);
 	say(&c, "/strip/receives", "i", 1);
 	expect(&c, "/strip/receives", "i", 1);
+	expect_none(&c);
+	udp_peer_close(&c);
+}
+END_TEST
+
+/* The aux buses are the sends after the effect buses: aux K is send 3 + K, named as the bus. */
+START_TEST(aux_sends)
+{
+	struct udp_peer c = client_open("127.0.0.1");
+
+	connect_g0(&c, false);
+	say(&c, "/strip/send/gain", "iif", 2, 4, -6.0);
+	ck_assert_float_eq_tol(get("/strip/2/send/aux/1/level"), -6.0f, 1e-5f);
+	say(&c, "/strip/send/gain", "iif", 2, 5, -9.0);
+	ck_assert_float_eq_tol(get("/strip/2/send/aux/2/level"), -9.0f, 1e-5f);
+	say(&c, "/strip/send/enable", "iif", 2, 5, 0.0);
+	ck_assert(get("/strip/2/send/aux/2/level") <= GAIN_OFF_DB);
+	tick();
+	say(&c, "/strip/send/enable", "iii", 2, 5, 1);
+	ck_assert_float_eq_tol(get("/strip/2/send/aux/2/level"), -9.0f, 1e-5f);
+	/* send 6 does not exist: nothing changes */
+	say(&c, "/strip/send/gain", "iif", 2, 6, 0.0);
+	tick();
+	expect_none(&c);
+	ck_assert_int_eq(model_set_string(con.m, console_idx(&con, "/aux/2/name"), "Drums"), 0);
+	say(&c, "/strip/sends", "i", 2);
+	expect(&c, "/strip/sends", "iisifiisifiisifiisifiisifi", 2, 0, "reverb", 1, 0.0, 0, 0,
+	       "delay", 2, 0.0, 0, 0, "chorus", 3, 0.0, 0, 0, "Aux 1", 4, ardour_pos(-6.0), 1, 0,
+	       "Drums", 5, ardour_pos(-9.0), 1);
 	expect_none(&c);
 	udp_peer_close(&c);
 }
@@ -1150,6 +1192,10 @@ suite(void)
 	tcase_add_test(tc, native_peers);
 	tcase_add_test(tc, surface_table);
 	tcase_add_test(tc, surface_lease);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("aux");
+	tcase_add_checked_fixture(tc, setup_aux, teardown);
+	tcase_add_test(tc, aux_sends);
 	suite_add_tcase(s, tc);
 	return s;
 }

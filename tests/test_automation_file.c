@@ -361,6 +361,60 @@ START_TEST(test_model_from_rt)
 }
 END_TEST
 
+/* A lane on a strip x aux parameter drives the engine at that strip's send to that bus (the
+ * second index travels in the lane), and automation_rt_process_outputs renders the aux
+ * outputs: a DC of 0.5 into strip 2, sent pre-fader to aux 2 at 0 dB, then -6 dB from 0.1 s. */
+START_TEST(test_lane_on_an_aux_send)
+{
+	const struct params_layout pl = { .n_strips = 2, .n_aux = 2, .n_dca = 1 };
+	const struct engine_layout el = { .n_strips = 2, .n_aux = 2, .n_dca = 1 };
+	static const char text[] = "# mixd automation 1\n"
+	                           "0 /strip/2/send/aux/2/level 0\n"
+	                           "0.1 /strip/2/send/aux/2/level -6 step\n";
+	struct params *lp = params_new_layout(&pl);
+	struct engine *e = engine_new_layout(48000, &el);
+	struct automation *a;
+	struct automation_file *af;
+	struct automation_set *set;
+	static float in1[256], in2[256], a1[256], a2[256], ml[256], mr[256];
+	const float *in[2] = { in1, in2 };
+	const float *sub[2];
+	struct engine_outputs o = { .master_l = ml, .master_r = mr };
+	struct emitted em = { 0 };
+	char err[256];
+	FILE *f;
+
+	ck_assert(lp && e);
+	f = fmemopen((void *)text, strlen(text), "r");
+	af = automation_file_read(lp, f, "t", err, sizeof(err));
+	fclose(f);
+	ck_assert_msg(af != NULL, "%s", err);
+	a = automation_new(params_count(lp));
+	set = automation_build(af, lp, 48000, err, sizeof(err));
+	ck_assert(a && set);
+	ck_assert_int_eq(automation_swap(a, set), 0);
+	o.aux[0][0] = a1;
+	o.aux[1][0] = a2;
+	for (unsigned i = 0; i < 256; i++)
+		in2[i] = 0.5f;
+	ck_assert(!automation_rt_begin(a, e, false, 0, 256, emit, &em));
+	engine_settle(e);
+	for (uint64_t t = 0; t < 9600; t += 256) {
+		ck_assert(automation_rt_begin(a, e, true, t, 256, emit, &em));
+		automation_rt_process_outputs(a, e, t, in, sub, &o, NULL, 256);
+		if (t == 2560) /* 53 ms: the send at 0 dB */
+			ck_assert_float_eq_tol(a2[100], 0.5f, 1e-6f);
+	}
+	/* 200 ms: -6 dB since 100 ms, its glide long over; aux 1 heard nothing */
+	ck_assert_float_eq_tol(a2[255], 0.5f * powf(10.0f, -6.0f / 20.0f), 1e-6f);
+	ck_assert_float_eq(a1[255], 0.0f);
+	automation_free(a);
+	automation_file_free(af);
+	engine_free(e);
+	params_free(lp);
+}
+END_TEST
+
 static Suite *
 automation_file_suite(void)
 {
@@ -375,6 +429,7 @@ automation_file_suite(void)
 	tcase_add_test(tc, test_player);
 	tcase_add_test(tc, test_model_from_rt);
 	tcase_add_test(tc, test_write_roundtrip);
+	tcase_add_test(tc, test_lane_on_an_aux_send);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -540,6 +540,9 @@ START_TEST(test_watch)
 	e2e_set_s(&w, "/strip/1/name", "Tone");
 	e2e_set_f(&w, "/strip/2/fader", -3.0);
 	e2e_set_i(&w, "/strip/3/mute", 1);
+	/* the tone pre-fader at 0 dB to aux 2, which is named: its line reads the tone's peak */
+	e2e_set_f(&w, "/strip/1/send/aux/2/level", 0.0);
+	e2e_set_s(&w, "/aux/2/name", "Wedge 2");
 	ck_assert_int_eq(h_probe_sine(w.probe, 1, TONE_HZ, TONE_DBFS), 0);
 	e2e_settle(&w);
 	e2e_assert_no_error(&w, "set-up");
@@ -577,7 +580,22 @@ START_TEST(test_watch)
 	ck_assert_uint_eq(count_lines(r.out, " strip 2 "), 0);
 	ck_assert_uint_ge(count_lines(r.out, " bus reverb peak "), 1);
 	ck_assert_uint_ge(count_lines(r.out, " bus delay peak "), 1);
-	ck_assert_uint_ge(count_lines(r.out, " master peak "), 1);
+	ck_assert_uint_ge(count_lines(r.out, " bus chorus peak "), 1);
+	ck_assert_uint_ge(count_lines(r.out, " aux 1 peak -inf -inf \"Aux 1\""), 1);
+	ck_assert_uint_ge(count_lines(r.out, " aux 8 peak "), 1); /* mixd's 8 aux buses */
+	ck_assert_uint_eq(count_lines(r.out, " aux 9 "), 0);
+	ck_assert_uint_ge(count_lines(r.out, " monitor peak "), 1);
+	{
+		const char *a = strstr(r.out, " aux 2 peak ");
+		double l;
+
+		ck_assert_msg(a != NULL, "no aux 2 line in: %s", r.out);
+		l = strtod(a + strlen(" aux 2 peak "), NULL);
+		ck_assert_msg(fabs(l - TONE_DBFS) <= TOL_METER_DB, "aux 2 peak %.1f dBFS, the tone's %.1f",
+		              l, TONE_DBFS);
+		ck_assert_msg(strstr(a, "\"Wedge 2\"") && strchr(a, '\n') > strstr(a, "Wedge 2"),
+		              "aux 2 not named: %s", a);
+	}
 	ck_assert_uint_ge(count_lines(r.out, " loudness M "), 1);
 	ck_assert_msg(strstr(r.out, " target -14.0 delta "), "no target in: %s", r.out);
 	ctl_free(&r);
@@ -648,11 +666,20 @@ START_TEST(test_watch_tty)
 	ck_assert_uint_ge(count_lines(r.out, " strip 1 \"Tone\" peak "), 1);
 	ctl_free(&r);
 
-	/* a short terminal shows the strips that fit: 8 rows, 6 fixed lines, 2 strips */
-	ctl_tty(&r, args, colour, 100, 8);
-	assert_status(&r, 0, "watch on 8 rows");
-	ck_assert_msg(strstr(r.out, "strips 1-2 of 4") != NULL, "8 rows did not limit strips");
-	ck_assert_msg(strstr(r.out, "\n  3 ") == NULL, "strip 3 drawn on 8 rows");
+	/* a short terminal shows the strips that fit: 10 rows, 8 fixed lines (header, three
+	 * effect buses, monitor, master L and R, loudness), 2 strips, no room for aux buses */
+	ctl_tty(&r, args, colour, 100, 10);
+	assert_status(&r, 0, "watch on 10 rows");
+	ck_assert_msg(strstr(r.out, "strips 1-2 of 4") != NULL, "10 rows did not limit strips");
+	ck_assert_msg(strstr(r.out, "\n  3 ") == NULL, "strip 3 drawn on 10 rows");
+	ck_assert_msg(strstr(r.out, "Aux 1") == NULL, "an aux bus drawn on 10 rows");
+	ctl_free(&r);
+	/* 20 rows: the 4 strips and 8 of the 8 aux buses */
+	ctl_tty(&r, args, colour, 100, 20);
+	assert_status(&r, 0, "watch on 20 rows");
+	ck_assert_msg(strstr(r.out, "strips 1-4 of 4") != NULL, "20 rows: not all strips");
+	ck_assert_msg(strstr(r.out, "Aux 8") != NULL && strstr(r.out, "monitor") != NULL,
+	              "20 rows: no line for aux 8 or the monitor");
 	ctl_free(&r);
 	e2e_stop_mixd(&w);
 }

@@ -18,7 +18,7 @@
 
 #define REC_FRAMES 24000
 #define SKIP       4800
-#define MAX_PARAMS 256
+#define MAX_PARAMS 512
 
 E2E_WORLD_FIXTURE(48000, 256)
 
@@ -26,6 +26,7 @@ struct value {
 	char addr[64];
 	char type;   /* f, i or s */
 	bool choice; /* a choice parameter (its unit lists the names): set by index */
+	char unit[128]; /* a choice parameter's names, '|'-separated */
 	float min, max;
 	float f;
 	int i;
@@ -53,6 +54,8 @@ list_all(void)
 			v->min = h_arg_f(m, 2);
 			v->max = h_arg_f(m, 3);
 			v->choice = m->types[5] == 's' && strchr(h_arg_s(m, 5), '|') != NULL;
+			if (v->choice)
+				snprintf(v->unit, sizeof(v->unit), "%s", h_arg_s(m, 5));
 			n_params++;
 		}
 		h_msg_free(m);
@@ -84,8 +87,10 @@ change(const struct value *v)
 		e2e_set_i(&w, v->addr, v->i == (int)v->max ? (int)v->min : (int)v->max);
 	else if (!v->choice) /* a name */
 		e2e_set_s(&w, v->addr, "changed");
-	else /* a choice, by index: one that differs from the current name's */
-		e2e_set_i(&w, v->addr, !strcmp(v->s, "off") ? 1 : 0);
+	else /* a choice, by index: the first whose name differs from the current one */
+		e2e_set_i(&w, v->addr,
+		          strncmp(v->unit, v->s, strlen(v->s)) || v->unit[strlen(v->s)] != '|' ? 0
+		                                                                              : 1);
 }
 
 static double
@@ -97,7 +102,10 @@ level(void)
 
 START_TEST(test_round_trip)
 {
-	static const char *const args[] = { "--strips", "2", NULL };
+	/* with aux buses (one stereo: its sends have a pan) and DCAs: a scene lists a strip's
+	 * sends and memberships only off their default, and a load sets the rest to it */
+	static const char *const args[] = { "--strips", "2", "--aux", "2", "--aux-stereo", "2",
+		                            "--dca", "2", NULL };
 	static const char *const in[] = { "mixd:in_1" };
 	struct value now;
 	double db_saved, db_changed, db_loaded;

@@ -115,9 +115,10 @@ slurp(const char *name)
 	return text;
 }
 
-/* Reads a rendered file: checks it is stereo at RATE and returns its interleaved frames. */
+/* Reads a rendered file: checks it has channels channels at RATE and returns its interleaved
+ * frames. */
 static float *
-read_out(const char *name, long *frames)
+read_channels(const char *name, int channels, long *frames)
 {
 	char path[256];
 	SF_INFO info = { 0 };
@@ -127,15 +128,22 @@ read_out(const char *name, long *frames)
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	sf = sf_open(path, SFM_READ, &info);
 	ck_assert_msg(sf != NULL, "%s: %s", path, sf_strerror(NULL));
-	ck_assert_int_eq(info.channels, 2);
+	ck_assert_int_eq(info.channels, channels);
 	ck_assert_int_eq(info.samplerate, RATE);
 	ck_assert_int_eq(info.format, SF_FORMAT_WAV | SF_FORMAT_FLOAT);
-	buf = malloc(sizeof(float) * 2 * (size_t)info.frames);
+	buf = malloc(sizeof(float) * (size_t)channels * (size_t)info.frames);
 	ck_assert_ptr_nonnull(buf);
 	ck_assert_int_eq(sf_readf_float(sf, buf, info.frames), info.frames);
 	sf_close(sf);
 	*frames = info.frames;
 	return buf;
+}
+
+/* The stereo master file. */
+static float *
+read_out(const char *name, long *frames)
+{
+	return read_channels(name, 2, frames);
 }
 
 /* No file in dir starts with prefix (the output and its temporary files). */
@@ -230,6 +238,53 @@ START_TEST(aligned_with_the_stem)
 	printf("alignment: worst |out - in*(-3 dB)| = %.3g\n", worst);
 	ck_assert_double_lt(worst, 1e-5);
 	free(o);
+}
+END_TEST
+
+/* --aux-out: aux bus 2 (mono) carries strip 1's pre-fader send at -6 dB whatever the strip's
+ * fader, sample for sample and lined up with the stem (no look-ahead), as long as the master's
+ * file; stereo bus 1 has a stereo file, the send centred at -3 dB a side. */
+START_TEST(aux_out)
+{
+	long n, n1, n2;
+	float *o, *a1, *a2;
+	double worst1 = 0, worst2 = 0;
+
+	write_text("aux.scene", "# mixd scene 1\n/strip/1/fader -20\n"
+	                        "/strip/1/send/aux/2/level -6\n/strip/1/send/aux/1/level 0\n");
+	ck_assert_int_eq(run("--aux-stereo 1 --aux-out 2=aux2.wav --aux-out=1=aux1.wav "
+	                     "--scene aux.scene -o out.wav a.wav"),
+	                 0);
+	o = read_out("out.wav", &n);
+	a2 = read_channels("aux2.wav", 1, &n2);
+	a1 = read_channels("aux1.wav", 2, &n1);
+	ck_assert_int_eq(n1, n);
+	ck_assert_int_eq(n2, n);
+	for (long f = 0; f < n; f++) {
+		double in = 0.25 * sin(2 * M_PI * 220 * (double)f / RATE);
+		worst2 = fmax(worst2, fabs(a2[f] - in * pow(10.0, -6.0 / 20.0)));
+		worst1 = fmax(worst1, fabs(a1[2 * f] - in * sqrt(0.5)));
+		worst1 = fmax(worst1, fabs(a1[2 * f + 1] - in * sqrt(0.5)));
+	}
+	printf("aux out: worst |aux2 - in*(-6 dB)| = %.3g, |aux1 - in*(-3 dB)| = %.3g\n", worst2,
+	       worst1);
+	ck_assert_double_lt(worst2, 1e-5);
+	ck_assert_double_lt(worst1, 1e-5);
+	free(o);
+	free(a1);
+	free(a2);
+	/* a bus the console lacks, one named twice, not K=FILE: bad usage, nothing written */
+	ck_assert_int_eq(run("--aux-out 9=x.wav -o x_out.wav a.wav"), 2);
+	ck_assert_ptr_nonnull(strstr(slurp("err.txt"), "--aux-out 9=x.wav: the console has 8"));
+	ck_assert_int_eq(run("--aux 0 --aux-out 1=x.wav -o x_out.wav a.wav"), 2);
+	ck_assert_int_eq(run("--aux-out 2=x.wav --aux-out 2=y.wav -o x_out.wav a.wav"), 2);
+	ck_assert_int_eq(run("--aux-out x.wav -o x_out.wav a.wav"), 2);
+	ck_assert_int_eq(run("--aux-out 33=x.wav -o x_out.wav a.wav"), 2);
+	ck_assert_int_eq(run("--aux 33 -o x_out.wav a.wav"), 2);
+	assert_no_file("x");
+	/* an unwritable aux file: the master is not written either */
+	ck_assert_int_eq(run("--aux-out 1=nodir/x.wav -o x_out.wav a.wav"), 1);
+	assert_no_file("x_out");
 }
 END_TEST
 
@@ -643,6 +698,7 @@ mixrender_suite(void)
 	tcase_add_test(tc, usage_errors);
 	tcase_add_test(tc, strip_layout);
 	tcase_add_test(tc, layout_errors);
+	tcase_add_test(tc, aux_out);
 	suite_add_tcase(s, tc);
 	return s;
 }

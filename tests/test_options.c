@@ -35,6 +35,35 @@ START_TEST(defaults)
 	ck_assert_uint_eq(o.http_port, 8080);
 	ck_assert(!o.http_given);
 	ck_assert_ptr_null(o.web_root);
+	ck_assert_uint_eq(o.aux, 8);
+	ck_assert_uint_eq(o.dca, 8);
+	ck_assert(!o.aux_stereo[0] && !o.direct_outs);
+}
+END_TEST
+
+/* The live console's layout: --aux-stereo is checked against --aux wherever it stands. */
+START_TEST(live_options)
+{
+	struct options o;
+	char err[256];
+
+	ck_assert_int_eq(parse(&o, err, "--aux-stereo=1-2,5", "--aux=6", "--direct-outs"), 0);
+	ck_assert_uint_eq(o.aux, 6);
+	ck_assert(o.aux_stereo[0] && o.aux_stereo[1] && !o.aux_stereo[2] && o.aux_stereo[4]);
+	ck_assert(!o.aux_stereo[5] && o.direct_outs);
+	ck_assert_int_eq(parse(&o, err, "--aux=0", "--dca=0", NULL), 0);
+	ck_assert_uint_eq(o.aux, 0);
+	ck_assert_uint_eq(o.dca, 0);
+	ck_assert_int_eq(parse(&o, err, "--aux=32", "--dca=32", "--aux-stereo=32"), 0);
+	ck_assert(o.aux_stereo[31]);
+	ck_assert_int_eq(parse(&o, err, "--aux=33", NULL, NULL), -EINVAL);
+	ck_assert_str_eq(err, "--aux \"33\": expected 0..32 aux buses");
+	ck_assert_int_eq(parse(&o, err, "--aux=4", "--aux-stereo=5", NULL), -EINVAL);
+	ck_assert_str_eq(err, "--aux-stereo 5: aux buses are 1..4");
+	ck_assert_int_eq(parse(&o, err, "--aux=0", "--aux-stereo=1", NULL), -EINVAL);
+	ck_assert_str_eq(err, "--aux-stereo 1: there are no aux buses");
+	ck_assert_int_eq(parse(&o, err, "--dca=33", NULL, NULL), -EINVAL);
+	ck_assert_str_eq(err, "--dca \"33\": expected 0..32 DCA groups");
 }
 END_TEST
 
@@ -100,6 +129,15 @@ START_TEST(bad_options)
 		{ "--http-port=http", NULL },
 		{ "--http-port=", NULL },
 		{ "--web-root=", NULL },
+		{ "--aux=33", NULL },
+		{ "--aux=-1", NULL },
+		{ "--aux=", NULL },
+		{ "--aux", NULL },
+		{ "--aux-stereo=9", NULL },
+		{ "--aux-stereo=x", NULL },
+		{ "--dca=33", NULL },
+		{ "--dca=two", NULL },
+		{ "--direct-outs=1", NULL },
 	};
 	struct options o;
 	char err[256];
@@ -145,6 +183,7 @@ main(void)
 
 	tcase_add_test(tc, defaults);
 	tcase_add_test(tc, good_options);
+	tcase_add_test(tc, live_options);
 	tcase_add_test(tc, bad_options);
 	tcase_add_test(tc, parse_double);
 	suite_add_tcase(s, tc);

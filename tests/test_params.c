@@ -3,9 +3,12 @@
 #include "check_run.h"
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "chorus.h"
 #include "engine.h"
 #include "params.h"
 
@@ -23,8 +26,19 @@ START_TEST(instances_and_lookup)
 	const struct param_desc *t = param_table(&n_rows);
 	struct params *ps = params_new(12);
 
-	for (unsigned i = 0; i < n_rows; i++)
-		t[i].scope == PARAM_SCOPE_STRIP ? n_strip++ : n_other++;
+	/* no aux bus and no DCA: a strip has its own rows and its 6 mute-group memberships, and
+	 * the mute groups theirs */
+	for (unsigned i = 0; i < n_rows; i++) {
+		unsigned per = t[i].scope == PARAM_SCOPE_STRIP_MUTEGROUP ||
+		                       t[i].scope == PARAM_SCOPE_MUTEGROUP
+		                   ? ENGINE_MUTE_GROUPS
+		                   : 1;
+		if (t[i].scope == PARAM_SCOPE_STRIP || t[i].scope == PARAM_SCOPE_STRIP_MUTEGROUP)
+			n_strip += per;
+		else if (t[i].scope != PARAM_SCOPE_STRIP_AUX && t[i].scope != PARAM_SCOPE_AUX &&
+		         t[i].scope != PARAM_SCOPE_STRIP_DCA && t[i].scope != PARAM_SCOPE_DCA)
+			n_other += per;
+	}
 	ck_assert_uint_eq(params_count(ps), n_strip * 12 + n_other);
 	ck_assert_uint_eq(find(ps, "/strip/12/fader")->strip, 11);
 	ck_assert_int_eq(find(ps, "/master/fader")->d->engine, ENGINE_MASTER_FADER);
@@ -227,14 +241,24 @@ START_TEST(every_address_found)
 		ck_assert_uint_eq(p->strip, want[i].strip);
 	}
 	ck_assert_int_eq(params_find(ps, "/strip/3/eq/5/q"), -ENOENT);
-	ck_assert_int_eq(params_find(ps, "/bus/chorus/return"), -ENOENT);
-	/* strips, then buses, then master, however many rows each has */
-	for (unsigned i = 1; i < n; i++)
-		ck_assert_uint_le(params_at(ps, i - 1)->d->scope, params_at(ps, i)->d->scope);
+	ck_assert_int_eq(params_find(ps, "/bus/flanger/return"), -ENOENT);
+	/* each strip with all its rows, in strip order; then buses, master, the mute groups and
+	 * the monitor, however many rows each has */
+	for (unsigned i = 1; i < n; i++) {
+		const struct param *a = params_at(ps, i - 1), *b = params_at(ps, i);
+		bool a_strip = !strncmp(a->address, "/strip/", 7);
+		bool b_strip = !strncmp(b->address, "/strip/", 7);
+
+		ck_assert_msg(a_strip || !b_strip, "%s before %s", a->address, b->address);
+		if (a_strip && b_strip)
+			ck_assert_uint_le(a->strip, b->strip);
+		if (!a_strip && !b_strip)
+			ck_assert_uint_le(a->d->scope, b->d->scope);
+	}
 	ck_assert_uint_eq(params_at(ps, 0)->d->scope, PARAM_SCOPE_STRIP);
 	ck_assert_uint_eq(params_at(ps, (unsigned)params_find(ps, "/bus/reverb/return"))->d->scope,
 	                  PARAM_SCOPE_BUS);
-	ck_assert_uint_eq(params_at(ps, n - 1)->d->scope, PARAM_SCOPE_MASTER);
+	ck_assert_uint_eq(params_at(ps, n - 1)->d->scope, PARAM_SCOPE_MONITOR);
 	params_free(ps);
 }
 END_TEST
@@ -414,6 +438,92 @@ START_TEST(wire_types_and_prefixes)
 }
 END_TEST
 
+/* The live console's rows: a second index K, the engine idx each drives, pan only on stereo aux
+ * buses, the default names, and the sizes of the largest console. */
+START_TEST(live_layout)
+{
+	const bool aux_stereo[4] = { false, true, false, false };
+	const struct params_layout l = { .n_strips = 3, .n_aux = 4, .aux_stereo = aux_stereo,
+		                         .n_dca = 2 };
+	struct params *ps = params_new_layout(&l);
+	const struct param *p;
+	char buf[64];
+
+	ck_assert_ptr_nonnull(ps);
+	ck_assert_uint_eq(params_n_aux(ps), 4);
+	ck_assert_uint_eq(params_n_dca(ps), 2);
+	ck_assert(params_aux_stereo(ps, 1) && !params_aux_stereo(ps, 0) && !params_aux_stereo(ps, 9));
+	p = find(ps, "/strip/3/send/aux/4/level");
+	ck_assert_int_eq(p->d->engine, ENGINE_STRIP_AUX_LEVEL);
+	ck_assert_uint_eq(p->eidx, ENGINE_AUX_IDX(2, 3));
+	ck_assert_uint_eq(p->strip, 2);
+	ck_assert_uint_eq(p->k, 3);
+	ck_assert_float_eq(p->d->def, ENGINE_LEVEL_OFF_DB);
+	ck_assert_float_eq(find(ps, "/strip/1/send/aux/1/pre")->d->def, 1);
+	ck_assert_uint_eq(find(ps, "/strip/2/send/aux/2/pan")->eidx, ENGINE_AUX_IDX(1, 1));
+	ck_assert_int_eq(params_find(ps, "/strip/2/send/aux/1/pan"), -ENOENT); /* mono bus */
+	ck_assert_int_eq(params_find(ps, "/strip/2/send/aux/5/level"), -ENOENT);
+	ck_assert_int_eq(params_find(ps, "/strip/2/send/aux/0/level"), -ENOENT);
+	p = find(ps, "/strip/2/dca/2");
+	ck_assert_int_eq(p->d->engine, ENGINE_STRIP_DCA);
+	ck_assert_uint_eq(p->eidx, ENGINE_DCA_IDX(1, 1));
+	ck_assert_int_eq(params_find(ps, "/strip/2/dca/3"), -ENOENT);
+	p = find(ps, "/strip/3/mutegroup/6");
+	ck_assert_uint_eq(p->eidx, ENGINE_MG_IDX(2, 5));
+	ck_assert_int_eq(params_find(ps, "/strip/3/mutegroup/7"), -ENOENT);
+	ck_assert_uint_eq(find(ps, "/aux/4/fader")->eidx, 3);
+	ck_assert_int_eq(find(ps, "/aux/2/master")->d->engine, ENGINE_AUX_MASTER);
+	ck_assert_uint_eq(find(ps, "/dca/2/fader")->eidx, 1);
+	ck_assert_uint_eq(find(ps, "/mutegroup/6/on")->eidx, 5);
+	ck_assert_int_eq(find(ps, "/monitor/mode")->d->type, PARAM_ENUM);
+	ck_assert_int_eq(find(ps, "/bus/chorus/cue")->d->engine, ENGINE_BUS_CUE(ENGINE_BUS_CHORUS));
+	/* the chorus's rows read chorus.h's range constants */
+	p = find(ps, "/bus/chorus/rate");
+	ck_assert_int_eq(p->d->engine, ENGINE_CHORUS_RATE);
+	ck_assert_float_eq(p->d->min, CHORUS_RATE_MIN);
+	ck_assert_float_eq(p->d->def, CHORUS_RATE_DEFAULT);
+	ck_assert_int_eq(find(ps, "/bus/chorus/depth")->d->engine, ENGINE_CHORUS_DEPTH);
+	ck_assert_float_eq(find(ps, "/bus/chorus/voices")->d->max, CHORUS_VOICES_MAX);
+	ck_assert_uint_eq(find(ps, "/strip/3/cue")->eidx, 2);
+	param_default_string(find(ps, "/aux/3/name"), buf, sizeof(buf));
+	ck_assert_str_eq(buf, "Aux 3");
+	param_default_string(find(ps, "/dca/1/name"), buf, sizeof(buf));
+	ck_assert_str_eq(buf, "DCA 1");
+	param_format(find(ps, "/monitor/mode")->d, 1, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "afl");
+	ck_assert(param_scope_sparse(PARAM_SCOPE_STRIP_AUX) && !param_scope_sparse(PARAM_SCOPE_AUX));
+	for (unsigned i = 0; i < params_count(ps); i++)
+		ck_assert_int_eq(params_find(ps, params_at(ps, i)->address), (int)i);
+	params_free(ps);
+
+	/* out of range: nothing */
+	const struct params_layout bad_aux = { .n_strips = 1, .n_aux = ENGINE_MAX_AUX + 1 };
+	const struct params_layout bad_dca = { .n_strips = 1, .n_dca = ENGINE_MAX_DCA + 1 };
+	ck_assert_ptr_null(params_new_layout(&bad_aux));
+	ck_assert_ptr_null(params_new_layout(&bad_dca));
+}
+END_TEST
+
+/* The largest console fits the 16-bit parameter indices and its addresses their buffer. */
+START_TEST(largest_console)
+{
+	bool all[ENGINE_MAX_AUX];
+	struct params_layout l = { .n_strips = ENGINE_MAX_STRIPS, .n_aux = ENGINE_MAX_AUX,
+		                   .aux_stereo = all, .n_dca = ENGINE_MAX_DCA };
+	struct params *ps;
+
+	for (unsigned k = 0; k < ENGINE_MAX_AUX; k++)
+		all[k] = true;
+	ps = params_new_layout(&l);
+	ck_assert_ptr_nonnull(ps);
+	ck_assert_uint_le(params_count(ps), UINT16_MAX);
+	ck_assert_uint_eq(find(ps, "/strip/256/send/aux/32/pan")->eidx, ENGINE_AUX_IDX(255, 31));
+	ck_assert_uint_eq(find(ps, "/strip/256/dca/32")->eidx, ENGINE_DCA_IDX(255, 31));
+	fprintf(stderr, "largest console: %u parameters\n", params_count(ps));
+	params_free(ps);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -432,6 +542,8 @@ main(void)
 	tcase_add_test(tc, slope_snaps_to_allowed);
 	tcase_add_test(tc, master_and_bus_defaults);
 	tcase_add_test(tc, wire_types_and_prefixes);
+	tcase_add_test(tc, live_layout);
+	tcase_add_test(tc, largest_console);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }

@@ -235,6 +235,69 @@ START_TEST(long_line_and_nul)
 }
 END_TEST
 
+/* The largest console: a scene lists the sparse rows (sends to aux buses, DCA and mute-group
+ * memberships) only off their default, so a default console's file holds the other rows
+ * alone; a send that is set is written and comes back; a file that does not name a sparse row
+ * sets it to its default (a scene is the whole console). */
+START_TEST(sparse_rows_on_the_largest_console)
+{
+	bool all[ENGINE_MAX_AUX];
+	const struct params_layout l = { .n_strips = ENGINE_MAX_STRIPS, .n_aux = ENGINE_MAX_AUX,
+		                         .aux_stereo = all, .n_dca = ENGINE_MAX_DCA };
+	struct params *big;
+	struct model *bm;
+	unsigned dense = 0, lines = 0, send, member, pan;
+	char err[256], line[256];
+	FILE *f;
+
+	for (unsigned k = 0; k < ENGINE_MAX_AUX; k++)
+		all[k] = true;
+	big = params_new_layout(&l);
+	ck_assert_ptr_nonnull(big);
+	bm = model_new(big, r);
+	ck_assert_ptr_nonnull(bm);
+	for (unsigned i = 0; i < params_count(big); i++)
+		dense += !param_scope_sparse(params_at(big, i)->d->scope);
+	ck_assert_int_eq(scene_write(bm, path, err, sizeof(err)), 0);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f))
+		lines++;
+	fclose(f);
+	printf("largest console: %u parameters, %u lines in a default scene\n",
+	       params_count(big), lines);
+	ck_assert_uint_eq(lines, dense + 1); /* and the magic line */
+
+	send = (unsigned)params_find(big, "/strip/200/send/aux/31/level");
+	pan = (unsigned)params_find(big, "/strip/200/send/aux/31/pan");
+	member = (unsigned)params_find(big, "/strip/7/dca/32");
+	ck_assert_int_eq(model_set(bm, send, -7.5), 0);
+	ck_assert_int_eq(model_set(bm, pan, 0.25), 0);
+	ck_assert_int_eq(model_set(bm, member, 1), 0);
+	ck_assert_int_eq(scene_write(bm, path, err, sizeof(err)), 0);
+	ck_assert_int_eq(model_set(bm, send, -20), 0);
+	ck_assert_int_eq(model_set(bm, member, 0), 0);
+	ck_assert_int_eq(scene_read(bm, path, 0, err, sizeof(err)), 0);
+	ck_assert_float_eq(model_get(bm, send), -7.5f);
+	ck_assert_float_eq(model_get(bm, pan), 0.25f);
+	ck_assert_float_eq(model_get(bm, member), 1.0f);
+
+	/* a scene that names none of them: all back at their defaults */
+	write_file(SCENE_MAGIC "\n/strip/1/fader -3\n");
+	ck_assert_int_eq(scene_read(bm, path, 0, err, sizeof(err)), 0);
+	ck_assert(model_get(bm, send) <= ENGINE_LEVEL_OFF_DB);
+	ck_assert_float_eq(model_get(bm, pan), 0.0f);
+	ck_assert_float_eq(model_get(bm, member), 0.0f);
+	/* a bad file changes nothing, sparse rows included */
+	ck_assert_int_eq(model_set(bm, send, -7.5), 0);
+	write_file(SCENE_MAGIC "\n/strip/1/fader -3\n/strip/1/fader loud\n");
+	ck_assert_int_eq(scene_read(bm, path, 0, err, sizeof(err)), -EINVAL);
+	ck_assert_float_eq(model_get(bm, send), -7.5f);
+	model_free(bm);
+	params_free(big);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -249,6 +312,7 @@ main(void)
 	tcase_add_test(tc, rejects);
 	tcase_add_test(tc, lenient_unknown_and_crlf);
 	tcase_add_test(tc, long_line_and_nul);
+	tcase_add_test(tc, sparse_rows_on_the_largest_console);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }

@@ -60,12 +60,14 @@ hook_loudness(void *ctx, float out[DISPATCH_LOUDNESS_N])
 	memcpy(out, loudness, sizeof(loudness));
 }
 
+static unsigned n_aux_up; /* aux buses of the next console_up */
+
 static void
 console_up(void)
 {
 	const struct dispatch_hooks hooks = { .loudness = hook_loudness };
 
-	console_open(&con, N_STRIPS, &hooks);
+	console_open_aux(&con, N_STRIPS, n_aux_up, &hooks);
 	subs = subs_new(con.m, con.srv, con.d);
 	ck_assert_ptr_nonnull(subs);
 	ck_assert_int_eq(dispatch_add_handler(con.d, subs_message, subs), 0);
@@ -359,7 +361,7 @@ START_TEST(snapshot_is_exactly_the_prefix)
 	/* counted without the module's own prefix rule: every address of strip 3 */
 	for (unsigned i = 0; i < params_count(con.ps); i++)
 		want += !strncmp(params_at(con.ps, i)->address, "/strip/3/", 9);
-	ck_assert_uint_eq(want, 38);
+	ck_assert_uint_eq(want, 48);
 	ck_assert_int_eq(model_set_string(con.m, idx("/strip/3/name"), "Kick"), 0);
 	ck_assert_int_eq(model_set(con.m, idx("/strip/3/fader"), -7.5), 0);
 	ck_assert_int_eq(model_set(con.m, idx("/strip/30/fader"), -9.0), 0);
@@ -403,7 +405,7 @@ START_TEST(snapshot_is_exactly_the_prefix)
 }
 END_TEST
 
-/* 1281 values under "/": 1000 on the first tick, the rest on the second, each exactly once, in
+/* 1617 values under "/": 1000 on the first tick, the rest on the second, each exactly once, in
  * datagrams of at most 1472 bytes that each carry many messages. */
 START_TEST(snapshot_is_paced)
 {
@@ -414,7 +416,7 @@ START_TEST(snapshot_is_paced)
 	struct subs_stats st;
 	unsigned total = 0, want;
 
-	ck_assert_uint_eq(n, 1281);
+	ck_assert_uint_eq(n, 1617);
 	assert_ack(ask(&a, "/subscribe", "si", "/", 0), "/", 0);
 	for (int t = 0; t < 3; t++) {
 		tick();
@@ -724,12 +726,18 @@ START_TEST(meters_follow_the_prefix)
 		{ "/master", "/meter/master /loudness", true },
 		{ "/master/loudness", "/loudness", true },
 		{ "/bus/reverb", "/meter/bus/reverb", true },
+		{ "/monitor", "/meter/monitor", true },
 		{ "/meter/strip/3", "/meter/strip/3", false },
-		{ "/meter/bus", "/meter/bus/reverb /meter/bus/delay", false },
+		{ "/meter/bus", "/meter/bus/reverb /meter/bus/delay /meter/bus/chorus", false },
 		/* the rule of subs.h: /loudness measures /master, not anything under /meter */
-		{ "/meter", "ALL_STRIPS /meter/bus/reverb /meter/bus/delay /meter/master", false },
+		{ "/meter",
+		  "ALL_STRIPS /meter/bus/reverb /meter/bus/delay /meter/bus/chorus /meter/monitor "
+		  "/meter/master",
+		  false },
 		{ "/strip", "ALL_STRIPS", true },
-		{ "/", "ALL_STRIPS /meter/bus/reverb /meter/bus/delay /meter/master /loudness",
+		{ "/",
+		  "ALL_STRIPS /meter/bus/reverb /meter/bus/delay /meter/bus/chorus /meter/monitor "
+		  "/meter/master /loudness",
 		  true },
 	};
 
@@ -804,7 +812,7 @@ START_TEST(lease_lapses_after_10_s)
 	assert_ack(ask(&a, "/subscribe", "si", "/strip/3", 0), "/strip/3", 0);
 	tick();
 	in = drain(&a);
-	ck_assert_uint_eq(in->n, 38);
+	ck_assert_uint_eq(in->n, 48);
 	ck_assert_float_eq(find(in, "/strip/3/fader")->a[0].f, -2.0f);
 	ck_assert_uint_eq(stats().started, 2);
 }
@@ -852,7 +860,7 @@ START_TEST(subscription_before_the_first_tick)
 	assert_ack(ask(&a, "/subscribe", "si", "/strip/3", 50), "/strip/3", 50);
 	tick(); /* at T0, 1000 s of uptime */
 	in = drain(&a);
-	ck_assert_uint_eq(n_values(in), 38);
+	ck_assert_uint_eq(n_values(in), 48);
 	ck_assert_uint_eq(count(in, "/meter/strip/3"), 1);
 	ck_assert_uint_eq(stats().expired, 0);
 	run_until(T0 + SUBS_LEASE_NS - TICK_NS);
@@ -1074,11 +1082,56 @@ START_TEST(vanished_subscriber)
 	ck_assert_uint_eq(got, 100);
 	ck_assert_msg(t1.tv_sec - t0.tv_sec < 5, "100 ticks took %ld s",
 	              (long)(t1.tv_sec - t0.tv_sec));
-	/* the port-0 peer: its snapshot (38 values) and its meters (as many as b's, subscribed
+	/* the port-0 peer: its snapshot (48 values) and its meters (as many as b's, subscribed
 	 * at the same tick at the same rate), every one lost */
 	ck_assert_uint_ge(meters, 50);
-	ck_assert_uint_eq(stats().send_errors, 38 + meters);
+	ck_assert_uint_eq(stats().send_errors, 48 + meters);
 	ck_assert_uint_eq(stats().active, 3);
+}
+END_TEST
+
+/* A console with three aux buses. */
+static void
+console_up_aux(void)
+{
+	n_aux_up = 3;
+	console_up();
+	n_aux_up = 0;
+}
+
+/* /meter/aux/K reaches a subscriber of /aux/K or of /meter/aux, with the bus's peaks and RMS
+ * per side in dBFS; a bus outside the prefix sends none. */
+START_TEST(aux_meters_follow_the_prefix)
+{
+	struct udp_peer a = surface_new("127.0.0.1"), b = surface_new("127.0.0.1");
+	struct udp_inbox *in;
+	const struct udp_msg *mm;
+
+	tick();
+	assert_ack(ask(&a, "/subscribe", "si", "/aux/2", 50), "/aux/2", 50);
+	assert_ack(ask(&b, "/subscribe", "si", "/meter/aux", 50), "/meter/aux", 50);
+	fresh.aux_peak[1][0] = 0.5f;
+	fresh.aux_peak[1][1] = 0.25f;
+	fresh.aux_rms[1][0] = 0.1f;
+	fresh.aux_rms[1][1] = 0.05f;
+	tick();
+	in = drain(&a);
+	ck_assert_uint_eq(n_meters(in), 1);
+	mm = find(in, "/meter/aux/2");
+	ck_assert_ptr_nonnull(mm);
+	ck_assert_str_eq(mm->types, "ffff");
+	ck_assert_float_eq_tol(mm->a[0].f, -6.0206f, 1e-3f);
+	ck_assert_float_eq_tol(mm->a[1].f, -12.0412f, 1e-3f);
+	ck_assert_float_eq_tol(mm->a[2].f, -20.0f, 1e-3f);
+	ck_assert_float_eq_tol(mm->a[3].f, -26.0206f, 1e-3f);
+	ck_assert_ptr_nonnull(find(in, "/aux/2/fader")); /* and the bus's values */
+	ck_assert_ptr_null(find(in, "/aux/1/fader"));
+	in = drain(&b);
+	ck_assert_uint_eq(n_meters(in), 3);
+	ck_assert_ptr_nonnull(find(in, "/meter/aux/1"));
+	ck_assert_ptr_nonnull(find(in, "/meter/aux/3"));
+	ck_assert_ptr_null(find(in, "/meter/aux/4"));
+	ck_assert_uint_eq(n_values(in), 0);
 }
 END_TEST
 
@@ -1114,6 +1167,11 @@ subs_suite(void)
 
 	tcase_add_checked_fixture(first, console_up, console_down);
 	tcase_add_test(first, subscription_before_the_first_tick);
+	suite_add_tcase(s, first);
+
+	first = tcase_create("aux");
+	tcase_add_checked_fixture(first, console_up_aux, console_down);
+	tcase_add_test(first, aux_meters_follow_the_prefix);
 	suite_add_tcase(s, first);
 	return s;
 }

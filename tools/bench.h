@@ -3,6 +3,8 @@
 #ifndef MIXD_BENCH_H
 #define MIXD_BENCH_H
 
+#include <stdint.h>
+
 #define BENCH_FS 48000
 
 struct bench_opts {
@@ -34,5 +36,21 @@ int bench_automation(const struct bench_opts *o);
 /* The OSCQuery tree (bench_web.c): time and size of GET / for the console, beside the same
  * address space as /list replies. Prints its line; returns 0, or 1 when a set-up failed. */
 int bench_web(const struct bench_opts *o);
+
+/* Aux sends (bench_aux.c): full strips each sending to 8 aux buses, every send active, and
+ * every send at -inf, against the same full strips on a console without aux buses, in one run:
+ * ns per active send per strip and sample, and what sends at -inf cost. Prints its lines;
+ * returns 0, or 1 when a set-up failed. */
+int bench_aux(const struct bench_opts *o);
+
+/* mixbench.c: n frames of white noise (-20 dBFS peak, seeded) per input, 64-byte aligned;
+ * NULL when out of memory; bench_free_inputs frees (NULL accepted). */
+float **bench_make_inputs(unsigned n_inputs, unsigned n, uint32_t seed);
+void bench_free_inputs(float **in, unsigned n_inputs);
+
+/* mixbench.c: the full strips of 'strip' (HPF, 4 EQ bands, compressor compressing, fader, pan,
+ * a pre and a post effect send) on strips 0 .. n-1. */
+struct engine;
+void bench_full_setup(struct engine *e, unsigned n);
 
 #endif

@@ -105,7 +105,7 @@ time_master(const struct bench_opts *o, struct master *m, const struct strip_env
 				unsigned n = SK_BLOCK - grid;
 				if (n > o->period - done)
 					n = o->period - done;
-				master_process(m, env, l + done, r + done, grid, n);
+				master_process(m, env, l + done, r + done, grid, n, NULL, NULL);
 				grid = (grid + n) % SK_BLOCK;
 				done += n;
 			}

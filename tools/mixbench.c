@@ -3,7 +3,7 @@
  * mixbench: benchmarks of the engine and of the OSC ingest path (design.md section 6).
  *
  *   mixbench [--strips N] [--period FRAMES] [--seconds S]
- *            [engine|strip|silence|master|chorus|loudness|automation|osc|all]
+ *            [engine|strip|silence|master|chorus|loudness|automation|aux|osc|web|all]
  *
  * These are measurements, never pass/fail timings: a loaded machine gives other numbers, and a
  * test that fails on a busy CI runner teaches nobody anything. The one verdict printed is about
@@ -76,7 +76,7 @@
 
 static const char usage_text[] =
     "usage: mixbench [--strips N] [--period FRAMES] [--seconds S]\n"
-    "                [engine|strip|silence|master|chorus|loudness|automation|osc|web|all]\n"
+    "                [engine|strip|silence|master|chorus|loudness|automation|aux|osc|web|all]\n"
     "  --strips N        strips, 1..256 (default 64)\n"
     "  --period FRAMES   frames per process call, 1..8192 (default 64)\n"
     "  --seconds S       wall time of each measurement (default 3)\n"
@@ -97,6 +97,9 @@ static const char usage_text[] =
     "                    as mixd runs it and with every reading asked at every wake-up\n"
     "  automation        what a lane costs per second of audio: a fader and a pan lane\n"
     "                    moving on every strip, through mixd's cut into 32-frame pieces\n"
+    "  aux               full strips each sending to 8 aux buses (all sends active, and\n"
+    "                    all at -inf) against the same strips with no aux buses: the\n"
+    "                    cost of one active send per strip and sample\n"
     "  osc               OSC ingest rate and last-value delivery\n"
     "  web               the OSCQuery tree (GET /): build time and size, beside /list's\n"
     "  all               all of them (default)\n"
@@ -128,8 +131,8 @@ noise_sample(uint32_t *s, float peak)
 
 /* Input buffers, one per engine input, of n frames of noise; cache-line aligned like JACK's port
  * buffers. Returns NULL when out of memory. Free with free_inputs. */
-static float **
-make_inputs(unsigned n_inputs, unsigned n, uint32_t seed)
+float **
+bench_make_inputs(unsigned n_inputs, unsigned n, uint32_t seed)
 {
 	float **in = calloc(n_inputs, sizeof(*in));
 	size_t bytes = ((size_t)n * sizeof(float) + 63) & ~(size_t)63;
@@ -151,8 +154,8 @@ fail:
 	return NULL;
 }
 
-static void
-free_inputs(float **in, unsigned n_inputs)
+void
+bench_free_inputs(float **in, unsigned n_inputs)
 {
 	if (!in)
 		return;
@@ -239,8 +242,8 @@ full_filters(struct engine *e, unsigned k, int alt)
 	}
 }
 
-static void
-full_setup(struct engine *e, unsigned n)
+void
+bench_full_setup(struct engine *e, unsigned n)
 {
 	for (unsigned k = 0; k < n; k++) {
 		engine_set(e, ENGINE_STRIP_HPF_ON, k, 1.0f);
@@ -287,7 +290,7 @@ full_glide(struct engine *e, unsigned n, uint64_t period, unsigned frames)
 	return true;
 }
 
-static const struct bench_load full_load = { full_setup, full_glide, true };
+static const struct bench_load full_load = { bench_full_setup, full_glide, true };
 
 /* One period of the timed loop: the glide (timed on its own if the load asks), then the
  * engine. Returns the ns spent in the glide's engine_set calls. */
@@ -330,7 +333,7 @@ engine_run(const struct bench_load *load, enum engine_kernel kernel, unsigned n,
 	if (kernel != ENGINE_KERNEL_AUTO && (ret = engine_set_kernel(e, kernel)) < 0)
 		goto out;
 	ret = -ENOMEM;
-	in = make_inputs(n, period, 0x2545f491u);
+	in = bench_make_inputs(n, period, 0x2545f491u);
 	l = aligned_alloc(64, bytes);
 	r = aligned_alloc(64, bytes);
 	if (!in || !l || !r)
@@ -361,7 +364,7 @@ engine_run(const struct bench_load *load, enum engine_kernel kernel, unsigned n,
 out:
 	free(l);
 	free(r);
-	free_inputs(in, n);
+	bench_free_inputs(in, n);
 	engine_free(e);
 	return ret;
 }
@@ -587,7 +590,7 @@ silence_run(const struct bench_opts *o, double *sig_ns, double *sil_ns, bool *al
 	const uint64_t n_sig = (uint64_t)(SILENCE_SIGNAL_S * BENCH_FS / p);
 	const uint64_t n_sil = (uint64_t)(SILENCE_S * BENCH_FS / p);
 	struct engine *e = engine_new(BENCH_FS, n, NULL);
-	float **in = make_inputs(n, p, 0x2545f491u), **zero = make_inputs(n, p, 0);
+	float **in = bench_make_inputs(n, p, 0x2545f491u), **zero = bench_make_inputs(n, p, 0);
 	float *l = calloc(p, sizeof(float)), *r = calloc(p, sizeof(float));
 	uint64_t t0;
 	int ret = -ENOMEM;
@@ -596,7 +599,7 @@ silence_run(const struct bench_opts *o, double *sig_ns, double *sil_ns, bool *al
 		goto out;
 	for (unsigned k = 0; k < n; k++)
 		memset(zero[k], 0, p * sizeof(float));
-	full_setup(e, n);
+	bench_full_setup(e, n);
 	engine_settle(e);
 	t0 = clock_ns();
 	for (uint64_t i = 0; i < n_sig; i++)
@@ -613,8 +616,8 @@ silence_run(const struct bench_opts *o, double *sig_ns, double *sil_ns, bool *al
 out:
 	free(l);
 	free(r);
-	free_inputs(in, n);
-	free_inputs(zero, n);
+	bench_free_inputs(in, n);
+	bench_free_inputs(zero, n);
 	engine_free(e);
 	return ret;
 }
@@ -873,7 +876,7 @@ osc_teardown(struct osc_bench *b)
 	engine_free(b->e);
 	ring_free(b->cmd);
 	params_free(b->ps);
-	free_inputs(b->rt_in, b->n);
+	bench_free_inputs(b->rt_in, b->n);
 	free(b->rt_l);
 	free(b->rt_r);
 	free(b->rt_fader);
@@ -902,7 +905,7 @@ osc_setup(struct osc_bench *b)
 	b->ps = params_new(b->n);
 	b->cmd = ring_new(sizeof(struct model_cmd), BENCH_CMD_RING);
 	b->e = engine_new(BENCH_FS, b->n, NULL);
-	b->rt_in = make_inputs(b->n, BENCH_CAP_PERIOD, 0x9e3779b9u);
+	b->rt_in = bench_make_inputs(b->n, BENCH_CAP_PERIOD, 0x9e3779b9u);
 	b->rt_l = calloc(BENCH_CAP_PERIOD, sizeof(float));
 	b->rt_r = calloc(BENCH_CAP_PERIOD, sizeof(float));
 	b->rt_fader = calloc(b->n, sizeof(float));
@@ -1101,8 +1104,8 @@ main(int argc, char **argv)
 		           (!strcmp(argv[i], "engine") || !strcmp(argv[i], "strip") ||
 		            !strcmp(argv[i], "silence") || !strcmp(argv[i], "master") ||
 		            !strcmp(argv[i], "chorus") || !strcmp(argv[i], "loudness") ||
-		            !strcmp(argv[i], "automation") || !strcmp(argv[i], "osc") ||
-		            !strcmp(argv[i], "web") ||
+		            !strcmp(argv[i], "automation") || !strcmp(argv[i], "aux") ||
+		            !strcmp(argv[i], "osc") || !strcmp(argv[i], "web") ||
 		            !strcmp(argv[i], "all"))) {
 			what = argv[i++];
 			what_set = true;
@@ -1124,6 +1127,8 @@ main(int argc, char **argv)
 		ret |= bench_loudness(&o);
 	if (!strcmp(what, "automation") || !strcmp(what, "all"))
 		ret |= bench_automation(&o);
+	if (!strcmp(what, "aux") || !strcmp(what, "all"))
+		ret |= bench_aux(&o);
 	if (!strcmp(what, "osc") || !strcmp(what, "all"))
 		ret |= bench_osc(&o);
 	if (!strcmp(what, "web") || !strcmp(what, "all"))

@@ -27,17 +27,20 @@
 #define WATCH_DRAW_MIN_NS (20 * WATCH_MS)
 #define WATCH_FLOOR_DB    (-60.0f)
 #define WATCH_NAME_COLS   12
-/* lines besides the strips: header, the two buses, master L and R, loudness */
-#define WATCH_FIXED_LINES 6
+/* lines besides the strips and aux buses: header, the effect buses, monitor, master L and R,
+ * loudness */
+#define WATCH_FIXED_LINES (WATCH_BUSES + 5)
 /* columns of a line around its bar: the label "NNN name........ " and the widest tail (a
  * strip's: " pk -xxx.x rms -xxx.x gr xx.x fd -xxx.x MS"), the brackets and one spare */
 #define WATCH_LABEL_COLS 17
 #define WATCH_TAIL_COLS  42
 #define WATCH_BAR_MIN    8
 #define WATCH_BAR_MAX    120
-#define WATCH_BUSES      2
+#define WATCH_BUSES      3
+/* aux buses mixd may have (its ENGINE_MAX_AUX) */
+#define WATCH_AUX_MAX 32
 
-static const char *const bus_names[WATCH_BUSES] = { "reverb", "delay" };
+static const char *const bus_names[WATCH_BUSES] = { "reverb", "delay", "chorus" };
 
 /* /loudness, in order (dispatch.h DISPATCH_LOUDNESS_N) */
 enum { LOUD_M, LOUD_S, LOUD_I, LOUD_LRA, LOUD_TP, LOUD_TARGET, LOUD_DELTA, LOUD_N };
@@ -60,6 +63,7 @@ struct strip_view {
 
 struct bus_view {
 	struct peak ch[2];
+	char name[4 * 32 + 1]; /* an aux bus's /aux/K/name */
 };
 
 struct master_view {
@@ -79,6 +83,10 @@ struct watch {
 	bool term_ready; /* terminal_begin done: the first frame is drawn */
 	struct strip_view s[MIXCTL_MAX_STRIPS];
 	struct bus_view bus[WATCH_BUSES];
+	/* aux buses: as many as the highest /meter/aux/K mixd sent (it sends them all) */
+	struct bus_view aux[WATCH_AUX_MAX];
+	unsigned n_aux;
+	struct bus_view monitor;
 	struct master_view master;
 	float loud[LOUD_N];
 	/* the subscription: a /subscribe is awaiting its acknowledgement since await_ns */
@@ -134,8 +142,15 @@ watch_init(struct watch *w)
 	for (unsigned b = 0; b < WATCH_BUSES; b++)
 		for (int ch = 0; ch < 2; ch++)
 			peak_init(&w->bus[b].ch[ch]);
-	for (int ch = 0; ch < 2; ch++)
+	for (unsigned b = 0; b < WATCH_AUX_MAX; b++) {
+		for (int ch = 0; ch < 2; ch++)
+			peak_init(&w->aux[b].ch[ch]);
+		snprintf(w->aux[b].name, sizeof(w->aux[b].name), "Aux %u", b + 1);
+	}
+	for (int ch = 0; ch < 2; ch++) {
+		peak_init(&w->monitor.ch[ch]);
 		peak_init(&w->master.ch[ch]);
+	}
 	w->master.tp = w->master.snap_tp = MIXCTL_OFF_DB;
 	for (int i = 0; i < LOUD_N; i++)
 		w->loud[i] = MIXCTL_OFF_DB;
@@ -212,12 +227,40 @@ apply_master_meter(struct watch *w, const struct reply *r, uint64_t t)
 	m->snap_comp = fmaxf(m->snap_comp, v[4]);
 }
 
+/* "K" (after "/meter/aux/" or "/aux/") -> K-1 with *rest after it; -1 when not 1..32. */
+static int
+aux_index(const char *s, const char **rest)
+{
+	unsigned long k;
+	char *end;
+
+	if (*s < '1' || *s > '9')
+		return -1;
+	k = strtoul(s, &end, 10);
+	if (k == 0 || k > WATCH_AUX_MAX)
+		return -1;
+	*rest = end;
+	return (int)k - 1;
+}
+
 static void
 apply_meter(struct watch *w, const struct reply *r, uint64_t t)
 {
+	const char *rest;
 	float v[2];
+	int k;
 
-	if (!strncmp(r->path, "/meter/strip/", strlen("/meter/strip/"))) {
+	if (!strncmp(r->path, "/meter/aux/", strlen("/meter/aux/")) &&
+	    (k = aux_index(r->path + strlen("/meter/aux/"), &rest)) >= 0 && !*rest &&
+	    numbers(r, v, 2)) {
+		peak_update(&w->aux[k].ch[0], v[0], t);
+		peak_update(&w->aux[k].ch[1], v[1], t);
+		if ((unsigned)k >= w->n_aux)
+			w->n_aux = (unsigned)k + 1;
+	} else if (!strcmp(r->path, "/meter/monitor") && numbers(r, v, 2)) {
+		peak_update(&w->monitor.ch[0], v[0], t);
+		peak_update(&w->monitor.ch[1], v[1], t);
+	} else if (!strncmp(r->path, "/meter/strip/", strlen("/meter/strip/"))) {
 		apply_strip_meter(w, r->path, r, t);
 	} else if (!strcmp(r->path, "/meter/master")) {
 		apply_master_meter(w, r, t);
@@ -246,6 +289,12 @@ apply_param(struct watch *w, const struct reply *r)
 	}
 	if (!strcmp(r->path, "/master/mute") && reply_number(r, 0, &v)) {
 		w->master.mute = v != 0.0;
+		return;
+	}
+	if (!strncmp(r->path, "/aux/", strlen("/aux/")) &&
+	    (k = aux_index(r->path + strlen("/aux/"), &rest)) >= 0 && !strcmp(rest, "/name") &&
+	    r->argc == 1 && arg_is_string(r->types[0])) {
+		mixctl_sanitize(arg_s(r->argv[0]), w->aux[k].name, sizeof(w->aux[k].name));
 		return;
 	}
 	if (strncmp(r->path, "/strip/", strlen("/strip/")))
@@ -562,15 +611,16 @@ draw_strip(struct watch *w, unsigned k, unsigned bar)
 	frame_eol(w, false);
 }
 
+/* A bus's line: an effect bus ("fx"), an aux bus ("aux") or the monitor ("mon"). */
 static void
-draw_bus(struct watch *w, unsigned b, unsigned bar)
+draw_bus(struct watch *w, const struct bus_view *v, const char *tag, const char *name,
+         unsigned bar)
 {
-	const struct bus_view *v = &w->bus[b];
 	char l[16], r[16];
 
 	format_db(v->ch[0].now, l, sizeof(l));
 	format_db(v->ch[1].now, r, sizeof(r));
-	frame_label(w, "fx", bus_names[b]);
+	frame_label(w, tag, name);
 	frame_bar(w, fmaxf(v->ch[0].now, v->ch[1].now), MIXCTL_OFF_DB,
 	          fmaxf(v->ch[0].hold, v->ch[1].hold), bar);
 	frame_add(w, " L %6s R %6s", l, r);
@@ -659,7 +709,7 @@ static void
 watch_draw(struct watch *w)
 {
 	struct winsize ws;
-	unsigned cols = 80, rows = 0, shown = w->n, bar;
+	unsigned cols = 80, rows = 0, shown = w->n, n_aux, bar;
 
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col) {
 		cols = ws.ws_col;
@@ -671,6 +721,11 @@ watch_draw(struct watch *w)
 		shown = rows - WATCH_FIXED_LINES;
 	else if (rows && rows <= WATCH_FIXED_LINES)
 		shown = 1;
+	/* the aux buses get the lines the strips leave (all of them on a tall enough terminal);
+	 * the plain snapshots always have them all */
+	n_aux = w->n_aux;
+	if (rows && n_aux > rows - WATCH_FIXED_LINES - shown)
+		n_aux = rows > WATCH_FIXED_LINES + shown ? rows - WATCH_FIXED_LINES - shown : 0;
 	bar = cols > WATCH_LABEL_COLS + WATCH_TAIL_COLS + 3 + WATCH_BAR_MIN
 	          ? cols - WATCH_LABEL_COLS - WATCH_TAIL_COLS - 3
 	          : WATCH_BAR_MIN;
@@ -687,7 +742,10 @@ watch_draw(struct watch *w)
 	for (unsigned k = 0; k < shown; k++)
 		draw_strip(w, k, bar);
 	for (unsigned b = 0; b < WATCH_BUSES; b++)
-		draw_bus(w, b, bar);
+		draw_bus(w, &w->bus[b], "fx", bus_names[b], bar);
+	for (unsigned b = 0; b < n_aux; b++)
+		draw_bus(w, &w->aux[b], "aux", w->aux[b].name, bar);
+	draw_bus(w, &w->monitor, "mon", "monitor", bar);
 	draw_master(w, bar);
 	draw_loudness(w);
 	frame_add(w, "\033[J");
@@ -743,22 +801,37 @@ snapshot_loudness(const float *v, double t)
 	putchar('\n');
 }
 
-/* One plain line per strip, bus, the master and the loudness: peaks and gain reductions are
+/* "T bus NAME peak L R", "T aux K peak L R" (its name quoted after), "T monitor peak L R". */
+static void
+snapshot_bus(struct bus_view *v, const char *kind, const char *what, double t)
+{
+	char l[16], r[16];
+
+	format_db(v->ch[0].snap, l, sizeof(l));
+	format_db(v->ch[1].snap, r, sizeof(r));
+	printf("%.1f %s%s%s peak %s %s", t, kind, what ? " " : "", what ? what : "", l, r);
+	if (!strcmp(kind, "aux"))
+		printf(" \"%s\"", v->name);
+	putchar('\n');
+	v->ch[0].snap = v->ch[1].snap = MIXCTL_OFF_DB;
+}
+
+/* One plain line per strip, bus, aux bus, the monitor, the master and the loudness: peaks and gain reductions are
  * the highest since the previous snapshot, the rest the latest values. */
 static void
 watch_snapshot(struct watch *w, double t)
 {
 	for (unsigned k = 0; k < w->n; k++)
 		snapshot_strip(&w->s[k], k, t);
-	for (unsigned b = 0; b < WATCH_BUSES; b++) {
-		struct bus_view *v = &w->bus[b];
-		char l[16], r[16];
+	for (unsigned b = 0; b < WATCH_BUSES; b++)
+		snapshot_bus(&w->bus[b], "bus", bus_names[b], t);
+	for (unsigned b = 0; b < w->n_aux; b++) {
+		char what[16];
 
-		format_db(v->ch[0].snap, l, sizeof(l));
-		format_db(v->ch[1].snap, r, sizeof(r));
-		printf("%.1f bus %s peak %s %s\n", t, bus_names[b], l, r);
-		v->ch[0].snap = v->ch[1].snap = MIXCTL_OFF_DB;
+		snprintf(what, sizeof(what), "%u", b + 1);
+		snapshot_bus(&w->aux[b], "aux", what, t);
 	}
+	snapshot_bus(&w->monitor, "monitor", NULL, t);
 	snapshot_master(&w->master, t);
 	snapshot_loudness(w->loud, t);
 	fflush(stdout);

@@ -2,7 +2,8 @@
 /*
  * mixrender: mixd's engine offline — stems in, the master out as a WAV file.
  *
- *   mixrender [--strips N] [--stereo LIST] [--scene FILE] [--automation FILE]
+ *   mixrender [--strips N] [--stereo LIST] [--aux N] [--aux-stereo LIST] [--dca N]
+ *             [--aux-out K=FILE]... [--scene FILE] [--automation FILE]
  *             [--normalize LUFS] [--tail SECONDS] [--block FRAMES] -o OUT.wav [N=]STEM...
  *
  * Each stem gets its own strip: N=STEM puts it on strip N, a plain STEM on the strip after the
@@ -28,8 +29,12 @@
  * glides to changes nothing (ramp_to), so where blocks begin does not show, and the output
  * equals mixd's with --block other than the JACK period (test_e2e_render).
  *
- * This file is the command line and the render loop; the files are render_io.c, the loudness
- * render_loud.c. Exit status: 0 success, 1 error (I/O, a bad stem or scene), 2 bad usage.
+ * The console has mixd's aux buses and DCAs (--aux, --aux-stereo, --dca, mixd's defaults), so a
+ * scene saved on mixd applies; --aux-out K=FILE also writes aux bus K to a file of its own
+ * (render_aux.c), lined up with the stems (no look-ahead to drop).
+ *
+ * This file is the command line and the render loop; the files are render_io.c and
+ * render_aux.c, the loudness render_loud.c. Exit status: 0 success, 1 error (I/O, a bad stem or scene), 2 bad usage.
  * Single-threaded; the signal handlers only set a flag.
  */
 #include <errno.h>
@@ -51,6 +56,7 @@
 #include "fpu.h"
 #include "model.h"
 #include "params.h"
+#include "render_aux.h"
 #include "render_gain.h"
 #include "render_io.h"
 #include "render_loud.h"
@@ -87,6 +93,10 @@ static const char usage_text[] =
     "                        last stem's), as mixd --strips: a scene saved there\n"
     "                        applies as it is; strips without a stem are silent\n"
     "  --stereo LIST         the stereo strips, as mixd --stereo (e.g. 5-8 or 1,3)\n"
+    "  --aux N, --aux-stereo LIST, --dca N\n"
+    "                        the aux buses and DCAs, as mixd's (default 8 and 8)\n"
+    "  --aux-out K=FILE      also write aux bus K to FILE (mono or stereo as the bus),\n"
+    "                        lined up with the stems; repeatable\n"
     "  --scene FILE          a mixd scene file to set the console from\n"
     "  --automation FILE     a mixd automation file, played with the transport\n"
     "                        rolling from 0 at the stems' first frame\n"
@@ -111,6 +121,10 @@ struct opts {
 	unsigned long block;
 	unsigned long strips; /* --strips; 0: up to the last stem's */
 	const char *stereo;   /* --stereo; NULL: each strip as wide as its stem */
+	unsigned long aux, dca;
+	const char *aux_stereo;
+	bool aux_stereo_on[ENGINE_MAX_AUX];
+	struct render_aux aux_out; /* --aux-out */
 	/* the layout the arguments give: stem k is path[k] on strip strip_of[k] (0-based) */
 	const char *path[ENGINE_MAX_STRIPS];
 	unsigned strip_of[ENGINE_MAX_STRIPS];
@@ -190,6 +204,14 @@ parse_layout(char **args, unsigned n, struct opts *o)
 	if (o->stereo && cli_parse_strip_list("--stereo", o->stereo, o->n_strips, o->stereo_on, err,
 	                                      sizeof(err)) < 0)
 		return usage_error("%s", err);
+	if (o->aux_stereo &&
+	    cli_parse_index_list("--aux-stereo", "aux buses", o->aux_stereo, (unsigned)o->aux,
+	                         o->aux_stereo_on, err, sizeof(err)) < 0)
+		return usage_error("%s", err);
+	for (unsigned i = 0; i < o->aux_out.n; i++)
+		if (o->aux_out.k[i] >= o->aux)
+			return usage_error("--aux-out %u=%s: the console has %lu aux buses (--aux)",
+			                   o->aux_out.k[i] + 1, o->aux_out.path[i], o->aux);
 	return -1;
 }
 
@@ -200,8 +222,12 @@ parse_args(int argc, char **argv, struct opts *o)
 	const char *v;
 	int i;
 
+	char why[256];
+
 	o->normalize = NAN;
 	o->block = MIXRENDER_BLOCK_DEFAULT;
+	o->aux = ENGINE_AUX_DEFAULT;
+	o->dca = ENGINE_DCA_DEFAULT;
 	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
 		if (!strcmp(argv[i], "--")) {
 			i++;
@@ -249,6 +275,21 @@ parse_args(int argc, char **argv, struct opts *o)
 			if (!v || !*v)
 				return usage_error("--stereo needs a list of strips (5-8 or 1,3)");
 			o->stereo = v;
+		} else if (cli_opt_match(argc, argv, &j, "--aux", &v)) {
+			if (!v || cli_parse_uint(v, 0, ENGINE_MAX_AUX, &o->aux) < 0)
+				return usage_error("--aux takes a number of aux buses, 0..%d",
+				                   ENGINE_MAX_AUX);
+		} else if (cli_opt_match(argc, argv, &j, "--aux-stereo", &v)) {
+			if (!v || !*v)
+				return usage_error("--aux-stereo needs a list of aux buses (1-2)");
+			o->aux_stereo = v;
+		} else if (cli_opt_match(argc, argv, &j, "--dca", &v)) {
+			if (!v || cli_parse_uint(v, 0, ENGINE_MAX_DCA, &o->dca) < 0)
+				return usage_error("--dca takes a number of DCAs, 0..%d",
+				                   ENGINE_MAX_DCA);
+		} else if (cli_opt_match(argc, argv, &j, "--aux-out", &v)) {
+			if (!v || render_aux_parse(&o->aux_out, v, why, sizeof(why)) < 0)
+				return usage_error("%s", v ? why : "--aux-out needs K=FILE");
 		} else if (cli_opt_match(argc, argv, &j, "--block", &v)) {
 			if (!v || cli_parse_uint(v, 1, MIXRENDER_BLOCK_MAX, &o->block) < 0)
 				return usage_error("--block takes frames, 1..8192");
@@ -274,6 +315,8 @@ struct render {
 	const struct automation_file *af; /* NULL: no --automation */
 	unsigned n_strips, n_inputs;
 	bool stereo[ENGINE_MAX_STRIPS];
+	struct engine_layout layout; /* n_strips, stereo and mixd's aux buses and DCAs */
+	struct render_aux *aux;      /* --aux-out */
 	struct render_route *route; /* per stem: its strip's inputs in in[] */
 	uint32_t block;
 	uint64_t frames; /* output length: the longest stem plus the tail */
@@ -344,7 +387,8 @@ static int
 render_pass(struct render *r, struct render_out *out, struct render_loud *loud, unsigned pass,
             unsigned passes, char *err, size_t errlen)
 {
-	struct engine *e = engine_new(render_stems_rate(r->stems), r->n_strips, r->stereo);
+	struct engine *e = engine_new_layout(render_stems_rate(r->stems), &r->layout);
+	struct engine_outputs eo = { .master_l = r->out_l, .master_r = r->out_r };
 	struct automation *a = NULL;
 	uint64_t total, pos;
 	uint32_t lat;
@@ -364,6 +408,7 @@ render_pass(struct render *r, struct render_out *out, struct render_loud *loud, 
 			return -ENOMEM;
 		}
 	}
+	render_aux_outputs(r->aux, &eo);
 	lat = engine_latency(e);
 	ret = render_stems_rewind(r->stems, err, errlen);
 	total = r->frames + lat;
@@ -381,10 +426,17 @@ render_pass(struct render *r, struct render_out *out, struct render_loud *loud, 
 			break;
 		/* the transport frame is the stems' frame: it rolls from 0 at the first one */
 		if (a && automation_rt_begin(a, e, true, pos, n, emit_nothing, NULL))
-			automation_rt_process(a, e, pos, (const float *const *)r->in, r->sub,
-			                      r->out_l, r->out_r, n);
+			automation_rt_process_outputs(a, e, pos, (const float *const *)r->in,
+			                              r->sub, &eo, NULL, n);
 		else
-			engine_process(e, (const float *const *)r->in, r->out_l, r->out_r, n);
+			engine_process_outputs(e, (const float *const *)r->in, &eo, n);
+		/* the aux buses have no look-ahead: their first r->frames frames are the mix */
+		if (out && pos < r->frames)
+			ret = render_aux_write(r->aux,
+			                       r->frames - pos < n ? (uint32_t)(r->frames - pos) : n,
+			                       err, errlen);
+		if (ret)
+			break;
 		/* the first lat frames are the look-ahead filling up, not the mix */
 		skip = pos >= lat ? 0 : (lat - pos < n ? (uint32_t)(lat - pos) : n);
 		pos += n;
@@ -423,7 +475,8 @@ run_pass(struct render *r, const char *path, bool write, unsigned pass, unsigned
 	}
 	if (write) {
 		out = render_out_open(path, render_stems_rate(r->stems), err, errlen);
-		if (!out) {
+		if (!out || render_aux_open(r->aux, render_stems_rate(r->stems), err, errlen) < 0) {
+			render_out_abort(out);
 			render_loud_free(loud);
 			return -EIO;
 		}
@@ -436,9 +489,17 @@ run_pass(struct render *r, const char *path, bool write, unsigned pass, unsigned
 	render_loud_free(loud);
 	if (ret) {
 		render_out_abort(out);
+		render_aux_abort(r->aux);
 		return ret;
 	}
-	return out ? render_out_commit(out, err, errlen) : 0;
+	if (!out)
+		return 0;
+	ret = render_aux_commit(r->aux, err, errlen);
+	if (ret) {
+		render_out_abort(out);
+		return ret;
+	}
+	return render_out_commit(out, err, errlen);
 }
 
 static int
@@ -466,6 +527,11 @@ render_setup(struct render *r, const struct opts *o, char *err, size_t errlen)
 		first[j] = r->n_inputs;
 		r->n_inputs += r->stereo[j] ? 2 : 1;
 	}
+	r->layout = (struct engine_layout){ .n_strips = r->n_strips,
+		                            .stereo = r->stereo,
+		                            .n_aux = (unsigned)o->aux,
+		                            .aux_stereo = o->aux_stereo_on,
+		                            .n_dca = (unsigned)o->dca };
 	r->block = (uint32_t)o->block;
 	/* lanes move at each 32-frame piece of a block, counted from its start (mixd's period) */
 	if (r->af)
@@ -481,6 +547,8 @@ render_setup(struct render *r, const struct opts *o, char *err, size_t errlen)
 	if (!r->in || !r->sub || !r->route || !r->out_l || !r->out_r || !r->lr ||
 	    render_stems_reserve(r->stems, r->block) < 0)
 		goto oom;
+	if (render_aux_setup(r->aux, (unsigned)o->aux, o->aux_stereo_on, r->block, err, errlen) < 0)
+		return -ENOMEM;
 	for (unsigned i = 0; i < r->n_inputs; i++) {
 		/* zeroed: a strip without a stem stays silent, nothing writes its inputs */
 		r->in[i] = calloc(r->block, sizeof(float));
@@ -511,6 +579,8 @@ render_cleanup(struct render *r)
 	free(r->out_l);
 	free(r->out_r);
 	free(r->lr);
+	if (r->aux)
+		render_aux_free(r->aux);
 }
 
 static void
@@ -604,7 +674,14 @@ main(int argc, char **argv)
 	r.stems = render_stems_open(o.path, o.n_stems, err, sizeof(err));
 	if (!r.stems)
 		goto fail;
-	ps = params_new(o.n_strips);
+	{
+		const struct params_layout pl = { .n_strips = o.n_strips,
+			                          .n_aux = (unsigned)o.aux,
+			                          .aux_stereo = o.aux_stereo_on,
+			                          .n_dca = (unsigned)o.dca };
+		ps = params_new_layout(&pl);
+	}
+	r.aux = &o.aux_out;
 	/* the model's ring is never flushed: model_apply_to_engine sets the engine directly */
 	ring = ring_new(sizeof(struct model_cmd), 16);
 	r.m = ps && ring ? model_new(ps, ring) : NULL;

@@ -211,9 +211,16 @@ struct render_out {
 struct render_out *
 render_out_open(const char *path, unsigned rate, char *err, size_t errlen)
 {
+	return render_out_open_channels(path, rate, 2, err, errlen);
+}
+
+struct render_out *
+render_out_open_channels(const char *path, unsigned rate, unsigned channels, char *err,
+                         size_t errlen)
+{
 	struct render_out *o = calloc(1, sizeof(*o));
 	SF_INFO info = { .samplerate = (int)rate,
-		         .channels = 2,
+		         .channels = (int)channels,
 		         .format = SF_FORMAT_WAV | SF_FORMAT_FLOAT };
 
 	if (!o) {

@@ -60,7 +60,11 @@ struct render_out;
  * rate. Returns NULL with err set (the directory does not exist, no permission, ...). */
 struct render_out *render_out_open(const char *path, unsigned rate, char *err, size_t errlen);
 
-/* Appends n interleaved stereo frames. Returns 0 or -EIO with err set. */
+/* render_out_open for a file of 1 or 2 channels (an aux bus's output). */
+struct render_out *render_out_open_channels(const char *path, unsigned rate, unsigned channels,
+                                            char *err, size_t errlen);
+
+/* Appends n interleaved frames (of the file's channels: stereo for render_out_open). Returns 0 or -EIO with err set. */
 int render_out_write(struct render_out *o, const float *lr, size_t n, char *err, size_t errlen);
 
 /* Finishes the file: closes, fsyncs, renames it onto path and fsyncs the directory. Frees o
