@@ -133,7 +133,7 @@ plan_block(struct engine *e, bool *any_send, bool direct, uint32_t n)
 			struct strip *s = &e->strips[k];
 			moving |= strip_plan_ramps(s, g, n);
 			for (unsigned b = 0; b < SK_N_FX; b++)
-				g->send_on[b] |= ramp_live(&s->g_send[b]);
+				g->send_on[b] |= (uint8_t)(s->fx_live >> b & 1u);
 			g->tap_pre |= direct && direct_needs_tap(s);
 		}
 		g->ramps_moving = moving;

@@ -13,6 +13,17 @@
 
 static void strip_ramps(struct strip *s, struct ramp **r);
 
+/* Bit b: the send to effect bus b is or will be non-zero (its ramp is live). */
+static uint8_t
+fx_live(const struct strip *s)
+{
+	uint8_t m = 0;
+
+	for (int b = 0; b < SK_N_FX; b++)
+		m |= (uint8_t)(ramp_live(&s->g_send[b]) ? 1u << b : 0u);
+	return m;
+}
+
 /* A smoothed value closer than this to its target is at the target: 1e-4 dB, 1e-5 octave. */
 #define SNAP 1e-5f
 
@@ -172,6 +183,7 @@ strip_retarget(struct strip *s, const struct strip_env *env, bool open)
 	/* attack, release and type constants are not smoothed: rewrite every stage once */
 	s->dirty = ~0u;
 	s->ramps_rest = false;
+	s->fx_live = fx_live(s);
 }
 
 /* tan(pi f / fs), f kept below Nyquist so the pre-warp stays finite at any sample rate. */
@@ -422,6 +434,7 @@ strip_settle(struct strip *s, const struct strip_env *env, struct sk_group *g)
 	ramp_init(&s->g_dpre, s->g_dpre.target);
 	s->snap_pl = s->g_pl;
 	s->snap_pr = s->g_pr;
+	s->fx_live = fx_live(s);
 	for (int b = 0; b < STRIP_BANDS; b++) {
 		struct strip_band *bd = &s->band[b];
 		bd->type = bd->want;
@@ -504,95 +517,6 @@ strip_plan_ramps(struct strip *s, struct sk_group *g, uint32_t n)
 		ramp_skip(own[r], n);
 	}
 	s->ramps_rest = !moving;
+	s->fx_live = fx_live(s); /* at rest it holds until the next retarget */
 	return moving;
-}
-
-static bool
-on(float v)
-{
-	return v >= 0.5f;
-}
-
-bool
-strip_store(struct strip *s, enum engine_param p, float v)
-{
-	if (p >= ENGINE_STRIP_EQ1_TYPE && p <= ENGINE_STRIP_EQ4_Q) {
-		struct strip_band *b = &s->band[(p - ENGINE_STRIP_EQ1_TYPE) / 4];
-		switch ((p - ENGINE_STRIP_EQ1_TYPE) % 4) {
-		case 0:
-			b->want = (int)clampf(nearbyintf(v), ENGINE_EQ_OFF, ENGINE_EQ_HIGHSHELF);
-			break;
-		case 1:
-			b->freq = clampf(v, 20.0f, 20000.0f);
-			break;
-		case 2:
-			b->gain_db = clampf(v, -18.0f, 18.0f);
-			break;
-		default:
-			b->q = clampf(v, 0.1f, 10.0f);
-			break;
-		}
-		return true;
-	}
-	if (p >= ENGINE_STRIP_SEND1_LEVEL && p <= ENGINE_STRIP_SEND_LAST) {
-		unsigned b = (p - ENGINE_STRIP_SEND1_LEVEL) / 2;
-		if ((p - ENGINE_STRIP_SEND1_LEVEL) % 2 == 0)
-			s->send_db[b] = clampf(v, GAIN_OFF_DB, 10.0f);
-		else
-			s->send_pre[b] = on(v);
-		return true;
-	}
-	switch (p) {
-	case ENGINE_STRIP_TRIM:
-		s->trim_db = clampf(v, -24.0f, 24.0f);
-		break;
-	case ENGINE_STRIP_POLARITY:
-		s->polarity = on(v);
-		break;
-	case ENGINE_STRIP_FADER:
-		s->fader_db = clampf(v, GAIN_OFF_DB, 10.0f);
-		break;
-	case ENGINE_STRIP_PAN:
-		s->pan = clampf(v, -1.0f, 1.0f);
-		break;
-	case ENGINE_STRIP_MUTE:
-		s->mute = on(v);
-		break;
-	case ENGINE_STRIP_HPF_ON:
-		s->hpf_on = on(v);
-		break;
-	case ENGINE_STRIP_HPF_FREQ:
-		s->hpf_freq = clampf(v, 20.0f, 1000.0f);
-		break;
-	case ENGINE_STRIP_HPF_SLOPE:
-		s->hpf_slope = v >= 18.0f ? 24 : 12;
-		break;
-	case ENGINE_STRIP_EQ_ON:
-		s->eq_on = on(v);
-		break;
-	case ENGINE_STRIP_COMP_ON:
-		s->comp_on = on(v);
-		break;
-	case ENGINE_STRIP_COMP_THRESHOLD:
-		s->thr_db = clampf(v, -60.0f, 0.0f);
-		break;
-	case ENGINE_STRIP_COMP_RATIO:
-		s->ratio = clampf(v, 1.0f, 20.0f);
-		break;
-	case ENGINE_STRIP_COMP_KNEE:
-		s->knee_db = clampf(v, 0.0f, 24.0f);
-		break;
-	case ENGINE_STRIP_COMP_ATTACK:
-		s->attack_ms = clampf(v, 0.1f, 200.0f);
-		break;
-	case ENGINE_STRIP_COMP_RELEASE:
-		s->release_ms = clampf(v, 5.0f, 2000.0f);
-		break;
-	case ENGINE_STRIP_COMP_MAKEUP:
-		s->makeup_db = clampf(v, 0.0f, 24.0f);
-		break;
-	default:
-		return false;
-	}
-	return true;
 }

@@ -82,6 +82,8 @@ struct strip {
 	uint32_t was_moving; /* moved in the previous grid block */
 	uint32_t written;    /* written by the last strip_plan_grid */
 	bool ramps_rest;     /* the lanes' gain plan is written at rest: nothing to rewrite */
+	uint8_t fx_live;     /* bit b: the send to effect bus b is live (ramp_live), kept by
+	                      * strip_retarget, strip_settle and strip_plan_ramps */
 
 	/* meters */
 	float rms, gr_read;

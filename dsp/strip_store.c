@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* strip_store: a strip's settings from engine_set, each clamped to its range (strip.h). */
+#include <math.h>
+
+#include "engine.h"
+#include "gain.h"
+#include "numeric.h"
+#include "strip.h"
+
+static bool
+on(float v)
+{
+	return v >= 0.5f;
+}
+
+bool
+strip_store(struct strip *s, enum engine_param p, float v)
+{
+	if (p >= ENGINE_STRIP_EQ1_TYPE && p <= ENGINE_STRIP_EQ4_Q) {
+		struct strip_band *b = &s->band[(p - ENGINE_STRIP_EQ1_TYPE) / 4];
+		switch ((p - ENGINE_STRIP_EQ1_TYPE) % 4) {
+		case 0:
+			b->want = (int)clampf(nearbyintf(v), ENGINE_EQ_OFF, ENGINE_EQ_HIGHSHELF);
+			break;
+		case 1:
+			b->freq = clampf(v, 20.0f, 20000.0f);
+			break;
+		case 2:
+			b->gain_db = clampf(v, -18.0f, 18.0f);
+			break;
+		default:
+			b->q = clampf(v, 0.1f, 10.0f);
+			break;
+		}
+		return true;
+	}
+	if (p >= ENGINE_STRIP_SEND1_LEVEL && p <= ENGINE_STRIP_SEND_LAST) {
+		unsigned b = (p - ENGINE_STRIP_SEND1_LEVEL) / 2;
+		if ((p - ENGINE_STRIP_SEND1_LEVEL) % 2 == 0)
+			s->send_db[b] = clampf(v, GAIN_OFF_DB, 10.0f);
+		else
+			s->send_pre[b] = on(v);
+		return true;
+	}
+	switch (p) {
+	case ENGINE_STRIP_TRIM:
+		s->trim_db = clampf(v, -24.0f, 24.0f);
+		break;
+	case ENGINE_STRIP_POLARITY:
+		s->polarity = on(v);
+		break;
+	case ENGINE_STRIP_FADER:
+		s->fader_db = clampf(v, GAIN_OFF_DB, 10.0f);
+		break;
+	case ENGINE_STRIP_PAN:
+		s->pan = clampf(v, -1.0f, 1.0f);
+		break;
+	case ENGINE_STRIP_MUTE:
+		s->mute = on(v);
+		break;
+	case ENGINE_STRIP_HPF_ON:
+		s->hpf_on = on(v);
+		break;
+	case ENGINE_STRIP_HPF_FREQ:
+		s->hpf_freq = clampf(v, 20.0f, 1000.0f);
+		break;
+	case ENGINE_STRIP_HPF_SLOPE:
+		s->hpf_slope = v >= 18.0f ? 24 : 12;
+		break;
+	case ENGINE_STRIP_EQ_ON:
+		s->eq_on = on(v);
+		break;
+	case ENGINE_STRIP_COMP_ON:
+		s->comp_on = on(v);
+		break;
+	case ENGINE_STRIP_COMP_THRESHOLD:
+		s->thr_db = clampf(v, -60.0f, 0.0f);
+		break;
+	case ENGINE_STRIP_COMP_RATIO:
+		s->ratio = clampf(v, 1.0f, 20.0f);
+		break;
+	case ENGINE_STRIP_COMP_KNEE:
+		s->knee_db = clampf(v, 0.0f, 24.0f);
+		break;
+	case ENGINE_STRIP_COMP_ATTACK:
+		s->attack_ms = clampf(v, 0.1f, 200.0f);
+		break;
+	case ENGINE_STRIP_COMP_RELEASE:
+		s->release_ms = clampf(v, 5.0f, 2000.0f);
+		break;
+	case ENGINE_STRIP_COMP_MAKEUP:
+		s->makeup_db = clampf(v, 0.0f, 24.0f);
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
