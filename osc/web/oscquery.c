@@ -359,7 +359,7 @@ put_node(const struct oscquery *q, const struct model *m, struct jbuf *b, int no
 	const struct node *n = &q->n[node];
 	bool first = true;
 
-	if (n->param >= 0 && q->arena.p) {
+	if (n->param >= 0 && n->first_child < 0 && q->arena.p) {
 		/* the fixed parts were made at start: only the value is formatted now */
 		jbuf_mem(b, q->arena.p + n->pre, n->pre_len);
 		put_attr(q, m, b, node, A_VALUE);
@@ -383,7 +383,9 @@ make_arena(struct oscquery *q)
 		struct node *n = &q->n[i];
 		bool first = true;
 
-		if (n->param < 0)
+		/* a parameter that is also a container (/master/width and /master/width/mono_below)
+		 * has its children's values inside it: it is made whole each time */
+		if (n->param < 0 || n->first_child >= 0)
 			continue;
 		n->pre = b->len;
 		jbuf_raw(b, "{");
