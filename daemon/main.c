@@ -22,6 +22,8 @@
 #include "automations.h"
 #include "clock.h"
 #include "config.h"
+#include "conn_osc.h"
+#include "connections.h"
 #include "dispatch.h"
 #include "feedback.h"
 #include "engine.h"
@@ -68,6 +70,8 @@ struct app {
 	struct automation *autom;
 	struct automations *autos;
 	struct nsm *nsm; /* NULL unless a session manager launched us */
+	struct connections *conns; /* the remembered JACK connections */
+	struct conn_osc conn_osc;
 	/* meters reported since the last tick, and what the /meter/... gets have not read yet */
 	struct meter_frame fresh, meters;
 	unsigned *changed; /* a tick's changed parameters, one slot per parameter */
@@ -301,6 +305,7 @@ tick(struct app *a, uint64_t t)
 	feedback(a, t);
 	meters_clear(&a->fresh);
 	jackio_handle_events(a->j, t);
+	connections_tick(a->conns, t);
 	automations_tick(a->autos);
 	/* a new server rate (a rate change, a reconnection elsewhere) re-creates the meter */
 	rate = jackio_rate(a->j);
@@ -322,6 +327,7 @@ hook_nsm_save(void *ctx, char *err, size_t errlen)
 	struct app *a = ctx;
 
 	save_state(a, clock_ns());
+	connections_save(a->conns, clock_ns());
 	if (model_generation(a->m) != a->saved_generation) {
 		snprintf(err, errlen, "cannot write %s (see mixd's log)", a->state_path);
 		return -EIO;
@@ -463,6 +469,16 @@ setup(struct app *a, char *err, size_t errlen)
 	if (!a->j)
 		return -1;
 	jackio_set_tap(a->j, loudness_ring(a->loud));
+	a->conns = connections_new(a->opt.state_dir);
+	if (!a->conns)
+		goto oom;
+	rc = connections_load(a->conns, err, errlen);
+	if (rc < 0)
+		fprintf(stderr, "mixd: connections not loaded (%s)%s\n", err,
+		        rc == -EINVAL ? "; kept as connections.bad" : "");
+	jackio_set_connections(a->j, a->conns);
+	a->conn_osc = (struct conn_osc){ a->conns, a->d };
+	dispatch_add_handler(a->d, conn_osc_message, &a->conn_osc);
 	a->autom = automation_new(params_count(a->ps));
 	if (!a->autom)
 		goto oom;
@@ -488,6 +504,7 @@ static void
 teardown(struct app *a)
 {
 	jackio_free(a->j);      /* stops the RT thread before anything it uses goes away */
+	connections_free(a->conns); /* jackio_free detached it */
 	loudness_free(a->loud); /* then the loudness thread, and with it the ring */
 	/* the lanes the RT thread held: no thread plays them now */
 	if (a->m)
@@ -565,6 +582,7 @@ run(struct app *a)
 		}
 	}
 	save_state(a, clock_ns());
+	connections_save(a->conns, clock_ns());
 	close(sfd);
 	close(tfd);
 	fprintf(stderr, "mixd: state saved, bye\n");

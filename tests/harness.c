@@ -2036,6 +2036,17 @@ h_probe_connect(struct h_probe *p, const char *src, const char *dst)
 	return r > 0 ? -r : -EIO;
 }
 
+int
+h_probe_disconnect(struct h_probe *p, const char *src, const char *dst)
+{
+	int r = jack_disconnect(p->client, src, dst);
+
+	if (r == 0)
+		return 0;
+	fprintf(stderr, "harness: jack_disconnect %s -> %s failed (%d)\n", src, dst, r);
+	return r > 0 ? -r : -EIO;
+}
+
 bool
 h_probe_connected(struct h_probe *p, const char *a, const char *b)
 {

@@ -320,6 +320,9 @@ const char *h_probe_in_name(struct h_probe *p, unsigned ch);
 /* jack_connect by full names through the probe's client; an existing connection is success. */
 int h_probe_connect(struct h_probe *p, const char *src, const char *dst);
 
+/* jack_disconnect by full names through the probe's client, as a patchbay would. 0 or -errno. */
+int h_probe_disconnect(struct h_probe *p, const char *src, const char *dst);
+
 /* True if the two ports (full names) exist and are connected. */
 bool h_probe_connected(struct h_probe *p, const char *a, const char *b);
 
