@@ -110,12 +110,14 @@ hook_stats(void *ctx, struct dispatch_stat *out, unsigned max)
 	struct loudness_reading lr;
 	struct subs_stats ss;
 	struct ardour_stats as;
+	struct connections_stats cs;
 	unsigned n = 0;
 
 	loudness_read(a->loud, &lr);
 	jackio_get_stats(a->j, &js);
 	subs_get_stats(a->subs, &ss);
 	ardour_get_stats(a->ard, &as);
+	connections_get_stats(a->conns, &cs);
 #define STAT(nm, v)                                                             \
 	do {                                                                    \
 		if (n < max)                                                    \
@@ -138,6 +140,10 @@ hook_stats(void *ctx, struct dispatch_stat *out, unsigned max)
 	STAT("window_max_ns", js.window_max_ns);
 	STAT("reconnects", js.reconnects);
 	STAT("state_errors", a->state_errors);
+	STAT("connections_made", cs.made);
+	STAT("connections_forgotten", cs.forgotten);
+	STAT("connections_refused", cs.refused);
+	STAT("connections_save_errors", cs.save_errors);
 	STAT("loudness_frames", js.tap_frames);
 	STAT("loudness_measured", lr.measured);
 	STAT("loudness_drops", js.tap_drops);
