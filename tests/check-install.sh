@@ -3,96 +3,21 @@
 #
 # check-install.sh BUILD_DIR VERSION PREFIX BINDIR MANDIR DATADIR UNITDIR
 #
-# `meson install --destdir` of the build into a fresh tree, then checks what a user of the
-# installed console gets: the programs (and that they run: --version), the man pages (man finds
-# them), the systemd user units (systemd-analyze verify accepts them, with the installed mixd
-# as their ExecStart and the installed man page as their Documentation=) and the desktop entry
-# session managers read (desktop-file-validate, the NSM keys).
+# `meson install --destdir` of the build into a fresh tree, then tests/check-tree.sh on it.
 # The directories are as configured (PREFIX/BINDIR, ...); a relative one is under PREFIX.
-# Exit 0 when all holds, 1 on the first thing missing or wrong, 77 (meson's SKIP, which
-# tools/test does not count as passed) when a checking tool is absent.
 set -euo pipefail
 
 build=$1 version=$2 prefix=$3
 abs() { [[ $1 == /* ]] && echo "$1" || echo "$prefix/$1"; }
 bindir=$(abs "$4") mandir=$(abs "$5") datadir=$(abs "$6") unitdir=$(abs "$7")
 
-fail() {
-	echo "check-install: $*" >&2
-	exit 1
-}
-for tool in meson man systemd-analyze desktop-file-validate; do
-	if ! command -v "$tool" >/dev/null; then
-		echo "check-install: $tool not found (tools/common.sh installs it): SKIP" >&2
-		exit 77
-	fi
-done
-
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mixd-install.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 dest=$tmp/root
 # --no-rebuild: meson test already built everything, and ninja must not run inside ninja.
-meson install -C "$build" --destdir "$dest" --no-rebuild --quiet >"$tmp/install.log" 2>&1 ||
-	{ cat "$tmp/install.log" >&2; fail "meson install failed"; }
-
-# Programs: in bindir, executable, and answering --version with the project's version.
-for prog in mixd mixctl mixrender; do
-	exe=$dest$bindir/$prog
-	[[ -x $exe ]] || fail "$bindir/$prog is not installed (or not executable)"
-	out=$("$exe" --version) || fail "$prog --version exited $?"
-	[[ $out == "$prog $version" ]] || fail "$prog --version printed '$out', not '$prog $version'"
-done
-# Nothing else in bindir: the benchmarks and the demo tone are build-tree tools.
-extra=$(find "$dest$bindir" -mindepth 1 ! -name mixd ! -name mixctl ! -name mixrender)
-[[ -z $extra ]] || fail "unexpected files in $bindir: $extra"
-
-# Man pages: where man looks for them under this MANPATH.
-for page in mixd mixctl mixrender; do
-	[[ -f $dest$mandir/man1/$page.1 ]] || fail "$mandir/man1/$page.1 is not installed"
-	found=$(MANPATH=$dest$mandir man -w "$page") || fail "man -w $page finds nothing"
-	[[ $found == "$dest$mandir/man1/$page.1"* ]] || fail "man -w $page found $found"
-done
-
-# The units: both installed, ExecStart at the installed mixd, and the promised behaviour.
-for unit in mixd.service mixd@.service; do
-	f=$dest$unitdir/$unit
-	[[ -f $f ]] || fail "$unitdir/$unit is not installed"
-	grep -qx "ExecStart=$bindir/mixd .*" "$f" || fail "$unit: ExecStart is not $bindir/mixd"
-	grep -qx 'Restart=on-failure' "$f" || fail "$unit: no Restart=on-failure"
-	grep -qx 'KillSignal=SIGTERM' "$f" || fail "$unit: no KillSignal=SIGTERM"
-	grep -q '^After=.*pipewire\.service' "$f" || fail "$unit: not ordered after pipewire.service"
-	grep -q '^After=.*jack\.service' "$f" || fail "$unit: not ordered after jack.service"
-done
-grep -q -- '--name %i --state-dir %S/mixd/%i' "$dest$unitdir/mixd@.service" ||
-	fail "mixd@.service: the instance is not the name and the state directory"
-
-# systemd-analyze verify, as the user manager would load them. It resolves ExecStart on this
-# machine's root (and --root is refused with --user), so the copies it reads point ExecStart
-# into the install tree; nothing else changes. It needs a runtime directory of its own; MANPATH
-# makes its Documentation= check find the installed man page.
-mkdir -p "$tmp/units" "$tmp/run"
-chmod 700 "$tmp/run"
-for unit in mixd.service mixd@.service; do
-	sed "s|^ExecStart=$bindir/|ExecStart=$dest$bindir/|" "$dest$unitdir/$unit" >"$tmp/units/$unit"
-done
-cp "$tmp/units/mixd@.service" "$tmp/units/mixd@stage.service"
-for unit in mixd.service mixd@.service mixd@stage.service; do
-	if ! out=$(cd "$tmp/units" && XDG_RUNTIME_DIR=$tmp/run MANPATH=$dest$mandir \
-		systemd-analyze --user verify "./$unit" 2>&1) || [[ -n $out ]]; then
-		printf '%s\n' "$out" >&2
-		fail "systemd-analyze verify rejects $unit"
-	fi
-done
-
-# The desktop entry: valid, and what NSM session managers look for.
-desk=$dest$datadir/applications/mixd.desktop
-[[ -f $desk ]] || fail "$datadir/applications/mixd.desktop is not installed"
-if ! out=$(desktop-file-validate "$desk" 2>&1) || [[ -n $out ]]; then
-	printf '%s\n' "$out" >&2
-	fail "desktop-file-validate rejects mixd.desktop"
+if ! meson install -C "$build" --destdir "$dest" --no-rebuild --quiet >"$tmp/install.log" 2>&1; then
+	cat "$tmp/install.log" >&2
+	echo "check-install: meson install failed" >&2
+	exit 1
 fi
-grep -qx 'X-NSM-Capable=true' "$desk" || fail "mixd.desktop: no X-NSM-Capable=true"
-grep -qx 'X-NSM-Exec=mixd' "$desk" || fail "mixd.desktop: no X-NSM-Exec=mixd"
-
-echo "check-install: $(find "$dest" -type f | wc -l) files under $prefix hold the programs," \
-	"man pages, units and desktop entry"
+"$(dirname "$0")/check-tree.sh" "$dest" "$version" "$bindir" "$mandir" "$datadir" "$unitdir"
