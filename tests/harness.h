@@ -57,10 +57,15 @@ struct h_jackd {
 	unsigned rate;      /* sample rate, Hz */
 	unsigned period;    /* frames per period */
 	char log_path[512]; /* stdout + stderr of jackd, appended across restarts */
+	bool external;      /* a server the test did not start (MIXD_E2E_SERVER) */
 };
 
 /* Starts `jackd -n NAME -r -d dummy -r RATE -p PERIOD` and waits (up to 10 s) until a client can
- * open on it. On failure prints the jackd log and returns NULL. */
+ * open on it. On failure prints the jackd log and returns NULL.
+ * With MIXD_E2E_SERVER=NAME in the environment it starts nothing: the server NAME already runs
+ * (PipeWire's JACK, set up by tests/run-pipewire.sh); rate and period are then the server's,
+ * read from it; h_jackd_kill runs the command in MIXD_E2E_SERVER_KILL (hard) or _STOP, and
+ * h_jackd_restart the one in _START and waits for the server (-ENOTSUP without them). */
 struct h_jackd *h_jackd_start(unsigned rate, unsigned period);
 
 /* Stops jackd: SIGKILL if hard (a crash: no clean-up of its own), else SIGTERM, then SIGKILL
@@ -325,6 +330,15 @@ int h_probe_disconnect(struct h_probe *p, const char *src, const char *dst);
 
 /* True if the two ports (full names) exist and are connected. */
 bool h_probe_connected(struct h_probe *p, const char *a, const char *b);
+
+/* The latency range JACK gives port (full name): capture (from the sources to it) or playback
+ * (from it to the sinks), in frames. 0, or -ENOENT when there is no such port. */
+int h_probe_port_latency(struct h_probe *p, const char *port, bool capture, unsigned *min,
+                         unsigned *max);
+
+/* Asks the server for a new period (jack_set_buffer_size): 0 or -errno; and the period now. */
+int h_probe_set_buffer_size(struct h_probe *p, unsigned frames);
+unsigned h_probe_buffer_size(struct h_probe *p);
 
 /* True if a port of that full name exists. */
 bool h_probe_port_exists(struct h_probe *p, const char *name);
