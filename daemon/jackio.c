@@ -589,9 +589,10 @@ jackio_open(struct jackio *j)
 		goto fail;
 	}
 	j->connected = true;
-	/* JACK computes latencies when the graph changes; PipeWire's JACK may not until another
-	 * client connects, and /info and our ports would read 0 until then */
-	jack_recompute_total_latencies(j->client);
+	/* No jack_recompute_total_latencies here (issue 14 asked for one): jackd computes them at
+	 * activation, PipeWire 0.3.65's JACK reports our ports' latency at once without it
+	 * (e2e_server checks both), and with it mixd aborted or crashed inside libpipewire in 3
+	 * of 4 PipeWire runs while it restored connections right after (docs/deploy.md) */
 	if (j->conns)
 		connections_attach(j->conns, j->client, clock_ns());
 	connect_by_regex(j);
@@ -626,7 +627,6 @@ change_rate(struct jackio *j)
 		fprintf(stderr, "mixd: cannot reactivate after a rate change\n");
 		return;
 	}
-	jack_recompute_total_latencies(j->client);
 	if (j->conns)
 		connections_attach(j->conns, j->client, clock_ns());
 	fprintf(stderr, "mixd: sample rate now %u Hz\n", j->rate);

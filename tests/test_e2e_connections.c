@@ -274,16 +274,20 @@ START_TEST(test_client_restart)
 	/* half by hand, half over OSC (the full name of ours works too) */
 	ck_assert_int_eq(h_probe_connect(w.probe, links[0][0], links[0][1]), 0);
 	ck_assert_int_eq(h_probe_connect(w.probe, links[2][0], links[2][1]), 0);
+	/* PipeWire's JACK shows mixd a new client's ports a moment after it opened: "pending"
+	 * then (made as they appear), "connected" on jackd */
 	ck_assert_int_eq(h_osc_send(w.osc, "/connect", "ss", "in_2", "synth:out_2"), 0);
 	m = h_osc_wait(w.osc, "/connect", H_REPLY_MS);
 	ck_assert_msg(m != NULL, "no /connect reply");
 	ck_assert_str_eq(m->types, "sss");
-	ck_assert_str_eq(h_arg_s(m, 2), "connected");
+	ck_assert_msg(!strcmp(h_arg_s(m, 2), "connected") || !strcmp(h_arg_s(m, 2), "pending"),
+	              "/connect answered %s", h_arg_s(m, 2));
 	h_msg_free(m);
 	ck_assert_int_eq(h_osc_send(w.osc, "/connect", "ss", "mixd:master_R", "synth:in_R"), 0);
 	m = h_osc_wait(w.osc, "/connect", H_REPLY_MS);
 	ck_assert_msg(m != NULL, "no /connect reply");
-	ck_assert_str_eq(h_arg_s(m, 2), "connected");
+	ck_assert_msg(!strcmp(h_arg_s(m, 2), "connected") || !strcmp(h_arg_s(m, 2), "pending"),
+	              "/connect answered %s", h_arg_s(m, 2));
 	h_msg_free(m);
 	ck_assert_int_ge(wait_present((1u << N_LINKS) - 1, 2000), 0);
 
