@@ -322,6 +322,7 @@ connections_connect(struct connections *c, const char *ours, const char *peer,
 	jack_port_t *p, *q;
 	struct entry *e;
 	size_t plen;
+	bool fresh;
 	int ret;
 
 	if (!c->client) {
@@ -361,6 +362,7 @@ connections_connect(struct connections *c, const char *ours, const char *peer,
 		}
 	}
 	e = find(c, name, peer);
+	fresh = !e;
 	if (!e) {
 		if (c->n == CONN_MAX) {
 			snprintf(err, errlen, "%d connections remembered already", CONN_MAX);
@@ -374,7 +376,8 @@ connections_connect(struct connections *c, const char *ours, const char *peer,
 	e->st = CONNECTIONS_PENDING;
 	if (q) {
 		if (make(c, name, peer)) {
-			forget(c, e);
+			if (fresh) /* a refused new one is not remembered; an old one stays */
+				forget(c, e);
 			snprintf(err, errlen, "JACK refused to connect %s", peer);
 			return -EIO;
 		}

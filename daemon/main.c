@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "advertise.h"
 #include "ardour.h"
 #include "automation.h"
 #include "automations.h"
@@ -72,6 +73,7 @@ struct app {
 	struct nsm *nsm; /* NULL unless a session manager launched us */
 	struct connections *conns; /* the remembered JACK connections */
 	struct conn_osc conn_osc;
+	struct advertise *adv; /* --advertise: the DNS-SD announcement, or NULL */
 	/* meters reported since the last tick, and what the /meter/... gets have not read yet */
 	struct meter_frame fresh, meters;
 	unsigned *changed; /* a tick's changed parameters, one slot per parameter */
@@ -495,6 +497,20 @@ setup(struct app *a, char *err, size_t errlen)
 	dispatch_add_handler(a->d, automations_message, a->autos);
 	/* write and touch see every client's move (native, Ardour, a scene) as it arrives */
 	model_set_observer(a->m, automations_moved, a->autos);
+	if (a->opt.advertise) {
+		char why[256];
+
+		a->adv = advertise_start(jackio_client_name(a->j), osc_server_port(a->srv), why,
+		                         sizeof(why));
+		if (!a->adv) {
+			snprintf(err, errlen, "--advertise: %s", why);
+			return -1;
+		}
+		if (!strncmp(a->opt.listen, "127.", 4) || !strncmp(a->opt.listen, "[::1]", 5))
+			fprintf(stderr, "mixd: --advertise: OSC listens on %s, which no other host "
+			                "can reach (see --osc-listen)\n",
+			        a->opt.listen);
+	}
 	rc = loudness_start(a->loud);
 	if (rc < 0) {
 		snprintf(err, errlen, "cannot start the loudness thread: %s", strerror(-rc));
@@ -509,6 +525,7 @@ oom:
 static void
 teardown(struct app *a)
 {
+	advertise_stop(a->adv); /* withdrawn first: nobody should find a console going away */
 	jackio_free(a->j);      /* stops the RT thread before anything it uses goes away */
 	connections_free(a->conns); /* jackio_free detached it */
 	loudness_free(a->loud); /* then the loudness thread, and with it the ring */

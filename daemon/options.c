@@ -18,7 +18,7 @@
 static const char usage[] =
     "usage: mixd [--name NAME] [--strips N] [--stereo LIST] [--osc-port PORT]\n"
     "            [--osc-listen ADDR:PORT] [--osc-allow CIDR,...] [--osc-rate MSGS_PER_S]\n"
-    "            [--state-dir DIR] [--scene NAME] [--connect PORT_REGEX]\n"
+    "            [--state-dir DIR] [--scene NAME] [--connect PORT_REGEX] [--advertise]\n"
     "            [--list-params[=markdown]]\n"
     "            [--help] [--version]\n"
     "\n"
@@ -34,6 +34,7 @@ static const char usage[] =
     "                         (default $XDG_STATE_HOME/mixd/NAME)\n"
     "  --scene NAME           recall scene NAME (DIR/scenes/NAME.scene) at start\n"
     "  --connect PORT_REGEX   connect master_L/R to the first two matching input ports\n"
+    "  --advertise            announce the OSC port by DNS-SD (_osc._udp, via Avahi)\n"
     "  --list-params          print the OSC address space and exit\n"
     "The JACK server is the default one, or JACK_DEFAULT_SERVER.\n";
 
@@ -78,6 +79,7 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 		O_STATE,
 		O_SCENE,
 		O_CONNECT,
+		O_ADVERTISE,
 		O_LIST,
 		O_HELP,
 		O_VERSION
@@ -93,6 +95,7 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 		{ "state-dir", required_argument, NULL, O_STATE },
 		{ "scene", required_argument, NULL, O_SCENE },
 		{ "connect", required_argument, NULL, O_CONNECT },
+		{ "advertise", no_argument, NULL, O_ADVERTISE },
 		{ "list-params", optional_argument, NULL, O_LIST },
 		{ "help", no_argument, NULL, O_HELP },
 		{ "version", no_argument, NULL, O_VERSION },
@@ -175,6 +178,9 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 			break;
 		case O_CONNECT:
 			o->connect = optarg;
+			break;
+		case O_ADVERTISE:
+			o->advertise = true;
 			break;
 		case O_LIST:
 			if (!optarg || !strcmp(optarg, "text"))

@@ -27,6 +27,7 @@ struct options {
 	char state_dir[PATH_MAX];
 	const char *connect;
 	const char *scene; /* --scene NAME: recalled at start, after the saved state; or NULL */
+	bool advertise;    /* --advertise: announce the OSC port by DNS-SD (advertise.h) */
 	enum options_list list;
 };
 

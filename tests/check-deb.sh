@@ -51,7 +51,7 @@ deb=$tmp/mixd_${version}_$(dpkg --print-architecture).deb
 [[ $(dpkg-deb -f "$deb" Version) == "$version" ]] ||
 	fail "package version $(dpkg-deb -f "$deb" Version), project version $version"
 depends=$(dpkg-deb -f "$deb" Depends)
-for lib in libjack liblo libebur128 libsndfile; do
+for lib in libjack liblo libebur128 libsndfile libavahi-client; do
 	[[ $depends == *"$lib"* ]] || fail "Depends lacks $lib: $depends"
 done
 # every dependency is installed here, so the binaries that run below show the package's run

@@ -478,6 +478,22 @@ h_jackd_start(unsigned rate, unsigned period)
 	return NULL;
 }
 
+struct h_jackd *
+h_jackd_attach(const char *name)
+{
+	struct h_jackd *j;
+
+	if (!h_session_dir())
+		return NULL;
+	jack_hooks_install();
+	j = calloc(1, sizeof(*j));
+	if (j && jackd_external(j, name) < 0) {
+		free(j);
+		j = NULL;
+	}
+	return j;
+}
+
 int
 h_jackd_kill(struct h_jackd *j, bool hard)
 {

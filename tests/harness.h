@@ -68,6 +68,10 @@ struct h_jackd {
  * h_jackd_restart the one in _START and waits for the server (-ENOTSUP without them). */
 struct h_jackd *h_jackd_start(unsigned rate, unsigned period);
 
+/* A server already running under name, as h_jackd_start treats MIXD_E2E_SERVER (a second
+ * server of a test, such as the other end of a network link). NULL when none answers. */
+struct h_jackd *h_jackd_attach(const char *name);
+
 /* Stops jackd: SIGKILL if hard (a crash: no clean-up of its own), else SIGTERM, then SIGKILL
  * after 3 s. Waits for the process. Returns 0, or -ESRCH if it was not running. */
 int h_jackd_kill(struct h_jackd *j, bool hard);

@@ -8,14 +8,16 @@
 # toolchain; clang-14 and its runtime are for the fuzz targets and clang sanitizer builds;
 # desktop-file-utils, systemd (systemd-analyze) and man-db check the installed desktop entry,
 # units and man pages; dpkg-dev and debhelper build the Debian package the suite checks;
-# PipeWire, WirePlumber, pipewire-jack and a D-Bus daemon run the suite's PipeWire cases.
+# PipeWire, WirePlumber, pipewire-jack and a D-Bus daemon run the suite's PipeWire cases;
+# avahi-daemon and avahi-utils (avahi-browse) its --advertise case; iproute2 the netjack2 case.
 MIXD_PACKAGES=(
   build-essential meson ninja-build pkg-config
-  libjack-jackd2-dev jackd2 liblo-dev libebur128-dev check libsndfile1-dev
+  libjack-jackd2-dev jackd2 liblo-dev libebur128-dev check libsndfile1-dev libavahi-client-dev
   clang-14 libclang-rt-14-dev
   desktop-file-utils systemd man-db
   dpkg-dev debhelper
   pipewire pipewire-bin wireplumber pipewire-jack dbus-daemon
+  avahi-daemon avahi-utils iproute2
 )
 
 # Prints its arguments to stderr, prefixed with the calling tool's name.
