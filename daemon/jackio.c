@@ -591,8 +591,8 @@ jackio_open(struct jackio *j)
 	j->connected = true;
 	/* No jack_recompute_total_latencies here (issue 14 asked for one): jackd computes them at
 	 * activation, PipeWire 0.3.65's JACK reports our ports' latency at once without it
-	 * (e2e_server checks both), and with it mixd aborted or crashed inside libpipewire in 3
-	 * of 4 PipeWire runs while it restored connections right after (docs/deploy.md) */
+	 * (e2e_server checks both), and with it mixd aborted or crashed inside libpipewire in
+	 * both full PipeWire runs, while it restored connections right after (docs/deploy.md) */
 	if (j->conns)
 		connections_attach(j->conns, j->client, clock_ns());
 	connect_by_regex(j);
