@@ -32,12 +32,6 @@ static struct h_jackd *stage;
 static struct h_probe *sp; /* the probe on the stage */
 static char net[64];       /* the stage's client on the desk */
 
-static void
-port(char *out, size_t n, const char *fmt, unsigned k)
-{
-	snprintf(out, n, fmt, net, k);
-}
-
 /* mixd connects its port ours to the desk's peer, over OSC: a JACK client of this process can
  * only be on one server (libjack's globals), and it is the stage's. */
 static void
@@ -72,11 +66,11 @@ link_up(void)
 	sp = h_probe_open_flags(stage, "stageprobe", 1, REC_FRAMES, H_PROBE_LATENCY_SOURCE);
 	ck_assert_ptr_nonnull(sp);
 
-	port(a, sizeof(a), "%s:from_slave_%u", 1);
+	snprintf(a, sizeof(a), "%s:from_slave_1", net);
 	osc_connect("in_1", a);
-	port(a, sizeof(a), "%s:to_slave_%u", 1);
+	snprintf(a, sizeof(a), "%s:to_slave_1", net);
 	osc_connect("master_L", a);
-	port(a, sizeof(a), "%s:to_slave_%u", 2);
+	snprintf(a, sizeof(a), "%s:to_slave_2", net);
 	osc_connect("master_R", a);
 	ck_assert_int_eq(h_probe_connect(sp, h_probe_out_name(sp, 1), "system:playback_1"), 0);
 	ck_assert_int_eq(h_probe_connect(sp, "system:capture_1", h_probe_in_name(sp, 0)), 0);
