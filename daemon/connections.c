@@ -7,7 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
+
 #define MS_NS 1000000ull
+/* Pairs disconnected by request, remembered for CONNECTIONS_SETTLE_MS: JACK2 shows clients a
+ * change from the next cycle on, so a snapshot read just after our jack_disconnect (on the
+ * news of an earlier change) may still see the pair and must not bring it back. */
+#define TOMBS 16
 
 struct entry {
 	struct conn_pair p;
@@ -25,6 +31,11 @@ struct connections {
 	uint64_t last_save_ns, next_retry_ns;
 	struct connections_stats st;
 	struct conn_pair *scratch; /* CONN_MAX pairs for reading and writing the file */
+	struct {
+		struct conn_pair p;
+		uint64_t until_ns;
+	} tomb[TOMBS];
+	unsigned next_tomb;
 };
 
 struct connections *
@@ -191,13 +202,26 @@ connections_detach(struct connections *c)
 		c->v[i].st = CONNECTIONS_PENDING;
 }
 
+/* Whether the pair was disconnected by request less than CONNECTIONS_SETTLE_MS ago. */
+static bool
+tombstoned(const struct connections *c, const char *ours, const char *peer, uint64_t now_ns)
+{
+	for (unsigned i = 0; i < TOMBS; i++)
+		if (c->tomb[i].until_ns > now_ns && !strcmp(c->tomb[i].p.ours, ours) &&
+		    !strcmp(c->tomb[i].p.peer, peer))
+			return true;
+	return false;
+}
+
 /* Records a connection of our port (short name) to peer seen on the server. */
 static void
-seen(struct connections *c, const char *ours, const char *peer)
+seen(struct connections *c, const char *ours, const char *peer, uint64_t now_ns)
 {
 	struct entry *e = find(c, ours, peer);
 
 	if (!e) {
+		if (tombstoned(c, ours, peer, now_ns))
+			return; /* a stale view of what we just disconnected */
 		if (c->n == CONN_MAX || strlen(ours) > CONN_OURS_MAX ||
 		    !conn_file_name_ok(peer, CONN_PEER_MAX, true)) {
 			c->st.refused++;
@@ -234,7 +258,7 @@ connections_update(struct connections *c, uint64_t now_ns)
 		p = jack_port_by_name(c->client, ports[i]);
 		peers = p ? jack_port_get_all_connections(c->client, p) : NULL;
 		for (unsigned k = 0; peers && peers[k]; k++)
-			seen(c, ports[i] + plen, peers[k]);
+			seen(c, ports[i] + plen, peers[k], now_ns);
 		jack_free(peers);
 	}
 	jack_free(ports);
@@ -417,6 +441,10 @@ connections_disconnect(struct connections *c, const char *ours, const char *peer
 			jack_disconnect(c->client, peer, jack_port_name(p));
 		else
 			jack_disconnect(c->client, jack_port_name(p), peer);
+		snprintf(c->tomb[c->next_tomb].p.ours, sizeof(c->tomb[0].p.ours), "%s", name);
+		snprintf(c->tomb[c->next_tomb].p.peer, sizeof(c->tomb[0].p.peer), "%s", peer);
+		c->tomb[c->next_tomb].until_ns = clock_ns() + CONNECTIONS_SETTLE_MS * MS_NS;
+		c->next_tomb = (c->next_tomb + 1) % TOMBS;
 		was = true;
 	}
 	e = find(c, name, peer);
