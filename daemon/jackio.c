@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "automation.h"
+#include "connections.h"
 #include "engine.h"
 #include "fpu.h"
 #include "model.h"
@@ -25,19 +26,10 @@
 /* Commands applied per cycle at most: bounds the callback's work under a flood; the rest wait
  * in the ring for the next cycle (and the model coalesces them meanwhile). */
 #define JACKIO_MAX_CMDS_PER_CYCLE 1024
-#define JACKIO_MAX_CONNS          1024
 #define BACKOFF_MIN_NS            (250ull * 1000000ull)
 #define BACKOFF_MAX_NS            (4000ull * 1000000ull)
-#define PENDING_RETRY_NS          (500ull * 1000000ull)
 /* Master frames interleaved on the stack per push into the tap ring. */
 #define JACKIO_TAP_CHUNK 128
-/* A connection between one of our ports (short name) and a peer (full name). live: seen
- * connected on this server; !live: to be restored (after a server loss). */
-struct conn {
-	char ours[32];
-	char peer[320];
-	bool live;
-};
 
 struct jackio {
 	char name[64];
@@ -74,9 +66,8 @@ struct jackio {
 	uint64_t reconnects;
 	bool ever_connected;
 
-	uint64_t next_try_ns, backoff_ns, next_pending_ns;
-	struct conn *conns;
-	unsigned n_conns;
+	uint64_t next_try_ns, backoff_ns;
+	struct connections *conns; /* remembered connections (connections.h), or NULL */
 };
 
 static void
@@ -358,6 +349,14 @@ on_port_connect(jack_port_id_t a, jack_port_id_t b, int connect, void *arg)
 	on_port_registration(a, connect, arg);
 }
 
+/* A client activating reorders the graph: its ports, registered earlier, can be connected now. */
+static int
+on_graph_order(void *arg)
+{
+	on_port_registration(0, 1, arg);
+	return 0;
+}
+
 /* ---- control thread ---- */
 
 struct jackio *
@@ -380,8 +379,7 @@ jackio_new(const char *name, struct engine *engine, struct ring *commands, struc
 	j->in_ports = calloc(j->n_in, sizeof(*j->in_ports));
 	j->in_bufs = calloc(j->n_in, sizeof(*j->in_bufs));
 	j->sub_bufs = calloc(j->n_in, sizeof(*j->sub_bufs));
-	j->conns = calloc(JACKIO_MAX_CONNS, sizeof(*j->conns));
-	if (!j->in_ports || !j->in_bufs || !j->sub_bufs || !j->conns || outs_plan(&j->out, engine)) {
+	if (!j->in_ports || !j->in_bufs || !j->sub_bufs || outs_plan(&j->out, engine)) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -413,6 +411,8 @@ client_close(struct jackio *j)
 {
 	if (!j->client)
 		return;
+	if (j->conns)
+		connections_detach(j->conns); /* the disconnections that follow are not the user's */
 	/* after a server loss the client is dead, but closing it still frees libjack's side */
 	if (!atomic_load(&j->lost))
 		jack_deactivate(j->client);
@@ -431,6 +431,12 @@ void
 jackio_set_automation(struct jackio *j, struct automation *a)
 {
 	j->autom = a;
+}
+
+void
+jackio_set_connections(struct jackio *j, struct connections *c)
+{
+	j->conns = c;
 }
 
 int
@@ -506,7 +512,6 @@ jackio_free(struct jackio *j)
 		regfree(&j->re);
 	if (j->efd >= 0)
 		close(j->efd);
-	free(j->conns);
 	outs_free(&j->out);
 	free(j->sub_bufs);
 	free(j->in_bufs);
@@ -538,86 +543,6 @@ register_ports(struct jackio *j)
 		if (!j->in_ports[i])
 			return -ENOMEM;
 	return 0;
-}
-
-static jack_port_t *
-our_port(struct jackio *j, const char *short_name)
-{
-	char full[400];
-
-	snprintf(full, sizeof(full), "%s:%s", jack_get_client_name(j->client), short_name);
-	return jack_port_by_name(j->client, full);
-}
-
-/* Connects our port to a peer in the direction the port's flags dictate. Returns 0 when
- * connected (or already connected). */
-static int
-connect_pair(struct jackio *j, const char *ours, const char *peer)
-{
-	jack_port_t *p = our_port(j, ours);
-	int rc;
-
-	if (!p || !jack_port_by_name(j->client, peer))
-		return -ENOENT;
-	if (jack_port_flags(p) & JackPortIsInput)
-		rc = jack_connect(j->client, peer, jack_port_name(p));
-	else
-		rc = jack_connect(j->client, jack_port_name(p), peer);
-	return rc == 0 || rc == EEXIST ? 0 : -EIO;
-}
-
-static void
-restore_pending(struct jackio *j)
-{
-	for (unsigned i = 0; i < j->n_conns; i++)
-		if (!j->conns[i].live && connect_pair(j, j->conns[i].ours, j->conns[i].peer) == 0)
-			j->conns[i].live = true;
-}
-
-static struct conn *
-find_conn(struct jackio *j, const char *ours, const char *peer)
-{
-	for (unsigned i = 0; i < j->n_conns; i++)
-		if (!strcmp(j->conns[i].ours, ours) && !strcmp(j->conns[i].peer, peer))
-			return &j->conns[i];
-	return NULL;
-}
-
-/* Re-reads the connections of our ports. A live entry that is gone was disconnected by someone
- * and is forgotten; an entry still waiting to be restored is kept. */
-static void
-snapshot_connections(struct jackio *j)
-{
-	bool seen[JACKIO_MAX_CONNS] = { false };
-	unsigned np = j->n_in + j->out.n, w = 0;
-
-	for (unsigned i = 0; i < np; i++) {
-		jack_port_t *port = i < j->n_in ? j->in_ports[i] : j->out.ch[i - j->n_in].port;
-		const char **c = jack_port_get_all_connections(j->client, port);
-		const char *ours = jack_port_short_name(port);
-
-		if (atomic_load(&j->lost)) {
-			jack_free(c);
-			return; /* the server died under us: keep what we knew */
-		}
-		for (unsigned k = 0; c && c[k]; k++) {
-			struct conn *e = find_conn(j, ours, c[k]);
-			if (!e && j->n_conns < JACKIO_MAX_CONNS) {
-				e = &j->conns[j->n_conns++];
-				snprintf(e->ours, sizeof(e->ours), "%s", ours);
-				snprintf(e->peer, sizeof(e->peer), "%s", c[k]);
-			}
-			if (e) {
-				e->live = true;
-				seen[e - j->conns] = true;
-			}
-		}
-		jack_free(c);
-	}
-	for (unsigned i = 0; i < j->n_conns; i++)
-		if (seen[i] || !j->conns[i].live)
-			j->conns[w++] = j->conns[i];
-	j->n_conns = w;
 }
 
 static void
@@ -674,6 +599,7 @@ jackio_open(struct jackio *j)
 	jack_set_sample_rate_callback(j->client, on_sample_rate, j);
 	jack_set_port_registration_callback(j->client, on_port_registration, j);
 	jack_set_port_connect_callback(j->client, on_port_connect, j);
+	jack_set_graph_order_callback(j->client, on_graph_order, j);
 	jack_set_latency_callback(j->client, on_latency, j);
 	err = register_ports(j);
 	if (err)
@@ -683,11 +609,13 @@ jackio_open(struct jackio *j)
 		goto fail;
 	}
 	j->connected = true;
-	for (unsigned i = 0; i < j->n_conns; i++)
-		j->conns[i].live = false;
-	restore_pending(j);
+	/* No jack_recompute_total_latencies here (issue 14 asked for one): jackd computes them at
+	 * activation, PipeWire 0.3.65's JACK reports our ports' latency at once without it
+	 * (e2e_server checks both), and with it mixd aborted or crashed inside libpipewire in
+	 * both full PipeWire runs, while it restored connections right after (docs/deploy.md) */
+	if (j->conns)
+		connections_attach(j->conns, j->client, clock_ns());
 	connect_by_regex(j);
-	snapshot_connections(j);
 	return 0;
 
 fail:
@@ -704,7 +632,10 @@ change_rate(struct jackio *j)
 {
 	unsigned rate = atomic_exchange(&j->new_rate, 0);
 
-	snapshot_connections(j);
+	if (j->conns) {
+		connections_update(j->conns, clock_ns());
+		connections_detach(j->conns); /* deactivation disconnects every port */
+	}
 	if (jack_deactivate(j->client))
 		return;
 	if (engine_set_rate(j->e, rate) == 0) {
@@ -716,9 +647,8 @@ change_rate(struct jackio *j)
 		fprintf(stderr, "mixd: cannot reactivate after a rate change\n");
 		return;
 	}
-	for (unsigned i = 0; i < j->n_conns; i++)
-		j->conns[i].live = false;
-	restore_pending(j);
+	if (j->conns)
+		connections_attach(j->conns, j->client, clock_ns());
 	fprintf(stderr, "mixd: sample rate now %u Hz\n", j->rate);
 }
 
@@ -761,19 +691,8 @@ jackio_handle_events(struct jackio *j, uint64_t now_ns)
 	}
 	if (atomic_load(&j->new_rate))
 		change_rate(j);
-	if (atomic_exchange(&j->graph_changed, false)) {
-		restore_pending(j);
-		snapshot_connections(j);
-	} else if (now_ns >= j->next_pending_ns) {
-		/* a peer may reappear without us hearing of it: retry what is pending now and then
-		 */
-		j->next_pending_ns = now_ns + PENDING_RETRY_NS;
-		for (unsigned i = 0; i < j->n_conns; i++)
-			if (!j->conns[i].live) {
-				restore_pending(j);
-				break;
-			}
-	}
+	if (atomic_exchange(&j->graph_changed, false) && j->conns)
+		connections_update(j->conns, now_ns);
 	return true;
 }
 

@@ -7,7 +7,7 @@
  * downstream client a half-processed sum) and publishes meters; nothing else (style.md rule 2). JACK's notification
  * callbacks only set atomic flags and poke an eventfd; the control thread acts on them in
  * jackio_handle_events: on server loss it closes the dead client and reconnects with back-off,
- * re-registering the ports and restoring every connection it had seen.
+ * re-registering the ports; the connections are connections.c's, told of each client.
  */
 #ifndef MIXD_JACKIO_H
 #define MIXD_JACKIO_H
@@ -79,6 +79,13 @@ void jackio_set_tap(struct jackio *j, struct ring *tap);
  * with the JACK transport (automation.h) and reports the values they write as
  * JACKIO_REPORT_AUTOMATION. NULL (the default) plays nothing. a is not owned. */
 void jackio_set_automation(struct jackio *j, struct automation *a);
+
+/* Control thread, before the first jackio_open. Every client opened hands c its graph
+ * (connections_attach after activation, connections_detach before closing) and its news
+ * (connections_update when ports or connections change). NULL (the default): nothing is
+ * remembered beyond --connect. c is not owned. */
+struct connections;
+void jackio_set_connections(struct jackio *j, struct connections *c);
 
 /* Control thread. Starts or stops the JACK transport, or moves it to frame (every client
  * follows: the transport is the server's). Returns 0, -ENOTCONN without a server; locate also

@@ -115,7 +115,18 @@ listing_markdown(FILE *f)
 	      "| `/scene/list` | one `/scene/list s:name` per scene, sorted, then"
 	      " `/scene/list/end` |\n",
 	      f);
-	/* two literals: one would pass the 4095 bytes ISO C promises a compiler takes */
+	/* several literals: one would pass the 4095 bytes ISO C promises a compiler takes */
+	fputs("| `/connections` | one `/connections s:ours s:peer s:state` per remembered JACK"
+	      " connection (ours: a port of mixd's by its short name; state `connected`,"
+	      " `pending`: made when both ports exist, or `settling`: just gone, decided within"
+	      " 250 ms), then `/connections/end i:count` |\n"
+	      "| `/connect s:ours s:peer` | `/connect s:ours s:peer s:state`: connects mixd's port"
+	      " ours (`in_1`, `master_L`, or its full name) and peer (`client:port`) in the"
+	      " direction their flags allow and remembers it (`STATE_DIR/connections`); a peer"
+	      " not there yet is remembered `pending` |\n"
+	      "| `/disconnect s:ours s:peer` | `/disconnect s:ours s:peer`: disconnects them and"
+	      " forgets it |\n",
+	      f);
 	fputs("| `/automation/load s:name` | `/automation/load s:name` once every line of"
 	      " `STATE_DIR/automation/NAME.auto` was valid and its lanes replace those playing"
 	      " (nothing changes otherwise; the `/error` names the line) |\n"

@@ -18,11 +18,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "advertise.h"
 #include "ardour.h"
 #include "automation.h"
 #include "automations.h"
 #include "clock.h"
 #include "config.h"
+#include "conn_osc.h"
+#include "connections.h"
 #include "dispatch.h"
 #include "feedback.h"
 #include "engine.h"
@@ -73,6 +76,9 @@ struct app {
 	struct automations *autos;
 	struct nsm *nsm; /* NULL unless a session manager launched us */
 	struct web *web; /* the HTTP + WebSocket port; NULL when off */
+	struct connections *conns; /* the remembered JACK connections */
+	struct conn_osc conn_osc;
+	struct advertise *adv; /* --advertise: the DNS-SD announcement, or NULL */
 	/* meters reported since the last tick, and what the /meter/... gets have not read yet */
 	struct meter_frame fresh, meters;
 	unsigned *changed; /* a tick's changed parameters, one slot per parameter */
@@ -128,12 +134,14 @@ hook_stats(void *ctx, struct dispatch_stat *out, unsigned max)
 	struct loudness_reading lr;
 	struct subs_stats ss;
 	struct ardour_stats as;
+	struct connections_stats cs;
 	unsigned n = 0;
 
 	loudness_read(a->loud, &lr);
 	jackio_get_stats(a->j, &js);
 	subs_get_stats(a->subs, &ss);
 	ardour_get_stats(a->ard, &as);
+	connections_get_stats(a->conns, &cs);
 #define STAT(nm, v)                                                             \
 	do {                                                                    \
 		if (n < max)                                                    \
@@ -159,6 +167,10 @@ hook_stats(void *ctx, struct dispatch_stat *out, unsigned max)
 	STAT("state_errors", a->state_errors);
 	STAT("memory_locked", a->memlock);
 	STAT("automation_refused", automations_refused(a->autos));
+	STAT("connections_made", cs.made);
+	STAT("connections_forgotten", cs.forgotten);
+	STAT("connections_refused", cs.refused);
+	STAT("connections_save_errors", cs.save_errors);
 	STAT("loudness_frames", js.tap_frames);
 	STAT("loudness_measured", lr.measured);
 	STAT("loudness_drops", js.tap_drops);
@@ -388,6 +400,7 @@ tick(struct app *a, uint64_t t)
 	meters_clear(&a->fresh);
 	jackio_handle_events(a->j, t);
 	dispatch_tick(a->d);
+	connections_tick(a->conns, t);
 	automations_tick(a->autos);
 	/* a new server rate (a rate change, a reconnection elsewhere) re-creates the meter */
 	rate = jackio_rate(a->j);
@@ -409,6 +422,7 @@ hook_nsm_save(void *ctx, char *err, size_t errlen)
 	struct app *a = ctx;
 
 	save_state(a, clock_ns());
+	connections_save(a->conns, clock_ns());
 	if (model_generation(a->m) != a->saved_generation) {
 		snprintf(err, errlen, "cannot write %s (see mixd's log)", a->state_path);
 		return -EIO;
@@ -563,6 +577,16 @@ setup(struct app *a, char *err, size_t errlen)
 	if (!a->j)
 		return -1;
 	jackio_set_tap(a->j, loudness_ring(a->loud));
+	a->conns = connections_new(a->opt.state_dir);
+	if (!a->conns)
+		goto oom;
+	rc = connections_load(a->conns, err, errlen);
+	if (rc < 0)
+		fprintf(stderr, "mixd: connections not loaded (%s)%s\n", err,
+		        rc == -EINVAL ? "; kept as connections.bad" : "");
+	jackio_set_connections(a->j, a->conns);
+	a->conn_osc = (struct conn_osc){ a->conns, a->d };
+	dispatch_add_handler(a->d, conn_osc_message, &a->conn_osc);
 	a->autom = automation_new(params_count(a->ps));
 	if (!a->autom)
 		goto oom;
@@ -576,6 +600,20 @@ setup(struct app *a, char *err, size_t errlen)
 		return -1;
 	/* write and touch see every client's move (native, Ardour, a scene) as it arrives */
 	model_set_observer(a->m, automations_moved, a->autos);
+	if (a->opt.advertise) {
+		char why[256];
+
+		a->adv = advertise_start(jackio_client_name(a->j), osc_server_port(a->srv), why,
+		                         sizeof(why));
+		if (!a->adv) {
+			snprintf(err, errlen, "--advertise: %s", why);
+			return -1;
+		}
+		if (!strncmp(a->opt.listen, "127.", 4) || !strncmp(a->opt.listen, "[::1]", 5))
+			fprintf(stderr, "mixd: --advertise: OSC listens on %s, which no other host "
+			                "can reach (see --osc-listen)\n",
+			        a->opt.listen);
+	}
 	/* a thread takes its creator's name: the loudness thread is started under its own, so
 	 * per-thread CPU (tools/cpubench, top -H) tells it apart, and ours is put back */
 	prctl(PR_SET_NAME, "mixd-loudness", 0, 0, 0);
@@ -594,7 +632,9 @@ oom:
 static void
 teardown(struct app *a)
 {
+	advertise_stop(a->adv); /* withdrawn first: nobody should find a console going away */
 	jackio_free(a->j);      /* stops the RT thread before anything it uses goes away */
+	connections_free(a->conns); /* jackio_free detached it */
 	loudness_free(a->loud); /* then the loudness thread, and with it the ring */
 	/* the lanes the RT thread held: no thread plays them now */
 	if (a->m)
@@ -680,6 +720,7 @@ run(struct app *a)
 		}
 	}
 	save_state(a, clock_ns());
+	connections_save(a->conns, clock_ns());
 	close(sfd);
 	close(tfd);
 	if (a->save_failed) {

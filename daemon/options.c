@@ -19,7 +19,7 @@ static const char usage[] =
     "usage: mixd [--name NAME] [--strips N] [--stereo LIST] [--aux N] [--aux-stereo LIST]\n"
     "            [--dca N] [--direct-outs] [--osc-port PORT]\n"
     "            [--osc-listen ADDR:PORT] [--osc-allow CIDR,...] [--osc-rate MSGS_PER_S]\n"
-    "            [--state-dir DIR] [--scene NAME] [--connect PORT_REGEX]\n"
+    "            [--state-dir DIR] [--scene NAME] [--connect PORT_REGEX] [--advertise]\n"
     "            [--http-port PORT] [--web-root DIR] [--list-params[=markdown]]\n"
     "            [--help] [--version]\n"
     "\n"
@@ -42,6 +42,7 @@ static const char usage[] =
     "  --http-port PORT       HTTP + WebSocket port: OSCQuery and the browser surface at\n"
     "                         /ui/, on the address of --osc-listen; 0 = off (default 8080)\n"
     "  --web-root DIR         the browser surface's files (default: the installed ones)\n"
+    "  --advertise            announce the OSC port by DNS-SD (_osc._udp, via Avahi)\n"
     "  --list-params          print the OSC address space and exit\n"
     "The JACK server is the default one, or JACK_DEFAULT_SERVER.\n";
 
@@ -90,6 +91,7 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 		O_STATE,
 		O_SCENE,
 		O_CONNECT,
+		O_ADVERTISE,
 		O_LIST,
 		O_HTTP_PORT,
 		O_WEB_ROOT,
@@ -111,6 +113,7 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 		{ "state-dir", required_argument, NULL, O_STATE },
 		{ "scene", required_argument, NULL, O_SCENE },
 		{ "connect", required_argument, NULL, O_CONNECT },
+		{ "advertise", no_argument, NULL, O_ADVERTISE },
 		{ "list-params", optional_argument, NULL, O_LIST },
 		{ "http-port", required_argument, NULL, O_HTTP_PORT },
 		{ "web-root", required_argument, NULL, O_WEB_ROOT },
@@ -220,6 +223,9 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 			break;
 		case O_CONNECT:
 			o->connect = optarg;
+			break;
+		case O_ADVERTISE:
+			o->advertise = true;
 			break;
 		case O_LIST:
 			if (!optarg || !strcmp(optarg, "text"))

@@ -31,6 +31,7 @@ struct options {
 	char state_dir[PATH_MAX];
 	const char *connect;
 	const char *scene; /* --scene NAME: recalled at start, after the saved state; or NULL */
+	bool advertise;    /* --advertise: announce the OSC port by DNS-SD (advertise.h) */
 	enum options_list list;
 	unsigned http_port;   /* --http-port: 0 = no web port */
 	bool http_given;      /* --http-port was on the command line (a taken port is fatal) */

@@ -395,6 +395,48 @@ jackd_spawn(struct h_jackd *j, bool quiet)
 	return -ETIMEDOUT;
 }
 
+/* Runs the shell command in the environment variable var (how the script that set up an
+ * external server stops and starts it). 0, -ENOTSUP without one, -EIO when it failed. */
+static int
+external_command(const char *var)
+{
+	const char *cmd = getenv(var);
+	int st;
+
+	if (!cmd || !*cmd)
+		return -ENOTSUP;
+	fflush(NULL);
+	st = system(cmd);
+	if (st != 0) {
+		fprintf(stderr, "harness: %s (%s) failed: status %d\n", var, cmd, st);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* MIXD_E2E_SERVER: the server named there, already running. Fills j from it; 0 or -1. */
+static int
+jackd_external(struct h_jackd *j, const char *name)
+{
+	jack_status_t status;
+	jack_client_t *c;
+
+	snprintf(j->name, sizeof(j->name), "%s", name);
+	j->external = true;
+	c = jack_client_open("h-server", JackNoStartServer | JackServerName, &status, j->name);
+	if (!c) {
+		fprintf(stderr, "harness: MIXD_E2E_SERVER=%s: no such server (status %#x)\n", name,
+		        (unsigned)status);
+		return -1;
+	}
+	j->rate = jack_get_sample_rate(c);
+	j->period = jack_get_buffer_size(c);
+	jack_client_close(c);
+	fprintf(stderr, "harness: on the running server %s: %u Hz, %u frames\n", j->name, j->rate,
+	        j->period);
+	return 0;
+}
+
 struct h_jackd *
 h_jackd_start(unsigned rate, unsigned period)
 {
@@ -404,7 +446,7 @@ h_jackd_start(unsigned rate, unsigned period)
 struct h_jackd *
 h_jackd_start_opts(unsigned rate, unsigned period, bool realtime)
 {
-	const char *dir = h_session_dir();
+	const char *dir = h_session_dir(), *external = getenv("MIXD_E2E_SERVER");
 	struct h_jackd *j;
 
 	if (!dir)
@@ -413,6 +455,12 @@ h_jackd_start_opts(unsigned rate, unsigned period, bool realtime)
 	j = calloc(1, sizeof(*j));
 	if (!j)
 		return NULL;
+	if (external && *external) {
+		if (jackd_external(j, external) == 0)
+			return j;
+		free(j);
+		return NULL;
+	}
 	j->rate = rate;
 	j->period = period;
 	j->realtime = realtime;
@@ -439,11 +487,29 @@ h_jackd_start_opts(unsigned rate, unsigned period, bool realtime)
 	return NULL;
 }
 
+struct h_jackd *
+h_jackd_attach(const char *name)
+{
+	struct h_jackd *j;
+
+	if (!h_session_dir())
+		return NULL;
+	jack_hooks_install();
+	j = calloc(1, sizeof(*j));
+	if (j && jackd_external(j, name) < 0) {
+		free(j);
+		j = NULL;
+	}
+	return j;
+}
+
 int
 h_jackd_kill(struct h_jackd *j, bool hard)
 {
 	int status;
 
+	if (j->external)
+		return external_command(hard ? "MIXD_E2E_SERVER_KILL" : "MIXD_E2E_SERVER_STOP");
 	if (!j->pid)
 		return -ESRCH;
 	kill(j->pid, hard ? SIGKILL : SIGTERM);
@@ -460,6 +526,20 @@ h_jackd_kill(struct h_jackd *j, bool hard)
 int
 h_jackd_restart(struct h_jackd *j)
 {
+	if (j->external) {
+		int64_t deadline = h_now_ms() + H_START_MS;
+		int ret = external_command("MIXD_E2E_SERVER_START");
+
+		while (ret == 0 && !jackd_answers(j)) {
+			if (h_now_ms() >= deadline) {
+				fprintf(stderr, "harness: %s did not answer after its restart\n",
+				        j->name);
+				return -ETIMEDOUT;
+			}
+			h_sleep_ms(50);
+		}
+		return ret;
+	}
 	if (j->pid)
 		h_jackd_kill(j, false);
 	return jackd_spawn(j, false);
@@ -493,7 +573,8 @@ h_jackd_free(struct h_jackd *j)
 		return;
 	if (j->pid)
 		h_jackd_kill(j, false);
-	jackd_clean_shm(j);
+	if (!j->external) /* not ours: what it holds is its own */
+		jackd_clean_shm(j);
 	free(j);
 }
 
@@ -2126,6 +2207,17 @@ h_probe_listen(struct h_probe *p, const char *src_l, const char *src_r)
 	return 0;
 }
 
+int
+h_probe_disconnect(struct h_probe *p, const char *src, const char *dst)
+{
+	int r = jack_disconnect(p->client, src, dst);
+
+	if (r == 0)
+		return 0;
+	fprintf(stderr, "harness: jack_disconnect %s -> %s failed (%d)\n", src, dst, r);
+	return r > 0 ? -r : -EIO;
+}
+
 bool
 h_probe_connected(struct h_probe *p, const char *a, const char *b)
 {
@@ -2141,6 +2233,35 @@ h_probe_connected(struct h_probe *p, const char *a, const char *b)
 			hit = true;
 	jack_free(conn);
 	return hit;
+}
+
+int
+h_probe_port_latency(struct h_probe *p, const char *port, bool capture, unsigned *min,
+                     unsigned *max)
+{
+	jack_port_t *q = jack_port_by_name(p->client, port);
+	jack_latency_range_t r;
+
+	if (!q)
+		return -ENOENT;
+	jack_port_get_latency_range(q, capture ? JackCaptureLatency : JackPlaybackLatency, &r);
+	*min = r.min;
+	*max = r.max;
+	return 0;
+}
+
+int
+h_probe_set_buffer_size(struct h_probe *p, unsigned frames)
+{
+	int r = jack_set_buffer_size(p->client, frames);
+
+	return r == 0 ? 0 : (r > 0 ? -r : -EIO);
+}
+
+unsigned
+h_probe_buffer_size(struct h_probe *p)
+{
+	return jack_get_buffer_size(p->client);
 }
 
 bool

@@ -60,15 +60,24 @@ struct h_jackd {
 	unsigned period;    /* frames per period */
 	bool realtime;      /* started with -R -P 70 (SCHED_FIFO; needs root or rtprio) */
 	char log_path[512]; /* stdout + stderr of jackd, appended across restarts */
+	bool external;      /* a server the test did not start (MIXD_E2E_SERVER) */
 };
 
 /* Starts `jackd -n NAME -r -d dummy -r RATE -p PERIOD` and waits (up to 10 s) until a client can
- * open on it. On failure prints the jackd log and returns NULL. */
+ * open on it. On failure prints the jackd log and returns NULL.
+ * With MIXD_E2E_SERVER=NAME in the environment it starts nothing: the server NAME already runs
+ * (PipeWire's JACK, set up by tests/run-pipewire.sh); rate and period are then the server's,
+ * read from it; h_jackd_kill runs the command in MIXD_E2E_SERVER_KILL (hard) or _STOP, and
+ * h_jackd_restart the one in _START and waits for the server (-ENOTSUP without them). */
 struct h_jackd *h_jackd_start(unsigned rate, unsigned period);
 
 /* h_jackd_start, with realtime: `jackd -R -P 70` instead of -r, so its process thread (and its
  * clients' process threads) run SCHED_FIFO. */
 struct h_jackd *h_jackd_start_opts(unsigned rate, unsigned period, bool realtime);
+
+/* A server already running under name, as h_jackd_start treats MIXD_E2E_SERVER (a second
+ * server of a test, such as the other end of a network link). NULL when none answers. */
+struct h_jackd *h_jackd_attach(const char *name);
 
 /* Stops jackd: SIGKILL if hard (a crash: no clean-up of its own), else SIGTERM, then SIGKILL
  * after 3 s. Waits for the process. Returns 0, or -ESRCH if it was not running. */
@@ -342,8 +351,20 @@ int h_probe_connect(struct h_probe *p, const char *src, const char *dst);
  * leaves that input unconnected): what the next recording hears. 0 or a negative errno. */
 int h_probe_listen(struct h_probe *p, const char *src_l, const char *src_r);
 
+/* jack_disconnect by full names through the probe's client, as a patchbay would. 0 or -errno. */
+int h_probe_disconnect(struct h_probe *p, const char *src, const char *dst);
+
 /* True if the two ports (full names) exist and are connected. */
 bool h_probe_connected(struct h_probe *p, const char *a, const char *b);
+
+/* The latency range JACK gives port (full name): capture (from the sources to it) or playback
+ * (from it to the sinks), in frames. 0, or -ENOENT when there is no such port. */
+int h_probe_port_latency(struct h_probe *p, const char *port, bool capture, unsigned *min,
+                         unsigned *max);
+
+/* Asks the server for a new period (jack_set_buffer_size): 0 or -errno; and the period now. */
+int h_probe_set_buffer_size(struct h_probe *p, unsigned frames);
+unsigned h_probe_buffer_size(struct h_probe *p);
 
 /* True if a port of that full name exists. */
 bool h_probe_port_exists(struct h_probe *p, const char *name);

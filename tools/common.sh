@@ -5,13 +5,22 @@
 # Sourced, not executed; callers set MIXD_ROOT (the repository root) first.
 
 # Debian packages the build, the suite and the demo need. build-essential stands for the C
-# toolchain; clang-14 and its runtime are for the fuzz targets and clang sanitizer builds.
+# toolchain; clang-14 and its runtime are for the fuzz targets and clang sanitizer builds;
+# desktop-file-utils, systemd (systemd-analyze) and man-db check the installed desktop entry,
+# units and man pages; dpkg-dev and debhelper build the Debian package the suite checks;
+# PipeWire, WirePlumber, pipewire-jack and a D-Bus daemon run the suite's PipeWire cases;
+# avahi-daemon and avahi-utils (avahi-browse) its --advertise case; iproute2 the netjack2 case.
 MIXD_PACKAGES=(
   build-essential meson ninja-build pkg-config
   libjack-jackd2-dev jackd2 liblo-dev libebur128-dev check libsndfile1-dev libsoxr-dev
+  libavahi-client-dev
   clang-14 libclang-rt-14-dev
   libwebsockets-dev
   chromium nodejs
+  desktop-file-utils systemd man-db
+  dpkg-dev debhelper
+  pipewire pipewire-bin wireplumber pipewire-jack dbus-daemon
+  avahi-daemon avahi-utils iproute2
 )
 # libwebsockets-dev brings libuv1-dev and the libuv event-loop plugin mixd's web port runs on;
 # chromium and nodejs are for the browser test (tests/browser/, through playwright-core).

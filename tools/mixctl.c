@@ -5,7 +5,7 @@
  *   mixctl [--host H] [--port P] [--timeout MS] set ADDRESS VALUE | get ADDRESS | list [PREFIX]
  *          | watch [--strips N] [--seconds S] [--hz N] | scene save|load|delete NAME
  *          | scene list
- *          | stats | info | ping
+ *          | stats | info | ping | connections | connect|disconnect OURS PEER
  *
  * This file is the command line and the one-shot commands; the connection and its request
  * rounds are mixctl_conn.c, the live display mixctl_watch.c.
@@ -30,6 +30,7 @@
 #include "clock.h"
 #include "config.h"
 #include "mixctl_conn.h"
+#include "mixctl_ports.h"
 #include "mixctl_watch.h"
 
 #define MIXCTL_DEFAULT_HOST    "127.0.0.1"
@@ -59,6 +60,11 @@ static const char usage_text[] =
     "  stats               mixd's counters, one 'name value' per line\n"
     "  info                name, version, strips, rate, buffer, latency\n"
     "  ping                check that mixd answers, and how fast\n"
+    "  connections         the JACK connections mixd remembers: OURS PEER STATE\n"
+    "                      (connected, pending: waiting for the peer, settling)\n"
+    "  connect OURS PEER   connect mixd's port OURS (in_1, master_L) and PEER\n"
+    "                      (client:port), and remember it\n"
+    "  disconnect OURS PEER  disconnect them and forget it\n"
     "\n"
     "options:\n"
     "  --host H            mixd's host name or address (default " MIXCTL_DEFAULT_HOST ")\n"
@@ -645,6 +651,9 @@ parse_command(struct invocation *inv)
 		return parse_watch(inv);
 	} else if (!strcmp(cmd, "scene")) {
 		return parse_scene(inv);
+	} else if (!strcmp(cmd, "connections") || !strcmp(cmd, "connect") ||
+	           !strcmp(cmd, "disconnect")) {
+		return ports_parse(cmd, inv->nargs);
 	} else if (!strcmp(cmd, "stats") || !strcmp(cmd, "info") || !strcmp(cmd, "ping")) {
 		if (inv->nargs != 0)
 			return usage_error("%s takes no arguments", cmd);
@@ -674,6 +683,12 @@ run(struct conn *c, const struct invocation *inv)
 		return cmd_stats(c);
 	if (!strcmp(cmd, "info"))
 		return cmd_info(c);
+	if (!strcmp(cmd, "connections"))
+		return ports_list(c);
+	if (!strcmp(cmd, "connect"))
+		return ports_connect(c, a[0], a[1]);
+	if (!strcmp(cmd, "disconnect"))
+		return ports_disconnect(c, a[0], a[1]);
 	return cmd_ping(c);
 }
 
