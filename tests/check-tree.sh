@@ -29,18 +29,19 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/mixd-tree.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
 # Programs: in bindir, executable, and answering --version with the project's version.
-for prog in mixd mixctl mixrender; do
+for prog in mixd mixctl mixrender mixmaster; do
 	exe=$dest$bindir/$prog
 	[[ -x $exe ]] || fail "$bindir/$prog is not installed (or not executable)"
 	out=$("$exe" --version) || fail "$prog --version exited $?"
 	[[ $out == "$prog $version" ]] || fail "$prog --version printed '$out', not '$prog $version'"
 done
 # Nothing else in bindir: the benchmarks and the demo tone are build-tree tools.
-extra=$(find "$dest$bindir" -mindepth 1 ! -name mixd ! -name mixctl ! -name mixrender)
+extra=$(find "$dest$bindir" -mindepth 1 ! -name mixd ! -name mixctl ! -name mixrender \
+	! -name mixmaster)
 [[ -z $extra ]] || fail "unexpected files in $bindir: $extra"
 
 # Man pages: where man looks for them under this MANPATH.
-for page in mixd mixctl mixrender; do
+for page in mixd mixctl mixrender mixmaster; do
 	[[ -f $dest$mandir/man1/$page.1 || -f $dest$mandir/man1/$page.1.gz ]] ||
 		fail "$mandir/man1/$page.1 is not installed"
 	found=$(MANPATH=$dest$mandir man -w "$page") || fail "man -w $page finds nothing"
@@ -81,6 +82,11 @@ for unit in mixd.service mixd@.service mixd@stage.service; do
 	fi
 done
 
+# The browser surface's files, where mixd serves them from (DATADIR/mixd/web).
+for f in index.html mixd.css mixd.js ui.js eq.js osc.js; do
+	[[ -s $dest$datadir/mixd/web/$f ]] || fail "$datadir/mixd/web/$f is not installed"
+done
+
 # The desktop entry: valid, and what NSM session managers look for.
 desk=$dest$datadir/applications/mixd.desktop
 [[ -f $desk ]] || fail "$datadir/applications/mixd.desktop is not installed"
@@ -92,4 +98,4 @@ grep -qx 'X-NSM-Capable=true' "$desk" || fail "mixd.desktop: no X-NSM-Capable=tr
 grep -qx 'X-NSM-Exec=mixd' "$desk" || fail "mixd.desktop: no X-NSM-Exec=mixd"
 
 echo "check-tree: $(find "$dest" -type f | wc -l) files in $dest hold the programs, man pages," \
-	"units and desktop entry"
+	"units, desktop entry and web page"
