@@ -38,7 +38,11 @@ outs_plan(struct outs *o, const struct engine *e)
 		o->direct = calloc(n_in, sizeof(*o->direct));
 		o->sub_direct = calloc(n_in, sizeof(*o->sub_direct));
 	}
-	if (!o->ch || !o->mem || (direct && (!o->direct || !o->sub_direct)))
+	o->n_in = n_in;
+	for (int m = 0; m < 2; m++)
+		o->lat_set[m] = calloc(max + n_in, sizeof(*o->lat_set[m]));
+	if (!o->ch || !o->mem || (direct && (!o->direct || !o->sub_direct)) || !o->lat_set[0] ||
+	    !o->lat_set[1])
 		return -ENOMEM;
 	memset(o->mem, 0, (size_t)max * OUTS_MAX_PERIOD * sizeof(float));
 
@@ -79,12 +83,24 @@ outs_free(struct outs *o)
 	free(o->mem);
 	free(o->direct);
 	free(o->sub_direct);
+	free(o->lat_set[0]);
+	free(o->lat_set[1]);
 	memset(o, 0, sizeof(*o));
+}
+
+/* A range no port has: the next set of every port goes through. */
+static void
+forget_latencies(struct outs *o)
+{
+	for (int m = 0; m < 2; m++)
+		for (unsigned i = 0; i < o->n + o->n_in; i++)
+			o->lat_set[m][i] = (jack_latency_range_t){ UINT32_MAX, 0 };
 }
 
 int
 outs_register(struct outs *o, jack_client_t *client)
 {
+	forget_latencies(o);
 	for (unsigned i = 0; i < o->n; i++) {
 		o->ch[i].port = jack_port_register(client, o->ch[i].name, JACK_DEFAULT_AUDIO_TYPE,
 		                                   JackPortIsOutput, 0);
@@ -116,9 +132,22 @@ widen(jack_latency_range_t *r, uint32_t min, uint32_t max)
 	r->max = max > r->max ? max : r->max;
 }
 
+/* Sets port's range for mode unless it is what slot last set. */
+static void
+set_range(struct outs *o, unsigned slot, jack_port_t *port, jack_latency_callback_mode_t mode,
+          jack_latency_range_t *r)
+{
+	jack_latency_range_t *last = &o->lat_set[mode == JackCaptureLatency ? 0 : 1][slot];
+
+	if (last->min == r->min && last->max == r->max)
+		return;
+	jack_port_set_latency_range(port, mode, r);
+	*last = *r;
+}
+
 void
-outs_latency(const struct outs *o, const struct engine *e, jack_port_t *const *in,
-             unsigned n_in, jack_latency_callback_mode_t mode)
+outs_latency(struct outs *o, const struct engine *e, jack_port_t *const *in, unsigned n_in,
+             jack_latency_callback_mode_t mode)
 {
 	jack_latency_range_t range = { UINT32_MAX, 0 }, r;
 
@@ -134,7 +163,7 @@ outs_latency(const struct outs *o, const struct engine *e, jack_port_t *const *i
 
 			r.min = range.min + lat;
 			r.max = range.max + lat;
-			jack_port_set_latency_range(o->ch[i].port, mode, &r);
+			set_range(o, i, o->ch[i].port, mode, &r);
 		}
 		return;
 	}
@@ -151,6 +180,6 @@ outs_latency(const struct outs *o, const struct engine *e, jack_port_t *const *i
 		}
 	if (range.min > range.max)
 		range.min = range.max = 0;
-	for (unsigned i = 0; i < n_in; i++)
-		jack_port_set_latency_range(in[i], mode, &range);
+	for (unsigned i = 0; i < n_in && i < o->n_in; i++)
+		set_range(o, o->n + i, in[i], mode, &range);
 }

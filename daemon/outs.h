@@ -37,6 +37,11 @@ struct outs {
 	struct engine_outputs eo;  /* the buffers, as the engine takes them */
 	float **direct;            /* eo.direct: one buffer per input, or NULL */
 	float **sub_direct;        /* room for direct advanced to a sub-block (automation) */
+	/* the latency last set on each port, [mode][outputs, then inputs]: outs_latency tells
+	 * JACK only what changed (each set is a message to the server, and PipeWire 0.3.65's
+	 * client library can trip over such a message racing mixd's own connects) */
+	jack_latency_range_t *lat_set[2];
+	unsigned n_in;
 };
 
 /* Control thread. Plans e's outputs into o (zeroed by the caller) and allocates their buffers.
@@ -44,8 +49,8 @@ struct outs {
 int outs_plan(struct outs *o, const struct engine *e);
 void outs_free(struct outs *o);
 
-/* Control thread. Registers every port on client (after a reconnection: again). Returns 0 or
- * -ENOMEM when JACK refuses one. */
+/* Control thread. Registers every port on client (after a reconnection: again; every latency
+ * is then set anew). Returns 0 or -ENOMEM when JACK refuses one. */
 int outs_register(struct outs *o, jack_client_t *client);
 
 /* RT. Copies each buffer's first n frames (n <= OUTS_MAX_PERIOD) to its port. */
@@ -57,8 +62,8 @@ void outs_silence(const struct outs *o, jack_nframes_t n);
 /* JACK's latency callback, for mixd's inputs in[0..n_in) and these outputs: an output's
  * capture latency is the inputs' range plus its own delay; an input's playback latency spans
  * each connected output's playback range plus that output's delay (all outputs when none is
- * connected). */
-void outs_latency(const struct outs *o, const struct engine *e, jack_port_t *const *in,
+ * connected). A port whose range is what it was last set to is not set again. */
+void outs_latency(struct outs *o, const struct engine *e, jack_port_t *const *in,
                   unsigned n_in, jack_latency_callback_mode_t mode);
 
 #endif
