@@ -206,9 +206,14 @@ START_TEST(test_flood)
 	received = e2e_stat(&w, "received") - received0;
 	ck_assert_msg(received * 100 >= (int64_t)sent * 99, "mixd received %lld of %u messages",
 	              (long long)received, sent);
-	ck_assert_msg(flood.p999 < 128 / 48000.0 * 1e9,
-	              "callback p99.9 %.1f us during the flood, over the %.0f us period",
-	              flood.p999 / 1e3, 128 / 48000.0 * 1e6);
+	/* a sanitized callback runs 2-3x slower and shares two cores with a sanitized control
+	 * thread reading the flood: its time says nothing of mixd's; the normal build asserts it */
+	if (!getenv("MIXD_SANITIZED"))
+		ck_assert_msg(flood.p999 < 128 / 48000.0 * 1e9,
+		              "callback p99.9 %.1f us during the flood, over the %.0f us period",
+		              flood.p999 / 1e3, 128 / 48000.0 * 1e6);
+	else
+		fprintf(stderr, "load: the callback's p99.9 is asserted in the normal build only\n");
 	ck_assert_msg(atomic_load(&gets_lost) == 0 && atomic_load(&gets_ok) >= 50,
 	              "gets during the flood: %d answered, %d lost", atomic_load(&gets_ok),
 	              atomic_load(&gets_lost));
