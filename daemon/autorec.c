@@ -38,9 +38,8 @@ append(struct autorec_pass *p, struct autorec_budget *b, double t, float v, bool
 		p->pts = np;
 		p->cap = nc;
 	}
-	p->pts[p->n++] = (struct automation_point){
-		.time = t, .in_frames = true, .linear = linear, .value = v
-	};
+	p->pts[p->n++] =
+	    (struct automation_point){ .time = t, .in_frames = true, .linear = linear, .value = v };
 	p->lo = -INFINITY;
 	p->hi = INFINITY;
 	b->pass_points++;
@@ -48,8 +47,8 @@ append(struct autorec_pass *p, struct autorec_budget *b, double t, float v, bool
 }
 
 int
-autorec_add(struct autorec_pass *p, struct autorec_budget *b, uint64_t frame, float v,
-            bool linear, struct autorec_tol tol)
+autorec_add(struct autorec_pass *p, struct autorec_budget *b, uint64_t frame, float v, bool linear,
+            struct autorec_tol tol)
 {
 	double t = (double)frame;
 	struct automation_point *last, *anchor;

@@ -9,10 +9,11 @@
  * tolerance, adds nothing: it is dropped, and so is every later one while one straight line
  * from the last point kept passes within the tolerance of all the points dropped since (the
  * "swing door" of process historians: the cone of slopes that do is kept per pass). For moves at
- * least a sub-block apart, playback stays within the tolerance of every recorded move. What is left is bounded by AUTOREC_MAX_POINTS over the
- * whole automation file (the passes being recorded and the lanes already there); a pass that
- * reaches it stops recording and the refusals are counted. AUTOREC_MAX_POINTS lines are well
- * inside what the file loader accepts (AUTOMATION_FILE_MAX_LINES and _BYTES).
+ * least a sub-block apart, playback stays within the tolerance of every recorded move. What is left
+ * is bounded by AUTOREC_MAX_POINTS over the whole automation file (the passes being recorded and
+ * the lanes already there); a pass that reaches it stops recording and the refusals are counted.
+ * AUTOREC_MAX_POINTS lines are well inside what the file loader accepts (AUTOMATION_FILE_MAX_LINES
+ * and _BYTES).
  *
  * Thread: control only.
  */
@@ -61,8 +62,8 @@ struct autorec_pass {
 struct autorec_tol autorec_tol_for(float min, float max, const char *unit);
 
 /* Control thread. Records v at frame (>= the last point's frame) into p: a step, or with linear
- * a straight line from the point before, thinned within tol. Returns 0 (recorded, or thinned into the points there),
- * -ENOSPC (the budget is full: refused and counted, p->full set) or -ENOMEM. */
+ * a straight line from the point before, thinned within tol. Returns 0 (recorded, or thinned into
+ * the points there), -ENOSPC (the budget is full: refused and counted, p->full set) or -ENOMEM. */
 int autorec_add(struct autorec_pass *p, struct autorec_budget *b, uint64_t frame, float v,
                 bool linear, struct autorec_tol tol);
 

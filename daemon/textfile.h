@@ -24,7 +24,7 @@ struct textfile {
 	const char *name;  /* in messages: the path, or a scene's or automation's name */
 	const char *magic; /* the first line, exactly */
 	unsigned max_lines;
-	unsigned lineno; /* of the line last returned */
+	unsigned lineno;                  /* of the line last returned */
 	char line[TEXTFILE_LINE_MAX + 2]; /* + CR, + NUL */
 };
 

@@ -107,8 +107,8 @@ run_one(struct pager *p, struct osc_server *srv, struct answer *a, unsigned *row
 }
 
 int
-pager_start(struct pager *p, struct osc_server *srv, const struct osc_peer *to,
-            const char *prefix, uint64_t now_ns)
+pager_start(struct pager *p, struct osc_server *srv, const struct osc_peer *to, const char *prefix,
+            uint64_t now_ns)
 {
 	unsigned rows = PAGER_ROWS_AT_START;
 	struct answer *a = NULL;

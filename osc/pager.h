@@ -36,8 +36,8 @@ void pager_free(struct pager *p);
 
 /* Starts (or starts over) the /list answer to `to` for the addresses under prefix (NULL or ""
  * for all), and sends what the budget allows now (up to PAGER_ROWS_AT_START; nothing when it
- * starts over an answer in progress: that goes on at the next tick). Returns 0, or -EBUSY when PAGER_MAX other
- * hosts have answers in progress (nothing is sent then). */
+ * starts over an answer in progress: that goes on at the next tick). Returns 0, or -EBUSY when
+ * PAGER_MAX other hosts have answers in progress (nothing is sent then). */
 int pager_start(struct pager *p, struct osc_server *srv, const struct osc_peer *to,
                 const char *prefix, uint64_t now_ns);
 

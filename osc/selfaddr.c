@@ -43,7 +43,8 @@ same_host(const struct sockaddr *a, const struct sockaddr *b)
 		return x.s_addr == y.s_addr;
 	if (a->sa_family == AF_INET6 && b->sa_family == AF_INET6)
 		return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
-		               &((const struct sockaddr_in6 *)b)->sin6_addr, sizeof(struct in6_addr));
+		               &((const struct sockaddr_in6 *)b)->sin6_addr,
+		               sizeof(struct in6_addr));
 	return false;
 }
 

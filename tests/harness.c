@@ -2399,3 +2399,22 @@ h_rtcheck_verify(const char *path, long long min_callbacks, long long *callbacks
 	}
 	return 0;
 }
+
+long
+h_proc_status_kb(pid_t pid, const char *key)
+{
+	char path[64], line[256];
+	size_t klen = strlen(key);
+	long kb = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (kb < 0 && fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, klen) && line[klen] == ':')
+			kb = strtol(line + klen + 1, NULL, 10);
+	fclose(f);
+	return kb;
+}

@@ -415,4 +415,7 @@ double h_mean_square(const float *buf, size_t n, size_t skip);
 double h_power_db(double mean_square);
 double h_amp_db(double amplitude);
 
+/* Test thread. A "KEY: N kB" line of /proc/PID/status (VmLck, RssAnon, ...), in kB, or -1. */
+long h_proc_status_kb(pid_t pid, const char *key);
+
 #endif

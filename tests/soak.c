@@ -35,13 +35,13 @@
 
 #include "harness.h"
 
-#define SAMPLE_RATE  48000
+#define SAMPLE_RATE   48000
 #define STREAM_STRIPS 32 /* the stream's strips; the scene touches only the others */
-#define STREAM_ROWS  5
-#define N_ADDR       (STREAM_STRIPS * STREAM_ROWS)
-#define MAX_SUBS     8
-#define WINDOW_S     10
-#define RSS_BOUND_KB 1024
+#define STREAM_ROWS   5
+#define N_ADDR        (STREAM_STRIPS * STREAM_ROWS)
+#define MAX_SUBS      8
+#define WINDOW_S      10
+#define RSS_BOUND_KB  1024
 
 static const char *const rows[STREAM_ROWS] = { "fader", "pan", "trim", "eq/1/gain",
 	                                       "comp/threshold" };
@@ -117,12 +117,24 @@ parse(struct opts *o, int argc, char **argv)
 			return -1;
 		}
 		switch (c) {
-		case 's': o->seconds = (unsigned)v; break;
-		case 'n': o->strips = (unsigned)v; break;
-		case 'p': o->period = (unsigned)v; break;
-		case 'r': o->rate = (unsigned)v; break;
-		case 'c': o->scene_every = (unsigned)v; break;
-		case 'k': o->restart_every = (unsigned)v; break;
+		case 's':
+			o->seconds = (unsigned)v;
+			break;
+		case 'n':
+			o->strips = (unsigned)v;
+			break;
+		case 'p':
+			o->period = (unsigned)v;
+			break;
+		case 'r':
+			o->rate = (unsigned)v;
+			break;
+		case 'c':
+			o->scene_every = (unsigned)v;
+			break;
+		case 'k':
+			o->restart_every = (unsigned)v;
+			break;
 		}
 	}
 	if (optind != argc || o->strips < STREAM_STRIPS + 1 || o->strips > 256) {
@@ -131,25 +143,6 @@ parse(struct opts *o, int argc, char **argv)
 		return -1;
 	}
 	return 0;
-}
-
-/* RssAnon of pid in kB (mixd's own memory: JACK's port buffers are shared), or -1. */
-static long
-rss_anon_kb(pid_t pid)
-{
-	char path[64], line[256];
-	long kb = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "RssAnon: %ld kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
 }
 
 static int64_t
@@ -229,7 +222,8 @@ churn_subscribers(struct soak *s)
 	o = h_osc_open(NULL, s->m->port);
 	if (!o)
 		return;
-	snprintf(prefix, sizeof(prefix), "/strip/%u", (unsigned)(s->sub_opened % STREAM_STRIPS) + 1);
+	snprintf(prefix, sizeof(prefix), "/strip/%u",
+	         (unsigned)(s->sub_opened % STREAM_STRIPS) + 1);
 	h_osc_send(o, "/subscribe", "si", prefix, 20);
 	s->subs[s->n_subs++] = o;
 	s->sub_opened++;
@@ -242,7 +236,8 @@ restart_server(struct soak *s)
 	s->probe = NULL;
 	h_jackd_kill(s->j, false);
 	if (h_jackd_restart(s->j) < 0 || probe_open(s) < 0) {
-		fprintf(stderr, "soak: FAIL: the server or mixd did not come back after a restart\n");
+		fprintf(stderr,
+		        "soak: FAIL: the server or mixd did not come back after a restart\n");
 		s->failures++;
 		return;
 	}
@@ -256,7 +251,7 @@ window_close(struct soak *s, double t_s)
 {
 	int64_t xruns = stat_of(s, "xruns"), worst_ns = stat_of(s, "window_max_ns");
 	int64_t p999_ns = stat_of(s, "window_p999_ns");
-	long rss = rss_anon_kb(s->m->pid);
+	long rss = h_proc_status_kb(s->m->pid, "RssAnon");
 	double period_ns = s->o.period * 1e9 / SAMPLE_RATE;
 	int64_t d = xruns - s->xruns_at_window;
 	bool warm = t_s >= fmax(30.0, s->o.seconds / 10.0);
@@ -351,7 +346,8 @@ main(int argc, char **argv)
 			unsigned k = (unsigned)(s.sent % N_ADDR);
 			/* a walk inside every row's range (rows_span): fader -30..0 dB, pan -1..0,
 			 * trim -24..0 dB, EQ gain -18..0 dB, threshold -30..0 dB */
-			float v = (float)((s.sent / N_ADDR) % 301) / 300.0f * rows_span[k % STREAM_ROWS];
+			float v =
+			    (float)((s.sent / N_ADDR) % 301) / 300.0f * rows_span[k % STREAM_ROWS];
 			if (h_osc_set_f(s.osc, s.addr[k], v) == 0)
 				s.last[k] = v;
 			else
@@ -406,8 +402,9 @@ main(int argc, char **argv)
 	        "soak: RssAnon after warm-up %ld..%ld kB (%ld kB apart, bound %d; %ld kB at the "
 	        "first window); lost last values %u of %d; xruns: %lld at restarts, %lld under the "
 	        "server's scheduling, %lld mixd's\n",
-	        s.rss_min, s.rss_max, s.rss_max - s.rss_min, RSS_BOUND_KB, s.rss_first, lost, N_ADDR,
-	        (long long)s.xruns_restart, (long long)s.xruns_sched, (long long)s.xruns_mixd);
+	        s.rss_min, s.rss_max, s.rss_max - s.rss_min, RSS_BOUND_KB, s.rss_first, lost,
+	        N_ADDR, (long long)s.xruns_restart, (long long)s.xruns_sched,
+	        (long long)s.xruns_mixd);
 	if (lost)
 		s.failures++;
 	if (s.rss_min < 0 || s.rss_max - s.rss_min > RSS_BOUND_KB) {
@@ -423,8 +420,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "soak: FAIL: %s\n", why);
 		s.failures++;
 	} else {
-		fprintf(stderr, "soak: the interposer (positive control passed) counted nothing in "
-		                "%lld callbacks\n",
+		fprintf(stderr,
+		        "soak: the interposer (positive control passed) counted nothing in "
+		        "%lld callbacks\n",
 		        callbacks);
 	}
 	for (unsigned i = 0; i < s.n_subs; i++)

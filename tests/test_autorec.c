@@ -36,9 +36,8 @@ START_TEST(straight_ride_is_two_points)
 
 	ck_assert_int_eq(autorec_add(&p, &b, 1000, -40.0f, false, fader_tol), 0);
 	for (unsigned k = 1; k <= 1000; k++)
-		ck_assert_int_eq(autorec_add(&p, &b, 1000 + 48 * k, -40.0f + 0.04f * k, true,
-		                             fader_tol),
-		                 0);
+		ck_assert_int_eq(
+		    autorec_add(&p, &b, 1000 + 48 * k, -40.0f + 0.04f * k, true, fader_tol), 0);
 	ck_assert_uint_eq(p.n, 2);
 	ck_assert_float_eq_tol(p.pts[1].value, 0.0f, 1e-4f);
 	ck_assert_double_eq(p.pts[1].time, 1000 + 48 * 1000);

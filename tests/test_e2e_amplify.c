@@ -113,7 +113,7 @@ START_TEST(test_list_bundle)
 	one = drain(fd, 8000);
 	fprintf(stderr, "amplify: one /list: %u rows, %zu bytes\n", one.rows, one.bytes);
 	ck_assert_uint_eq(one.ends, 1);
-	ck_assert_uint_gt(one.rows, 256 * 35); /* 38 rows a strip today */
+	ck_assert_uint_gt(one.rows, 256 * 35);    /* 38 rows a strip today */
 	ck_assert_uint_gt(one.bytes, SEND_BURST); /* longer than a burst: it was paced */
 
 	/* a 16 KB bundle of them */

@@ -69,7 +69,8 @@ fifo_threads(pid_t pid)
 		if (fgets(buf, sizeof(buf), f)) {
 			/* the name (field 2) may hold blanks: count fields after its ')' */
 			p = strrchr(buf, ')');
-			for (char *tok = p ? strtok(p + 1, " ") : NULL; tok; tok = strtok(NULL, " ")) {
+			for (char *tok = p ? strtok(p + 1, " ") : NULL; tok;
+			     tok = strtok(NULL, " ")) {
 				if (++field == 41) {
 					policy = atoi(tok);
 					break;
@@ -81,25 +82,6 @@ fifo_threads(pid_t pid)
 	}
 	closedir(d);
 	return n;
-}
-
-/* VmLck of pid in kB, or -1. */
-static long
-locked_kb(pid_t pid)
-{
-	char path[64], line[256];
-	long kb = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmLck: %ld kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
 }
 
 START_TEST(test_realtime)
@@ -125,7 +107,8 @@ START_TEST(test_realtime)
 	/* the process thread JACK made for mixd is real-time, and mixd's memory is locked */
 	ck_assert_msg(fifo_threads(w.mixd->pid) >= 1, "no SCHED_FIFO thread in mixd");
 	ck_assert_int_eq(e2e_stat(&w, "memory_locked"), 2);
-	ck_assert_msg(locked_kb(w.mixd->pid) > 1024, "VmLck of mixd is %ld kB", locked_kb(w.mixd->pid));
+	ck_assert_msg(h_proc_status_kb(w.mixd->pid, "VmLck") > 1024, "VmLck of mixd is %ld kB",
+	              h_proc_status_kb(w.mixd->pid, "VmLck"));
 
 	/* a tone at the right level */
 	ck_assert_int_eq(h_probe_sine(w.probe, 1, 1000.0, TONE_DBFS), 0);
@@ -133,8 +116,8 @@ START_TEST(test_realtime)
 	ck_assert_int_eq(h_probe_record(w.probe, REC_FRAMES), 0);
 	l_db = h_rms_db(h_probe_in(w.probe, 0), REC_FRAMES, SKIP) -
 	       h_rms_db(h_probe_sent(w.probe, 1), REC_FRAMES, SKIP);
-	ck_assert_msg(fabs(l_db - PAN_CENTRE_DB) < 0.05, "master L is %.4f dB re the input, want %.4f",
-	              l_db, PAN_CENTRE_DB);
+	ck_assert_msg(fabs(l_db - PAN_CENTRE_DB) < 0.05,
+	              "master L is %.4f dB re the input, want %.4f", l_db, PAN_CENTRE_DB);
 
 	/* a storm of sets for two seconds, at 64-frame periods under SCHED_FIFO */
 	cmd0 = e2e_commands_now(&w);

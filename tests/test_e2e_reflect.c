@@ -104,9 +104,9 @@ START_TEST(test_two_consoles)
 	ck_assert(w.osc && ob);
 	a0 = stat_of(w.osc, "received");
 	b0 = stat_of(ob, "received");
-	ck_assert_int_eq(h_osc_send(w.osc, "/set_surface", "iiiiiii", 4, 159, FEEDBACK, 0, 0, 0,
-	                            (int)b->port),
-	                 0);
+	ck_assert_int_eq(
+	    h_osc_send(w.osc, "/set_surface", "iiiiiii", 4, 159, FEEDBACK, 0, 0, 0, (int)b->port),
+	    0);
 	/* and B's answers to A: an unknown address from A's socket, answered with /error */
 	for (int i = 0; i < 20; i++) {
 		h_osc_set_f(w.osc, "/strip/1/fader", -(float)i);
@@ -114,8 +114,9 @@ START_TEST(test_two_consoles)
 	}
 	a1 = stat_of(w.osc, "received");
 	b1 = stat_of(ob, "received");
-	fprintf(stderr, "two consoles: A received %lld, B received %lld in %d ms; A ignored %lld "
-	                "replies\n",
+	fprintf(stderr,
+	        "two consoles: A received %lld, B received %lld in %d ms; A ignored %lld "
+	        "replies\n",
 	        (long long)(a1 - a0), (long long)(b1 - b0), LOOP_MS,
 	        (long long)stat_of(w.osc, "replies_ignored"));
 	ck_assert_int_gt(b1 - b0, 0); /* the feedback did reach B */
