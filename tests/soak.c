@@ -172,6 +172,14 @@ probe_open(struct soak *s)
 		fprintf(stderr, "soak: mixd's ports did not come back\n");
 		return -1;
 	}
+	/* a client's ports exist before it is active, and JACK connects only active ones: after a
+	 * restart mixd may have registered its ports and not yet activated, so this waits for the
+	 * first connection to go through (up to the same deadline), then makes the rest */
+	while (h_probe_connect(s->probe, h_probe_out_name(s->probe, 1), in[0]) < 0) {
+		if (h_now_ms() >= deadline)
+			return -1;
+		h_sleep_ms(50);
+	}
 	for (unsigned k = 0; k < 4; k++) {
 		if (h_probe_connect(s->probe, h_probe_out_name(s->probe, k + 1), in[k]) < 0 ||
 		    h_probe_noise(s->probe, k + 1, -18.0, 77u + k) < 0)
