@@ -80,6 +80,22 @@ poke(struct jackio *j)
 
 /* ---- RT ---- */
 
+
+/* RT. A stereo meter's report (peak L/R, RMS L/R) of kind and index into r, pushed; false when
+ * the ring is full (the caller drops and counts). */
+static bool
+push_pair(struct jackio *j, struct jackio_report *r, enum jackio_report_kind kind,
+          unsigned index, const struct engine_meter *l, const struct engine_meter *rr)
+{
+	r->kind = kind;
+	r->index = (uint16_t)index;
+	r->a = l->peak;
+	r->b = rr->peak;
+	r->c = l->rms;
+	r->d = rr->rms;
+	return ring_push(j->rep, r);
+}
+
 static void
 publish_meters(struct jackio *j)
 {
@@ -98,13 +114,7 @@ publish_meters(struct jackio *j)
 			goto drop;
 	}
 	engine_read_master_meter(j->e, &ml, &mr);
-	r.kind = JACKIO_REPORT_MASTER;
-	r.index = 0;
-	r.a = ml.peak;
-	r.b = mr.peak;
-	r.c = ml.rms;
-	r.d = mr.rms;
-	if (!ring_push(j->rep, &r))
+	if (!push_pair(j, &r, JACKIO_REPORT_MASTER, 0, &ml, &mr))
 		goto drop;
 	r.kind = JACKIO_REPORT_MASTER_DYN;
 	r.b = ml.gr;
@@ -124,23 +134,11 @@ publish_meters(struct jackio *j)
 	}
 	for (unsigned k = 0; k < engine_n_aux(j->e); k++) {
 		engine_read_aux_meter(j->e, k, &ml, &mr);
-		r.kind = JACKIO_REPORT_AUX;
-		r.index = (uint16_t)k;
-		r.a = ml.peak;
-		r.b = mr.peak;
-		r.c = ml.rms;
-		r.d = mr.rms;
-		if (!ring_push(j->rep, &r))
+		if (!push_pair(j, &r, JACKIO_REPORT_AUX, k, &ml, &mr))
 			goto drop;
 	}
 	engine_read_monitor_meter(j->e, &ml, &mr);
-	r.kind = JACKIO_REPORT_MONITOR;
-	r.index = 0;
-	r.a = ml.peak;
-	r.b = mr.peak;
-	r.c = ml.rms;
-	r.d = mr.rms;
-	if (!ring_push(j->rep, &r))
+	if (!push_pair(j, &r, JACKIO_REPORT_MONITOR, 0, &ml, &mr))
 		goto drop;
 	for (unsigned b = 0; b < ENGINE_N_BUSES; b++) {
 		r.kind = JACKIO_REPORT_BUS;
