@@ -74,7 +74,8 @@ publish(struct advertise *a, AvahiClient *c)
 	if (!a->group) {
 		a->group = avahi_entry_group_new(c, on_group, a);
 		if (!a->group) {
-			fprintf(stderr, "mixd: DNS-SD: %s\n", avahi_strerror(avahi_client_errno(c)));
+			fprintf(stderr, "mixd: DNS-SD: %s\n",
+			        avahi_strerror(avahi_client_errno(c)));
 			return;
 		}
 	}

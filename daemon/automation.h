@@ -107,15 +107,14 @@ void automation_rt_apply(struct automation *a, struct engine *e, uint64_t frame,
  * room for as many pointers (the pieces' inputs), so nothing allocates. Returns true when a
  * meter interval completed in any piece (engine_process). */
 bool automation_rt_process(struct automation *a, struct engine *e, uint64_t frame,
-                           const float *const *in, const float **sub, float *out_l,
-                           float *out_r, uint32_t n);
+                           const float *const *in, const float **sub, float *out_l, float *out_r,
+                           uint32_t n);
 
 /* RT, as automation_rt_process, into every output o names (n frames each, NULL: not
  * rendered); sub_direct is room for engine_n_inputs(e) pointers when o->direct is not NULL. */
 bool automation_rt_process_outputs(struct automation *a, struct engine *e, uint64_t frame,
                                    const float *const *in, const float **sub,
-                                   const struct engine_outputs *o, float **sub_direct,
-                                   uint32_t n);
+                                   const struct engine_outputs *o, float **sub_direct, uint32_t n);
 
 /* RT, once per period. For each lane whose applied value has not been reported (or, rolling,
  * was last reported AUTOMATION_REFRESH_MS ago) and whose last report is AUTOMATION_REPORT_MS

@@ -278,9 +278,9 @@ automation_file_load(const struct params *ps, const char *path, const char *name
 	if (*errnum) {
 		/* the message goes over the network: the name, not where the state lives */
 		snprintf(err, errlen, "%s: cannot open: %s", name,
-		         *errnum == -EFBIG    ? "file too large"
-		         : *errnum == -ENXIO  ? "not a regular file"
-		                              : strerror(-*errnum));
+		         *errnum == -EFBIG   ? "file too large"
+		         : *errnum == -ENXIO ? "not a regular file"
+		                             : strerror(-*errnum));
 		return NULL;
 	}
 	af = automation_file_read(ps, f, name, err, errlen);

@@ -49,10 +49,10 @@ struct automations {
 	unsigned built_rate; /* the rate the player's lanes are at; 0: not built yet */
 	bool dirty;          /* a pass changed file: hand it over again */
 	unsigned n_params;
-	uint8_t *mode;     /* enum mode per parameter; the player knows only play or not */
+	uint8_t *mode;             /* enum mode per parameter; the player knows only play or not */
 	struct autorec_pass *pass; /* per parameter */
 	struct autorec_budget budget; /* of every pass and the file together */
-	unsigned *armed;   /* parameters in write or touch mode, n_armed of them */
+	unsigned *armed;              /* parameters in write or touch mode, n_armed of them */
 	unsigned n_armed;
 };
 

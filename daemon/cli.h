@@ -28,7 +28,7 @@ int cli_parse_strip_list(const char *opt, const char *list, unsigned n, bool *on
 
 /* Any thread. cli_parse_strip_list for a list of other things numbered 1..n (n may be 0): what
  * names them in messages ("--aux-stereo 9: aux buses are 1..8"). */
-int cli_parse_index_list(const char *opt, const char *what, const char *list, unsigned n,
-                         bool *on, char *err, size_t errlen);
+int cli_parse_index_list(const char *opt, const char *what, const char *list, unsigned n, bool *on,
+                         char *err, size_t errlen);
 
 #endif

@@ -35,10 +35,10 @@
 enum connections_state { CONNECTIONS_CONNECTED, CONNECTIONS_PENDING, CONNECTIONS_SETTLING };
 
 struct connections_stats {
-	uint64_t made;         /* connections made by restoring a remembered one */
-	uint64_t forgotten;    /* remembered connections dropped because someone removed them */
-	uint64_t refused;      /* new connections not remembered: the table was full */
-	uint64_t save_errors;  /* failed writes of the file */
+	uint64_t made;        /* connections made by restoring a remembered one */
+	uint64_t forgotten;   /* remembered connections dropped because someone removed them */
+	uint64_t refused;     /* new connections not remembered: the table was full */
+	uint64_t save_errors; /* failed writes of the file */
 };
 
 struct connections;
@@ -90,8 +90,8 @@ int connections_disconnect(struct connections *c, const char *ours, const char *
 
 /* Control thread. The remembered connections: count, and entry i (0 <= i < count). */
 unsigned connections_count(const struct connections *c);
-void connections_get(const struct connections *c, unsigned i, const char **ours,
-                     const char **peer, enum connections_state *state);
+void connections_get(const struct connections *c, unsigned i, const char **ours, const char **peer,
+                     enum connections_state *state);
 
 /* Any thread. "connected", "pending", "settling". */
 const char *connections_state_name(enum connections_state s);

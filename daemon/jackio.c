@@ -45,7 +45,7 @@ struct jackio {
 	jack_port_t **in_ports;
 	const float **in_bufs;
 	const float **sub_bufs; /* in_bufs advanced to a sub-block, while automation plays */
-	struct outs out; /* the output ports and the buffers the engine renders into */
+	struct outs out;        /* the output ports and the buffers the engine renders into */
 	bool connected;
 	unsigned rate;
 
@@ -80,12 +80,11 @@ poke(struct jackio *j)
 
 /* ---- RT ---- */
 
-
 /* RT. A stereo meter's report (peak L/R, RMS L/R) of kind and index into r, pushed; false when
  * the ring is full (the caller drops and counts). */
 static bool
-push_pair(struct jackio *j, struct jackio_report *r, enum jackio_report_kind kind,
-          unsigned index, const struct engine_meter *l, const struct engine_meter *rr)
+push_pair(struct jackio *j, struct jackio_report *r, enum jackio_report_kind kind, unsigned index,
+          const struct engine_meter *l, const struct engine_meter *rr)
 {
 	r->kind = kind;
 	r->index = (uint16_t)index;
@@ -234,9 +233,9 @@ on_process(jack_nframes_t n, void *arg)
 	engine_set_tempo(j->e, transport_bpm(&pos));
 	if (j->autom && automation_rt_begin(j->autom, j->e, ts == JackTransportRolling, pos.frame,
 	                                    n, report_automation, j))
-		meters = automation_rt_process_outputs(j->autom, j->e, pos.frame, j->in_bufs,
-		                                       j->sub_bufs, &j->out.eo, j->out.sub_direct,
-		                                       n);
+		meters =
+		    automation_rt_process_outputs(j->autom, j->e, pos.frame, j->in_bufs,
+		                                  j->sub_bufs, &j->out.eo, j->out.sub_direct, n);
 	else
 		meters = engine_process_outputs(j->e, j->in_bufs, &j->out.eo, n);
 	/* the only writes into the port buffers: finished samples, at the very end */
@@ -410,7 +409,8 @@ client_close(struct jackio *j)
 	if (!j->client)
 		return;
 	if (j->conns)
-		connections_detach(j->conns); /* the disconnections that follow are not the user's */
+		connections_detach(
+		    j->conns); /* the disconnections that follow are not the user's */
 	/* after a server loss the client is dead, but closing it still frees libjack's side */
 	if (!atomic_load(&j->lost))
 		jack_deactivate(j->client);

@@ -4,10 +4,10 @@
  *
  * The process callback drains the command ring into the engine, renders into output buffers of
  * its own, copies them to the JACK ports once at its end (so a late callback never shows a
- * downstream client a half-processed sum) and publishes meters; nothing else (style.md rule 2). JACK's notification
- * callbacks only set atomic flags and poke an eventfd; the control thread acts on them in
- * jackio_handle_events: on server loss it closes the dead client and reconnects with back-off,
- * re-registering the ports; the connections are connections.c's, told of each client.
+ * downstream client a half-processed sum) and publishes meters; nothing else (style.md rule 2).
+ * JACK's notification callbacks only set atomic flags and poke an eventfd; the control thread acts
+ * on them in jackio_handle_events: on server loss it closes the dead client and reconnects with
+ * back-off, re-registering the ports; the connections are connections.c's, told of each client.
  */
 #ifndef MIXD_JACKIO_H
 #define MIXD_JACKIO_H

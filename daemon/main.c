@@ -74,8 +74,8 @@ struct app {
 	/* the lanes the JACK callback plays; their files, the transport, /automation/... */
 	struct automation *autom;
 	struct automations *autos;
-	struct nsm *nsm; /* NULL unless a session manager launched us */
-	struct web *web; /* the HTTP + WebSocket port; NULL when off */
+	struct nsm *nsm;           /* NULL unless a session manager launched us */
+	struct web *web;           /* the HTTP + WebSocket port; NULL when off */
 	struct connections *conns; /* the remembered JACK connections */
 	struct conn_osc conn_osc;
 	struct advertise *adv; /* --advertise: the DNS-SD announcement, or NULL */
@@ -449,12 +449,13 @@ load_state(struct app *a, char *err, size_t errlen)
 	}
 	/* a state saved with more strips than we have now still loads, and its extra lines are
 	 * carried into every save: one start with fewer strips must not erase the others */
-	ret = scene_read_carry(a->m, a->state_path, SCENE_IGNORE_UNKNOWN, a->carry, why,
-	                       sizeof(why));
+	ret =
+	    scene_read_carry(a->m, a->state_path, SCENE_IGNORE_UNKNOWN, a->carry, why, sizeof(why));
 	if (ret == -ENOENT)
 		return 0;
 	if (ret == -EINVAL || ret == -EFBIG) {
-		/* the file is there and wrong: kept for inspection, never replaced by a later one */
+		/* the file is there and wrong: kept for inspection, never replaced by a later one
+		 */
 		int kr = statedir_keep_bad(a->state_path, bad, sizeof(bad));
 		if (kr < 0) {
 			snprintf(err, errlen,
@@ -470,8 +471,10 @@ load_state(struct app *a, char *err, size_t errlen)
 	if (ret < 0) {
 		/* unreadable (permissions, I/O, not a regular file): perhaps a good state, so it is
 		 * left as it is and nothing runs that would save over it */
-		snprintf(err, errlen, "cannot read the state: %.300s; not starting, so it is not "
-		                      "overwritten", why);
+		snprintf(err, errlen,
+		         "cannot read the state: %.300s; not starting, so it is not "
+		         "overwritten",
+		         why);
 		return -1;
 	}
 	a->saved_generation = model_generation(a->m);
@@ -610,8 +613,9 @@ setup(struct app *a, char *err, size_t errlen)
 			return -1;
 		}
 		if (!strncmp(a->opt.listen, "127.", 4) || !strncmp(a->opt.listen, "[::1]", 5))
-			fprintf(stderr, "mixd: --advertise: OSC listens on %s, which no other host "
-			                "can reach (see --osc-listen)\n",
+			fprintf(stderr,
+			        "mixd: --advertise: OSC listens on %s, which no other host "
+			        "can reach (see --osc-listen)\n",
 			        a->opt.listen);
 	}
 	/* a thread takes its creator's name: the loudness thread is started under its own, so
@@ -632,10 +636,10 @@ oom:
 static void
 teardown(struct app *a)
 {
-	advertise_stop(a->adv); /* withdrawn first: nobody should find a console going away */
-	jackio_free(a->j);      /* stops the RT thread before anything it uses goes away */
+	advertise_stop(a->adv);     /* withdrawn first: nobody should find a console going away */
+	jackio_free(a->j);          /* stops the RT thread before anything it uses goes away */
 	connections_free(a->conns); /* jackio_free detached it */
-	loudness_free(a->loud); /* then the loudness thread, and with it the ring */
+	loudness_free(a->loud);     /* then the loudness thread, and with it the ring */
 	/* the lanes the RT thread held: no thread plays them now */
 	if (a->m)
 		model_set_observer(a->m, NULL, NULL);
@@ -724,7 +728,8 @@ run(struct app *a)
 	close(sfd);
 	close(tfd);
 	if (a->save_failed) {
-		/* say so, and exit 1: a service manager or a script must not take this for a save */
+		/* say so, and exit 1: a service manager or a script must not take this for a save
+		 */
 		fprintf(stderr, "mixd: state NOT saved (see above); %s holds the last save\n",
 		        a->state_path);
 		return 1;

@@ -121,7 +121,8 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *stereo = NULL, *aux_stereo = NULL, *port = NULL, *listen = NULL, *allow = "127.0.0.0/8,::1";
+	const char *stereo = NULL, *aux_stereo = NULL, *port = NULL, *listen = NULL,
+	           *allow = "127.0.0.0/8,::1";
 	unsigned long v;
 	int c;
 
@@ -158,8 +159,8 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 			break;
 		case O_AUX:
 			if (cli_parse_uint(optarg, 0, ENGINE_MAX_AUX, &v)) {
-				snprintf(err, errlen, "--aux \"%s\": expected 0..%d aux buses", optarg,
-				         ENGINE_MAX_AUX);
+				snprintf(err, errlen, "--aux \"%s\": expected 0..%d aux buses",
+				         optarg, ENGINE_MAX_AUX);
 				return -EINVAL;
 			}
 			o->aux = (unsigned)v;
@@ -169,8 +170,8 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 			break;
 		case O_DCA:
 			if (cli_parse_uint(optarg, 0, ENGINE_MAX_DCA, &v)) {
-				snprintf(err, errlen, "--dca \"%s\": expected 0..%d DCA groups", optarg,
-				         ENGINE_MAX_DCA);
+				snprintf(err, errlen, "--dca \"%s\": expected 0..%d DCA groups",
+				         optarg, ENGINE_MAX_DCA);
 				return -EINVAL;
 			}
 			o->dca = (unsigned)v;
@@ -240,8 +241,8 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 			break;
 		case O_HTTP_PORT:
 			if (cli_parse_uint(optarg, 0, 65535, &v)) {
-				snprintf(err, errlen, "--http-port \"%s\": expected 0 (off) to 65535",
-				         optarg);
+				snprintf(err, errlen,
+				         "--http-port \"%s\": expected 0 (off) to 65535", optarg);
 				return -EINVAL;
 			}
 			o->http_port = (unsigned)v;

@@ -20,10 +20,10 @@ struct options {
 	char name[64];
 	unsigned strips;
 	bool stereo[ENGINE_MAX_STRIPS];
-	unsigned aux;                        /* --aux: aux buses, 0..ENGINE_MAX_AUX */
-	bool aux_stereo[ENGINE_MAX_AUX];     /* --aux-stereo */
-	unsigned dca;                        /* --dca: DCA groups, 0..ENGINE_MAX_DCA */
-	bool direct_outs;                    /* --direct-outs */
+	unsigned aux;                    /* --aux: aux buses, 0..ENGINE_MAX_AUX */
+	bool aux_stereo[ENGINE_MAX_AUX]; /* --aux-stereo */
+	unsigned dca;                    /* --dca: DCA groups, 0..ENGINE_MAX_DCA */
+	bool direct_outs;                /* --direct-outs */
 	char listen[128];
 	bool listen_given; /* --osc-port or --osc-listen was on the command line */
 	struct allowlist allow;

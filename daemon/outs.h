@@ -33,10 +33,10 @@ struct out_chan {
 struct outs {
 	struct out_chan *ch; /* master L/R first, then aux buses, the monitor, direct outs */
 	unsigned n;
-	float *mem;                /* every buffer, one allocation */
-	struct engine_outputs eo;  /* the buffers, as the engine takes them */
-	float **direct;            /* eo.direct: one buffer per input, or NULL */
-	float **sub_direct;        /* room for direct advanced to a sub-block (automation) */
+	float *mem;               /* every buffer, one allocation */
+	struct engine_outputs eo; /* the buffers, as the engine takes them */
+	float **direct;           /* eo.direct: one buffer per input, or NULL */
+	float **sub_direct;       /* room for direct advanced to a sub-block (automation) */
 	/* the latency last set on each port, [mode][outputs, then inputs]: outs_latency tells
 	 * JACK only what changed (each set is a message to the server, and PipeWire 0.3.65's
 	 * client library can trip over such a message racing mixd's own connects) */
@@ -63,7 +63,7 @@ void outs_silence(const struct outs *o, jack_nframes_t n);
  * capture latency is the inputs' range plus its own delay; an input's playback latency spans
  * each connected output's playback range plus that output's delay (all outputs when none is
  * connected). A port whose range is what it was last set to is not set again. */
-void outs_latency(struct outs *o, const struct engine *e, jack_port_t *const *in,
-                  unsigned n_in, jack_latency_callback_mode_t mode);
+void outs_latency(struct outs *o, const struct engine *e, jack_port_t *const *in, unsigned n_in,
+                  jack_latency_callback_mode_t mode);
 
 #endif

@@ -50,14 +50,14 @@ _Static_assert(ARRAY_N(monitor_modes) == ENGINE_MONITOR_AFL + 2, "one name per m
 		FIELDS(sc, nm, PARAM_INT, "", 0, 1, df, 0, en, dc) \
 	}
 /* a gain in dB from off (-inf) to +10 */
-#define LEVEL(sc, nm, df, en, dc)                                                     \
-	{                                                                             \
-		FIELDS(sc, nm, PARAM_FLOAT, "dB", DB_OFF, ENGINE_LEVEL_MAX_DB, df,    \
-		       PARAM_F_OFF, en, dc)                                           \
+#define LEVEL(sc, nm, df, en, dc)                                                               \
+	{                                                                                       \
+		FIELDS(sc, nm, PARAM_FLOAT, "dB", DB_OFF, ENGINE_LEVEL_MAX_DB, df, PARAM_F_OFF, \
+		       en, dc)                                                                  \
 	}
 /* a cue switch: what it puts on the monitor */
-#define CUE(sc, nm, en, what)                                                              \
-	SWITCH(sc, nm, 0, en,                                                              \
+#define CUE(sc, nm, en, what)                                                                  \
+	SWITCH(sc, nm, 0, en,                                                                  \
 	       "1 cues " what " on the monitor (monitor_L/R, /monitor/mode); the master, aux " \
 	       "and direct outputs never change")
 /* one of the n names in ch (a NULL-terminated array), df an index */
@@ -107,19 +107,19 @@ _Static_assert(ARRAY_N(monitor_modes) == ENGINE_MONITOR_AFL + 2, "one name per m
 	          "Gain added after the compressor's gain reduction")
 
 /* A band of the master's multiband compressor (ranges: dsp/multiband.h) */
-#define MB_BAND(b)                                                                            \
-	FLOAT(MASTER, "multiband/" #b "/threshold", "dB", MB_THRESHOLD_MIN, MB_THRESHOLD_MAX,  \
-	      MB_THRESHOLD_DEF, ENGINE_MASTER_MB(b - 1, MB_THRESHOLD),                        \
-	      "Band " #b ": level above which it reduces gain (soft knee, 6 dB)"),           \
-	    FLOAT(MASTER, "multiband/" #b "/ratio", ":1", MB_RATIO_MIN, MB_RATIO_MAX,          \
-	          MB_RATIO_DEF, ENGINE_MASTER_MB(b - 1, MB_RATIO),                            \
-	          "Band " #b ": above the threshold, dB in per dB out"),                     \
-	    FLOAT(MASTER, "multiband/" #b "/attack", "ms", MB_ATTACK_MIN, MB_ATTACK_MAX,       \
-	          MB_ATTACK_DEF, ENGINE_MASTER_MB(b - 1, MB_ATTACK),                          \
-	          "Band " #b ": how fast its gain reduction rises"),                         \
-	    FLOAT(MASTER, "multiband/" #b "/release", "ms", MB_RELEASE_MIN, MB_RELEASE_MAX,    \
-	          MB_RELEASE_DEF, ENGINE_MASTER_MB(b - 1, MB_RELEASE),                        \
-	          "Band " #b ": how fast its gain reduction falls back"),                    \
+#define MB_BAND(b)                                                                              \
+	FLOAT(MASTER, "multiband/" #b "/threshold", "dB", MB_THRESHOLD_MIN, MB_THRESHOLD_MAX,   \
+	      MB_THRESHOLD_DEF, ENGINE_MASTER_MB(b - 1, MB_THRESHOLD),                          \
+	      "Band " #b ": level above which it reduces gain (soft knee, 6 dB)"),              \
+	    FLOAT(MASTER, "multiband/" #b "/ratio", ":1", MB_RATIO_MIN, MB_RATIO_MAX,           \
+	          MB_RATIO_DEF, ENGINE_MASTER_MB(b - 1, MB_RATIO),                              \
+	          "Band " #b ": above the threshold, dB in per dB out"),                        \
+	    FLOAT(MASTER, "multiband/" #b "/attack", "ms", MB_ATTACK_MIN, MB_ATTACK_MAX,        \
+	          MB_ATTACK_DEF, ENGINE_MASTER_MB(b - 1, MB_ATTACK),                            \
+	          "Band " #b ": how fast its gain reduction rises"),                            \
+	    FLOAT(MASTER, "multiband/" #b "/release", "ms", MB_RELEASE_MIN, MB_RELEASE_MAX,     \
+	          MB_RELEASE_DEF, ENGINE_MASTER_MB(b - 1, MB_RELEASE),                          \
+	          "Band " #b ": how fast its gain reduction falls back"),                       \
 	    FLOAT(MASTER, "multiband/" #b "/gain", "dB", MB_GAIN_MIN, MB_GAIN_MAX, MB_GAIN_DEF, \
 	          ENGINE_MASTER_MB(b - 1, MB_GAIN), "Band " #b ": gain after its compressor")
 
@@ -196,8 +196,8 @@ static const struct param_desc table[] = {
 	      ENGINE_CHORUS_RATE, "Chorus modulation rate"),
 	FLOAT(BUS, "chorus/depth", "ms", CHORUS_DEPTH_MIN, CHORUS_DEPTH_MAX, CHORUS_DEPTH_DEFAULT,
 	      ENGINE_CHORUS_DEPTH, "Chorus delay sweep, peak to peak"),
-	FLOAT(BUS, "chorus/voices", "", CHORUS_VOICES_MIN, CHORUS_VOICES_MAX,
-	      CHORUS_VOICES_DEFAULT, ENGINE_CHORUS_VOICES,
+	FLOAT(BUS, "chorus/voices", "", CHORUS_VOICES_MIN, CHORUS_VOICES_MAX, CHORUS_VOICES_DEFAULT,
+	      ENGINE_CHORUS_VOICES,
 	      "Voices in the mix, 1..4, continuous: the fraction is the last voice's weight"),
 	EQ(MASTER),
 	COMP(MASTER, 2, 30, 300),
@@ -207,9 +207,11 @@ static const struct param_desc table[] = {
 	SWITCH(MASTER, "multiband/on", 0, ENGINE_MASTER_MB_ON,
 	       "1 switches the 3-band compressor in (cross-faded); its bands sum flat"),
 	FLOAT(MASTER, "multiband/xover/1", "Hz", MB_XOVER1_MIN, MB_XOVER1_MAX, MB_XOVER1_DEF,
-	      ENGINE_MASTER_MB_XOVER1, "Crossover between bands 1 and 2 (Linkwitz-Riley, 24 dB/oct)"),
+	      ENGINE_MASTER_MB_XOVER1,
+	      "Crossover between bands 1 and 2 (Linkwitz-Riley, 24 dB/oct)"),
 	FLOAT(MASTER, "multiband/xover/2", "Hz", MB_XOVER2_MIN, MB_XOVER2_MAX, MB_XOVER2_DEF,
-	      ENGINE_MASTER_MB_XOVER2, "Crossover between bands 2 and 3 (Linkwitz-Riley, 24 dB/oct)"),
+	      ENGINE_MASTER_MB_XOVER2,
+	      "Crossover between bands 2 and 3 (Linkwitz-Riley, 24 dB/oct)"),
 	MB_BAND(1),
 	MB_BAND(2),
 	MB_BAND(3),

@@ -21,7 +21,6 @@ struct params {
 	uint32_t mask;
 };
 
-
 bool
 param_prefix_covers(const char *prefix, size_t plen, const char *address)
 {
@@ -167,10 +166,10 @@ instantiate(struct params *ps, struct param *v)
 	static const enum param_scope strip_scopes[] = { PARAM_SCOPE_STRIP, PARAM_SCOPE_STRIP_AUX,
 		                                         PARAM_SCOPE_STRIP_DCA,
 		                                         PARAM_SCOPE_STRIP_MUTEGROUP };
-	static const enum param_scope other_scopes[] = { PARAM_SCOPE_BUS, PARAM_SCOPE_MASTER,
-		                                         PARAM_SCOPE_AUX, PARAM_SCOPE_DCA,
-		                                         PARAM_SCOPE_MUTEGROUP,
-		                                         PARAM_SCOPE_MONITOR };
+	static const enum param_scope other_scopes[] = {
+		PARAM_SCOPE_BUS, PARAM_SCOPE_MASTER,    PARAM_SCOPE_AUX,
+		PARAM_SCOPE_DCA, PARAM_SCOPE_MUTEGROUP, PARAM_SCOPE_MONITOR
+	};
 	unsigned idx = 0, n_rows;
 	const struct param_desc *rows = param_table(&n_rows);
 

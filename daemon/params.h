@@ -66,9 +66,9 @@ struct param_desc {
 /* One parameter of this console: a table row bound to a strip and/or a second index. */
 struct param {
 	const struct param_desc *d;
-	unsigned strip;  /* 0-based, the /strip/N/... scopes only */
-	unsigned k;      /* 0-based aux bus, DCA or mute group, the scopes with a K only */
-	unsigned eidx;   /* the idx engine_set takes for d->engine (ENGINE_AUX_IDX(strip, k)...) */
+	unsigned strip; /* 0-based, the /strip/N/... scopes only */
+	unsigned k;     /* 0-based aux bus, DCA or mute group, the scopes with a K only */
+	unsigned eidx;  /* the idx engine_set takes for d->engine (ENGINE_AUX_IDX(strip, k)...) */
 	char address[PARAM_ADDRESS_MAX];
 };
 

@@ -11,9 +11,10 @@
  * \" and \\ escapes. A strip's sends to aux buses and its DCA and mute-group memberships (the
  * sparse rows: tens of thousands on a large console, nearly all at their default) are written
  * only where they differ from the default, and a file that does not name one sets it to its
- * default: a scene is always the whole console. Loading validates every line before applying any, so a bad file changes
- * nothing and the error names its line. Writing is atomic: temp file, fsync, rename, fsync of
- * the directory, so a crash leaves either the old file or the new one, never a torn one.
+ * default: a scene is always the whole console. Loading validates every line before applying any,
+ * so a bad file changes nothing and the error names its line. Writing is atomic: temp file, fsync,
+ * rename, fsync of the directory, so a crash leaves either the old file or the new one, never a
+ * torn one.
  */
 #ifndef MIXD_SCENE_H
 #define MIXD_SCENE_H

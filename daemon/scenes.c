@@ -106,8 +106,9 @@ scenes_save(struct scenes *s, const char *name, char *err, size_t errlen)
 		return ret;
 	/* a quota: any allowed peer may save, and a flood of new names would fill the disk */
 	if (access(path, F_OK) != 0 && count_scenes(s) >= SCENES_MAX) {
-		snprintf(err, errlen, "%d scenes already, the most a console keeps: delete one "
-		                      "first (/scene/delete NAME)",
+		snprintf(err, errlen,
+		         "%d scenes already, the most a console keeps: delete one "
+		         "first (/scene/delete NAME)",
 		         SCENES_MAX);
 		return -EDQUOT;
 	}

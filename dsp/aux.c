@@ -63,8 +63,8 @@ bus_retarget(struct aux *a, struct aux_bus *b)
 }
 
 int
-aux_init(struct aux *a, unsigned n_aux, const bool *stereo, unsigned n_strips,
-         unsigned n_groups, uint32_t smooth_n)
+aux_init(struct aux *a, unsigned n_aux, const bool *stereo, unsigned n_strips, unsigned n_groups,
+         uint32_t smooth_n)
 {
 	memset(a, 0, sizeof(*a));
 	a->n_aux = n_aux;
@@ -211,8 +211,8 @@ send_lanes(struct sk_send *ks, const struct strip *s, bool bus_stereo, const str
 }
 
 void
-aux_plan_group(struct aux *a, unsigned gi, const struct strip *s, unsigned first,
-               unsigned count, uint32_t n)
+aux_plan_group(struct aux *a, unsigned gi, const struct strip *s, unsigned first, unsigned count,
+               uint32_t n)
 {
 	struct sk_aux *ga;
 
@@ -243,7 +243,8 @@ aux_plan_group(struct aux *a, unsigned gi, const struct strip *s, unsigned first
 		ga->moving[k] = moving;
 		a->on_mask[gi] = on ? a->on_mask[gi] | 1u << k : a->on_mask[gi] & ~(1u << k);
 		if (!busy)
-			a->pending[gi] &= ~(1u << k); /* all at rest: its liveness no longer changes */
+			a->pending[gi] &=
+			    ~(1u << k); /* all at rest: its liveness no longer changes */
 	}
 	ga->n_on = 0;
 	for (uint32_t on = a->on_mask[gi]; on; on &= on - 1) {

@@ -37,19 +37,19 @@
 struct aux_send {
 	float db, pan;
 	bool pre;
-	bool rest;                /* its lanes are written at rest: nothing to rewrite */
-	struct ramp l, r, pre_w;  /* level x pan per side (kernel.h, struct sk_send) */
+	bool rest;               /* its lanes are written at rest: nothing to rewrite */
+	struct ramp l, r, pre_w; /* level x pan per side (kernel.h, struct sk_send) */
 };
 
 struct aux_bus {
 	bool stereo, mute, master, cue;
 	float fader_db;
-	struct ramp g_fader; /* fader x mute */
-	struct ramp g_master; /* 0/1: feeds the main mix */
-	struct ramp g_cue;    /* 0/1: cued on the monitor (cue.c) */
-	uint16_t row;        /* its left (or only) accumulator row */
-	bool on;             /* some strip sends to it in this sub-block */
-	bool quiet;          /* sum and out hold silence (nobody sent last sub-block either) */
+	struct ramp g_fader;    /* fader x mute */
+	struct ramp g_master;   /* 0/1: feeds the main mix */
+	struct ramp g_cue;      /* 0/1: cued on the monitor (cue.c) */
+	uint16_t row;           /* its left (or only) accumulator row */
+	bool on;                /* some strip sends to it in this sub-block */
+	bool quiet;             /* sum and out hold silence (nobody sent last sub-block either) */
 	float sum[2][SK_BLOCK]; /* the sum of the sends (PFL), right = left on a mono bus */
 	float out[2][SK_BLOCK]; /* after fader and mute: what its outputs carry (AFL) */
 	float peak[2], ss[2], rms[2];
@@ -66,7 +66,7 @@ struct aux {
 	 * be written, its liveness looked at), and some send of the group is live. A group whose
 	 * sends all rest costs a glance at on_mask: no loop over strips x buses. */
 	uint32_t *pending, *on_mask;
-	uint64_t nonfinite;    /* bus sub-blocks silenced for NaN/Inf (must stay 0) */
+	uint64_t nonfinite; /* bus sub-blocks silenced for NaN/Inf (must stay 0) */
 };
 
 /* Control thread. n_aux buses (stereo[k], NULL: all mono) for n_strips strips in n_groups
@@ -83,8 +83,7 @@ void aux_settle(struct aux *a, const struct strip *strips, uint32_t smooth_n);
  * (idx = bus); strips are the engine's (for their stereo-ness). The caller has checked idx.
  * Returns true when subgroup membership may have changed (the engine then recomputes
  * to_main with aux_member), false otherwise. */
-bool aux_set(struct aux *a, const struct strip *strips, enum engine_param p, unsigned idx,
-             float v);
+bool aux_set(struct aux *a, const struct strip *strips, enum engine_param p, unsigned idx, float v);
 
 /* RT. Whether strip k sends to a bus that feeds the master (a subgroup member). */
 bool aux_member(const struct aux *a, unsigned k);

@@ -6,8 +6,8 @@
  * A Butterworth SVF section (k = sqrt 2) gives LP2, BP and HP2 of its input at once. LR4 is two
  * Butterworth sections in cascade: LP4 = LP2(LP2 x), HP4 = HP2(HP2 x), so one split costs three
  * sections (the first is shared). LP4 + HP4 is the 2nd-order allpass
- * (s^2 - sqrt2 s + 1) / (s^2 + sqrt2 s + 1) (because 1 + s^4 = (s^2 + sqrt2 s + 1)(s^2 - sqrt2 s + 1)),
- * which one section also gives: x - 2k BP. So bands that are split, left alone and summed give
+ * (s^2 - sqrt2 s + 1) / (s^2 + sqrt2 s + 1) (because 1 + s^4 = (s^2 + sqrt2 s + 1)(s^2 - sqrt2 s +
+ * 1)), which one section also gives: x - 2k BP. So bands that are split, left alone and summed give
  * an allpass of the input: flat magnitude, whatever the crossover frequencies. The SVF states
  * are integrator states, so a crossover that moves (coefficients recomputed per block) stays
  * quiet.

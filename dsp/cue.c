@@ -100,8 +100,8 @@ cue_strip(struct cue *c, struct strip *s, const struct sk_group *g, uint32_t n)
 }
 
 void
-cue_bus(struct cue *c, struct ramp *g, const float *pfl_l, const float *pfl_r,
-        const float *afl_l, const float *afl_r, uint32_t n)
+cue_bus(struct cue *c, struct ramp *g, const float *pfl_l, const float *pfl_r, const float *afl_l,
+        const float *afl_r, uint32_t n)
 {
 	float gc[SK_BLOCK];
 

@@ -34,7 +34,7 @@ struct cue {
 	struct ramp g_afl, g_level, g_main;
 	bool fx[ENGINE_N_BUSES];
 	struct ramp g_fx[ENGINE_N_BUSES];
-	float wa[SK_BLOCK];              /* the AFL weight in this sub-block */
+	float wa[SK_BLOCK];             /* the AFL weight in this sub-block */
 	float l[SK_BLOCK], r[SK_BLOCK]; /* the monitor in this sub-block */
 	float peak[2], ss[2], rms[2];
 	uint64_t nonfinite;

@@ -11,8 +11,7 @@ direct_needs_tap(const struct strip *s)
 }
 
 unsigned
-direct_strip(struct strip *s, const struct sk_group *g, float *const *out, uint32_t off,
-             uint32_t n)
+direct_strip(struct strip *s, const struct sk_group *g, float *const *out, uint32_t off, uint32_t n)
 {
 	float w[SK_BLOCK];
 	unsigned nl = s->stereo ? 2 : 1, bad = 0;
@@ -30,9 +29,9 @@ direct_strip(struct strip *s, const struct sk_group *g, float *const *out, uint3
 		for (uint32_t i = 0; i < n; i++) {
 			float post = g->x[i][l] * sk_ramp_value(&g->ramp[SK_R_FADER], l, i);
 			/* at rest on one tap the other is not read: g->tap may be stale */
-			o[i] = w[i] == 1.0f ? g->tap[i][l]
-			     : w[i] == 0.0f ? post
-			                    : w[i] * g->tap[i][l] + (1.0f - w[i]) * post;
+			o[i] = w[i] == 1.0f   ? g->tap[i][l]
+			       : w[i] == 0.0f ? post
+			                      : w[i] * g->tap[i][l] + (1.0f - w[i]) * post;
 			sum += o[i] * o[i];
 		}
 		if (!isfinite(sum)) {

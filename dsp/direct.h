@@ -26,6 +26,6 @@ bool direct_needs_tap(const struct strip *s);
  * where direct_needs_tap said so. Returns the number of outputs silenced for a non-finite
  * value (a strip state gone bad in this sub-block, reset by the kernel after it): 0 normally. */
 unsigned direct_strip(struct strip *s, const struct sk_group *g, float *const *out, uint32_t off,
-                  uint32_t n);
+                      uint32_t n);
 
 #endif

@@ -290,8 +290,7 @@ engine_output_latency(const struct engine *e, enum engine_output kind)
 }
 
 void
-engine_read_aux_meter(struct engine *e, unsigned k, struct engine_meter *l,
-                      struct engine_meter *r)
+engine_read_aux_meter(struct engine *e, unsigned k, struct engine_meter *l, struct engine_meter *r)
 {
 	if (k >= e->aux.n_aux) {
 		l->peak = l->rms = l->gr = r->peak = r->rms = r->gr = 0.0f;

@@ -40,19 +40,19 @@
 
 /* Ranges and defaults of the parameters, in one place (daemon/params.c reads these). A level at
  * or below ENGINE_LEVEL_OFF_DB is off (-inf): exactly zero (= GAIN_OFF_DB of gain.h). */
-#define ENGINE_LEVEL_OFF_DB            (-144.0f)
-#define ENGINE_LEVEL_MAX_DB            10.0f /* faders, sends, returns, DCA offsets */
-#define ENGINE_AUX_SEND_DEFAULT_DB     ENGINE_LEVEL_OFF_DB
-#define ENGINE_AUX_PRE_DEFAULT         1 /* monitor mixes are pre-fader */
-#define ENGINE_AUX_PAN_MIN             (-1.0f)
-#define ENGINE_AUX_PAN_MAX             1.0f
-#define ENGINE_AUX_PAN_DEFAULT         0.0f
-#define ENGINE_AUX_FADER_DEFAULT_DB    0.0f
-#define ENGINE_AUX_MASTER_DEFAULT      0
-#define ENGINE_DCA_FADER_DEFAULT_DB    0.0f
-#define ENGINE_DIRECT_PRE_DEFAULT      1 /* a recording feed: after trim and HPF */
+#define ENGINE_LEVEL_OFF_DB             (-144.0f)
+#define ENGINE_LEVEL_MAX_DB             10.0f /* faders, sends, returns, DCA offsets */
+#define ENGINE_AUX_SEND_DEFAULT_DB      ENGINE_LEVEL_OFF_DB
+#define ENGINE_AUX_PRE_DEFAULT          1 /* monitor mixes are pre-fader */
+#define ENGINE_AUX_PAN_MIN              (-1.0f)
+#define ENGINE_AUX_PAN_MAX              1.0f
+#define ENGINE_AUX_PAN_DEFAULT          0.0f
+#define ENGINE_AUX_FADER_DEFAULT_DB     0.0f
+#define ENGINE_AUX_MASTER_DEFAULT       0
+#define ENGINE_DCA_FADER_DEFAULT_DB     0.0f
+#define ENGINE_DIRECT_PRE_DEFAULT       1 /* a recording feed: after trim and HPF */
 #define ENGINE_MONITOR_LEVEL_DEFAULT_DB 0.0f
-#define ENGINE_MONITOR_MODE_DEFAULT    ENGINE_MONITOR_PFL
+#define ENGINE_MONITOR_MODE_DEFAULT     ENGINE_MONITOR_PFL
 
 /* The effect buses: the sum of their sends through a reverb, a delay or a chorus, 100 % wet,
  * returned into the master. */
@@ -167,13 +167,13 @@ enum engine_param {
 	ENGINE_MASTER_MB_XOVER2,     /* Hz, mid | high */
 	ENGINE_MASTER_MB1_THRESHOLD, /* per band B = 0..2, ENGINE_MASTER_MB(B, MB_THRESHOLD) .. */
 	ENGINE_MASTER_MB3_GAIN = ENGINE_MASTER_MB1_THRESHOLD + 14, /* .. MB_GAIN (multiband.h) */
-	ENGINE_MASTER_MONO_BELOW,    /* Hz: side removed below; under 20 is off */
+	ENGINE_MASTER_MONO_BELOW, /* Hz: side removed below; under 20 is off */
 	ENGINE_N_PARAMS
 };
 
-#define ENGINE_AUX_IDX(strip, k) ((unsigned)(strip) * ENGINE_MAX_AUX + (unsigned)(k))
-#define ENGINE_DCA_IDX(strip, k) ((unsigned)(strip) * ENGINE_MAX_DCA + (unsigned)(k))
-#define ENGINE_MG_IDX(strip, g)  ((unsigned)(strip) * ENGINE_MUTE_GROUPS + (unsigned)(g))
+#define ENGINE_AUX_IDX(strip, k) ((unsigned)(strip)*ENGINE_MAX_AUX + (unsigned)(k))
+#define ENGINE_DCA_IDX(strip, k) ((unsigned)(strip)*ENGINE_MAX_DCA + (unsigned)(k))
+#define ENGINE_MG_IDX(strip, g)  ((unsigned)(strip)*ENGINE_MUTE_GROUPS + (unsigned)(g))
 #define ENGINE_BUS_CUE(bus)      ((enum engine_param)(ENGINE_BUS1_CUE + (bus)))
 
 /* Band b's setting k (multiband.h: MB_THRESHOLD, MB_RATIO, MB_ATTACK, MB_RELEASE, MB_GAIN). */
@@ -248,7 +248,7 @@ struct engine_outputs {
 	float *monitor_l, *monitor_r;  /* cue, or the main mix when nothing is cued */
 	float **direct; /* engine_n_inputs() pointers in input order (each may be NULL), or NULL;
 	                 * ignored unless the layout has direct_outs */
-	struct engine_taps *taps;      /* as engine_process_taps, may be NULL */
+	struct engine_taps *taps; /* as engine_process_taps, may be NULL */
 };
 
 /* The kinds of output, for engine_output_latency. */

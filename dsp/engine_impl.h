@@ -39,7 +39,7 @@ struct engine {
 	struct strip *strips;
 	struct sk_group *groups; /* 64-byte aligned */
 	struct group_info *ginfo;
-	struct sk_acc *acc; /* 64-byte aligned */
+	struct sk_acc *acc;                         /* 64-byte aligned */
 	float bus_sum[ENGINE_N_BUSES][2][SK_BLOCK]; /* effect bus sends, then their output */
 	float bus_g[ENGINE_N_BUSES][SK_BLOCK];      /* effect bus return gains (AFL) */
 	float blk_l[SK_BLOCK], blk_r[SK_BLOCK];     /* the master, before it is copied out */

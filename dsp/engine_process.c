@@ -172,7 +172,8 @@ monitor_block(struct engine *e, uint32_t n)
 				afl_l[i] = e->bus_sum[b][0][i] * e->bus_g[b][i];
 				afl_r[i] = e->bus_sum[b][1][i] * e->bus_g[b][i];
 			}
-			cue_bus(c, &c->g_fx[b], e->bus_sum[b][0], e->bus_sum[b][1], afl_l, afl_r, n);
+			cue_bus(c, &c->g_fx[b], e->bus_sum[b][0], e->bus_sum[b][1], afl_l, afl_r,
+			        n);
 		}
 	}
 	cue_finish(c, e->main_l, e->main_r, n);
@@ -241,7 +242,8 @@ engine_process_outputs(struct engine *e, const float *const *in, const struct en
 		if (len > n - off)
 			len = n - off;
 		/* rendered into the engine's own buffers and copied once finished: an output never
-		 * holds a half-processed sum (a reader of a late cycle sees old or final samples) */
+		 * holds a half-processed sum (a reader of a late cycle sees old or final samples)
+		 */
 		process_block(e, in, o, off, len);
 		put(o->master_l, e->blk_l, off, len);
 		put(o->master_r, e->blk_r, off, len);
@@ -269,7 +271,9 @@ bool
 engine_process_taps(struct engine *e, const float *const *in, float *out_l, float *out_r,
                     const struct engine_taps *taps, uint32_t n)
 {
-	struct engine_outputs o = { .master_l = out_l, .master_r = out_r, .taps = (struct engine_taps *)taps };
+	struct engine_outputs o = { .master_l = out_l,
+		                    .master_r = out_r,
+		                    .taps = (struct engine_taps *)taps };
 
 	return engine_process_outputs(e, in, &o, n);
 }
@@ -279,4 +283,3 @@ engine_process(struct engine *e, const float *const *in, float *out_l, float *ou
 {
 	return engine_process_taps(e, in, out_l, out_r, NULL, n);
 }
-

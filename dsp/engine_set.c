@@ -136,4 +136,3 @@ engine_set(struct engine *e, enum engine_param p, unsigned strip, float v)
 	}
 	e->cnt.commands++;
 }
-

@@ -34,9 +34,9 @@ struct eqm_band {
 	int type, want; /* enum engine_eq_type: applied, and asked for */
 	float freq, gain_db, q;
 	float lf, lf_to, gdb, gdb_to, lq, lq_to; /* smoothed: log2 Hz, dB, log2 Q */
-	struct eqm_coef c;                        /* at the end of the last block */
-	bool live;                                /* states running */
-	float ic[2][2];                           /* per side: the SVF's integrators */
+	struct eqm_coef c;                       /* at the end of the last block */
+	bool live;                               /* states running */
+	float ic[2][2];                          /* per side: the SVF's integrators */
 };
 
 struct eqmatch {

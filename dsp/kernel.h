@@ -95,7 +95,7 @@ enum {
 	SK_R_FADER,
 	SK_R_L,
 	SK_R_R,
-	SK_R_SEND0,                   /* SK_N_FX effect send levels */
+	SK_R_SEND0,                       /* SK_N_FX effect send levels */
 	SK_R_PRE0 = SK_R_SEND0 + SK_N_FX, /* SK_N_FX pre (1) / post (0) weights */
 	SK_R_MUTE = SK_R_PRE0 + SK_N_FX,  /* 1 unmuted, 0 muted: the pre-fader aux sends' gate */
 	SK_N_RAMPS
@@ -135,7 +135,7 @@ struct sk_aux {
 };
 
 struct sk_group {
-	alignas(64) float x[SK_BLOCK][SK_LANES]; /* input of the sub-block, frame-major */
+	alignas(64) float x[SK_BLOCK][SK_LANES];   /* input of the sub-block, frame-major */
 	alignas(64) float tap[SK_BLOCK][SK_LANES]; /* after trim and HPF, when tap_pre */
 	struct sk_svf svf[SK_N_SVF];
 	struct sk_comp comp;
@@ -143,9 +143,9 @@ struct sk_group {
 	alignas(64) sk_lanes peak, ss; /* meters: post-fader peak, sum of squares */
 
 	/* the plan for this sub-block */
-	uint8_t mode[SK_N_SVF]; /* enum sk_mode */
-	uint8_t comp_on;        /* 0: the compressor is skipped (every lane off) */
-	uint8_t ramps_moving;   /* 0: every ramp is at its target, use the fixed values */
+	uint8_t mode[SK_N_SVF];   /* enum sk_mode */
+	uint8_t comp_on;          /* 0: the compressor is skipped (every lane off) */
+	uint8_t ramps_moving;     /* 0: every ramp is at its target, use the fixed values */
 	uint8_t send_on[SK_N_FX]; /* 0: no lane sends to that bus */
 	uint8_t tap_pre;          /* write tap[] */
 	struct sk_aux *aux;       /* NULL: no aux sends (the master's group) */

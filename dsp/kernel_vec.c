@@ -291,7 +291,8 @@ stage_aux(struct sk_group *g, uint32_t n)
 				for (uint32_t i = 0; i < n; i++)
 					for (int h = 0; h < NCH; h++) {
 						const int o = h * VW;
-						vst(rl[i] + o, vld(rl[i] + o) + vld(g->x[i] + o) * el[h]);
+						vst(rl[i] + o,
+						    vld(rl[i] + o) + vld(g->x[i] + o) * el[h]);
 					}
 			}
 			continue;

@@ -98,7 +98,7 @@ monobass_process(struct monobass *mb, float *l, float *r, uint32_t n)
 		r[i] += wv[i] * (m2 - s2 - r[i]);
 	}
 	if (!isfinite(mb->ap.ic1 + mb->ap.ic2 + mb->hp[0].ic1 + mb->hp[0].ic2 + mb->hp[1].ic1 +
-	               mb->hp[1].ic2)) {
+	              mb->hp[1].ic2)) {
 		clear_states(mb);
 		memset(l, 0, n * sizeof(float));
 		memset(r, 0, n * sizeof(float));

@@ -120,7 +120,8 @@ multiband_set(struct multiband *mb, unsigned s, float v)
 			bd->attack_ms = clamp_nan(v, MB_ATTACK_MIN, MB_ATTACK_MAX, bd->attack_ms);
 			break;
 		case MB_RELEASE:
-			bd->release_ms = clamp_nan(v, MB_RELEASE_MIN, MB_RELEASE_MAX, bd->release_ms);
+			bd->release_ms =
+			    clamp_nan(v, MB_RELEASE_MIN, MB_RELEASE_MAX, bd->release_ms);
 			break;
 		default:
 			bd->gain_db = clamp_nan(v, MB_GAIN_MIN, MB_GAIN_MAX, bd->gain_db);

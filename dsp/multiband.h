@@ -86,13 +86,13 @@ struct multiband {
 	/* running */
 	double fs;
 	uint32_t smooth_n;
-	float kb;           /* one-pole coefficient per 32-frame block */
+	float kb;              /* one-pole coefficient per 32-frame block */
 	float lf[2], lf_to[2]; /* crossovers, log2 Hz: current and target */
 	struct xo_coef xo[2];
 	float thr[4], thr_to[4], mk[4], mk_to[4]; /* per band (lane 3 unused), dB */
-	float slope[4], aa[4], ar[4];            /* 1 - 1/ratio, attack and release coefficients */
-	struct ramp w;                           /* on weight */
-	bool active;                             /* states are running (not off and faded) */
+	float slope[4], aa[4], ar[4];             /* 1 - 1/ratio, attack and release coefficients */
+	struct ramp w;                            /* on weight */
+	bool active;                              /* states are running (not off and faded) */
 
 	/* per side: split 1 (3 sections), the low band's allpass (1), split 2 (3) */
 	struct xo_svf svf[2][7];

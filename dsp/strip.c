@@ -144,8 +144,9 @@ strip_retarget(struct strip *s, const struct strip_env *env, bool open)
 
 	bool muted = s->mute || s->ext_mute;
 	/* a DCA adds its offset to the fader (a fader at -inf stays there), capped at the top */
-	float fader_db = s->fader_db <= GAIN_OFF_DB ? GAIN_OFF_DB
-	                                            : fminf(s->fader_db + s->ext_db, ENGINE_LEVEL_MAX_DB);
+	float fader_db = s->fader_db <= GAIN_OFF_DB
+	                     ? GAIN_OFF_DB
+	                     : fminf(s->fader_db + s->ext_db, ENGINE_LEVEL_MAX_DB);
 
 	ramp_to(&s->g_in, s->polarity ? -g : g, n);
 	/* mute and the solo-in-place gate fold into the fader gain, so all three glide together */

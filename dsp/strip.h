@@ -63,9 +63,9 @@ struct strip {
 	struct ramp g_mute; /* 1 unmuted, 0 muted (strip, mute group or DCA): pre aux sends */
 
 	/* the live console (engine.c sets these, then strip_retarget) */
-	float ext_db;   /* sum of the DCA offsets of the DCAs it belongs to (-inf: one is off) */
-	bool ext_mute;  /* muted by a mute group or a DCA */
-	bool to_main;   /* feeds the main mix directly (false: a subgroup carries it) */
+	float ext_db;      /* sum of the DCA offsets of the DCAs it belongs to (-inf: one is off) */
+	bool ext_mute;     /* muted by a mute group or a DCA */
+	bool to_main;      /* feeds the main mix directly (false: a subgroup carries it) */
 	uint32_t dca_mask; /* DCA membership, bit k = DCA k */
 	uint8_t mg_mask;   /* mute group membership */
 	bool cue, direct_pre;

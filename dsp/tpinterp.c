@@ -50,8 +50,8 @@ kaiser_design(v4 *out, int phases, int half, double beta)
 		for (int j = 0; j < taps; j++) {
 			double t = j - (half - 1) - (double)p / phases, r = t / half;
 			double sinc = t == 0.0 ? 1.0 : sin(M_PI * t) / (M_PI * t);
-			h[p][j] = sinc * bessel_i0(beta * sqrt(fmax(0.0, 1.0 - r * r))) /
-			          bessel_i0(beta);
+			h[p][j] =
+			    sinc * bessel_i0(beta * sqrt(fmax(0.0, 1.0 - r * r))) / bessel_i0(beta);
 			sum += h[p][j];
 		}
 		for (int j = 0; j < taps; j++)
@@ -131,8 +131,8 @@ max4(v4 a, v4 b)
  * with constant arguments so the loops unroll into registers: 4 sums and 4 differences at a
  * time fit in the 16 SSE registers with the samples and coefficients; 8 and 8 would spill. */
 static inline __attribute__((always_inline)) v4
-kaiser_part(v4 m, const v4 *coef, const int phases, const int half, const float *w,
-            const int p0, const int p1)
+kaiser_part(v4 m, const v4 *coef, const int phases, const int half, const float *w, const int p0,
+            const int p1)
 {
 	v4 s[4] = { 0 }, d[4] = { 0 };
 
@@ -209,22 +209,27 @@ kaiser_part8(__m256 m, const struct tp_interp *t, const float *w, int p0)
 		s[p] = d[p] = _mm256_setzero_ps();
 	for (int j = 0; j < TPI_DET_HALF; j++) {
 		const tpi_v4 *c = t->det[j];
-		__m256 a = _mm256_loadu_ps(w + j), b = _mm256_loadu_ps(w + 2 * TPI_DET_HALF - 1 - j);
+		__m256 a = _mm256_loadu_ps(w + j),
+		       b = _mm256_loadu_ps(w + 2 * TPI_DET_HALF - 1 - j);
 		__m256 sm = _mm256_add_ps(a, b), df = _mm256_sub_ps(a, b);
 #pragma GCC unroll 4
 		for (int p = p0; p < p0 + 4; p++) {
-			s[p - p0] = _mm256_fmadd_ps(_mm256_broadcast_ss((const float *)&c[2 * p]), sm, s[p - p0]);
+			s[p - p0] = _mm256_fmadd_ps(_mm256_broadcast_ss((const float *)&c[2 * p]),
+			                            sm, s[p - p0]);
 			if (p < TPI_DET_PHASES / 2 - 1)
-				d[p - p0] =
-				    _mm256_fmadd_ps(_mm256_broadcast_ss((const float *)&c[2 * p + 1]), df, d[p - p0]);
+				d[p - p0] = _mm256_fmadd_ps(
+				    _mm256_broadcast_ss((const float *)&c[2 * p + 1]), df,
+				    d[p - p0]);
 		}
 	}
 	const __m256 sign = _mm256_set1_ps(-0.0f);
 #pragma GCC unroll 4
 	for (int p = p0; p < p0 + 4; p++) {
 		if (p < TPI_DET_PHASES / 2 - 1) {
-			m = _mm256_max_ps(m, _mm256_andnot_ps(sign, _mm256_add_ps(s[p - p0], d[p - p0])));
-			m = _mm256_max_ps(m, _mm256_andnot_ps(sign, _mm256_sub_ps(s[p - p0], d[p - p0])));
+			m = _mm256_max_ps(
+			    m, _mm256_andnot_ps(sign, _mm256_add_ps(s[p - p0], d[p - p0])));
+			m = _mm256_max_ps(
+			    m, _mm256_andnot_ps(sign, _mm256_sub_ps(s[p - p0], d[p - p0])));
 		} else {
 			m = _mm256_max_ps(m, _mm256_andnot_ps(sign, s[p - p0]));
 		}
@@ -246,9 +251,12 @@ detect_avx2(const struct tp_interp *t, const float *x, float *e, uint32_t n)
 		for (int q = 0; q < TPI_EB_HALF; q++) {
 			__m256 a = _mm256_loadu_ps(k + q - 5), b = _mm256_loadu_ps(k + 6 - q);
 			__m256 sm = _mm256_add_ps(a, b), df = _mm256_sub_ps(a, b);
-			s1 = _mm256_fmadd_ps(_mm256_broadcast_ss((const float *)&t->eb[q][0]), sm, s1);
-			d1 = _mm256_fmadd_ps(_mm256_broadcast_ss((const float *)&t->eb[q][1]), df, d1);
-			s2 = _mm256_fmadd_ps(_mm256_broadcast_ss((const float *)&t->eb[q][2]), sm, s2);
+			s1 = _mm256_fmadd_ps(_mm256_broadcast_ss((const float *)&t->eb[q][0]), sm,
+			                     s1);
+			d1 = _mm256_fmadd_ps(_mm256_broadcast_ss((const float *)&t->eb[q][1]), df,
+			                     d1);
+			s2 = _mm256_fmadd_ps(_mm256_broadcast_ss((const float *)&t->eb[q][2]), sm,
+			                     s2);
 		}
 		m = _mm256_max_ps(m, _mm256_andnot_ps(sign, _mm256_add_ps(s1, d1)));
 		m = _mm256_max_ps(m, _mm256_andnot_ps(sign, _mm256_sub_ps(s1, d1)));

@@ -21,8 +21,9 @@
  * and under-reads content above 0.44 fs, for a third of the detector's cost.
  *
  * Both are vectorised across consecutive frames (4, or 8 on AVX2), each lane computing what a
- * scalar loop would, so results do not depend on how a period is cut. Threads: tpi_design on any thread (it only writes its argument); tpi_detect and
- * tpi_meter on any thread, RT-safe (no allocation, no failure).
+ * scalar loop would, so results do not depend on how a period is cut. Threads: tpi_design on any
+ * thread (it only writes its argument); tpi_detect and tpi_meter on any thread, RT-safe (no
+ * allocation, no failure).
  */
 #ifndef MIXD_TPINTERP_H
 #define MIXD_TPINTERP_H
@@ -33,7 +34,7 @@
 #define TPI_DET_HALF   32 /* taps / 2 */
 #define TPI_DET_BETA   8.0
 #define TPI_DET_DELAY  TPI_DET_HALF /* future samples the detector needs */
-#define TPI_EB_HALF    6  /* libebur128's 49 taps at 4x: 12 samples per phase */
+#define TPI_EB_HALF    6            /* libebur128's 49 taps at 4x: 12 samples per phase */
 #define TPI_MET_PHASES 8
 #define TPI_MET_HALF   16
 #define TPI_MET_BETA   5.5

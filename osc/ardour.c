@@ -251,8 +251,8 @@ struct ardour {
 	unsigned n_strips;
 	struct strip_idx *sx; /* per strip */
 	int master_fader, master_mute;
-	uint8_t *kind;       /* per parameter index */
-	uint8_t *n_in;       /* per strip: inputs, for /strip/list */
+	uint8_t *kind; /* per parameter index */
+	uint8_t *n_in; /* per strip: inputs, for /strip/list */
 	/* Ardour's sends of a strip: the effect buses (ids 1..ENGINE_N_BUSES), then the aux buses
 	 * (the next ids), n_sends in all; per strip and send the level's parameter index and the
 	 * level (dB) before /strip/send/enable 0 */
@@ -260,11 +260,11 @@ struct ardour {
 	unsigned *send_idx;
 	float *send_saved;
 	unsigned aux_name[ENGINE_MAX_AUX]; /* /aux/K/name, what Ardour shows as a send's name */
-	bool any_solo;       /* what /cancel_all_solos last said */
-	struct surface *sur; /* ARDOUR_MAX_SURFACES */
-	struct surface anon; /* how a peer without a surface is served */
+	bool any_solo;                     /* what /cancel_all_solos last said */
+	struct surface *sur;               /* ARDOUR_MAX_SURFACES */
+	struct surface anon;               /* how a peer without a surface is served */
 	uint64_t heard;
-	uint64_t now_ns; /* of the last tick */
+	uint64_t now_ns;        /* of the last tick */
 	uint64_t next_slow;     /* ns; 0 before the first tick */
 	struct meter_frame acc; /* meters since the last slow tick */
 	struct ardour_stats st;
@@ -1237,10 +1237,10 @@ strip_sends(struct ardour *a, const struct surface *s, const struct req *r, unsi
 		for (unsigned b = 0; b < a->n_sends; b++) {
 			float db = model_get(a->m, a->send_idx[k * a->n_sends + b]);
 			lo_message_add_int32(m, 0);
-			lo_message_add_string(m, b < ENGINE_N_BUSES
-			                             ? send_names[b]
-			                             : model_get_string(a->m,
-			                                                a->aux_name[b - ENGINE_N_BUSES]));
+			lo_message_add_string(
+			    m, b < ENGINE_N_BUSES
+			           ? send_names[b]
+			           : model_get_string(a->m, a->aux_name[b - ENGINE_N_BUSES]));
 			lo_message_add_int32(m, (int32_t)b + 1);
 			lo_message_add_float(m, fader_value(db));
 			lo_message_add_int32(m, is_off(db) ? 0 : 1);

@@ -92,8 +92,8 @@ unsigned osc_server_receive(struct osc_server *s, unsigned max);
  * allowlist, the size limit, packet_check, the peer's bucket, then dispatch of each message
  * (replies go to `from` through the socket). buf is only read, and need not outlive the call.
  * Returns the number of messages dispatched, or -EPERM (peer not allowed), -ELOOP (from our own
- * socket: selfaddr.h), -EMSGSIZE (larger than PACKET_MAX_SIZE), -EBADMSG (malformed) or -EBUSY (rate limited); each is counted
- * (rate_limited in messages; an empty bundle costs one). */
+ * socket: selfaddr.h), -EMSGSIZE (larger than PACKET_MAX_SIZE), -EBADMSG (malformed) or -EBUSY
+ * (rate limited); each is counted (rate_limited in messages; an empty bundle costs one). */
 int osc_server_inject(struct osc_server *s, const struct osc_peer *from, const void *buf,
                       size_t len);
 
@@ -120,8 +120,7 @@ size_t osc_server_send_budget(struct osc_server *s, const struct osc_peer *to);
  * when it connected, and does its own rate limiting, so inject skips the allowlist and the token
  * bucket for them, and every send to them goes to fn instead of the socket.
  */
-typedef int (*osc_relay_send_fn)(void *ctx, const struct osc_peer *to, const void *buf,
-                                 size_t len);
+typedef int (*osc_relay_send_fn)(void *ctx, const struct osc_peer *to, const void *buf, size_t len);
 
 /* Control thread. Sets (or with fn NULL removes) the relay. Cannot fail. */
 void osc_server_set_relay(struct osc_server *s, osc_relay_send_fn fn, void *ctx);

@@ -14,8 +14,9 @@
  * (`ADDRESS value`, as a get reply), and at its rate the meters under the prefix:
  * /meter/strip/N, /meter/bus/BUS, /meter/aux/K, /meter/monitor, /meter/master, /loudness. A meter
  * is under a prefix when the prefix covers the meter's address or the address of the object it
- * measures (/strip/N, /bus/BUS, /aux/K, /monitor, /master), so "/strip/3" brings strip 3's values and its meter. Feedback is
- * best-effort UDP: a slow or vanished subscriber loses datagrams and never blocks anything.
+ * measures (/strip/N, /bus/BUS, /aux/K, /monitor, /master), so "/strip/3" brings strip 3's values
+ * and its meter. Feedback is best-effort UDP: a slow or vanished subscriber loses datagrams and
+ * never blocks anything.
  *
  * The table is shared fairly: a host (any port) holds SUBS_PER_HOST subscriptions at most, its
  * own that lapses first making room for its next; when the table is full, a new host takes the
@@ -30,7 +31,7 @@
 #include "feedback.h"
 #include "server.h"
 
-#define SUBS_MAX      32
+#define SUBS_MAX 32
 /* Subscriptions one host (any port) may hold: the table's policy is in subs.c free_slot */
 #define SUBS_PER_HOST 8
 #define SUBS_LEASE_NS (10ull * 1000000000ull)

@@ -78,8 +78,9 @@ console_hook_loudness(void *ctx, float out[DISPATCH_LOUDNESS_N])
 		out[i] = -144.0f;
 }
 
-/* Brings up a console of n_strips strips and n_aux mono aux buses in c. Each hook of `over` that is set (over may be
- * NULL) replaces the default; the hooks' ctx is over->ctx when set, else c. Asserts on failure. */
+/* Brings up a console of n_strips strips and n_aux mono aux buses in c. Each hook of `over` that is
+ * set (over may be NULL) replaces the default; the hooks' ctx is over->ctx when set, else c.
+ * Asserts on failure. */
 static inline void
 console_open_aux(struct console *c, unsigned n_strips, unsigned n_aux,
                  const struct dispatch_hooks *over)

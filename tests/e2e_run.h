@@ -128,8 +128,8 @@ e2e_commands_now(const struct h_world *w)
  * since before (at least min_sent of them), the audio thread applied 90 % or more (waiting up
  * to a second for the last ones to land). "More than 0" would pass an engine that drops most. */
 static inline void
-e2e_assert_commands_applied(const struct h_world *w, struct e2e_commands before,
-                            int64_t min_sent, const char *what)
+e2e_assert_commands_applied(const struct h_world *w, struct e2e_commands before, int64_t min_sent,
+                            const char *what)
 {
 	struct e2e_commands now = e2e_commands_now(w);
 	int64_t deadline = h_now_ms() + 1000;
@@ -139,8 +139,9 @@ e2e_assert_commands_applied(const struct h_world *w, struct e2e_commands before,
 		h_sleep_ms(20);
 		now = e2e_commands_now(w);
 	}
-	ck_assert_msg(now.sent - before.sent >= min_sent, "%s: only %lld commands sent (want >= %lld)",
-	              what, (long long)(now.sent - before.sent), (long long)min_sent);
+	ck_assert_msg(now.sent - before.sent >= min_sent,
+	              "%s: only %lld commands sent (want >= %lld)", what,
+	              (long long)(now.sent - before.sent), (long long)min_sent);
 	ck_assert_msg((now.applied - before.applied) * 10 >= (now.sent - before.sent) * 9,
 	              "%s: %lld of %lld commands applied (want >= 90 %%)", what,
 	              (long long)(now.applied - before.applied),

@@ -347,9 +347,11 @@ jackd_spawn(struct h_jackd *j, bool quiet)
 	char rate[16], period[16], bin[PATH_MAX];
 	/* -R -P 70: the process thread SCHED_FIFO, as on a stage; -r: no real-time, the default
 	 * for tests that must run anywhere */
-	char *argv[] = { "jackd", "-n", j->name, "-r", "-d", "dummy", "-r", rate, "-p", period, NULL };
-	char *argv_rt[] = { "jackd", "-n", j->name, "-R", "-P", "70", "-d", "dummy", "-r", rate,
-		            "-p", period, NULL };
+	char *argv[] = {
+		"jackd", "-n", j->name, "-r", "-d", "dummy", "-r", rate, "-p", period, NULL
+	};
+	char *argv_rt[] = { "jackd", "-n", j->name, "-R", "-P",   "70", "-d",
+		            "dummy", "-r", rate,    "-p", period, NULL };
 	/* No D-Bus device reservation: the dummy driver needs none and CI has no session bus. */
 	const char *const set[] = { "JACK_NO_AUDIO_RESERVATION=1" };
 	int64_t deadline;
@@ -727,7 +729,8 @@ struct h_mixd *
 h_mixd_startv(const struct h_jackd *j, const struct h_mixd_opts *opts, const char *const *args)
 {
 	const char *bin = h_mixd_bin(), *dir = h_session_dir();
-	char port_arg[80], http_arg[16], server_env[128], preload_env[PATH_MAX + 16], out_env[PATH_MAX + 16];
+	char port_arg[80], http_arg[16], server_env[128], preload_env[PATH_MAX + 16],
+	    out_env[PATH_MAX + 16];
 	char asan_env[1024];
 	const char *set[5];
 	const char *argv[64];

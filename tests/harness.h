@@ -107,10 +107,10 @@ struct h_mixd_opts {
 };
 
 struct h_mixd {
-	pid_t pid;     /* 0 once reaped */
-	uint16_t port; /* OSC port */
+	pid_t pid;          /* 0 once reaped */
+	uint16_t port;      /* OSC port */
 	uint16_t http_port; /* --http-port, 0 when off (h_mixd_opts.http) */
-	char name[64]; /* JACK client name (--name) */
+	char name[64];      /* JACK client name (--name) */
 	char state_dir[512];
 	char log_path[512];
 	const struct h_jackd *jackd;

@@ -44,21 +44,20 @@ live_record(struct h_world *w, double *l_db, double *r_db)
 }
 
 /* Asserts a level within tol dB of want, naming what was measured. */
-#define LIVE_ASSERT_DB(what, got, want, tol)                                                 \
-	do {                                                                                 \
-		double g_ = (got), w_ = (want);                                              \
-		fprintf(stderr, "%s: %.3f dBFS (expected %.3f)\n", (what), g_, w_);          \
+#define LIVE_ASSERT_DB(what, got, want, tol)                                                  \
+	do {                                                                                  \
+		double g_ = (got), w_ = (want);                                               \
+		fprintf(stderr, "%s: %.3f dBFS (expected %.3f)\n", (what), g_, w_);           \
 		ck_assert_msg(fabs(g_ - w_) <= (tol), "%s: %.3f dBFS, expected %.3f +- %.2f", \
-		              (what), g_, w_, (double)(tol));                                \
+		              (what), g_, w_, (double)(tol));                                 \
 	} while (0)
 
 /* Asserts silence (below H_SILENCE_DB). */
-#define LIVE_ASSERT_SILENT(what, got)                                                    \
-	do {                                                                             \
-		double g_ = (got);                                                       \
-		fprintf(stderr, "%s: %.1f dBFS (expected silence)\n", (what), g_);       \
-		ck_assert_msg(g_ < H_SILENCE_DB, "%s: %.2f dBFS, expected silence", (what), \
-		              g_);                                                       \
+#define LIVE_ASSERT_SILENT(what, got)                                                            \
+	do {                                                                                     \
+		double g_ = (got);                                                               \
+		fprintf(stderr, "%s: %.1f dBFS (expected silence)\n", (what), g_);               \
+		ck_assert_msg(g_ < H_SILENCE_DB, "%s: %.2f dBFS, expected silence", (what), g_); \
 	} while (0)
 
 #endif

@@ -106,11 +106,10 @@ amp_db(const float *x, double hz, uint32_t lat)
 	ck_assert_msg(fabs((got) - (want)) <= TOL_DB, "%s: %.4f dB, expected %.4f dB", #got, \
 	              (double)(got), (double)(want))
 
-#define ck_silent(x, from, to)                                                               \
-	ck_assert_msg(peak_of((x), (from), (to)) == 0.0f, "%s not silent: peak %g", #x,      \
+#define ck_silent(x, from, to)                                                          \
+	ck_assert_msg(peak_of((x), (from), (to)) == 0.0f, "%s not silent: peak %g", #x, \
 	              (double)peak_of((x), (from), (to)))
 
 static const double in_db = -20.0;
-
 
 #endif

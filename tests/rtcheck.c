@@ -855,10 +855,25 @@ static atomic_uint g_n_slots;
  * so a wrapper that is not interposed any more shows up as a probe not counted. Resolved when
  * the callback is registered, never inside it. */
 enum rt_probe {
-	P_MALLOC, P_FREE, P_MMAP, P_MUNMAP,
-	P_MUTEX, P_COND_SIGNAL, P_COND_BROADCAST, P_SEM_POST, P_FUTEX,
-	P_WRITE, P_READ, P_WRITEV, P_SENDMMSG, P_RECVMSG, P_SENDTO, P_POLL, P_CLOSE,
-	P_NANOSLEEP, P_SCHED_YIELD,
+	P_MALLOC,
+	P_FREE,
+	P_MMAP,
+	P_MUNMAP,
+	P_MUTEX,
+	P_COND_SIGNAL,
+	P_COND_BROADCAST,
+	P_SEM_POST,
+	P_FUTEX,
+	P_WRITE,
+	P_READ,
+	P_WRITEV,
+	P_SENDMMSG,
+	P_RECVMSG,
+	P_SENDTO,
+	P_POLL,
+	P_CLOSE,
+	P_NANOSLEEP,
+	P_SCHED_YIELD,
 	P_FPUTS,
 	P_N
 };
@@ -931,8 +946,12 @@ rt_probe_call(int i, void **mem)
 	rt_fn p = g_probe[i];
 
 	switch ((enum rt_probe)i) {
-	case P_MALLOC: *mem = ((void *(*)(size_t))p)(16); break;
-	case P_FREE: ((void (*)(void *))p)(*mem); break;
+	case P_MALLOC:
+		*mem = ((void *(*)(size_t))p)(16);
+		break;
+	case P_FREE:
+		((void (*)(void *))p)(*mem);
+		break;
 	case P_MMAP:
 		*mem = ((void *(*)(void *, size_t, int, int, int, off_t))p)(
 		    NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -947,8 +966,12 @@ rt_probe_call(int i, void **mem)
 		((int (*)(pthread_mutex_t *))p)(&mx);
 		pthread_mutex_unlock(&mx);
 		break;
-	case P_COND_SIGNAL: ((int (*)(pthread_cond_t *))p)(&cv); break;
-	case P_COND_BROADCAST: ((int (*)(pthread_cond_t *))p)(&cv); break;
+	case P_COND_SIGNAL:
+		((int (*)(pthread_cond_t *))p)(&cv);
+		break;
+	case P_COND_BROADCAST:
+		((int (*)(pthread_cond_t *))p)(&cv);
+		break;
 	case P_SEM_POST:
 		sem_init(&sem, 0, 0);
 		((int (*)(sem_t *))p)(&sem);
@@ -956,25 +979,42 @@ rt_probe_call(int i, void **mem)
 	case P_FUTEX:
 		((long (*)(long, ...))p)(SYS_futex, &word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 		break;
-	case P_WRITE: ((ssize_t(*)(int, const void *, size_t))p)(-1, &byte, 0); break;
-	case P_READ: ((ssize_t(*)(int, void *, size_t))p)(-1, &byte, 0); break;
-	case P_WRITEV: ((ssize_t(*)(int, const struct iovec *, int))p)(-1, &iov, 1); break;
+	case P_WRITE:
+		((ssize_t(*)(int, const void *, size_t))p)(-1, &byte, 0);
+		break;
+	case P_READ:
+		((ssize_t(*)(int, void *, size_t))p)(-1, &byte, 0);
+		break;
+	case P_WRITEV:
+		((ssize_t(*)(int, const struct iovec *, int))p)(-1, &iov, 1);
+		break;
 	case P_SENDMMSG:
 		((int (*)(int, struct mmsghdr *, unsigned int, int))p)(-1, NULL, 0, 0);
 		break;
-	case P_RECVMSG: ((ssize_t(*)(int, struct msghdr *, int))p)(-1, &mh, 0); break;
-	case P_SENDTO:
-		((ssize_t(*)(int, const void *, size_t, int, const struct sockaddr *,
-		             socklen_t))p)(-1, &byte, 0, 0, NULL, 0);
+	case P_RECVMSG:
+		((ssize_t(*)(int, struct msghdr *, int))p)(-1, &mh, 0);
 		break;
-	case P_POLL: ((int (*)(struct pollfd *, nfds_t, int))p)(NULL, 0, 0); break;
-	case P_CLOSE: ((int (*)(int))p)(-1); break;
+	case P_SENDTO:
+		((ssize_t(*)(int, const void *, size_t, int, const struct sockaddr *, socklen_t))p)(
+		    -1, &byte, 0, 0, NULL, 0);
+		break;
+	case P_POLL:
+		((int (*)(struct pollfd *, nfds_t, int))p)(NULL, 0, 0);
+		break;
+	case P_CLOSE:
+		((int (*)(int))p)(-1);
+		break;
 	case P_NANOSLEEP:
 		((int (*)(const struct timespec *, struct timespec *))p)(&zero, NULL);
 		break;
-	case P_SCHED_YIELD: ((int (*)(void))p)(); break;
-	case P_FPUTS: ((int (*)(const char *, FILE *))p)("", stderr); break;
-	case P_N: break;
+	case P_SCHED_YIELD:
+		((int (*)(void))p)();
+		break;
+	case P_FPUTS:
+		((int (*)(const char *, FILE *))p)("", stderr);
+		break;
+	case P_N:
+		break;
 	}
 }
 

@@ -316,9 +316,10 @@ START_TEST(kernels_match_ref_on_aux)
 			for (int k = 0; k < 5; k++)
 				for (int i = 0; i < N; i++)
 					dd = fmax(dd, fabs(dir[k][i] - ref_dir[k][i]));
-			printf("aux kernels: %s vs ref: max |diff| %.3g on the aux buses, %.3g on the "
-			       "direct outs\n",
-			       engine_kernel_name(e), d, dd);
+			printf(
+			    "aux kernels: %s vs ref: max |diff| %.3g on the aux buses, %.3g on the "
+			    "direct outs\n",
+			    engine_kernel_name(e), d, dd);
 			ck_assert_msg(d <= 1e-5 && dd <= 1e-5, "%s differs from ref by %g / %g",
 			              engine_kernel_name(e), d, dd);
 			tested++;
@@ -365,12 +366,12 @@ START_TEST(bad_indices_counted_and_ignored)
 
 	sine(in_buf[0], AMP, HZ1);
 	engine_counters(e, &c0);
-	engine_set(e, ENGINE_STRIP_AUX_LEVEL, ENGINE_AUX_IDX(0, 2), 0.0f);  /* no bus 3 */
-	engine_set(e, ENGINE_STRIP_AUX_LEVEL, ENGINE_AUX_IDX(2, 0), 0.0f);  /* no strip 3 */
-	engine_set(e, ENGINE_STRIP_DCA, ENGINE_DCA_IDX(0, 4), 1.0f);        /* no DCA 5 */
+	engine_set(e, ENGINE_STRIP_AUX_LEVEL, ENGINE_AUX_IDX(0, 2), 0.0f); /* no bus 3 */
+	engine_set(e, ENGINE_STRIP_AUX_LEVEL, ENGINE_AUX_IDX(2, 0), 0.0f); /* no strip 3 */
+	engine_set(e, ENGINE_STRIP_DCA, ENGINE_DCA_IDX(0, 4), 1.0f);       /* no DCA 5 */
 	engine_set(e, ENGINE_DCA_FADER, 4, -10.0f);
-	engine_set(e, ENGINE_MUTEGROUP_ON, ENGINE_MUTE_GROUPS, 1.0f);       /* no group 7 */
-	engine_set(e, ENGINE_STRIP_MUTEGROUP, ENGINE_MG_IDX(2, 0), 1.0f);   /* no strip 3 */
+	engine_set(e, ENGINE_MUTEGROUP_ON, ENGINE_MUTE_GROUPS, 1.0f);     /* no group 7 */
+	engine_set(e, ENGINE_STRIP_MUTEGROUP, ENGINE_MG_IDX(2, 0), 1.0f); /* no strip 3 */
 	engine_set(e, ENGINE_AUX_FADER, 2, 0.0f);
 	engine_set(e, ENGINE_AUX_CUE, 7, 1.0f);
 	engine_set(e, ENGINE_STRIP_CUE, 9, 1.0f);

@@ -71,15 +71,15 @@ END_TEST
 START_TEST(bad_lines_named)
 {
 	static const char *const bad[] = {
-		"\"in_1\" synth:out_1\n",                   /* unquoted */
-		"\"in_1\" \"synth:out_1\" x\n",             /* trailing text */
-		"\"in_1\" \"synthout\"\n",                  /* no client:port */
-		"\"in_1\" \":out\"\n",                      /* empty client */
-		"\"in_1\" \"synth:\"\n",                    /* empty port */
-		"\"\" \"synth:out_1\"\n",                   /* empty ours */
-		"\"in_1\" \"synth:out_1\n",                 /* unterminated */
-		"\"in\x01\" \"synth:out_1\"\n",             /* control character */
-		"\"in_1\"\n",                               /* no peer */
+		"\"in_1\" synth:out_1\n",       /* unquoted */
+		"\"in_1\" \"synth:out_1\" x\n", /* trailing text */
+		"\"in_1\" \"synthout\"\n",      /* no client:port */
+		"\"in_1\" \":out\"\n",          /* empty client */
+		"\"in_1\" \"synth:\"\n",        /* empty port */
+		"\"\" \"synth:out_1\"\n",       /* empty ours */
+		"\"in_1\" \"synth:out_1\n",     /* unterminated */
+		"\"in\x01\" \"synth:out_1\"\n", /* control character */
+		"\"in_1\"\n",                   /* no peer */
 	};
 	char text[512], err[256];
 

@@ -198,7 +198,8 @@ cue_program(bool cue, float *keep[], unsigned n_keep)
 		engine_process_outputs(e, in, &o, len - off < CHUNK ? len - off : CHUNK);
 	}
 	{
-		float *src[] = { m_l, m_r, ax[0][0], ax[1][0], ax[1][1], dir[0], dir[1], dir[2], dir[3] };
+		float *src[] = { m_l,    m_r,    ax[0][0], ax[1][0], ax[1][1],
+			         dir[0], dir[1], dir[2],   dir[3] };
 		for (unsigned k = 0; k < n_keep; k++)
 			memcpy(keep[k], src[k], (N + LAT_PAD) * sizeof(float));
 	}

@@ -121,8 +121,9 @@ END_TEST
  * master once, at the level it has without the bus, not twice (+6 dB). */
 START_TEST(test_subgroup_once)
 {
-	static const char *const args[] = { "--strips", "1", "--aux", "1", "--aux-stereo", "1",
-		                            NULL };
+	static const char *const args[] = {
+		"--strips", "1", "--aux", "1", "--aux-stereo", "1", NULL
+	};
 	double alone_l, alone_r, sub_l, sub_r, bus;
 
 	e2e_world_up(&w, NULL, args, 1, ins, LIVE_REC);
@@ -315,8 +316,7 @@ START_TEST(test_cue)
 	LIVE_ASSERT_DB("afl, fader -20: monitor_L", mon, mon_pfl - 3.0103 - 20.0, TOL);
 	set_f("/monitor/level", -10.0);
 	live_record(&w, &mon, NULL);
-	LIVE_ASSERT_DB("afl, fader -20, monitor -10: monitor_L", mon, mon_pfl - 3.0103 - 30.0,
-	               TOL);
+	LIVE_ASSERT_DB("afl, fader -20, monitor -10: monitor_L", mon, mon_pfl - 3.0103 - 30.0, TOL);
 	/* only what is cued: strip 2 (silent) cued alone leaves the monitor silent */
 	set_i("/strip/1/cue", 0);
 	set_i("/strip/2/cue", 1);

@@ -85,7 +85,8 @@ START_TEST(test_browser)
 	ck_assert_msg(access(node, X_OK) == 0, "node (%s) is not installed: tools/test installs it",
 	              node);
 	ck_assert_msg(access(need_env("CHROMIUM"), X_OK) == 0,
-	              "%s is not installed: tools/test installs Debian's chromium", getenv("CHROMIUM"));
+	              "%s is not installed: tools/test installs Debian's chromium",
+	              getenv("CHROMIUM"));
 	snprintf(modules, sizeof(modules), "%.*s/node_modules/playwright-core",
 	         (int)(strrchr(script, '/') - script), script);
 	ck_assert_msg(stat(modules, &st) == 0,
@@ -120,8 +121,8 @@ START_TEST(test_browser)
 	ck_assert_int_eq(stat(artefacts, &st), 0);
 	e2e_stop_mixd(&w);
 	if (rt) {
-		ck_assert_msg(h_rtcheck_verify(report, 100, &callbacks, why, sizeof(why)) == 0, "%s",
-		              why);
+		ck_assert_msg(h_rtcheck_verify(report, 100, &callbacks, why, sizeof(why)) == 0,
+		              "%s", why);
 		fprintf(stderr, "browser: RT interposer: %lld callbacks, nothing counted\n",
 		        callbacks);
 	}

@@ -142,16 +142,15 @@ mixd_up(const char *state_dir)
 {
 	int64_t deadline;
 
-	w.mixd = state_dir ? h_mixd_start(w.jackd, NULL, "--strips", "2", "--state-dir", state_dir,
-	                                  NULL)
-	                   : h_mixd_start(w.jackd, NULL, "--strips", "2", NULL);
+	w.mixd = state_dir
+	             ? h_mixd_start(w.jackd, NULL, "--strips", "2", "--state-dir", state_dir, NULL)
+	             : h_mixd_start(w.jackd, NULL, "--strips", "2", NULL);
 	ck_assert_msg(w.mixd != NULL, "mixd did not start");
 	h_osc_close(w.osc);
 	w.osc = h_osc_open(NULL, w.mixd->port);
 	ck_assert_ptr_nonnull(w.osc);
 	deadline = h_now_ms() + 5000;
-	while (!(w.probe && h_probe_port_exists(w.probe, "mixd:master_R")) &&
-	       h_now_ms() < deadline)
+	while (!(w.probe && h_probe_port_exists(w.probe, "mixd:master_R")) && h_now_ms() < deadline)
 		h_sleep_ms(10);
 }
 
@@ -302,8 +301,8 @@ START_TEST(test_client_restart)
 
 		link_pair(i, &ours, &peer);
 		st = state_of(e, n, ours, peer);
-		ck_assert_msg(st && !strcmp(st, "pending"), "%s %s: %s after the synth left",
-		              ours, peer, st ? st : "forgotten");
+		ck_assert_msg(st && !strcmp(st, "pending"), "%s %s: %s after the synth left", ours,
+		              peer, st ? st : "forgotten");
 	}
 
 	/* it comes back: patched back within BACK_MS of its start */
@@ -369,8 +368,8 @@ END_TEST
 static void
 refused(const char *path, const char *types, const char *a, const char *b)
 {
-	int rc = !strcmp(types, "ss") ? h_osc_send(w.osc, path, types, a, b)
-	         : !strcmp(types, "s") ? h_osc_send(w.osc, path, types, a)
+	int rc = !strcmp(types, "ss")   ? h_osc_send(w.osc, path, types, a, b)
+	         : !strcmp(types, "s")  ? h_osc_send(w.osc, path, types, a)
 	         : !strcmp(types, "si") ? h_osc_send(w.osc, path, types, a, 1)
 	                                : h_osc_send(w.osc, path, types);
 
@@ -398,15 +397,15 @@ START_TEST(test_osc_validation)
 	refused("/connect", "", NULL, NULL);
 	refused("/connect", "s", "in_1", NULL);
 	refused("/connect", "si", "in_1", NULL);
-	refused("/connect", "ss", "in_9", "synth:out_1");        /* no such port of ours */
-	refused("/connect", "ss", "in_1", "mixd:master_L");      /* ourselves */
-	refused("/connect", "ss", "in_1", "synth:in_L");         /* input to input */
-	refused("/connect", "ss", "master_L", "synth:out_1");    /* output to output */
-	refused("/connect", "ss", "in_1", longname);             /* longer than JACK allows */
-	refused("/connect", "ss", "in_1", "nocolon");            /* not client:port */
-	refused("/connect", "ss", "in_1", ctl);                  /* control character */
-	refused("/connect", "ss", "other:in_1", "synth:out_1");  /* not ours */
-	refused("/disconnect", "ss", "in_1", "synth:out_1");     /* not connected */
+	refused("/connect", "ss", "in_9", "synth:out_1");       /* no such port of ours */
+	refused("/connect", "ss", "in_1", "mixd:master_L");     /* ourselves */
+	refused("/connect", "ss", "in_1", "synth:in_L");        /* input to input */
+	refused("/connect", "ss", "master_L", "synth:out_1");   /* output to output */
+	refused("/connect", "ss", "in_1", longname);            /* longer than JACK allows */
+	refused("/connect", "ss", "in_1", "nocolon");           /* not client:port */
+	refused("/connect", "ss", "in_1", ctl);                 /* control character */
+	refused("/connect", "ss", "other:in_1", "synth:out_1"); /* not ours */
+	refused("/disconnect", "ss", "in_1", "synth:out_1");    /* not connected */
 	refused("/disconnect", "s", "in_1", NULL);
 	ck_assert_int_eq(list(e), 0);
 	ck_assert_uint_eq(present(), 0);

@@ -61,7 +61,7 @@ stall_mixd(pid_t pid, unsigned ms)
 
 	while (h_now_ms() < end) {
 		x = x * 1664525u + 1013904223u;
-		h_sleep_ms(2 + (x >> 28));  /* 2..17 ms running */
+		h_sleep_ms(2 + (x >> 28)); /* 2..17 ms running */
 		ck_assert_int_eq(kill(pid, SIGSTOP), 0);
 		h_sleep_ms(2 + ((x >> 24) & 7)); /* 2..9 ms stopped: 1.5 to 7 periods */
 		ck_assert_int_eq(kill(pid, SIGCONT), 0);
@@ -90,7 +90,7 @@ START_TEST(test_xrun_ceiling)
 		/* strip 1 carries the tone uncompressed; the others only cost time */
 		snprintf(path, sizeof(path), "/strip/%d/comp/on", k);
 		if (k > 1)
-		e2e_set_i(&w, path, 1);
+			e2e_set_i(&w, path, 1);
 		snprintf(path, sizeof(path), "/strip/%d/hpf/on", k);
 		e2e_set_i(&w, path, 1);
 	}
@@ -132,8 +132,8 @@ static jack_latency_range_t
 port_latency(const char *name, jack_latency_callback_mode_t mode)
 {
 	jack_status_t st;
-	jack_client_t *c = jack_client_open("latq", JackNoStartServer | JackServerName, &st,
-	                                    w.jackd->name);
+	jack_client_t *c =
+	    jack_client_open("latq", JackNoStartServer | JackServerName, &st, w.jackd->name);
 	jack_latency_range_t r = { 0, 0 };
 	jack_port_t *p;
 
@@ -196,19 +196,20 @@ START_TEST(test_latency_ports)
 {
 	/* strip 1 sends pre-fader at 0 dB to aux 1; nothing cued: the monitor is the main mix;
 	 * its direct out is taken after trim and HPF (the default) */
-	static const char *const args[] = { "--strips", "2", "--stereo", "2", "--aux", "2",
+	static const char *const args[] = { "--strips",     "2", "--stereo",      "2", "--aux", "2",
 		                            "--aux-stereo", "2", "--direct-outs", NULL };
 	static const char *const in1[] = { "mixd:in_1" };
 	static const struct {
 		const char *port;
 		bool master; /* through the limiter's look-ahead */
 	} kinds[] = {
-		{ "master_L", true }, { "aux_1", false }, { "monitor_L", false },
+		{ "master_L", true },
+		{ "aux_1", false },
+		{ "monitor_L", false },
 		{ "direct_1", false },
 	};
-	static const char *const more[] = { "mixd:aux_2_L", "mixd:aux_2_R", "mixd:monitor_R",
-		                            "mixd:direct_2_L", "mixd:direct_2_R",
-		                            "mixd:master_R" };
+	static const char *const more[] = { "mixd:aux_2_L",    "mixd:aux_2_R",    "mixd:monitor_R",
+		                            "mixd:direct_2_L", "mixd:direct_2_R", "mixd:master_R" };
 	int info;
 
 	w.mixd = h_mixd_startv(w.jackd, NULL, args);
@@ -243,8 +244,10 @@ START_TEST(test_latency_ports)
 
 		snprintf(full, sizeof(full), "mixd:%s", kinds[k].port);
 		r = port_latency(full, JackCaptureLatency);
-		fprintf(stderr, "latency %-10s measured %ld frames, JACK capture [%u, %u], /info %d, "
-		        "impulse %.4f\n", kinds[k].port, d, r.min, r.max, info, amp);
+		fprintf(stderr,
+		        "latency %-10s measured %ld frames, JACK capture [%u, %u], /info %d, "
+		        "impulse %.4f\n",
+		        kinds[k].port, d, r.min, r.max, info, amp);
 		ck_assert_msg(fabs(amp) > 0.1, "%s: impulse %.4f: nothing came through",
 		              kinds[k].port, amp);
 		ck_assert_msg(r.min == r.max && (long)r.max == d,
@@ -257,14 +260,15 @@ START_TEST(test_latency_ports)
 }
 END_TEST
 
-/* ---- 3. the RT interposer with every new block working ---------------------------------------- */
+/* ---- 3. the RT interposer with every new block working ----------------------------------------
+ */
 
 START_TEST(test_rt_safety)
 {
-	static const char *const args[] = { "--strips", "8", "--stereo", "7-8", "--aux", "8",
-		                            "--aux-stereo", "1-4", "--dca", "8", "--direct-outs",
-		                            NULL };
-	static const char *const in[] = { "mixd:in_1", "mixd:in_2", "mixd:in_3", "mixd:in_4",
+	static const char *const args[] = { "--strips", "8", "--stereo",      "7-8",
+		                            "--aux",    "8", "--aux-stereo",  "1-4",
+		                            "--dca",    "8", "--direct-outs", NULL };
+	static const char *const in[] = { "mixd:in_1", "mixd:in_2", "mixd:in_3",  "mixd:in_4",
 		                          "mixd:in_5", "mixd:in_6", "mixd:in_7_L" };
 	const char *lib = getenv("RTCHECK_LIB");
 	struct h_mixd_opts opts = { 0 };
@@ -304,7 +308,8 @@ START_TEST(test_rt_safety)
 		for (unsigned s = 1; s <= 8; s++) {
 			snprintf(path, sizeof(path), "/strip/%u/send/aux/%u/level", s, i % 8 + 1);
 			sent += !h_osc_set_f(w.osc, path, -(float)((i * 3 + s) % 50));
-			snprintf(path, sizeof(path), "/strip/%u/send/aux/%u/pre", s, (i + s) % 8 + 1);
+			snprintf(path, sizeof(path), "/strip/%u/send/aux/%u/pre", s,
+			         (i + s) % 8 + 1);
 			sent += !h_osc_set_i(w.osc, path, (int)((i + s) % 2));
 			snprintf(path, sizeof(path), "/strip/%u/cue", s);
 			sent += !h_osc_set_i(w.osc, path, (int)((i + s) % 5 == 0));
@@ -350,11 +355,14 @@ START_TEST(test_bad_input)
 	static const char *const in[] = { "mixd:in_1" };
 	static const char *const bad[] = {
 		"/strip/1/send/aux/3/level", /* a bus this console does not have */
-		"/strip/1/send/aux/0/level", "/strip/3/send/aux/1/level",
-		"/strip/1/send/aux/1/pan",   /* a mono bus has no pan */
-		"/strip/1/dca/3",            /* an out-of-range membership */
-		"/strip/1/mutegroup/7",      "/strip/1/mutegroup/0",
-		"/aux/3/fader",              "/dca/3/fader",
+		"/strip/1/send/aux/0/level",
+		"/strip/3/send/aux/1/level",
+		"/strip/1/send/aux/1/pan", /* a mono bus has no pan */
+		"/strip/1/dca/3",          /* an out-of-range membership */
+		"/strip/1/mutegroup/7",
+		"/strip/1/mutegroup/0",
+		"/aux/3/fader",
+		"/dca/3/fader",
 		"/mutegroup/7/on",
 	};
 	const char *argv_bad[] = { "--aux", "33", NULL };

@@ -213,7 +213,8 @@ START_TEST(test_flood)
 		              "callback p99.9 %.1f us during the flood, over the %.0f us period",
 		              flood.p999 / 1e3, 128 / 48000.0 * 1e6);
 	else
-		fprintf(stderr, "load: the callback's p99.9 is asserted in the normal build only\n");
+		fprintf(stderr,
+		        "load: the callback's p99.9 is asserted in the normal build only\n");
 	ck_assert_msg(atomic_load(&gets_lost) == 0 && atomic_load(&gets_ok) >= 50,
 	              "gets during the flood: %d answered, %d lost", atomic_load(&gets_ok),
 	              atomic_load(&gets_lost));

@@ -751,7 +751,8 @@ START_TEST(test_multiband_meter)
 	settle();
 	e2e_assert_no_error(&w, "multiband set-up");
 	for (size_t i = 0; i < n; i++)
-		l[i] = r[i] = (float)(pow(10.0, -0.5) * cos(2.0 * M_PI * 1000.0 * (double)i / RATE));
+		l[i] = r[i] =
+		    (float)(pow(10.0, -0.5) * cos(2.0 * M_PI * 1000.0 * (double)i / RATE));
 	/* a missed period (an xrun in mixd's count, jackd without real-time priority on a loaded
 	 * machine) puts a discontinuity in the tone whose peak the 2 s release then holds: such
 	 * a measurement is taken again, as the latency case does; one without an xrun stands */
@@ -782,10 +783,12 @@ START_TEST(test_multiband_meter)
 	for (size_t i = 0; i < rec; i++)
 		ss += (double)y[i] * y[i];
 	double out = h_amp_db(sqrt(2.0 * ss / (double)rec));
-	fprintf(stderr, "multiband: /meter/master/multiband %.3f %.3f %.3f dB; output %.3f dBFS "
+	fprintf(stderr,
+	        "multiband: /meter/master/multiband %.3f %.3f %.3f dB; output %.3f dBFS "
 	        "(in -10, static curve -32.5)\n",
 	        (double)h_arg_f(m, 0), (double)h_arg_f(m, 1), (double)h_arg_f(m, 2), out);
-	ck_assert_msg(fabs(h_arg_f(m, 1) - 22.5) <= 0.3, "band 2 GR %.3f dB", (double)h_arg_f(m, 1));
+	ck_assert_msg(fabs(h_arg_f(m, 1) - 22.5) <= 0.3, "band 2 GR %.3f dB",
+	              (double)h_arg_f(m, 1));
 	ck_assert_msg(h_arg_f(m, 0) < 0.1f && h_arg_f(m, 2) < 0.1f, "bands 1/3 GR %.3f / %.3f",
 	              (double)h_arg_f(m, 0), (double)h_arg_f(m, 2));
 	ck_assert_msg(fabs(out + 32.5) <= 0.3, "output %.3f dBFS", out);

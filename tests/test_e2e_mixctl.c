@@ -591,8 +591,8 @@ START_TEST(test_watch)
 
 		ck_assert_msg(a != NULL, "no aux 2 line in: %s", r.out);
 		l = strtod(a + strlen(" aux 2 peak "), NULL);
-		ck_assert_msg(fabs(l - TONE_DBFS) <= TOL_METER_DB, "aux 2 peak %.1f dBFS, the tone's %.1f",
-		              l, TONE_DBFS);
+		ck_assert_msg(fabs(l - TONE_DBFS) <= TOL_METER_DB,
+		              "aux 2 peak %.1f dBFS, the tone's %.1f", l, TONE_DBFS);
 		ck_assert_msg(strstr(a, "\"Wedge 2\"") && strchr(a, '\n') > strstr(a, "Wedge 2"),
 		              "aux 2 not named: %s", a);
 	}

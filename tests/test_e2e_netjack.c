@@ -102,8 +102,8 @@ START_TEST(test_level)
 	    h_rms_db(h_probe_sent(sp, 1), REC_FRAMES, SKIP);
 	r = h_rms_db(h_probe_in(sp, 1), REC_FRAMES, SKIP) -
 	    h_rms_db(h_probe_sent(sp, 1), REC_FRAMES, SKIP);
-	fprintf(stderr, "netjack level: stage in L - out = %.3f dB, R %.3f dB (xruns %lld)\n", l,
-	        r, (long long)(xr1 - xr0));
+	fprintf(stderr, "netjack level: stage in L - out = %.3f dB, R %.3f dB (xruns %lld)\n", l, r,
+	        (long long)(xr1 - xr0));
 	ck_assert_msg(fabs(l + 3.0103) <= TOL_GAIN && fabs(r + 3.0103) <= TOL_GAIN,
 	              "through the desk and back: L %.3f dB, R %.3f dB, expected -3.010", l, r);
 	link_down();

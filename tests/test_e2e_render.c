@@ -352,14 +352,15 @@ compare(unsigned block, bool automated, bool layout)
 		 * is the recording's and worth another world; any other is mixd's. */
 		if (worst == 0.0 || attempt == RENDER_ATTEMPTS ||
 		    !h_probe_xrun_near(w.probe, (size_t)first, 4 * (size_t)period)) {
-			ck_assert_msg(worst == 0.0,
-			              "mixd and mixrender differ by up to %g from recorded frame %ld "
-			              "(%lld xruns in mixd, %u reported to the probe, %s there)",
-			              worst, first, (long long)xruns, h_probe_xruns(w.probe),
-			              first >= 0 && h_probe_xrun_near(w.probe, (size_t)first,
-			                                              4 * (size_t)period)
-			                  ? "one"
-			                  : "none");
+			ck_assert_msg(
+			    worst == 0.0,
+			    "mixd and mixrender differ by up to %g from recorded frame %ld "
+			    "(%lld xruns in mixd, %u reported to the probe, %s there)",
+			    worst, first, (long long)xruns, h_probe_xruns(w.probe),
+			    first >= 0 &&
+			            h_probe_xrun_near(w.probe, (size_t)first, 4 * (size_t)period)
+			        ? "one"
+			        : "none");
 			break;
 		}
 		fprintf(stderr,

@@ -24,8 +24,8 @@ E2E_WORLD_FIXTURE(48000, 256)
 
 struct value {
 	char addr[64];
-	char type;   /* f, i or s */
-	bool choice; /* a choice parameter (its unit lists the names): set by index */
+	char type;      /* f, i or s */
+	bool choice;    /* a choice parameter (its unit lists the names): set by index */
 	char unit[128]; /* a choice parameter's names, '|'-separated */
 	float min, max;
 	float f;
@@ -90,7 +90,7 @@ change(const struct value *v)
 	else /* a choice, by index: the first whose name differs from the current one */
 		e2e_set_i(&w, v->addr,
 		          strncmp(v->unit, v->s, strlen(v->s)) || v->unit[strlen(v->s)] != '|' ? 0
-		                                                                              : 1);
+		                                                                               : 1);
 }
 
 static double
@@ -104,8 +104,8 @@ START_TEST(test_round_trip)
 {
 	/* with aux buses (one stereo: its sends have a pan) and DCAs: a scene lists a strip's
 	 * sends and memberships only off their default, and a load sets the rest to it */
-	static const char *const args[] = { "--strips", "2", "--aux", "2", "--aux-stereo", "2",
-		                            "--dca", "2", NULL };
+	static const char *const args[] = { "--strips", "2",     "--aux", "2", "--aux-stereo",
+		                            "2",        "--dca", "2",     NULL };
 	static const char *const in[] = { "mixd:in_1" };
 	struct value now;
 	double db_saved, db_changed, db_loaded;

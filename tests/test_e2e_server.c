@@ -100,9 +100,9 @@ START_TEST(test_latency_at_once)
 	 * another client connects" */
 	deadline = h_now_ms() + 2 * h_jackd_period_ms(w.jackd) + 50;
 	for (;;) {
-		ck_assert_int_eq(h_probe_port_latency(w.probe, h_probe_in_name(w.probe, 0), true,
-		                                      &min, &max),
-		                 0);
+		ck_assert_int_eq(
+		    h_probe_port_latency(w.probe, h_probe_in_name(w.probe, 0), true, &min, &max),
+		    0);
 		if ((min == (unsigned)lat && max == (unsigned)lat) || h_now_ms() >= deadline)
 			break;
 		h_sleep_ms(2);

@@ -813,12 +813,13 @@ START_TEST(test_sweeps)
 
 				if (h_probe_xrun_near(w.probe, at, XRUN_WINDOW) &&
 				    ++tries < SWEEP_TRIES) {
-					fprintf(stderr,
-					        "sweeps: %s: master %s steps by %.4g over the bound "
-					        "%.4g at frame %zu, where the server reported an "
-					        "xrun; once more\n",
-					        rows[r].addr, side ? "R" : "L", dy,
-					        STEP_MARGIN * scale, at);
+					fprintf(
+					    stderr,
+					    "sweeps: %s: master %s steps by %.4g over the bound "
+					    "%.4g at frame %zu, where the server reported an "
+					    "xrun; once more\n",
+					    rows[r].addr, side ? "R" : "L", dy, STEP_MARGIN * scale,
+					    at);
 					h_sleep_ms(TAIL_MS);
 					goto again;
 				}
@@ -826,7 +827,8 @@ START_TEST(test_sweeps)
 				        "sweeps: %s: the step is at frame %zu; %u xruns reported "
 				        "in the recording, %s within %d frames of it (try %u)\n",
 				        rows[r].addr, at, h_probe_xruns(w.probe),
-				        h_probe_xrun_near(w.probe, at, XRUN_WINDOW) ? "one" : "none",
+				        h_probe_xrun_near(w.probe, at, XRUN_WINDOW) ? "one"
+				                                                    : "none",
 				        XRUN_WINDOW, tries + 1);
 			}
 			ck_assert_msg(dy <= STEP_MARGIN * scale,

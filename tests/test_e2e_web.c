@@ -93,8 +93,8 @@ static unsigned n_leaves;
 static void
 check_node(const struct web_json *j, const char *path)
 {
-	static const char *const known[] = { "FULL_PATH", "CONTENTS", "TYPE", "ACCESS",
-		                             "VALUE", "RANGE", "CLIPMODE", "UNIT", "DESCRIPTION" };
+	static const char *const known[] = { "FULL_PATH", "CONTENTS", "TYPE", "ACCESS",     "VALUE",
+		                             "RANGE",     "CLIPMODE", "UNIT", "DESCRIPTION" };
 	const struct web_json *fp = web_json_get(j, "FULL_PATH"), *ct = web_json_get(j, "CONTENTS");
 	const struct web_json *ty = web_json_get(j, "TYPE"), *ac = web_json_get(j, "ACCESS");
 	const struct web_json *va = web_json_get(j, "VALUE"), *ra = web_json_get(j, "RANGE");
@@ -108,8 +108,8 @@ check_node(const struct web_json *j, const char *path)
 			ok |= !strcmp(m->key, known[k]);
 		ck_assert_msg(ok, "%s: unknown attribute %s", path, m->key);
 	}
-	ck_assert_msg(fp && fp->kind == WJ_STR && !strcmp(fp->str, path),
-	              "%s: FULL_PATH is %s", path, fp && fp->str ? fp->str : "missing");
+	ck_assert_msg(fp && fp->kind == WJ_STR && !strcmp(fp->str, path), "%s: FULL_PATH is %s",
+	              path, fp && fp->str ? fp->str : "missing");
 	ck_assert_msg(ac && ac->kind == WJ_NUM && ac->num >= 0 && ac->num <= 3,
 	              "%s: ACCESS missing or not 0..3", path);
 	ck_assert_msg(!de || de->kind == WJ_STR, "%s: DESCRIPTION not a string", path);
@@ -124,8 +124,9 @@ check_node(const struct web_json *j, const char *path)
 			         c->key);
 			check_node(c, sub);
 		}
-		/* a container may be a parameter too (/master/width holds /master/width/mono_below):
-		 * then it has its TYPE and VALUE as well, checked below */
+		/* a container may be a parameter too (/master/width holds
+		 * /master/width/mono_below): then it has its TYPE and VALUE as well, checked below
+		 */
 		if (!ty)
 			return;
 	}
@@ -143,9 +144,9 @@ check_node(const struct web_json *j, const char *path)
 		ck_assert_msg(ra->kind == WJ_ARR && web_json_len(ra) == 1 && r0->kind == WJ_OBJ,
 		              "%s: RANGE not an array of one object", path);
 		for (const struct web_json *m = r0->child; m; m = m->next)
-			ck_assert_msg((!strcmp(m->key, "MIN") || !strcmp(m->key, "MAX")) ?
-			                  m->kind == WJ_NUM :
-			                  !strcmp(m->key, "VALS") && m->kind == WJ_ARR,
+			ck_assert_msg((!strcmp(m->key, "MIN") || !strcmp(m->key, "MAX"))
+			                  ? m->kind == WJ_NUM
+			                  : !strcmp(m->key, "VALS") && m->kind == WJ_ARR,
 			              "%s: RANGE member %s", path, m->key);
 	}
 	ck_assert_msg(!un || (un->kind == WJ_ARR && web_json_len(un) == 1 &&
@@ -172,7 +173,7 @@ node_at(const struct web_json *root, const char *address)
 
 START_TEST(test_oscquery)
 {
-	static const char *const args[] = { "--strips", "4", "--stereo", "3-4", "--osc-allow",
+	static const char *const args[] = { "--strips",     "4", "--stereo", "3-4", "--osc-allow",
 		                            "127.0.0.1/32", NULL };
 	struct web_json *root, *hi, *v;
 	struct web_http r;
@@ -213,11 +214,13 @@ START_TEST(test_oscquery)
 		ty = web_json_get(n, "TYPE");
 		ra = web_json_get(n, "RANGE");
 		va = web_json_get(n, "VALUE");
-		ck_assert_msg(ty->str[0] == type, "%s: TYPE %s, /list says %c", addr, ty->str, type);
+		ck_assert_msg(ty->str[0] == type, "%s: TYPE %s, /list says %c", addr, ty->str,
+		              type);
 		if (type != 's') {
 			ck_assert_msg(ra, "%s: no RANGE", addr);
 			ck_assert_msg((float)web_json_get(ra->child, "MIN")->num == h_arg_f(m, 2) &&
-			                  (float)web_json_get(ra->child, "MAX")->num == h_arg_f(m, 3),
+			                  (float)web_json_get(ra->child, "MAX")->num ==
+			                      h_arg_f(m, 3),
 			              "%s: RANGE %g..%g, /list says %g..%g", addr,
 			              web_json_get(ra->child, "MIN")->num,
 			              web_json_get(ra->child, "MAX")->num, (double)h_arg_f(m, 2),
@@ -227,8 +230,9 @@ START_TEST(test_oscquery)
 			char choices[256] = "";
 			for (const struct web_json *c = web_json_get(ra->child, "VALS")->child; c;
 			     c = c->next)
-				snprintf(choices + strlen(choices), sizeof(choices) - strlen(choices),
-				         "%s%s", choices[0] ? "|" : "", c->str);
+				snprintf(choices + strlen(choices),
+				         sizeof(choices) - strlen(choices), "%s%s",
+				         choices[0] ? "|" : "", c->str);
 			ck_assert_str_eq(choices, h_arg_s(m, 5));
 		}
 		/* the value a UDP get reads, exactly */
@@ -242,8 +246,9 @@ START_TEST(test_oscquery)
 				              "%s: VALUE %.9g, get %.9g", addr, va->child->num,
 				              (double)h_arg_f(g, 0));
 			else if (type == 'i')
-				ck_assert_msg(va->child->num == h_arg_i(g, 0), "%s: VALUE %g, get %d",
-				              addr, va->child->num, h_arg_i(g, 0));
+				ck_assert_msg(va->child->num == h_arg_i(g, 0),
+				              "%s: VALUE %g, get %d", addr, va->child->num,
+				              h_arg_i(g, 0));
 			else
 				ck_assert_msg(!strcmp(va->child->str, h_arg_s(g, 0)),
 				              "%s: VALUE %s, get %s", addr, va->child->str,
@@ -286,7 +291,8 @@ START_TEST(test_oscquery)
 	/* another name for this host (DNS rebinding) is refused */
 	{
 		int fd = web_tcp_connect(w.mixd->http_port);
-		const char req[] = "GET / HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n";
+		const char req[] =
+		    "GET / HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n";
 		uint8_t buf[256] = { 0 };
 		ck_assert_int_ge(fd, 0);
 		ck_assert_int_eq(web_write_all(fd, req, sizeof(req) - 1), 0);
@@ -466,13 +472,15 @@ START_TEST(test_websocket)
 	ck_assert_int_eq(e2e_stat(&w, "subscribers"), 1);
 
 	/* LISTEN: the value at once, then its changes; IGNORE stops them */
-	ck_assert_int_eq(web_ws_send_text(&s, "{\"COMMAND\":\"LISTEN\",\"DATA\":\"/strip/4/pan\"}"), 0);
+	ck_assert_int_eq(web_ws_send_text(&s, "{\"COMMAND\":\"LISTEN\",\"DATA\":\"/strip/4/pan\"}"),
+	                 0);
 	ck_assert(ws_wait(&s, "/strip/4/pan", 2000, &c));
 	ck_assert_float_eq(c.f, 0.0f);
 	e2e_set_f(&w, "/strip/4/pan", 0.5);
 	ck_assert_msg(ws_wait(&s, "/strip/4/pan", 2000, &c), "a LISTENed change did not arrive");
 	ck_assert_float_eq(c.f, 0.5f);
-	ck_assert_int_eq(web_ws_send_text(&s, " { \"DATA\" : \"/strip/4/pan\", \"COMMAND\" : \"IGNORE\" } "), 0);
+	ck_assert_int_eq(
+	    web_ws_send_text(&s, " { \"DATA\" : \"/strip/4/pan\", \"COMMAND\" : \"IGNORE\" } "), 0);
 	ck_assert(h_osc_ping(w.osc, H_REPLY_MS)); /* IGNORE came first */
 	h_sleep_ms(50);
 	e2e_set_f(&w, "/strip/4/pan", -0.5);
@@ -547,11 +555,13 @@ START_TEST(test_bad_frames)
 	/* not a command */
 	ck_assert_int_eq(web_ws_send_text(&s, "not json"), 0);
 	ck_assert_int_eq(web_ws_send_text(&s, "{\"COMMAND\":\"LISTEN\",\"DATA\":\"/nope\"}"), 0);
-	ck_assert_int_eq(web_ws_send_text(&s, "{\"COMMAND\":\"FORMAT\",\"DATA\":\"/strip/1/fader\"}"), 0);
+	ck_assert_int_eq(
+	    web_ws_send_text(&s, "{\"COMMAND\":\"FORMAT\",\"DATA\":\"/strip/1/fader\"}"), 0);
 	ws_send(&s, "/ping", "");
 	{
 		struct collect c;
-		ck_assert_msg(ws_wait(&s, "/pong", 2000, &c), "the socket did not survive bad frames");
+		ck_assert_msg(ws_wait(&s, "/pong", 2000, &c),
+		              "the socket did not survive bad frames");
 	}
 	ck_assert_int_eq(e2e_stat(&w, "ws_malformed"), 1);
 	ck_assert_int_eq(e2e_stat(&w, "ws_bad_text"), 3);
@@ -690,8 +700,10 @@ START_TEST(test_rt_meters)
 	}
 	/* 30 Hz for 3 s, less start-up */
 	ck_assert_msg(n_meters >= 60, "%d strip meters in 3 s at 30 Hz", n_meters);
-	ck_assert_msg(peak > -20.0f && peak < -11.0f, "the meter reads %.1f dBFS for a -12 dBFS tone "
-	              "through a fader at 0..-5 dB", (double)peak);
+	ck_assert_msg(peak > -20.0f && peak < -11.0f,
+	              "the meter reads %.1f dBFS for a -12 dBFS tone "
+	              "through a fader at 0..-5 dB",
+	              (double)peak);
 	web_ws_close(&s);
 	e2e_stop_mixd(&w);
 	ck_assert_msg(h_rtcheck_verify(rt_report(), 100, &callbacks, why, sizeof(why)) == 0, "%s",

@@ -439,7 +439,8 @@ START_TEST(true_peak_ceiling)
 		{ "3341-16 fs/4 45 deg", SIG_SINE, 0, 0.5 * EBU_BOOST, 12000, 45, 0.5, 1, 0 },
 		{ "3341-17 fs/6 60 deg", SIG_SINE, 0, 0.5 * EBU_BOOST, 8000, 60, 0.5, 1, 0 },
 		{ "3341-18 fs/8 67.5 deg", SIG_SINE, 0, 0.5 * EBU_BOOST, 6000, 67.5, 0.5, 1, 0 },
-		{ "3341-19 fs/4 45 deg, 1.41", SIG_SINE, 0, 1.41 * EBU_BOOST, 12000, 45, 0.5, 1, 0 },
+		{ "3341-19 fs/4 45 deg, 1.41", SIG_SINE, 0, 1.41 * EBU_BOOST, 12000, 45, 0.5, 1,
+		  0 },
 		/* noise: 20 seeds 6 dB over (rms), 5 seeds 20 dB over */
 		{ "white noise +6 dB rms", SIG_NOISE, 6.0, 0, 0, 0, 1.0, 0, 20 },
 		{ "white noise +20 dB rms", SIG_NOISE, 20.0, 0, 0, 0, 1.0, 0, 5 },
@@ -462,17 +463,20 @@ START_TEST(true_peak_ceiling)
 			double r16 = fmax(true_peak_at(l, n, 0, n, REF_16),
 			                  true_peak_at(r, n, 0, n, REF_16));
 			double eb = true_peak_ebur(l, r, n);
-			ck_assert_msg(r16 <= c, "%s, seed %d: 16x reconstruction %+.4f dB re ceiling",
+			ck_assert_msg(r16 <= c,
+			              "%s, seed %d: 16x reconstruction %+.4f dB re ceiling",
 			              t->name, seed, db(r16 / c));
-			ck_assert_msg(eb <= c, "%s, seed %d: libebur128 %+.4f dB re ceiling", t->name,
-			              seed, db(eb / c));
+			ck_assert_msg(eb <= c, "%s, seed %d: libebur128 %+.4f dB re ceiling",
+			              t->name, seed, db(eb / c));
 			worst16 = fmax(worst16, r16);
 			worst_eb = fmax(worst_eb, eb);
 			worst_meter = fmax(worst_meter, meter);
 			if (seed < 2) { /* the 32x reading costs twice as much: two seeds */
-				double r32 = fmax(true_peak_ref(l, n, 0, n), true_peak_ref(r, n, 0, n));
-				ck_assert_msg(db(r32 / c) <= 0.05, "%s: 32x reference %+.4f dB re ceiling",
-				              t->name, db(r32 / c));
+				double r32 =
+				    fmax(true_peak_ref(l, n, 0, n), true_peak_ref(r, n, 0, n));
+				ck_assert_msg(db(r32 / c) <= 0.05,
+				              "%s: 32x reference %+.4f dB re ceiling", t->name,
+				              db(r32 / c));
 				worst32 = fmax(worst32, r32);
 			}
 		}
@@ -481,14 +485,16 @@ START_TEST(true_peak_ceiling)
 		       t->name, db(in_tp), db(worst16), db(worst32), db(worst_eb), db(worst_meter),
 		       seeds, seeds > 1 ? "s" : "");
 		if (t->band_limited)
-			ck_assert_msg(db(worst16 / c) >= -0.15, "%s: 16x %+.3f dB re ceiling, more than "
-			              "0.15 dB given away", t->name, db(worst16 / c));
+			ck_assert_msg(db(worst16 / c) >= -0.15,
+			              "%s: 16x %+.3f dB re ceiling, more than "
+			              "0.15 dB given away",
+			              t->name, db(worst16 / c));
 		/* the meter's 8x sub-samples under-read up to 0.15 dB below 21 kHz (more above it:
 		 * noise, naive squares); its shorter filter over-reads what lies near fs/2 */
 		ck_assert_msg(db(worst_meter / worst32) <= (t->band_limited ? 0.03 : 0.25) &&
 		                  db(worst_meter / worst32) >= (t->band_limited ? -0.15 : -0.5),
-		              "%s: own meter %+.3f dBTP vs reference %+.3f", t->name, db(worst_meter),
-		              db(worst32));
+		              "%s: own meter %+.3f dBTP vs reference %+.3f", t->name,
+		              db(worst_meter), db(worst32));
 	}
 }
 END_TEST
@@ -526,9 +532,10 @@ START_TEST(detector_paths_agree)
 	for (int i = 100; i < 1100; i++) {
 		double ref = true_peak_at(x, PAST + N, PAST + i - LIMITER_OS_DELAY,
 		                          PAST + i - LIMITER_OS_DELAY + 1, REF_16);
-		/* the detector also reads libebur128's 4x points: it is never under the reference */
-		ck_assert_msg(db(e2[i] / ref) >= -2e-4, "frame %d: detector %.6f, reference %.6f", i,
-		              (double)e2[i], ref);
+		/* the detector also reads libebur128's 4x points: it is never under the reference
+		 */
+		ck_assert_msg(db(e2[i] / ref) >= -2e-4, "frame %d: detector %.6f, reference %.6f",
+		              i, (double)e2[i], ref);
 		worst_ref = fmin(worst_ref, db(e2[i] / ref));
 	}
 	ck_assert_msg(worst <= 1e-6, "AVX2 and SSE detectors differ by %.3g", worst);

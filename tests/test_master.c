@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The master bus measured at the engine's outputs: EQ (against its analog prototype), glue
- * compressor, M/S width (dsp-reference.md test 15), and the limiter's constant latency. The tests of the EQ, the
- * compressor and the width switch the limiter off; every output lags its input by the limiter's
- * look-ahead L (engine_test.h), so run() processes L frames of zeros after the N input frames and
- * output i + L is compared with input i. */
+ * compressor, M/S width (dsp-reference.md test 15), and the limiter's constant latency. The tests
+ * of the EQ, the compressor and the width switch the limiter off; every output lags its input by
+ * the limiter's look-ahead L (engine_test.h), so run() processes L frames of zeros after the N
+ * input frames and output i + L is compared with input i. */
 #include "check_run.h"
 #include <math.h>
 #include <stdio.h>
@@ -112,40 +112,68 @@ START_TEST(master_eq_follows_analog)
 		double f0, q, gain, tol;
 		double freqs[8];
 	} cases[] = {
-		{ ENGINE_EQ_BELL, 1000, 1.4, 6, 0.01, { 100, 700, 1000, 1500, 3000, 8000, 15000, 20000 } },
+		{ ENGINE_EQ_BELL,
+		  1000,
+		  1.4,
+		  6,
+		  0.01,
+		  { 100, 700, 1000, 1500, 3000, 8000, 15000, 20000 } },
 		{ ENGINE_EQ_BELL, 16000, 1, 12, 0.5, { 10000, 15000, 16000, 18000, 20000 } },
 		{ ENGINE_EQ_BELL, 16000, 1, -12, 0.5, { 10000, 15000, 16000, 18000, 20000 } },
 		{ ENGINE_EQ_BELL, 10000, 1, 12, 0.55, { 5000, 10000, 15000, 18000, 20000 } },
-		{ ENGINE_EQ_HIGHSHELF, 16000, 0.707, 12, 0.5, { 1000, 10000, 15000, 18000, 20000 } },
-		{ ENGINE_EQ_HIGHSHELF, 12000, 0.707, -12, 0.5, { 1000, 10000, 15000, 18000, 20000 } },
-		{ ENGINE_EQ_LOWSHELF, 100, 0.707, 6, 0.01, { 20, 50, 100, 200, 1000, 10000, 20000 } },
+		{ ENGINE_EQ_HIGHSHELF,
+		  16000,
+		  0.707,
+		  12,
+		  0.5,
+		  { 1000, 10000, 15000, 18000, 20000 } },
+		{ ENGINE_EQ_HIGHSHELF,
+		  12000,
+		  0.707,
+		  -12,
+		  0.5,
+		  { 1000, 10000, 15000, 18000, 20000 } },
+		{ ENGINE_EQ_LOWSHELF,
+		  100,
+		  0.707,
+		  6,
+		  0.01,
+		  { 20, 50, 100, 200, 1000, 10000, 20000 } },
 	};
 	double worst_hi = 0.0;
 
 	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
 		struct engine *e = stereo_engine();
 		const uint32_t L = limiter_off(e);
-		int band = cases[c].type == ENGINE_EQ_BELL ? 1 : cases[c].type == ENGINE_EQ_LOWSHELF ? 0 : 3;
+		int band = cases[c].type == ENGINE_EQ_BELL       ? 1
+		           : cases[c].type == ENGINE_EQ_LOWSHELF ? 0
+		                                                 : 3;
 
-		engine_set(e, ENGINE_MASTER_OF(ENGINE_STRIP_EQ_TYPE(band)), 0, (float)cases[c].type);
+		engine_set(e, ENGINE_MASTER_OF(ENGINE_STRIP_EQ_TYPE(band)), 0,
+		           (float)cases[c].type);
 		engine_set(e, ENGINE_MASTER_OF(ENGINE_STRIP_EQ_FREQ(band)), 0, (float)cases[c].f0);
-		engine_set(e, ENGINE_MASTER_OF(ENGINE_STRIP_EQ_GAIN(band)), 0, (float)cases[c].gain);
+		engine_set(e, ENGINE_MASTER_OF(ENGINE_STRIP_EQ_GAIN(band)), 0,
+		           (float)cases[c].gain);
 		engine_set(e, ENGINE_MASTER_OF(ENGINE_STRIP_EQ_Q(band)), 0, (float)cases[c].q);
 		engine_settle(e);
 		for (size_t k = 0; k < 8 && cases[c].freqs[k] > 0; k++) {
 			double f = cases[c].freqs[k];
-			double want = analog_db(cases[c].type, cases[c].f0, cases[c].q, cases[c].gain, f);
+			double want =
+			    analog_db(cases[c].type, cases[c].f0, cases[c].q, cases[c].gain, f);
 			sine(in_l, 0.1, f, 0.0);
 			sine(in_r, 0.1, f, 1.0);
 			run(e);
-			double gl = level_db(out_l + L, f) + 20.0, gr = level_db(out_r + L, f) + 20.0;
-			ck_assert_msg(fabs(gl - want) <= cases[c].tol && fabs(gr - want) <= cases[c].tol,
-			              "type %d %g Hz %+g dB at %g Hz: L %.4f R %.4f dB, analog %.4f",
-			              cases[c].type, cases[c].f0, cases[c].gain, f, gl, gr, want);
+			double gl = level_db(out_l + L, f) + 20.0,
+			       gr = level_db(out_r + L, f) + 20.0;
+			ck_assert_msg(
+			    fabs(gl - want) <= cases[c].tol && fabs(gr - want) <= cases[c].tol,
+			    "type %d %g Hz %+g dB at %g Hz: L %.4f R %.4f dB, analog %.4f",
+			    cases[c].type, cases[c].f0, cases[c].gain, f, gl, gr, want);
 			if (cases[c].tol > 0.1)
 				worst_hi = fmax(worst_hi, fabs(gl - want));
 			if (cases[c].type == ENGINE_EQ_BELL && cases[c].f0 == 16000 && f == 20000)
-				printf("master EQ: bell 16 kHz %+g dB at 20 kHz: %.3f dB, analog %.3f, "
+				printf("master EQ: bell 16 kHz %+g dB at 20 kHz: %.3f dB, analog "
+				       "%.3f, "
 				       "RBJ %.3f\n",
 				       cases[c].gain, gl, want,
 				       rbj_peak_db(16000, 1, cases[c].gain, 20000));

@@ -45,7 +45,9 @@ write_track(const char *name, double lufs, double tone_lsb, double pre_db)
 	uint64_t x = 0x12345678u + (uint64_t)(lufs * 100.0);
 	double y[2] = { 0, 0 }, y2[2] = { 0, 0 }, gain = 1.0;
 	char path[256];
-	SF_INFO info = { .samplerate = RATE, .channels = 2, .format = SF_FORMAT_WAV | SF_FORMAT_FLOAT };
+	SF_INFO info = { .samplerate = RATE,
+		         .channels = 2,
+		         .format = SF_FORMAT_WAV | SF_FORMAT_FLOAT };
 	SNDFILE *sf;
 
 	ck_assert_ptr_nonnull(buf);
@@ -109,7 +111,8 @@ run_bin(const char *b, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(args, sizeof(args), fmt, ap);
 	va_end(ap);
-	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' %s >out.txt 2>err.txt </dev/null", dir, b, args);
+	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' %s >out.txt 2>err.txt </dev/null", dir, b,
+	         args);
 	st = system(cmd);
 	ck_assert(WIFEXITED(st));
 	return WEXITSTATUS(st);
@@ -161,7 +164,8 @@ measure(const char *name, int rate, int format, double *tp)
 {
 	long n;
 	float *buf = read_file(name, rate, format, &n);
-	ebur128_state *st = ebur128_init(2, (unsigned long)rate, EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK);
+	ebur128_state *st =
+	    ebur128_init(2, (unsigned long)rate, EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK);
 	double I, a, b;
 
 	ebur128_add_frames_float(st, buf, (size_t)n);
@@ -387,7 +391,9 @@ START_TEST(bad_track_writes_nothing)
 		{ "garbage.wav", "garbage.wav" },
 		{ "mono.wav", "mono.wav: 1 channel" },
 	};
-	SF_INFO info = { .samplerate = RATE, .channels = 1, .format = SF_FORMAT_WAV | SF_FORMAT_PCM_16 };
+	SF_INFO info = { .samplerate = RATE,
+		         .channels = 1,
+		         .format = SF_FORMAT_WAV | SF_FORMAT_PCM_16 };
 	char path[256];
 	static short z[RATE];
 
@@ -398,7 +404,8 @@ START_TEST(bad_track_writes_nothing)
 	sf_writef_short(sf, z, RATE);
 	sf_close(sf);
 	for (unsigned k = 0; k < 3; k++) {
-		ck_assert_int_eq(run_bin(bin, "--target -16 -o bad a.wav %s b.wav", bad[k].file), 1);
+		ck_assert_int_eq(run_bin(bin, "--target -16 -o bad a.wav %s b.wav", bad[k].file),
+		                 1);
 		ck_assert_msg(strstr(slurp("err.txt"), bad[k].why), "%s: stderr: %s", bad[k].file,
 		              slurp("err.txt"));
 		assert_empty("bad");

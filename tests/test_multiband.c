@@ -52,7 +52,8 @@ mb_run(struct multiband *mb, const float *l, const float *r, float *ol, float *o
 	memcpy(ol, l, (size_t)n * sizeof(float));
 	memcpy(orr, r, (size_t)n * sizeof(float));
 	for (int off = 0; off < n; off += BLK)
-		multiband_process(mb, ol + off, orr + off, (uint32_t)(n - off < BLK ? n - off : BLK));
+		multiband_process(mb, ol + off, orr + off,
+		                  (uint32_t)(n - off < BLK ? n - off : BLK));
 }
 
 static void
@@ -105,8 +106,10 @@ START_TEST(bands_sum_flat)
 			mb_run(&mb, xl, xr, yl, yr, N);
 			/* the second half: the crossovers' transients are long gone (20 Hz: 0.5 s
 			 * is 10 cycles; the fit spans whole cycles well enough to 1e-4 dB) */
-			double a = db(ls_amp(yl, N / 2, N / 2, f, FS) / ls_amp(xl, N / 2, N / 2, f, FS));
-			double b = db(ls_amp(yr, N / 2, N / 2, f, FS) / ls_amp(xr, N / 2, N / 2, f, FS));
+			double a =
+			    db(ls_amp(yl, N / 2, N / 2, f, FS) / ls_amp(xl, N / 2, N / 2, f, FS));
+			double b =
+			    db(ls_amp(yr, N / 2, N / 2, f, FS) / ls_amp(xr, N / 2, N / 2, f, FS));
 			ck_assert_msg(fabs(a) <= 0.01 && fabs(b) <= 0.01,
 			              "xovers %g/%g Hz, %.1f Hz: %+.4f / %+.4f dB", xo[x][0],
 			              xo[x][1], f, a, b);
@@ -157,15 +160,17 @@ START_TEST(static_curve_per_band)
 			multiband_read_gr(&mb, gr); /* the attack is over: read from here */
 			mb_run(&mb, xl + N / 2, xr + N / 2, yl + N / 2, yr + N / 2, N / 2);
 			multiband_read_gr(&mb, gr);
-			double out = b == 0 ? fabs(yl[N - 1]) : ls_amp(yl, N / 2, N / 2, freq[b], FS);
+			double out =
+			    b == 0 ? fabs(yl[N - 1]) : ls_amp(yl, N / 2, N / 2, freq[b], FS);
 			double got = levels[k] - db(out);
 			double want = static_gr(levels[k], -30.0, 4.0, MB_KNEE_DB);
-			ck_assert_msg(fabs(got - want) <= 0.1,
-			              "band %d, %+.0f dB: GR %.3f dB on the output, static curve %.3f",
-			              b + 1, levels[k], got, want);
+			ck_assert_msg(
+			    fabs(got - want) <= 0.1,
+			    "band %d, %+.0f dB: GR %.3f dB on the output, static curve %.3f", b + 1,
+			    levels[k], got, want);
 			ck_assert_msg(fabs(gr[b] - want) <= 0.1,
-			              "band %d, %+.0f dB: GR meter %.3f dB, static curve %.3f", b + 1,
-			              levels[k], (double)gr[b], want);
+			              "band %d, %+.0f dB: GR meter %.3f dB, static curve %.3f",
+			              b + 1, levels[k], (double)gr[b], want);
 			ck_assert_msg(gr[(b + 1) % 3] < 0.01f && gr[(b + 2) % 3] < 0.01f,
 			              "band %d: the other bands read %.3f / %.3f dB", b + 1,
 			              (double)gr[(b + 1) % 3], (double)gr[(b + 2) % 3]);

@@ -29,10 +29,10 @@ START_TEST(instances_and_lookup)
 	/* no aux bus and no DCA: a strip has its own rows and its 6 mute-group memberships, and
 	 * the mute groups theirs */
 	for (unsigned i = 0; i < n_rows; i++) {
-		unsigned per = t[i].scope == PARAM_SCOPE_STRIP_MUTEGROUP ||
-		                       t[i].scope == PARAM_SCOPE_MUTEGROUP
-		                   ? ENGINE_MUTE_GROUPS
-		                   : 1;
+		unsigned per =
+		    t[i].scope == PARAM_SCOPE_STRIP_MUTEGROUP || t[i].scope == PARAM_SCOPE_MUTEGROUP
+		        ? ENGINE_MUTE_GROUPS
+		        : 1;
 		if (t[i].scope == PARAM_SCOPE_STRIP || t[i].scope == PARAM_SCOPE_STRIP_MUTEGROUP)
 			n_strip += per;
 		else if (t[i].scope != PARAM_SCOPE_STRIP_AUX && t[i].scope != PARAM_SCOPE_AUX &&
@@ -443,8 +443,9 @@ END_TEST
 START_TEST(live_layout)
 {
 	const bool aux_stereo[4] = { false, true, false, false };
-	const struct params_layout l = { .n_strips = 3, .n_aux = 4, .aux_stereo = aux_stereo,
-		                         .n_dca = 2 };
+	const struct params_layout l = {
+		.n_strips = 3, .n_aux = 4, .aux_stereo = aux_stereo, .n_dca = 2
+	};
 	struct params *ps = params_new_layout(&l);
 	const struct param *p;
 	char buf[64];
@@ -452,7 +453,8 @@ START_TEST(live_layout)
 	ck_assert_ptr_nonnull(ps);
 	ck_assert_uint_eq(params_n_aux(ps), 4);
 	ck_assert_uint_eq(params_n_dca(ps), 2);
-	ck_assert(params_aux_stereo(ps, 1) && !params_aux_stereo(ps, 0) && !params_aux_stereo(ps, 9));
+	ck_assert(params_aux_stereo(ps, 1) && !params_aux_stereo(ps, 0) &&
+	          !params_aux_stereo(ps, 9));
 	p = find(ps, "/strip/3/send/aux/4/level");
 	ck_assert_int_eq(p->d->engine, ENGINE_STRIP_AUX_LEVEL);
 	ck_assert_uint_eq(p->eidx, ENGINE_AUX_IDX(2, 3));
@@ -491,7 +493,8 @@ START_TEST(live_layout)
 	ck_assert_str_eq(buf, "DCA 1");
 	param_format(find(ps, "/monitor/mode")->d, 1, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "afl");
-	ck_assert(param_scope_sparse(PARAM_SCOPE_STRIP_AUX) && !param_scope_sparse(PARAM_SCOPE_AUX));
+	ck_assert(param_scope_sparse(PARAM_SCOPE_STRIP_AUX) &&
+	          !param_scope_sparse(PARAM_SCOPE_AUX));
 	for (unsigned i = 0; i < params_count(ps); i++)
 		ck_assert_int_eq(params_find(ps, params_at(ps, i)->address), (int)i);
 	params_free(ps);
@@ -508,8 +511,10 @@ END_TEST
 START_TEST(largest_console)
 {
 	bool all[ENGINE_MAX_AUX];
-	struct params_layout l = { .n_strips = ENGINE_MAX_STRIPS, .n_aux = ENGINE_MAX_AUX,
-		                   .aux_stereo = all, .n_dca = ENGINE_MAX_DCA };
+	struct params_layout l = { .n_strips = ENGINE_MAX_STRIPS,
+		                   .n_aux = ENGINE_MAX_AUX,
+		                   .aux_stereo = all,
+		                   .n_dca = ENGINE_MAX_DCA };
 	struct params *ps;
 
 	for (unsigned k = 0; k < ENGINE_MAX_AUX; k++)

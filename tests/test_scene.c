@@ -242,8 +242,10 @@ END_TEST
 START_TEST(sparse_rows_on_the_largest_console)
 {
 	bool all[ENGINE_MAX_AUX];
-	const struct params_layout l = { .n_strips = ENGINE_MAX_STRIPS, .n_aux = ENGINE_MAX_AUX,
-		                         .aux_stereo = all, .n_dca = ENGINE_MAX_DCA };
+	const struct params_layout l = { .n_strips = ENGINE_MAX_STRIPS,
+		                         .n_aux = ENGINE_MAX_AUX,
+		                         .aux_stereo = all,
+		                         .n_dca = ENGINE_MAX_DCA };
 	struct params *big;
 	struct model *bm;
 	unsigned dense = 0, lines = 0, send, member, pan;
@@ -264,8 +266,8 @@ START_TEST(sparse_rows_on_the_largest_console)
 	while (fgets(line, sizeof(line), f))
 		lines++;
 	fclose(f);
-	printf("largest console: %u parameters, %u lines in a default scene\n",
-	       params_count(big), lines);
+	printf("largest console: %u parameters, %u lines in a default scene\n", params_count(big),
+	       lines);
 	ck_assert_uint_eq(lines, dense + 1); /* and the magic line */
 
 	send = (unsigned)params_find(big, "/strip/200/send/aux/31/level");

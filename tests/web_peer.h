@@ -30,7 +30,8 @@
 static inline int
 web_tcp_connect_from(const char *from, uint16_t port)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port),
+	struct sockaddr_in a = { .sin_family = AF_INET,
+		                 .sin_port = htons(port),
 		                 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
 
@@ -128,8 +129,9 @@ web_get(uint16_t port, const char *path, const char *extra, struct web_http *r)
 		free(buf);
 		return fd;
 	}
-	snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n%sConnection: close\r\n\r\n",
-	         path, port, extra ? extra : "");
+	snprintf(req, sizeof(req),
+	         "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n%sConnection: close\r\n\r\n", path, port,
+	         extra ? extra : "");
 	if (web_write_all(fd, req, strlen(req)) < 0) {
 		close(fd);
 		free(buf);
@@ -361,10 +363,10 @@ enum web_json_kind { WJ_NULL, WJ_BOOL, WJ_NUM, WJ_STR, WJ_ARR, WJ_OBJ };
 struct web_json {
 	enum web_json_kind kind;
 	double num;
-	char *str;                /* WJ_STR; the key when in an object */
+	char *str; /* WJ_STR; the key when in an object */
 	char *key;
-	struct web_json *child;   /* first element / member */
-	struct web_json *next;    /* next sibling */
+	struct web_json *child; /* first element / member */
+	struct web_json *next;  /* next sibling */
 };
 
 static inline void

@@ -24,12 +24,12 @@
 #include "engine.h"
 #include "fpu.h"
 
-#define AB_STRIPS 64
-#define AB_PERIOD 64
-#define AB_ROUNDS 60
-#define AB_ROUND_NS 100000000ull
+#define AB_STRIPS       64
+#define AB_PERIOD       64
+#define AB_ROUNDS       60
+#define AB_ROUND_NS     100000000ull
 #define AB_WARM_PERIODS 3000
-#define BENCH_AB_FS 48000.0
+#define BENCH_AB_FS     48000.0
 
 struct ab_api {
 	struct engine *(*make)(double, unsigned, const bool *);

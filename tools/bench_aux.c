@@ -80,7 +80,8 @@ rig_new(struct aux_rig *r, enum aux_case c, unsigned n, unsigned period)
 				unsigned i = ENGINE_AUX_IDX(s, k);
 				engine_set(r->e, ENGINE_STRIP_AUX_LEVEL, i, -10.0f);
 				engine_set(r->e, ENGINE_STRIP_AUX_PRE, i, (float)((s + k) & 1));
-				engine_set(r->e, ENGINE_STRIP_AUX_PAN, i, 0.25f * (float)(k % 5) - 0.5f);
+				engine_set(r->e, ENGINE_STRIP_AUX_PAN, i,
+				           0.25f * (float)(k % 5) - 0.5f);
 			}
 	engine_settle(r->e);
 	return 0;
@@ -106,7 +107,8 @@ rig_time(struct aux_rig *r, float **in, unsigned period, double seconds, bool wa
 	if (warm) {
 		do {
 			for (unsigned b = 0; b < AUX_BATCH; b++)
-				engine_process_outputs(r->e, (const float *const *)in, &r->o, period);
+				engine_process_outputs(r->e, (const float *const *)in, &r->o,
+				                       period);
 		} while (clock_ns() - w0 < AUX_WARM_NS);
 		w0 = clock_ns();
 	}

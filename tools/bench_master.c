@@ -211,7 +211,8 @@ bench_master(const struct bench_opts *o)
 	    "%d Hz, %.1f s each; at rest = defaults (EQ flat, compressor off, limiter on in "
 	    "true-peak mode, which is always in the path); busy = 4 bands working, glue "
 	    "compressor, width 1.2, limiter; mastering = busy + the 3-band compressor (every "
-	    "band compressing) + mono bass below 100 Hz; loudness = libebur128 M+S+I+LRA, histogram mode "
+	    "band compressing) + mono bass below 100 Hz; loudness = libebur128 M+S+I+LRA, "
+	    "histogram mode "
 	    "(mixd's loudness thread; its true peak is the limiter's meter, in the master's "
 	    "cost)\n",
 	    NOISE_RMS_DB, o->period, BENCH_FS, o->seconds);

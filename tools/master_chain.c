@@ -11,9 +11,9 @@
 #include "render_io.h"
 
 int
-chain_render(struct model *m, struct render_stems *st, uint32_t block,
-             chain_sink_fn sink, void *sink_ctx, chain_progress_fn progress, void *prog_ctx,
-             const volatile int *stop, char *err, size_t errlen)
+chain_render(struct model *m, struct render_stems *st, uint32_t block, chain_sink_fn sink,
+             void *sink_ctx, chain_progress_fn progress, void *prog_ctx, const volatile int *stop,
+             char *err, size_t errlen)
 {
 	const bool stereo[1] = { true };
 	const unsigned rate = render_stems_rate(st);

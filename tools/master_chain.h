@@ -32,8 +32,8 @@ typedef void (*chain_progress_fn)(void *ctx, uint64_t done, uint64_t total);
 /* Renders the stereo track st (rewound first) through the console m in blocks of block frames
  * (1..8192), handing every output frame to sink. stop, when not NULL, is polled once per block:
  * non-zero interrupts (-EINTR). Returns 0 or -errno with err set. */
-int chain_render(struct model *m, struct render_stems *st, uint32_t block,
-                 chain_sink_fn sink, void *sink_ctx, chain_progress_fn progress, void *prog_ctx,
+int chain_render(struct model *m, struct render_stems *st, uint32_t block, chain_sink_fn sink,
+                 void *sink_ctx, chain_progress_fn progress, void *prog_ctx,
                  const volatile int *stop, char *err, size_t errlen);
 
 #endif

@@ -34,8 +34,8 @@ report_text(const struct report *r, FILE *f)
 	        r->n == 1 ? "" : "s", r->target,
 	        r->album ? "album: one gain, the loudest track at the target" : "each track",
 	        r->ceiling);
-	fprintf(f, "%-28s %8s %7s %7s %7s %7s\n", "track", "gain dB", "I LUFS", "LRA LU",
-	        "TP dBTP", "PLR dB");
+	fprintf(f, "%-28s %8s %7s %7s %7s %7s\n", "track", "gain dB", "I LUFS", "LRA LU", "TP dBTP",
+	        "PLR dB");
 	for (unsigned k = 0; k < r->n; k++)
 		text_row(f, r->t[k].name, &r->t[k].lo, r->t[k].gain_db, true);
 	text_row(f, "album", &r->all, 0.0, false);

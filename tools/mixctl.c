@@ -489,7 +489,9 @@ cmd_scene_file(struct conn *c, const char *verb, const char *name)
 	if (ret != MIXCTL_OK)
 		return ret;
 	printf("scene %s %s\n", name,
-	       !strcmp(verb, "save") ? "saved" : !strcmp(verb, "load") ? "loaded" : "deleted");
+	       !strcmp(verb, "save")   ? "saved"
+	       : !strcmp(verb, "load") ? "loaded"
+	                               : "deleted");
 	req_free(&q, 1);
 	return MIXCTL_OK;
 }

@@ -613,8 +613,7 @@ draw_strip(struct watch *w, unsigned k, unsigned bar)
 
 /* A bus's line: an effect bus ("fx"), an aux bus ("aux") or the monitor ("mon"). */
 static void
-draw_bus(struct watch *w, const struct bus_view *v, const char *tag, const char *name,
-         unsigned bar)
+draw_bus(struct watch *w, const struct bus_view *v, const char *tag, const char *name, unsigned bar)
 {
 	char l[16], r[16];
 
@@ -816,8 +815,8 @@ snapshot_bus(struct bus_view *v, const char *kind, const char *what, double t)
 	v->ch[0].snap = v->ch[1].snap = MIXCTL_OFF_DB;
 }
 
-/* One plain line per strip, bus, aux bus, the monitor, the master and the loudness: peaks and gain reductions are
- * the highest since the previous snapshot, the rest the latest values. */
+/* One plain line per strip, bus, aux bus, the monitor, the master and the loudness: peaks and gain
+ * reductions are the highest since the previous snapshot, the rest the latest values. */
 static void
 watch_snapshot(struct watch *w, double t)
 {

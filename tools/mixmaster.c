@@ -55,11 +55,11 @@
 #define MM_ERROR 1
 #define MM_USAGE 2
 
-#define MM_TRACKS_MAX    256
-#define MM_BLOCK         256
-#define MM_TOLERANCE_LU  0.1
-#define MM_PASSES_MAX    8
-#define MM_NAME_MAX      200
+#define MM_TRACKS_MAX   256
+#define MM_BLOCK        256
+#define MM_TOLERANCE_LU 0.1
+#define MM_PASSES_MAX   8
+#define MM_NAME_MAX     200
 
 static const char usage_text[] =
     "usage: mixmaster [--scene FILE] --target LUFS [--album] [--ceiling dBTP]\n"
@@ -105,7 +105,7 @@ struct track {
 struct mm {
 	struct opts o;
 	struct model *m;
-	int fader;  /* /master/fader in the model */
+	int fader;   /* /master/fader in the model */
 	double base; /* the scene's fader */
 	struct track *t;
 	bool progress;
@@ -333,8 +333,8 @@ tee_sink(void *ctx, const float *lr, size_t n, char *err, size_t errlen)
 /* One pass of track k at fader dB: measured into *lo and, when write, delivered (replacing
  * the track's previous deliverables). Returns 0 or -errno with err set. */
 static int
-run_pass(struct mm *mm, unsigned k, double fader, bool write, struct render_loudness *lo,
-         char *err, size_t errlen)
+run_pass(struct mm *mm, unsigned k, double fader, bool write, struct render_loudness *lo, char *err,
+         size_t errlen)
 {
 	struct track *t = &mm->t[k];
 	const unsigned rate = render_stems_rate(t->st);
@@ -415,7 +415,8 @@ converge(struct mm *mm, unsigned k, char *err, size_t errlen)
 			return 0;
 		if (n == MM_PASSES_MAX || now == g[n - 2]) {
 			fprintf(stderr,
-			        "mixmaster: warning: %s reads %.2f LUFS after %u passes, target %.2f%s\n",
+			        "mixmaster: warning: %s reads %.2f LUFS after %u passes, target "
+			        "%.2f%s\n",
 			        t->path, lo.integrated, n, mm->o.target,
 			        now == g[n - 2] ? " (the master fader is at its top)" : "");
 			return 0;
@@ -484,8 +485,11 @@ finish(struct mm *mm, char *err, size_t errlen)
 {
 	struct report_track *rt = calloc(mm->o.n, sizeof(*rt));
 	struct render_loud **meters = calloc(mm->o.n, sizeof(*meters));
-	struct report r = { .target = mm->o.target, .ceiling = mm->o.ceiling,
-		            .album = mm->o.album, .n = mm->o.n, .t = rt };
+	struct report r = { .target = mm->o.target,
+		            .ceiling = mm->o.ceiling,
+		            .album = mm->o.album,
+		            .n = mm->o.n,
+		            .t = rt };
 	struct atomic_file txt, json;
 	int ret = 0;
 
@@ -495,9 +499,9 @@ finish(struct mm *mm, char *err, size_t errlen)
 		goto out;
 	}
 	for (unsigned k = 0; k < mm->o.n; k++) {
-		rt[k] = (struct report_track){ mm->t[k].path, mm->t[k].name,
-			                       mm->t[k].fader - mm->base, mm->t[k].fader,
-			                       mm->t[k].lo };
+		rt[k] =
+		    (struct report_track){ mm->t[k].path, mm->t[k].name, mm->t[k].fader - mm->base,
+			                   mm->t[k].fader, mm->t[k].lo };
 		meters[k] = mm->t[k].loud;
 	}
 	if (render_loud_read_many(meters, mm->o.n, &r.all) < 0) {
@@ -558,7 +562,8 @@ main(int argc, char **argv)
 		snprintf(err, sizeof(err), "out of memory");
 		goto fail;
 	}
-	if (open_tracks(&mm, err, sizeof(err)) < 0 || setup_model(&mm, &ps, &ring, err, sizeof(err)) < 0)
+	if (open_tracks(&mm, err, sizeof(err)) < 0 ||
+	    setup_model(&mm, &ps, &ring, err, sizeof(err)) < 0)
 		goto fail;
 	if (mkdir(mm.o.dir, 0777) < 0 && errno != EEXIST) {
 		snprintf(err, sizeof(err), "%s: %s", mm.o.dir, strerror(errno));

@@ -34,8 +34,8 @@
  * (render_aux.c), lined up with the stems (no look-ahead to drop).
  *
  * This file is the command line and the render loop; the files are render_io.c and
- * render_aux.c, the loudness render_loud.c. Exit status: 0 success, 1 error (I/O, a bad stem or scene), 2 bad usage.
- * Single-threaded; the signal handlers only set a flag.
+ * render_aux.c, the loudness render_loud.c. Exit status: 0 success, 1 error (I/O, a bad stem or
+ * scene), 2 bad usage. Single-threaded; the signal handlers only set a flag.
  */
 #include <errno.h>
 #include <math.h>
@@ -317,7 +317,7 @@ struct render {
 	bool stereo[ENGINE_MAX_STRIPS];
 	struct engine_layout layout; /* n_strips, stereo and mixd's aux buses and DCAs */
 	struct render_aux *aux;      /* --aux-out */
-	struct render_route *route; /* per stem: its strip's inputs in in[] */
+	struct render_route *route;  /* per stem: its strip's inputs in in[] */
 	uint32_t block;
 	uint64_t frames; /* output length: the longest stem plus the tail */
 	float **in;
@@ -432,9 +432,9 @@ render_pass(struct render *r, struct render_out *out, struct render_loud *loud, 
 			engine_process_outputs(e, (const float *const *)r->in, &eo, n);
 		/* the aux buses have no look-ahead: their first r->frames frames are the mix */
 		if (out && pos < r->frames)
-			ret = render_aux_write(r->aux,
-			                       r->frames - pos < n ? (uint32_t)(r->frames - pos) : n,
-			                       err, errlen);
+			ret = render_aux_write(
+			    r->aux, r->frames - pos < n ? (uint32_t)(r->frames - pos) : n, err,
+			    errlen);
 		if (ret)
 			break;
 		/* the first lat frames are the look-ahead filling up, not the mix */

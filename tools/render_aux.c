@@ -43,12 +43,13 @@ render_aux_parse(struct render_aux *a, const char *spec, char *err, size_t errle
 }
 
 int
-render_aux_setup(struct render_aux *a, unsigned n_aux, const bool *aux_stereo,
-                 uint32_t max_block, char *err, size_t errlen)
+render_aux_setup(struct render_aux *a, unsigned n_aux, const bool *aux_stereo, uint32_t max_block,
+                 char *err, size_t errlen)
 {
 	for (unsigned i = 0; i < a->n; i++) {
 		if (a->k[i] >= n_aux) {
-			snprintf(err, errlen, "--aux-out %u=%s: the console has %u aux buses (--aux)",
+			snprintf(err, errlen,
+			         "--aux-out %u=%s: the console has %u aux buses (--aux)",
 			         a->k[i] + 1, a->path[i], n_aux);
 			return -EINVAL;
 		}
@@ -78,8 +79,8 @@ int
 render_aux_open(struct render_aux *a, unsigned rate, char *err, size_t errlen)
 {
 	for (unsigned i = 0; i < a->n; i++) {
-		a->out[i] = render_out_open_channels(a->path[i], rate, a->stereo[i] ? 2 : 1, err,
-		                                     errlen);
+		a->out[i] =
+		    render_out_open_channels(a->path[i], rate, a->stereo[i] ? 2 : 1, err, errlen);
 		if (!a->out[i]) {
 			render_aux_abort(a);
 			return -EIO;

@@ -20,12 +20,12 @@
 struct render_out;
 
 struct render_aux {
-	unsigned n;                     /* requested outputs */
-	unsigned k[ENGINE_MAX_AUX];     /* their buses, 0-based */
+	unsigned n;                 /* requested outputs */
+	unsigned k[ENGINE_MAX_AUX]; /* their buses, 0-based */
 	const char *path[ENGINE_MAX_AUX];
 	bool stereo[ENGINE_MAX_AUX];
-	float *buf[ENGINE_MAX_AUX][2];  /* a block of each side */
-	float *il;                      /* a block, interleaved for writing */
+	float *buf[ENGINE_MAX_AUX][2]; /* a block of each side */
+	float *il;                     /* a block, interleaved for writing */
 	struct render_out *out[ENGINE_MAX_AUX];
 };
 

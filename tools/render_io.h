@@ -64,7 +64,8 @@ struct render_out *render_out_open(const char *path, unsigned rate, char *err, s
 struct render_out *render_out_open_channels(const char *path, unsigned rate, unsigned channels,
                                             char *err, size_t errlen);
 
-/* Appends n interleaved frames (of the file's channels: stereo for render_out_open). Returns 0 or -EIO with err set. */
+/* Appends n interleaved frames (of the file's channels: stereo for render_out_open). Returns 0 or
+ * -EIO with err set. */
 int render_out_write(struct render_out *o, const float *lr, size_t n, char *err, size_t errlen);
 
 /* Finishes the file: closes, fsyncs, renames it onto path and fsyncs the directory. Frees o

@@ -46,7 +46,8 @@ enum attr {
 	A_N
 };
 static const char *const attr_names[A_N] = {
-	"FULL_PATH", "CONTENTS", "TYPE", "ACCESS", "VALUE", "RANGE", "CLIPMODE", "UNIT", "DESCRIPTION",
+	"FULL_PATH", "CONTENTS", "TYPE", "ACCESS",      "VALUE",
+	"RANGE",     "CLIPMODE", "UNIT", "DESCRIPTION",
 };
 
 static int
@@ -58,8 +59,14 @@ add_node(struct oscquery *q, int parent, const char *name, size_t len, const cha
 	if (q->count == q->cap)
 		return -1; /* sized for the worst case up front: cannot happen */
 	n = &q->n[q->count];
-	*n = (struct node){ .name = name, .name_len = len, .parent = parent, .first_child = -1,
-		            .last_child = -1, .next = -1, .param = -1, .path = path,
+	*n = (struct node){ .name = name,
+		            .name_len = len,
+		            .parent = parent,
+		            .first_child = -1,
+		            .last_child = -1,
+		            .next = -1,
+		            .param = -1,
+		            .path = path,
 		            .path_len = (uint16_t)path_len };
 	if (parent >= 0) {
 		struct node *p = &q->n[parent];
@@ -175,7 +182,9 @@ static const char *
 spec_unit(const char *unit)
 {
 	static const char *const map[][2] = {
-		{ "dB", "gain.dB" },   { "Hz", "frequency.Hz" }, { "ms", "time.ms" },
+		{ "dB", "gain.dB" },
+		{ "Hz", "frequency.Hz" },
+		{ "ms", "time.ms" },
 		{ "s", "time.s" },
 	};
 
@@ -339,8 +348,8 @@ put_attr(const struct oscquery *q, const struct model *m, struct jbuf *b, int no
 
 /* Writes the attributes of node in [from, to) that it has, each after a comma unless *first. */
 static void
-put_attrs(const struct oscquery *q, const struct model *m, struct jbuf *b, int node,
-          enum attr from, enum attr to, bool *first)
+put_attrs(const struct oscquery *q, const struct model *m, struct jbuf *b, int node, enum attr from,
+          enum attr to, bool *first)
 {
 	for (enum attr a = from; a < to; a++) {
 		if (!has_attr(q, &q->n[node], a))
@@ -407,11 +416,11 @@ static void
 put_host_info(const struct oscquery_host *h, struct jbuf *b)
 {
 	/* the spec's optional attributes and features, each said to be there or not */
-	static const char *const ext_on[] = { "ACCESS", "VALUE",    "RANGE",
-		                              "DESCRIPTION", "UNIT", "CLIPMODE", "LISTEN" };
-	static const char *const ext_off[] = { "TAGS",         "EXTENDED_TYPE", "CRITICAL",
-		                               "HTML",         "PATH_CHANGED",  "PATH_RENAMED",
-		                               "PATH_ADDED",   "PATH_REMOVED" };
+	static const char *const ext_on[] = { "ACCESS", "VALUE",    "RANGE", "DESCRIPTION",
+		                              "UNIT",   "CLIPMODE", "LISTEN" };
+	static const char *const ext_off[] = { "TAGS",       "EXTENDED_TYPE", "CRITICAL",
+		                               "HTML",       "PATH_CHANGED",  "PATH_RENAMED",
+		                               "PATH_ADDED", "PATH_REMOVED" };
 
 	jbuf_raw(b, "{\"NAME\":");
 	jbuf_str(b, h->name);

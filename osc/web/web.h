@@ -43,13 +43,13 @@
 struct model;
 
 struct web_config {
-	const char *host;      /* address to bind ("127.0.0.1", "::1", "0.0.0.0") */
-	int port;              /* TCP port, 1..65535 */
+	const char *host; /* address to bind ("127.0.0.1", "::1", "0.0.0.0") */
+	int port;         /* TCP port, 1..65535 */
 	const struct allowlist *allow;
-	const char *root;      /* directory of the page's files; NULL: the installed one */
-	const char *name;      /* the console's name for HOST_INFO */
-	int osc_port;          /* the UDP port for HOST_INFO */
-	unsigned rate;         /* messages a second each WebSocket may send; 0: unlimited */
+	const char *root; /* directory of the page's files; NULL: the installed one */
+	const char *name; /* the console's name for HOST_INFO */
+	int osc_port;     /* the UDP port for HOST_INFO */
+	unsigned rate;    /* messages a second each WebSocket may send; 0: unlimited */
 };
 
 struct web;
@@ -57,8 +57,8 @@ struct web;
 /* Control thread. Binds the port and starts serving through srv (which gets the relay: see
  * server.h). Returns NULL with a message in err when the port cannot be bound or memory runs
  * out; *busy is set when the reason is that the port is taken. */
-struct web *web_new(const struct web_config *c, struct model *m, struct osc_server *srv,
-                    bool *busy, char *err, size_t errlen);
+struct web *web_new(const struct web_config *c, struct model *m, struct osc_server *srv, bool *busy,
+                    char *err, size_t errlen);
 /* Control thread. Closes every connection and the port; NULL is accepted. */
 void web_free(struct web *w);
 

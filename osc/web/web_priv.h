@@ -11,14 +11,14 @@
 #include "packet.h"
 #include "web.h"
 
-#define WEB_MAX_FILES     32
-#define WEB_FILE_MAX      (512u * 1024u)
-#define WEB_FILES_MAX     (2u * 1024u * 1024u)
-#define WEB_CHUNK         16384
+#define WEB_MAX_FILES 32
+#define WEB_FILE_MAX  (512u * 1024u)
+#define WEB_FILES_MAX (2u * 1024u * 1024u)
+#define WEB_CHUNK     16384
 /* OSCQuery replies being built or sent at once: each may be megabytes on a large console. */
-#define WEB_MAX_BODIES    8
+#define WEB_MAX_BODIES 8
 /* Longest LISTEN / IGNORE command accepted, bytes. */
-#define WEB_TEXT_MAX      512
+#define WEB_TEXT_MAX 512
 
 struct web_file {
 	char name[64];
@@ -45,8 +45,8 @@ struct web_conn {
 	const char *out;
 	size_t out_len, out_sent;
 	/* WebSocket */
-	unsigned slot;     /* in web.conns */
-	uint32_t gen;      /* of the slot when this socket took it */
+	unsigned slot; /* in web.conns */
+	uint32_t gen;  /* of the slot when this socket took it */
 	struct osc_peer peer;
 	unsigned char *rx; /* PACKET_MAX_SIZE */
 	size_t rx_len;

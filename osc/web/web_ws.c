@@ -213,7 +213,7 @@ handle_text(struct web *w, struct web_conn *c)
 		}
 		send_value(w, c, (unsigned)idx); /* the listener starts in sync */
 	} else if (c->listen[idx / 8] & (1u << (idx % 8))) {
-		c->listen[idx / 8] &= (uint8_t)~(1u << (idx % 8));
+		c->listen[idx / 8] &= (uint8_t) ~(1u << (idx % 8));
 		c->n_listen--;
 	}
 }
