@@ -399,7 +399,7 @@ tick(struct app *a, uint64_t t)
 	feedback(a, t);
 	meters_clear(&a->fresh);
 	jackio_handle_events(a->j, t);
-	dispatch_tick(a->d);
+	dispatch_tick(a->d, t);
 	connections_tick(a->conns, t);
 	automations_tick(a->autos);
 	/* a new server rate (a rate change, a reconnection elsewhere) re-creates the meter */

@@ -83,9 +83,9 @@ void dispatch_free(struct dispatch *d);
 /* Control thread. Replies go out through this server. */
 void dispatch_attach(struct dispatch *d, struct osc_server *srv);
 
-/* Control thread, every tick: sends what the budgets allow of the long answers in progress
- * (/list, pager.h). */
-void dispatch_tick(struct dispatch *d);
+/* Control thread, every tick, with the monotonic time: sends what the budgets allow of the
+ * long answers in progress (/list, pager.h). */
+void dispatch_tick(struct dispatch *d, uint64_t now_ns);
 
 /* Control thread. An osc_message_fn: pass it with the dispatch as ctx to osc_server_new. */
 void dispatch_message(void *d, const struct osc_peer *from, const char *path, const char *types,
