@@ -17,7 +17,6 @@ struct dispatch {
 	struct model *m;
 	struct osc_server *srv;
 	struct pager *pager; /* /list answers in progress */
-	uint64_t now_ns;     /* of the last tick: when an answer started, to the tick */
 	struct dispatch_hooks h;
 	struct dispatch_stats st;
 	struct {
@@ -51,7 +50,6 @@ dispatch_free(struct dispatch *d)
 void
 dispatch_tick(struct dispatch *d, uint64_t now_ns)
 {
-	d->now_ns = now_ns;
 	if (d->pager && d->srv)
 		pager_run(d->pager, d->srv, now_ns);
 }
@@ -209,7 +207,7 @@ handle_list(struct dispatch *d, const struct osc_peer *from, const char *prefix)
 		dispatch_reply_error(d, from, "/list", "out of memory");
 		return;
 	}
-	if (pager_start(d->pager, d->srv, from, prefix, d->now_ns) < 0)
+	if (pager_start(d->pager, d->srv, from, prefix) < 0)
 		dispatch_reply_error(d, from, "/list",
 		                     "busy: other hosts' /list answers are in progress; ask again");
 }

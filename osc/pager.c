@@ -13,8 +13,8 @@ struct answer {
 	bool used;
 	struct osc_peer to;
 	char prefix[PARAM_ADDRESS_MAX];
-	unsigned next; /* the next parameter index to look at */
-	uint64_t started_ns;
+	unsigned next;       /* the next parameter index to look at */
+	uint64_t started_ns; /* the tick that first ran it; 0 until then */
 };
 
 struct pager {
@@ -107,8 +107,7 @@ run_one(struct pager *p, struct osc_server *srv, struct answer *a, unsigned *row
 }
 
 int
-pager_start(struct pager *p, struct osc_server *srv, const struct osc_peer *to, const char *prefix,
-            uint64_t now_ns)
+pager_start(struct pager *p, struct osc_server *srv, const struct osc_peer *to, const char *prefix)
 {
 	unsigned rows = PAGER_ROWS_AT_START;
 	struct answer *a = NULL;
@@ -129,7 +128,7 @@ pager_start(struct pager *p, struct osc_server *srv, const struct osc_peer *to, 
 	a->to = *to;
 	snprintf(a->prefix, sizeof(a->prefix), "%s", prefix ? prefix : "");
 	a->next = 0;
-	a->started_ns = now_ns;
+	a->started_ns = 0;
 	run_one(p, srv, a, &rows);
 	return 0;
 }
@@ -144,6 +143,10 @@ pager_run(struct pager *p, struct osc_server *srv, uint64_t now_ns)
 
 		if (!a->used)
 			continue;
+		/* the clock starts at the first tick: a /list has no time of its own (a time kept
+		 * from the last tick read 0 before the first, and timed the answer out at once) */
+		if (!a->started_ns)
+			a->started_ns = now_ns ? now_ns : 1;
 		if (now_ns - a->started_ns > PAGER_TIMEOUT_NS) {
 			a->used = false;
 			p->dropped++;

@@ -39,9 +39,10 @@ void pager_free(struct pager *p);
  * starts over an answer in progress: that goes on at the next tick). Returns 0, or -EBUSY when
  * PAGER_MAX other hosts have answers in progress (nothing is sent then). */
 int pager_start(struct pager *p, struct osc_server *srv, const struct osc_peer *to,
-                const char *prefix, uint64_t now_ns);
+                const char *prefix);
 
-/* Sends what the budgets allow of every answer in progress; drops the timed-out ones. */
+/* Sends what the budgets allow of every answer in progress; drops the ones unfinished
+ * PAGER_TIMEOUT_NS after the first pager_run that saw them (now_ns: a monotonic time). */
 void pager_run(struct pager *p, struct osc_server *srv, uint64_t now_ns);
 
 /* Answers in progress, and answers dropped unfinished so far. */
