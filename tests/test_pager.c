@@ -25,8 +25,8 @@ struct tally {
 };
 
 static void
-ignore(void *ctx, const struct osc_peer *from, const char *path, const char *types,
-       lo_arg **argv, int argc)
+ignore(void *ctx, const struct osc_peer *from, const char *path, const char *types, lo_arg **argv,
+       int argc)
 {
 }
 
