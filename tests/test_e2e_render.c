@@ -61,10 +61,17 @@
 static struct h_world w;
 static char dir[64];
 
+/* 64-frame periods (1.3 ms) in the normal build. The sanitized build runs the same cases at
+ * 256: there mixd is several times slower, and on a loaded 2-core machine it missed
+ * deadlines at 64 frames (12 in one CI run) that spliced the recording where the server
+ * reported no xrun, so no recording of it could be compared. Period against block boundaries
+ * is still exercised there (256 against mixrender's 1000). */
 static void
 setup_64(void)
 {
-	ck_assert_msg(h_world_start(&w, RATE, 64) == 0, "jackd did not start");
+	unsigned period = getenv("MIXD_SANITIZED") ? 256 : 64;
+
+	ck_assert_msg(h_world_start(&w, RATE, period) == 0, "jackd did not start");
 }
 
 static void
