@@ -602,6 +602,9 @@ check(bool ok, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Recordings to try while xruns spoil them. */
+#define LIM_ATTEMPTS 4
+
 /* Plays one case through the limiter (set up by the caller), then checks the output against
  * the ceiling and /meter/master against the output. */
 static void
@@ -618,13 +621,27 @@ run_lim_case(const struct lim_case *c, bool truepeak)
 
 	ck_assert(n + TAIL_FRAMES <= LIM_FRAMES);
 	lim_signal(c, l, r, n);
-	meter_master(v); /* starts a new interval: the meters hold the max since a read */
-	ck_assert_int_eq(h_probe_record_start(w.probe, rec), 0);
-	ck_assert_int_eq(h_probe_play_start(w.probe, bufs, 2, n), 0);
-	ck_assert_int_eq(h_probe_play_wait(w.probe), 0);
-	ck_assert_int_eq(h_probe_record_wait(w.probe), 0);
-	h_sleep_ms(METER_LAG_MS);
-	meter_master(v);
+	/* A missed period (an xrun in mixd's count: a loaded machine, jackd without real-time
+	 * priority) splices the recording: the jump between what mixd sent and what the server
+	 * played instead reads as an intersample over that mixd never made, and its meter
+	 * rightly never saw. Such a recording is taken again, as the latency case does; one
+	 * without an xrun stands, and the last attempt is judged whatever it holds. */
+	for (int attempt = 1;; attempt++) {
+		int64_t xruns = e2e_stat(&w, "xruns");
+
+		meter_master(v); /* starts a new interval: the meters hold the max since a read */
+		ck_assert_int_eq(h_probe_record_start(w.probe, rec), 0);
+		ck_assert_int_eq(h_probe_play_start(w.probe, bufs, 2, n), 0);
+		ck_assert_int_eq(h_probe_play_wait(w.probe), 0);
+		ck_assert_int_eq(h_probe_record_wait(w.probe), 0);
+		h_sleep_ms(METER_LAG_MS);
+		meter_master(v);
+		xruns = e2e_stat(&w, "xruns") - xruns;
+		if (xruns == 0 || attempt == LIM_ATTEMPTS)
+			break;
+		fprintf(stderr, "%s %s: %lld xruns during recording %d; once more\n", mode, c->name,
+		        (long long)xruns, attempt);
+	}
 
 	ol = h_probe_in(w.probe, 0);
 	orr = h_probe_in(w.probe, 1);
