@@ -38,7 +38,7 @@
 #define ENGINE_AUX_DEFAULT 8 /* --aux when not given */
 #define ENGINE_DCA_DEFAULT 8 /* --dca when not given */
 
-/* Ranges and defaults of the parameters, in one place (daemon/params.c reads these). A level at
+/* Ranges and defaults of the parameters, in one place (dsp/control/params.c reads these). A level at
  * or below ENGINE_LEVEL_OFF_DB is off (-inf): exactly zero (= GAIN_OFF_DB of gain.h). */
 #define ENGINE_LEVEL_OFF_DB             (-144.0f)
 #define ENGINE_LEVEL_MAX_DB             10.0f /* faders, sends, returns, DCA offsets */

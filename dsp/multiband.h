@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * multiband: the master's 3-band compressor (after the EQ, before the glue compressor), and
- * the ranges of its parameters and of the mono-bass stage (monobass.h), which daemon/params.c
+ * the ranges of its parameters and of the mono-bass stage (monobass.h), which dsp/control/params.c
  * reads from here.
  *
  *   x -> LR4 split at xover 1 -> low  -> LR4 allpass at xover 2 ---------> x gain 1 -+
@@ -33,7 +33,7 @@
 
 #define MB_BANDS 3
 
-/* Ranges and defaults (daemon/params.c reads these). */
+/* Ranges and defaults (dsp/control/params.c reads these). */
 #define MB_XOVER1_MIN    20.0f
 #define MB_XOVER1_MAX    2000.0f
 #define MB_XOVER1_DEF    200.0f

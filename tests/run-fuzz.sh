@@ -66,7 +66,7 @@ build() {
 	fi
 	echo "run-fuzz: building ${bin##*/} with $cc"
 	# shellcheck disable=SC2086
-	"$cc" $flags -I "$src/osc" -I "$src/daemon" -I "$src/dsp" -I "$build" "$@" -o "$bin"
+	"$cc" $flags -I "$src/osc" -I "$src/daemon" -I "$src/dsp" -I "$src/dsp/control" -I "$build" "$@" -o "$bin"
 }
 
 dispatch_src=
@@ -81,9 +81,9 @@ extra=
 build "$out/fuzz_packet" "$src/osc/packet.c" "$src/tests/fuzz_packet.c" -llo || exit 1
 # shellcheck disable=SC2086
 build "$out/fuzz_dispatch" $extra $dispatch_src "$src/tests/fuzz_dispatch.c" \
-	"$src/daemon/param_table.c" "$src/daemon/params.c" "$src/daemon/model.c" \
-	"$src/daemon/ring.c" \
-	"$src/daemon/meters.c" "$src/daemon/cli.c" "$dsp_lib" -llo -lm -lpthread || exit 1
+	"$src/dsp/control/param_table.c" "$src/dsp/control/params.c" "$src/dsp/control/model.c" \
+	"$src/dsp/control/ring.c" \
+	"$src/dsp/control/meters.c" "$src/daemon/cli.c" "$dsp_lib" -llo -lm -lpthread || exit 1
 echo "run-fuzz: fuzz_dispatch handlers: dispatch${extra:+ + }$(echo "$extra" |
 	sed 's/-DFUZZ_WITH_//g; s/^ //; s/ / + /g' | tr '[:upper:]' '[:lower:]')"
 
