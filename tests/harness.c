@@ -2335,6 +2335,14 @@ h_world_start(struct h_world *w, unsigned rate, unsigned period)
 	return w->jackd ? 0 : -1;
 }
 
+int
+h_world_start_rt(struct h_world *w, unsigned rate, unsigned period)
+{
+	memset(w, 0, sizeof(*w));
+	w->jackd = h_jackd_start_opts(rate, period, true);
+	return w->jackd ? 0 : -1;
+}
+
 void
 h_world_free(struct h_world *w)
 {

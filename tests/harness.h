@@ -387,6 +387,11 @@ struct h_world {
 
 /* Test thread. Zeroes *w and starts its jackd. Returns 0, or -1 when jackd did not start. */
 int h_world_start(struct h_world *w, unsigned rate, unsigned period);
+/* Test thread. h_world_start with a real-time jackd (h_jackd_start_opts): for the cases that
+ * compare a recording at 64-frame periods sample by sample, where a process thread preempted by
+ * the machine's other work (a compiler, the test itself) splices the recording. Returns 0, or -1
+ * when jackd did not start. */
+int h_world_start_rt(struct h_world *w, unsigned rate, unsigned period);
 
 /* Test thread. Stops and frees whatever *w holds, clients first, and zeroes it. */
 void h_world_free(struct h_world *w);
