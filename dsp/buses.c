@@ -139,6 +139,49 @@ buses_set(struct buses *b, enum engine_param p, float v)
 	return true;
 }
 
+float
+buses_get(const struct buses *b, enum engine_param p)
+{
+	const struct reverb *r = b->rev;
+	const struct delay *d = b->dly;
+	const struct chorus *c = b->cho;
+
+	if (p >= ENGINE_BUS1_RETURN && p <= ENGINE_BUS_LAST) {
+		const struct bus *bus = &b->bus[(p - ENGINE_BUS1_RETURN) / 2];
+		return (p - ENGINE_BUS1_RETURN) % 2 == 0 ? bus->return_db : bus->mute;
+	}
+	switch (p) {
+	case ENGINE_REVERB_TIME:
+		return r->time_s;
+	case ENGINE_REVERB_DAMPING:
+		return r->damping_hz;
+	case ENGINE_REVERB_PREDELAY:
+		return r->predelay_ms;
+	case ENGINE_DELAY_TIME:
+		return d->time_ms;
+	case ENGINE_DELAY_FEEDBACK:
+		return d->feedback;
+	case ENGINE_DELAY_SYNC:
+		return d->sync;
+	case ENGINE_DELAY_DIVISION:
+		return (float)d->division;
+	case ENGINE_DELAY_LOWCUT:
+		return d->lowcut_hz;
+	case ENGINE_DELAY_HIGHCUT:
+		return d->highcut_hz;
+	case ENGINE_DELAY_PINGPONG:
+		return d->pingpong;
+	case ENGINE_CHORUS_RATE:
+		return c->rate_hz;
+	case ENGINE_CHORUS_DEPTH:
+		return c->depth_ms;
+	case ENGINE_CHORUS_VOICES:
+		return c->voices;
+	default:
+		return NAN;
+	}
+}
+
 void
 buses_set_tempo(struct buses *b, double bpm)
 {

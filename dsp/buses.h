@@ -54,6 +54,11 @@ void buses_settle(struct buses *b);
  * returns false when p is not one. */
 bool buses_set(struct buses *b, enum engine_param p, float v);
 
+/* The thread that calls buses_set, or any while it is stopped. A bus parameter as buses_set
+ * and the effects left it (a switch as 0/1, the delay's division as its index); NAN when p is
+ * not one. */
+float buses_get(const struct buses *b, enum engine_param p);
+
 /* RT. The tempo the delay follows when synced (beats per minute; <= 0 or NaN: none). */
 void buses_set_tempo(struct buses *b, double bpm);
 

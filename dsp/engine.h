@@ -38,8 +38,8 @@
 #define ENGINE_AUX_DEFAULT 8 /* --aux when not given */
 #define ENGINE_DCA_DEFAULT 8 /* --dca when not given */
 
-/* Ranges and defaults of the parameters, in one place (dsp/control/params.c reads these). A level at
- * or below ENGINE_LEVEL_OFF_DB is off (-inf): exactly zero (= GAIN_OFF_DB of gain.h). */
+/* Ranges and defaults of the parameters, in one place (dsp/control/params.c reads these). A level
+ * at or below ENGINE_LEVEL_OFF_DB is off (-inf): exactly zero (= GAIN_OFF_DB of gain.h). */
 #define ENGINE_LEVEL_OFF_DB             (-144.0f)
 #define ENGINE_LEVEL_MAX_DB             10.0f /* faders, sends, returns, DCA offsets */
 #define ENGINE_AUX_SEND_DEFAULT_DB      ENGINE_LEVEL_OFF_DB
@@ -299,6 +299,12 @@ bool engine_direct_outs(const struct engine *e);
  * or an unknown id is counted (bad_commands) and ignored; values are clamped; a NaN value is
  * ignored. Never fails, never blocks. */
 void engine_set(struct engine *e, enum engine_param p, unsigned idx, float value);
+
+/* The thread that calls engine_set, or any while it is stopped. The value parameter p holds at
+ * idx (as engine_set), as engine_set clamped it: natural units, a switch as 0 or 1, an enum as
+ * its index, a level that is off as ENGINE_LEVEL_OFF_DB. NAN for an unknown id or an idx the
+ * layout does not have. What the tests compare with the parameter table. */
+float engine_get(const struct engine *e, enum engine_param p, unsigned idx);
 
 /* RT. Processes n frames: in[] has engine_n_inputs() pointers, in strip order (a stereo strip
  * takes two, left first). Writes out_l/out_r (may not alias in). Returns true when a new meter

@@ -123,6 +123,28 @@ eqmatch_set(struct eqmatch *q, enum engine_param p, float v)
 	return true;
 }
 
+float
+eqmatch_get(const struct eqmatch *q, enum engine_param p)
+{
+	const struct eqm_band *b;
+
+	if (p == ENGINE_STRIP_EQ_ON)
+		return q->on;
+	if (p < ENGINE_STRIP_EQ1_TYPE || p > ENGINE_STRIP_EQ4_Q)
+		return NAN;
+	b = &q->band[(p - ENGINE_STRIP_EQ1_TYPE) / 4];
+	switch ((p - ENGINE_STRIP_EQ1_TYPE) % 4) {
+	case 0:
+		return (float)b->want;
+	case 1:
+		return b->freq;
+	case 2:
+		return b->gain_db;
+	default:
+		return b->q;
+	}
+}
+
 static bool
 step(float *cur, float to, float kb)
 {

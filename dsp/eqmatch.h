@@ -61,6 +61,10 @@ void eqmatch_settle(struct eqmatch *q);
  * ranges; NaN ignored. Returns false for any other id. */
 bool eqmatch_set(struct eqmatch *q, enum engine_param p, float v);
 
+/* The thread that calls eqmatch_set, or any while it is stopped. A setting as eqmatch_set left it
+ * (on as 0/1, a band's type as asked for); NAN for any other id. */
+float eqmatch_get(const struct eqmatch *q, enum engine_param p);
+
 /* RT. n <= 32 stereo frames in place, one call per grid block. Finite input expected; a
  * state gone non-finite clears the band and silences the block (counted in resets). */
 void eqmatch_process(struct eqmatch *q, float *l, float *r, uint32_t n);

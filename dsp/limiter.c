@@ -223,6 +223,13 @@ limiter_latency(const struct limiter *lim)
 }
 
 void
+limiter_get(const struct limiter *lim, float *ceiling_db, float *release_ms)
+{
+	*ceiling_db = lim->ceiling_db;
+	*release_ms = lim->release_ms;
+}
+
+void
 limiter_set(struct limiter *lim, bool on, float ceiling_db, float release_ms, bool truepeak)
 {
 	if (!isnan(ceiling_db))

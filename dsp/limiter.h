@@ -91,6 +91,10 @@ uint32_t limiter_latency(const struct limiter *lim);
  * the same time. A switch to true peak holds sample peaks for one more hold window (0.9 ms). */
 void limiter_set(struct limiter *lim, bool on, float ceiling_db, float release_ms, bool truepeak);
 
+/* The thread that calls limiter_set, or any while it is stopped. The ceiling and release as
+ * limiter_set clamped them. */
+void limiter_get(const struct limiter *lim, float *ceiling_db, float *release_ms);
+
 /* RT, or any thread while the RT side is stopped. Ends the on/off cross-fade and the ceiling
  * glide at their targets (a console comes up already at its state). */
 void limiter_settle(struct limiter *lim);

@@ -159,6 +159,42 @@ master_set(struct master *m, const struct strip_env *env, enum engine_param p, f
 	return true;
 }
 
+float
+master_get(const struct master *m, enum engine_param p)
+{
+	float ceiling_db, release_ms;
+
+	if (p >= ENGINE_MASTER_EQ_ON && p <= ENGINE_MASTER_COMP_MAKEUP) {
+		enum engine_param sp =
+		    (enum engine_param)(p - ENGINE_MASTER_EQ_ON + ENGINE_STRIP_EQ_ON);
+		return sp < ENGINE_STRIP_COMP_ON ? eqmatch_get(&m->eq, sp)
+		                                 : strip_get(&m->glue, sp);
+	}
+	if (p >= ENGINE_MASTER_MB_ON && p <= ENGINE_MASTER_MB3_GAIN)
+		return multiband_get(&m->mb, (unsigned)(p - ENGINE_MASTER_MB_ON));
+	limiter_get(m->lim, &ceiling_db, &release_ms);
+	switch (p) {
+	case ENGINE_MASTER_FADER:
+		return m->fader_db;
+	case ENGINE_MASTER_MUTE:
+		return m->mute;
+	case ENGINE_MASTER_WIDTH:
+		return m->width;
+	case ENGINE_MASTER_MONO_BELOW:
+		return m->mono.freq;
+	case ENGINE_MASTER_LIMITER_ON:
+		return m->lim_on;
+	case ENGINE_MASTER_LIMITER_TRUEPEAK:
+		return m->lim_tp;
+	case ENGINE_MASTER_LIMITER_CEILING:
+		return ceiling_db;
+	case ENGINE_MASTER_LIMITER_RELEASE:
+		return release_ms;
+	default:
+		return NAN;
+	}
+}
+
 /* M/S width: L' = M + w S, R' = M - w S with M = (L+R)/2, S = (L-R)/2. At w = 1 and at rest
  * the signal is left untouched, bit for bit. */
 static void

@@ -75,6 +75,11 @@ void master_settle(struct master *m, const struct strip_env *env);
 /* RT. Applies a master parameter (ENGINE_MASTER_*); returns false when p is not one. */
 bool master_set(struct master *m, const struct strip_env *env, enum engine_param p, float v);
 
+/* The thread that calls master_set, or any while it is stopped. A master parameter as
+ * master_set left it (the limiter's as the limiter clamped them, a switch as 0/1); NAN when p
+ * is not one. */
+float master_get(const struct master *m, enum engine_param p);
+
 /* RT. Processes l/r in place: n samples from grid position j0 (n <= SK_BLOCK - j0; the plan is
  * made when j0 is 0). Nothing non-finite leaves: a bad block is silenced and counted. tap_l/r
  * (NULL: none) get the mix after the master fader and before the limiter: the monitor's main

@@ -132,6 +132,31 @@ multiband_set(struct multiband *mb, unsigned s, float v)
 	return true;
 }
 
+float
+multiband_get(const struct multiband *mb, unsigned s)
+{
+	const struct mb_band *bd = &mb->band[s >= MB_BAND1 ? (s - MB_BAND1) / 5 : 0];
+
+	if (s >= MB_N_SETTINGS)
+		return NAN;
+	if (s == MB_ON)
+		return mb->on;
+	if (s == MB_XOVER1 || s == MB_XOVER2)
+		return mb->xover[s - MB_XOVER1];
+	switch ((s - MB_BAND1) % 5) {
+	case MB_THRESHOLD:
+		return bd->thr_db;
+	case MB_RATIO:
+		return bd->ratio;
+	case MB_ATTACK:
+		return bd->attack_ms;
+	case MB_RELEASE:
+		return bd->release_ms;
+	default:
+		return bd->gain_db;
+	}
+}
+
 /* One block of a one-pole towards its target: the start value in *from. */
 static void
 smooth4(float *cur, const float *to, float kb, float *from)

@@ -116,6 +116,10 @@ void multiband_settle(struct multiband *mb);
  * for an s out of range. */
 bool multiband_set(struct multiband *mb, unsigned s, float v);
 
+/* The thread that calls multiband_set, or any while it is stopped. Setting s as multiband_set
+ * left it (on as 0/1); NAN for an s out of range. */
+float multiband_get(const struct multiband *mb, unsigned s);
+
 /* RT. n <= 32 stereo frames in place (one call per grid block: the smoothing steps once per
  * call). Non-finite input must not reach it (master.c sanitises); a state gone non-finite
  * silences the block and clears the states (counted in resets). */

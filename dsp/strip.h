@@ -107,6 +107,11 @@ void strip_settle(struct strip *s, const struct strip_env *env, struct sk_group 
  * caller then calls strip_retarget. */
 bool strip_store(struct strip *s, enum engine_param p, float v);
 
+/* The thread that calls strip_store, or any while it is stopped. A setting as strip_store left
+ * it (a switch as 0/1, the EQ type it was asked for), also solo, cue and direct-out tap; NAN for
+ * any other id. */
+float strip_get(const struct strip *s, enum engine_param p);
+
 /* RT. Recomputes the targets after a setting changed (engine_set has stored it). open is the
  * solo-in-place gate: false while other strips are soloed and this one is not. */
 void strip_retarget(struct strip *s, const struct strip_env *env, bool open);

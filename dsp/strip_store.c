@@ -96,3 +96,69 @@ strip_store(struct strip *s, enum engine_param p, float v)
 	}
 	return true;
 }
+
+float
+strip_get(const struct strip *s, enum engine_param p)
+{
+	if (p >= ENGINE_STRIP_EQ1_TYPE && p <= ENGINE_STRIP_EQ4_Q) {
+		const struct strip_band *b = &s->band[(p - ENGINE_STRIP_EQ1_TYPE) / 4];
+		switch ((p - ENGINE_STRIP_EQ1_TYPE) % 4) {
+		case 0:
+			return (float)b->want;
+		case 1:
+			return b->freq;
+		case 2:
+			return b->gain_db;
+		default:
+			return b->q;
+		}
+	}
+	if (p >= ENGINE_STRIP_SEND1_LEVEL && p <= ENGINE_STRIP_SEND_LAST) {
+		unsigned b = (p - ENGINE_STRIP_SEND1_LEVEL) / 2;
+		if ((p - ENGINE_STRIP_SEND1_LEVEL) % 2 == 0)
+			return s->send_db[b];
+		return s->send_pre[b];
+	}
+	switch (p) {
+	case ENGINE_STRIP_TRIM:
+		return s->trim_db;
+	case ENGINE_STRIP_POLARITY:
+		return s->polarity;
+	case ENGINE_STRIP_FADER:
+		return s->fader_db;
+	case ENGINE_STRIP_PAN:
+		return s->pan;
+	case ENGINE_STRIP_MUTE:
+		return s->mute;
+	case ENGINE_STRIP_SOLO:
+		return s->solo;
+	case ENGINE_STRIP_HPF_ON:
+		return s->hpf_on;
+	case ENGINE_STRIP_HPF_FREQ:
+		return s->hpf_freq;
+	case ENGINE_STRIP_HPF_SLOPE:
+		return (float)s->hpf_slope;
+	case ENGINE_STRIP_EQ_ON:
+		return s->eq_on;
+	case ENGINE_STRIP_COMP_ON:
+		return s->comp_on;
+	case ENGINE_STRIP_COMP_THRESHOLD:
+		return s->thr_db;
+	case ENGINE_STRIP_COMP_RATIO:
+		return s->ratio;
+	case ENGINE_STRIP_COMP_KNEE:
+		return s->knee_db;
+	case ENGINE_STRIP_COMP_ATTACK:
+		return s->attack_ms;
+	case ENGINE_STRIP_COMP_RELEASE:
+		return s->release_ms;
+	case ENGINE_STRIP_COMP_MAKEUP:
+		return s->makeup_db;
+	case ENGINE_STRIP_CUE:
+		return s->cue;
+	case ENGINE_STRIP_DIRECT_PRE:
+		return s->direct_pre;
+	default:
+		return NAN;
+	}
+}
