@@ -35,6 +35,20 @@
 #include "ramp.h"
 #include "strip.h"
 
+/* The master's ranges and defaults, once: master_set clamps into them, master_init starts at
+ * them and the parameter table (dsp/control/param_table.c) lists them. Its EQ and glue
+ * compressor take the strip's ranges (strip.h), the glue its own slower defaults; the fader
+ * ranges over ENGINE_LEVEL_OFF_DB .. ENGINE_LEVEL_MAX_DB (engine.h), the limiter's settings are
+ * limiter.h's. */
+#define MASTER_FADER_DEFAULT_DB        0.0f
+#define MASTER_WIDTH_MIN               0.0f /* mono */
+#define MASTER_WIDTH_MAX               2.0f /* twice the side signal */
+#define MASTER_WIDTH_DEFAULT           1.0f /* unchanged */
+#define MASTER_COMP_RATIO_DEFAULT      2.0f
+#define MASTER_COMP_ATTACK_DEFAULT_MS  30.0f
+#define MASTER_COMP_RELEASE_DEFAULT_MS 300.0f
+#define MASTER_LIMITER_ON_DEFAULT      1
+
 struct master {
 	struct eqmatch eq;
 	struct strip glue;  /* the glue compressor, on lanes 0 (L) and 1 (R) */

@@ -8,6 +8,8 @@
 #include "chorus.h"
 #include "delay.h"
 #include "engine.h"
+#include "limiter.h"
+#include "master.h"
 #include "gain.h"
 #include "multiband.h"
 #include "strip.h"
@@ -216,8 +218,10 @@ static const struct param_desc table[] = {
 	      ENGINE_CHORUS_VOICES,
 	      "Voices in the mix, 1..4, continuous: the fraction is the last voice's weight"),
 	EQ(MASTER),
-	COMP(MASTER, 2, 30, 300),
-	FLOAT(MASTER, "width", "", 0, 2, 1, ENGINE_MASTER_WIDTH,
+	COMP(MASTER, MASTER_COMP_RATIO_DEFAULT, MASTER_COMP_ATTACK_DEFAULT_MS,
+	     MASTER_COMP_RELEASE_DEFAULT_MS),
+	FLOAT(MASTER, "width", "", MASTER_WIDTH_MIN, MASTER_WIDTH_MAX, MASTER_WIDTH_DEFAULT,
+	      ENGINE_MASTER_WIDTH,
 	      "Stereo width (mid/side): 0 mono, 1 unchanged, 2 twice the side signal"),
 	/* the multiband compressor (after the EQ, before the glue compressor) and mono bass */
 	SWITCH(MASTER, "multiband/on", 0, ENGINE_MASTER_MB_ON,
@@ -234,17 +238,20 @@ static const struct param_desc table[] = {
 	FLOAT(MASTER, "width/mono_below", "Hz", 0, MONO_BELOW_MAX, MONO_BELOW_DEF,
 	      ENGINE_MASTER_MONO_BELOW,
 	      "Below this the side signal is removed (bass in mono, 24 dB/oct); under 20 is off"),
-	LEVEL(MASTER, "fader", 0, ENGINE_MASTER_FADER, "Master fader; -144 or below is off (-inf)"),
+	LEVEL(MASTER, "fader", MASTER_FADER_DEFAULT_DB, ENGINE_MASTER_FADER,
+	      "Master fader; -144 or below is off (-inf)"),
 	SWITCH(MASTER, "mute", 0, ENGINE_MASTER_MUTE, "1 mutes the master output"),
-	SWITCH(MASTER, "limiter/on", 1, ENGINE_MASTER_LIMITER_ON,
+	SWITCH(MASTER, "limiter/on", MASTER_LIMITER_ON_DEFAULT, ENGINE_MASTER_LIMITER_ON,
 	       "1 limits the output at the ceiling (cross-faded); on or off, the look-ahead "
 	       "latency stays"),
-	FLOAT(MASTER, "limiter/ceiling", "dB", -12, 0, -1, ENGINE_MASTER_LIMITER_CEILING,
+	FLOAT(MASTER, "limiter/ceiling", "dB", LIMITER_CEILING_MIN_DB, LIMITER_CEILING_MAX_DB,
+	      LIMITER_CEILING_DEFAULT_DB, ENGINE_MASTER_LIMITER_CEILING,
 	      "Highest output level: dBTP in true-peak mode (0.05 dB below it internally), dBFS "
 	      "in sample-peak mode"),
-	FLOAT(MASTER, "limiter/release", "ms", 1, 1000, 50, ENGINE_MASTER_LIMITER_RELEASE,
+	FLOAT(MASTER, "limiter/release", "ms", LIMITER_RELEASE_MIN_MS, LIMITER_RELEASE_MAX_MS,
+	      LIMITER_RELEASE_DEFAULT_MS, ENGINE_MASTER_LIMITER_RELEASE,
 	      "How fast the limiter's gain reduction falls back"),
-	SWITCH(MASTER, "limiter/truepeak", 1, ENGINE_MASTER_LIMITER_TRUEPEAK,
+	SWITCH(MASTER, "limiter/truepeak", LIMITER_TRUEPEAK_DEFAULT, ENGINE_MASTER_LIMITER_TRUEPEAK,
 	       "1 limits true (16x reconstructed) peaks, 0 sample peaks"),
 	/* control-only: the loudness meter's reference; nothing in the audio path reads it */
 	FLOAT(MASTER, "loudness/target", "LUFS", -36, -6, -14, -1,
