@@ -20,6 +20,10 @@
 #include "ramp.h"
 #include "reverb.h"
 
+/* A bus return's default (its range: ENGINE_LEVEL_OFF_DB .. ENGINE_LEVEL_MAX_DB, engine.h); the
+ * effects' settings are reverb.h's, delay.h's and chorus.h's. */
+#define BUSES_RETURN_DEFAULT_DB 0.0f
+
 struct bus {
 	float return_db;
 	bool mute;

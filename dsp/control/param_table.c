@@ -6,12 +6,14 @@
 #include "params.h"
 
 #include "chorus.h"
+#include "buses.h"
 #include "delay.h"
 #include "engine.h"
 #include "limiter.h"
 #include "master.h"
 #include "gain.h"
 #include "multiband.h"
+#include "reverb.h"
 #include "strip.h"
 
 #define DB_OFF GAIN_OFF_DB
@@ -147,7 +149,7 @@ _Static_assert(ARRAY_N(monitor_modes) == ENGINE_MONITOR_AFL + 2, "one name per m
 
 /* A bus's return into the master */
 #define BUS(bus, nm)                                                                     \
-	LEVEL(BUS, nm "/return", 0, ENGINE_BUS_RETURN(bus),                              \
+	LEVEL(BUS, nm "/return", BUSES_RETURN_DEFAULT_DB, ENGINE_BUS_RETURN(bus),        \
 	      "Level of the bus's effect (100 % wet) into the master, kept under solo; " \
 	      "-144 or below is off"),                                                   \
 	    SWITCH(BUS, nm "/mute", 0, ENGINE_BUS_MUTE(bus),                             \
@@ -186,28 +188,34 @@ static const struct param_desc table[] = {
 	SEND(ENGINE_BUS_DELAY, "delay"),
 	SEND(ENGINE_BUS_CHORUS, "chorus"),
 	BUS(ENGINE_BUS_REVERB, "reverb"),
-	FLOAT(BUS, "reverb/time", "s", 0.3f, 10, 2, ENGINE_REVERB_TIME,
+	FLOAT(BUS, "reverb/time", "s", REVERB_TIME_MIN, REVERB_TIME_MAX, REVERB_TIME_DEFAULT,
+	      ENGINE_REVERB_TIME,
 	      "Reverb time (RT60) at mid frequencies; below 200 Hz it is 1.5 times this"),
-	FLOAT(BUS, "reverb/damping", "Hz", 1000, 20000, 6000, ENGINE_REVERB_DAMPING,
+	FLOAT(BUS, "reverb/damping", "Hz", REVERB_DAMP_MIN, REVERB_DAMP_MAX, REVERB_DAMP_DEFAULT,
+	      ENGINE_REVERB_DAMPING,
 	      "Frequency where the reverb time has fallen to half: lower is darker"),
-	FLOAT(BUS, "reverb/predelay", "ms", 0, 200, 20, ENGINE_REVERB_PREDELAY,
+	FLOAT(BUS, "reverb/predelay", "ms", REVERB_PREDELAY_MIN, REVERB_PREDELAY_MAX,
+	      REVERB_PREDELAY_DEFAULT, ENGINE_REVERB_PREDELAY,
 	      "Delay before the reverb starts (cross-faded when changed)"),
 	BUS(ENGINE_BUS_DELAY, "delay"),
-	FLOAT(BUS, "delay/time", "ms", 1, 2000, 375, ENGINE_DELAY_TIME,
+	FLOAT(BUS, "delay/time", "ms", DELAY_TIME_MIN, DELAY_TIME_MAX, DELAY_TIME_DEFAULT,
+	      ENGINE_DELAY_TIME,
 	      "Echo time when not synced (changes cross-fade: no click, no pitch glide)"),
-	FLOAT(BUS, "delay/feedback", "", 0, 0.95f, 0.35f, ENGINE_DELAY_FEEDBACK,
-	      "Share of each echo fed back as the next"),
-	SWITCH(BUS, "delay/sync", 0, ENGINE_DELAY_SYNC,
+	FLOAT(BUS, "delay/feedback", "", DELAY_FB_MIN, DELAY_FB_MAX, DELAY_FB_DEFAULT,
+	      ENGINE_DELAY_FEEDBACK, "Share of each echo fed back as the next"),
+	SWITCH(BUS, "delay/sync", DELAY_SYNC_DEFAULT, ENGINE_DELAY_SYNC,
 	       "1 follows the JACK transport's tempo with the division below; with no tempo, "
 	       "the time above"),
-	ENUM(BUS, "delay/division", delay_divisions, DELAY_N_DIVISIONS, DELAY_DIV_4,
+	ENUM(BUS, "delay/division", delay_divisions, DELAY_N_DIVISIONS, DELAY_DIVISION_DEFAULT,
 	     ENGINE_DELAY_DIVISION,
 	     "Synced echo time as a note value: d dotted (x1.5), t triplet (x2/3)"),
-	FLOAT(BUS, "delay/lowcut", "Hz", 20, 1000, 100, ENGINE_DELAY_LOWCUT,
+	FLOAT(BUS, "delay/lowcut", "Hz", DELAY_LOWCUT_MIN, DELAY_LOWCUT_MAX, DELAY_LOWCUT_DEFAULT,
+	      ENGINE_DELAY_LOWCUT,
 	      "High-pass (12 dB/oct) on what enters the delay: each echo thinner"),
-	FLOAT(BUS, "delay/highcut", "Hz", 1000, 20000, 8000, ENGINE_DELAY_HIGHCUT,
+	FLOAT(BUS, "delay/highcut", "Hz", DELAY_HIGHCUT_MIN, DELAY_HIGHCUT_MAX,
+	      DELAY_HIGHCUT_DEFAULT, ENGINE_DELAY_HIGHCUT,
 	      "Low-pass (12 dB/oct) on what enters the delay: each echo darker"),
-	SWITCH(BUS, "delay/pingpong", 1, ENGINE_DELAY_PINGPONG,
+	SWITCH(BUS, "delay/pingpong", DELAY_PINGPONG_DEFAULT, ENGINE_DELAY_PINGPONG,
 	       "1 = ping-pong (echoes alternate left and right), 0 = stereo"),
 	BUS(ENGINE_BUS_CHORUS, "chorus"),
 	FLOAT(BUS, "chorus/rate", "Hz", CHORUS_RATE_MIN, CHORUS_RATE_MAX, CHORUS_RATE_DEFAULT,
