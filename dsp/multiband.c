@@ -55,6 +55,7 @@ void
 multiband_init(struct multiband *mb, double fs, uint32_t smooth_n, float kb)
 {
 	memset(mb, 0, sizeof(*mb));
+	mb->on = MB_ON_DEFAULT;
 	mb->xover[0] = MB_XOVER1_DEF;
 	mb->xover[1] = MB_XOVER2_DEF;
 	for (int b = 0; b < MB_BANDS; b++)

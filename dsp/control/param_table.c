@@ -232,7 +232,7 @@ static const struct param_desc table[] = {
 	      ENGINE_MASTER_WIDTH,
 	      "Stereo width (mid/side): 0 mono, 1 unchanged, 2 twice the side signal"),
 	/* the multiband compressor (after the EQ, before the glue compressor) and mono bass */
-	SWITCH(MASTER, "multiband/on", 0, ENGINE_MASTER_MB_ON,
+	SWITCH(MASTER, "multiband/on", MB_ON_DEFAULT, ENGINE_MASTER_MB_ON,
 	       "1 switches the 3-band compressor in (cross-faded); its bands sum flat"),
 	FLOAT(MASTER, "multiband/xover/1", "Hz", MB_XOVER1_MIN, MB_XOVER1_MAX, MB_XOVER1_DEF,
 	      ENGINE_MASTER_MB_XOVER1,
@@ -243,7 +243,7 @@ static const struct param_desc table[] = {
 	MB_BAND(1),
 	MB_BAND(2),
 	MB_BAND(3),
-	FLOAT(MASTER, "width/mono_below", "Hz", 0, MONO_BELOW_MAX, MONO_BELOW_DEF,
+	FLOAT(MASTER, "width/mono_below", "Hz", MONO_BELOW_OFF, MONO_BELOW_MAX, MONO_BELOW_DEF,
 	      ENGINE_MASTER_MONO_BELOW,
 	      "Below this the side signal is removed (bass in mono, 24 dB/oct); under 20 is off"),
 	LEVEL(MASTER, "fader", MASTER_FADER_DEFAULT_DB, ENGINE_MASTER_FADER,
