@@ -85,7 +85,7 @@ strip_init(struct strip *s, const struct strip_env *env)
 	s->makeup_db = STRIP_COMP_MAKEUP_DEFAULT_DB;
 	for (int b = 0; b < SK_N_FX; b++) {
 		s->send_db[b] = STRIP_SEND_DEFAULT_DB;
-		s->send_pre[b] = false;
+		s->send_pre[b] = STRIP_SEND_PRE_DEFAULT;
 	}
 	s->ext_db = 0.0f;
 	s->ext_mute = false;

@@ -39,6 +39,7 @@
 #define STRIP_TRIM_DEFAULT_DB     0.0f
 #define STRIP_FADER_DEFAULT_DB    0.0f
 #define STRIP_SEND_DEFAULT_DB     ENGINE_LEVEL_OFF_DB
+#define STRIP_SEND_PRE_DEFAULT    0       /* effect sends are post-fader */
 #define STRIP_PAN_MIN             (-1.0f) /* left (balance on a stereo strip) */
 #define STRIP_PAN_MAX             1.0f    /* right */
 #define STRIP_PAN_DEFAULT         0.0f

@@ -143,7 +143,7 @@ _Static_assert(ARRAY_N(monitor_modes) == ENGINE_MONITOR_AFL + 2, "one name per m
 #define SEND(bus, nm)                                                                            \
 	LEVEL(STRIP, "send/" nm "/level", STRIP_SEND_DEFAULT_DB, ENGINE_STRIP_SEND_LEVEL(bus),   \
 	      "Send to the " nm " bus, panned as the strip is; -144 or below is off (-inf)"),    \
-	    SWITCH(STRIP, "send/" nm "/pre", 0, ENGINE_STRIP_SEND_PRE(bus),                      \
+	    SWITCH(STRIP, "send/" nm "/pre", STRIP_SEND_PRE_DEFAULT, ENGINE_STRIP_SEND_PRE(bus), \
 	           "1 = pre-fader: taken after the compressor, before the fader; unaffected by " \
 	           "fader, mute and solo. 0 = post-fader: follows fader, mute and solo-in-place")
 
