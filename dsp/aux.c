@@ -177,6 +177,29 @@ aux_set(struct aux *a, const struct strip *strips, enum engine_param p, unsigned
 	return was != b->master;
 }
 
+float
+aux_get(const struct aux *a, enum engine_param p, unsigned idx)
+{
+	if (p == ENGINE_STRIP_AUX_LEVEL || p == ENGINE_STRIP_AUX_PRE || p == ENGINE_STRIP_AUX_PAN) {
+		const struct aux_send *sd = send_of(a, idx / ENGINE_MAX_AUX, idx % ENGINE_MAX_AUX);
+		return p == ENGINE_STRIP_AUX_LEVEL ? sd->db
+		       : p == ENGINE_STRIP_AUX_PRE ? sd->pre
+		                                   : sd->pan;
+	}
+	switch (p) {
+	case ENGINE_AUX_FADER:
+		return a->bus[idx].fader_db;
+	case ENGINE_AUX_MUTE:
+		return a->bus[idx].mute;
+	case ENGINE_AUX_MASTER:
+		return a->bus[idx].master;
+	case ENGINE_AUX_CUE:
+		return a->bus[idx].cue;
+	default:
+		return NAN;
+	}
+}
+
 bool
 aux_member(const struct aux *a, unsigned k)
 {

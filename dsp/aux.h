@@ -85,6 +85,11 @@ void aux_settle(struct aux *a, const struct strip *strips, uint32_t smooth_n);
  * to_main with aux_member), false otherwise. */
 bool aux_set(struct aux *a, const struct strip *strips, enum engine_param p, unsigned idx, float v);
 
+/* The thread that calls aux_set, or any while it is stopped. ENGINE_STRIP_AUX_* or
+ * ENGINE_AUX_FADER/MUTE/MASTER/CUE as aux_set (or the cue) left it, a switch as 0/1; the caller
+ * has checked idx. NAN for any other id. */
+float aux_get(const struct aux *a, enum engine_param p, unsigned idx);
+
 /* RT. Whether strip k sends to a bus that feeds the master (a subgroup member). */
 bool aux_member(const struct aux *a, unsigned k);
 

@@ -25,8 +25,10 @@ buses_init(struct buses *b, double fs, uint32_t smooth_n)
 	b->cho = chorus_new();
 	if (!b->rev || !b->dly || !b->cho)
 		return -ENOMEM;
-	for (unsigned k = 0; k < ENGINE_N_BUSES; k++)
-		ramp_init(&b->bus[k].g, 1.0f);
+	for (unsigned k = 0; k < ENGINE_N_BUSES; k++) {
+		b->bus[k].return_db = BUSES_RETURN_DEFAULT_DB;
+		ramp_init(&b->bus[k].g, gain_db_to_lin(b->bus[k].return_db));
+	}
 	return buses_set_rate(b, fs, smooth_n);
 }
 
@@ -80,7 +82,7 @@ buses_set(struct buses *b, enum engine_param p, float v)
 	if (p >= ENGINE_BUS1_RETURN && p <= ENGINE_BUS_LAST) {
 		unsigned k = (p - ENGINE_BUS1_RETURN) / 2;
 		if ((p - ENGINE_BUS1_RETURN) % 2 == 0)
-			b->bus[k].return_db = clampf(v, GAIN_OFF_DB, 10.0f);
+			b->bus[k].return_db = clampf(v, ENGINE_LEVEL_OFF_DB, ENGINE_LEVEL_MAX_DB);
 		else
 			b->bus[k].mute = v >= 0.5f;
 		return_update(b, k);
@@ -137,6 +139,49 @@ buses_set(struct buses *b, enum engine_param p, float v)
 		return false;
 	}
 	return true;
+}
+
+float
+buses_get(const struct buses *b, enum engine_param p)
+{
+	const struct reverb *r = b->rev;
+	const struct delay *d = b->dly;
+	const struct chorus *c = b->cho;
+
+	if (p >= ENGINE_BUS1_RETURN && p <= ENGINE_BUS_LAST) {
+		const struct bus *bus = &b->bus[(p - ENGINE_BUS1_RETURN) / 2];
+		return (p - ENGINE_BUS1_RETURN) % 2 == 0 ? bus->return_db : bus->mute;
+	}
+	switch (p) {
+	case ENGINE_REVERB_TIME:
+		return r->time_s;
+	case ENGINE_REVERB_DAMPING:
+		return r->damping_hz;
+	case ENGINE_REVERB_PREDELAY:
+		return r->predelay_ms;
+	case ENGINE_DELAY_TIME:
+		return d->time_ms;
+	case ENGINE_DELAY_FEEDBACK:
+		return d->feedback;
+	case ENGINE_DELAY_SYNC:
+		return d->sync;
+	case ENGINE_DELAY_DIVISION:
+		return (float)d->division;
+	case ENGINE_DELAY_LOWCUT:
+		return d->lowcut_hz;
+	case ENGINE_DELAY_HIGHCUT:
+		return d->highcut_hz;
+	case ENGINE_DELAY_PINGPONG:
+		return d->pingpong;
+	case ENGINE_CHORUS_RATE:
+		return c->rate_hz;
+	case ENGINE_CHORUS_DEPTH:
+		return c->depth_ms;
+	case ENGINE_CHORUS_VOICES:
+		return c->voices;
+	default:
+		return NAN;
+	}
 }
 
 void

@@ -20,6 +20,10 @@
 #include "ramp.h"
 #include "reverb.h"
 
+/* A bus return's default (its range: ENGINE_LEVEL_OFF_DB .. ENGINE_LEVEL_MAX_DB, engine.h); the
+ * effects' settings are reverb.h's, delay.h's and chorus.h's. */
+#define BUSES_RETURN_DEFAULT_DB 0.0f
+
 struct bus {
 	float return_db;
 	bool mute;
@@ -53,6 +57,11 @@ void buses_settle(struct buses *b);
 /* RT. Applies a bus parameter (ENGINE_BUS*, ENGINE_REVERB_*, ENGINE_DELAY_*, ENGINE_CHORUS_*);
  * returns false when p is not one. */
 bool buses_set(struct buses *b, enum engine_param p, float v);
+
+/* The thread that calls buses_set, or any while it is stopped. A bus parameter as buses_set
+ * and the effects left it (a switch as 0/1, the delay's division as its index); NAN when p is
+ * not one. */
+float buses_get(const struct buses *b, enum engine_param p);
 
 /* RT. The tempo the delay follows when synced (beats per minute; <= 0 or NaN: none). */
 void buses_set_tempo(struct buses *b, double bpm);

@@ -67,6 +67,18 @@ cue_set(struct cue *c, enum engine_param p, float v)
 	return true;
 }
 
+float
+cue_get(const struct cue *c, enum engine_param p)
+{
+	if (p >= ENGINE_BUS1_CUE && p <= ENGINE_BUS_CUE_LAST)
+		return c->fx[p - ENGINE_BUS1_CUE];
+	if (p == ENGINE_MONITOR_MODE)
+		return c->afl ? ENGINE_MONITOR_AFL : ENGINE_MONITOR_PFL;
+	if (p == ENGINE_MONITOR_LEVEL)
+		return c->level_db;
+	return NAN;
+}
+
 void
 cue_begin(struct cue *c, uint32_t n)
 {

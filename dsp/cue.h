@@ -50,6 +50,11 @@ void cue_settle(struct cue *c, uint32_t smooth_n);
  * when p is none of them. */
 bool cue_set(struct cue *c, enum engine_param p, float v);
 
+/* The thread that calls cue_set, or any while it is stopped. ENGINE_MONITOR_MODE (the enum's
+ * value), ENGINE_MONITOR_LEVEL or ENGINE_BUS_CUE(b) (0/1) as cue_set left it; NAN for any
+ * other id. */
+float cue_get(const struct cue *c, enum engine_param p);
+
 /* RT. Cues a source on or off: *flag is its cue setting, g its cue glide. */
 void cue_switch(struct cue *c, bool *flag, struct ramp *g, bool on);
 

@@ -115,12 +115,13 @@ delay_new(void)
 
 	if (!d)
 		return NULL;
-	d->time_ms = 375.0f;
-	d->feedback = 0.35f;
-	d->lowcut_hz = 100.0f;
-	d->highcut_hz = 8000.0f;
-	d->pingpong = true;
-	d->division = DELAY_DIV_4;
+	d->time_ms = DELAY_TIME_DEFAULT;
+	d->feedback = DELAY_FB_DEFAULT;
+	d->lowcut_hz = DELAY_LOWCUT_DEFAULT;
+	d->highcut_hz = DELAY_HIGHCUT_DEFAULT;
+	d->pingpong = DELAY_PINGPONG_DEFAULT;
+	d->sync = DELAY_SYNC_DEFAULT;
+	d->division = DELAY_DIVISION_DEFAULT;
 	d->lc_want = log2f(d->lowcut_hz);
 	d->hc_want = log2f(d->highcut_hz);
 	xfade_init(&d->tap, 1, 1);
@@ -178,7 +179,7 @@ delay_set(struct delay *d, float time_ms, float feedback, float lowcut_hz, float
 	if (!isnan(time_ms))
 		d->time_ms = clampf(time_ms, DELAY_TIME_MIN, DELAY_TIME_MAX);
 	if (!isnan(feedback)) {
-		d->feedback = clampf(feedback, 0.0f, DELAY_FB_MAX);
+		d->feedback = clampf(feedback, DELAY_FB_MIN, DELAY_FB_MAX);
 		ramp_to(&d->fb, d->feedback, d->smooth_n);
 	}
 	if (!isnan(lowcut_hz)) {

@@ -39,19 +39,30 @@
 #include "ramp.h"
 #include "xfade.h"
 
-#define DELAY_BLOCK       32 /* parameter grid, samples */
-#define DELAY_TIME_MIN    1.0f
-#define DELAY_TIME_MAX    2000.0f
-#define DELAY_FB_MAX      0.95f
-#define DELAY_LOWCUT_MIN  20.0f
-#define DELAY_LOWCUT_MAX  1000.0f
-#define DELAY_HIGHCUT_MIN 1000.0f
-#define DELAY_HIGHCUT_MAX 20000.0f
-#define DELAY_FADE_MS     30.0   /* time change cross-fade */
-#define DELAY_SMOOTH_MS   20.0   /* feedback and routing glides; cut-off one-pole tau */
-#define DELAY_FLUSH       1e-15f /* below this a value written into a line is 0 */
-#define DELAY_FS_MIN      8000.0
-#define DELAY_FS_MAX      768000.0
+#define DELAY_BLOCK 32 /* parameter grid, samples */
+/* The settings' ranges and defaults (delay_set clamps into them, delay_new starts at them, the
+ * parameter table lists them): time ms, feedback (a share), cut-offs Hz. */
+#define DELAY_TIME_MIN         1.0f
+#define DELAY_TIME_MAX         2000.0f
+#define DELAY_TIME_DEFAULT     375.0f
+#define DELAY_FB_MIN           0.0f
+#define DELAY_FB_MAX           0.95f
+#define DELAY_FB_DEFAULT       0.35f
+#define DELAY_LOWCUT_MIN       20.0f
+#define DELAY_LOWCUT_MAX       1000.0f
+#define DELAY_LOWCUT_DEFAULT   100.0f
+#define DELAY_HIGHCUT_MIN      1000.0f
+#define DELAY_HIGHCUT_MAX      20000.0f
+#define DELAY_HIGHCUT_DEFAULT  8000.0f
+#define DELAY_PINGPONG_DEFAULT 1
+#define DELAY_SYNC_DEFAULT     0
+#define DELAY_DIVISION_DEFAULT DELAY_DIV_4 /* enum delay_division below */
+
+#define DELAY_FADE_MS   30.0   /* time change cross-fade */
+#define DELAY_SMOOTH_MS 20.0   /* feedback and routing glides; cut-off one-pole tau */
+#define DELAY_FLUSH     1e-15f /* below this a value written into a line is 0 */
+#define DELAY_FS_MIN    8000.0
+#define DELAY_FS_MAX    768000.0
 
 /* Tempo divisions; the value is the index into delay_divisions[]. */
 enum delay_division {
@@ -118,9 +129,8 @@ struct delay {
  * is not a finite positive number or the division is out of range. */
 double delay_division_ms(double bpm, int division);
 
-/* Control thread. A delay at the defaults (375 ms, feedback 0.35, 100 Hz / 8000 Hz, ping-pong,
- * no sync, "1/4") with no sample rate yet: it outputs silence until delay_set_rate. NULL when out
- * of memory. */
+/* Control thread. A delay at the defaults (DELAY_*_DEFAULT) with no sample rate yet: it outputs
+ * silence until delay_set_rate. NULL when out of memory. */
 struct delay *delay_new(void);
 
 /* Control thread, RT side not using it. NULL accepted. */
@@ -131,8 +141,8 @@ void delay_free(struct delay *d);
  * (fs not in 8000..768000) or -ENOMEM (the delay keeps its previous rate and lines). */
 int delay_set_rate(struct delay *d, double fs);
 
-/* RT. New targets, clamped: time ms 1..2000, feedback 0..0.95, low-cut Hz 20..1000, high-cut Hz
- * 1000..20000, ping-pong or stereo, sync to the tempo with a division (enum delay_division,
+/* RT. New targets, clamped to DELAY_*_MIN/MAX above: time ms, feedback, low-cut Hz, high-cut Hz;
+ * ping-pong or stereo, sync to the tempo with a division (enum delay_division,
  * clamped to the table). A NaN leaves that parameter as it was. */
 void delay_set(struct delay *d, float time_ms, float feedback, float lowcut_hz, float highcut_hz,
                bool pingpong, bool sync, int division);

@@ -38,8 +38,9 @@
 #define ENGINE_AUX_DEFAULT 8 /* --aux when not given */
 #define ENGINE_DCA_DEFAULT 8 /* --dca when not given */
 
-/* Ranges and defaults of the parameters, in one place (dsp/control/params.c reads these). A level at
- * or below ENGINE_LEVEL_OFF_DB is off (-inf): exactly zero (= GAIN_OFF_DB of gain.h). */
+/* Ranges and defaults of the levels and of the live console's parameters (the parameter table,
+ * dsp/control/param_table.c, reads these). A level at or below ENGINE_LEVEL_OFF_DB is off (-inf):
+ * exactly zero (gain.h's GAIN_OFF_DB is this). */
 #define ENGINE_LEVEL_OFF_DB             (-144.0f)
 #define ENGINE_LEVEL_MAX_DB             10.0f /* faders, sends, returns, DCA offsets */
 #define ENGINE_AUX_SEND_DEFAULT_DB      ENGINE_LEVEL_OFF_DB
@@ -62,37 +63,40 @@ enum engine_bus { ENGINE_BUS_REVERB, ENGINE_BUS_DELAY, ENGINE_BUS_CHORUS, ENGINE
 enum engine_monitor_mode { ENGINE_MONITOR_PFL, ENGINE_MONITOR_AFL };
 
 /* Audio parameters the engine understands. Control-only parameters (names) never get here.
+ * Each one's range and default is a constant in the header of the block that owns it (strip.h
+ * STRIP_*, master.h MASTER_*, limiter.h LIMITER_*, buses.h BUSES_*, reverb.h REVERB_*, delay.h
+ * DELAY_*, chorus.h CHORUS_*, multiband.h MB_* and MONO_BELOW_*, the ENGINE_* above); the
+ * comments here give units, not numbers, so that nothing restates them.
  * The index engine_set takes depends on the parameter (see each one): a strip (0-based) for
  * the strip parameters, ENGINE_AUX_IDX/ENGINE_DCA_IDX/ENGINE_MG_IDX for strip x bus, strip x DCA
  * and strip x mute group, the bus/DCA/group for theirs; master parameters ignore it. */
 enum engine_param {
-	ENGINE_STRIP_TRIM,     /* dB -24..24 */
+	ENGINE_STRIP_TRIM,     /* dB */
 	ENGINE_STRIP_POLARITY, /* 0/1: 1 inverts */
 	ENGINE_STRIP_FADER,    /* dB, <= GAIN_OFF_DB is off */
-	ENGINE_STRIP_PAN,      /* -1..1 (balance on stereo strips) */
+	ENGINE_STRIP_PAN,      /* left .. right (balance on stereo strips) */
 	ENGINE_STRIP_MUTE,     /* 0/1 */
 	ENGINE_STRIP_SOLO,     /* 0/1, solo in place */
 	ENGINE_MASTER_FADER,   /* dB */
 	ENGINE_MASTER_MUTE,    /* 0/1 */
 
 	ENGINE_STRIP_HPF_ON,    /* 0/1 (cross-fades) */
-	ENGINE_STRIP_HPF_FREQ,  /* Hz 20..1000 */
-	ENGINE_STRIP_HPF_SLOPE, /* 12 or 24 dB/oct (24 is two Butterworth sections: -6 dB at freq)
-	                         */
+	ENGINE_STRIP_HPF_FREQ,  /* Hz */
+	ENGINE_STRIP_HPF_SLOPE, /* dB/oct: the steeper is two Butterworth sections, -6 dB at freq */
 	ENGINE_STRIP_EQ_ON,     /* 0/1: 0 glides every band to flat */
 	/* Four bands, B = 0..3: ENGINE_STRIP_EQ_TYPE(B) etc. */
 	ENGINE_STRIP_EQ1_TYPE, /* enum engine_eq_type */
-	ENGINE_STRIP_EQ1_FREQ, /* Hz 20..20000 */
-	ENGINE_STRIP_EQ1_GAIN, /* dB -18..18 */
-	ENGINE_STRIP_EQ1_Q,    /* 0.1..10 */
+	ENGINE_STRIP_EQ1_FREQ, /* Hz */
+	ENGINE_STRIP_EQ1_GAIN, /* dB */
+	ENGINE_STRIP_EQ1_Q,    /* Q */
 	ENGINE_STRIP_EQ4_Q = ENGINE_STRIP_EQ1_TYPE + 15,
 	ENGINE_STRIP_COMP_ON,        /* 0/1 (cross-fades) */
-	ENGINE_STRIP_COMP_THRESHOLD, /* dB -60..0 */
-	ENGINE_STRIP_COMP_RATIO,     /* 1..20 */
-	ENGINE_STRIP_COMP_KNEE,      /* dB 0..24 */
-	ENGINE_STRIP_COMP_ATTACK,    /* ms 0.1..200 */
-	ENGINE_STRIP_COMP_RELEASE,   /* ms 5..2000 */
-	ENGINE_STRIP_COMP_MAKEUP,    /* dB 0..24 */
+	ENGINE_STRIP_COMP_THRESHOLD, /* dB */
+	ENGINE_STRIP_COMP_RATIO,     /* :1 */
+	ENGINE_STRIP_COMP_KNEE,      /* dB */
+	ENGINE_STRIP_COMP_ATTACK,    /* ms */
+	ENGINE_STRIP_COMP_RELEASE,   /* ms */
+	ENGINE_STRIP_COMP_MAKEUP,    /* dB */
 	/* Sends, BUS = enum engine_bus: ENGINE_STRIP_SEND_LEVEL(BUS), ENGINE_STRIP_SEND_PRE(BUS) */
 	ENGINE_STRIP_SEND1_LEVEL, /* dB, <= GAIN_OFF_DB is off */
 	ENGINE_STRIP_SEND1_PRE,   /* 1 pre-fader, 0 post-fader */
@@ -110,16 +114,16 @@ enum engine_param {
 	ENGINE_MASTER_EQ_ON,
 	ENGINE_MASTER_COMP_MAKEUP =
 	    ENGINE_MASTER_EQ_ON + (ENGINE_STRIP_COMP_MAKEUP - ENGINE_STRIP_EQ_ON),
-	ENGINE_MASTER_WIDTH,            /* 0 (mono) .. 2; 1 leaves the image unchanged */
+	ENGINE_MASTER_WIDTH,            /* 0 is mono, 1 leaves the image unchanged */
 	ENGINE_MASTER_LIMITER_ON,       /* 0/1 (cross-fades; the latency stays the same) */
-	ENGINE_MASTER_LIMITER_CEILING,  /* dBFS or dBTP -12..0 */
-	ENGINE_MASTER_LIMITER_RELEASE,  /* ms 1..1000 */
+	ENGINE_MASTER_LIMITER_CEILING,  /* dBFS or dBTP */
+	ENGINE_MASTER_LIMITER_RELEASE,  /* ms */
 	ENGINE_MASTER_LIMITER_TRUEPEAK, /* 0/1: detect oversampled (true) peaks */
-	ENGINE_REVERB_TIME,             /* s 0.3..10 (RT60 at mid frequencies) */
-	ENGINE_REVERB_DAMPING,          /* Hz 1000..20000 (RT halves there) */
-	ENGINE_REVERB_PREDELAY,         /* ms 0..200 */
-	ENGINE_DELAY_TIME,              /* ms 1..2000 */
-	ENGINE_DELAY_FEEDBACK,          /* 0..0.95 */
+	ENGINE_REVERB_TIME,             /* s (RT60 at mid frequencies) */
+	ENGINE_REVERB_DAMPING,          /* Hz (RT halves there) */
+	ENGINE_REVERB_PREDELAY,         /* ms */
+	ENGINE_DELAY_TIME,              /* ms */
+	ENGINE_DELAY_FEEDBACK,          /* share of each echo fed back */
 	ENGINE_DELAY_SYNC,              /* 0/1: follow the tempo (engine_set_tempo) */
 	ENGINE_DELAY_DIVISION,          /* index into delay_divisions[] */
 	ENGINE_DELAY_LOWCUT,            /* Hz, high-pass in the feedback loop */
@@ -134,7 +138,7 @@ enum engine_param {
 	/* idx = ENGINE_AUX_IDX(strip, aux) */
 	ENGINE_STRIP_AUX_LEVEL, /* dB, <= ENGINE_LEVEL_OFF_DB off (default off) */
 	ENGINE_STRIP_AUX_PRE,   /* 0/1: 1 pre-fader (after EQ and compressor; follows mute) */
-	ENGINE_STRIP_AUX_PAN,   /* -1..1 on a stereo aux bus (balance for a stereo strip) */
+	ENGINE_STRIP_AUX_PAN,   /* left .. right on a stereo aux bus (balance for a stereo strip) */
 	/* idx = ENGINE_DCA_IDX(strip, dca) */
 	ENGINE_STRIP_DCA, /* 0/1: membership */
 	/* idx = ENGINE_MG_IDX(strip, group) */
@@ -157,7 +161,7 @@ enum engine_param {
 	/* the chorus bus (ranges CHORUS_* in chorus.h) */
 	ENGINE_CHORUS_RATE,   /* Hz */
 	ENGINE_CHORUS_DEPTH,  /* ms */
-	ENGINE_CHORUS_VOICES, /* 1..4, continuous: the mix of voices (chorus.h) */
+	ENGINE_CHORUS_VOICES, /* continuous: the mix of voices (chorus.h) */
 	/* the monitor */
 	ENGINE_MONITOR_MODE,  /* enum engine_monitor_mode: 0 PFL, 1 AFL */
 	ENGINE_MONITOR_LEVEL, /* dB, <= ENGINE_LEVEL_OFF_DB off */
@@ -167,7 +171,7 @@ enum engine_param {
 	ENGINE_MASTER_MB_XOVER2,     /* Hz, mid | high */
 	ENGINE_MASTER_MB1_THRESHOLD, /* per band B = 0..2, ENGINE_MASTER_MB(B, MB_THRESHOLD) .. */
 	ENGINE_MASTER_MB3_GAIN = ENGINE_MASTER_MB1_THRESHOLD + 14, /* .. MB_GAIN (multiband.h) */
-	ENGINE_MASTER_MONO_BELOW, /* Hz: side removed below; under 20 is off */
+	ENGINE_MASTER_MONO_BELOW, /* Hz: side removed below; under MONO_BELOW_MIN is off */
 	ENGINE_N_PARAMS
 };
 
@@ -299,6 +303,12 @@ bool engine_direct_outs(const struct engine *e);
  * or an unknown id is counted (bad_commands) and ignored; values are clamped; a NaN value is
  * ignored. Never fails, never blocks. */
 void engine_set(struct engine *e, enum engine_param p, unsigned idx, float value);
+
+/* The thread that calls engine_set, or any while it is stopped. The value parameter p holds at
+ * idx (as engine_set), as engine_set clamped it: natural units, a switch as 0 or 1, an enum as
+ * its index, a level that is off as ENGINE_LEVEL_OFF_DB. NAN for an unknown id or an idx the
+ * layout does not have. What the tests compare with the parameter table. */
+float engine_get(const struct engine *e, enum engine_param p, unsigned idx);
 
 /* RT. Processes n frames: in[] has engine_n_inputs() pointers, in strip order (a stereo strip
  * takes two, left first). Writes out_l/out_r (may not alias in). Returns true when a new meter

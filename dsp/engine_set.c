@@ -136,3 +136,25 @@ engine_set(struct engine *e, enum engine_param p, unsigned strip, float v)
 	}
 	e->cnt.commands++;
 }
+
+float
+engine_get(const struct engine *e, enum engine_param p, unsigned idx)
+{
+	float v;
+
+	if ((unsigned)p >= ENGINE_N_PARAMS || (is_strip_param(p) && idx >= e->n_strips) ||
+	    (is_live_param(p) && !live_idx_ok(e, p, idx)))
+		return NAN;
+	if (is_strip_param(p) || p == ENGINE_STRIP_CUE || p == ENGINE_STRIP_DIRECT_PRE)
+		return strip_get(&e->strips[idx], p);
+	v = aux_get(&e->aux, p, idx);
+	if (isnan(v))
+		v = groups_get(&e->grp, e->strips, p, idx);
+	if (isnan(v))
+		v = cue_get(&e->cue, p);
+	if (isnan(v))
+		v = buses_get(&e->buses, p);
+	if (isnan(v))
+		v = master_get(&e->master, p);
+	return v;
+}

@@ -6,12 +6,15 @@
 
 #include "eqdesign.h"
 #include "numeric.h"
+#include "strip.h"
 
 #define SNAP 1e-5f /* a smoothed value this close to its target is there (as strip.c) */
 
-static const int def_type[EQM_BANDS] = { ENGINE_EQ_LOWSHELF, ENGINE_EQ_BELL, ENGINE_EQ_BELL,
-	                                 ENGINE_EQ_HIGHSHELF };
-static const float def_freq[EQM_BANDS] = { 100.0f, 500.0f, 2000.0f, 8000.0f };
+/* the strip EQ's defaults (strip.h) */
+static const int def_type[EQM_BANDS] = { STRIP_EQ1_TYPE_DEFAULT, STRIP_EQ2_TYPE_DEFAULT,
+	                                 STRIP_EQ3_TYPE_DEFAULT, STRIP_EQ4_TYPE_DEFAULT };
+static const float def_freq[EQM_BANDS] = { STRIP_EQ1_FREQ_DEFAULT_HZ, STRIP_EQ2_FREQ_DEFAULT_HZ,
+	                                   STRIP_EQ3_FREQ_DEFAULT_HZ, STRIP_EQ4_FREQ_DEFAULT_HZ };
 
 /* The gain a band heads for: flat while it is off, the EQ is off, or it changes type. */
 static float
@@ -53,13 +56,13 @@ void
 eqmatch_init(struct eqmatch *q, double fs, float kb)
 {
 	memset(q, 0, sizeof(*q));
-	q->on = true;
+	q->on = STRIP_EQ_ON_DEFAULT;
 	for (int k = 0; k < EQM_BANDS; k++) {
 		struct eqm_band *b = &q->band[k];
 		b->type = b->want = def_type[k];
 		b->freq = def_freq[k];
-		b->gain_db = 0.0f;
-		b->q = 0.707f;
+		b->gain_db = STRIP_EQ_GAIN_DEFAULT_DB;
+		b->q = STRIP_EQ_Q_DEFAULT;
 	}
 	eqmatch_set_rate(q, fs, kb);
 }
@@ -107,13 +110,13 @@ eqmatch_set(struct eqmatch *q, enum engine_param p, float v)
 			b->want = (int)clampf(nearbyintf(v), ENGINE_EQ_OFF, ENGINE_EQ_HIGHSHELF);
 			break;
 		case 1:
-			b->freq = clampf(v, 20.0f, 20000.0f);
+			b->freq = clampf(v, STRIP_EQ_FREQ_MIN_HZ, STRIP_EQ_FREQ_MAX_HZ);
 			break;
 		case 2:
-			b->gain_db = clampf(v, -18.0f, 18.0f);
+			b->gain_db = clampf(v, STRIP_EQ_GAIN_MIN_DB, STRIP_EQ_GAIN_MAX_DB);
 			break;
 		default:
-			b->q = clampf(v, 0.1f, 10.0f);
+			b->q = clampf(v, STRIP_EQ_Q_MIN, STRIP_EQ_Q_MAX);
 			break;
 		}
 	} else {
@@ -121,6 +124,28 @@ eqmatch_set(struct eqmatch *q, enum engine_param p, float v)
 	}
 	targets(q);
 	return true;
+}
+
+float
+eqmatch_get(const struct eqmatch *q, enum engine_param p)
+{
+	const struct eqm_band *b;
+
+	if (p == ENGINE_STRIP_EQ_ON)
+		return q->on;
+	if (p < ENGINE_STRIP_EQ1_TYPE || p > ENGINE_STRIP_EQ4_Q)
+		return NAN;
+	b = &q->band[(p - ENGINE_STRIP_EQ1_TYPE) / 4];
+	switch ((p - ENGINE_STRIP_EQ1_TYPE) % 4) {
+	case 0:
+		return (float)b->want;
+	case 1:
+		return b->freq;
+	case 2:
+		return b->gain_db;
+	default:
+		return b->q;
+	}
 }
 
 static bool

@@ -47,8 +47,7 @@ struct eqmatch {
 	uint64_t resets;
 };
 
-/* Control thread. The strip EQ's defaults (on; low shelf 100 Hz, bells 500 Hz and 2 kHz, high
- * shelf 8 kHz; 0 dB, Q 0.707), at rest. */
+/* Control thread. The strip EQ's defaults (STRIP_EQ_*_DEFAULT* in strip.h), at rest. */
 void eqmatch_init(struct eqmatch *q, double fs, float kb);
 
 /* RT side stopped: a new rate; glides end, states clear. */
@@ -58,8 +57,12 @@ void eqmatch_set_rate(struct eqmatch *q, double fs, float kb);
 void eqmatch_settle(struct eqmatch *q);
 
 /* RT. A strip EQ setting (ENGINE_STRIP_EQ_ON .. ENGINE_STRIP_EQ4_Q), clamped to the strip's
- * ranges; NaN ignored. Returns false for any other id. */
+ * ranges (STRIP_EQ_* in strip.h); NaN ignored. Returns false for any other id. */
 bool eqmatch_set(struct eqmatch *q, enum engine_param p, float v);
+
+/* The thread that calls eqmatch_set, or any while it is stopped. A setting as eqmatch_set left it
+ * (on as 0/1, a band's type as asked for); NAN for any other id. */
+float eqmatch_get(const struct eqmatch *q, enum engine_param p);
 
 /* RT. n <= 32 stereo frames in place, one call per grid block. Finite input expected; a
  * state gone non-finite clears the band and silences the block (counted in resets). */

@@ -5,8 +5,11 @@
 
 #include <math.h>
 
-/* A gain at or below this many dB is off: exactly zero, not a very small number. */
-#define GAIN_OFF_DB (-144.0f) /* = ENGINE_LEVEL_OFF_DB of engine.h */
+#include "engine.h"
+
+/* A gain at or below this many dB is off: exactly zero, not a very small number. The console's
+ * "off" (the table's -inf), stated once in engine.h. */
+#define GAIN_OFF_DB ENGINE_LEVEL_OFF_DB
 
 /* Any thread. dB to linear; <= GAIN_OFF_DB gives 0. */
 static inline float

@@ -78,3 +78,22 @@ groups_set(struct groups *g, struct strip *strips, unsigned n_strips, enum engin
 	for (unsigned k = *first; k < *first + *count; k++)
 		groups_apply(g, &strips[k]);
 }
+
+float
+groups_get(const struct groups *g, const struct strip *strips, enum engine_param p, unsigned idx)
+{
+	switch (p) {
+	case ENGINE_STRIP_DCA:
+		return strips[idx / ENGINE_MAX_DCA].dca_mask >> (idx % ENGINE_MAX_DCA) & 1u;
+	case ENGINE_STRIP_MUTEGROUP:
+		return strips[idx / ENGINE_MUTE_GROUPS].mg_mask >> (idx % ENGINE_MUTE_GROUPS) & 1u;
+	case ENGINE_DCA_FADER:
+		return g->dca_db[idx];
+	case ENGINE_DCA_MUTE:
+		return g->dca_mute[idx];
+	case ENGINE_MUTEGROUP_ON:
+		return g->mg_on[idx];
+	default:
+		return NAN;
+	}
+}

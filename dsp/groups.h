@@ -35,6 +35,12 @@ void groups_init(struct groups *g, unsigned n_dca);
 void groups_set(struct groups *g, struct strip *strips, unsigned n_strips, enum engine_param p,
                 unsigned idx, float v, unsigned *first, unsigned *count);
 
+/* The thread that calls groups_set, or any while it is stopped. ENGINE_DCA_FADER/MUTE,
+ * ENGINE_MUTEGROUP_ON or a membership as groups_set left it (a switch as 0/1); the caller has
+ * checked idx. NAN for any other id. */
+float groups_get(const struct groups *g, const struct strip *strips, enum engine_param p,
+                 unsigned idx);
+
 /* RT. A strip's ext_db and ext_mute from its memberships. */
 void groups_apply(const struct groups *g, struct strip *s);
 

@@ -132,9 +132,9 @@ limiter_new(void)
 		return NULL;
 	memset(lim, 0, sizeof(*lim));
 	lim->on = false;
-	lim->tp = true;
-	lim->ceiling_db = -1.0f;
-	lim->release_ms = 50.0f;
+	lim->tp = LIMITER_TRUEPEAK_DEFAULT;
+	lim->ceiling_db = LIMITER_CEILING_DEFAULT_DB;
+	lim->release_ms = LIMITER_RELEASE_DEFAULT_MS;
 	release_coef(lim);
 	ramp_init(&lim->w, 0.0f);
 	ramp_init(&lim->c, ceiling_target(lim));
@@ -220,6 +220,13 @@ uint32_t
 limiter_latency(const struct limiter *lim)
 {
 	return lim->d;
+}
+
+void
+limiter_get(const struct limiter *lim, float *ceiling_db, float *release_ms)
+{
+	*ceiling_db = lim->ceiling_db;
+	*release_ms = lim->release_ms;
 }
 
 void

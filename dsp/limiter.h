@@ -61,15 +61,19 @@
  * reads this far under the ceiling. Sample-peak mode needs no margin: its ceiling is exact. */
 #define LIMITER_TP_MARGIN_DB 0.05
 
-/* Parameter ranges (limiter_set clamps into them). */
-#define LIMITER_CEILING_MIN_DB -12.0f
-#define LIMITER_CEILING_MAX_DB 0.0f
-#define LIMITER_RELEASE_MIN_MS 1.0f
-#define LIMITER_RELEASE_MAX_MS 1000.0f
+/* Parameter ranges (limiter_set clamps into them) and defaults (limiter_new's, the master's and
+ * the parameter table's). */
+#define LIMITER_CEILING_MIN_DB     (-12.0f)
+#define LIMITER_CEILING_MAX_DB     0.0f
+#define LIMITER_CEILING_DEFAULT_DB (-1.0f)
+#define LIMITER_RELEASE_MIN_MS     1.0f
+#define LIMITER_RELEASE_MAX_MS     1000.0f
+#define LIMITER_RELEASE_DEFAULT_MS 50.0f
+#define LIMITER_TRUEPEAK_DEFAULT   1
 
 struct limiter;
 
-/* Control thread. Returns a limiter that is off (ceiling -1 dB, release 50 ms, true peak), or
+/* Control thread. Returns a limiter that is off, at the defaults above (LIMITER_*_DEFAULT*), or
  * NULL when out of memory. It has no rate yet: call limiter_set_rate before limiter_process. */
 struct limiter *limiter_new(void);
 
@@ -90,6 +94,10 @@ uint32_t limiter_latency(const struct limiter *lim);
  * cross-fades over LIMITER_GLIDE_MS, and the ceiling (with the true-peak margin) glides over
  * the same time. A switch to true peak holds sample peaks for one more hold window (0.9 ms). */
 void limiter_set(struct limiter *lim, bool on, float ceiling_db, float release_ms, bool truepeak);
+
+/* The thread that calls limiter_set, or any while it is stopped. The ceiling and release as
+ * limiter_set clamped them. */
+void limiter_get(const struct limiter *lim, float *ceiling_db, float *release_ms);
 
 /* RT, or any thread while the RT side is stopped. Ends the on/off cross-fade and the ceiling
  * glide at their targets (a console comes up already at its state). */

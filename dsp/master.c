@@ -42,22 +42,23 @@ master_init(struct master *m, const struct strip_env *env)
 	for (int b = 0; b < STRIP_BANDS; b++)
 		m->glue.band[b].type = m->glue.band[b].want = ENGINE_EQ_OFF;
 	/* glue defaults: slower and gentler than a strip's */
-	m->glue.ratio = 2.0f;
-	m->glue.attack_ms = 30.0f;
-	m->glue.release_ms = 300.0f;
+	m->glue.ratio = MASTER_COMP_RATIO_DEFAULT;
+	m->glue.attack_ms = MASTER_COMP_ATTACK_DEFAULT_MS;
+	m->glue.release_ms = MASTER_COMP_RELEASE_DEFAULT_MS;
 	strip_retarget(&m->glue, env, true);
 	multiband_init(&m->mb, env->fs, env->smooth_n, env->kb);
 	monobass_init(&m->mono, env->fs, env->smooth_n, env->kb);
-	m->width = 1.0f;
-	ramp_init(&m->g_width, 1.0f);
+	m->fader_db = MASTER_FADER_DEFAULT_DB;
+	m->width = MASTER_WIDTH_DEFAULT;
+	ramp_init(&m->g_width, m->width);
 	ramp_init(&m->g_fader, 1.0f);
 	m->lim = limiter_new();
 	if (!m->lim)
 		return -ENOMEM;
-	m->lim_on = true;
-	m->lim_tp = true;
-	m->lim_ceiling_db = -1.0f;
-	m->lim_release_ms = 50.0f;
+	m->lim_on = MASTER_LIMITER_ON_DEFAULT;
+	m->lim_tp = LIMITER_TRUEPEAK_DEFAULT;
+	m->lim_ceiling_db = LIMITER_CEILING_DEFAULT_DB;
+	m->lim_release_ms = LIMITER_RELEASE_DEFAULT_MS;
 	if (master_set_rate(m, env) < 0)
 		return -ENOMEM;
 	master_settle(m, env);
@@ -126,13 +127,13 @@ master_set(struct master *m, const struct strip_env *env, enum engine_param p, f
 		return multiband_set(&m->mb, (unsigned)(p - ENGINE_MASTER_MB_ON), v);
 	switch (p) {
 	case ENGINE_MASTER_FADER:
-		m->fader_db = v < GAIN_OFF_DB ? GAIN_OFF_DB : v > 10.0f ? 10.0f : v;
+		m->fader_db = clampf(v, ENGINE_LEVEL_OFF_DB, ENGINE_LEVEL_MAX_DB);
 		break;
 	case ENGINE_MASTER_MUTE:
 		m->mute = v >= 0.5f;
 		break;
 	case ENGINE_MASTER_WIDTH:
-		m->width = v < 0.0f ? 0.0f : v > 2.0f ? 2.0f : v;
+		m->width = clampf(v, MASTER_WIDTH_MIN, MASTER_WIDTH_MAX);
 		ramp_to(&m->g_width, m->width, env->smooth_n);
 		return true;
 	case ENGINE_MASTER_MONO_BELOW:
@@ -157,6 +158,42 @@ master_set(struct master *m, const struct strip_env *env, enum engine_param p, f
 	}
 	fader_update(m, env);
 	return true;
+}
+
+float
+master_get(const struct master *m, enum engine_param p)
+{
+	float ceiling_db, release_ms;
+
+	if (p >= ENGINE_MASTER_EQ_ON && p <= ENGINE_MASTER_COMP_MAKEUP) {
+		enum engine_param sp =
+		    (enum engine_param)(p - ENGINE_MASTER_EQ_ON + ENGINE_STRIP_EQ_ON);
+		return sp < ENGINE_STRIP_COMP_ON ? eqmatch_get(&m->eq, sp)
+		                                 : strip_get(&m->glue, sp);
+	}
+	if (p >= ENGINE_MASTER_MB_ON && p <= ENGINE_MASTER_MB3_GAIN)
+		return multiband_get(&m->mb, (unsigned)(p - ENGINE_MASTER_MB_ON));
+	limiter_get(m->lim, &ceiling_db, &release_ms);
+	switch (p) {
+	case ENGINE_MASTER_FADER:
+		return m->fader_db;
+	case ENGINE_MASTER_MUTE:
+		return m->mute;
+	case ENGINE_MASTER_WIDTH:
+		return m->width;
+	case ENGINE_MASTER_MONO_BELOW:
+		return m->mono.freq;
+	case ENGINE_MASTER_LIMITER_ON:
+		return m->lim_on;
+	case ENGINE_MASTER_LIMITER_TRUEPEAK:
+		return m->lim_tp;
+	case ENGINE_MASTER_LIMITER_CEILING:
+		return ceiling_db;
+	case ENGINE_MASTER_LIMITER_RELEASE:
+		return release_ms;
+	default:
+		return NAN;
+	}
 }
 
 /* M/S width: L' = M + w S, R' = M - w S with M = (L+R)/2, S = (L-R)/2. At w = 1 and at rest

@@ -35,6 +35,20 @@
 #include "ramp.h"
 #include "strip.h"
 
+/* The master's ranges and defaults, once: master_set clamps into them, master_init starts at
+ * them and the parameter table (dsp/control/param_table.c) lists them. Its EQ and glue
+ * compressor take the strip's ranges (strip.h), the glue its own slower defaults; the fader
+ * ranges over ENGINE_LEVEL_OFF_DB .. ENGINE_LEVEL_MAX_DB (engine.h), the limiter's settings are
+ * limiter.h's. */
+#define MASTER_FADER_DEFAULT_DB        0.0f
+#define MASTER_WIDTH_MIN               0.0f /* mono */
+#define MASTER_WIDTH_MAX               2.0f /* twice the side signal */
+#define MASTER_WIDTH_DEFAULT           1.0f /* unchanged */
+#define MASTER_COMP_RATIO_DEFAULT      2.0f
+#define MASTER_COMP_ATTACK_DEFAULT_MS  30.0f
+#define MASTER_COMP_RELEASE_DEFAULT_MS 300.0f
+#define MASTER_LIMITER_ON_DEFAULT      1
+
 struct master {
 	struct eqmatch eq;
 	struct strip glue;  /* the glue compressor, on lanes 0 (L) and 1 (R) */
@@ -74,6 +88,11 @@ void master_settle(struct master *m, const struct strip_env *env);
 
 /* RT. Applies a master parameter (ENGINE_MASTER_*); returns false when p is not one. */
 bool master_set(struct master *m, const struct strip_env *env, enum engine_param p, float v);
+
+/* The thread that calls master_set, or any while it is stopped. A master parameter as
+ * master_set left it (the limiter's as the limiter clamped them, a switch as 0/1); NAN when p
+ * is not one. */
+float master_get(const struct master *m, enum engine_param p);
 
 /* RT. Processes l/r in place: n samples from grid position j0 (n <= SK_BLOCK - j0; the plan is
  * made when j0 is 0). Nothing non-finite leaves: a bad block is silenced and counted. tap_l/r

@@ -60,7 +60,7 @@ monobass_set(struct monobass *mb, float hz)
 {
 	if (isnan(hz))
 		return;
-	mb->freq = hz < MONO_BELOW_MIN ? 0.0f : fminf(hz, MONO_BELOW_MAX);
+	mb->freq = hz < MONO_BELOW_MIN ? MONO_BELOW_OFF : fminf(hz, MONO_BELOW_MAX);
 	if (is_on(mb)) {
 		/* switching on starts at the new frequency; while on, it glides there */
 		mb->lf_to = log2f(mb->freq);

@@ -55,6 +55,7 @@ void
 multiband_init(struct multiband *mb, double fs, uint32_t smooth_n, float kb)
 {
 	memset(mb, 0, sizeof(*mb));
+	mb->on = MB_ON_DEFAULT;
 	mb->xover[0] = MB_XOVER1_DEF;
 	mb->xover[1] = MB_XOVER2_DEF;
 	for (int b = 0; b < MB_BANDS; b++)
@@ -130,6 +131,31 @@ multiband_set(struct multiband *mb, unsigned s, float v)
 	}
 	band_targets(mb);
 	return true;
+}
+
+float
+multiband_get(const struct multiband *mb, unsigned s)
+{
+	const struct mb_band *bd = &mb->band[s >= MB_BAND1 ? (s - MB_BAND1) / 5 : 0];
+
+	if (s >= MB_N_SETTINGS)
+		return NAN;
+	if (s == MB_ON)
+		return mb->on;
+	if (s == MB_XOVER1 || s == MB_XOVER2)
+		return mb->xover[s - MB_XOVER1];
+	switch ((s - MB_BAND1) % 5) {
+	case MB_THRESHOLD:
+		return bd->thr_db;
+	case MB_RATIO:
+		return bd->ratio;
+	case MB_ATTACK:
+		return bd->attack_ms;
+	case MB_RELEASE:
+		return bd->release_ms;
+	default:
+		return bd->gain_db;
+	}
 }
 
 /* One block of a one-pole towards its target: the start value in *from. */

@@ -33,14 +33,16 @@
 
 #define MB_BANDS 3
 
-/* Ranges and defaults (dsp/control/params.c reads these). */
+/* Ranges and defaults, once: multiband_set clamps into them, multiband_init starts at them, the
+ * parameter table (dsp/control/param_table.c) lists them. */
+#define MB_ON_DEFAULT    0
 #define MB_XOVER1_MIN    20.0f
 #define MB_XOVER1_MAX    2000.0f
 #define MB_XOVER1_DEF    200.0f
 #define MB_XOVER2_MIN    200.0f
 #define MB_XOVER2_MAX    16000.0f
 #define MB_XOVER2_DEF    2500.0f
-#define MB_THRESHOLD_MIN -60.0f
+#define MB_THRESHOLD_MIN (-60.0f)
 #define MB_THRESHOLD_MAX 0.0f
 #define MB_THRESHOLD_DEF 0.0f
 #define MB_RATIO_MIN     1.0f
@@ -52,15 +54,16 @@
 #define MB_RELEASE_MIN   5.0f
 #define MB_RELEASE_MAX   2000.0f
 #define MB_RELEASE_DEF   200.0f
-#define MB_GAIN_MIN      -12.0f
+#define MB_GAIN_MIN      (-12.0f)
 #define MB_GAIN_MAX      12.0f
 #define MB_GAIN_DEF      0.0f
 #define MB_KNEE_DB       6.0f /* fixed soft knee */
 
 /* Mono bass (monobass.h): below this the side signal is removed; under MONO_BELOW_MIN is off. */
+#define MONO_BELOW_OFF 0.0f /* any value under MONO_BELOW_MIN is stored as this */
 #define MONO_BELOW_MIN 20.0f
 #define MONO_BELOW_MAX 500.0f
-#define MONO_BELOW_DEF 0.0f
+#define MONO_BELOW_DEF MONO_BELOW_OFF
 
 /* The settings, in the order of their engine ids (engine.h ENGINE_MASTER_MB_ON ..): on, the
  * two crossovers, then per band threshold, ratio, attack, release, gain. */
@@ -101,9 +104,8 @@ struct multiband {
 	uint64_t resets;    /* blocks silenced for a non-finite state */
 };
 
-/* Control thread (or any, before the RT side uses it). Defaults: off, 200 / 2500 Hz, every band
- * at threshold 0 dB, ratio 2, attack 20 ms, release 200 ms, gain 0. fs in Hz, smooth_n the
- * glide length in samples, kb the per-block one-pole coefficient (strip_env). */
+/* Control thread (or any, before the RT side uses it). At the defaults (MB_*_DEF above). fs in Hz,
+ * smooth_n the glide length in samples, kb the per-block one-pole coefficient (strip_env). */
 void multiband_init(struct multiband *mb, double fs, uint32_t smooth_n, float kb);
 
 /* RT side stopped. New rate and smoothing; ends every glide at its target, clears the states. */
@@ -115,6 +117,10 @@ void multiband_settle(struct multiband *mb);
 /* RT. Stores setting s (enum mb_setting) clamped to its range; NaN is ignored. Returns false
  * for an s out of range. */
 bool multiband_set(struct multiband *mb, unsigned s, float v);
+
+/* The thread that calls multiband_set, or any while it is stopped. Setting s as multiband_set
+ * left it (on as 0/1); NAN for an s out of range. */
+float multiband_get(const struct multiband *mb, unsigned s);
 
 /* RT. n <= 32 stereo frames in place (one call per grid block: the smoothing steps once per
  * call). Non-finite input must not reach it (master.c sanitises); a state gone non-finite

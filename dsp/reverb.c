@@ -128,9 +128,9 @@ reverb_new(void)
 
 	if (!r)
 		return NULL;
-	r->time_s = 2.0f;
-	r->damping_hz = 6000.0f;
-	r->predelay_ms = 20.0f;
+	r->time_s = REVERB_TIME_DEFAULT;
+	r->damping_hz = REVERB_DAMP_DEFAULT;
+	r->predelay_ms = REVERB_PREDELAY_DEFAULT;
 	r->time.want = r->time.cur = log2f(r->time_s);
 	r->damp.want = r->damp.cur = log2f(r->damping_hz);
 	xfade_init(&r->pre_x, 0, 1);
@@ -215,7 +215,7 @@ reverb_set(struct reverb *r, float time_s, float damping_hz, float predelay_ms)
 		r->damp.want = log2f(r->damping_hz);
 	}
 	if (!isnan(predelay_ms)) {
-		r->predelay_ms = clampf(predelay_ms, 0.0f, REVERB_PREDELAY_MAX);
+		r->predelay_ms = clampf(predelay_ms, REVERB_PREDELAY_MIN, REVERB_PREDELAY_MAX);
 		if (r->fs > 0.0)
 			xfade_want(&r->pre_x, (uint32_t)lrint(r->predelay_ms * 0.001 * r->fs));
 	}

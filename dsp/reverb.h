@@ -52,21 +52,28 @@
 
 #include "xfade.h"
 
-#define REVERB_LOOPS        8
-#define REVERB_BLOCK        32 /* parameter grid, samples */
-#define REVERB_TIME_MIN     0.3f
-#define REVERB_TIME_MAX     10.0f
-#define REVERB_DAMP_MIN     1000.0f
-#define REVERB_DAMP_MAX     20000.0f
-#define REVERB_PREDELAY_MAX 200.0f
-#define REVERB_LOW_RATIO    1.5f        /* rt_low / rt_mid */
-#define REVERB_XOVER_HZ     200.0       /* where rt_low gives way to rt_mid */
-#define REVERB_SMOOTH_MS    50.0        /* time and damping glide, one-pole tau */
-#define REVERB_FADE_MS      30.0        /* predelay cross-fade */
-#define REVERB_FLUSH        1e-15f      /* below this a value written into a loop is 0 */
-#define REVERB_QUIET_BITS   0x2edbe6ffu /* bits of 1e-10f (-200 dBFS): a block below it is quiet */
-#define REVERB_FS_MIN       8000.0
-#define REVERB_FS_MAX       768000.0
+#define REVERB_LOOPS 8
+#define REVERB_BLOCK 32 /* parameter grid, samples */
+/* The settings' ranges and defaults (reverb_set clamps into them, reverb_new starts at them,
+ * the parameter table lists them): RT60 s, damping Hz, predelay ms. */
+#define REVERB_TIME_MIN         0.3f
+#define REVERB_TIME_MAX         10.0f
+#define REVERB_TIME_DEFAULT     2.0f
+#define REVERB_DAMP_MIN         1000.0f
+#define REVERB_DAMP_MAX         20000.0f
+#define REVERB_DAMP_DEFAULT     6000.0f
+#define REVERB_PREDELAY_MIN     0.0f
+#define REVERB_PREDELAY_MAX     200.0f
+#define REVERB_PREDELAY_DEFAULT 20.0f
+
+#define REVERB_LOW_RATIO  1.5f        /* rt_low / rt_mid */
+#define REVERB_XOVER_HZ   200.0       /* where rt_low gives way to rt_mid */
+#define REVERB_SMOOTH_MS  50.0        /* time and damping glide, one-pole tau */
+#define REVERB_FADE_MS    30.0        /* predelay cross-fade */
+#define REVERB_FLUSH      1e-15f      /* below this a value written into a loop is 0 */
+#define REVERB_QUIET_BITS 0x2edbe6ffu /* bits of 1e-10f (-200 dBFS): a block below it is quiet */
+#define REVERB_FS_MIN     8000.0
+#define REVERB_FS_MAX     768000.0
 
 /* A circular delay of exactly len samples: read buf[i], write buf[i], advance. */
 struct reverb_line {
@@ -121,7 +128,7 @@ struct reverb {
 	uint64_t resets;  /* state resets for a non-finite output */
 };
 
-/* Control thread. A reverb at the defaults (2 s, 6000 Hz, 20 ms) with no sample rate yet: it
+/* Control thread. A reverb at the defaults (REVERB_*_DEFAULT) with no sample rate yet: it
  * outputs silence until reverb_set_rate. NULL when out of memory. */
 struct reverb *reverb_new(void);
 
@@ -133,7 +140,7 @@ void reverb_free(struct reverb *r);
  * reverb keeps its previous rate and lines). */
 int reverb_set_rate(struct reverb *r, double fs);
 
-/* RT. New targets: rt_mid seconds 0.3..10, damping Hz 1000..20000, predelay ms 0..200; clamped;
+/* RT. New targets: rt_mid seconds, damping Hz, predelay ms; clamped to REVERB_*_MIN/MAX above;
  * a NaN leaves that parameter as it was. Time and damping glide, the predelay cross-fades. */
 void reverb_set(struct reverb *r, float time_s, float damping_hz, float predelay_ms);
 

@@ -55,32 +55,37 @@ n_lanes(const struct strip *s)
 void
 strip_init(struct strip *s, const struct strip_env *env)
 {
-	static const int type[STRIP_BANDS] = { ENGINE_EQ_LOWSHELF, ENGINE_EQ_BELL, ENGINE_EQ_BELL,
-		                               ENGINE_EQ_HIGHSHELF };
-	static const float freq[STRIP_BANDS] = { 100.0f, 500.0f, 2000.0f, 8000.0f };
+	static const int type[STRIP_BANDS] = { STRIP_EQ1_TYPE_DEFAULT, STRIP_EQ2_TYPE_DEFAULT,
+		                               STRIP_EQ3_TYPE_DEFAULT, STRIP_EQ4_TYPE_DEFAULT };
+	static const float freq[STRIP_BANDS] = { STRIP_EQ1_FREQ_DEFAULT_HZ,
+		                                 STRIP_EQ2_FREQ_DEFAULT_HZ,
+		                                 STRIP_EQ3_FREQ_DEFAULT_HZ,
+		                                 STRIP_EQ4_FREQ_DEFAULT_HZ };
 
-	s->trim_db = s->fader_db = s->pan = 0.0f;
+	s->trim_db = STRIP_TRIM_DEFAULT_DB;
+	s->fader_db = STRIP_FADER_DEFAULT_DB;
+	s->pan = STRIP_PAN_DEFAULT;
 	s->polarity = s->mute = s->solo = false;
-	s->hpf_on = false;
-	s->hpf_slope = 12;
-	s->hpf_freq = 80.0f;
-	s->eq_on = true;
+	s->hpf_on = STRIP_HPF_ON_DEFAULT;
+	s->hpf_slope = STRIP_HPF_SLOPE_DEFAULT;
+	s->hpf_freq = STRIP_HPF_FREQ_DEFAULT_HZ;
+	s->eq_on = STRIP_EQ_ON_DEFAULT;
 	for (int b = 0; b < STRIP_BANDS; b++) {
 		s->band[b].type = s->band[b].want = type[b];
 		s->band[b].freq = freq[b];
-		s->band[b].gain_db = 0.0f;
-		s->band[b].q = 0.707f;
+		s->band[b].gain_db = STRIP_EQ_GAIN_DEFAULT_DB;
+		s->band[b].q = STRIP_EQ_Q_DEFAULT;
 	}
-	s->comp_on = false;
-	s->thr_db = -20.0f;
-	s->ratio = 4.0f;
-	s->knee_db = 6.0f;
-	s->attack_ms = 10.0f;
-	s->release_ms = 100.0f;
-	s->makeup_db = 0.0f;
+	s->comp_on = STRIP_COMP_ON_DEFAULT;
+	s->thr_db = STRIP_COMP_THRESHOLD_DEFAULT_DB;
+	s->ratio = STRIP_COMP_RATIO_DEFAULT;
+	s->knee_db = STRIP_COMP_KNEE_DEFAULT_DB;
+	s->attack_ms = STRIP_COMP_ATTACK_DEFAULT_MS;
+	s->release_ms = STRIP_COMP_RELEASE_DEFAULT_MS;
+	s->makeup_db = STRIP_COMP_MAKEUP_DEFAULT_DB;
 	for (int b = 0; b < SK_N_FX; b++) {
-		s->send_db[b] = GAIN_OFF_DB;
-		s->send_pre[b] = false;
+		s->send_db[b] = STRIP_SEND_DEFAULT_DB;
+		s->send_pre[b] = STRIP_SEND_PRE_DEFAULT;
 	}
 	s->ext_db = 0.0f;
 	s->ext_mute = false;
@@ -169,7 +174,7 @@ strip_retarget(struct strip *s, const struct strip_env *env, bool open)
 
 	s->hpf_lf.target = log2f(s->hpf_freq);
 	s->hpf_w1.target = s->hpf_on ? 1.0f : 0.0f;
-	s->hpf_w2.target = s->hpf_on && s->hpf_slope == 24 ? 1.0f : 0.0f;
+	s->hpf_w2.target = s->hpf_on && s->hpf_slope == STRIP_HPF_SLOPE_HIGH ? 1.0f : 0.0f;
 	for (int b = 0; b < STRIP_BANDS; b++) {
 		struct strip_band *bd = &s->band[b];
 		bd->lf.target = log2f(bd->freq);

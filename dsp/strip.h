@@ -28,6 +28,66 @@
 
 #define STRIP_BANDS 4
 
+/* A strip's ranges and defaults (design.md section 3), each written once: strip_store clamps
+ * into them, strip_init starts at them, and the parameter table (dsp/control/param_table.c)
+ * lists them for OSC, scenes and docs/osc.md. The master's EQ (eqmatch.c) and glue compressor
+ * (master.c) take the EQ and compressor ones too. Macros, not static const: the table's static
+ * initialisers need constant expressions. Levels (fader, sends) range over
+ * ENGINE_LEVEL_OFF_DB .. ENGINE_LEVEL_MAX_DB (engine.h). */
+#define STRIP_TRIM_MIN_DB         (-24.0f)
+#define STRIP_TRIM_MAX_DB         24.0f
+#define STRIP_TRIM_DEFAULT_DB     0.0f
+#define STRIP_FADER_DEFAULT_DB    0.0f
+#define STRIP_SEND_DEFAULT_DB     ENGINE_LEVEL_OFF_DB
+#define STRIP_SEND_PRE_DEFAULT    0       /* effect sends are post-fader */
+#define STRIP_PAN_MIN             (-1.0f) /* left (balance on a stereo strip) */
+#define STRIP_PAN_MAX             1.0f    /* right */
+#define STRIP_PAN_DEFAULT         0.0f
+#define STRIP_HPF_ON_DEFAULT      0
+#define STRIP_HPF_FREQ_MIN_HZ     20.0f
+#define STRIP_HPF_FREQ_MAX_HZ     1000.0f
+#define STRIP_HPF_FREQ_DEFAULT_HZ 80.0f
+#define STRIP_HPF_SLOPE_LOW       12 /* dB/oct, one section; the only other slope is: */
+#define STRIP_HPF_SLOPE_HIGH      24 /* two sections */
+#define STRIP_HPF_SLOPE_DEFAULT   STRIP_HPF_SLOPE_LOW
+#define STRIP_EQ_ON_DEFAULT       1
+#define STRIP_EQ_FREQ_MIN_HZ      20.0f
+#define STRIP_EQ_FREQ_MAX_HZ      20000.0f
+#define STRIP_EQ_GAIN_MIN_DB      (-18.0f)
+#define STRIP_EQ_GAIN_MAX_DB      18.0f
+#define STRIP_EQ_GAIN_DEFAULT_DB  0.0f
+#define STRIP_EQ_Q_MIN            0.1f
+#define STRIP_EQ_Q_MAX            10.0f
+#define STRIP_EQ_Q_DEFAULT        0.707f /* a shelf's steepest slope with no overshoot */
+/* each band's default shape and frequency: low shelf, two bells, high shelf */
+#define STRIP_EQ1_TYPE_DEFAULT          ENGINE_EQ_LOWSHELF
+#define STRIP_EQ1_FREQ_DEFAULT_HZ       100.0f
+#define STRIP_EQ2_TYPE_DEFAULT          ENGINE_EQ_BELL
+#define STRIP_EQ2_FREQ_DEFAULT_HZ       500.0f
+#define STRIP_EQ3_TYPE_DEFAULT          ENGINE_EQ_BELL
+#define STRIP_EQ3_FREQ_DEFAULT_HZ       2000.0f
+#define STRIP_EQ4_TYPE_DEFAULT          ENGINE_EQ_HIGHSHELF
+#define STRIP_EQ4_FREQ_DEFAULT_HZ       8000.0f
+#define STRIP_COMP_ON_DEFAULT           0
+#define STRIP_COMP_THRESHOLD_MIN_DB     (-60.0f)
+#define STRIP_COMP_THRESHOLD_MAX_DB     0.0f
+#define STRIP_COMP_THRESHOLD_DEFAULT_DB (-20.0f)
+#define STRIP_COMP_RATIO_MIN            1.0f
+#define STRIP_COMP_RATIO_MAX            20.0f
+#define STRIP_COMP_RATIO_DEFAULT        4.0f
+#define STRIP_COMP_KNEE_MIN_DB          0.0f
+#define STRIP_COMP_KNEE_MAX_DB          24.0f
+#define STRIP_COMP_KNEE_DEFAULT_DB      6.0f
+#define STRIP_COMP_ATTACK_MIN_MS        0.1f
+#define STRIP_COMP_ATTACK_MAX_MS        200.0f
+#define STRIP_COMP_ATTACK_DEFAULT_MS    10.0f
+#define STRIP_COMP_RELEASE_MIN_MS       5.0f
+#define STRIP_COMP_RELEASE_MAX_MS       2000.0f
+#define STRIP_COMP_RELEASE_DEFAULT_MS   100.0f
+#define STRIP_COMP_MAKEUP_MIN_DB        0.0f
+#define STRIP_COMP_MAKEUP_MAX_DB        24.0f
+#define STRIP_COMP_MAKEUP_DEFAULT_DB    0.0f
+
 /* A one-pole smoothed value, stepped per grid block. */
 struct smooth {
 	float cur, target;
@@ -96,7 +156,8 @@ struct strip_env {
 	float kb;          /* one-pole coefficient per grid block */
 };
 
-/* Control thread. Default settings (design.md §3), everything at rest at its target. */
+/* Control thread. Default settings (the STRIP_*_DEFAULT* above), everything at rest at its
+ * target. */
 void strip_init(struct strip *s, const struct strip_env *env);
 
 /* RT. Ends every glide and smoothing at its target; writes the lanes' fixed parameters. */
@@ -106,6 +167,11 @@ void strip_settle(struct strip *s, const struct strip_env *env, struct sk_group 
  * to its range. Returns false for an id that is not such a setting (nothing changes). The
  * caller then calls strip_retarget. */
 bool strip_store(struct strip *s, enum engine_param p, float v);
+
+/* The thread that calls strip_store, or any while it is stopped. A setting as strip_store left
+ * it (a switch as 0/1, the EQ type it was asked for), also solo, cue and direct-out tap; NAN for
+ * any other id. */
+float strip_get(const struct strip *s, enum engine_param p);
 
 /* RT. Recomputes the targets after a setting changed (engine_set has stored it). open is the
  * solo-in-place gate: false while other strips are soloed and this one is not. */

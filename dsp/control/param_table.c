@@ -6,10 +6,15 @@
 #include "params.h"
 
 #include "chorus.h"
+#include "buses.h"
 #include "delay.h"
 #include "engine.h"
+#include "limiter.h"
+#include "master.h"
 #include "gain.h"
 #include "multiband.h"
+#include "reverb.h"
+#include "strip.h"
 
 #define DB_OFF GAIN_OFF_DB
 
@@ -25,7 +30,7 @@ static const char *const eq_types[] = {
 };
 _Static_assert(ARRAY_N(eq_types) == ENGINE_EQ_HIGHSHELF + 2, "one name per enum engine_eq_type");
 
-static const float hpf_slopes[] = { 12, 24 };
+static const float hpf_slopes[] = { STRIP_HPF_SLOPE_LOW, STRIP_HPF_SLOPE_HIGH };
 
 /* The monitor's cue modes: index = enum engine_monitor_mode. */
 static const char *const monitor_modes[] = {
@@ -75,35 +80,46 @@ _Static_assert(ARRAY_N(monitor_modes) == ENGINE_MONITOR_AFL + 2, "one name per m
 #define EQ_BAND(sc, b, type_def, freq_def)                                                       \
 	ENUM(sc, "eq/" #b "/type", eq_types, ARRAY_N(eq_types) - 1, type_def,                    \
 	     ID_##sc(ENGINE_STRIP_EQ_TYPE(b - 1)), "Band " #b " shape; off takes the band out"), \
-	    FLOAT(sc, "eq/" #b "/freq", "Hz", 20, 20000, freq_def,                               \
-	          ID_##sc(ENGINE_STRIP_EQ_FREQ(b - 1)),                                          \
+	    FLOAT(sc, "eq/" #b "/freq", "Hz", STRIP_EQ_FREQ_MIN_HZ, STRIP_EQ_FREQ_MAX_HZ,        \
+	          freq_def, ID_##sc(ENGINE_STRIP_EQ_FREQ(b - 1)),                                \
 	          "Band " #b " frequency: a bell's centre, a shelf's midpoint (half its gain)"), \
-	    FLOAT(sc, "eq/" #b "/gain", "dB", -18, 18, 0, ID_##sc(ENGINE_STRIP_EQ_GAIN(b - 1)),  \
+	    FLOAT(sc, "eq/" #b "/gain", "dB", STRIP_EQ_GAIN_MIN_DB, STRIP_EQ_GAIN_MAX_DB,        \
+	          STRIP_EQ_GAIN_DEFAULT_DB, ID_##sc(ENGINE_STRIP_EQ_GAIN(b - 1)),                \
 	          "Band " #b " gain: a bell's at its centre, a shelf's beyond its frequency"),   \
-	    FLOAT(sc, "eq/" #b "/q", "", 0.1f, 10, 0.707f, ID_##sc(ENGINE_STRIP_EQ_Q(b - 1)),    \
+	    FLOAT(sc, "eq/" #b "/q", "", STRIP_EQ_Q_MIN, STRIP_EQ_Q_MAX, STRIP_EQ_Q_DEFAULT,     \
+	          ID_##sc(ENGINE_STRIP_EQ_Q(b - 1)),                                             \
 	          "Band " #b " Q: a bell's width (higher is narrower), a shelf's slope (0.707: " \
 	          "steepest with no overshoot)")
-#define EQ(sc)                                                                            \
-	SWITCH(sc, "eq/on", 1, ID_##sc(ENGINE_STRIP_EQ_ON),                               \
-	       "0 takes the EQ out (every band glides to flat)"),                         \
-	    EQ_BAND(sc, 1, ENGINE_EQ_LOWSHELF, 100), EQ_BAND(sc, 2, ENGINE_EQ_BELL, 500), \
-	    EQ_BAND(sc, 3, ENGINE_EQ_BELL, 2000), EQ_BAND(sc, 4, ENGINE_EQ_HIGHSHELF, 8000)
+#define EQ(sc)                                                                 \
+	SWITCH(sc, "eq/on", STRIP_EQ_ON_DEFAULT, ID_##sc(ENGINE_STRIP_EQ_ON),  \
+	       "0 takes the EQ out (every band glides to flat)"),              \
+	    EQ_BAND(sc, 1, STRIP_EQ1_TYPE_DEFAULT, STRIP_EQ1_FREQ_DEFAULT_HZ), \
+	    EQ_BAND(sc, 2, STRIP_EQ2_TYPE_DEFAULT, STRIP_EQ2_FREQ_DEFAULT_HZ), \
+	    EQ_BAND(sc, 3, STRIP_EQ3_TYPE_DEFAULT, STRIP_EQ3_FREQ_DEFAULT_HZ), \
+	    EQ_BAND(sc, 4, STRIP_EQ4_TYPE_DEFAULT, STRIP_EQ4_FREQ_DEFAULT_HZ)
 
 /* A compressor, with the defaults that differ between a strip's and the master's glue */
-#define COMP(sc, ratio_def, attack_def, release_def)                                             \
-	SWITCH(sc, "comp/on", 0, ID_##sc(ENGINE_STRIP_COMP_ON),                                  \
-	       "1 switches the compressor in (cross-faded)"),                                    \
-	    FLOAT(sc, "comp/threshold", "dB", -60, 0, -20, ID_##sc(ENGINE_STRIP_COMP_THRESHOLD), \
-	          "Level above which the compressor reduces gain"),                              \
-	    FLOAT(sc, "comp/ratio", ":1", 1, 20, ratio_def, ID_##sc(ENGINE_STRIP_COMP_RATIO),    \
-	          "Above the threshold, dB in per dB out; 1 does nothing"),                      \
-	    FLOAT(sc, "comp/knee", "dB", 0, 24, 6, ID_##sc(ENGINE_STRIP_COMP_KNEE),              \
-	          "Soft-knee width, centred on the threshold; 0 is a hard knee"),                \
-	    FLOAT(sc, "comp/attack", "ms", 0.1f, 200, attack_def,                                \
-	          ID_##sc(ENGINE_STRIP_COMP_ATTACK), "How fast the gain reduction rises"),       \
-	    FLOAT(sc, "comp/release", "ms", 5, 2000, release_def,                                \
-	          ID_##sc(ENGINE_STRIP_COMP_RELEASE), "How fast the gain reduction falls back"), \
-	    FLOAT(sc, "comp/makeup", "dB", 0, 24, 0, ID_##sc(ENGINE_STRIP_COMP_MAKEUP),          \
+#define COMP(sc, ratio_def, attack_def, release_def)                                              \
+	SWITCH(sc, "comp/on", STRIP_COMP_ON_DEFAULT, ID_##sc(ENGINE_STRIP_COMP_ON),               \
+	       "1 switches the compressor in (cross-faded)"),                                     \
+	    FLOAT(sc, "comp/threshold", "dB", STRIP_COMP_THRESHOLD_MIN_DB,                        \
+	          STRIP_COMP_THRESHOLD_MAX_DB, STRIP_COMP_THRESHOLD_DEFAULT_DB,                   \
+	          ID_##sc(ENGINE_STRIP_COMP_THRESHOLD),                                           \
+	          "Level above which the compressor reduces gain"),                               \
+	    FLOAT(sc, "comp/ratio", ":1", STRIP_COMP_RATIO_MIN, STRIP_COMP_RATIO_MAX, ratio_def,  \
+	          ID_##sc(ENGINE_STRIP_COMP_RATIO),                                               \
+	          "Above the threshold, dB in per dB out; 1 does nothing"),                       \
+	    FLOAT(sc, "comp/knee", "dB", STRIP_COMP_KNEE_MIN_DB, STRIP_COMP_KNEE_MAX_DB,          \
+	          STRIP_COMP_KNEE_DEFAULT_DB, ID_##sc(ENGINE_STRIP_COMP_KNEE),                    \
+	          "Soft-knee width, centred on the threshold; 0 is a hard knee"),                 \
+	    FLOAT(sc, "comp/attack", "ms", STRIP_COMP_ATTACK_MIN_MS, STRIP_COMP_ATTACK_MAX_MS,    \
+	          attack_def, ID_##sc(ENGINE_STRIP_COMP_ATTACK),                                  \
+	          "How fast the gain reduction rises"),                                           \
+	    FLOAT(sc, "comp/release", "ms", STRIP_COMP_RELEASE_MIN_MS, STRIP_COMP_RELEASE_MAX_MS, \
+	          release_def, ID_##sc(ENGINE_STRIP_COMP_RELEASE),                                \
+	          "How fast the gain reduction falls back"),                                      \
+	    FLOAT(sc, "comp/makeup", "dB", STRIP_COMP_MAKEUP_MIN_DB, STRIP_COMP_MAKEUP_MAX_DB,    \
+	          STRIP_COMP_MAKEUP_DEFAULT_DB, ID_##sc(ENGINE_STRIP_COMP_MAKEUP),                \
 	          "Gain added after the compressor's gain reduction")
 
 /* A band of the master's multiband compressor (ranges: dsp/multiband.h) */
@@ -125,15 +141,15 @@ _Static_assert(ARRAY_N(monitor_modes) == ENGINE_MONITOR_AFL + 2, "one name per m
 
 /* A strip's send to a bus */
 #define SEND(bus, nm)                                                                            \
-	LEVEL(STRIP, "send/" nm "/level", DB_OFF, ENGINE_STRIP_SEND_LEVEL(bus),                  \
+	LEVEL(STRIP, "send/" nm "/level", STRIP_SEND_DEFAULT_DB, ENGINE_STRIP_SEND_LEVEL(bus),   \
 	      "Send to the " nm " bus, panned as the strip is; -144 or below is off (-inf)"),    \
-	    SWITCH(STRIP, "send/" nm "/pre", 0, ENGINE_STRIP_SEND_PRE(bus),                      \
+	    SWITCH(STRIP, "send/" nm "/pre", STRIP_SEND_PRE_DEFAULT, ENGINE_STRIP_SEND_PRE(bus), \
 	           "1 = pre-fader: taken after the compressor, before the fader; unaffected by " \
 	           "fader, mute and solo. 0 = post-fader: follows fader, mute and solo-in-place")
 
 /* A bus's return into the master */
 #define BUS(bus, nm)                                                                     \
-	LEVEL(BUS, nm "/return", 0, ENGINE_BUS_RETURN(bus),                              \
+	LEVEL(BUS, nm "/return", BUSES_RETURN_DEFAULT_DB, ENGINE_BUS_RETURN(bus),        \
 	      "Level of the bus's effect (100 % wet) into the master, kept under solo; " \
 	      "-144 or below is off"),                                                   \
 	    SWITCH(BUS, nm "/mute", 0, ENGINE_BUS_MUTE(bus),                             \
@@ -145,21 +161,25 @@ _Static_assert(ARRAY_N(monitor_modes) == ENGINE_MONITOR_AFL + 2, "one name per m
 static const struct param_desc table[] = {
 	{ FIELDS(STRIP, "name", PARAM_STRING, "", 0, PARAM_STRING_MAX, 0, 0, -1,
 	         "Strip name, up to 32 bytes; defaults to the strip number") },
-	FLOAT(STRIP, "trim", "dB", -24, 24, 0, ENGINE_STRIP_TRIM,
-	      "Input gain before all processing"),
+	FLOAT(STRIP, "trim", "dB", STRIP_TRIM_MIN_DB, STRIP_TRIM_MAX_DB, STRIP_TRIM_DEFAULT_DB,
+	      ENGINE_STRIP_TRIM, "Input gain before all processing"),
 	SWITCH(STRIP, "polarity", 0, ENGINE_STRIP_POLARITY,
 	       "1 inverts the polarity (smoothed through zero, no click)"),
-	SWITCH(STRIP, "hpf/on", 0, ENGINE_STRIP_HPF_ON,
+	SWITCH(STRIP, "hpf/on", STRIP_HPF_ON_DEFAULT, ENGINE_STRIP_HPF_ON,
 	       "1 switches the high-pass filter in (cross-faded)"),
-	FLOAT(STRIP, "hpf/freq", "Hz", 20, 1000, 80, ENGINE_STRIP_HPF_FREQ,
+	FLOAT(STRIP, "hpf/freq", "Hz", STRIP_HPF_FREQ_MIN_HZ, STRIP_HPF_FREQ_MAX_HZ,
+	      STRIP_HPF_FREQ_DEFAULT_HZ, ENGINE_STRIP_HPF_FREQ,
 	      "High-pass corner: -3 dB there at 12 dB/oct, -6 dB at 24 dB/oct"),
-	{ FIELDS(STRIP, "hpf/slope", PARAM_INT, "dB/oct", 12, 24, 12, 0, ENGINE_STRIP_HPF_SLOPE,
+	{ FIELDS(STRIP, "hpf/slope", PARAM_INT, "dB/oct", STRIP_HPF_SLOPE_LOW, STRIP_HPF_SLOPE_HIGH,
+	         STRIP_HPF_SLOPE_DEFAULT, 0, ENGINE_STRIP_HPF_SLOPE,
 	         "High-pass slope, 12 or 24; other values snap to the nearer (a tie to 24)"),
 	  .allowed = hpf_slopes, .n_allowed = ARRAY_N(hpf_slopes) },
 	EQ(STRIP),
-	COMP(STRIP, 4, 10, 100),
-	LEVEL(STRIP, "fader", 0, ENGINE_STRIP_FADER, "Channel fader; -144 or below is off (-inf)"),
-	FLOAT(STRIP, "pan", "", -1, 1, 0, ENGINE_STRIP_PAN,
+	COMP(STRIP, STRIP_COMP_RATIO_DEFAULT, STRIP_COMP_ATTACK_DEFAULT_MS,
+	     STRIP_COMP_RELEASE_DEFAULT_MS),
+	LEVEL(STRIP, "fader", STRIP_FADER_DEFAULT_DB, ENGINE_STRIP_FADER,
+	      "Channel fader; -144 or below is off (-inf)"),
+	FLOAT(STRIP, "pan", "", STRIP_PAN_MIN, STRIP_PAN_MAX, STRIP_PAN_DEFAULT, ENGINE_STRIP_PAN,
 	      "-1 left .. +1 right, -3 dB constant power; balance on stereo strips"),
 	SWITCH(STRIP, "mute", 0, ENGINE_STRIP_MUTE, "1 mutes the strip (a 10 ms fade)"),
 	SWITCH(STRIP, "solo", 0, ENGINE_STRIP_SOLO,
@@ -168,28 +188,34 @@ static const struct param_desc table[] = {
 	SEND(ENGINE_BUS_DELAY, "delay"),
 	SEND(ENGINE_BUS_CHORUS, "chorus"),
 	BUS(ENGINE_BUS_REVERB, "reverb"),
-	FLOAT(BUS, "reverb/time", "s", 0.3f, 10, 2, ENGINE_REVERB_TIME,
+	FLOAT(BUS, "reverb/time", "s", REVERB_TIME_MIN, REVERB_TIME_MAX, REVERB_TIME_DEFAULT,
+	      ENGINE_REVERB_TIME,
 	      "Reverb time (RT60) at mid frequencies; below 200 Hz it is 1.5 times this"),
-	FLOAT(BUS, "reverb/damping", "Hz", 1000, 20000, 6000, ENGINE_REVERB_DAMPING,
+	FLOAT(BUS, "reverb/damping", "Hz", REVERB_DAMP_MIN, REVERB_DAMP_MAX, REVERB_DAMP_DEFAULT,
+	      ENGINE_REVERB_DAMPING,
 	      "Frequency where the reverb time has fallen to half: lower is darker"),
-	FLOAT(BUS, "reverb/predelay", "ms", 0, 200, 20, ENGINE_REVERB_PREDELAY,
+	FLOAT(BUS, "reverb/predelay", "ms", REVERB_PREDELAY_MIN, REVERB_PREDELAY_MAX,
+	      REVERB_PREDELAY_DEFAULT, ENGINE_REVERB_PREDELAY,
 	      "Delay before the reverb starts (cross-faded when changed)"),
 	BUS(ENGINE_BUS_DELAY, "delay"),
-	FLOAT(BUS, "delay/time", "ms", 1, 2000, 375, ENGINE_DELAY_TIME,
+	FLOAT(BUS, "delay/time", "ms", DELAY_TIME_MIN, DELAY_TIME_MAX, DELAY_TIME_DEFAULT,
+	      ENGINE_DELAY_TIME,
 	      "Echo time when not synced (changes cross-fade: no click, no pitch glide)"),
-	FLOAT(BUS, "delay/feedback", "", 0, 0.95f, 0.35f, ENGINE_DELAY_FEEDBACK,
-	      "Share of each echo fed back as the next"),
-	SWITCH(BUS, "delay/sync", 0, ENGINE_DELAY_SYNC,
+	FLOAT(BUS, "delay/feedback", "", DELAY_FB_MIN, DELAY_FB_MAX, DELAY_FB_DEFAULT,
+	      ENGINE_DELAY_FEEDBACK, "Share of each echo fed back as the next"),
+	SWITCH(BUS, "delay/sync", DELAY_SYNC_DEFAULT, ENGINE_DELAY_SYNC,
 	       "1 follows the JACK transport's tempo with the division below; with no tempo, "
 	       "the time above"),
-	ENUM(BUS, "delay/division", delay_divisions, DELAY_N_DIVISIONS, DELAY_DIV_4,
+	ENUM(BUS, "delay/division", delay_divisions, DELAY_N_DIVISIONS, DELAY_DIVISION_DEFAULT,
 	     ENGINE_DELAY_DIVISION,
 	     "Synced echo time as a note value: d dotted (x1.5), t triplet (x2/3)"),
-	FLOAT(BUS, "delay/lowcut", "Hz", 20, 1000, 100, ENGINE_DELAY_LOWCUT,
+	FLOAT(BUS, "delay/lowcut", "Hz", DELAY_LOWCUT_MIN, DELAY_LOWCUT_MAX, DELAY_LOWCUT_DEFAULT,
+	      ENGINE_DELAY_LOWCUT,
 	      "High-pass (12 dB/oct) on what enters the delay: each echo thinner"),
-	FLOAT(BUS, "delay/highcut", "Hz", 1000, 20000, 8000, ENGINE_DELAY_HIGHCUT,
+	FLOAT(BUS, "delay/highcut", "Hz", DELAY_HIGHCUT_MIN, DELAY_HIGHCUT_MAX,
+	      DELAY_HIGHCUT_DEFAULT, ENGINE_DELAY_HIGHCUT,
 	      "Low-pass (12 dB/oct) on what enters the delay: each echo darker"),
-	SWITCH(BUS, "delay/pingpong", 1, ENGINE_DELAY_PINGPONG,
+	SWITCH(BUS, "delay/pingpong", DELAY_PINGPONG_DEFAULT, ENGINE_DELAY_PINGPONG,
 	       "1 = ping-pong (echoes alternate left and right), 0 = stereo"),
 	BUS(ENGINE_BUS_CHORUS, "chorus"),
 	FLOAT(BUS, "chorus/rate", "Hz", CHORUS_RATE_MIN, CHORUS_RATE_MAX, CHORUS_RATE_DEFAULT,
@@ -200,11 +226,13 @@ static const struct param_desc table[] = {
 	      ENGINE_CHORUS_VOICES,
 	      "Voices in the mix, 1..4, continuous: the fraction is the last voice's weight"),
 	EQ(MASTER),
-	COMP(MASTER, 2, 30, 300),
-	FLOAT(MASTER, "width", "", 0, 2, 1, ENGINE_MASTER_WIDTH,
+	COMP(MASTER, MASTER_COMP_RATIO_DEFAULT, MASTER_COMP_ATTACK_DEFAULT_MS,
+	     MASTER_COMP_RELEASE_DEFAULT_MS),
+	FLOAT(MASTER, "width", "", MASTER_WIDTH_MIN, MASTER_WIDTH_MAX, MASTER_WIDTH_DEFAULT,
+	      ENGINE_MASTER_WIDTH,
 	      "Stereo width (mid/side): 0 mono, 1 unchanged, 2 twice the side signal"),
 	/* the multiband compressor (after the EQ, before the glue compressor) and mono bass */
-	SWITCH(MASTER, "multiband/on", 0, ENGINE_MASTER_MB_ON,
+	SWITCH(MASTER, "multiband/on", MB_ON_DEFAULT, ENGINE_MASTER_MB_ON,
 	       "1 switches the 3-band compressor in (cross-faded); its bands sum flat"),
 	FLOAT(MASTER, "multiband/xover/1", "Hz", MB_XOVER1_MIN, MB_XOVER1_MAX, MB_XOVER1_DEF,
 	      ENGINE_MASTER_MB_XOVER1,
@@ -215,20 +243,23 @@ static const struct param_desc table[] = {
 	MB_BAND(1),
 	MB_BAND(2),
 	MB_BAND(3),
-	FLOAT(MASTER, "width/mono_below", "Hz", 0, MONO_BELOW_MAX, MONO_BELOW_DEF,
+	FLOAT(MASTER, "width/mono_below", "Hz", MONO_BELOW_OFF, MONO_BELOW_MAX, MONO_BELOW_DEF,
 	      ENGINE_MASTER_MONO_BELOW,
 	      "Below this the side signal is removed (bass in mono, 24 dB/oct); under 20 is off"),
-	LEVEL(MASTER, "fader", 0, ENGINE_MASTER_FADER, "Master fader; -144 or below is off (-inf)"),
+	LEVEL(MASTER, "fader", MASTER_FADER_DEFAULT_DB, ENGINE_MASTER_FADER,
+	      "Master fader; -144 or below is off (-inf)"),
 	SWITCH(MASTER, "mute", 0, ENGINE_MASTER_MUTE, "1 mutes the master output"),
-	SWITCH(MASTER, "limiter/on", 1, ENGINE_MASTER_LIMITER_ON,
+	SWITCH(MASTER, "limiter/on", MASTER_LIMITER_ON_DEFAULT, ENGINE_MASTER_LIMITER_ON,
 	       "1 limits the output at the ceiling (cross-faded); on or off, the look-ahead "
 	       "latency stays"),
-	FLOAT(MASTER, "limiter/ceiling", "dB", -12, 0, -1, ENGINE_MASTER_LIMITER_CEILING,
+	FLOAT(MASTER, "limiter/ceiling", "dB", LIMITER_CEILING_MIN_DB, LIMITER_CEILING_MAX_DB,
+	      LIMITER_CEILING_DEFAULT_DB, ENGINE_MASTER_LIMITER_CEILING,
 	      "Highest output level: dBTP in true-peak mode (0.05 dB below it internally), dBFS "
 	      "in sample-peak mode"),
-	FLOAT(MASTER, "limiter/release", "ms", 1, 1000, 50, ENGINE_MASTER_LIMITER_RELEASE,
+	FLOAT(MASTER, "limiter/release", "ms", LIMITER_RELEASE_MIN_MS, LIMITER_RELEASE_MAX_MS,
+	      LIMITER_RELEASE_DEFAULT_MS, ENGINE_MASTER_LIMITER_RELEASE,
 	      "How fast the limiter's gain reduction falls back"),
-	SWITCH(MASTER, "limiter/truepeak", 1, ENGINE_MASTER_LIMITER_TRUEPEAK,
+	SWITCH(MASTER, "limiter/truepeak", LIMITER_TRUEPEAK_DEFAULT, ENGINE_MASTER_LIMITER_TRUEPEAK,
 	       "1 limits true (16x reconstructed) peaks, 0 sample peaks"),
 	/* control-only: the loudness meter's reference; nothing in the audio path reads it */
 	FLOAT(MASTER, "loudness/target", "LUFS", -36, -6, -14, -1,
