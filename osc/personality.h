@@ -27,6 +27,12 @@
 
 struct model;
 
+/* Personalities the registry may list (struct options keeps a port for each) */
+#define PERSONALITY_MAX 8
+/* Sockets of their own the daemon polls, all personalities together; a personality past this
+ * bound is not polled (and says so when mixd starts) */
+#define PERSONALITY_MAX_FDS 8
+
 /* What a personality is given when mixd starts. Everything pointed to outlives it. */
 struct personality_env {
 	struct model *m;                    /* the console's values (model.h) */

@@ -83,4 +83,9 @@ void ardour_tick(struct ardour *a, const struct feedback_frame *f);
 /* Control thread. A copy of the counters. */
 void ardour_get_stats(const struct ardour *a, struct ardour_stats *out);
 
+/* The personality (osc/personality.h) the registry lists: create is ardour_new, the inputs of
+ * the stereo strips and the two handlers; tick, the counters of /stats, free. */
+struct personality_ops;
+extern const struct personality_ops ardour_personality;
+
 #endif
