@@ -52,7 +52,7 @@ ardour_reply_value(struct ardour *a, const struct ardour_surface *s, const struc
 {
 	lo_message m;
 
-	/* the answer to a set goes to surfaces only, as echo_missing's */
+	/* the answer to a set goes to surfaces only, as ardour_echo_missing's */
 	if (with_ssid && s == &a->anon)
 		return;
 	m = lo_message_new();
