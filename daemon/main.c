@@ -19,7 +19,6 @@
 #include <unistd.h>
 
 #include "advertise.h"
-#include "ardour.h"
 #include "automation.h"
 #include "automations.h"
 #include "clock.h"
@@ -39,6 +38,7 @@
 #include "nsm.h"
 #include "options.h"
 #include "params.h"
+#include "personality_host.h"
 #include "ring.h"
 #include "scene.h"
 #include "scenes.h"
@@ -69,7 +69,9 @@ struct app {
 	struct osc_server *srv;
 	struct dispatch *d;
 	struct subs *subs;
-	struct ardour *ard;
+	struct dispatch_hooks hooks;  /* what the personalities were given: it outlives them */
+	struct personality_host pers; /* every personality of osc/personalities.c */
+	char bind_host[64];           /* the host of --osc-listen, for a personality's own port */
 	struct scenes *scenes;
 	/* the lanes the JACK callback plays; their files, the transport, /automation/... */
 	struct automation *autom;
@@ -133,14 +135,12 @@ hook_stats(void *ctx, struct dispatch_stat *out, unsigned max)
 	struct jackio_stats js;
 	struct loudness_reading lr;
 	struct subs_stats ss;
-	struct ardour_stats as;
 	struct connections_stats cs;
 	unsigned n = 0;
 
 	loudness_read(a->loud, &lr);
 	jackio_get_stats(a->j, &js);
 	subs_get_stats(a->subs, &ss);
-	ardour_get_stats(a->ard, &as);
 	connections_get_stats(a->conns, &cs);
 #define STAT(nm, v)                                                             \
 	do {                                                                    \
@@ -185,14 +185,8 @@ hook_stats(void *ctx, struct dispatch_stat *out, unsigned max)
 	STAT("feedback_messages", ss.messages);
 	STAT("feedback_bytes", ss.bytes);
 	STAT("feedback_send_errors", ss.send_errors);
-	STAT("ardour_surfaces", as.surfaces);
-	STAT("ardour_evicted", as.evicted);
-	STAT("ardour_expired", as.expired);
-	STAT("ardour_refused", as.refused);
-	STAT("ardour_messages", as.messages);
-	STAT("ardour_sent", as.sent);
-	STAT("ardour_send_errors", as.send_errors);
 #undef STAT
+	n += personality_host_stats(&a->pers, out + n, max - n);
 	if (a->web)
 		n += web_stats(a->web, out + n, max - n);
 	return n;
@@ -368,7 +362,7 @@ feedback(struct app *a, uint64_t t)
 		a->changed[f.n_changed++] = idx;
 	hook_loudness(a, f.loudness);
 	subs_tick(a->subs, &f);
-	ardour_tick(a->ard, &f);
+	personality_host_tick(&a->pers, &f);
 	if (a->web)
 		web_tick(a->web, &f);
 }
@@ -511,6 +505,7 @@ setup(struct app *a, char *err, size_t errlen)
 		.n_dca = a->opt.dca,
 		.direct_outs = a->opt.direct_outs,
 	};
+	struct personality_env penv;
 	char lockmsg[160];
 	int rc;
 
@@ -561,18 +556,25 @@ setup(struct app *a, char *err, size_t errlen)
 		}
 		model_apply_to_engine(a->m, a->e);
 	}
-	a->ard = ardour_new(a->m, a->srv, a->d, &hooks);
-	if (!a->ard)
-		goto oom;
-	for (unsigned k = 0; k < a->opt.strips; k++)
-		if (a->opt.stereo[k])
-			ardour_set_inputs(a->ard, k, 2); /* what /strip/list reports */
-	/* Ardour surfaces own a few addresses whose native meaning differs (a fader position,
-	 * bank-relative strips): asked before the parameter table, only for their own peers */
-	dispatch_add_early_handler(a->d, ardour_message_early, a->ard);
 	dispatch_add_handler(a->d, subs_message, a->subs);
 	dispatch_add_handler(a->d, scenes_message, a->scenes);
-	dispatch_add_handler(a->d, ardour_message, a->ard);
+	/* the personalities add their handlers after these (an early one, asked before the
+	 * parameter table, for addresses a surface of theirs means otherwise) */
+	options_listen_host(&a->opt, a->bind_host, sizeof(a->bind_host));
+	a->hooks = hooks;
+	penv = (struct personality_env){
+		.m = a->m,
+		.srv = a->srv,
+		.d = a->d,
+		.hooks = &a->hooks,
+		.stereo = a->opt.stereo,
+		.n_strips = a->opt.strips,
+		.bind_host = a->bind_host,
+		.allow = &a->opt.allow,
+		.rate_limit = a->opt.osc_rate,
+	};
+	if (personality_host_start(&a->pers, &penv, a->opt.personality_port, err, errlen) < 0)
+		return -1;
 	/* every buffer of the audio path exists now; JACK's port buffers come with MCL_FUTURE */
 	a->memlock = memlock_all(lockmsg, sizeof(lockmsg));
 	fprintf(stderr, "mixd: %s\n", lockmsg);
@@ -647,7 +649,7 @@ teardown(struct app *a)
 	automation_free(a->autom);
 	web_free(a->web); /* its sockets are peers of the subscriptions and the OSC port */
 	subs_free(a->subs);
-	ardour_free(a->ard);
+	personality_host_free(&a->pers);
 	scenes_free(a->scenes);
 	osc_server_free(a->srv);
 	dispatch_free(a->d);
@@ -664,7 +666,9 @@ static int
 run(struct app *a)
 {
 	struct itimerspec its = { { 0, (long)TICK_NS }, { 0, (long)TICK_NS } };
-	struct pollfd pfd[6];
+	/* the fixed six, then the personalities' own sockets */
+	struct pollfd pfd[6 + PERSONALITY_MAX_FDS];
+	unsigned n_pfd;
 	sigset_t mask;
 	int sfd, tfd;
 	bool quit = false;
@@ -693,8 +697,9 @@ run(struct app *a)
 	pfd[3] = (struct pollfd){ .fd = jackio_event_fd(a->j), .events = POLLIN };
 	pfd[4] = (struct pollfd){ .fd = nsm_fd(a->nsm), .events = POLLIN }; /* -1: ignored */
 	pfd[5] = (struct pollfd){ .fd = a->web ? web_fd(a->web) : -1, .events = POLLIN };
+	n_pfd = 6 + personality_host_pollfds(&a->pers, pfd + 6, PERSONALITY_MAX_FDS);
 	while (!quit) {
-		if (poll(pfd, 6, -1) < 0) {
+		if (poll(pfd, n_pfd, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			perror("mixd: poll");
@@ -716,6 +721,11 @@ run(struct app *a)
 			web_service(a->web);
 			model_flush(a->m);
 		}
+		for (unsigned i = 6; i < n_pfd; i++)
+			if (pfd[i].revents) {
+				personality_host_receive(&a->pers, i - 6);
+				model_flush(a->m);
+			}
 		if (pfd[2].revents || pfd[3].revents) {
 			uint64_t exp;
 			if (read(tfd, &exp, sizeof(exp)) < 0 && errno != EAGAIN)

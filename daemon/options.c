@@ -43,8 +43,30 @@ static const char usage[] =
     "                         /ui/, on the address of --osc-listen; 0 = off (default 8080)\n"
     "  --web-root DIR         the browser surface's files (default: the installed ones)\n"
     "  --advertise            announce the OSC port by DNS-SD (_osc._udp, via Avahi)\n"
-    "  --list-params          print the OSC address space and exit\n"
-    "The JACK server is the default one, or JACK_DEFAULT_SERVER.\n";
+    "  --list-params          print the OSC address space and exit\n";
+/* after the personalities' own port options, if any */
+static const char usage_tail[] = "The JACK server is the default one, or JACK_DEFAULT_SERVER.\n";
+
+/* --help: the fixed options, a line for each personality with a port of its own (the
+ * registry's, so adding one touches no file here), then the tail. */
+static void
+print_usage(void)
+{
+	char opt[64];
+
+	fputs(usage, stdout);
+	for (unsigned i = 0; i < personality_count; i++) {
+		const struct personality_ops *p = personality_registry[i];
+
+		if (!p->port_option)
+			continue;
+		snprintf(opt, sizeof(opt), "--%s PORT", p->port_option);
+		printf("  %-22s %s surfaces' UDP port, 1..65535 (usually %d); off unless\n"
+		       "                         given\n",
+		       opt, p->name, p->port_default);
+	}
+	fputs(usage_tail, stdout);
+}
 
 static int
 name_ok(const char *s)
@@ -96,9 +118,11 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 		O_HTTP_PORT,
 		O_WEB_ROOT,
 		O_HELP,
-		O_VERSION
+		O_VERSION,
+		/* personality i's port option: O_PERSONALITY + i */
+		O_PERSONALITY
 	};
-	static const struct option longopts[] = {
+	static const struct option fixed[] = {
 		{ "name", required_argument, NULL, O_NAME },
 		{ "strips", required_argument, NULL, O_STRIPS },
 		{ "stereo", required_argument, NULL, O_STEREO },
@@ -119,8 +143,10 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 		{ "web-root", required_argument, NULL, O_WEB_ROOT },
 		{ "help", no_argument, NULL, O_HELP },
 		{ "version", no_argument, NULL, O_VERSION },
-		{ NULL, 0, NULL, 0 },
 	};
+	/* the fixed options, then each personality's port option, then the end */
+	struct option longopts[sizeof(fixed) / sizeof(fixed[0]) + PERSONALITY_MAX + 1];
+	unsigned n_opts = sizeof(fixed) / sizeof(fixed[0]);
 	const char *stereo = NULL, *aux_stereo = NULL, *port = NULL, *listen = NULL,
 	           *allow = "127.0.0.0/8,::1";
 	unsigned long v;
@@ -133,6 +159,13 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 	o->dca = ENGINE_DCA_DEFAULT;
 	o->osc_rate = OSC_SERVER_DEFAULT_RATE;
 	o->http_port = 8080;
+	memcpy(longopts, fixed, sizeof(fixed));
+	for (unsigned i = 0; i < personality_count && i < PERSONALITY_MAX; i++)
+		if (personality_registry[i]->port_option)
+			longopts[n_opts++] =
+			    (struct option){ personality_registry[i]->port_option,
+				             required_argument, NULL, O_PERSONALITY + (int)i };
+	longopts[n_opts] = (struct option){ NULL, 0, NULL, 0 };
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -256,12 +289,25 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 			o->web_root = optarg;
 			break;
 		case O_HELP:
-			fputs(usage, stdout);
+			print_usage();
 			return 1;
 		case O_VERSION:
 			printf("mixd %s\n", MIXD_VERSION);
 			return 1;
 		default:
+			if (c >= O_PERSONALITY && c < O_PERSONALITY + (int)personality_count) {
+				const char *opt =
+				    personality_registry[c - O_PERSONALITY]->port_option;
+
+				if (cli_parse_uint(optarg, 1, 65535, &v)) {
+					snprintf(err, errlen,
+					         "--%s \"%s\": expected a UDP port, 1..65535", opt,
+					         optarg);
+					return -EINVAL;
+				}
+				o->personality_port[c - O_PERSONALITY] = (int)v;
+				break;
+			}
 			if (optopt >= O_NAME)
 				snprintf(err, errlen, "option %s needs an argument",
 				         argv[optind - 1]);
@@ -299,4 +345,23 @@ options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen
 	if (!o->state_dir[0])
 		default_state_dir(o);
 	return 0;
+}
+
+void
+options_listen_host(const struct options *o, char *out, size_t n)
+{
+	const char *listen = o->listen, *end;
+
+	if (listen[0] == '[') {
+		end = strchr(listen, ']');
+		listen++;
+	} else {
+		end = strrchr(listen, ':');
+	}
+	if (!end || (size_t)(end - listen) >= n) {
+		snprintf(out, n, "127.0.0.1");
+		return;
+	}
+	memcpy(out, listen, (size_t)(end - listen));
+	out[end - listen] = '\0';
 }

@@ -9,6 +9,7 @@
 
 #include "allow.h"
 #include "engine.h"
+#include "personality.h"
 
 enum options_list {
 	OPTIONS_LIST_NONE,
@@ -36,10 +37,16 @@ struct options {
 	unsigned http_port;   /* --http-port: 0 = no web port */
 	bool http_given;      /* --http-port was on the command line (a taken port is fatal) */
 	const char *web_root; /* --web-root DIR: the page's files; NULL: the installed ones */
+	/* per entry of the personality registry: the port its --<port_option> gave; 0: off */
+	int personality_port[PERSONALITY_MAX];
 };
 
 /* Control thread. Parses argv into *o with defaults filled in. Returns 0 to run, 1 when --help or
  * --version was printed (exit 0), -EINVAL with a message in err for a bad command line (exit 2). */
 int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen);
+
+/* Any thread. The host part of o->listen ("ADDR:PORT" or "[ADDR]:PORT"), the address mixd's
+ * other ports bind too; "127.0.0.1" when it does not fit in n. */
+void options_listen_host(const struct options *o, char *out, size_t n);
 
 #endif

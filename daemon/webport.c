@@ -6,26 +6,6 @@
 
 #include "server.h"
 
-/* The host part of "ADDR:PORT" or "[ADDR]:PORT" (options.c checked the form). */
-static void
-listen_host(const char *listen, char *out, size_t n)
-{
-	const char *end;
-
-	if (listen[0] == '[') {
-		end = strchr(listen, ']');
-		listen++;
-	} else {
-		end = strrchr(listen, ':');
-	}
-	if (!end || (size_t)(end - listen) >= n) {
-		snprintf(out, n, "127.0.0.1");
-		return;
-	}
-	memcpy(out, listen, (size_t)(end - listen));
-	out[end - listen] = '\0';
-}
-
 struct web *
 webport_start(const struct options *o, const char *name, struct model *m, struct osc_server *srv,
               char *err, size_t errlen)
@@ -46,7 +26,7 @@ webport_start(const struct options *o, const char *name, struct model *m, struct
 	err[0] = '\0';
 	if (o->http_port == 0)
 		return NULL;
-	listen_host(o->listen, host, sizeof(host));
+	options_listen_host(o, host, sizeof(host));
 	w = web_new(&c, m, srv, &busy, err, errlen);
 	if (!w && busy && !o->http_given) {
 		fprintf(stderr, "mixd: %s; running without the web port (--http-port to choose)\n",
@@ -63,7 +43,7 @@ webport_announce(const struct web *w, const struct options *o)
 
 	if (!w)
 		return;
-	listen_host(o->listen, host, sizeof(host));
+	options_listen_host(o, host, sizeof(host));
 	if (!strcmp(host, "0.0.0.0") || !strcmp(host, "::"))
 		snprintf(host, sizeof(host), "THIS-HOST");
 	fprintf(stderr, "mixd: control surface on http://%s%s%s:%d/ui/ (OSCQuery on /)%s\n",

@@ -27,6 +27,12 @@
 
 struct model;
 
+/* Personalities the registry may list (struct options keeps a port for each) */
+#define PERSONALITY_MAX 8
+/* Sockets of their own the daemon polls, all personalities together; a personality past this
+ * bound is not polled (and says so when mixd starts) */
+#define PERSONALITY_MAX_FDS 8
+
 /* What a personality is given when mixd starts. Everything pointed to outlives it. */
 struct personality_env {
 	struct model *m;                    /* the console's values (model.h) */
@@ -53,7 +59,8 @@ struct personality_ops {
 	 * cannot be bound). A personality with a port_option whose env->port is 0 may return
 	 * NULL with err[0] == '\0': off, not an error. */
 	void *(*create)(const struct personality_env *env, char *err, size_t errlen);
-	/* Its own socket for poll(2), or -1 when it has none. NULL: never has one. */
+	/* Its own socket for poll(2), or -1 when it has none; asked once, as the main loop
+	 * starts. NULL: never has one. */
 	int (*fd)(const void *p);
 	/* That socket is readable: take what is queued (bounded work per call). */
 	void (*receive)(void *p);

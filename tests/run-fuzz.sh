@@ -8,10 +8,11 @@
 #
 # The project builds with gcc, which has no libFuzzer, so the targets are compiled here, from
 # the sources, with clang -fsanitize=fuzzer,address,undefined: packet.c and fuzz_packet.c for
-# fuzz_packet; every osc/*.c, the daemon's model files and fuzz_dispatch.c for fuzz_dispatch,
-# linked with the (gcc-built, uninstrumented) DSP library that the model's engine calls need
+# fuzz_packet; every osc/*.c and osc/ardour/*.c, the daemon's model files and fuzz_dispatch.c
+# for fuzz_dispatch, linked with the (gcc-built, uninstrumented) DSP library that the model's engine calls need
 # and the fuzzer never reaches. The subscription and Ardour handlers join fuzz_dispatch when
-# their sources exist. Binaries are rebuilt only when a source is newer.
+# their sources exist (osc/subs.c, the folder osc/ardour/). Binaries are rebuilt only when a
+# source is newer.
 #
 # The seeds in tests/fuzz-seeds/NAME (fuzz_NAME's) are copied into a scratch corpus under OUT_DIR, so the
 # tree is never written. A crash, a leak, a timeout (10 s per input) or going over 2 GB fails
@@ -73,14 +74,20 @@ dispatch_src=
 for f in "$src"/osc/*.c; do
 	dispatch_src="$dispatch_src $f"
 done
-extra=
+extra= ardour_inc=
 [ -f "$src/osc/subs.c" ] && extra="$extra -DFUZZ_WITH_SUBS"
-[ -f "$src/osc/ardour.c" ] && extra="$extra -DFUZZ_WITH_ARDOUR"
+if [ -d "$src/osc/ardour" ]; then
+	extra="$extra -DFUZZ_WITH_ARDOUR"
+	ardour_inc="-I $src/osc/ardour"
+	for f in "$src"/osc/ardour/*.c; do
+		dispatch_src="$dispatch_src $f"
+	done
+fi
 
 # shellcheck disable=SC2086
 build "$out/fuzz_packet" "$src/osc/packet.c" "$src/tests/fuzz_packet.c" -llo || exit 1
 # shellcheck disable=SC2086
-build "$out/fuzz_dispatch" $extra $dispatch_src "$src/tests/fuzz_dispatch.c" \
+build "$out/fuzz_dispatch" $extra $ardour_inc $dispatch_src "$src/tests/fuzz_dispatch.c" \
 	"$src/dsp/control/param_table.c" "$src/dsp/control/params.c" "$src/dsp/control/model.c" \
 	"$src/dsp/control/ring.c" \
 	"$src/dsp/control/meters.c" "$src/daemon/cli.c" "$dsp_lib" -llo -lm -lpthread || exit 1

@@ -10,8 +10,9 @@
  * A surface is made by /set_surface and keyed by the address it sent that from; replies go
  * there, or to its host at the port /set_surface named (Ardour's manual port mode). The table is
  * bounded (ARDOUR_MAX_SURFACES) and shared fairly between hosts (ARDOUR_PER_HOST each; see
- * create), and a surface unheard for ARDOUR_LEASE_NS is forgotten.
- * docs/ardour.md says what is supported and how it maps.
+ * surfaces.c), and a surface unheard for ARDOUR_LEASE_NS is forgotten.
+ * docs/ardour.md says what is supported and how it maps; ardour_private.h how the folder is
+ * split.
  */
 #ifndef MIXD_ARDOUR_H
 #define MIXD_ARDOUR_H
@@ -23,7 +24,8 @@
 #include "server.h"
 
 #define ARDOUR_MAX_SURFACES 16
-/* Surfaces one host (any port) may have; the table's policy is in ardour.c create */
+/* Surfaces one host (any port) may have; the table's policy is in surfaces.c,
+ * ardour_surface_create */
 #define ARDOUR_PER_HOST 4
 /* A surface not heard from for this long is forgotten (any message renews it; a surface that
  * comes back sends /set_surface again, as it does when it connects) */
@@ -80,5 +82,10 @@ void ardour_tick(struct ardour *a, const struct feedback_frame *f);
 
 /* Control thread. A copy of the counters. */
 void ardour_get_stats(const struct ardour *a, struct ardour_stats *out);
+
+/* The personality (osc/personality.h) the registry lists: create is ardour_new, the inputs of
+ * the stereo strips and the two handlers; tick, the counters of /stats, free. */
+struct personality_ops;
+extern const struct personality_ops ardour_personality;
 
 #endif
