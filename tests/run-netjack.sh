@@ -93,10 +93,10 @@ pids+=($!)
 wait_port "$desk" "$dserver" 'system:playback_1'
 ip netns exec "$desk" env JACK_DEFAULT_SERVER="$dserver" \
 	jack_load netmanager -i "-a 225.3.19.154 -p 19000" >>"$dir/desk.log" 2>&1
-# The stage box: 2 channels each way (-C: from the desk, -P: to the desk), 2 periods of
-# network latency, uncompressed float.
+# The stage box: 3 channels from the desk (-C: master_L/R and aux_1, the monitor mix), 2 to it
+# (-P), 2 periods of network latency, uncompressed float.
 ip netns exec "$stage" env JACK_NO_AUDIO_RESERVATION=1 \
-	jackd -n "$sserver" -d net -a 225.3.19.154 -p 19000 -C 2 -P 2 -n stagebox -l 2 \
+	jackd -n "$sserver" -d net -a 225.3.19.154 -p 19000 -C 3 -P 2 -n stagebox -l 2 \
 	>"$dir/stage.log" 2>&1 &
 pids+=($!)
 wait_port "$desk" "$dserver" 'stagebox:from_slave_1'
