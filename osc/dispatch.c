@@ -24,6 +24,9 @@ struct dispatch {
 		void *ctx;
 	} handler[DISPATCH_MAX_HANDLERS], early[DISPATCH_MAX_EARLY_HANDLERS];
 	unsigned n_handlers, n_early;
+	/* the control thread's longest wait between two ticks in this /stats window: shows that
+	 * nothing (a flood on the web port, a long /list) holds the loop */
+	uint64_t last_tick_ns, tick_max_gap_ns;
 };
 
 struct dispatch *
@@ -50,6 +53,9 @@ dispatch_free(struct dispatch *d)
 void
 dispatch_tick(struct dispatch *d, uint64_t now_ns)
 {
+	if (d->last_tick_ns && now_ns - d->last_tick_ns > d->tick_max_gap_ns)
+		d->tick_max_gap_ns = now_ns - d->last_tick_ns;
+	d->last_tick_ns = now_ns;
 	if (d->pager && d->srv)
 		pager_run(d->pager, d->srv, now_ns);
 }
@@ -258,6 +264,7 @@ handle_stats(struct dispatch *d, const struct osc_peer *from)
 	STAT("list_dropped", d->pager ? pager_dropped(d->pager) : 0);
 	STAT("ring_full", model_ring_full(d->m));
 	STAT("commands_sent", model_commands_sent(d->m));
+	STAT("tick_max_gap_us", d->tick_max_gap_ns / 1000);
 #undef STAT
 	n += d->h.stats(d->h.ctx, st + n, DISPATCH_MAX_STATS - n);
 	m = lo_message_new();
@@ -473,6 +480,7 @@ dispatch_message(void *ctx, const struct osc_peer *from, const char *path, const
 		handle_stats(d, from);
 	} else if (!strcmp(path, "/stats/window") && d->h.stats_window) {
 		d->h.stats_window(d->h.ctx);
+		d->tick_max_gap_ns = 0;
 		dispatch_reply(d, from, path, lo_message_new());
 	} else if (!strcmp(path, "/list")) {
 		if (argc > 1 || (argc == 1 && types[0] != LO_STRING))

@@ -84,7 +84,8 @@ void dispatch_free(struct dispatch *d);
 void dispatch_attach(struct dispatch *d, struct osc_server *srv);
 
 /* Control thread, every tick, with the monotonic time: sends what the budgets allow of the
- * long answers in progress (/list, pager.h). */
+ * long answers in progress (/list, pager.h), and keeps the longest gap between two ticks
+ * (tick_max_gap_us in /stats, since start or the last /stats/window). */
 void dispatch_tick(struct dispatch *d, uint64_t now_ns);
 
 /* Control thread. An osc_message_fn: pass it with the dispatch as ctx to osc_server_new. */

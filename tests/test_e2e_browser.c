@@ -5,10 +5,11 @@
  * against its page: the page loads and connects; strip 1's meter reads the tone and a silent
  * strip stays silent; meters redraw at up to 30 Hz without falling behind; a mouse drag and a
  * two-finger touch drag move faders and mixd follows (read back over UDP); a tap mutes; a UDP
- * change moves the fader on two pages; the bus chooser turns a fader into a send; a scene saved
- * from the page is listed, and loading it from the page brings the values back; the generated
- * panel sets an EQ gain; aux buses in the tree (served with them added) appear in the bus
- * chooser and take the faders. Screenshots at phone and tablet sizes are left in ARTEFACT_DIR
+ * change moves the fader on two pages; the bus chooser turns a fader into a send; the chooser
+ * lists mixd's eight aux buses, and with aux 2 chosen a dragged fader sets that strip's send to
+ * aux 2 in mixd and a UDP change of a send moves its fader; a tap on C cues a strip in mixd; a
+ * scene saved from the page is listed, and loading it from the page brings the values back; the
+ * generated panel sets an EQ gain. Screenshots at phone and tablet sizes are left in ARTEFACT_DIR
  * (build/tests/web-artefacts). Outside sanitized builds mixd runs under the RT-safety
  * interposer, which must count nothing with two pages open and meters streaming to them.
  *
@@ -68,7 +69,7 @@ need_env(const char *name)
 
 START_TEST(test_browser)
 {
-	static const char *args[] = { "--strips", "4", "--web-root", NULL, NULL };
+	static const char *args[] = { "--strips", "4", "--aux", "8", "--web-root", NULL, NULL };
 	static const char *const in[] = { "mixd:in_1" };
 	struct h_mixd_opts opts = { .http = true };
 	bool rt = !getenv("MIXD_SANITIZED");
@@ -93,7 +94,7 @@ START_TEST(test_browser)
 	              "%s is missing: tools/test runs npm ci in tests/browser", modules);
 	mkdir(artefacts, 0755);
 	/* the page of this source tree, never an installed copy */
-	args[3] = need_env("MIXD_WEB_DIR");
+	args[5] = need_env("MIXD_WEB_DIR");
 	if (rt) {
 		snprintf(report, sizeof(report), "%s/%s.%ld.rtcheck", h_session_dir(),
 		         w.jackd->name, (long)getpid());

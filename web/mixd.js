@@ -147,6 +147,12 @@ function drawMeters(now) {
 
 // ---- strips ----
 
+// A bus with a name of its own (/aux/K/name for the send target "aux/K") is shown by it, so a
+// musician finds their monitor mix by what it is called; fn gets the name now and on each change.
+function busName(snd, fn) {
+  if (app.params.has(`/${snd}/name`)) bind(`/${snd}/name`, fn);
+}
+
 function faderAddr(n) {
   return app.mix ? `/strip/${n}/send/${app.mix}/level` : `/strip/${n}/fader`;
 }
@@ -175,6 +181,7 @@ function buildStrip(parent, n) {
     const sl = new UI.Slider(sends, { law: UI.faderLaw, def: -144, addr, cls: "send",
       label: snd.replace("/", " "), onChange: (v) => set(addr, v) });
     bind(addr, (v) => sl.feedback(v));
+    busName(snd, (v) => { sl.lab.textContent = v; });
   }
   if (has("pan")) {
     const pan = new UI.Slider(s, { law: UI.linLaw(-1, 1), def: 0, addr: base + "pan", cls: "pan",
@@ -228,7 +235,8 @@ function masterFaderTo(mix) {
   const a = (mix && busLevelAddr(mix)) || "/master/fader";
   masterFader.o.addr = a;
   masterFader.el.dataset.addr = a;
-  document.getElementById("mastername").textContent = a === "/master/fader" ? "Master" : mix.replace("/", " ");
+  document.getElementById("mastername").textContent = a === "/master/fader" ? "Master"
+    : app.values.get(`/${mix}/name`) || mix.replace("/", " ");
   const v = app.values.get(a);
   masterFader.set(v === undefined ? 0 : v);
 }
@@ -457,7 +465,11 @@ async function start() {
   for (const n of app.strips) buildStrip(row, n);
   buildMaster(document.getElementById("mastersec"));
   const sel = document.getElementById("mix");
-  for (const s of app.sends) el("option", "", sel, s.replace("/", " ")).value = s;
+  for (const s of app.sends) {
+    const opt = el("option", "", sel, s.replace("/", " "));
+    opt.value = s;
+    busName(s, (v) => { opt.textContent = v; });
+  }
   sel.addEventListener("change", () => chooseMix(sel.value));
   document.getElementById("scenesbtn").addEventListener("click", openScenes);
   document.querySelector("#scenes .close").addEventListener("click", () => { document.getElementById("scenes").hidden = true; });
