@@ -314,6 +314,12 @@ START_TEST(test_surface_strip_list)
 	raw_send(fd, "/ping", lo_message_new());
 	later = drain(fd, 2000);
 	ck_assert_uint_eq(later.pongs, 1);
+	/* and the other host was answered at once, as during a bundle of /list (list_bundle):
+	 * the control thread spends a bounded time on one datagram (issue 14 item 2) */
+	ck_assert_msg(ping_ms <= 500,
+	              "the other host's /pong came %lld ms after the bundle: the control thread "
+	              "stalled on one datagram",
+	              (long long)ping_ms);
 	close(other);
 	close(fd);
 	e2e_stop_mixd(&w);
