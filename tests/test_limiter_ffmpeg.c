@@ -316,7 +316,10 @@ run_cases(const struct tp_case *cases, unsigned n_cases)
 		}
 		fflush(stdout);
 	}
-	ck_assert_msg(failed == 0, "%d reading(s) failed (printed above)", failed);
+	/* a failed assertion skips the teardown: the last case's files stay for a look */
+	ck_assert_msg(failed == 0,
+	              "%d reading(s) failed (printed above); the last case's files are in %s",
+	              failed, dir);
 }
 
 /* Noise band-limited to 20 kHz (five seeds 6 dB over, one 20 dB over), naive (full-band)
