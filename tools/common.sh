@@ -17,13 +17,15 @@ MIXD_PACKAGES=(
   clang-14 libclang-rt-14-dev
   libwebsockets-dev
   chromium nodejs
+  ffmpeg
   desktop-file-utils systemd man-db
   dpkg-dev debhelper
   pipewire pipewire-bin wireplumber pipewire-jack dbus-daemon
   avahi-daemon avahi-utils iproute2
 )
 # libwebsockets-dev brings libuv1-dev and the libuv event-loop plugin mixd's web port runs on;
-# chromium and nodejs are for the browser test (tests/browser/, through playwright-core).
+# chromium and nodejs are for the browser test (tests/browser/, through playwright-core);
+# ffmpeg's meter reads the limiter's true-peak ceiling (tests/test_limiter_ffmpeg.c).
 
 # Prints its arguments to stderr, prefixed with the calling tool's name.
 mixd_log() {
