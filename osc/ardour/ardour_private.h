@@ -177,6 +177,11 @@ struct ardour {
 	uint64_t next_slow;     /* ns; 0 before the first tick */
 	struct meter_frame acc; /* meters since the last slow tick */
 	struct ardour_stats st;
+	/* The answer to the message being handled met its host's send budget (a send refused with
+	 * -ENOBUFS): its long loops (strip lists, dumps) stop there, since the rest would be
+	 * refused too. Without it one bundle of /strip/list on 256 strips held the control thread
+	 * for over 2 s building rows the budget then dropped. Cleared as each message arrives. */
+	bool answer_cut;
 };
 
 /* A strip (or master) message, split into its parts. */

@@ -44,7 +44,7 @@ ardour_routes_list(struct ardour *a, struct ardour_surface *s, bool real)
 	struct dispatch_info in = { 0 };
 	lo_message m;
 
-	for (unsigned k = 0; k < ardour_visible(a, s); k++) {
+	for (unsigned k = 0; k < ardour_visible(a, s) && !a->answer_cut; k++) {
 		const struct ardour_strip_idx *x = &a->sx[k];
 
 		m = lo_message_new();
@@ -61,6 +61,8 @@ ardour_routes_list(struct ardour *a, struct ardour_surface *s, bool real)
 		lo_message_add_int32(m, 0);
 		ardour_send_msg(a, &s->reply, rp, m);
 	}
+	if (a->answer_cut)
+		return; /* the rest, the end and the dump, would be refused too */
 	a->h.info(a->h.ctx, &in);
 	m = lo_message_new();
 	if (!m)
@@ -81,7 +83,7 @@ ardour_strip_list(struct ardour *a, const struct ardour_surface *s)
 	char path[32];
 	unsigned n = ardour_visible(a, s);
 
-	for (unsigned ssid = 1; ssid <= n; ssid++) {
+	for (unsigned ssid = 1; ssid <= n && !a->answer_cut; ssid++) {
 		int k = ardour_strip_at(a, s, ssid);
 		struct ardour_req r = { .path = path, .ssid = ssid };
 

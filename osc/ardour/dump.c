@@ -123,7 +123,7 @@ ardour_dump_strips(struct ardour *a, struct ardour_surface *s)
 	unsigned n = ardour_n_slots(a, s);
 
 	if (s->f[F_FEEDBACK] & (FB_BUTTONS | FB_LEVELS | FB_ANY_METER))
-		for (unsigned ssid = 1; ssid <= n; ssid++)
+		for (unsigned ssid = 1; ssid <= n && !a->answer_cut; ssid++)
 			dump_slot(a, s, ssid);
 	bank_leds(a, s);
 }

@@ -14,6 +14,7 @@ handle(struct ardour *a, const struct osc_peer *from, const char *path, const ch
 	struct ardour_surface *s;
 	bool real;
 
+	a->answer_cut = false;
 	if (early) {
 		/* only a peer with a surface speaks Ardour on the native addresses; every message
 		 * passes here first, so the cheap tests go first */

@@ -5,6 +5,7 @@
  */
 #include "ardour_private.h"
 
+#include <errno.h>
 #include <stdio.h>
 
 #include "ardour_law.h"
@@ -15,10 +16,14 @@ ardour_send_msg(struct ardour *a, const struct osc_peer *to, const char *path, l
 {
 	if (!m)
 		return;
-	if (osc_server_send(a->srv, to, path, m) == 0)
+	int r = osc_server_send(a->srv, to, path, m);
+
+	if (r == 0)
 		a->st.sent++;
 	else
 		a->st.send_errors++;
+	if (r == -ENOBUFS)
+		a->answer_cut = true;
 	lo_message_free(m);
 }
 
