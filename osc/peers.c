@@ -13,10 +13,10 @@
  * in the same tick are still ordered); heard_ns is what the lease runs from.
  */
 struct entry {
-	struct osc_peer peer;
+	bool used; /* first, with the address next: a search reads one cache line an entry */
 	uint64_t seq;
 	uint64_t heard_ns;
-	bool used;
+	struct osc_peer peer;
 };
 
 struct peers {
