@@ -178,7 +178,7 @@ peers_find(struct peers *t, const struct osc_peer *peer, const void *key)
 
 		if (!e->used || !osc_peer_equal(&e->peer, peer))
 			continue;
-		if (!t->c.match || t->c.match(payload_of(t, e), key))
+		if (!t->c.match || !key || t->c.match(payload_of(t, e), key))
 			return payload_of(t, e);
 	}
 	return NULL;

@@ -69,7 +69,8 @@ struct peers *peers_new(const struct peers_config *c);
 void peers_free(struct peers *t);
 
 /* Control thread. The payload of the entry of peer with key (ignored without a match
- * function), or NULL when there is none. Marks nothing as heard. */
+ * function; NULL: any of the peer's entries, the first in place order), or NULL when there is
+ * none. Marks nothing as heard. */
 void *peers_find(struct peers *t, const struct osc_peer *peer, const void *key);
 
 /* Control thread. A new entry for peer, heard at now_ns, with its payload zeroed, placed by the

@@ -313,6 +313,7 @@ START_TEST(caller_key)
 	ck_assert_ptr_eq(peers_find(t, &a, "/strip/1"), x);
 	ck_assert_ptr_eq(peers_find(t, &a, "/strip/2"), y);
 	ck_assert_ptr_null(peers_find(t, &a, "/strip/3"));
+	ck_assert_ptr_eq(peers_find(t, &a, NULL), x);       /* any of the peer's: the first */
 	ck_assert_ptr_null(peers_find(t, &a2, "/strip/1")); /* same host, another port */
 	ck_assert_uint_eq(peers_host_count(t, &a2), 2);
 	peers_free(t);
