@@ -15,12 +15,15 @@
  *   - an entry unheard for lease_ns or longer has lapsed: peers_expire drops lapsed entries
  *     (the caller's tick), and until then a lapsed entry is the first to make room;
  *   - a new entry takes, in this order:
- *     1. when its host is at its quota, the place of that host's own least recently heard entry;
+ *     1. when its host is at its quota, the place of that host's own least recently heard entry
+ *        (even with places free: the quota holds whatever else the table has);
  *     2. a free place;
  *     3. the place of the least recently heard lapsed entry;
- *     4. the place of the least recently heard entry of the host holding the most, as long as
- *        that host holds more than the newcomer's host will with the new entry (the one evicted
- *        never ends with fewer than the one that evicted it, so hosts cannot take turns);
+ *     4. the place of the least recently heard entry of the host holding the most (of hosts
+ *        holding equally many, the one whose oldest is oldest), as long as that host holds more
+ *        than the newcomer's host will with the new entry: the host evicted from never ends
+ *        with fewer than the newcomer's, so two hosts cannot take places from each other in
+ *        turn;
  *     5. otherwise none: the table is fairly shared and full, and the newcomer is refused.
  * A table whose entries promise nothing (a token bucket: a forgotten peer starts again with a
  * full one) has lease 0: every entry has lapsed, and a newcomer always takes the place of the
