@@ -8,12 +8,25 @@
 #include "peer.h"
 
 /*
+ * A peer's address in 20 bytes, what a search compares: the server looks its table up on every
+ * datagram, and a struct osc_peer is 136 bytes of which an IP address uses a few. A family
+ * other than IPv4 and IPv6 (a relay's AF_UNIX peers) has only its family here, and is compared
+ * in full (peer.h).
+ */
+struct key {
+	sa_family_t family;
+	uint16_t port;    /* network order */
+	uint8_t host[16]; /* the IPv4 or IPv6 address, zero-padded */
+};
+
+/*
  * One place of the table; the caller's payload follows it at hdr bytes, aligned for anything.
  * seq orders entries by when they were last heard (a counter, not the time: two entries heard
  * in the same tick are still ordered); heard_ns is what the lease runs from.
  */
 struct entry {
-	bool used; /* first, with the address next: a search reads one cache line an entry */
+	bool used; /* first, with the key next: a search reads one cache line an entry */
+	struct key k;
 	uint64_t seq;
 	uint64_t heard_ns;
 	struct osc_peer peer;
@@ -86,6 +99,55 @@ entry_of(const struct peers *t, const void *payload)
 	return (struct entry *)(void *)((unsigned char *)(uintptr_t)payload - t->hdr);
 }
 
+static struct key
+key_of(const struct osc_peer *p)
+{
+	struct key k;
+
+	memset(&k, 0, sizeof(k));
+	k.family = p->addr.ss_family;
+	if (k.family == AF_INET) {
+		const struct sockaddr_in *a = (const void *)&p->addr;
+
+		k.port = a->sin_port;
+		memcpy(k.host, &a->sin_addr, sizeof(a->sin_addr));
+	} else if (k.family == AF_INET6) {
+		const struct sockaddr_in6 *a = (const void *)&p->addr;
+
+		k.port = a->sin6_port;
+		memcpy(k.host, &a->sin6_addr, sizeof(a->sin6_addr));
+	}
+	return k;
+}
+
+static bool
+is_ip(sa_family_t family)
+{
+	return family == AF_INET || family == AF_INET6;
+}
+
+/* osc_peer_same_host, on e and (k, p) */
+static bool
+same_host(const struct entry *e, const struct key *k, const struct osc_peer *p)
+{
+	if (e->k.family != k->family)
+		return false;
+	if (is_ip(k->family))
+		return !memcmp(e->k.host, k->host, sizeof(k->host));
+	return osc_peer_same_host(&e->peer, p);
+}
+
+/* osc_peer_equal, on e and (k, p) */
+static bool
+same_peer(const struct entry *e, const struct key *k, const struct osc_peer *p)
+{
+	if (e->k.family != k->family)
+		return false;
+	if (is_ip(k->family))
+		return e->k.port == k->port && !memcmp(e->k.host, k->host, sizeof(k->host));
+	return osc_peer_equal(&e->peer, p);
+}
+
 /* Lapsed: unheard for the lease or longer. With lease 0 every entry has, even one heard now. */
 static bool
 lapsed(const struct peers *t, const struct entry *e, uint64_t now_ns)
@@ -95,9 +157,10 @@ lapsed(const struct peers *t, const struct entry *e, uint64_t now_ns)
 	return now_ns >= e->heard_ns && now_ns - e->heard_ns >= t->c.lease_ns;
 }
 
-/* Entries of host's host, and the one of them heard least recently (NULL when none). */
+/* Entries of (k, host)'s host, and the one of them heard least recently (NULL when none). */
 static unsigned
-host_entries(const struct peers *t, const struct osc_peer *host, struct entry **oldest)
+host_entries(const struct peers *t, const struct key *k, const struct osc_peer *host,
+             struct entry **oldest)
 {
 	unsigned n = 0;
 
@@ -105,7 +168,7 @@ host_entries(const struct peers *t, const struct osc_peer *host, struct entry **
 	for (unsigned i = 0; i < t->c.max; i++) {
 		struct entry *e = entry_at(t, i);
 
-		if (!e->used || !osc_peer_same_host(&e->peer, host))
+		if (!e->used || !same_host(e, k, host))
 			continue;
 		n++;
 		if (!*oldest || e->seq < (*oldest)->seq)
@@ -130,7 +193,7 @@ fair_victim(const struct peers *t, unsigned mine)
 
 		if (!e->used)
 			continue;
-		n = host_entries(t, &e->peer, &oldest);
+		n = host_entries(t, &e->k, &e->peer, &oldest);
 		if (n > most || (n == most && oldest->seq < victim->seq)) {
 			most = n;
 			victim = oldest;
@@ -139,32 +202,42 @@ fair_victim(const struct peers *t, unsigned mine)
 	return most > mine + 1 ? victim : NULL;
 }
 
-/* The place for a new entry of peer by the policy (peers.h), or NULL. */
+/* The place for a new entry of peer by the policy (peers.h), or NULL. Rules 1 to 3 are read in
+ * one pass over the table (a flood of newcomers makes room on every datagram it sends). */
 static struct entry *
 place_for(struct peers *t, const struct osc_peer *peer, uint64_t now_ns, enum peers_room *room)
 {
-	struct entry *mine, *e = NULL;
-	unsigned n = host_entries(t, peer, &mine);
+	struct entry *mine = NULL, *free_place = NULL, *lapsed_oldest = NULL;
+	struct key k = key_of(peer);
+	unsigned n = 0;
 
-	if (n >= t->c.per_host) { /* 1: the host's own */
+	for (unsigned i = 0; i < t->c.max; i++) {
+		struct entry *e = entry_at(t, i);
+
+		if (!e->used) {
+			if (!free_place)
+				free_place = e;
+			continue;
+		}
+		if (same_host(e, &k, peer)) {
+			n++;
+			if (!mine || e->seq < mine->seq)
+				mine = e;
+		}
+		if (lapsed(t, e, now_ns) && (!lapsed_oldest || e->seq < lapsed_oldest->seq))
+			lapsed_oldest = e;
+	}
+	if (n >= t->c.per_host) { /* 1: the host's own, even with places free */
 		*room = PEERS_EVICTED;
 		return mine;
 	}
-	for (unsigned i = 0; i < t->c.max; i++) { /* 2: a free place */
-		if (!entry_at(t, i)->used) {
-			*room = PEERS_FREE;
-			return entry_at(t, i);
-		}
+	if (free_place) { /* 2 */
+		*room = PEERS_FREE;
+		return free_place;
 	}
-	for (unsigned i = 0; i < t->c.max; i++) { /* 3: the least recently heard lapsed entry */
-		struct entry *c = entry_at(t, i);
-
-		if (lapsed(t, c, now_ns) && (!e || c->seq < e->seq))
-			e = c;
-	}
-	if (e) {
+	if (lapsed_oldest) { /* 3 */
 		*room = PEERS_LAPSED;
-		return e;
+		return lapsed_oldest;
 	}
 	*room = PEERS_EVICTED;
 	return fair_victim(t, n); /* 4, or 5: NULL */
@@ -173,10 +246,12 @@ place_for(struct peers *t, const struct osc_peer *peer, uint64_t now_ns, enum pe
 void *
 peers_find(struct peers *t, const struct osc_peer *peer, const void *key)
 {
+	struct key k = key_of(peer);
+
 	for (unsigned i = 0; i < t->c.max; i++) {
 		struct entry *e = entry_at(t, i);
 
-		if (!e->used || !osc_peer_equal(&e->peer, peer))
+		if (!e->used || !same_peer(e, &k, peer))
 			continue;
 		if (!t->c.match || !key || t->c.match(payload_of(t, e), key))
 			return payload_of(t, e);
@@ -196,6 +271,7 @@ peers_add(struct peers *t, const struct osc_peer *peer, uint64_t now_ns, enum pe
 		t->count++;
 	memset(e, 0, t->stride);
 	e->used = true;
+	e->k = key_of(peer);
 	e->peer = *peer;
 	e->seq = ++t->seq;
 	e->heard_ns = now_ns;
@@ -285,6 +361,7 @@ unsigned
 peers_host_count(const struct peers *t, const struct osc_peer *host)
 {
 	struct entry *oldest;
+	struct key k = key_of(host);
 
-	return host_entries(t, host, &oldest);
+	return host_entries(t, &k, host, &oldest);
 }

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/un.h>
 
 #include "peers.h"
 
@@ -35,6 +36,34 @@ peer4(const char *addr, int port)
 	a->sin_port = htons((uint16_t)port);
 	ck_assert_int_eq(inet_pton(AF_INET, addr, &a->sin_addr), 1);
 	p.len = sizeof(*a);
+	return p;
+}
+
+static struct osc_peer
+peer6(const char *addr, int port)
+{
+	struct osc_peer p;
+	struct sockaddr_in6 *a = (struct sockaddr_in6 *)&p.addr;
+
+	memset(&p, 0, sizeof(p));
+	a->sin6_family = AF_INET6;
+	a->sin6_port = htons((uint16_t)port);
+	ck_assert_int_eq(inet_pton(AF_INET6, addr, &a->sin6_addr), 1);
+	p.len = sizeof(*a);
+	return p;
+}
+
+/* A relay's peer (osc/web): AF_UNIX, told apart by its path. */
+static struct osc_peer
+peer_unix(const char *path)
+{
+	struct osc_peer p;
+	struct sockaddr_un *a = (struct sockaddr_un *)&p.addr;
+
+	memset(&p, 0, sizeof(p));
+	a->sun_family = AF_UNIX;
+	strcpy(a->sun_path, path);
+	p.len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path) + 1);
 	return p;
 }
 
@@ -320,6 +349,35 @@ START_TEST(caller_key)
 }
 END_TEST
 
+/* Hosts and peers as peer.h has them: IPv6 ports of one address are one host; an IPv4 address
+ * and its IPv4-mapped IPv6 form are two (a socket hands a host over in one form); each relay
+ * peer is a host of its own. */
+START_TEST(families)
+{
+	struct peers *t = table(8, 8, SEC);
+	struct osc_peer v6a = peer6("2001:db8::1", 1), v6b = peer6("2001:db8::1", 2),
+	                v6c = peer6("2001:db8::2", 1), v4 = peer4("10.0.0.1", 1),
+	                mapped = peer6("::ffff:10.0.0.1", 1), u1 = peer_unix("ws/1"),
+	                u2 = peer_unix("ws/2");
+	struct item *x = add(t, &v6a, 0, PEERS_FREE), *y = add(t, &u1, 0, PEERS_FREE);
+
+	add(t, &v6b, 0, PEERS_FREE);
+	add(t, &v4, 0, PEERS_FREE);
+	ck_assert_ptr_eq(peers_find(t, &v6a, NULL), x);
+	ck_assert_ptr_null(peers_find(t, &v6c, NULL));
+	ck_assert_ptr_null(peers_find(t, &mapped, NULL));
+	ck_assert_uint_eq(peers_host_count(t, &v6b), 2);
+	ck_assert_uint_eq(peers_host_count(t, &v6c), 0);
+	ck_assert_uint_eq(peers_host_count(t, &mapped), 0);
+	ck_assert_uint_eq(peers_host_count(t, &v4), 1);
+	ck_assert_ptr_eq(peers_find(t, &u1, NULL), y);
+	ck_assert_ptr_null(peers_find(t, &u2, NULL));
+	ck_assert_uint_eq(peers_host_count(t, &u1), 1);
+	ck_assert_uint_eq(peers_host_count(t, &u2), 0);
+	peers_free(t);
+}
+END_TEST
+
 /* A flood of newcomers from many hosts and ports never grows the table past max, and every
  * place is one peers_at reaches. */
 START_TEST(bounded)
@@ -373,6 +431,7 @@ peers_suite(void)
 	tcase_add_test(tc, eviction_order_and_refusal);
 	tcase_add_test(tc, lease_zero_is_lru);
 	tcase_add_test(tc, caller_key);
+	tcase_add_test(tc, families);
 	tcase_add_test(tc, bounded);
 	suite_add_tcase(s, tc);
 	return s;
