@@ -13,16 +13,15 @@
 
 #include "clock.h"
 #include "packet.h"
+#include "peers.h"
 #include "selfaddr.h"
 
 /*
- * One peer's token bucket. tokens is in messages; it refills at rate per second up to burst
- * and goes negative only by the debt of a datagram admitted on a full bucket. last_ns is both
- * the last refill and the last time the peer was heard, which is what eviction looks at.
+ * One host's token bucket, the payload of its entry in the peer table (peers.h). tokens is in
+ * messages; it refills at rate per second up to burst and goes negative only by the debt of a
+ * datagram admitted on a full bucket; last_ns is its last refill.
  */
 struct peer_bucket {
-	uint8_t addr[16]; /* IPv6, or IPv4 as ::ffff:a.b.c.d: one key whatever the socket family */
-	bool used;
 	double tokens;
 	uint64_t last_ns;
 	/* what may still be sent to the host, in bytes, refilled at OSC_SERVER_SEND_RATE up to
@@ -44,7 +43,7 @@ struct osc_server {
 	unsigned burst; /* bucket size, messages */
 	osc_relay_send_fn relay;
 	void *relay_ctx;
-	struct peer_bucket peers[OSC_SERVER_MAX_PEERS];
+	struct peers *peers;  /* a peer_bucket per host, OSC_SERVER_MAX_PEERS of them */
 	struct selfaddr self; /* our own address: never a sender, never a destination */
 	uint8_t buf[PACKET_MAX_SIZE + 4];
 };
@@ -159,6 +158,23 @@ osc_server_new(const char *listen, const struct allowlist *allow, osc_message_fn
 	s->allow = *allow;
 	s->fn = fn;
 	s->ctx = ctx;
+	s->fd = -1;
+	{
+		/* a bucket promises nothing (a host forgotten starts again with a full one), so its
+		 * lease is 0: a newcomer always takes the place of the least recently heard */
+		const struct peers_config pc = {
+			.max = OSC_SERVER_MAX_PEERS,
+			.per_host = 1,
+			.lease_ns = 0,
+			.payload_size = sizeof(struct peer_bucket),
+		};
+
+		s->peers = peers_new(&pc);
+		if (!s->peers) {
+			snprintf(err, errlen, "out of memory");
+			goto fail;
+		}
+	}
 	osc_server_set_rate_limit(s, OSC_SERVER_DEFAULT_RATE, OSC_SERVER_DEFAULT_BURST);
 	s->fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s->fd < 0) {
@@ -210,6 +226,7 @@ osc_server_free(struct osc_server *s)
 		lo_server_free(s->lo);
 	if (s->fd >= 0)
 		close(s->fd);
+	peers_free(s->peers);
 	free(s);
 }
 
@@ -233,59 +250,63 @@ osc_server_set_rate_limit(struct osc_server *s, unsigned rate_per_s, unsigned bu
 		burst = rate_per_s / 5 ? rate_per_s / 5 : 1;
 	s->burst = burst;
 	/* forgetting every peer refills every bucket at the new size */
-	memset(s->peers, 0, sizeof(s->peers));
+	peers_clear(s->peers);
 }
 
-/* The bucket key of a peer: its address as 16 bytes, IPv4 in the IPv4-mapped form, so that a
- * host reaching a dual-stack socket and a plain IPv4 one has the same key. */
-static void
-peer_key(const struct sockaddr_storage *ss, uint8_t key[16])
+/* The table's key of a peer: its host, as an IPv6 address with port 0, IPv4 in the IPv4-mapped
+ * form, so that every port of a host, and a host reaching a dual-stack socket and a plain IPv4
+ * one, has one bucket. */
+static struct osc_peer
+host_key(const struct sockaddr_storage *ss)
 {
+	struct osc_peer k;
+	struct sockaddr_in6 *h = (struct sockaddr_in6 *)(void *)&k.addr;
+
+	memset(&k, 0, sizeof(k));
+	h->sin6_family = AF_INET6;
+	k.len = sizeof(*h);
 	if (ss->ss_family == AF_INET) {
 		const struct sockaddr_in *a = (const struct sockaddr_in *)(const void *)ss;
 
-		memset(key, 0, 10);
-		key[10] = key[11] = 0xff;
-		memcpy(key + 12, &a->sin_addr, 4);
+		h->sin6_addr.s6_addr[10] = h->sin6_addr.s6_addr[11] = 0xff;
+		memcpy(&h->sin6_addr.s6_addr[12], &a->sin_addr, 4);
 	} else {
 		const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)(const void *)ss;
 
-		memcpy(key, &a->sin6_addr, 16);
+		h->sin6_addr = a->sin6_addr;
 	}
+	return k;
 }
 
-/* The bucket of a peer, refilled to now. A linear search: 64 entries of 40 bytes are cheaper to
- * scan than anything liblo does with the message afterwards. An unknown peer takes a free slot,
- * else the least recently heard peer's, and starts full. */
+/* The bucket of a peer, refilled to now. A linear search: 64 entries are cheaper to scan than
+ * anything liblo does with the message afterwards. An unknown peer takes the place the table's
+ * policy gives it (a free one, else the least recently heard host's) and starts full. NULL
+ * only if the table refused, which with lease 0 it cannot. */
 static struct peer_bucket *
 peer_bucket(struct osc_server *s, const struct sockaddr_storage *ss, uint64_t now)
 {
-	struct peer_bucket *b, *victim = NULL;
-	uint8_t key[16];
+	struct osc_peer key = host_key(ss);
+	struct peer_bucket *b = peers_find(s->peers, &key, NULL);
 
-	peer_key(ss, key);
-	for (unsigned i = 0; i < OSC_SERVER_MAX_PEERS; i++) {
-		b = &s->peers[i];
-		if (b->used && !memcmp(b->addr, key, sizeof(key))) {
-			/* the monotonic clock never goes back; the guard costs nothing */
-			double dt_s = now > b->last_ns ? (double)(now - b->last_ns) * 1e-9 : 0.0;
+	if (b) {
+		/* the monotonic clock never goes back; the guard costs nothing */
+		double dt_s = now > b->last_ns ? (double)(now - b->last_ns) * 1e-9 : 0.0;
 
-			b->tokens += dt_s * s->rate;
-			if (b->tokens > s->burst)
-				b->tokens = s->burst;
-			b->last_ns = now;
-			return b;
-		}
-		if (!victim || (victim->used && (!b->used || b->last_ns < victim->last_ns)))
-			victim = b;
+		b->tokens += dt_s * s->rate;
+		if (b->tokens > s->burst)
+			b->tokens = s->burst;
+		b->last_ns = now;
+		peers_heard(s->peers, b, now);
+		return b;
 	}
-	memcpy(victim->addr, key, sizeof(key));
-	victim->used = true;
-	victim->tokens = s->burst;
-	victim->last_ns = now;
-	victim->out_tokens = OSC_SERVER_SEND_BURST;
-	victim->out_ns = now;
-	return victim;
+	b = peers_add(s->peers, &key, now, NULL);
+	if (!b)
+		return NULL;
+	b->tokens = s->burst;
+	b->last_ns = now;
+	b->out_tokens = OSC_SERVER_SEND_BURST;
+	b->out_ns = now;
+	return b;
 }
 
 /* Takes cost messages from the peer's bucket. True when the datagram may pass: the bucket holds
@@ -302,20 +323,25 @@ peer_admit(struct osc_server *s, const struct sockaddr_storage *ss, unsigned cos
 	if (s->rate == 0)
 		return true;
 	b = peer_bucket(s, ss, clock_ns());
+	if (!b)
+		return true; /* no bucket to charge (cannot happen: see peer_bucket) */
 	if (b->tokens < cost && b->tokens < s->burst)
 		return false;
 	b->tokens -= cost;
 	return true;
 }
 
-/* The host's send budget, refilled to now. */
+/* The host's send budget, refilled to now; NULL as peer_bucket. */
 static struct peer_bucket *
 send_bucket(struct osc_server *s, const struct sockaddr_storage *ss)
 {
 	uint64_t now = clock_ns();
 	struct peer_bucket *b = peer_bucket(s, ss, now);
-	double dt_s = now > b->out_ns ? (double)(now - b->out_ns) * 1e-9 : 0.0;
+	double dt_s;
 
+	if (!b)
+		return NULL;
+	dt_s = now > b->out_ns ? (double)(now - b->out_ns) * 1e-9 : 0.0;
 	b->out_tokens += dt_s * OSC_SERVER_SEND_RATE;
 	if (b->out_tokens > OSC_SERVER_SEND_BURST)
 		b->out_tokens = OSC_SERVER_SEND_BURST;
@@ -328,7 +354,11 @@ osc_server_send_budget(struct osc_server *s, const struct osc_peer *to)
 {
 	if (to->addr.ss_family != AF_INET && to->addr.ss_family != AF_INET6)
 		return OSC_SERVER_SEND_BURST; /* not a network peer: its channel limits itself */
-	return (size_t)send_bucket(s, &to->addr)->out_tokens;
+	{
+		const struct peer_bucket *b = send_bucket(s, &to->addr);
+
+		return b ? (size_t)b->out_tokens : OSC_SERVER_SEND_BURST;
+	}
 }
 
 static void
@@ -449,11 +479,12 @@ osc_server_send_raw(struct osc_server *s, const struct osc_peer *to, const void 
 	if (to->addr.ss_family == AF_INET || to->addr.ss_family == AF_INET6) {
 		struct peer_bucket *b = send_bucket(s, &to->addr);
 
-		if (b->out_tokens < (double)len) {
+		if (b && b->out_tokens < (double)len) {
 			s->st.over_budget++;
 			return -ENOBUFS;
 		}
-		b->out_tokens -= (double)len;
+		if (b)
+			b->out_tokens -= (double)len;
 	}
 	if (sendto(s->fd, buf, len, MSG_DONTWAIT, (const struct sockaddr *)&to->addr, to->len) <
 	    0) {

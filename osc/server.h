@@ -15,8 +15,9 @@
  * bundle of 100 messages costs 100), and a datagram the bucket cannot pay for is dropped whole,
  * so a bundle still applies all or nothing. A full bucket admits any datagram, even one that
  * costs more than the burst, and the peer pays the excess off as debt: a bundle larger than the
- * burst is slow, never impossible. The peer table is fixed (OSC_SERVER_MAX_PEERS); a new peer
- * takes the slot of the one heard from least recently, and starts with a full bucket.
+ * burst is slow, never impossible. The buckets are kept in a peer table (peers.h) of
+ * OSC_SERVER_MAX_PEERS, one a host, with lease 0 (a bucket promises nothing): a new host takes
+ * the place of the one heard from least recently, and starts with a full bucket.
  */
 #ifndef MIXD_OSC_SERVER_H
 #define MIXD_OSC_SERVER_H

@@ -12,6 +12,7 @@
 #include "outbox.h"
 #include "params.h"
 #include "peer.h"
+#include "peers.h"
 
 /* Values of the initial snapshot sent per tick to one new subscriber: ~30 datagrams, so a
  * 256-strip console (~15,000 values) reaches a tablet in half a second instead of one burst
@@ -20,14 +21,13 @@
 
 static const char *const bus_names[ENGINE_N_BUSES] = { "reverb", "delay", "chorus" };
 
+/* A subscription: the payload of its entry in the table, keyed by (peer, prefix). */
 struct sub {
-	bool used;
-	struct osc_peer peer;
 	char prefix[PARAM_ADDRESS_MAX];
 	size_t plen;
-	unsigned hz;                  /* meters per second; 0: changes only */
-	uint64_t expires, next_meter; /* ns */
-	unsigned snapshot;            /* next parameter index of the initial snapshot */
+	unsigned hz;         /* meters per second; 0: changes only */
+	uint64_t next_meter; /* ns */
+	unsigned snapshot;   /* next parameter index of the initial snapshot */
 	/* which meters the prefix covers, worked out once at subscribe */
 	uint8_t strip_meter[ENGINE_MAX_STRIPS];
 	bool bus_meter[ENGINE_N_BUSES], master_meter, mb_meter, loudness;
@@ -39,7 +39,7 @@ struct subs {
 	struct model *m;
 	struct osc_server *srv;
 	struct dispatch *d;
-	struct sub *sub; /* SUBS_MAX */
+	struct peers *t; /* the subscriptions: SUBS_MAX, SUBS_PER_HOST a host, SUBS_LEASE_NS */
 	struct outbox ob;
 	struct subs_stats st;
 	int mb_on;    /* /master/multiband/on in the model (-1: none): its meter is sent while on */
@@ -47,15 +47,29 @@ struct subs {
 	bool ticked;  /* false until the first tick: now is 0, not a time */
 };
 
+/* The table's key past the peer: the prefix, as take_prefix left it. */
+static bool
+same_prefix(const void *payload, const void *prefix)
+{
+	return !strcmp(((const struct sub *)payload)->prefix, prefix);
+}
+
 struct subs *
 subs_new(struct model *m, struct osc_server *srv, struct dispatch *d)
 {
+	const struct peers_config pc = {
+		.max = SUBS_MAX,
+		.per_host = SUBS_PER_HOST,
+		.lease_ns = SUBS_LEASE_NS,
+		.payload_size = sizeof(struct sub),
+		.match = same_prefix,
+	};
 	struct subs *s = calloc(1, sizeof(*s));
 
 	if (!s)
 		return NULL;
-	s->sub = calloc(SUBS_MAX, sizeof(*s->sub));
-	if (!s->sub) {
+	s->t = peers_new(&pc);
+	if (!s->t) {
 		free(s);
 		return NULL;
 	}
@@ -71,7 +85,7 @@ subs_free(struct subs *s)
 {
 	if (!s)
 		return;
-	free(s->sub);
+	peers_free(s->t);
 	free(s);
 }
 
@@ -149,77 +163,6 @@ take_prefix(const char *in, char *out, size_t *plen)
 	return NULL;
 }
 
-static struct sub *
-find(struct subs *s, const struct osc_peer *peer, const char *prefix)
-{
-	for (unsigned i = 0; i < SUBS_MAX; i++) {
-		struct sub *u = &s->sub[i];
-		if (u->used && osc_peer_equal(&u->peer, peer) && !strcmp(u->prefix, prefix))
-			return u;
-	}
-	return NULL;
-}
-
-/* Subscriptions of from's host now, and the one of them that lapses first. */
-static unsigned
-host_count(struct subs *s, const struct osc_peer *from, struct sub **soonest)
-{
-	unsigned n = 0;
-
-	*soonest = NULL;
-	for (unsigned i = 0; i < SUBS_MAX; i++) {
-		struct sub *u = &s->sub[i];
-		if (!u->used || !osc_peer_same_host(&u->peer, from))
-			continue;
-		n++;
-		if (!*soonest || u->expires < (*soonest)->expires)
-			*soonest = u;
-	}
-	return n;
-}
-
-/* Ends subscription u to make room (its peer is not told: it may renew and take a place again
- * when one is free). */
-static void
-evict(struct subs *s, struct sub *u)
-{
-	u->used = false;
-	s->st.evicted++;
-	s->st.active--;
-}
-
-/* A slot for a new subscription of from, by the table's policy: a host has SUBS_PER_HOST at
- * most (its own that lapses first makes room); a full table makes room from the host with the
- * most, when it has more than from's host would; otherwise NULL (refused: the table is fairly
- * shared already). */
-static struct sub *
-free_slot(struct subs *s, const struct osc_peer *from)
-{
-	struct sub *mine, *victim = NULL;
-	unsigned most = 0;
-
-	if (host_count(s, from, &mine) >= SUBS_PER_HOST) {
-		evict(s, mine);
-		return mine;
-	}
-	for (unsigned i = 0; i < SUBS_MAX; i++)
-		if (!s->sub[i].used)
-			return &s->sub[i];
-	for (unsigned i = 0; i < SUBS_MAX; i++) {
-		struct sub *u = &s->sub[i], *first;
-		unsigned n = host_count(s, &u->peer, &first);
-
-		if (n > most) {
-			most = n;
-			victim = first;
-		}
-	}
-	if (!victim || most <= host_count(s, from, &mine) + 1)
-		return NULL;
-	evict(s, victim);
-	return victim;
-}
-
 static void
 ack(struct subs *s, const struct osc_peer *to, const struct sub *u)
 {
@@ -275,26 +218,39 @@ subscribe(struct subs *s, const struct osc_peer *from, const char *path, const c
 		dispatch_reply_error(s->d, from, path, why);
 		return;
 	}
-	u = find(s, from, prefix);
+	u = peers_find(s->t, from, prefix);
 	if (u) {
 		s->st.renewed++;
+		peers_heard(s->t, u, s->now); /* the lease runs from the renewal */
 	} else {
-		u = free_slot(s, from);
+		enum peers_room room;
+
+		/* the place the table's policy gives (peers.h): the host's own least recently
+		 * renewed when it holds SUBS_PER_HOST, a free one, or one from the host with the
+		 * most; none when the table is fairly shared and full */
+		u = peers_add(s->t, from, s->now, &room);
 		if (!u) {
 			s->st.refused++;
 			dispatch_reply_error(s->d, from, path, "subscriber table full");
 			return;
 		}
-		memset(u, 0, sizeof(*u));
-		u->peer = *from;
+		if (room != PEERS_FREE) {
+			/* the one ended to make room is not told: it may renew and take a place
+			 * again when one is free */
+			s->st.active--;
+			if (room == PEERS_LAPSED)
+				s->st.expired++;
+			else
+				s->st.evicted++;
+		}
 		memcpy(u->prefix, prefix, plen + 1);
 		u->plen = plen;
 		if (!plan_coverage(s, u)) {
+			peers_remove(s->t, u);
 			s->st.refused++;
 			dispatch_reply_error(s->d, from, path, "no address under this prefix");
 			return;
 		}
-		u->used = true;
 		meters_clear(&u->acc);
 		u->next_meter = s->now;
 		s->st.started++;
@@ -305,7 +261,6 @@ subscribe(struct subs *s, const struct osc_peer *from, const char *path, const c
 	u->hz = hz > SUBS_MAX_HZ ? SUBS_MAX_HZ : (unsigned)lrint(hz);
 	if (hz > 0.0 && u->hz == 0)
 		u->hz = 1;
-	u->expires = s->now + SUBS_LEASE_NS;
 	ack(s, from, u);
 }
 
@@ -327,12 +282,13 @@ unsubscribe(struct subs *s, const struct osc_peer *from, const char *path, const
 		dispatch_reply_error(s->d, from, path, why);
 		return;
 	}
-	for (unsigned i = 0; i < SUBS_MAX; i++) {
-		struct sub *u = &s->sub[i];
-		if (!u->used || !osc_peer_equal(&u->peer, from) ||
+	for (unsigned i = 0; i < peers_max(s->t); i++) {
+		struct sub *u = peers_at(s->t, i);
+
+		if (!u || !osc_peer_equal(peers_peer(s->t, u), from) ||
 		    (argc == 1 && strcmp(u->prefix, prefix)))
 			continue;
-		u->used = false;
+		peers_remove(s->t, u);
 		s->st.active--;
 		s->st.ended++;
 		n++;
@@ -477,7 +433,7 @@ serve(struct subs *s, struct sub *u, const struct feedback_frame *f, lo_message 
 {
 	uint64_t period;
 
-	outbox_begin(&s->ob, s->srv, &u->peer);
+	outbox_begin(&s->ob, s->srv, peers_peer(s->t, u));
 	send_changes(s, u, f, msgs);
 	send_snapshot(s, u);
 	if (u->hz) {
@@ -503,11 +459,12 @@ subs_tick(struct subs *s, const struct feedback_frame *f)
 	if (!s->ticked) {
 		/* a subscription that came before the first tick was stamped with time 0: its
 		 * lease and meter schedule start now, or the first tick would expire it */
-		for (unsigned i = 0; i < SUBS_MAX; i++) {
-			if (s->sub[i].used) {
-				s->sub[i].expires += f->now_ns;
-				s->sub[i].next_meter += f->now_ns;
-			}
+		peers_shift(s->t, f->now_ns);
+		for (unsigned i = 0; i < peers_max(s->t); i++) {
+			struct sub *u = peers_at(s->t, i);
+
+			if (u)
+				u->next_meter += f->now_ns;
 		}
 		s->ticked = true;
 	}
@@ -519,18 +476,18 @@ subs_tick(struct subs *s, const struct feedback_frame *f)
 	} else {
 		memset(stack_msgs, 0, sizeof(stack_msgs));
 	}
-	for (unsigned i = 0; i < SUBS_MAX; i++) {
-		struct sub *u = &s->sub[i];
+	{
+		/* those unrenewed for SUBS_LEASE_NS lapse; the rest are served */
+		unsigned n = peers_expire(s->t, f->now_ns);
 
-		if (!u->used)
-			continue;
-		if (f->now_ns >= u->expires) {
-			u->used = false;
-			s->st.active--;
-			s->st.expired++;
-			continue;
-		}
-		serve(s, u, f, msgs);
+		s->st.active -= n;
+		s->st.expired += n;
+	}
+	for (unsigned i = 0; i < peers_max(s->t); i++) {
+		struct sub *u = peers_at(s->t, i);
+
+		if (u)
+			serve(s, u, f, msgs);
 	}
 	for (unsigned c = 0; c < f->n_changed; c++)
 		if (msgs[c])

@@ -18,9 +18,12 @@
  * and its meter. Feedback is best-effort UDP: a slow or vanished subscriber loses datagrams and
  * never blocks anything.
  *
- * The table is shared fairly: a host (any port) holds SUBS_PER_HOST subscriptions at most, its
- * own that lapses first making room for its next; when the table is full, a new host takes the
- * place of the host with the most, so 32 ports of one host cannot lock out a real surface.
+ * The table is a peer table (peers.h) and shared fairly by its policy: a host (any port) holds
+ * SUBS_PER_HOST subscriptions at most, its own least recently renewed (the one that lapses
+ * first) making room for its next; when the table is full, a new subscription takes the place
+ * of the least recently renewed of the host with the most, while that host holds more than the
+ * newcomer's would; otherwise it is refused. 32 ports of one host cannot lock out a real
+ * surface.
  */
 #ifndef MIXD_SUBS_H
 #define MIXD_SUBS_H
@@ -32,7 +35,7 @@
 #include "server.h"
 
 #define SUBS_MAX 32
-/* Subscriptions one host (any port) may hold: the table's policy is in subs.c free_slot */
+/* Subscriptions one host (any port) may hold: the table's policy is peers.h's */
 #define SUBS_PER_HOST 8
 #define SUBS_LEASE_NS (10ull * 1000000000ull)
 #define SUBS_MAX_HZ   50
