@@ -755,6 +755,7 @@ main(int argc, char **argv)
 	char err[512];
 	int rc;
 
+	memlock_malloc_policy();
 	rc = options_parse(&app.opt, argc, argv, err, sizeof(err));
 	if (rc == 1)
 		return 0;

@@ -2,6 +2,7 @@
 #include "memlock.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +19,13 @@
 #define MEMLOCK_SANITIZED 1
 #endif
 #endif
+
+void
+memlock_malloc_policy(void)
+{
+	/* setting it at all is what stops the dynamic adjustment (mallopt(3), M_MMAP_THRESHOLD) */
+	(void)mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+}
 
 enum memlock_result
 memlock_all(char *msg, size_t msglen)
