@@ -50,7 +50,14 @@ ardour_new(struct model *m, struct osc_server *srv, struct dispatch *d,
 	a->n_in = calloc(n, sizeof(*a->n_in));
 	a->send_idx = calloc((size_t)n * a->n_sends, sizeof(*a->send_idx));
 	a->send_saved = calloc((size_t)n * a->n_sends, sizeof(*a->send_saved));
-	a->sur = calloc(ARDOUR_MAX_SURFACES, sizeof(*a->sur));
+	/* the table's lease is 1 ns over ARDOUR_LEASE_NS: its entries lapse when unheard for the
+	 * lease or longer, and a surface is forgotten when unheard for more than ARDOUR_LEASE_NS */
+	a->sur = peers_new(&(const struct peers_config){
+	    .max = ARDOUR_MAX_SURFACES,
+	    .per_host = ARDOUR_PER_HOST,
+	    .lease_ns = ARDOUR_LEASE_NS + 1,
+	    .payload_size = sizeof(struct ardour_surface),
+	});
 	if (!a->sx || !a->kind || !a->n_in || !a->send_idx || !a->send_saved || !a->sur)
 		goto fail;
 	for (unsigned b = ENGINE_N_BUSES; b < a->n_sends; b++) {
@@ -119,7 +126,7 @@ ardour_free(struct ardour *a)
 {
 	if (!a)
 		return;
-	free(a->sur);
+	peers_free(a->sur);
 	free(a->send_saved);
 	free(a->send_idx);
 	free(a->n_in);

@@ -8,9 +8,10 @@
  * the parameter table, and feedback in the shape each surface negotiated.
  *
  * A surface is made by /set_surface and keyed by the address it sent that from; replies go
- * there, or to its host at the port /set_surface named (Ardour's manual port mode). The table is
- * bounded (ARDOUR_MAX_SURFACES) and shared fairly between hosts (ARDOUR_PER_HOST each; see
- * surfaces.c), and a surface unheard for ARDOUR_LEASE_NS is forgotten.
+ * there, or to its host at the port /set_surface named (Ardour's manual port mode). The surfaces
+ * are a peer table (osc/peers.h: the one policy of mixd's per-peer tables), bounded
+ * (ARDOUR_MAX_SURFACES), shared fairly between hosts (ARDOUR_PER_HOST each), and a surface
+ * unheard for more than ARDOUR_LEASE_NS is forgotten.
  * docs/ardour.md says what is supported and how it maps; ardour_private.h how the folder is
  * split.
  */
@@ -24,8 +25,8 @@
 #include "server.h"
 
 #define ARDOUR_MAX_SURFACES 16
-/* Surfaces one host (any port) may have; the table's policy is in surfaces.c,
- * ardour_surface_create */
+/* Surfaces one host (any port) may have; who makes room for whom is the peer table's policy
+ * (osc/peers.h) */
 #define ARDOUR_PER_HOST 4
 /* A surface not heard from for this long is forgotten (any message renews it; a surface that
  * comes back sends /set_surface again, as it does when it connects) */
@@ -36,8 +37,8 @@ struct dispatch;
 
 struct ardour_stats {
 	uint64_t surfaces;    /* known now */
-	uint64_t evicted;     /* surfaces forgotten to make room for a new one */
-	uint64_t expired;     /* surfaces forgotten after ARDOUR_LEASE_NS unheard */
+	uint64_t evicted;     /* working surfaces forgotten to make room for a new one */
+	uint64_t expired;     /* surfaces forgotten after more than ARDOUR_LEASE_NS unheard */
 	uint64_t refused;     /* /set_surface refused: the table fairly shared and full */
 	uint64_t messages;    /* Ardour-shaped messages taken */
 	uint64_t sent;        /* messages sent to surfaces: replies and feedback */

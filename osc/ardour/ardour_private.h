@@ -11,7 +11,9 @@
  * from. Replies and feedback go to that address, or to its host at the port /set_surface named
  * (Ardour's manual port mode); a surface with such a port owns every Ardour-shaped message from
  * its host, as in Ardour, because tablet apps may send from a new port each time. A peer with no
- * surface is served as Ardour serves one it has not heard of: no banking, no feedback.
+ * surface is served as Ardour serves one it has not heard of: no banking, no feedback. The
+ * surfaces are entries of a peer table (osc/peers.h), bounded, shared between hosts and leased
+ * by the one policy every per-peer table of mixd follows.
  *
  * Strips. Every mixd strip is an Ardour audio track ("AT", strip type bit 1), in order; a
  * surface shows its bank of them, ssid 1 being the bank's first strip.
@@ -23,7 +25,8 @@
  *
  * The files, one job each:
  *   ardour.c       set-up: the parameter rows mapped, the personality's life and counters
- *   surfaces.c     the surface table (who is a surface, room, leases) and what a bank shows
+ *   surfaces.c     the surfaces in the peer table (who is one, the counters of room and
+ *                  leases) and what a bank shows
  *   send.c         sending, and mixd's values in Ardour's units
  *   dump.c         a surface's whole state, as after /set_surface, /refresh or a bank change
  *   set_surface.c  /set_surface in its three forms
@@ -53,6 +56,7 @@
 #include "engine.h"
 #include "meters.h"
 #include "peer.h"
+#include "peers.h"
 
 /* A cleared meter reads "no signal" (-193), as Ardour's strip and master observers send it. */
 #define METER_OFF_DB (-193.0f)
@@ -136,13 +140,13 @@ struct ardour_strip_idx {
 	unsigned name, trim, polarity, fader, pan, mute, solo;
 };
 
+/* A surface: the payload of an entry of the peer table (peers.h), which keeps whether the place
+ * is used, whom it belongs to and when it was last heard. */
 struct ardour_surface {
-	bool used;
-	struct osc_peer key;   /* the address /set_surface came from */
+	struct osc_peer key;   /* the address /set_surface came from (the table's key too; kept here
+	                          for the anonymous surface, which has no entry) */
 	struct osc_peer reply; /* where replies and feedback go */
 	bool manual_port;      /* reply goes to key's host at port f[F_PORT] */
-	uint64_t heard;        /* sequence number of its last message: the oldest makes room */
-	uint64_t heard_ns;     /* the tick time of its last message: its lease runs from there */
 	int32_t f[F_N];        /* the /set_surface fields */
 	unsigned bank;         /* first strip shown, 1-based */
 	unsigned heartbeat;    /* 0..HEARTBEAT_PERIOD-1, in slow ticks */
@@ -170,12 +174,13 @@ struct ardour {
 	float *send_saved;
 	unsigned aux_name[ENGINE_MAX_AUX]; /* /aux/K/name, what Ardour shows as a send's name */
 	bool any_solo;                     /* what /cancel_all_solos last said */
-	struct ardour_surface *sur;        /* ARDOUR_MAX_SURFACES */
-	struct ardour_surface anon;        /* how a peer without a surface is served */
-	uint64_t heard;
-	uint64_t now_ns;        /* of the last tick */
-	uint64_t next_slow;     /* ns; 0 before the first tick */
-	struct meter_frame acc; /* meters since the last slow tick */
+	/* the surfaces: payloads struct ardour_surface, ARDOUR_MAX_SURFACES places, ARDOUR_PER_HOST
+	 * a host, a lease of ARDOUR_LEASE_NS; the policy is the peer table's (peers.h) */
+	struct peers *sur;
+	struct ardour_surface anon; /* how a peer without a surface is served */
+	uint64_t now_ns;            /* of the last tick */
+	uint64_t next_slow;         /* ns; 0 before the first tick */
+	struct meter_frame acc;     /* meters since the last slow tick */
 	struct ardour_stats st;
 	/* The answer to the message being handled met its host's send budget (a send refused with
 	 * -ENOBUFS): its long loops (strip lists, dumps) stop there, since the rest would be
@@ -243,12 +248,13 @@ void ardour_surface_defaults(struct ardour_surface *s);
 void ardour_peer_set_port(struct osc_peer *p, uint16_t port);
 /* The surface a peer's messages belong to, or NULL. */
 struct ardour_surface *ardour_surface_lookup(struct ardour *a, const struct osc_peer *from);
-/* A new surface for from at its defaults, or NULL when the table is fairly shared and full. */
+/* A new surface for from at its defaults, placed by the peer table's policy (peers.h), or NULL
+ * when the table is fairly shared and full. */
 struct ardour_surface *ardour_surface_create(struct ardour *a, const struct osc_peer *from);
 /* The surface serving from: its own (renewed; *real true), or the default one. Never NULL. */
 struct ardour_surface *ardour_surface_serving(struct ardour *a, const struct osc_peer *from,
                                               bool *real);
-/* Forgets the surfaces not heard from for ARDOUR_LEASE_NS before now_ns. */
+/* Forgets the surfaces not heard from for more than ARDOUR_LEASE_NS before now_ns. */
 void ardour_surfaces_expire(struct ardour *a, uint64_t now_ns);
 /* Strips s sees, slots of its bank, the strip at an ssid (-1: none), the ssid of strip k (0:
  * not shown), a bank moved into Ardour's limits. */

@@ -33,12 +33,12 @@ feedback_change(struct ardour *a, unsigned idx)
 				a->send_saved[k * a->n_sends + b] = NAN;
 		return;
 	}
-	for (unsigned i = 0; i < ARDOUR_MAX_SURFACES; i++) {
-		struct ardour_surface *s = &a->sur[i];
-		int32_t fb = s->f[F_FEEDBACK];
+	for (unsigned i = 0; i < peers_max(a->sur); i++) {
+		struct ardour_surface *s = peers_at(a->sur, i);
+		int32_t fb;
 		unsigned ssid;
 
-		if (!s->used || !fb)
+		if (!s || !(fb = s->f[F_FEEDBACK]))
 			continue;
 		if (kind == K_MASTER_FADER || kind == K_MASTER_MUTE) {
 			if (!(fb & FB_MASTER))
@@ -108,9 +108,12 @@ solo_state(struct ardour *a)
 	if (any == a->any_solo)
 		return;
 	a->any_solo = any;
-	for (unsigned i = 0; i < ARDOUR_MAX_SURFACES; i++)
-		if (a->sur[i].used && (a->sur[i].f[F_FEEDBACK] & FB_MASTER))
-			ardour_send_f(a, &a->sur[i].reply, "/cancel_all_solos", any ? 1.0f : 0.0f);
+	for (unsigned i = 0; i < peers_max(a->sur); i++) {
+		struct ardour_surface *s = peers_at(a->sur, i);
+
+		if (s && (s->f[F_FEEDBACK] & FB_MASTER))
+			ardour_send_f(a, &s->reply, "/cancel_all_solos", any ? 1.0f : 0.0f);
+	}
 }
 
 void
@@ -126,8 +129,11 @@ ardour_tick(struct ardour *a, const struct feedback_frame *f)
 	}
 	if (solo)
 		solo_state(a);
-	for (unsigned i = 0; i < ARDOUR_MAX_SURFACES; i++)
-		meters |= a->sur[i].used && (a->sur[i].f[F_FEEDBACK] & FB_ANY_METER);
+	for (unsigned i = 0; i < peers_max(a->sur) && !meters; i++) {
+		const struct ardour_surface *s = peers_at(a->sur, i);
+
+		meters = s && (s->f[F_FEEDBACK] & FB_ANY_METER);
+	}
 	if (meters && f->fresh)
 		meters_fold(&a->acc, f->fresh);
 	if (!a->next_slow)
@@ -139,8 +145,11 @@ ardour_tick(struct ardour *a, const struct feedback_frame *f)
 	a->next_slow += SLOW_TICK_NS;
 	if (a->next_slow <= f->now_ns)
 		a->next_slow = f->now_ns + SLOW_TICK_NS;
-	for (unsigned i = 0; i < ARDOUR_MAX_SURFACES; i++)
-		if (a->sur[i].used && a->sur[i].f[F_FEEDBACK])
-			ardour_slow_surface(a, &a->sur[i]);
+	for (unsigned i = 0; i < peers_max(a->sur); i++) {
+		struct ardour_surface *s = peers_at(a->sur, i);
+
+		if (s && s->f[F_FEEDBACK])
+			ardour_slow_surface(a, s);
+	}
 	meters_clear(&a->acc);
 }

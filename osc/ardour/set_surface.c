@@ -119,8 +119,7 @@ ardour_set_surface(struct ardour *a, const struct osc_peer *from, const char *pa
 		dispatch_reply_error(a->d, from, path, "surface table full");
 		return;
 	}
-	s->heard = ++a->heard;
-	s->heard_ns = a->now_ns;
+	peers_heard(a->sur, s, a->now_ns);
 	memcpy(f, s->f, sizeof(f));
 	if (*sub == '\0') {
 		if (argc == 0) {

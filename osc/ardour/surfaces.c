@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * surfaces: the table of Ardour surfaces (who is one, who makes room for a newcomer, whose
- * lease ran out) and what a surface's bank shows (Ardour's strip and bank arithmetic).
+ * surfaces: the Ardour surfaces, entries of a peer table (osc/peers.h, whose one policy says who
+ * makes room for a newcomer and whose lease ran out): who is a surface, the counters of that
+ * room and those leases, and what a surface's bank shows (Ardour's strip and bank arithmetic).
  */
 #include "ardour_private.h"
 
@@ -27,21 +28,6 @@ ardour_surface_defaults(struct ardour_surface *s)
 	s->manual_port = false;
 }
 
-static bool
-same_host(const struct osc_peer *x, const struct osc_peer *y)
-{
-	if (x->addr.ss_family != y->addr.ss_family)
-		return false;
-	if (x->addr.ss_family == AF_INET)
-		return ((const struct sockaddr_in *)&x->addr)->sin_addr.s_addr ==
-		       ((const struct sockaddr_in *)&y->addr)->sin_addr.s_addr;
-	if (x->addr.ss_family == AF_INET6)
-		return !memcmp(&((const struct sockaddr_in6 *)&x->addr)->sin6_addr,
-		               &((const struct sockaddr_in6 *)&y->addr)->sin6_addr,
-		               sizeof(struct in6_addr));
-	return false;
-}
-
 void
 ardour_peer_set_port(struct osc_peer *p, uint16_t port)
 {
@@ -56,75 +42,37 @@ ardour_peer_set_port(struct osc_peer *p, uint16_t port)
 struct ardour_surface *
 ardour_surface_lookup(struct ardour *a, const struct osc_peer *from)
 {
-	for (unsigned i = 0; i < ARDOUR_MAX_SURFACES; i++)
-		if (a->sur[i].used && osc_peer_equal(&a->sur[i].key, from))
-			return &a->sur[i];
-	for (unsigned i = 0; i < ARDOUR_MAX_SURFACES; i++)
-		if (a->sur[i].used && a->sur[i].manual_port && same_host(&a->sur[i].key, from))
-			return &a->sur[i];
-	return NULL;
-}
+	struct ardour_surface *s = peers_find(a->sur, from, NULL);
 
-/* Surfaces of from's host now, and the one of them heard from least recently. */
-static unsigned
-host_surfaces(struct ardour *a, const struct osc_peer *from, struct ardour_surface **oldest)
-{
-	unsigned n = 0;
+	for (unsigned i = 0; !s && i < peers_max(a->sur); i++) {
+		struct ardour_surface *c = peers_at(a->sur, i);
 
-	*oldest = NULL;
-	for (unsigned i = 0; i < ARDOUR_MAX_SURFACES; i++) {
-		struct ardour_surface *c = &a->sur[i];
-		if (!c->used || !same_host(&c->key, from))
-			continue;
-		n++;
-		if (!*oldest || c->heard < (*oldest)->heard)
-			*oldest = c;
+		if (c && c->manual_port && osc_peer_same_host(peers_peer(a->sur, c), from))
+			s = c;
 	}
-	return n;
+	return s;
 }
 
-/* A new surface for peer from. The table is bounded and shared fairly: a host (any port) has
- * ARDOUR_PER_HOST surfaces at most, its own heard from least recently making room for its next;
- * a free slot is taken next; a full table makes room from the host with the most surfaces (its
- * least recently heard), when that host has more than from's would. Otherwise NULL: the table
- * is fairly shared and a working surface is not evicted for a newcomer. */
+/* A new surface for peer from, in the place the peer table's policy (peers.h) gives it, the
+ * counters told what made that room. NULL: the table is fairly shared and full, and a working
+ * surface is not evicted for a newcomer. */
 struct ardour_surface *
 ardour_surface_create(struct ardour *a, const struct osc_peer *from)
 {
-	struct ardour_surface *s = NULL, *mine, *unused;
-	unsigned most = 0;
+	enum peers_room room;
+	struct ardour_surface *s = peers_add(a->sur, from, a->now_ns, &room);
 
-	if (host_surfaces(a, from, &mine) >= ARDOUR_PER_HOST) {
-		s = mine;
-	} else {
-		for (unsigned i = 0; i < ARDOUR_MAX_SURFACES && !s; i++)
-			if (!a->sur[i].used)
-				s = &a->sur[i];
-		for (unsigned i = 0; i < ARDOUR_MAX_SURFACES && !s; i++) {
-			struct ardour_surface *c = &a->sur[i], *first;
-			unsigned n = host_surfaces(a, &c->key, &first);
-
-			if (n > most) {
-				most = n;
-				mine = first;
-			}
-		}
-		if (!s) {
-			if (!mine || most <= host_surfaces(a, from, &unused) + 1)
-				return NULL;
-			s = mine;
-		}
-	}
-	if (s->used)
-		a->st.evicted++;
-	else
+	if (!s)
+		return NULL;
+	if (room == PEERS_FREE)
 		a->st.surfaces++;
-	memset(s, 0, sizeof(*s));
+	else if (room == PEERS_LAPSED)
+		a->st.expired++; /* one forgotten, one known: surfaces stays */
+	else
+		a->st.evicted++;
 	ardour_surface_defaults(s);
-	s->used = true;
 	s->key = *from;
 	s->reply = *from;
-	s->heard_ns = a->now_ns;
 	return s;
 }
 
@@ -137,8 +85,7 @@ ardour_surface_serving(struct ardour *a, const struct osc_peer *from, bool *real
 
 	*real = s != NULL;
 	if (s) {
-		s->heard = ++a->heard;
-		s->heard_ns = a->now_ns;
+		peers_heard(a->sur, s, a->now_ns);
 		return s;
 	}
 	ardour_surface_defaults(&a->anon);
@@ -152,14 +99,10 @@ ardour_surfaces_expire(struct ardour *a, uint64_t now_ns)
 {
 	/* a surface not heard from for a lease is forgotten: a tablet that went away, or feedback
 	 * aimed somewhere by someone long gone, does not stream on forever */
-	for (unsigned i = 0; i < ARDOUR_MAX_SURFACES; i++) {
-		struct ardour_surface *c = &a->sur[i];
-		if (c->used && now_ns > c->heard_ns + ARDOUR_LEASE_NS) {
-			c->used = false;
-			a->st.surfaces--;
-			a->st.expired++;
-		}
-	}
+	unsigned n = peers_expire(a->sur, now_ns);
+
+	a->st.surfaces -= n;
+	a->st.expired += n;
 }
 
 /* Strips the surface sees: all of them when it asks for audio tracks, none otherwise. */
