@@ -49,7 +49,9 @@ typedef void (*osc_message_fn)(void *ctx, const struct osc_peer *from, const cha
 /* What mixd sends one host at most, replies and feedback together, in bytes: a second's worth
  * refills the budget, a burst of it may go at once. A surface showing 256 strips' meters at 50
  * Hz takes about a quarter of it; a request whose answer would take more is paced (pager.h),
- * and anything sent past it is dropped and counted. */
+ * and anything sent past it is dropped and counted. While one datagram is dispatched the budget
+ * does not refill: what one datagram makes mixd send is at most the budget it found, which
+ * bounds the control thread's time on it. */
 #define OSC_SERVER_SEND_RATE  (1u << 20)
 #define OSC_SERVER_SEND_BURST (256u << 10)
 /* Peers whose buckets are kept; past this the least recently heard one is forgotten. */

@@ -244,8 +244,8 @@ START_TEST(test_surface_strip_list)
 	static const uint8_t msg[16] = { '/', 's', 't', 'r', 'i', 'p', '/', 'l',
 		                         'i', 's', 't', 0,   ',', 0,   0,   0 };
 	static uint8_t bundle[16384];
-	struct tally one, many, later;
-	int64_t over0, over, t0, t1, ping_ms;
+	struct tally first, one, many, later;
+	int64_t over0, over, t0, t1, ping_ms, surfaces;
 	unsigned count;
 	size_t len;
 	double bound;
@@ -267,14 +267,21 @@ START_TEST(test_surface_strip_list)
 		lo_message_add_int32(m, 0);
 		raw_send(fd, "/set_surface", m);
 	}
-	drain(fd, 1000); /* the surface's first feedback, and a refilled budget */
+	first = drain(fd, 1000); /* the surface's first feedback, and a refilled budget */
+	surfaces = e2e_stat(&w, "ardour_surfaces");
+	over0 = e2e_stat(&w, "over_budget");
 
 	/* one /strip/list: under the burst, it arrives whole */
 	ck_assert_int_eq(send(fd, msg, sizeof(msg), 0), (ssize_t)sizeof(msg));
 	one = drain(fd, 1500);
 	fprintf(stderr, "amplify: one /strip/list (%zu bytes) on 256 strips: %u rows, %zu bytes\n",
 	        sizeof(msg), one.replies, one.bytes);
-	ck_assert_uint_eq(one.replies, 256 + 1); /* a row per strip and end_route_list */
+	/* a row per strip and end_route_list */
+	ck_assert_msg(one.replies == 256 + 1,
+	              "one /strip/list: %u rows of 257 (%zu bytes); before it: %zu bytes of "
+	              "feedback after /set_surface, %lld surfaces, over_budget %lld, then %lld",
+	              one.replies, one.bytes, first.bytes, (long long)surfaces, (long long)over0,
+	              (long long)e2e_stat(&w, "over_budget"));
 	ck_assert_uint_lt(one.bytes, SEND_BURST);
 
 	/* a 16 KB bundle of them */
