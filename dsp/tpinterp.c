@@ -220,21 +220,33 @@ kaiser_peak(const v4 *coef, const int phases, const int half, const float *w)
 	return m;
 }
 
-/* m = max(m, the magnitudes of a folded 4x interpolator's three points k + 1/4, k + 3/4 (the
- * sum and difference of slots 0 and 1) and k + 1/2 (slot 2)), pair q reading x(k - half + 1 +
- * q) and x(k + half - q): libebur128's (half 6) and libswresample's (half 16) tables. */
-static inline __attribute__((always_inline)) v4
-fold4_peak(v4 m, const v4 (*c)[3], const int half, const float *k)
-{
-	v4 s1 = { 0 }, d1 = { 0 }, s2 = { 0 };
+/* m = max(m, the magnitudes of the two folded 4x interpolators' points k + 1/4, k + 3/4 (the
+ * sum and difference of slots 0 and 1) and k + 1/2 (slot 2)): libswresample's, pair q reading
+ * x(k - 15 + q) and x(k + 16 - q), and libebur128's, whose pair j reads what libswresample's
+ * pair SW_EB + j does (x(k - 5 + j), x(k + 6 - j)): one loop shares the loads, sums and
+ * differences. Each accumulator adds in the order a loop of its own would. */
+#define SW_EB (TPI_SW_HALF - TPI_EB_HALF)
 
-	for (int q = 0; q < half; q++) {
-		v4 a = ld4(k - half + 1 + q), b = ld4(k + half - q);
+static inline __attribute__((always_inline)) v4
+fold4_peak(v4 m, const struct tp_interp *t, const float *k)
+{
+	v4 s1 = { 0 }, d1 = { 0 }, s2 = { 0 }, e1 = { 0 }, f1 = { 0 }, e2 = { 0 };
+
+	for (int q = 0; q < TPI_SW_HALF; q++) {
+		v4 a = ld4(k - TPI_SW_HALF + 1 + q), b = ld4(k + TPI_SW_HALF - q);
 		v4 sm = a + b, df = a - b;
-		s1 += c[q][0] * sm;
-		d1 += c[q][1] * df;
-		s2 += c[q][2] * sm;
+		s1 += t->sw[q][0] * sm;
+		d1 += t->sw[q][1] * df;
+		s2 += t->sw[q][2] * sm;
+		if (q >= SW_EB) {
+			e1 += t->eb[q - SW_EB][0] * sm;
+			f1 += t->eb[q - SW_EB][1] * df;
+			e2 += t->eb[q - SW_EB][2] * sm;
+		}
 	}
+	m = max4(m, abs4(e1 + f1));
+	m = max4(m, abs4(e1 - f1));
+	m = max4(m, abs4(e2));
 	m = max4(m, abs4(s1 + d1));
 	m = max4(m, abs4(s1 - d1));
 	return max4(m, abs4(s2));
@@ -250,8 +262,7 @@ detect_sse(const struct tp_interp *t, const float *x, float *e, uint32_t n)
 		/* libebur128's 3 points over x(k - 5) .. x(k + 6), k = w + 31; libswresample's
 		 * over x(k - 15) .. x(k + 16) */
 		const float *k = w + TPI_DET_HALF - 1;
-		m = fold4_peak(m, t->eb, TPI_EB_HALF, k);
-		m = fold4_peak(m, t->sw, TPI_SW_HALF, k);
+		m = fold4_peak(m, t, k);
 		m = max4(m, ld4(e + i));
 		memcpy(e + i, &m, sizeof(m));
 	}
@@ -301,18 +312,28 @@ kaiser_part8(__m256 m, const struct tp_interp *t, const float *w, int p0)
 
 /* fold4_peak, 8 frames in AVX2 registers */
 __attribute__((target("avx2,fma"))) static inline __m256
-fold4_peak8(__m256 m, const tpi_v4 (*c)[3], const int half, const float *k)
+fold4_peak8(__m256 m, const struct tp_interp *t, const float *k)
 {
 	const __m256 sign = _mm256_set1_ps(-0.0f);
-	__m256 s1 = _mm256_setzero_ps(), d1 = s1, s2 = s1;
+	__m256 s1 = _mm256_setzero_ps(), d1 = s1, s2 = s1, e1 = s1, f1 = s1, e2 = s1;
 
-	for (int q = 0; q < half; q++) {
-		__m256 a = _mm256_loadu_ps(k - half + 1 + q), b = _mm256_loadu_ps(k + half - q);
+	for (int q = 0; q < TPI_SW_HALF; q++) {
+		__m256 a = _mm256_loadu_ps(k - TPI_SW_HALF + 1 + q),
+		       b = _mm256_loadu_ps(k + TPI_SW_HALF - q);
 		__m256 sm = _mm256_add_ps(a, b), df = _mm256_sub_ps(a, b);
-		s1 = _mm256_fmadd_ps(_mm256_broadcast_ss((const float *)&c[q][0]), sm, s1);
-		d1 = _mm256_fmadd_ps(_mm256_broadcast_ss((const float *)&c[q][1]), df, d1);
-		s2 = _mm256_fmadd_ps(_mm256_broadcast_ss((const float *)&c[q][2]), sm, s2);
+		s1 = _mm256_fmadd_ps(_mm256_broadcast_ss((const float *)&t->sw[q][0]), sm, s1);
+		d1 = _mm256_fmadd_ps(_mm256_broadcast_ss((const float *)&t->sw[q][1]), df, d1);
+		s2 = _mm256_fmadd_ps(_mm256_broadcast_ss((const float *)&t->sw[q][2]), sm, s2);
+		if (q >= SW_EB) {
+			const tpi_v4 *c = t->eb[q - SW_EB];
+			e1 = _mm256_fmadd_ps(_mm256_broadcast_ss((const float *)&c[0]), sm, e1);
+			f1 = _mm256_fmadd_ps(_mm256_broadcast_ss((const float *)&c[1]), df, f1);
+			e2 = _mm256_fmadd_ps(_mm256_broadcast_ss((const float *)&c[2]), sm, e2);
+		}
 	}
+	m = _mm256_max_ps(m, _mm256_andnot_ps(sign, _mm256_add_ps(e1, f1)));
+	m = _mm256_max_ps(m, _mm256_andnot_ps(sign, _mm256_sub_ps(e1, f1)));
+	m = _mm256_max_ps(m, _mm256_andnot_ps(sign, e2));
 	m = _mm256_max_ps(m, _mm256_andnot_ps(sign, _mm256_add_ps(s1, d1)));
 	m = _mm256_max_ps(m, _mm256_andnot_ps(sign, _mm256_sub_ps(s1, d1)));
 	return _mm256_max_ps(m, _mm256_andnot_ps(sign, s2));
@@ -328,8 +349,7 @@ detect_avx2(const struct tp_interp *t, const float *x, float *e, uint32_t n)
 		m = kaiser_part8(m, t, w, 0);
 		m = kaiser_part8(m, t, w, 4);
 		const float *k = w + TPI_DET_HALF - 1;
-		m = fold4_peak8(m, t->eb, TPI_EB_HALF, k);
-		m = fold4_peak8(m, t->sw, TPI_SW_HALF, k);
+		m = fold4_peak8(m, t, k);
 		if (n - i >= 8) {
 			_mm256_storeu_ps(e + i, _mm256_max_ps(m, _mm256_loadu_ps(e + i)));
 		} else { /* the last 4: computed 8 wide like every other frame, 4 kept */
