@@ -206,6 +206,8 @@ limiter_set_rate(struct limiter *lim, double fs)
 	lim->k1 = k1;
 	lim->k2 = k2;
 	lim->inv = 1.0 / ((double)k1 * k2 * GQ_ONE);
+	/* ffmpeg's 192 kHz points for this rate (none at 44.1 kHz: tpinterp.h) */
+	(void)tpi_design_rate(&lim->tpi, fs);
 	lim->glide_n = (uint32_t)lrint(fs * LIMITER_GLIDE_MS * 0.001);
 	release_coef(lim);
 	reset_state(lim); /* writes every byte the RT side will touch: the pages are in */

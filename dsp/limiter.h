@@ -15,11 +15,13 @@
  *
  * The detector value of frame n covers the input interval [n - 32, n - 31]. Sample-peak mode:
  * max |x(n - 32)| of both sides. True-peak mode: the max over both sides of the 16x
- * reconstruction of that interval (a 64-tap-per-phase Kaiser-windowed sinc) and of
- * libebur128's 4x BS.1770 reading of it (tpinterp.h): the output is limited against the
- * reconstruction docs/master.md names and against the meter deliverables are checked with,
- * not against a cheaper estimate plus a guessed margin. The sliding max is van Herk /
- * Gil-Werman's (exact, two comparisons a frame, no branches on the signal).
+ * reconstruction of that interval (a 64-tap-per-phase Kaiser-windowed sinc), of
+ * libebur128's 4x BS.1770 reading of it and of libswresample's 192 kHz points (ffmpeg's
+ * meters; at 48, 64, 96 and 192 kHz) (tpinterp.h): the output is limited against the
+ * reconstruction docs/master.md names and against the meters deliverables are checked with,
+ * not against a cheaper estimate plus a guessed margin. Every one of them needs at most 32
+ * samples of future (libswresample's 32 taps: 16), so the look-ahead is what it was. The sliding
+ * max is van Herk / Gil-Werman's (exact, two comparisons a frame, no branches on the signal).
  *
  * Latency (the look-ahead D) is 1.5 ms rounded to samples, at least LIMITER_MIN_LATENCY: 66 / 72 /
  * 144 / 288 samples at 44.1 / 48 / 96 / 192 kHz, attack K 35 / 41 / 113 / 257. It does not

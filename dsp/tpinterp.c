@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "tpinterp.h"
 
+#include <errno.h>
 #include <math.h>
 #include <string.h>
 
@@ -78,6 +79,54 @@ ebur_coef(int j)
 	return c * 0.5 * (1.0 - cos(2.0 * M_PI * j / 48.0));
 }
 
+/* libswresample's default filter for P phases (build_filter with factor 1: an upsampling
+ * needs no anti-alias cut, so the 0.97 cutoff never applies): tap i of phase p weighs
+ * x(k - 15 + i) for the point k + p/P, at distance u = i - 15 - p/P, by
+ * sinc(u) I0(beta sqrt(1 - (2u / 32)^2)), all divided by phase 0's sum, which is I0(beta)
+ * alone (the sinc vanishes at the other integers): the window is scaled to 1 at its centre and
+ * the other phases are not normalised to unity DC gain (their DC gain differs from 1 by the
+ * window's ripple, about 1e-4) - what ffmpeg computes, not what a textbook would. */
+static double
+swr_coef(int p, int phases, int i)
+{
+	const double u = (double)(i - (TPI_SW_HALF - 1)) - (double)p / phases,
+	             w = 2.0 * u / (2 * TPI_SW_HALF);
+	const double sinc = u == 0.0 ? 1.0 : sin(M_PI * u) / (M_PI * u);
+
+	return sinc * bessel_i0(TPI_SW_BETA * sqrt(fmax(0.0, 1.0 - w * w))) /
+	       bessel_i0(TPI_SW_BETA);
+}
+
+int
+tpi_design_rate(struct tp_interp *t, double fs)
+{
+	int phases = 0;
+
+	memset(t->sw, 0, sizeof(t->sw));
+	t->sw_fs = 0.0;
+	/* exact_rational: P = 192000 / fs reduced, when it is an integer (numerator 1) the points
+	 * are at k + p/P in every interval; 4 phases at most fit the table's three slots */
+	for (int p = 1; p <= 4; p++)
+		if (fs * p == TPI_SW_RATE)
+			phases = p;
+	if (phases == 0)
+		return -ENOTSUP;
+	/* phase P - p is phase p reversed (h_{P-p}[31 - i] = h_p[i]): per pair q, 31 - q, the
+	 * sum and the difference, as the 16x table is folded */
+	for (int q = 0; q < TPI_SW_HALF; q++) {
+		const int r = 2 * TPI_SW_HALF - 1 - q;
+		if (phases >= 3) {
+			double a = swr_coef(1, phases, q), b = swr_coef(1, phases, r);
+			t->sw[q][0] = bcast((a + b) / 2.0);
+			t->sw[q][1] = bcast((a - b) / 2.0);
+		}
+		if (phases % 2 == 0)
+			t->sw[q][2] = bcast(swr_coef(phases / 2, phases, q));
+	}
+	t->sw_fs = fs;
+	return 0;
+}
+
 void
 tpi_design(struct tp_interp *t)
 {
@@ -97,6 +146,7 @@ tpi_design(struct tp_interp *t)
 		t->eb[q][1] = bcast((h1a - h1b) / 2.0);
 		t->eb[q][2] = bcast(ebur_coef(26 - 4 * u));
 	}
+	tpi_design_rate(t, 48000.0);
 }
 
 static inline v4
@@ -170,6 +220,38 @@ kaiser_peak(const v4 *coef, const int phases, const int half, const float *w)
 	return m;
 }
 
+/* m = max(m, the magnitudes of the two folded 4x interpolators' points k + 1/4, k + 3/4 (the
+ * sum and difference of slots 0 and 1) and k + 1/2 (slot 2)): libswresample's, pair q reading
+ * x(k - 15 + q) and x(k + 16 - q), and libebur128's, whose pair j reads what libswresample's
+ * pair SW_EB + j does (x(k - 5 + j), x(k + 6 - j)): one loop shares the loads, sums and
+ * differences. Each accumulator adds in the order a loop of its own would. */
+#define SW_EB (TPI_SW_HALF - TPI_EB_HALF)
+
+static inline __attribute__((always_inline)) v4
+fold4_peak(v4 m, const struct tp_interp *t, const float *k)
+{
+	v4 s1 = { 0 }, d1 = { 0 }, s2 = { 0 }, e1 = { 0 }, f1 = { 0 }, e2 = { 0 };
+
+	for (int q = 0; q < TPI_SW_HALF; q++) {
+		v4 a = ld4(k - TPI_SW_HALF + 1 + q), b = ld4(k + TPI_SW_HALF - q);
+		v4 sm = a + b, df = a - b;
+		s1 += t->sw[q][0] * sm;
+		d1 += t->sw[q][1] * df;
+		s2 += t->sw[q][2] * sm;
+		if (q >= SW_EB) {
+			e1 += t->eb[q - SW_EB][0] * sm;
+			f1 += t->eb[q - SW_EB][1] * df;
+			e2 += t->eb[q - SW_EB][2] * sm;
+		}
+	}
+	m = max4(m, abs4(e1 + f1));
+	m = max4(m, abs4(e1 - f1));
+	m = max4(m, abs4(e2));
+	m = max4(m, abs4(s1 + d1));
+	m = max4(m, abs4(s1 - d1));
+	return max4(m, abs4(s2));
+}
+
 static void
 detect_sse(const struct tp_interp *t, const float *x, float *e, uint32_t n)
 {
@@ -177,19 +259,10 @@ detect_sse(const struct tp_interp *t, const float *x, float *e, uint32_t n)
 		/* lane j's window is w[j .. j + 63], its interval [w[j + 31], w[j + 32]] */
 		const float *w = x + i - (2 * TPI_DET_HALF - 1);
 		v4 m = kaiser_peak(&t->det[0][0], TPI_DET_PHASES, TPI_DET_HALF, w);
-		/* libebur128's 3 phases over x(k - 5) .. x(k + 6), k = w + 31 */
+		/* libebur128's 3 points over x(k - 5) .. x(k + 6), k = w + 31; libswresample's
+		 * over x(k - 15) .. x(k + 16) */
 		const float *k = w + TPI_DET_HALF - 1;
-		v4 s1 = { 0 }, d1 = { 0 }, s2 = { 0 };
-		for (int q = 0; q < TPI_EB_HALF; q++) {
-			v4 a = ld4(k + q - 5), b = ld4(k + 6 - q);
-			v4 sm = a + b, df = a - b;
-			s1 += t->eb[q][0] * sm;
-			d1 += t->eb[q][1] * df;
-			s2 += t->eb[q][2] * sm;
-		}
-		m = max4(m, abs4(s1 + d1));
-		m = max4(m, abs4(s1 - d1));
-		m = max4(m, abs4(s2));
+		m = fold4_peak(m, t, k);
 		m = max4(m, ld4(e + i));
 		memcpy(e + i, &m, sizeof(m));
 	}
@@ -237,6 +310,35 @@ kaiser_part8(__m256 m, const struct tp_interp *t, const float *w, int p0)
 	return m;
 }
 
+/* fold4_peak, 8 frames in AVX2 registers */
+__attribute__((target("avx2,fma"))) static inline __m256
+fold4_peak8(__m256 m, const struct tp_interp *t, const float *k)
+{
+	const __m256 sign = _mm256_set1_ps(-0.0f);
+	__m256 s1 = _mm256_setzero_ps(), d1 = s1, s2 = s1, e1 = s1, f1 = s1, e2 = s1;
+
+	for (int q = 0; q < TPI_SW_HALF; q++) {
+		__m256 a = _mm256_loadu_ps(k - TPI_SW_HALF + 1 + q),
+		       b = _mm256_loadu_ps(k + TPI_SW_HALF - q);
+		__m256 sm = _mm256_add_ps(a, b), df = _mm256_sub_ps(a, b);
+		s1 = _mm256_fmadd_ps(_mm256_broadcast_ss((const float *)&t->sw[q][0]), sm, s1);
+		d1 = _mm256_fmadd_ps(_mm256_broadcast_ss((const float *)&t->sw[q][1]), df, d1);
+		s2 = _mm256_fmadd_ps(_mm256_broadcast_ss((const float *)&t->sw[q][2]), sm, s2);
+		if (q >= SW_EB) {
+			const tpi_v4 *c = t->eb[q - SW_EB];
+			e1 = _mm256_fmadd_ps(_mm256_broadcast_ss((const float *)&c[0]), sm, e1);
+			f1 = _mm256_fmadd_ps(_mm256_broadcast_ss((const float *)&c[1]), df, f1);
+			e2 = _mm256_fmadd_ps(_mm256_broadcast_ss((const float *)&c[2]), sm, e2);
+		}
+	}
+	m = _mm256_max_ps(m, _mm256_andnot_ps(sign, _mm256_add_ps(e1, f1)));
+	m = _mm256_max_ps(m, _mm256_andnot_ps(sign, _mm256_sub_ps(e1, f1)));
+	m = _mm256_max_ps(m, _mm256_andnot_ps(sign, e2));
+	m = _mm256_max_ps(m, _mm256_andnot_ps(sign, _mm256_add_ps(s1, d1)));
+	m = _mm256_max_ps(m, _mm256_andnot_ps(sign, _mm256_sub_ps(s1, d1)));
+	return _mm256_max_ps(m, _mm256_andnot_ps(sign, s2));
+}
+
 __attribute__((target("avx2,fma"))) static void
 detect_avx2(const struct tp_interp *t, const float *x, float *e, uint32_t n)
 {
@@ -247,20 +349,7 @@ detect_avx2(const struct tp_interp *t, const float *x, float *e, uint32_t n)
 		m = kaiser_part8(m, t, w, 0);
 		m = kaiser_part8(m, t, w, 4);
 		const float *k = w + TPI_DET_HALF - 1;
-		__m256 s1 = _mm256_setzero_ps(), d1 = s1, s2 = s1;
-		for (int q = 0; q < TPI_EB_HALF; q++) {
-			__m256 a = _mm256_loadu_ps(k + q - 5), b = _mm256_loadu_ps(k + 6 - q);
-			__m256 sm = _mm256_add_ps(a, b), df = _mm256_sub_ps(a, b);
-			s1 = _mm256_fmadd_ps(_mm256_broadcast_ss((const float *)&t->eb[q][0]), sm,
-			                     s1);
-			d1 = _mm256_fmadd_ps(_mm256_broadcast_ss((const float *)&t->eb[q][1]), df,
-			                     d1);
-			s2 = _mm256_fmadd_ps(_mm256_broadcast_ss((const float *)&t->eb[q][2]), sm,
-			                     s2);
-		}
-		m = _mm256_max_ps(m, _mm256_andnot_ps(sign, _mm256_add_ps(s1, d1)));
-		m = _mm256_max_ps(m, _mm256_andnot_ps(sign, _mm256_sub_ps(s1, d1)));
-		m = _mm256_max_ps(m, _mm256_andnot_ps(sign, s2));
+		m = fold4_peak8(m, t, k);
 		if (n - i >= 8) {
 			_mm256_storeu_ps(e + i, _mm256_max_ps(m, _mm256_loadu_ps(e + i)));
 		} else { /* the last 4: computed 8 wide like every other frame, 4 kept */
