@@ -379,6 +379,166 @@ START_TEST(test_bad_input)
 }
 END_TEST
 
+/* A blob's 4-byte little-endian values. */
+static uint32_t
+le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static float
+le_float(const uint8_t *p)
+{
+	uint32_t u = le32(p);
+	float f;
+
+	memcpy(&f, &u, sizeof(f));
+	return f;
+}
+
+/* The next blob on path: its data and size (the OSC blob's own length). */
+static struct h_msg *
+wait_blob(struct h_osc *o, const char *path, const uint8_t **data, int32_t *size)
+{
+	struct h_msg *m = h_osc_wait(o, path, FEEDBACK_MS);
+
+	ck_assert_msg(m != NULL, "no blob on %s", path);
+	ck_assert_msg(!strcmp(m->types, "b"), "%s ,%s (expected ,b)", path, m->types);
+	*size = lo_blob_datasize((lo_blob)m->argv[0]);
+	*data = lo_blob_dataptr((lo_blob)m->argv[0]);
+	return m;
+}
+
+/* How many messages on path arrive in ms. */
+static int
+count_for(struct h_osc *o, const char *path, int ms)
+{
+	int64_t end = h_now_ms() + ms;
+	int n = 0;
+	struct h_msg *m;
+
+	while (h_now_ms() < end && (m = h_osc_recv(o, (int)(end - h_now_ms())))) {
+		n += !strcmp(m->path, path);
+		h_msg_free(m);
+	}
+	return n;
+}
+
+START_TEST(test_subscriptions)
+{
+	const uint8_t *d;
+	struct h_msg *m;
+	int32_t size;
+	int n;
+
+	start();
+	ck_assert_int_eq(h_osc_set_f(c.set, "/ch/02/mix/fader", 0.5f), 0);
+	ck_assert_int_eq(h_osc_set_i(c.set, "/ch/03/mix/on", 0), 0);
+
+	/* /subscribe ,si PATH 2: the value every 100 ms */
+	ck_assert_int_eq(h_osc_send(c.listen, "/subscribe", "si", "/ch/02/mix/fader", 2), 0);
+	m = h_osc_wait(c.listen, "/ch/02/mix/fader", FEEDBACK_MS);
+	ck_assert_msg(m && !strcmp(m->types, "f") && h_arg_f(m, 0) == (float)grid(0.5),
+	              "no /ch/02/mix/fader from /subscribe");
+	h_msg_free(m);
+	n = count_for(c.listen, "/ch/02/mix/fader", 1000);
+	ck_assert_msg(n >= 8 && n <= 12, "/subscribe at factor 2: %d in 1 s (expected ~10)", n);
+	ck_assert_int_eq(h_osc_send(c.listen, "/unsubscribe", "s", "/ch/02/mix/fader"), 0);
+	h_sleep_ms(100);
+	h_osc_drain(c.listen);
+	ck_assert_int_eq(count_for(c.listen, "/ch/02/mix/fader", 300), 0);
+
+	/* /formatsubscribe: faders and ons of channels 1..4 in one blob */
+	ck_assert_int_eq(h_osc_send(c.listen, "/formatsubscribe", "sssiii", "/hidden/chans",
+	                            "/ch/**/mix/fader", "/ch/**/mix/on", 1, 4, 1),
+	                 0);
+	m = wait_blob(c.listen, "/hidden/chans", &d, &size);
+	ck_assert_int_eq(size, 8 * 4);
+	ck_assert_float_eq(le_float(d), (float)(767.0 / 1023.0));
+	ck_assert_float_eq(le_float(d + 4), (float)grid(0.5));
+	ck_assert_int_eq(le32(d + 16), 1);
+	ck_assert_int_eq(le32(d + 24), 0); /* channel 3 off */
+	h_msg_free(m);
+	ck_assert_int_eq(h_osc_send(c.listen, "/unsubscribe", ""), 0);
+
+	/* /meters/1 every 50 ms: count 96, channel 1 as /meter/strip/1 says within 0.1 dB */
+	ck_assert_int_eq(h_osc_send(c.listen, "/meters", "si", "/meters/1", 1), 0);
+	m = wait_blob(c.listen, "/meters/1", &d, &size);
+	ck_assert_int_eq(size, 4 + 96 * 4);
+	ck_assert_int_eq(le32(d), 96);
+	h_msg_free(m);
+	h_osc_drain(c.listen);
+	n = count_for(c.listen, "/meters/1", 1000);
+	ck_assert_msg(n >= 17 && n <= 22, "/meters/1 at factor 1: %d in 1 s (expected ~20)", n);
+	{
+		float native, blob;
+
+		m = h_osc_get(w.osc, "/meter/strip/1");
+		ck_assert_msg(m && !strcmp(m->types, "fff"), "no /meter/strip/1");
+		native = h_arg_f(m, 0);
+		h_msg_free(m);
+		h_osc_drain(c.listen);
+		m = wait_blob(c.listen, "/meters/1", &d, &size);
+		blob = 20.0f * log10f(le_float(d + 4));
+		if (getenv("H_VERBOSE"))
+			fprintf(stderr, "meter: native %.3f dB, blob %.3f dB\n", native, blob);
+		ck_assert_msg(fabsf(blob - native) < 0.1f,
+		              "/meters/1 channel 1 %.3f dB, /meter/strip/1 %.3f dB", blob, native);
+		ck_assert_msg(native > TONE_DBFS - 4.0 && native < TONE_DBFS + 1.0,
+		              "strip 1 meter %.2f dBFS: not the tone", native);
+		for (int k = 2; k <= 32; k++)
+			ck_assert_float_eq(le_float(d + 4 * k), 0.0f); /* silent channels */
+		h_msg_free(m);
+	}
+	ck_assert_int_eq(h_osc_send(c.listen, "/unsubscribe", "s", "/meters/1"), 0);
+	h_sleep_ms(100);
+	h_osc_drain(c.listen);
+	ck_assert_int_eq(count_for(c.listen, "/meters/1", 300), 0);
+	/* a bank mixd does not serve, and a malformed request: refused, nothing sent */
+	ck_assert_int_eq(h_osc_send(c.listen, "/meters", "si", "/meters/9", 1), 0);
+	ck_assert_int_eq(h_osc_send(c.listen, "/subscribe", "si", "/no/such", 1), 0);
+	ck_assert_int_eq(h_osc_send(c.listen, "/subscribe", "si", "/ch/01/mix/on", -1), 0);
+	ck_assert_int_eq(
+	    h_osc_send(c.listen, "/formatsubscribe", "ssiii", "/a", "/ch/**/mix/fader", 1, 99, 1),
+	    0);
+	ck_assert_ptr_null(h_osc_recv(c.listen, 300));
+	ck_assert_int_eq(e2e_stat(&w, "x32_subs"), 0);
+	stop();
+}
+END_TEST
+
+/* Leases: a /xremote and a subscription not renewed end after 10 s; renewed ones go on. */
+START_TEST(test_leases)
+{
+	struct h_osc *stale;
+	int64_t end;
+	int n;
+
+	start();
+	stale = c.set; /* the setter plays the client that stops renewing */
+	ck_assert_int_eq(h_osc_send(stale, "/xremote", ""), 0);
+	ck_assert_int_eq(h_osc_send(stale, "/subscribe", "si", "/ch/01/mix/on", 20), 0);
+	pulse(&c, true);
+	ck_assert_int_eq(h_osc_send(c.listen, "/subscribe", "si", "/ch/02/mix/on", 20), 0);
+	end = h_now_ms() + 11000;
+	while (h_now_ms() < end) {
+		pulse(&c, false);
+		ck_assert_int_eq(h_osc_send(c.listen, "/renew", "s", "/ch/02/mix/on"), 0);
+		h_sleep_ms(500);
+	}
+	ck_assert_int_eq(e2e_stat(&w, "x32_remotes"), 1);
+	ck_assert_int_eq(e2e_stat(&w, "x32_subs"), 1);
+	h_osc_drain(stale);
+	h_osc_drain(c.listen);
+	ck_assert_int_eq(h_osc_set_f(w.osc, "/strip/1/fader", -10.0f), 0);
+	expect_echo_f(&c, "/ch/01/mix/fader", grid(0.5));
+	n = count_for(c.listen, "/ch/02/mix/on", 1200); /* every 1 s */
+	ck_assert_msg(n >= 1 && n <= 2, "the renewed subscription sent %d in 1.2 s", n);
+	ck_assert_ptr_null(h_osc_recv(stale, 200));
+	stop();
+}
+END_TEST
+
 static Suite *
 e2e_x32_suite(void)
 {
@@ -386,6 +546,8 @@ e2e_x32_suite(void)
 
 	e2e_add_case(s, "companion", test_companion, setup, teardown, 120);
 	e2e_add_case(s, "bad_input", test_bad_input, setup, teardown, 90);
+	e2e_add_case(s, "subscriptions", test_subscriptions, setup, teardown, 90);
+	e2e_add_case(s, "leases", test_leases, setup, teardown, 90);
 	return s;
 }
 

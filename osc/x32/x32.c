@@ -62,6 +62,20 @@ x32_send_value(struct x32 *x, const struct osc_peer *to, const char *path,
 }
 
 int
+x32_send_blob(struct x32 *x, const struct osc_peer *to, const char *path, const void *data,
+              size_t len)
+{
+	lo_message msg = lo_message_new();
+	lo_blob b = lo_blob_new((int32_t)len, data);
+
+	if (msg && b)
+		lo_message_add_blob(msg, b);
+	if (b)
+		lo_blob_free(b);
+	return send_message(x, to, path, msg);
+}
+
+int
 x32_send_strings(struct x32 *x, const struct osc_peer *to, const char *path,
                  const char *const *strs, unsigned n)
 {
@@ -80,6 +94,7 @@ destroy(void *p)
 	if (!x)
 		return;
 	osc_server_free(x->srv);
+	x32_subs_free(x);
 	free(x->origin);
 	free(x->mask_sent);
 	free(x);
@@ -141,6 +156,7 @@ static void
 tick(void *p, const struct feedback_frame *f)
 {
 	x32_echo(p, f->changed, f->n_changed, f->now_ns);
+	x32_subs_tick(p, f);
 }
 
 static unsigned
@@ -162,6 +178,8 @@ stats(const void *p, struct dispatch_stat *out, unsigned max)
 		{ "x32_send_errors", x->st.send_errors },
 		{ "x32_remotes", x32_remote_count(&x->remote) },
 		{ "x32_remote_refused", x->st.remote_refused },
+		{ "x32_subs", x32_subs_count(x) },
+		{ "x32_subs_refused", x->st.subs_refused },
 		{ "x32_malformed", s.malformed },
 		{ "x32_not_allowed", s.not_allowed },
 		{ "x32_rate_limited", s.rate_limited },

@@ -4,6 +4,8 @@
  *   x32.c       the personality hooks: socket, create, free, stats
  *   x32_recv.c  one message from a client: /info, /xinfo, /status, /xremote, a get, a set
  *   x32_echo.c  the tick: every changed value to every /xremote client
+ *   x32_subs.c  /subscribe, /formatsubscribe, /batchsubscribe, /meters, /renew, /unsubscribe
+ *   x32_meters.c the meter banks
  *   x32_resolve.c, x32_value.c (x32_map.h), x32_law.c, x32_remote.c
  */
 #ifndef MIXD_X32_PRIVATE_H
@@ -16,6 +18,7 @@
 #include "server.h"
 #include "x32_map.h"
 #include "x32_remote.h"
+#include "x32_subs.h"
 
 struct model;
 
@@ -33,7 +36,7 @@ struct model;
 
 struct x32_stats {
 	uint64_t messages, gets, sets, rejected, unknown, ignored, sent, send_errors, self;
-	uint64_t remote_refused;
+	uint64_t remote_refused, subs_refused;
 };
 
 struct x32 {
@@ -49,6 +52,7 @@ struct x32 {
 	unsigned marked[X32_ORIGIN_MAX];
 	unsigned n_marked;
 	uint8_t *mask_sent; /* per strip, this tick: bit 0 grp/dca, bit 1 grp/mute echoed */
+	struct x32_sub *subs[X32_SUBS_MAX]; /* x32_subs.c */
 	struct x32_stats st;
 };
 
@@ -56,6 +60,8 @@ struct x32 {
  * strs is not NULL) to peer through our port. Returns 0 or -errno; counted either way. */
 int x32_send_value(struct x32 *x, const struct osc_peer *to, const char *path,
                    const struct x32_value *v);
+int x32_send_blob(struct x32 *x, const struct osc_peer *to, const char *path, const void *data,
+                  size_t len);
 int x32_send_strings(struct x32 *x, const struct osc_peer *to, const char *path,
                      const char *const *strs, unsigned n);
 

@@ -155,6 +155,8 @@ x32_on_message(void *ctx, const struct osc_peer *from, const char *path, const c
 			x->st.remote_refused++;
 		return;
 	}
+	if (x32_subs_message(x, from, path, types, argv, argc, clock_ns()))
+		return;
 	if (x32_resolve(x->ps, path, &t) < 0) {
 		x->st.unknown++; /* the console too answers nothing for an address it has not */
 		return;
