@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "e2e_run.h"
@@ -72,6 +73,7 @@ free_udp_port(void)
 struct client {
 	struct h_osc *listen, *set;
 	int64_t last_pulse;
+	uint16_t port; /* the X32 port */
 };
 
 /* Companion's pulse: /xremote (and /xinfo) every 1.5 s. Called between the steps. */
@@ -187,6 +189,7 @@ start(void)
 	snprintf(port, sizeof(port), "%u", xport);
 	e2e_world_up(&w, NULL, args, 1, in, REC_FRAMES);
 	ck_assert_int_eq(h_probe_sine(w.probe, 1, 1000.0, TONE_DBFS), 0);
+	c.port = xport;
 	c.listen = h_osc_open(NULL, xport);
 	c.set = h_osc_open(NULL, xport);
 	ck_assert_ptr_nonnull(c.listen);
@@ -379,6 +382,37 @@ START_TEST(test_bad_input)
 }
 END_TEST
 
+/* /node NODE from a raw socket; the reply's line in out. 0, or -1 when none came in 500 ms. */
+static int
+node(struct client *cl, const char *what, char *out, size_t n)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct timeval tv = { .tv_usec = 500000 };
+	uint8_t buf[1024];
+	lo_message msg = lo_message_new(), reply;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), res = 0;
+	ssize_t len;
+
+	ck_assert_int_ge(fd, 0);
+	lo_message_add_string(msg, what);
+	len = h_osc_serialise("/node", msg, buf, sizeof(buf));
+	lo_message_free(msg);
+	ck_assert_int_gt(len, 0);
+	a.sin_port = htons(cl->port);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	ck_assert_int_eq(sendto(fd, buf, (size_t)len, 0, (struct sockaddr *)&a, sizeof(a)), len);
+	len = recv(fd, buf, sizeof(buf), 0);
+	close(fd);
+	if (len <= 0)
+		return -1;
+	ck_assert_msg(len > 8 && !memcmp(buf, "node\0\0\0\0,s\0\0", 12), "not a node ,s reply");
+	reply = lo_message_deserialise(buf, (size_t)len, &res);
+	ck_assert_ptr_nonnull(reply);
+	snprintf(out, n, "%s", &lo_message_get_argv(reply)[0]->s);
+	lo_message_free(reply);
+	return 0;
+}
+
 /* A blob's 4-byte little-endian values. */
 static uint32_t
 le32(const uint8_t *p)
@@ -434,6 +468,18 @@ START_TEST(test_subscriptions)
 	start();
 	ck_assert_int_eq(h_osc_set_f(c.set, "/ch/02/mix/fader", 0.5f), 0);
 	ck_assert_int_eq(h_osc_set_i(c.set, "/ch/03/mix/on", 0), 0);
+
+	/* /node: one line in display units, on the address "node" (no slash, as the console
+	 * sends it: the harness's client takes only addresses, so a raw socket reads it) */
+	{
+		char line[256];
+
+		ck_assert_int_eq(node(&c, "ch/02/mix", line, sizeof(line)), 0);
+		ck_assert_str_eq(line, "/ch/02/mix ON -10.0 ON +0 OFF -oo\n");
+		ck_assert_int_eq(node(&c, "/ch/03/mix", line, sizeof(line)), 0);
+		ck_assert_str_eq(line, "/ch/03/mix OFF -0.0 ON +0 OFF -oo\n");
+		ck_assert_int_eq(node(&c, "ch/03/nothing", line, sizeof(line)), -1);
+	}
 
 	/* /subscribe ,si PATH 2: the value every 100 ms */
 	ck_assert_int_eq(h_osc_send(c.listen, "/subscribe", "si", "/ch/02/mix/fader", 2), 0);

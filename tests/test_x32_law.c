@@ -7,6 +7,7 @@
  */
 #include "check_run.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -17,6 +18,8 @@
 #include "ring.h"
 #include "x32_law.h"
 #include "x32_map.h"
+#include "x32_node.h"
+#include "x32_remote.h"
 
 START_TEST(fader_law_segment_ends)
 {
@@ -300,6 +303,87 @@ START_TEST(sets_and_gets)
 }
 END_TEST
 
+START_TEST(node_lines)
+{
+	struct fixture fx;
+	struct x32_value s = { .type = 's' };
+	char line[256];
+
+	open_console(&fx);
+	ck_assert_int_eq(x32_node(fx.m, fx.ps, "ch/01/mix", line, sizeof(line)), 0);
+	ck_assert_str_eq(line, "/ch/01/mix ON -0.0 ON +0 OFF -oo\n");
+	ck_assert_int_eq(set(&fx, "/ch/02/mix/fader", F(0.5f)), 0);
+	ck_assert_int_eq(set(&fx, "/ch/02/mix/on", I(0)), 0);
+	ck_assert_int_eq(set(&fx, "/ch/02/mix/pan", F(0.0f)), 0);
+	ck_assert_int_eq(x32_node(fx.m, fx.ps, "/ch/02/mix", line, sizeof(line)), 0);
+	ck_assert_str_eq(line, "/ch/02/mix OFF -10.0 ON -100 OFF -oo\n");
+	snprintf(s.s, sizeof(s.s), "Vox");
+	ck_assert_int_eq(set(&fx, "/ch/03/config/name", s), 0);
+	ck_assert_int_eq(x32_node(fx.m, fx.ps, "ch/03/config", line, sizeof(line)), 0);
+	ck_assert_str_eq(line, "/ch/03/config \"Vox\" 1 OFF 0\n");
+	ck_assert_int_eq(set(&fx, "/ch/03/grp/dca", I(5)), 0);
+	ck_assert_int_eq(x32_node(fx.m, fx.ps, "ch/03/grp", line, sizeof(line)), 0);
+	ck_assert_str_eq(line, "/ch/03/grp %00000101 %000000\n");
+	ck_assert_int_eq(x32_node(fx.m, fx.ps, "main/st/mix", line, sizeof(line)), 0);
+	ck_assert_str_eq(line, "/main/st/mix ON -0.0 +0\n");
+	ck_assert_int_eq(x32_node(fx.m, fx.ps, "dca/1", line, sizeof(line)), 0);
+	ck_assert_str_eq(line, "/dca/1 ON -0.0\n");
+	ck_assert_int_eq(x32_node(fx.m, fx.ps, "config/mute", line, sizeof(line)), 0);
+	ck_assert_str_eq(line, "/config/mute OFF OFF OFF OFF OFF OFF\n");
+	ck_assert_int_eq(x32_node(fx.m, fx.ps, "ch/1/mix", line, sizeof(line)), -1);
+	ck_assert_int_eq(x32_node(fx.m, fx.ps, "ch/01/nope", line, sizeof(line)), -1);
+	ck_assert_int_eq(x32_node(fx.m, fx.ps, "ch/01/mix", line, 8), -1);
+	close_console(&fx);
+}
+END_TEST
+
+static struct osc_peer
+peer(const char *ip, unsigned port)
+{
+	struct osc_peer p = { .len = sizeof(struct sockaddr_in) };
+	struct sockaddr_in *a = (struct sockaddr_in *)&p.addr;
+
+	a->sin_family = AF_INET;
+	a->sin_port = htons((uint16_t)port);
+	inet_pton(AF_INET, ip, &a->sin_addr);
+	return p;
+}
+
+START_TEST(remote_table)
+{
+	struct x32_remote r = { 0 };
+	const uint64_t s = 1000000000ull;
+	struct osc_peer a = peer("10.0.0.1", 1000);
+
+	ck_assert_int_ge(x32_remote_renew(&r, &a, 1 * s), 0);
+	ck_assert_int_eq(x32_remote_renew(&r, &a, 2 * s), x32_remote_find(&r, &a));
+	ck_assert_uint_eq(x32_remote_count(&r), 1);
+	/* one host: at most X32_REMOTE_PER_HOST slots, its oldest gives way */
+	for (unsigned p = 1; p <= 2 * X32_REMOTE_PER_HOST; p++) {
+		struct osc_peer b = peer("10.0.0.1", 1000 + p);
+
+		ck_assert_int_ge(x32_remote_renew(&r, &b, (2 + p) * s / 10 + 2 * s), 0);
+	}
+	ck_assert_uint_eq(x32_remote_count(&r), X32_REMOTE_PER_HOST);
+	ck_assert_int_lt(x32_remote_find(&r, &a), 0);
+	/* other hosts fill the rest; then a stranger is refused, not let in over them */
+	for (unsigned h = 2; h < 2 + X32_REMOTE_MAX - X32_REMOTE_PER_HOST; h++) {
+		char ip[16];
+
+		snprintf(ip, sizeof(ip), "10.0.0.%u", h);
+		struct osc_peer b = peer(ip, 5000);
+		ck_assert_int_ge(x32_remote_renew(&r, &b, 3 * s), 0);
+	}
+	ck_assert_uint_eq(x32_remote_count(&r), X32_REMOTE_MAX);
+	struct osc_peer z = peer("10.0.0.99", 1);
+	ck_assert_int_lt(x32_remote_renew(&r, &z, 4 * s), 0);
+	/* leases end 10 s after the last renewal */
+	ck_assert_uint_eq(x32_remote_expire(&r, 12 * s), 0);
+	ck_assert_uint_eq(x32_remote_expire(&r, 13 * s + 1), X32_REMOTE_MAX);
+	ck_assert_int_ge(x32_remote_renew(&r, &z, 14 * s), 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -312,6 +396,8 @@ main(void)
 	tcase_add_test(tc, type_tags);
 	tcase_add_test(tc, every_address_resolves_back);
 	tcase_add_test(tc, sets_and_gets);
+	tcase_add_test(tc, node_lines);
+	tcase_add_test(tc, remote_table);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }

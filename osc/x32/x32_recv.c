@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "x32_node.h"
 
 /* The address of ours that `to` reaches: the bound one, or when bound to every interface the
  * one the kernel routes to it from (what /xinfo reports, as the console reports its IP). */
@@ -153,6 +154,21 @@ x32_on_message(void *ctx, const struct osc_peer *from, const char *path, const c
 	if (!strcmp(path, "/xremote")) {
 		if (x32_remote_renew(&x->remote, from, clock_ns()) < 0)
 			x->st.remote_refused++;
+		return;
+	}
+	if (!strcmp(path, "/node")) {
+		char line[512];
+
+		if (argc == 1 && types[0] == 's' &&
+		    x32_node(x->m, x->ps, &argv[0]->s, line, sizeof(line)) == 0) {
+			/* the console answers on "node", without a slash */
+			const char *s[] = { line };
+
+			x->st.gets++;
+			x32_send_strings(x, from, "node", s, 1);
+		} else {
+			x->st.unknown++;
+		}
 		return;
 	}
 	if (x32_subs_message(x, from, path, types, argv, argc, clock_ns()))
