@@ -186,8 +186,10 @@ subscribe(struct x32 *x, const struct osc_peer *from, const char *path, const ch
 			n_paths = 0;
 	}
 	name = &argv[0]->s;
-	if (strlen(name) >= X32_NAME_MAX || name[0] != '/' || (err = period_of(tf, &period)) < 0)
-		return err < 0 ? err : -EINVAL;
+	if (strlen(name) >= X32_NAME_MAX || name[0] != '/')
+		return -EINVAL;
+	if ((err = period_of(tf, &period)) < 0)
+		return err;
 	if ((!strcmp(path, "/meters") || (path[1] == 'b' && !n_paths)) && bank < 0)
 		return -ENOENT;
 	if (bank >= 0 && x32_meter_bank((unsigned)bank, NULL, NULL, 0) < 0)
