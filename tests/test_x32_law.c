@@ -146,6 +146,12 @@ START_TEST(type_tags)
 		{ "/ch/32/config/name", 's' },    { "/ch/01/config/color", 'i' },
 		{ "/-libs/ch/001/hasdata", 'i' }, { "/-libs/fx/100/name", 's' },
 		{ "/-snap/name", 's' },           { "/-snap/index", 'i' },
+		{ "/ch/01/eq/1/type", 'i' },      { "/ch/01/eq/4/f", 'f' },
+		{ "/ch/01/eq/2/g", 'f' },         { "/ch/01/eq/3/q", 'f' },
+		{ "/ch/01/dyn/thr", 'f' },        { "/ch/01/dyn/ratio", 'i' },
+		{ "/ch/01/dyn/knee", 'f' },       { "/ch/01/dyn/mgain", 'f' },
+		{ "/ch/01/dyn/attack", 'f' },     { "/ch/01/dyn/release", 'f' },
+		{ "/ch/30/eq/1/type", 'i' },      { "/ch/30/dyn/ratio", 'i' },
 	};
 	static const char *const unknown[] = {
 		"/ch/1/mix/fader",
@@ -303,6 +309,65 @@ START_TEST(sets_and_gets)
 }
 END_TEST
 
+START_TEST(eq_and_dynamics)
+{
+	struct fixture fx;
+
+	open_console(&fx);
+	/* EQ gain: -15..+15 dB linear, 0.25 dB steps; mixd's +-18 shows clamped */
+	ck_assert_int_eq(set(&fx, "/ch/01/eq/1/g", F(1.0f)), 0);
+	ck_assert_float_eq(param(&fx, "/strip/1/eq/1/gain"), 15.0f);
+	ck_assert_int_eq(set(&fx, "/ch/01/eq/1/g", F(0.25f)), 0);
+	ck_assert_float_eq_tol(param(&fx, "/strip/1/eq/1/gain"), -7.5f, 1e-5f);
+	ck_assert_float_eq(get(&fx, "/ch/01/eq/1/g").f, 0.25f);
+	/* EQ frequency: 20 Hz .. 20 kHz logarithmic in 201 steps */
+	ck_assert_int_eq(set(&fx, "/ch/01/eq/2/f", F(0.0f)), 0);
+	ck_assert_float_eq_tol(param(&fx, "/strip/1/eq/2/freq"), 20.0f, 1e-3f);
+	ck_assert_int_eq(set(&fx, "/ch/01/eq/2/f", F(0.5f)), 0);
+	ck_assert_float_eq_tol(param(&fx, "/strip/1/eq/2/freq"), 632.456f, 0.01f);
+	ck_assert_int_eq(set(&fx, "/ch/01/eq/2/f", F(1.0f)), 0);
+	ck_assert_float_eq_tol(param(&fx, "/strip/1/eq/2/freq"), 20000.0f, 0.5f);
+	/* band 3 at its 2 kHz default: log(100) / log(1000) on the grid, step 133 */
+	ck_assert_float_eq_tol(get(&fx, "/ch/01/eq/3/f").f, 133.0f / 200.0f, 1e-6f);
+	/* Q: 10 at 0 .. 0.3 at 1, logarithmic in 72 steps */
+	ck_assert_int_eq(set(&fx, "/ch/01/eq/3/q", F(0.0f)), 0);
+	ck_assert_float_eq_tol(param(&fx, "/strip/1/eq/3/q"), 10.0f, 1e-4f);
+	ck_assert_int_eq(set(&fx, "/ch/01/eq/3/q", F(1.0f)), 0);
+	ck_assert_float_eq_tol(param(&fx, "/strip/1/eq/3/q"), 0.3f, 1e-5f);
+	/* type: LShv -> lowshelf, PEQ and VEQ -> bell, HShv -> highshelf; cuts change nothing */
+	ck_assert_int_eq(set(&fx, "/ch/02/eq/2/type", I(1)), 0);
+	ck_assert_float_eq(param(&fx, "/strip/2/eq/2/type"), 2.0f);
+	ck_assert_int_eq(get(&fx, "/ch/02/eq/2/type").i, 1);
+	ck_assert_int_eq(set(&fx, "/ch/02/eq/2/type", I(0)), -ERANGE);
+	ck_assert_int_eq(set(&fx, "/ch/02/eq/2/type", I(5)), -ERANGE);
+	ck_assert_int_eq(set(&fx, "/ch/02/eq/2/type", F(1.0f)), -EINVAL);
+	ck_assert_float_eq(param(&fx, "/strip/2/eq/2/type"), 2.0f);
+	ck_assert_int_eq(set(&fx, "/ch/02/eq/2/type", I(4)), 0);
+	ck_assert_int_eq(get(&fx, "/ch/02/eq/2/type").i, 4);
+	/* dynamics */
+	ck_assert_int_eq(set(&fx, "/ch/03/dyn/thr", F(0.5f)), 0);
+	ck_assert_float_eq_tol(param(&fx, "/strip/3/comp/threshold"), -30.0f, 1e-5f);
+	ck_assert_int_eq(set(&fx, "/ch/03/dyn/ratio", I(3)), 0);
+	ck_assert_float_eq(param(&fx, "/strip/3/comp/ratio"), 2.0f);
+	ck_assert_int_eq(get(&fx, "/ch/03/dyn/ratio").i, 3);
+	ck_assert_int_eq(set(&fx, "/ch/03/dyn/ratio", I(11)), 0); /* 100:1, mixd's 20 */
+	ck_assert_int_eq(get(&fx, "/ch/03/dyn/ratio").i, 10);
+	ck_assert_int_eq(set(&fx, "/ch/03/dyn/ratio", I(12)), -ERANGE);
+	ck_assert_int_eq(set(&fx, "/ch/03/dyn/knee", F(1.0f)), 0);
+	ck_assert_float_eq(param(&fx, "/strip/3/comp/knee"), 5.0f);
+	ck_assert_int_eq(set(&fx, "/ch/03/dyn/mgain", F(0.5f)), 0);
+	ck_assert_float_eq(param(&fx, "/strip/3/comp/makeup"), 12.0f);
+	ck_assert_int_eq(set(&fx, "/ch/03/dyn/attack", F(0.25f)), 0);
+	ck_assert_float_eq(param(&fx, "/strip/3/comp/attack"), 30.0f);
+	ck_assert_int_eq(set(&fx, "/ch/03/dyn/release", F(0.0f)), 0);
+	ck_assert_float_eq_tol(param(&fx, "/strip/3/comp/release"), 5.0f, 1e-4f);
+	ck_assert_int_eq(set(&fx, "/ch/03/dyn/release", F(1.0f)), 0); /* 4 s, mixd's 2 s */
+	ck_assert_float_eq(get(&fx, "/ch/03/dyn/release").f,
+	                   x32_grid(x32_value_to_log(2000.0f, 5.0f, 4000.0f), 100));
+	close_console(&fx);
+}
+END_TEST
+
 START_TEST(node_lines)
 {
 	struct fixture fx;
@@ -396,6 +461,7 @@ main(void)
 	tcase_add_test(tc, type_tags);
 	tcase_add_test(tc, every_address_resolves_back);
 	tcase_add_test(tc, sets_and_gets);
+	tcase_add_test(tc, eq_and_dynamics);
 	tcase_add_test(tc, node_lines);
 	tcase_add_test(tc, remote_table);
 	suite_add_tcase(s, tc);

@@ -86,3 +86,43 @@ x32_hz_to_hpf(float hz)
 		return 0.0f;
 	return clamp01(logf(hz / X32_HPF_MIN) / logf(X32_HPF_MAX / X32_HPF_MIN));
 }
+
+float
+x32_lin_to_value(float f, float lo, float hi)
+{
+	return lo + clamp01(f) * (hi - lo);
+}
+
+float
+x32_value_to_lin(float v, float lo, float hi)
+{
+	return clamp01((v - lo) / (hi - lo));
+}
+
+float
+x32_log_to_value(float f, float lo, float hi)
+{
+	return lo * powf(hi / lo, clamp01(f));
+}
+
+float
+x32_value_to_log(float v, float lo, float hi)
+{
+	if (!(v > 0.0f))
+		return 0.0f;
+	return clamp01(logf(v / lo) / logf(hi / lo));
+}
+
+const float x32_ratios[X32_N_RATIOS] = { 1.1f, 1.3f, 1.5f, 2.0f,  2.5f,  3.0f,
+	                                 4.0f, 5.0f, 7.0f, 10.0f, 20.0f, 100.0f };
+
+int
+x32_ratio_index(float r)
+{
+	int best = 0;
+
+	for (int i = 1; i < X32_N_RATIOS; i++)
+		if (fabsf(logf(x32_ratios[i] / r)) < fabsf(logf(x32_ratios[best] / r)))
+			best = i;
+	return best;
+}

@@ -43,4 +43,18 @@ float x32_db_to_trim(float db);
 float x32_hpf_to_hz(float f);
 float x32_hz_to_hpf(float hz);
 
+/* Any thread. The general laws of the node formatter: f 0..1 <-> lo..hi, linear or logarithmic
+ * (lo and hi > 0 for log; hi < lo is allowed, as for Q 10 -> 0.3); f clamped, values clamped
+ * into the range. */
+float x32_lin_to_value(float f, float lo, float hi);
+float x32_value_to_lin(float v, float lo, float hi);
+float x32_log_to_value(float f, float lo, float hi);
+float x32_value_to_log(float v, float lo, float hi);
+
+/* The compressor ratios of the X32, by index (dyn/ratio). */
+#define X32_N_RATIOS 12
+extern const float x32_ratios[X32_N_RATIOS];
+/* Any thread. The index of the ratio nearest r (on a log scale). */
+int x32_ratio_index(float r);
+
 #endif

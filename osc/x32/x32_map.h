@@ -34,6 +34,10 @@ enum x32_kind {
 	X32_TRIM,      /* f: 0..1 onto -18..+18 dB */
 	X32_HPF,       /* f: 0..1 onto 20..400 Hz, logarithmic */
 	X32_NAME,      /* s: a string parameter */
+	X32_LIN,       /* f: 0..1 onto lo..hi linearly, on a grid of steps (EQ gain, dynamics) */
+	X32_LOG,       /* f: 0..1 onto lo..hi logarithmically (EQ frequency and Q, release) */
+	X32_EQ_TYPE,   /* i: LCut LShv PEQ VEQ HShv HCut onto mixd's band shapes */
+	X32_RATIO,     /* i: the ratio's 12 choices 1.1 .. 100 */
 	X32_DCA_MASK,  /* i: bit K-1 = the strip is in DCA K */
 	X32_MUTE_MASK, /* i: bit K-1 = the strip is in mute group K */
 	X32_CLEARSOLO, /* i: 1 clears every solo switch */
@@ -51,6 +55,8 @@ struct x32_target {
 	char type;                 /* what the console sends: 'i', 'f' or 's' */
 	int idx;                   /* the parameter, -1 for none */
 	unsigned strip;            /* 0-based, the masks only */
+	float lo, hi;              /* X32_LIN, X32_LOG: the values at 0 and 1 */
+	unsigned steps;            /* X32_LIN, X32_LOG: the grid */
 	struct x32_value constant; /* X32_CONST */
 };
 

@@ -6,6 +6,7 @@
 #include "x32_map.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -126,6 +127,81 @@ channel_send(const struct params *ps, unsigned ch, unsigned bus, const char *lea
 	return leaf_const(send_const, sizeof(send_const) / sizeof(send_const[0]), leaf, t);
 }
 
+/* A parameter under a law with a range and grid (X32_LIN, X32_LOG). */
+static int
+ranged(const struct params *ps, struct x32_target *t, enum x32_kind kind, const char *address,
+       float lo, float hi, unsigned steps)
+{
+	int err = param(ps, t, kind, 'f', address, 0, 0.5f);
+
+	t->lo = lo;
+	t->hi = hi;
+	t->steps = steps;
+	return err;
+}
+
+/* The channel's EQ bands and compressor (Maillot's node formatter: EQ f logf 20..20k in 201
+ * steps, g linf -15..15 by 0.25, q logf 10..0.3 in 72; dyn thr linf -60..0 by 0.5, knee 0..5
+ * by 1, mgain 0..24 by 0.5, attack 0..120 by 1, release logf 5..4000 in 100). -ENOENT for a
+ * leaf that is neither. */
+static int
+channel_eq_dyn(const struct params *ps, unsigned ch, const char *leaf, struct x32_target *t)
+{
+	static const struct {
+		const char *leaf, *name;
+		enum x32_kind kind;
+		float lo, hi;
+		unsigned steps;
+	} dyn[] = {
+		{ "thr", "threshold", X32_LIN, -60.0f, 0.0f, 121 },
+		{ "ratio", "ratio", X32_RATIO, 0, 0, 0 },
+		{ "knee", "knee", X32_LIN, 0.0f, 5.0f, 6 },
+		{ "mgain", "makeup", X32_LIN, 0.0f, 24.0f, 49 },
+		{ "attack", "attack", X32_LIN, 0.0f, 120.0f, 121 },
+		{ "release", "release", X32_LOG, 5.0f, 4000.0f, 100 },
+	};
+	char a[PARAM_ADDRESS_MAX];
+	bool here = ch <= params_n_strips(ps);
+
+	if (!strncmp(leaf, "eq/", 3) && leaf[3] >= '1' && leaf[3] <= '4' && leaf[4] == '/') {
+		const char *x = leaf + 5;
+		int b = leaf[3] - '0';
+
+		if (!strcmp(x, "type")) {
+			if (!here)
+				return constant(t, 'i', 2, 0);
+			snprintf(a, sizeof(a), "/strip/%u/eq/%d/type", ch, b);
+			return param(ps, t, X32_EQ_TYPE, 'i', a, 2, 0);
+		}
+		if (!here && (!strcmp(x, "f") || !strcmp(x, "g") || !strcmp(x, "q")))
+			return constant(t, 'f', 0, 0.5f);
+		snprintf(a, sizeof(a), "/strip/%u/eq/%d/%s", ch, b,
+		         !strcmp(x, "f")   ? "freq"
+		         : !strcmp(x, "g") ? "gain"
+		                           : "q");
+		if (!strcmp(x, "f"))
+			return ranged(ps, t, X32_LOG, a, 20.0f, 20000.0f, 201);
+		if (!strcmp(x, "g"))
+			return ranged(ps, t, X32_LIN, a, -15.0f, 15.0f, 121);
+		if (!strcmp(x, "q"))
+			return ranged(ps, t, X32_LOG, a, 10.0f, 0.3f, 72);
+		return -ENOENT;
+	}
+	if (strncmp(leaf, "dyn/", 4))
+		return -ENOENT;
+	for (size_t i = 0; i < sizeof(dyn) / sizeof(dyn[0]); i++) {
+		if (strcmp(dyn[i].leaf, leaf + 4))
+			continue;
+		if (!here)
+			return constant(t, dyn[i].kind == X32_RATIO ? 'i' : 'f', 0, 0);
+		snprintf(a, sizeof(a), "/strip/%u/comp/%s", ch, dyn[i].name);
+		if (dyn[i].kind == X32_RATIO)
+			return param(ps, t, X32_RATIO, 'i', a, 0, 0);
+		return ranged(ps, t, dyn[i].kind, a, dyn[i].lo, dyn[i].hi, dyn[i].steps);
+	}
+	return -ENOENT;
+}
+
 static int
 channel(const struct params *ps, unsigned ch, const char *leaf, struct x32_target *t)
 {
@@ -151,6 +227,8 @@ channel(const struct params *ps, unsigned ch, const char *leaf, struct x32_targe
 
 	if (!strncmp(leaf, "mix/", 4) && (bus = number(leaf + 4, 2, 1, X32_BUSES, &rest)) > 0)
 		return channel_send(ps, ch, (unsigned)bus, rest, t);
+	if (channel_eq_dyn(ps, ch, leaf, t) == 0)
+		return 0;
 	if (ch <= params_n_strips(ps)) {
 		for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 			if (!strcmp(map[i].leaf, leaf)) {

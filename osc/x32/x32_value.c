@@ -68,6 +68,18 @@ x32_read(const struct model *m, const struct x32_target *t, struct x32_value *ou
 	case X32_HPF:
 		out->f = x32_grid(x32_hz_to_hpf(v), X32_HPF_STEPS);
 		break;
+	case X32_LIN:
+		out->f = x32_grid(x32_value_to_lin(v, t->lo, t->hi), t->steps);
+		break;
+	case X32_LOG:
+		out->f = x32_grid(x32_value_to_log(v, t->lo, t->hi), t->steps);
+		break;
+	case X32_EQ_TYPE: /* off, bell, lowshelf, highshelf: off has no X32 shape, shown as PEQ */
+		out->i = (int32_t[]){ 2, 2, 1, 4 }[(unsigned)v < 4 ? (unsigned)v : 0];
+		break;
+	case X32_RATIO:
+		out->i = x32_ratio_index(v);
+		break;
 	case X32_NAME:
 		snprintf(out->s, sizeof(out->s), "%s", model_get_string(m, (unsigned)t->idx));
 		break;
@@ -188,6 +200,30 @@ x32_write(struct model *m, const struct x32_target *t, const struct x32_value *i
 		if ((err = unit_float(in, &f)) < 0)
 			return err;
 		return model_set(m, (unsigned)t->idx, x32_hpf_to_hz(x32_grid(f, X32_HPF_STEPS)));
+	case X32_LIN:
+	case X32_LOG:
+		if ((err = unit_float(in, &f)) < 0)
+			return err;
+		f = x32_grid(f, t->steps);
+		return model_set(m, (unsigned)t->idx,
+		                 t->kind == X32_LIN ? x32_lin_to_value(f, t->lo, t->hi)
+		                                    : x32_log_to_value(f, t->lo, t->hi));
+	case X32_EQ_TYPE: {
+		/* LCut LShv PEQ VEQ HShv HCut: mixd's bands have no cut shapes */
+		static const int shape[] = { -1, 2, 1, 1, 3, -1 };
+
+		if (in->type != 'i')
+			return -EINVAL;
+		if (in->i < 0 || in->i > 5 || shape[in->i] < 0)
+			return -ERANGE;
+		return model_set(m, (unsigned)t->idx, shape[in->i]);
+	}
+	case X32_RATIO:
+		if (in->type != 'i')
+			return -EINVAL;
+		if (in->i < 0 || in->i >= X32_N_RATIOS)
+			return -ERANGE;
+		return model_set(m, (unsigned)t->idx, x32_ratios[in->i]);
 	case X32_NAME:
 		if (in->type != 's')
 			return -EINVAL;
@@ -219,11 +255,28 @@ static int
 strip_address(const char *name, unsigned ch, char *path, size_t n)
 {
 	static const char *const map[][2] = {
-		{ "mute", "mix/on" },        { "fader", "mix/fader" },
-		{ "pan", "mix/pan" },        { "name", "config/name" },
-		{ "trim", "preamp/trim" },   { "polarity", "preamp/invert" },
-		{ "hpf/on", "preamp/hpon" }, { "hpf/freq", "preamp/hpf" },
-		{ "eq/on", "eq/on" },        { "comp/on", "dyn/on" },
+		{ "mute", "mix/on" },
+		{ "fader", "mix/fader" },
+		{ "pan", "mix/pan" },
+		{ "name", "config/name" },
+		{ "trim", "preamp/trim" },
+		{ "polarity", "preamp/invert" },
+		{ "hpf/on", "preamp/hpon" },
+		{ "hpf/freq", "preamp/hpf" },
+		{ "eq/on", "eq/on" },
+		{ "comp/on", "dyn/on" },
+		{ "comp/threshold", "dyn/thr" },
+		{ "comp/ratio", "dyn/ratio" },
+		{ "comp/knee", "dyn/knee" },
+		{ "comp/makeup", "dyn/mgain" },
+		{ "comp/attack", "dyn/attack" },
+		{ "comp/release", "dyn/release" },
+	};
+	static const char *const band[][2] = {
+		{ "type", "type" },
+		{ "freq", "f" },
+		{ "gain", "g" },
+		{ "q", "q" },
 	};
 
 	if (!strcmp(name, "solo")) {
@@ -235,6 +288,12 @@ strip_address(const char *name, unsigned ch, char *path, size_t n)
 			snprintf(path, n, "/ch/%02u/%s", ch, map[i][1]);
 			return 0;
 		}
+	if (!strncmp(name, "eq/", 3) && name[3] >= '1' && name[3] <= '4' && name[4] == '/')
+		for (size_t i = 0; i < sizeof(band) / sizeof(band[0]); i++)
+			if (!strcmp(band[i][0], name + 5)) {
+				snprintf(path, n, "/ch/%02u/eq/%c/%s", ch, name[3], band[i][1]);
+				return 0;
+			}
 	return -ENOENT;
 }
 
