@@ -11,11 +11,16 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "model.h"
 #include "params.h"
 #include "ring.h"
+#include "personality.h"
+#include "x32.h"
 #include "x32_law.h"
 #include "x32_map.h"
 #include "x32_node.h"
@@ -449,6 +454,115 @@ START_TEST(remote_table)
 }
 END_TEST
 
+/* One datagram from fd within 200 ms, deserialised; NULL when none. */
+static lo_message
+recv_msg(int fd, char *path, size_t n)
+{
+	uint8_t buf[2048];
+	struct timeval tv = { .tv_usec = 200000 };
+	ssize_t len;
+	int res;
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	len = recv(fd, buf, sizeof(buf), 0);
+	if (len <= 0)
+		return NULL;
+	snprintf(path, n, "%.*s", (int)(n - 1), (const char *)buf);
+	return lo_message_deserialise(buf, (size_t)len, &res);
+}
+
+static void
+send_msg(int fd, int port, const char *path, lo_message m)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	uint8_t buf[512];
+	size_t len = sizeof(buf);
+
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	lo_message_serialise(m, path, buf, &len);
+	lo_message_free(m);
+	ck_assert_int_eq(sendto(fd, buf, len, 0, (struct sockaddr *)&a, sizeof(a)), (ssize_t)len);
+}
+
+/* The personality through personality.h alone: off without a port; on one, /xinfo answered,
+ * a /xremote client hears a change made to the model, its counters named x32_... */
+START_TEST(personality_interface)
+{
+	const struct personality_ops *o = &x32_personality;
+	struct fixture fx;
+	struct allowlist allow;
+	struct dispatch_stat st[32];
+	struct sockaddr_in me = { .sin_family = AF_INET };
+	socklen_t len = sizeof(me);
+	char err[128], path[64];
+	unsigned found = 0, n;
+	int fd, port;
+	void *p;
+	lo_message m;
+
+	for (unsigned i = 0; i < personality_count; i++)
+		found += personality_registry[i] == o;
+	ck_assert_uint_eq(found, 1);
+	ck_assert_str_eq(o->port_option, "x32-port");
+	ck_assert_int_eq(o->port_default, 10023);
+	open_console(&fx);
+	ck_assert_int_eq(allow_parse(&allow, "127.0.0.0/8", NULL, 0), 0);
+	struct personality_env env = {
+		.m = fx.m, .n_strips = 8, .bind_host = "127.0.0.1", .allow = &allow
+	};
+	strcpy(err, "x");
+	ck_assert_ptr_null(o->create(&env, err, sizeof(err))); /* no port: off */
+	ck_assert_str_eq(err, "");
+	/* a free port, taken from the kernel */
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	inet_pton(AF_INET, "127.0.0.1", &me.sin_addr);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&me, sizeof(me)), 0);
+	getsockname(fd, (struct sockaddr *)&me, &len);
+	port = ntohs(me.sin_port);
+	close(fd);
+	env.port = port;
+	p = o->create(&env, err, sizeof(err));
+	ck_assert_msg(p != NULL, "create: %s", err);
+	ck_assert_int_ge(o->fd(p), 0);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	inet_pton(AF_INET, "127.0.0.1", &me.sin_addr);
+	me.sin_port = 0;
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&me, sizeof(me)), 0);
+
+	send_msg(fd, port, "/xremote", lo_message_new());
+	send_msg(fd, port, "/xinfo", lo_message_new());
+	usleep(20000);
+	o->receive(p);
+	m = recv_msg(fd, path, sizeof(path));
+	ck_assert_ptr_nonnull(m);
+	ck_assert_str_eq(path, "/xinfo");
+	ck_assert_str_eq(lo_message_get_types(m), "ssss");
+	lo_message_free(m);
+
+	/* a change made elsewhere (here: straight to the model) reaches the /xremote client */
+	unsigned idx = (unsigned)params_find(fx.ps, "/strip/2/mute"), changed;
+	ck_assert_int_eq(model_set(fx.m, idx, 1), 0);
+	ck_assert(model_pop_change(fx.m, &changed));
+	struct feedback_frame f = { .now_ns = 1000000000ull, .changed = &changed, .n_changed = 1 };
+	o->tick(p, &f);
+	m = recv_msg(fd, path, sizeof(path));
+	ck_assert_ptr_nonnull(m);
+	ck_assert_str_eq(path, "/ch/02/mix/on");
+	ck_assert_str_eq(lo_message_get_types(m), "i");
+	ck_assert_int_eq(lo_message_get_argv(m)[0]->i, 0);
+	lo_message_free(m);
+
+	n = o->stats(p, st, 32);
+	ck_assert_uint_ge(n, 10);
+	for (unsigned i = 0; i < n; i++)
+		ck_assert_msg(!strncmp(st[i].name, "x32_", 4), "%s", st[i].name);
+	close(fd);
+	o->free(p);
+	o->free(NULL);
+	close_console(&fx);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -464,6 +578,7 @@ main(void)
 	tcase_add_test(tc, eq_and_dynamics);
 	tcase_add_test(tc, node_lines);
 	tcase_add_test(tc, remote_table);
+	tcase_add_test(tc, personality_interface);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }
