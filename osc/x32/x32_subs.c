@@ -108,6 +108,8 @@ add_items(struct x32 *x, struct x32_sub *s, const char *pattern, int first, int 
 	const char *star = strstr(pattern, "**");
 	char path[X32_NAME_MAX + 8];
 
+	if (strlen(pattern) >= X32_NAME_MAX)
+		return -EINVAL; /* longer than any address of the console: never cut to fit */
 	if (!star)
 		first = last = 0;
 	if (first < 0 || last < first || last > 99)
