@@ -7,9 +7,11 @@
 #include "personality.h"
 
 #include "ardour.h"
+#include "x32.h"
 
 const struct personality_ops *const personality_registry[] = {
 	&ardour_personality,
+	&x32_personality,
 };
 
 const unsigned personality_count = sizeof(personality_registry) / sizeof(personality_registry[0]);

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * x32_echo: once a tick, every changed parameter that an X32 address shows goes, in the
+ * console's type and law, to every /xremote client, whoever changed it (a client of this port,
+ * the control port, the Ardour personality, a scene, automation); only the client that set it
+ * over this port is skipped, as the console does. One message a change a client: the tick
+ * already folds a parameter moved many times into one change. Each message is charged to the
+ * client's host budget (server.h), so no burst of changes sends a host more than its share.
+ */
+#include "x32_private.h"
+
+#include <string.h>
+
+#include "model.h"
+
+void
+x32_echo(struct x32 *x, const unsigned *changed, unsigned n, uint64_t now)
+{
+	char path[PARAM_ADDRESS_MAX];
+	struct x32_target t;
+	struct x32_value v;
+
+	x32_remote_expire(&x->remote, now);
+	if (x32_remote_count(&x->remote) > 0) {
+		memset(x->mask_sent, 0, params_n_strips(x->ps));
+		for (unsigned i = 0; i < n; i++) {
+			unsigned idx = changed[i];
+			const struct param *p;
+			uint8_t skip = x->origin[idx], bit = 0;
+
+			if (x32_address(x->ps, idx, path, sizeof(path)) < 0 ||
+			    x32_resolve(x->ps, path, &t) < 0)
+				continue;
+			p = params_at(x->ps, idx);
+			if (p->d->scope == PARAM_SCOPE_STRIP_DCA)
+				bit = 1;
+			else if (p->d->scope == PARAM_SCOPE_STRIP_MUTEGROUP)
+				bit = 2;
+			if (bit) {
+				/* one bitmask for all of a strip's memberships */
+				if (x->mask_sent[p->strip] & bit)
+					continue;
+				x->mask_sent[p->strip] |= bit;
+			}
+			x32_read(x->m, &t, &v);
+			for (int s = 0; s < X32_REMOTE_MAX; s++)
+				if (x->remote.until[s] && skip != s + 1)
+					x32_send_value(x, &x->remote.peer[s], path, &v);
+		}
+	}
+	for (unsigned i = 0; i < x->n_marked; i++)
+		x->origin[x->marked[i]] = 0;
+	x->n_marked = 0;
+}
