@@ -72,3 +72,12 @@ osc_arg_number_or_text(char type, const lo_arg *a, double *out)
 	*out = v;
 	return true;
 }
+
+int32_t
+osc_arg_i32(const lo_arg *a)
+{
+	int32_t i;
+
+	memcpy(&i, a, sizeof(i));
+	return i;
+}

@@ -483,7 +483,9 @@ START_TEST(test_subscriptions)
 	ck_assert_int_eq(h_osc_send(c.listen, "/subscribe", "si", "/ch/02/mix/fader", 2), 0);
 	m = h_osc_wait(c.listen, "/ch/02/mix/fader", FEEDBACK_MS);
 	ck_assert_msg(m && !strcmp(m->types, "f") && h_arg_f(m, 0) == (float)grid(0.5),
-	              "no /ch/02/mix/fader from /subscribe");
+	              "no /ch/02/mix/fader %.6f from /subscribe (%s %s %.6f)", grid(0.5),
+	              m ? "got" : "nothing in 1 s", m ? m->types : "",
+	              m && m->argc ? h_arg_f(m, 0) : 0.0);
 	h_msg_free(m);
 	n = count_for(c.listen, "/ch/02/mix/fader", 1000);
 	ck_assert_msg(n >= 8 && n <= 12, "/subscribe at factor 2: %d in 1 s (expected ~10)", n);

@@ -160,7 +160,7 @@ x32_on_message(void *ctx, const struct osc_peer *from, const char *path, const c
 		char line[512];
 
 		if (argc == 1 && types[0] == 's' &&
-		    x32_node(x->m, x->ps, &argv[0]->s, line, sizeof(line)) == 0) {
+		    x32_node(x->m, x->ps, (const char *)argv[0], line, sizeof(line)) == 0) {
 			/* the console answers on "node", without a slash */
 			const char *s[] = { line };
 

@@ -14,6 +14,8 @@
 #include "peer.h"
 #include "x32_private.h"
 
+#include "args.h"
+
 struct x32_sub {
 	struct osc_peer peer;
 	char name[X32_NAME_MAX]; /* the address it is sent on, and what /renew names */
@@ -167,13 +169,13 @@ subscribe(struct x32 *x, const struct osc_peer *from, const char *path, const ch
 	if (!strcmp(path, "/subscribe")) {
 		if (argc < 1 || argc > 2 || types[0] != 's' || (argc == 2 && types[1] != 'i'))
 			return -EINVAL;
-		tf = argc == 2 ? argv[1]->i : 1;
+		tf = argc == 2 ? osc_arg_i32(argv[1]) : 1;
 		n_paths = 1;
 	} else if (!strcmp(path, "/meters")) {
 		if (argc < 1 || types[0] != 's' || !all_of(types, 'i', 1, argc))
 			return -EINVAL;
-		tf = argc >= 2 ? argv[argc - 1]->i : 1;
-		bank = bank_of(&argv[0]->s);
+		tf = argc >= 2 ? osc_arg_i32(argv[argc - 1]) : 1;
+		bank = bank_of((const char *)argv[0]);
 	} else { /* /formatsubscribe, /batchsubscribe: ALIAS PATH.. FIRST LAST TF */
 		if (argc < 5 || !all_of(types, 's', 0, argc - 3) ||
 		    !all_of(types, 'i', argc - 3, argc))
@@ -181,13 +183,13 @@ subscribe(struct x32 *x, const struct osc_peer *from, const char *path, const ch
 		n_paths = argc - 4;
 		if (path[1] == 'b' && n_paths != 1)
 			return -EINVAL;
-		first = argv[argc - 3]->i;
-		last = argv[argc - 2]->i;
-		tf = argv[argc - 1]->i;
-		if (path[1] == 'b' && (bank = bank_of(&argv[1]->s)) >= 0)
+		first = osc_arg_i32(argv[argc - 3]);
+		last = osc_arg_i32(argv[argc - 2]);
+		tf = osc_arg_i32(argv[argc - 1]);
+		if (path[1] == 'b' && (bank = bank_of((const char *)argv[1])) >= 0)
 			n_paths = 0;
 	}
-	name = &argv[0]->s;
+	name = (const char *)argv[0];
 	if (strlen(name) >= X32_NAME_MAX || name[0] != '/')
 		return -EINVAL;
 	if ((err = period_of(tf, &period)) < 0)
@@ -204,7 +206,7 @@ subscribe(struct x32 *x, const struct osc_peer *from, const char *path, const ch
 	s->bank = bank;
 	s->single = !strcmp(path, "/subscribe");
 	for (int p = 0; p < n_paths; p++) {
-		const char *pat = s->single ? name : &argv[1 + p]->s;
+		const char *pat = s->single ? name : (const char *)argv[1 + p];
 
 		if ((err = add_items(x, s, pat, first, last, !s->single)) < 0) {
 			free(s);
@@ -243,7 +245,7 @@ x32_subs_message(struct x32 *x, const struct osc_peer *from, const char *path, c
 	bool renew = !strcmp(path, "/renew"), end = !strcmp(path, "/unsubscribe");
 
 	if (renew || end) {
-		const char *name = argc >= 1 && types[0] == 's' ? &argv[0]->s : NULL;
+		const char *name = argc >= 1 && types[0] == 's' ? (const char *)argv[0] : NULL;
 
 		for (unsigned i = 0; i < X32_SUBS_MAX; i++) {
 			struct x32_sub *s = x->subs[i];
