@@ -331,12 +331,10 @@ meter_aux_index(struct dispatch *d, const char *path)
 static int
 meter_bus_index(const char *path)
 {
-	static const char *const names[ENGINE_N_BUSES] = { "reverb", "delay", "chorus" };
-
 	if (strncmp(path, "/meter/bus/", strlen("/meter/bus/")))
 		return -1;
 	for (int k = 0; k < ENGINE_N_BUSES; k++)
-		if (!strcmp(path + strlen("/meter/bus/"), names[k]))
+		if (!strcmp(path + strlen("/meter/bus/"), engine_bus_names[k]))
 			return k;
 	return -1;
 }

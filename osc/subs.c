@@ -19,8 +19,6 @@
  * that would overflow its socket buffer. */
 #define SNAPSHOT_PER_TICK 1000
 
-static const char *const bus_names[ENGINE_N_BUSES] = { "reverb", "delay", "chorus" };
-
 /* A subscription: the payload of its entry in the table, keyed by (peer, prefix). */
 struct sub {
 	char prefix[PARAM_ADDRESS_MAX];
@@ -117,8 +115,8 @@ plan_coverage(struct subs *s, struct sub *u)
 		any |= u->strip_meter[k];
 	}
 	for (unsigned b = 0; b < ENGINE_N_BUSES; b++) {
-		snprintf(meter, sizeof(meter), "/meter/bus/%s", bus_names[b]);
-		snprintf(object, sizeof(object), "/bus/%s", bus_names[b]);
+		snprintf(meter, sizeof(meter), "/meter/bus/%s", engine_bus_names[b]);
+		snprintf(object, sizeof(object), "/bus/%s", engine_bus_names[b]);
 		u->bus_meter[b] = covers_meter(u, meter, object);
 		any |= u->bus_meter[b];
 	}
@@ -352,7 +350,7 @@ send_meters(struct subs *s, struct sub *u, const struct feedback_frame *f)
 			continue;
 		v[0] = meters_db(a->bus_peak[b][0]);
 		v[1] = meters_db(a->bus_peak[b][1]);
-		snprintf(path, sizeof(path), "/meter/bus/%s", bus_names[b]);
+		snprintf(path, sizeof(path), "/meter/bus/%s", engine_bus_names[b]);
 		add_floats(&s->ob, path, v, 2);
 	}
 	for (unsigned k = 0; k < params_n_aux(model_params(s->m)); k++) {
