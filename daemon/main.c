@@ -193,77 +193,60 @@ hook_stats(void *ctx, struct dispatch_stat *out, unsigned max)
 }
 
 static void
-hook_meter_strip(void *ctx, unsigned k, float out[3])
+hook_meter_strip(void *ctx, unsigned k, float out[METER_STRIP_N])
 {
 	struct app *a = ctx;
 
-	out[0] = meters_db(a->meters.peak[k]);
-	out[1] = meters_db(a->meters.rms[k]);
-	out[2] = a->meters.gr[k];
+	meter_vector_strip(&a->meters, k, out);
 	a->meters.peak[k] = a->meters.gr[k] = 0.0f;
 }
 
 static void
-hook_meter_master(void *ctx, float out[5])
+hook_meter_master(void *ctx, float out[METER_MASTER_N])
 {
 	struct app *a = ctx;
 	float *p = a->meters.master_peak;
 
-	out[0] = meters_db(p[0]);
-	out[1] = meters_db(p[1]);
-	out[2] = meters_db(a->meters.master_tp);
-	out[3] = a->meters.master_gr;
-	out[4] = a->meters.master_comp_gr;
+	meter_vector_master(&a->meters, out);
 	p[0] = p[1] = 0.0f;
 	a->meters.master_tp = a->meters.master_gr = a->meters.master_comp_gr = 0.0f;
 }
 
 static void
-hook_meter_multiband(void *ctx, float out[3])
+hook_meter_multiband(void *ctx, float out[METER_MULTIBAND_N])
 {
 	struct app *a = ctx;
 
-	for (int b = 0; b < 3; b++) {
-		out[b] = a->meters.master_mb_gr[b];
+	meter_vector_multiband(&a->meters, out);
+	for (int b = 0; b < METER_MULTIBAND_N; b++)
 		a->meters.master_mb_gr[b] = 0.0f;
-	}
 }
 
 static void
-hook_meter_bus(void *ctx, unsigned k, float out[2])
+hook_meter_bus(void *ctx, unsigned k, float out[METER_BUS_N])
 {
 	struct app *a = ctx;
 
-	out[0] = meters_db(a->meters.bus_peak[k][0]);
-	out[1] = meters_db(a->meters.bus_peak[k][1]);
+	meter_vector_bus(&a->meters, k, out);
 	a->meters.bus_peak[k][0] = a->meters.bus_peak[k][1] = 0.0f;
 }
 
-/* Peak L/R and RMS L/R (dBFS) of a pair of meters, the peaks then cleared. */
 static void
-read_pair(float peak[2], const float rms[2], float out[4])
-{
-	out[0] = meters_db(peak[0]);
-	out[1] = meters_db(peak[1]);
-	out[2] = meters_db(rms[0]);
-	out[3] = meters_db(rms[1]);
-	peak[0] = peak[1] = 0.0f;
-}
-
-static void
-hook_meter_aux(void *ctx, unsigned k, float out[4])
+hook_meter_aux(void *ctx, unsigned k, float out[METER_AUX_N])
 {
 	struct app *a = ctx;
 
-	read_pair(a->meters.aux_peak[k], a->meters.aux_rms[k], out);
+	meter_vector_aux(&a->meters, k, out);
+	a->meters.aux_peak[k][0] = a->meters.aux_peak[k][1] = 0.0f;
 }
 
 static void
-hook_meter_monitor(void *ctx, float out[4])
+hook_meter_monitor(void *ctx, float out[METER_MONITOR_N])
 {
 	struct app *a = ctx;
 
-	read_pair(a->meters.monitor_peak, a->meters.monitor_rms, out);
+	meter_vector_monitor(&a->meters, out);
+	a->meters.monitor_peak[0] = a->meters.monitor_peak[1] = 0.0f;
 }
 
 static void

@@ -10,6 +10,8 @@
 #include "gain.h"
 #include "numeric.h"
 
+const char *const engine_bus_names[ENGINE_N_BUSES] = ENGINE_BUS_NAMES;
+
 static uint32_t
 ms_to_samples(double fs, double ms)
 {

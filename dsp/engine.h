@@ -59,6 +59,19 @@
  * returned into the master. */
 enum engine_bus { ENGINE_BUS_REVERB, ENGINE_BUS_DELAY, ENGINE_BUS_CHORUS, ENGINE_N_BUSES };
 
+/* Each effect bus's name in addresses (/bus/NAME/..., send/NAME/..., /meter/bus/NAME), by enum
+ * engine_bus. The literals are macros so that static tables can concatenate them into
+ * addresses and header-only users (mixctl, which does not link the engine) can read them;
+ * engine_bus_names holds the same strings, indexed by bus. */
+#define ENGINE_BUS_NAME_REVERB "reverb"
+#define ENGINE_BUS_NAME_DELAY  "delay"
+#define ENGINE_BUS_NAME_CHORUS "chorus"
+#define ENGINE_BUS_NAMES                                                              \
+	{                                                                             \
+		ENGINE_BUS_NAME_REVERB, ENGINE_BUS_NAME_DELAY, ENGINE_BUS_NAME_CHORUS \
+	}
+extern const char *const engine_bus_names[ENGINE_N_BUSES];
+
 /* The monitor's cue mode (ENGINE_MONITOR_MODE). */
 enum engine_monitor_mode { ENGINE_MONITOR_PFL, ENGINE_MONITOR_AFL };
 

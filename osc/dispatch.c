@@ -331,12 +331,10 @@ meter_aux_index(struct dispatch *d, const char *path)
 static int
 meter_bus_index(const char *path)
 {
-	static const char *const names[ENGINE_N_BUSES] = { "reverb", "delay", "chorus" };
-
 	if (strncmp(path, "/meter/bus/", strlen("/meter/bus/")))
 		return -1;
 	for (int k = 0; k < ENGINE_N_BUSES; k++)
-		if (!strcmp(path + strlen("/meter/bus/"), names[k]))
+		if (!strcmp(path + strlen("/meter/bus/"), engine_bus_names[k]))
 			return k;
 	return -1;
 }
@@ -366,24 +364,24 @@ dispatch_cue_clear(struct model *m)
 static void
 handle_meter(struct dispatch *d, const struct osc_peer *from, const char *path)
 {
-	float v[5];
+	float v[METER_MASTER_N];
 	int n, k;
 
 	if (!strcmp(path, "/meter/master")) {
 		d->h.meter_master(d->h.ctx, v);
-		n = 5;
+		n = METER_MASTER_N;
 	} else if (!strcmp(path, "/meter/master/multiband") && d->h.meter_multiband) {
 		d->h.meter_multiband(d->h.ctx, v);
-		n = 3;
+		n = METER_MULTIBAND_N;
 	} else if ((k = meter_bus_index(path)) >= 0 && d->h.meter_bus) {
 		d->h.meter_bus(d->h.ctx, (unsigned)k, v);
-		n = 2;
+		n = METER_BUS_N;
 	} else if ((k = meter_aux_index(d, path)) >= 0 && d->h.meter_aux) {
 		d->h.meter_aux(d->h.ctx, (unsigned)k, v);
-		n = 4;
+		n = METER_AUX_N;
 	} else if (!strcmp(path, "/meter/monitor") && d->h.meter_monitor) {
 		d->h.meter_monitor(d->h.ctx, v);
-		n = 4;
+		n = METER_MONITOR_N;
 	} else {
 		k = meter_strip_index(d, path);
 		if (k < 0) {
@@ -391,7 +389,7 @@ handle_meter(struct dispatch *d, const struct osc_peer *from, const char *path)
 			return;
 		}
 		d->h.meter_strip(d->h.ctx, (unsigned)k, v);
-		n = 3;
+		n = METER_STRIP_N;
 	}
 	reply_floats(d, from, path, v, n);
 }

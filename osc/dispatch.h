@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "meters.h"
 #include "server.h"
 
 struct model;
@@ -44,21 +45,21 @@ struct dispatch_hooks {
 	 * sets, gets, ring_full), which dispatch reports itself, first */
 	unsigned (*stats)(void *ctx, struct dispatch_stat *out, unsigned max);
 	/* peak dBFS, RMS dBFS, gain reduction dB of strip k (0-based); max since the last read */
-	void (*meter_strip)(void *ctx, unsigned k, float out[3]);
+	void (*meter_strip)(void *ctx, unsigned k, float out[METER_STRIP_N]);
 	/* of the master, max since the last read: peak L, peak R (dBFS), true peak (dBTP), the
 	 * limiter's and the glue compressor's gain reduction (dB) */
-	void (*meter_master)(void *ctx, float out[5]);
+	void (*meter_master)(void *ctx, float out[METER_MASTER_N]);
 	/* the multiband compressor's gain reduction per band (dB), max since the last read.
 	 * NULL: /meter/master/multiband is unknown. */
-	void (*meter_multiband)(void *ctx, float out[3]);
+	void (*meter_multiband)(void *ctx, float out[METER_MULTIBAND_N]);
 	/* peak L, peak R (dBFS) of bus k's return (enum engine_bus order), max since the last
 	 * read. NULL: /meter/bus/... is unknown. */
-	void (*meter_bus)(void *ctx, unsigned k, float out[2]);
+	void (*meter_bus)(void *ctx, unsigned k, float out[METER_BUS_N]);
 	/* peak L, peak R, RMS L, RMS R (dBFS) of aux bus k (0-based; R = L on a mono bus), what
 	 * its outputs carry, peaks max since the last read. NULL: /meter/aux/... is unknown. */
-	void (*meter_aux)(void *ctx, unsigned k, float out[4]);
+	void (*meter_aux)(void *ctx, unsigned k, float out[METER_AUX_N]);
 	/* the same of the monitor outputs. NULL: /meter/monitor is unknown. */
-	void (*meter_monitor)(void *ctx, float out[4]);
+	void (*meter_monitor)(void *ctx, float out[METER_MONITOR_N]);
 	/* the master's loudness: M, S, I (LUFS), LRA (LU), max true peak (dBTP), target (LUFS),
 	 * distance I - target (LU); -144 for nothing measured. NULL: /loudness is unknown. */
 	void (*loudness)(void *ctx, float out[DISPATCH_LOUDNESS_N]);

@@ -19,8 +19,6 @@
  * that would overflow its socket buffer. */
 #define SNAPSHOT_PER_TICK 1000
 
-static const char *const bus_names[ENGINE_N_BUSES] = { "reverb", "delay", "chorus" };
-
 /* A subscription: the payload of its entry in the table, keyed by (peer, prefix). */
 struct sub {
 	char prefix[PARAM_ADDRESS_MAX];
@@ -117,8 +115,8 @@ plan_coverage(struct subs *s, struct sub *u)
 		any |= u->strip_meter[k];
 	}
 	for (unsigned b = 0; b < ENGINE_N_BUSES; b++) {
-		snprintf(meter, sizeof(meter), "/meter/bus/%s", bus_names[b]);
-		snprintf(object, sizeof(object), "/bus/%s", bus_names[b]);
+		snprintf(meter, sizeof(meter), "/meter/bus/%s", engine_bus_names[b]);
+		snprintf(object, sizeof(object), "/bus/%s", engine_bus_names[b]);
 		u->bus_meter[b] = covers_meter(u, meter, object);
 		any |= u->bus_meter[b];
 	}
@@ -336,53 +334,33 @@ send_meters(struct subs *s, struct sub *u, const struct feedback_frame *f)
 	const struct meter_frame *a = &u->acc;
 	unsigned n = params_n_strips(model_params(s->m));
 	char path[48];
-	float v[5];
+	float v[METER_MASTER_N];
 
 	for (unsigned k = 0; k < n; k++) {
 		if (!u->strip_meter[k])
 			continue;
-		v[0] = meters_db(a->peak[k]);
-		v[1] = meters_db(a->rms[k]);
-		v[2] = a->gr[k];
 		snprintf(path, sizeof(path), "/meter/strip/%u", k + 1);
-		add_floats(&s->ob, path, v, 3);
+		add_floats(&s->ob, path, v, meter_vector_strip(a, k, v));
 	}
 	for (unsigned b = 0; b < ENGINE_N_BUSES; b++) {
 		if (!u->bus_meter[b])
 			continue;
-		v[0] = meters_db(a->bus_peak[b][0]);
-		v[1] = meters_db(a->bus_peak[b][1]);
-		snprintf(path, sizeof(path), "/meter/bus/%s", bus_names[b]);
-		add_floats(&s->ob, path, v, 2);
+		snprintf(path, sizeof(path), "/meter/bus/%s", engine_bus_names[b]);
+		add_floats(&s->ob, path, v, meter_vector_bus(a, b, v));
 	}
 	for (unsigned k = 0; k < params_n_aux(model_params(s->m)); k++) {
 		if (!u->aux_meter[k])
 			continue;
-		v[0] = meters_db(a->aux_peak[k][0]);
-		v[1] = meters_db(a->aux_peak[k][1]);
-		v[2] = meters_db(a->aux_rms[k][0]);
-		v[3] = meters_db(a->aux_rms[k][1]);
 		snprintf(path, sizeof(path), "/meter/aux/%u", k + 1);
-		add_floats(&s->ob, path, v, 4);
+		add_floats(&s->ob, path, v, meter_vector_aux(a, k, v));
 	}
-	if (u->monitor_meter) {
-		v[0] = meters_db(a->monitor_peak[0]);
-		v[1] = meters_db(a->monitor_peak[1]);
-		v[2] = meters_db(a->monitor_rms[0]);
-		v[3] = meters_db(a->monitor_rms[1]);
-		add_floats(&s->ob, "/meter/monitor", v, 4);
-	}
-	if (u->master_meter) {
-		v[0] = meters_db(a->master_peak[0]);
-		v[1] = meters_db(a->master_peak[1]);
-		v[2] = meters_db(a->master_tp);
-		v[3] = a->master_gr;
-		v[4] = a->master_comp_gr;
-		add_floats(&s->ob, "/meter/master", v, 5);
-	}
+	if (u->monitor_meter)
+		add_floats(&s->ob, "/meter/monitor", v, meter_vector_monitor(a, v));
+	if (u->master_meter)
+		add_floats(&s->ob, "/meter/master", v, meter_vector_master(a, v));
 	/* only while the multiband is in: a subscriber that never uses it sees no new traffic */
 	if (u->mb_meter && s->mb_on >= 0 && model_get(s->m, (unsigned)s->mb_on) >= 0.5f)
-		add_floats(&s->ob, "/meter/master/multiband", a->master_mb_gr, 3);
+		add_floats(&s->ob, "/meter/master/multiband", v, meter_vector_multiband(a, v));
 	if (u->loudness)
 		add_floats(&s->ob, "/loudness", f->loudness, DISPATCH_LOUDNESS_N);
 	meters_clear(&u->acc);

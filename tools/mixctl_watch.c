@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "engine.h"
 
 #define WATCH_PREFIX "/"
 #define WATCH_MS     1000000ull
@@ -36,11 +37,12 @@
 #define WATCH_TAIL_COLS  42
 #define WATCH_BAR_MIN    8
 #define WATCH_BAR_MAX    120
-#define WATCH_BUSES      3
+#define WATCH_BUSES      ENGINE_N_BUSES
 /* aux buses mixd may have (its ENGINE_MAX_AUX) */
 #define WATCH_AUX_MAX 32
 
-static const char *const bus_names[WATCH_BUSES] = { "reverb", "delay", "chorus" };
+/* engine.h only for its macros: mixctl does not link the engine */
+static const char *const bus_names[WATCH_BUSES] = ENGINE_BUS_NAMES;
 
 /* /loudness, in order (dispatch.h DISPATCH_LOUDNESS_N) */
 enum { LOUD_M, LOUD_S, LOUD_I, LOUD_LRA, LOUD_TP, LOUD_TARGET, LOUD_DELTA, LOUD_N };

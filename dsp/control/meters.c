@@ -70,3 +70,62 @@ meters_db(float lin)
 
 	return db < GAIN_OFF_DB ? GAIN_OFF_DB : (float)db;
 }
+
+unsigned
+meter_vector_strip(const struct meter_frame *f, unsigned k, float out[METER_STRIP_N])
+{
+	out[0] = meters_db(f->peak[k]);
+	out[1] = meters_db(f->rms[k]);
+	out[2] = f->gr[k];
+	return METER_STRIP_N;
+}
+
+unsigned
+meter_vector_bus(const struct meter_frame *f, unsigned b, float out[METER_BUS_N])
+{
+	out[0] = meters_db(f->bus_peak[b][0]);
+	out[1] = meters_db(f->bus_peak[b][1]);
+	return METER_BUS_N;
+}
+
+/* Peak L/R then RMS L/R, in dBFS: the aux buses' and the monitor's shape. */
+static unsigned
+vector_pair(const float peak[2], const float rms[2], float out[4])
+{
+	out[0] = meters_db(peak[0]);
+	out[1] = meters_db(peak[1]);
+	out[2] = meters_db(rms[0]);
+	out[3] = meters_db(rms[1]);
+	return 4;
+}
+
+unsigned
+meter_vector_aux(const struct meter_frame *f, unsigned k, float out[METER_AUX_N])
+{
+	return vector_pair(f->aux_peak[k], f->aux_rms[k], out);
+}
+
+unsigned
+meter_vector_monitor(const struct meter_frame *f, float out[METER_MONITOR_N])
+{
+	return vector_pair(f->monitor_peak, f->monitor_rms, out);
+}
+
+unsigned
+meter_vector_master(const struct meter_frame *f, float out[METER_MASTER_N])
+{
+	out[0] = meters_db(f->master_peak[0]);
+	out[1] = meters_db(f->master_peak[1]);
+	out[2] = meters_db(f->master_tp);
+	out[3] = f->master_gr;
+	out[4] = f->master_comp_gr;
+	return METER_MASTER_N;
+}
+
+unsigned
+meter_vector_multiband(const struct meter_frame *f, float out[METER_MULTIBAND_N])
+{
+	for (unsigned b = 0; b < METER_MULTIBAND_N; b++)
+		out[b] = f->master_mb_gr[b];
+	return METER_MULTIBAND_N;
+}

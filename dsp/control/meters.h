@@ -41,4 +41,27 @@ void meters_fold(struct meter_frame *dst, const struct meter_frame *src);
  * (GAIN_OFF_DB); METER_NONE reads -144 too. */
 float meters_db(float lin);
 
+/* The argument vectors of the meter addresses (docs/osc.md), composed from a frame once for
+ * every sender: the get replies (daemon's dispatch hooks) and the subscriptions (osc/subs.c).
+ * Levels are in dBFS through meters_db, gain reductions in dB as the frame holds them.
+ * Personalities with a shape of their own (Ardour's meter scale, the X32's blobs) read the
+ * frame themselves. Each function is callable from any thread on a frame it owns, writes its
+ * vector to out and returns its length (the METER_*_N below); it cannot fail. */
+#define METER_STRIP_N     3 /* /meter/strip/N: peak, RMS, gr */
+#define METER_BUS_N       2 /* /meter/bus/NAME: peak L, R of the return */
+#define METER_AUX_N       4 /* /meter/aux/K: peak L, R, RMS L, R */
+#define METER_MONITOR_N   4 /* /meter/monitor: peak L, R, RMS L, R */
+#define METER_MASTER_N    5 /* /meter/master: peak L, R, true peak, limiter gr, glue gr */
+#define METER_MULTIBAND_N 3 /* /meter/master/multiband: low, mid, high gr */
+
+/* Strip k (< ENGINE_MAX_STRIPS). */
+unsigned meter_vector_strip(const struct meter_frame *f, unsigned k, float out[METER_STRIP_N]);
+/* Effect bus b (enum engine_bus). */
+unsigned meter_vector_bus(const struct meter_frame *f, unsigned b, float out[METER_BUS_N]);
+/* Aux bus k (< ENGINE_MAX_AUX). */
+unsigned meter_vector_aux(const struct meter_frame *f, unsigned k, float out[METER_AUX_N]);
+unsigned meter_vector_monitor(const struct meter_frame *f, float out[METER_MONITOR_N]);
+unsigned meter_vector_master(const struct meter_frame *f, float out[METER_MASTER_N]);
+unsigned meter_vector_multiband(const struct meter_frame *f, float out[METER_MULTIBAND_N]);
+
 #endif

@@ -13,8 +13,6 @@
 #include "model.h"
 #include "params.h"
 
-const char *const ardour_send_names[ENGINE_N_BUSES] = { "reverb", "delay", "chorus" };
-
 /* The index of /strip/<k+1>/<name>, or a negative errno. */
 static int
 find_param(const struct params *ps, unsigned k, const char *name)
@@ -95,7 +93,7 @@ ardour_new(struct model *m, struct osc_server *srv, struct dispatch *d,
 			int i;
 
 			if (b < ENGINE_N_BUSES)
-				snprintf(name, sizeof(name), "send/%s/level", ardour_send_names[b]);
+				snprintf(name, sizeof(name), "send/%s/level", engine_bus_names[b]);
 			else
 				snprintf(name, sizeof(name), "send/aux/%u/level",
 				         b - ENGINE_N_BUSES + 1);

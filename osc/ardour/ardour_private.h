@@ -235,11 +235,6 @@ ardour_arg_num(const char *types, lo_arg **argv, int argc, int i, double *v)
 	return i < argc && osc_arg_number_or_text(types[i], argv[i], v) && isfinite(*v);
 }
 
-/* ---- ardour.c ---- */
-
-/* Ardour's names of the effect buses' sends: ids 1..ENGINE_N_BUSES. */
-extern const char *const ardour_send_names[ENGINE_N_BUSES];
-
 /* ---- surfaces.c ---- */
 
 /* s's /set_surface fields at Ardour's defaults, bank 1, replies to where messages come from. */

@@ -177,7 +177,7 @@ strip_sends(struct ardour *a, const struct ardour_surface *s, const struct ardou
 			lo_message_add_int32(m, 0);
 			lo_message_add_string(
 			    m, b < ENGINE_N_BUSES
-			           ? ardour_send_names[b]
+			           ? engine_bus_names[b]
 			           : model_get_string(a->m, a->aux_name[b - ENGINE_N_BUSES]));
 			lo_message_add_int32(m, (int32_t)b + 1);
 			lo_message_add_float(m, ardour_fader_value(db));

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "engine.h"
+
 #define X32_CHANNELS 32
 #define X32_BUSES    16
 #define X32_FXRTNS   8
@@ -18,8 +20,7 @@
 #define X32_SOLOSW   80
 
 /* mixd's effect buses, in the order of the X32's effect returns 01, 02, 03 */
-static const char *const fx_bus[] = { "reverb", "delay", "chorus" };
-#define N_FX (sizeof(fx_bus) / sizeof(fx_bus[0]))
+#define N_FX ENGINE_N_BUSES
 
 /* Exactly `digits` decimal digits in lo..hi, followed by '/' or the end; *rest after them. */
 static int
@@ -270,7 +271,7 @@ solo_switch(const struct params *ps, unsigned n, struct x32_target *t)
 	if (n <= X32_CHANNELS)
 		snprintf(a, sizeof(a), "/strip/%u/solo", n);
 	else if (n >= 41 && n < 41 + N_FX)
-		snprintf(a, sizeof(a), "/bus/%s/cue", fx_bus[n - 41]);
+		snprintf(a, sizeof(a), "/bus/%s/cue", engine_bus_names[n - 41]);
 	else if (n >= 49 && n <= 64)
 		snprintf(a, sizeof(a), "/aux/%u/cue", n - 48);
 	else
@@ -298,8 +299,8 @@ x32_resolve(const struct params *ps, const char *path, struct x32_target *t)
 	if (!strncmp(path, "/fxrtn/", 7) && (n = number(path + 7, 2, 1, X32_FXRTNS, &rest)) > 0) {
 		if ((unsigned)n > N_FX)
 			return mixlike(ps, rest, NULL, NULL, NULL, t);
-		snprintf(a[0], sizeof(a[0]), "/bus/%s/mute", fx_bus[n - 1]);
-		snprintf(a[1], sizeof(a[1]), "/bus/%s/return", fx_bus[n - 1]);
+		snprintf(a[0], sizeof(a[0]), "/bus/%s/mute", engine_bus_names[n - 1]);
+		snprintf(a[1], sizeof(a[1]), "/bus/%s/return", engine_bus_names[n - 1]);
 		return mixlike(ps, rest, a[0], a[1], NULL, t);
 	}
 	if (!strncmp(path, "/main/st/", 9)) {

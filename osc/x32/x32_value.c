@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine.h"
 #include "model.h"
 #include "x32_law.h"
 
@@ -300,12 +301,10 @@ strip_address(const char *name, unsigned ch, char *path, size_t n)
 static int
 bus_address(const char *name, char *path, size_t n)
 {
-	static const char *const fx[] = { "reverb", "delay", "chorus" };
+	for (unsigned b = 0; b < ENGINE_N_BUSES; b++) {
+		size_t len = strlen(engine_bus_names[b]);
 
-	for (unsigned b = 0; b < 3; b++) {
-		size_t len = strlen(fx[b]);
-
-		if (strncmp(name, fx[b], len) || name[len] != '/')
+		if (strncmp(name, engine_bus_names[b], len) || name[len] != '/')
 			continue;
 		if (!strcmp(name + len + 1, "return"))
 			snprintf(path, n, "/fxrtn/%02u/mix/fader", b + 1);
