@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -24,6 +25,7 @@
 #include "x32_law.h"
 #include "x32_map.h"
 #include "x32_node.h"
+#include "x32_private.h"
 #include "x32_remote.h"
 
 START_TEST(fader_law_segment_ends)
@@ -407,6 +409,94 @@ START_TEST(node_lines)
 }
 END_TEST
 
+/* A send's switch: off remembers the level and silences the send, a level set while off is
+ * remembered and stays silent, on brings the remembered level back, a level set elsewhere
+ * switches the send on (x32_sends.c). */
+static int
+xset(struct x32 *x, const char *path, struct x32_value v)
+{
+	struct x32_target t;
+
+	ck_assert_int_eq(x32_resolve(x->ps, path, &t), 0);
+	return x32_set(x, &t, &v);
+}
+
+static struct x32_value
+xget(struct x32 *x, const char *path)
+{
+	struct x32_target t;
+	struct x32_value v;
+
+	ck_assert_int_eq(x32_resolve(x->ps, path, &t), 0);
+	x32_get(x, &t, &v);
+	return v;
+}
+
+START_TEST(send_switch)
+{
+	struct fixture fx;
+	struct x32 x = { 0 };
+	const struct x32_value on = { .type = 'i', .i = 1 }, off = { .type = 'i', .i = 0 };
+	const char *lvl = "/strip/2/send/aux/3/level";
+	/* 0.75 is not on the grid: the nearest step, 767/1023, is -0.01 dB */
+	const float unity = x32_fader_to_db(x32_grid(0.75f, X32_FADER_STEPS));
+	unsigned idx;
+	float half;
+
+	open_console(&fx);
+	x.m = fx.m;
+	x.ps = fx.ps;
+	ck_assert_int_eq(x32_sends_init(&x), 0);
+	idx = (unsigned)params_find(fx.ps, lvl);
+	/* the default send is at -inf: on reads 0, and on 1 with nothing remembered moves nothing
+	 */
+	ck_assert_int_eq(xget(&x, "/ch/02/mix/03/on").i, 0);
+	ck_assert_int_eq(xset(&x, "/ch/02/mix/03/on", on), 0);
+	ck_assert(isinf(param(&fx, lvl)) || param(&fx, lvl) <= -90.0f);
+	ck_assert_int_eq(
+	    xset(&x, "/ch/02/mix/03/level", (struct x32_value){ .type = 'f', .f = 0.75f }), 0);
+	ck_assert_float_eq_tol(param(&fx, lvl), unity, 1e-6f);
+	ck_assert_int_eq(xget(&x, "/ch/02/mix/03/on").i, 1);
+	/* off: silent, the level remembered; a get of the level answers the remembered one */
+	ck_assert_int_eq(xset(&x, "/ch/02/mix/03/on", off), 0);
+	ck_assert(x32_level_is_off(fx.ps, idx, param(&fx, lvl)));
+	ck_assert_int_eq(xget(&x, "/ch/02/mix/03/on").i, 0);
+	ck_assert_float_eq(xget(&x, "/ch/02/mix/03/level").f, x32_grid(0.75f, X32_FADER_STEPS));
+	ck_assert_int_eq(xset(&x, "/ch/02/mix/03/on", off), 0); /* twice: still remembered */
+	/* a level set while off is remembered and stays silent */
+	ck_assert_int_eq(
+	    xset(&x, "/ch/02/mix/03/level", (struct x32_value){ .type = 'f', .f = 0.5f }), 0);
+	ck_assert(x32_level_is_off(fx.ps, idx, param(&fx, lvl)));
+	ck_assert_float_eq(xget(&x, "/ch/02/mix/03/level").f, x32_grid(0.5f, X32_FADER_STEPS));
+	ck_assert_int_eq(
+	    xset(&x, "/ch/02/mix/03/level", (struct x32_value){ .type = 'f', .f = 2.0f }), -ERANGE);
+	/* on: the remembered level comes back */
+	ck_assert_int_eq(xset(&x, "/ch/02/mix/03/on", (struct x32_value){ .type = 'f', .f = 1.0f }),
+	                 0);
+	half = param(&fx, lvl);
+	ck_assert_float_eq_tol(half, x32_fader_to_db(x32_grid(0.5f, X32_FADER_STEPS)), 1e-4f);
+	ck_assert_int_eq(xget(&x, "/ch/02/mix/03/on").i, 1);
+	ck_assert_int_eq(xset(&x, "/ch/02/mix/03/on", (struct x32_value){ .type = 'i', .i = 2 }),
+	                 -ERANGE);
+	/* off, then a level set elsewhere (the control port) above -inf switches the send on */
+	ck_assert_int_eq(xset(&x, "/ch/02/mix/03/on", off), 0);
+	ck_assert_int_eq(model_set(fx.m, idx, -6.0f), 0);
+	x32_sends_changed(&x, idx);
+	ck_assert_int_eq(xget(&x, "/ch/02/mix/03/on").i, 1);
+	ck_assert_int_eq(xset(&x, "/ch/02/mix/03/on", on), 0);
+	ck_assert_float_eq(param(&fx, lvl), -6.0f);
+	/* another send's switch is its own */
+	ck_assert_int_eq(xset(&x, "/ch/02/mix/03/on", off), 0);
+	ck_assert_int_eq(
+	    xset(&x, "/ch/02/mix/04/level", (struct x32_value){ .type = 'f', .f = 0.75f }), 0);
+	ck_assert_float_eq_tol(param(&fx, "/strip/2/send/aux/4/level"), unity, 1e-6f);
+	/* a channel or bus past mixd's: the console's constant, on */
+	ck_assert_int_eq(xget(&x, "/ch/02/mix/16/on").i, 1);
+	free(x.send_saved);
+	close_console(&fx);
+}
+END_TEST
+
 static struct osc_peer
 peer(const char *ip, unsigned port)
 {
@@ -577,6 +667,7 @@ main(void)
 	tcase_add_test(tc, sets_and_gets);
 	tcase_add_test(tc, eq_and_dynamics);
 	tcase_add_test(tc, node_lines);
+	tcase_add_test(tc, send_switch);
 	tcase_add_test(tc, remote_table);
 	tcase_add_test(tc, personality_interface);
 	suite_add_tcase(s, tc);

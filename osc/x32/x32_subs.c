@@ -301,7 +301,7 @@ send_due(struct x32 *x, struct x32_sub *s)
 	size_t len = 0;
 
 	if (s->single) {
-		x32_read(x->m, &s->item[0], &v);
+		x32_get(x, &s->item[0], &v);
 		x32_send_value(x, &s->peer, s->name, &v);
 		return;
 	}
@@ -316,7 +316,7 @@ send_due(struct x32 *x, struct x32_sub *s)
 		meters_clear(s->acc);
 	} else {
 		for (unsigned i = 0; i < s->n; i++) {
-			x32_read(x->m, &s->item[i], &v);
+			x32_get(x, &s->item[i], &v);
 			put_le(buf + len, v.type == 'f' ? bits_of(v.f) : (uint32_t)v.i);
 			len += 4;
 		}
