@@ -20,6 +20,7 @@
 #include "model.h"
 #include "params.h"
 #include "ring.h"
+#include "peer.h"
 #include "personality.h"
 #include "x32.h"
 #include "x32_law.h"
@@ -515,9 +516,11 @@ START_TEST(remote_table)
 	const uint64_t s = 1000000000ull;
 	struct osc_peer a = peer("10.0.0.1", 1000);
 
+	ck_assert_int_eq(x32_remote_init(&r), 0);
 	ck_assert_int_ge(x32_remote_renew(&r, &a, 1 * s), 0);
 	ck_assert_int_eq(x32_remote_renew(&r, &a, 2 * s), x32_remote_find(&r, &a));
 	ck_assert_uint_eq(x32_remote_count(&r), 1);
+	ck_assert(osc_peer_equal(x32_remote_at(&r, (unsigned)x32_remote_find(&r, &a)), &a));
 	/* one host: at most X32_REMOTE_PER_HOST slots, its oldest gives way */
 	for (unsigned p = 1; p <= 2 * X32_REMOTE_PER_HOST; p++) {
 		struct osc_peer b = peer("10.0.0.1", 1000 + p);
@@ -526,7 +529,7 @@ START_TEST(remote_table)
 	}
 	ck_assert_uint_eq(x32_remote_count(&r), X32_REMOTE_PER_HOST);
 	ck_assert_int_lt(x32_remote_find(&r, &a), 0);
-	/* other hosts fill the rest; then a stranger is refused, not let in over them */
+	/* other hosts fill the rest */
 	for (unsigned h = 2; h < 2 + X32_REMOTE_MAX - X32_REMOTE_PER_HOST; h++) {
 		char ip[16];
 
@@ -535,12 +538,34 @@ START_TEST(remote_table)
 		ck_assert_int_ge(x32_remote_renew(&r, &b, 3 * s), 0);
 	}
 	ck_assert_uint_eq(x32_remote_count(&r), X32_REMOTE_MAX);
-	struct osc_peer z = peer("10.0.0.99", 1);
-	ck_assert_int_lt(x32_remote_renew(&r, &z, 4 * s), 0);
-	/* leases end 10 s after the last renewal */
-	ck_assert_uint_eq(x32_remote_expire(&r, 12 * s), 0);
-	ck_assert_uint_eq(x32_remote_expire(&r, 13 * s + 1), X32_REMOTE_MAX);
-	ck_assert_int_ge(x32_remote_renew(&r, &z, 14 * s), 0);
+	/* the peer table's one policy (peers.h): a stranger takes the place of the host holding
+	 * more than its share, that host's least recently renewed client, until every host holds
+	 * one; then the table is fairly shared and a stranger is refused, not let in over them */
+	for (unsigned h = 99; h > 99 - (X32_REMOTE_PER_HOST - 1); h--) {
+		char ip[16];
+
+		snprintf(ip, sizeof(ip), "10.0.0.%u", h);
+		struct osc_peer z = peer(ip, 1);
+		ck_assert_int_ge(x32_remote_renew(&r, &z, 4 * s), 0);
+		ck_assert_uint_eq(x32_remote_count(&r), X32_REMOTE_MAX);
+	}
+	{
+		struct osc_peer oldest = peer("10.0.0.1", 1000 + X32_REMOTE_PER_HOST + 1);
+		struct osc_peer newest = peer("10.0.0.1", 1000 + 2 * X32_REMOTE_PER_HOST);
+		struct osc_peer z = peer("10.0.0.50", 1);
+
+		ck_assert_int_lt(x32_remote_find(&r, &oldest), 0);
+		ck_assert_int_ge(x32_remote_find(&r, &newest), 0);
+		ck_assert_int_lt(x32_remote_renew(&r, &z, 4 * s), 0);
+		/* leases end 10 s after the last renewal */
+		ck_assert_uint_eq(x32_remote_expire(&r, 12 * s), 0);
+		ck_assert_uint_eq(x32_remote_expire(&r, 13 * s + 1),
+		                  X32_REMOTE_MAX - (X32_REMOTE_PER_HOST - 1));
+		ck_assert_uint_eq(x32_remote_expire(&r, 14 * s + 1), X32_REMOTE_PER_HOST - 1);
+		ck_assert_uint_eq(x32_remote_count(&r), 0);
+		ck_assert_int_ge(x32_remote_renew(&r, &z, 15 * s), 0);
+	}
+	x32_remote_free(&r);
 }
 END_TEST
 

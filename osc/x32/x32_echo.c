@@ -17,9 +17,12 @@
 static void
 send_all(struct x32 *x, uint8_t skip, const char *path, const struct x32_value *v)
 {
-	for (int s = 0; s < X32_REMOTE_MAX; s++)
-		if (x->remote.until[s] && skip != s + 1)
-			x32_send_value(x, &x->remote.peer[s], path, v);
+	for (unsigned s = 0; s < X32_REMOTE_MAX; s++) {
+		const struct osc_peer *to = x32_remote_at(&x->remote, s);
+
+		if (to && skip != s + 1)
+			x32_send_value(x, to, path, v);
+	}
 }
 
 /* A send's level changed: its switch (.../on, the level above -inf) may have too. */
