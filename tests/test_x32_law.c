@@ -678,6 +678,77 @@ START_TEST(personality_interface)
 }
 END_TEST
 
+/* Companion's discovery: /xinfo broadcast to the X32 port. With the port bound to every
+ * interface, a broadcast on loopback (127.255.255.255, Linux's broadcast route for 127/8)
+ * reaches it, and the answer goes to the sender alone, from the X32 port, without mixd's
+ * socket needing SO_BROADCAST. */
+START_TEST(xinfo_broadcast)
+{
+	const struct personality_ops *o = &x32_personality;
+	struct fixture fx;
+	struct allowlist allow;
+	struct sockaddr_in me = { .sin_family = AF_INET }, to = { .sin_family = AF_INET }, from;
+	socklen_t len = sizeof(me), flen = sizeof(from);
+	char err[128];
+	uint8_t buf[512];
+	size_t blen = sizeof(buf);
+	int fd, port, on = 1, bc = -1, res;
+	ssize_t got;
+	void *p;
+	lo_message m = lo_message_new();
+
+	open_console(&fx);
+	ck_assert_int_eq(allow_parse(&allow, "127.0.0.0/8", NULL, 0), 0);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&me, sizeof(me)),
+	                 0); /* 0.0.0.0: a free port */
+	getsockname(fd, (struct sockaddr *)&me, &len);
+	port = ntohs(me.sin_port);
+	close(fd);
+	struct personality_env env = {
+		.m = fx.m, .n_strips = 8, .bind_host = "0.0.0.0", .allow = &allow, .port = port
+	};
+	p = o->create(&env, err, sizeof(err));
+	ck_assert_msg(p != NULL, "create: %s", err);
+	len = sizeof(bc);
+	ck_assert_int_eq(getsockopt(o->fd(p), SOL_SOCKET, SO_BROADCAST, &bc, &len), 0);
+	ck_assert_int_eq(bc, 0);
+
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	ck_assert_int_eq(setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &on, sizeof(on)), 0);
+	me.sin_port = 0;
+	me.sin_addr.s_addr = htonl(INADDR_ANY);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&me, sizeof(me)), 0);
+	to.sin_port = htons((uint16_t)port);
+	inet_pton(AF_INET, "127.255.255.255", &to.sin_addr);
+	lo_message_serialise(m, "/xinfo", buf, &blen);
+	lo_message_free(m);
+	ck_assert_int_eq(sendto(fd, buf, blen, 0, (struct sockaddr *)&to, sizeof(to)),
+	                 (ssize_t)blen);
+	usleep(20000);
+	o->receive(p);
+	{
+		struct timeval tv = { .tv_usec = 200000 };
+
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	}
+	got = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &flen);
+	ck_assert_msg(got > 0, "no /xinfo answer to a broadcast");
+	/* from the X32 port's own address, to us alone (a unicast reply comes from 127.0.0.1) */
+	ck_assert_int_eq(ntohs(from.sin_port), port);
+	ck_assert_uint_eq(ntohl(from.sin_addr.s_addr), INADDR_LOOPBACK);
+	ck_assert_str_eq((const char *)buf, "/xinfo");
+	m = lo_message_deserialise(buf, (size_t)got, &res);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_str_eq(lo_message_get_types(m), "ssss");
+	ck_assert_str_eq(&lo_message_get_argv(m)[0]->s, "127.0.0.1"); /* the address that reached */
+	lo_message_free(m);
+	close(fd);
+	o->free(p);
+	close_console(&fx);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -695,6 +766,7 @@ main(void)
 	tcase_add_test(tc, send_switch);
 	tcase_add_test(tc, remote_table);
 	tcase_add_test(tc, personality_interface);
+	tcase_add_test(tc, xinfo_broadcast);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }
