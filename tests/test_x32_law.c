@@ -678,6 +678,80 @@ START_TEST(personality_interface)
 }
 END_TEST
 
+/* One subscription request from `from`, as the receive path hands it over. */
+static int
+sub_msg(struct x32 *x, const struct osc_peer *from, const char *path, lo_message m, uint64_t now)
+{
+	int r = x32_subs_message(x, from, path, lo_message_get_types(m), lo_message_get_argv(m),
+	                         lo_message_get_argc(m), now);
+
+	lo_message_free(m);
+	return r;
+}
+
+/* The subscriptions in the one peer table: per-host quota, a name renewed not doubled, the
+ * meter accumulators bounded and freed again, /unsubscribe. */
+START_TEST(subs_table)
+{
+	struct fixture fx;
+	struct x32 x = { 0 };
+	const uint64_t s = 1000000000ull;
+	lo_message m;
+
+	open_console(&fx);
+	x.m = fx.m;
+	x.ps = fx.ps;
+	ck_assert_int_eq(x32_subs_init(&x), 0);
+	for (unsigned p = 0; p < X32_SUBS_PER_HOST + 4; p++) {
+		struct osc_peer a = peer("10.0.0.1", 1000 + p);
+
+		m = lo_message_new();
+		lo_message_add_string(m, "/ch/01/mix/fader");
+		lo_message_add_int32(m, 1);
+		ck_assert_int_eq(sub_msg(&x, &a, "/subscribe", m, s + p), 1);
+	}
+	ck_assert_uint_eq(x32_subs_count(&x), X32_SUBS_PER_HOST);
+	{
+		struct osc_peer a = peer("10.0.0.1", 1000 + X32_SUBS_PER_HOST + 3);
+
+		/* the same name again: renewed, not a second entry */
+		m = lo_message_new();
+		lo_message_add_string(m, "/ch/01/mix/fader");
+		ck_assert_int_eq(sub_msg(&x, &a, "/subscribe", m, 2 * s), 1);
+		ck_assert_uint_eq(x32_subs_count(&x), X32_SUBS_PER_HOST);
+		/* meters: X32_METER_SUBS accumulators, then refused */
+		for (unsigned b = 0; b <= X32_METER_SUBS; b++) {
+			struct osc_peer h = peer("10.0.0.2", 2000 + b);
+
+			m = lo_message_new();
+			lo_message_add_string(m, "/meters/1");
+			ck_assert_int_eq(sub_msg(&x, &h, "/meters", m, 2 * s), 1);
+		}
+		ck_assert_uint_eq(x32_subs_count(&x), X32_SUBS_PER_HOST + X32_METER_SUBS);
+		ck_assert_uint_eq(x.st.subs_refused, 1);
+		/* /unsubscribe of one name ends the sender's subscription of it */
+		m = lo_message_new();
+		lo_message_add_string(m, "/ch/01/mix/fader");
+		ck_assert_int_eq(sub_msg(&x, &a, "/unsubscribe", m, 3 * s), 1);
+		ck_assert_uint_eq(x32_subs_count(&x), X32_SUBS_PER_HOST + X32_METER_SUBS - 1);
+	}
+	/* a meter place freed makes room for another meter subscription */
+	{
+		struct osc_peer h = peer("10.0.0.2", 2000);
+
+		m = lo_message_new();
+		ck_assert_int_eq(sub_msg(&x, &h, "/unsubscribe", m, 3 * s), 1);
+		h = peer("10.0.0.3", 1);
+		m = lo_message_new();
+		lo_message_add_string(m, "/meters/2");
+		ck_assert_int_eq(sub_msg(&x, &h, "/meters", m, 3 * s), 1);
+		ck_assert_uint_eq(x.st.subs_refused, 1);
+	}
+	x32_subs_free(&x);
+	close_console(&fx);
+}
+END_TEST
+
 /* Companion's discovery: /xinfo broadcast to the X32 port. With the port bound to every
  * interface, a broadcast on loopback (127.255.255.255, Linux's broadcast route for 127/8)
  * reaches it, and the answer goes to the sender alone, from the X32 port, without mixd's
@@ -765,6 +839,7 @@ main(void)
 	tcase_add_test(tc, node_lines);
 	tcase_add_test(tc, send_switch);
 	tcase_add_test(tc, remote_table);
+	tcase_add_test(tc, subs_table);
 	tcase_add_test(tc, personality_interface);
 	tcase_add_test(tc, xinfo_broadcast);
 	suite_add_tcase(s, tc);

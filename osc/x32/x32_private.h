@@ -22,6 +22,8 @@
 #include "x32_subs.h"
 
 struct model;
+struct peers;
+struct meter_frame;
 
 /* What /info and /xinfo say the console is: a model string X32-Edit and Companion accept, and
  * the firmware the emulator reports */
@@ -53,7 +55,11 @@ struct x32 {
 	unsigned marked[X32_ORIGIN_MAX];
 	unsigned n_marked;
 	uint8_t *mask_sent; /* per strip, this tick: bit 0 grp/dca, bit 1 grp/mute echoed */
-	struct x32_sub *subs[X32_SUBS_MAX]; /* x32_subs.c */
+	/* x32_subs.c: the subscriptions, entries of the one peer table (peers.h); the one being
+	 * built; the meter accumulators, X32_METER_SUBS, each held by one subscription */
+	struct peers *subs;
+	struct x32_sub *sub_new;
+	struct meter_frame *sub_acc;
 	/* x32_sends.c: per strip x aux bus the level a send switched off had, NAN when it is on */
 	float *send_saved;
 	unsigned n_aux;
