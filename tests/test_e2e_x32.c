@@ -322,6 +322,47 @@ START_TEST(test_companion)
 }
 END_TEST
 
+/* A send's switch (/ch/01/mix/01/on, mixd's sends having a level only): off makes aux_1
+ * silent, on brings the level back; a level set while off stays silent and is what on brings
+ * back; a GET of on says which. */
+START_TEST(test_send_switch)
+{
+	double before, after;
+
+	start();
+	pulse(&c, true);
+	ck_assert_msg(h_probe_listen(w.probe, "mixd:aux_1", NULL) == 0, "cannot listen to aux_1");
+	ck_assert_int_eq(get_i(&c, "/ch/01/mix/01/on"), 0); /* mixd's default send: -inf */
+	ck_assert_int_eq(h_osc_set_f(c.set, "/ch/01/mix/01/level", 0.75f), 0);
+	expect_echo_f(&c, "/ch/01/mix/01/level", grid(0.75));
+	expect_echo_i(&c, "/ch/01/mix/01/on", 1);
+	before = level_db();
+	ck_assert_msg(before > -30.0, "the send at 0 dB: aux_1 is %.2f dB of the tone", before);
+
+	ck_assert_int_eq(h_osc_set_i(c.set, "/ch/01/mix/01/on", 0), 0);
+	expect_echo_i(&c, "/ch/01/mix/01/on", 0);
+	ck_assert_int_eq(get_i(&c, "/ch/01/mix/01/on"), 0);
+	ck_assert_msg(level_db() < -90.0, "the send switched off, aux_1 still plays");
+	/* a level set while off: remembered, silent */
+	ck_assert_int_eq(h_osc_set_f(c.set, "/ch/01/mix/01/level", 0.5f), 0);
+	h_sleep_ms(100);
+	ck_assert_float_eq(get_f(&c, "/ch/01/mix/01/level"), (float)grid(0.5));
+	ck_assert_msg(level_db() < -90.0, "a level set while off made aux_1 play");
+	ck_assert_int_eq(h_osc_set_f(c.set, "/ch/01/mix/01/level", 0.75f), 0);
+
+	ck_assert_int_eq(h_osc_set_i(c.set, "/ch/01/mix/01/on", 1), 0);
+	expect_echo_i(&c, "/ch/01/mix/01/on", 1);
+	after = level_db();
+	if (getenv("H_VERBOSE"))
+		fprintf(stderr, "send on %.3f dB, off, on again %.3f dB\n", before, after);
+	ck_assert_msg(fabs(after - before) < 0.05, "switched on again: %.3f dB, before %.3f dB",
+	              after, before);
+	ck_assert_int_eq(get_i(&c, "/ch/01/mix/01/on"), 1);
+	e2e_assert_no_error(&w, "native client");
+	stop();
+}
+END_TEST
+
 /* Bad input on the X32 port: each changes nothing, is not answered, and the port still works. */
 START_TEST(test_bad_input)
 {
@@ -591,6 +632,7 @@ e2e_x32_suite(void)
 	Suite *s = suite_create("e2e_x32");
 
 	e2e_add_case(s, "companion", test_companion, setup, teardown, 120);
+	e2e_add_case(s, "send_switch", test_send_switch, setup, teardown, 90);
 	e2e_add_case(s, "bad_input", test_bad_input, setup, teardown, 90);
 	e2e_add_case(s, "subscriptions", test_subscriptions, setup, teardown, 90);
 	e2e_add_case(s, "leases", test_leases, setup, teardown, 90);

@@ -407,52 +407,6 @@ START_TEST(node_lines)
 }
 END_TEST
 
-static struct osc_peer
-peer(const char *ip, unsigned port)
-{
-	struct osc_peer p = { .len = sizeof(struct sockaddr_in) };
-	struct sockaddr_in *a = (struct sockaddr_in *)&p.addr;
-
-	a->sin_family = AF_INET;
-	a->sin_port = htons((uint16_t)port);
-	inet_pton(AF_INET, ip, &a->sin_addr);
-	return p;
-}
-
-START_TEST(remote_table)
-{
-	struct x32_remote r = { 0 };
-	const uint64_t s = 1000000000ull;
-	struct osc_peer a = peer("10.0.0.1", 1000);
-
-	ck_assert_int_ge(x32_remote_renew(&r, &a, 1 * s), 0);
-	ck_assert_int_eq(x32_remote_renew(&r, &a, 2 * s), x32_remote_find(&r, &a));
-	ck_assert_uint_eq(x32_remote_count(&r), 1);
-	/* one host: at most X32_REMOTE_PER_HOST slots, its oldest gives way */
-	for (unsigned p = 1; p <= 2 * X32_REMOTE_PER_HOST; p++) {
-		struct osc_peer b = peer("10.0.0.1", 1000 + p);
-
-		ck_assert_int_ge(x32_remote_renew(&r, &b, (2 + p) * s / 10 + 2 * s), 0);
-	}
-	ck_assert_uint_eq(x32_remote_count(&r), X32_REMOTE_PER_HOST);
-	ck_assert_int_lt(x32_remote_find(&r, &a), 0);
-	/* other hosts fill the rest; then a stranger is refused, not let in over them */
-	for (unsigned h = 2; h < 2 + X32_REMOTE_MAX - X32_REMOTE_PER_HOST; h++) {
-		char ip[16];
-
-		snprintf(ip, sizeof(ip), "10.0.0.%u", h);
-		struct osc_peer b = peer(ip, 5000);
-		ck_assert_int_ge(x32_remote_renew(&r, &b, 3 * s), 0);
-	}
-	ck_assert_uint_eq(x32_remote_count(&r), X32_REMOTE_MAX);
-	struct osc_peer z = peer("10.0.0.99", 1);
-	ck_assert_int_lt(x32_remote_renew(&r, &z, 4 * s), 0);
-	/* leases end 10 s after the last renewal */
-	ck_assert_uint_eq(x32_remote_expire(&r, 12 * s), 0);
-	ck_assert_uint_eq(x32_remote_expire(&r, 13 * s + 1), X32_REMOTE_MAX);
-	ck_assert_int_ge(x32_remote_renew(&r, &z, 14 * s), 0);
-}
-END_TEST
 
 /* One datagram from fd within 200 ms, deserialised; NULL when none. */
 static lo_message
@@ -563,6 +517,7 @@ START_TEST(personality_interface)
 }
 END_TEST
 
+
 int
 main(void)
 {
@@ -577,7 +532,6 @@ main(void)
 	tcase_add_test(tc, sets_and_gets);
 	tcase_add_test(tc, eq_and_dynamics);
 	tcase_add_test(tc, node_lines);
-	tcase_add_test(tc, remote_table);
 	tcase_add_test(tc, personality_interface);
 	suite_add_tcase(s, tc);
 	return check_run(s);

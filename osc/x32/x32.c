@@ -97,6 +97,8 @@ destroy(void *p)
 	x32_subs_free(x);
 	free(x->origin);
 	free(x->mask_sent);
+	free(x->send_saved);
+	x32_remote_free(&x->remote);
 	free(x);
 }
 
@@ -119,7 +121,8 @@ create(const struct personality_env *env, char *err, size_t errlen)
 	x->ps = model_params(env->m);
 	x->origin = calloc(params_count(x->ps), 1);
 	x->mask_sent = calloc(params_n_strips(x->ps), 1);
-	if (!x->origin || !x->mask_sent) {
+	if (!x->origin || !x->mask_sent || x32_sends_init(x) < 0 ||
+	    x32_remote_init(&x->remote) < 0 || x32_subs_init(x) < 0) {
 		snprintf(err, errlen, "x32: out of memory");
 		destroy(x);
 		return NULL;

@@ -9,9 +9,37 @@
  */
 #include "x32_private.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "model.h"
+
+static void
+send_all(struct x32 *x, uint8_t skip, const char *path, const struct x32_value *v)
+{
+	for (unsigned s = 0; s < X32_REMOTE_MAX; s++) {
+		const struct osc_peer *to = x32_remote_at(&x->remote, s);
+
+		if (to && skip != s + 1)
+			x32_send_value(x, to, path, v);
+	}
+}
+
+/* A send's level changed: its switch (.../on, the level above -inf) may have too. */
+static void
+send_switch(struct x32 *x, uint8_t skip, const char *level_path)
+{
+	char path[PARAM_ADDRESS_MAX];
+	const char *slash = strrchr(level_path, '/');
+	struct x32_target t;
+	struct x32_value v;
+
+	snprintf(path, sizeof(path), "%.*son", (int)(slash - level_path + 1), level_path);
+	if (x32_resolve(x->ps, path, &t) < 0)
+		return;
+	x32_get(x, &t, &v);
+	send_all(x, skip, path, &v);
+}
 
 void
 x32_echo(struct x32 *x, const unsigned *changed, unsigned n, uint64_t now)
@@ -20,6 +48,8 @@ x32_echo(struct x32 *x, const unsigned *changed, unsigned n, uint64_t now)
 	struct x32_target t;
 	struct x32_value v;
 
+	for (unsigned i = 0; i < n; i++)
+		x32_sends_changed(x, changed[i]);
 	x32_remote_expire(&x->remote, now);
 	if (x32_remote_count(&x->remote) > 0) {
 		memset(x->mask_sent, 0, params_n_strips(x->ps));
@@ -42,10 +72,10 @@ x32_echo(struct x32 *x, const unsigned *changed, unsigned n, uint64_t now)
 					continue;
 				x->mask_sent[p->strip] |= bit;
 			}
-			x32_read(x->m, &t, &v);
-			for (int s = 0; s < X32_REMOTE_MAX; s++)
-				if (x->remote.until[s] && skip != s + 1)
-					x32_send_value(x, &x->remote.peer[s], path, &v);
+			x32_get(x, &t, &v);
+			send_all(x, skip, path, &v);
+			if (p->d->scope == PARAM_SCOPE_STRIP_AUX && t.kind == X32_FADER)
+				send_switch(x, skip, path);
 		}
 	}
 	for (unsigned i = 0; i < x->n_marked; i++)

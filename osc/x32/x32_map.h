@@ -18,6 +18,7 @@
 #ifndef MIXD_X32_MAP_H
 #define MIXD_X32_MAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,6 +42,7 @@ enum x32_kind {
 	X32_DCA_MASK,  /* i: bit K-1 = the strip is in DCA K */
 	X32_MUTE_MASK, /* i: bit K-1 = the strip is in mute group K */
 	X32_CLEARSOLO, /* i: 1 clears every solo switch */
+	X32_SEND_ON,   /* i: a send's switch, onto its level (idx): 1 = above -inf (x32_sends.c) */
 };
 
 struct x32_value {
@@ -69,6 +71,13 @@ void x32_read(const struct model *m, const struct x32_target *t, struct x32_valu
  * the address does not take or a bad string, -ERANGE for a value outside the console's range
  * (nothing is changed on any error), -ENOENT for a constant (ignored, as it has no meaning). */
 int x32_write(struct model *m, const struct x32_target *t, const struct x32_value *in);
+/* Any thread. True when db is the -inf ("off") end of the level parameter idx. */
+bool x32_level_is_off(const struct params *ps, unsigned idx, float db);
+/* Any thread. The dB a fader value in (f 0..1 or a dB string) sets the level parameter idx to,
+ * on the console's grid, in *db. Returns 0, -EINVAL or -ERANGE as x32_write. */
+int x32_fader_db(const struct params *ps, unsigned idx, const struct x32_value *in, float *db);
+/* Any thread. A switch value (i 0/1, or f 0.0/1.0) in *v. Returns 0, -EINVAL or -ERANGE. */
+int x32_switch_value(const struct x32_value *in, int *v);
 /* Any thread. The X32 address that shows parameter idx, in path (n bytes). Returns 0, or
  * -ENOENT when no X32 address shows it. */
 int x32_address(const struct params *ps, unsigned idx, char *path, size_t n);

@@ -6,6 +6,7 @@
  *   x32_echo.c  the tick: every changed value to every /xremote client
  *   x32_subs.c  /subscribe, /formatsubscribe, /batchsubscribe, /meters, /renew, /unsubscribe
  *   x32_meters.c the meter banks
+ *   x32_sends.c the switch of a channel's send to an aux bus, with its saved level
  *   x32_resolve.c, x32_value.c (x32_map.h), x32_law.c, x32_remote.c
  */
 #ifndef MIXD_X32_PRIVATE_H
@@ -21,6 +22,8 @@
 #include "x32_subs.h"
 
 struct model;
+struct peers;
+struct meter_frame;
 
 /* What /info and /xinfo say the console is: a model string X32-Edit and Companion accept, and
  * the firmware the emulator reports */
@@ -52,7 +55,14 @@ struct x32 {
 	unsigned marked[X32_ORIGIN_MAX];
 	unsigned n_marked;
 	uint8_t *mask_sent; /* per strip, this tick: bit 0 grp/dca, bit 1 grp/mute echoed */
-	struct x32_sub *subs[X32_SUBS_MAX]; /* x32_subs.c */
+	/* x32_subs.c: the subscriptions, entries of the one peer table (peers.h); the one being
+	 * built; the meter accumulators, X32_METER_SUBS, each held by one subscription */
+	struct peers *subs;
+	struct x32_sub *sub_new;
+	struct meter_frame *sub_acc;
+	/* x32_sends.c: per strip x aux bus the level a send switched off had, NAN when it is on */
+	float *send_saved;
+	unsigned n_aux;
 	struct x32_stats st;
 };
 
@@ -68,6 +78,17 @@ int x32_send_strings(struct x32 *x, const struct osc_peer *to, const char *path,
 /* Control thread (x32_recv.c). The osc_message_fn of our port. */
 void x32_on_message(void *ctx, const struct osc_peer *from, const char *path, const char *types,
                     lo_arg **argv, int argc);
+
+/* Control thread (x32_sends.c), at create. Allocates the saved send levels (none saved).
+ * Returns 0 or -ENOMEM. */
+int x32_sends_init(struct x32 *x);
+/* Control thread (x32_sends.c). x32_read and x32_write with the send switches: what every
+ * get and set of this personality goes through. x32_set returns what x32_write does. */
+void x32_get(const struct x32 *x, const struct x32_target *t, struct x32_value *out);
+int x32_set(struct x32 *x, const struct x32_target *t, const struct x32_value *in);
+/* Control thread (x32_sends.c). Parameter idx changed (by anyone): a send level now above -inf
+ * forgets the level its switch remembered. */
+void x32_sends_changed(struct x32 *x, unsigned idx);
 
 /* Control thread (x32_echo.c). The tick's changes to the /xremote clients. */
 void x32_echo(struct x32 *x, const unsigned *changed, unsigned n, uint64_t now);

@@ -181,7 +181,7 @@ x32_on_message(void *ctx, const struct osc_peer *from, const char *path, const c
 		x->st.gets++;
 		if (t.kind == X32_CLEARSOLO)
 			return; /* an action has no value to get */
-		x32_read(x->m, &t, &v);
+		x32_get(x, &t, &v);
 		x32_send_value(x, from, path, &v);
 		return;
 	}
@@ -189,7 +189,7 @@ x32_on_message(void *ctx, const struct osc_peer *from, const char *path, const c
 		x->st.rejected++;
 		return;
 	}
-	switch (x32_write(x->m, &t, &v)) {
+	switch (x32_set(x, &t, &v)) {
 	case 0:
 		x->st.sets++;
 		mark_target(x, from, &t);

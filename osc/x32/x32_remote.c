@@ -1,65 +1,80 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "x32_remote.h"
 
-#include "peer.h"
+#include <errno.h>
+
+#include "peers.h"
+
+/* What an entry carries: nothing but its place (peers.h needs a payload to hand back). */
+struct x32_client {
+	uint8_t unused;
+};
+
+int
+x32_remote_init(struct x32_remote *r)
+{
+	const struct peers_config c = {
+		.max = X32_REMOTE_MAX,
+		.per_host = X32_REMOTE_PER_HOST,
+		.lease_ns = X32_REMOTE_LEASE_NS,
+		.payload_size = sizeof(struct x32_client),
+	};
+
+	r->t = peers_new(&c);
+	return r->t ? 0 : -ENOMEM;
+}
+
+void
+x32_remote_free(struct x32_remote *r)
+{
+	peers_free(r->t);
+	r->t = NULL;
+}
+
+/* The slot of payload p: its place in the table. */
+static int
+slot_of(const struct x32_remote *r, const void *p)
+{
+	for (unsigned i = 0; p && i < X32_REMOTE_MAX; i++)
+		if (peers_at(r->t, i) == p)
+			return (int)i;
+	return -1;
+}
 
 int
 x32_remote_find(const struct x32_remote *r, const struct osc_peer *peer)
 {
-	for (int i = 0; i < X32_REMOTE_MAX; i++)
-		if (r->until[i] && osc_peer_equal(&r->peer[i], peer))
-			return i;
-	return -1;
+	return slot_of(r, peers_find(r->t, peer, NULL));
 }
 
 int
 x32_remote_renew(struct x32_remote *r, const struct osc_peer *peer, uint64_t now)
 {
-	int slot = x32_remote_find(r, peer), free_slot = -1, host_oldest = -1;
-	unsigned same_host = 0;
+	void *p = peers_find(r->t, peer, NULL);
 
-	if (slot < 0) {
-		x32_remote_expire(r, now);
-		for (int i = 0; i < X32_REMOTE_MAX; i++) {
-			if (!r->until[i]) {
-				if (free_slot < 0)
-					free_slot = i;
-				continue;
-			}
-			if (osc_peer_same_host(&r->peer[i], peer)) {
-				same_host++;
-				if (host_oldest < 0 || r->until[i] < r->until[host_oldest])
-					host_oldest = i;
-			}
-		}
-		slot = same_host >= X32_REMOTE_PER_HOST ? host_oldest : free_slot;
-		if (slot < 0)
-			return -1;
-		r->peer[slot] = *peer;
-	}
-	r->until[slot] = now + X32_REMOTE_LEASE_NS;
-	return slot;
+	if (p)
+		peers_heard(r->t, p, now); /* the lease runs from the renewal */
+	else
+		p = peers_add(r->t, peer, now, NULL);
+	return slot_of(r, p);
 }
 
 unsigned
 x32_remote_expire(struct x32_remote *r, uint64_t now)
 {
-	unsigned n = 0;
+	return peers_expire(r->t, now);
+}
 
-	for (int i = 0; i < X32_REMOTE_MAX; i++)
-		if (r->until[i] && r->until[i] < now) {
-			r->until[i] = 0;
-			n++;
-		}
-	return n;
+const struct osc_peer *
+x32_remote_at(const struct x32_remote *r, unsigned slot)
+{
+	const void *p = peers_at(r->t, slot);
+
+	return p ? peers_peer(r->t, p) : NULL;
 }
 
 unsigned
 x32_remote_count(const struct x32_remote *r)
 {
-	unsigned n = 0;
-
-	for (int i = 0; i < X32_REMOTE_MAX; i++)
-		n += r->until[i] != 0;
-	return n;
+	return peers_count(r->t);
 }

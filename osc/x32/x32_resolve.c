@@ -121,6 +121,11 @@ channel_send(const struct params *ps, unsigned ch, unsigned bus, const char *lea
 		snprintf(a, sizeof(a), "/strip/%u/send/aux/%u/level", ch, bus);
 		return param(ps, t, X32_FADER, 'f', a, 0, 0);
 	}
+	if (!strcmp(leaf, "on")) {
+		/* mixd's sends have no switch: on is the level's being above -inf (x32_sends.c) */
+		snprintf(a, sizeof(a), "/strip/%u/send/aux/%u/level", ch, bus);
+		return param(ps, t, X32_SEND_ON, 'i', a, 1, 0);
+	}
 	if (!strcmp(leaf, "pan")) {
 		snprintf(a, sizeof(a), "/strip/%u/send/aux/%u/pan", ch, bus);
 		return param(ps, t, X32_PAN, 'f', a, 0, 0.5f);

@@ -12,83 +12,85 @@
 
 #include "meters.h"
 #include "peer.h"
+#include "peers.h"
 #include "x32_private.h"
 
 #include "args.h"
 
 struct x32_sub {
 	struct osc_peer peer;
-	char name[X32_NAME_MAX]; /* the address it is sent on, and what /renew names */
+	char name[X32_NAME_MAX]; /* the address it is sent on, and what /renew names: its key */
 	int bank;                /* >= 0: the meter bank; -1: values */
 	bool single;             /* /subscribe: one value as a message, not a blob */
-	struct meter_frame *acc; /* meters: the maximum since the last send */
-	uint64_t until, next, period;
+	unsigned acc;            /* meters: 1 + its accumulator in x->sub_acc (the maximum since
+	                          * the last send); 0: none */
+	uint64_t next, period;
 	unsigned n;
-	struct x32_target item[];
+	struct x32_target item[X32_SUB_ITEMS];
 };
 
-static void
-sub_free(struct x32 *x, unsigned i)
+static bool
+same_name(const void *payload, const void *key)
 {
-	if (!x->subs[i])
-		return;
-	free(x->subs[i]->acc);
-	free(x->subs[i]);
-	x->subs[i] = NULL;
+	return !strcmp(((const struct x32_sub *)payload)->name, key);
+}
+
+int
+x32_subs_init(struct x32 *x)
+{
+	const struct peers_config c = {
+		.max = X32_SUBS_MAX,
+		.per_host = X32_SUBS_PER_HOST,
+		.lease_ns = X32_SUB_LEASE_NS,
+		.payload_size = sizeof(struct x32_sub),
+		.match = same_name,
+	};
+
+	x->subs = peers_new(&c);
+	x->sub_new = malloc(sizeof(*x->sub_new));
+	x->sub_acc = malloc(X32_METER_SUBS * sizeof(*x->sub_acc));
+	return x->subs && x->sub_new && x->sub_acc ? 0 : -ENOMEM;
 }
 
 void
 x32_subs_free(struct x32 *x)
 {
-	for (unsigned i = 0; i < X32_SUBS_MAX; i++)
-		sub_free(x, i);
+	peers_free(x->subs);
+	free(x->sub_new);
+	free(x->sub_acc);
+	x->subs = NULL;
+	x->sub_new = NULL;
+	x->sub_acc = NULL;
 }
 
 unsigned
 x32_subs_count(const struct x32 *x)
 {
-	unsigned n = 0;
-
-	for (unsigned i = 0; i < X32_SUBS_MAX; i++)
-		n += x->subs[i] != NULL;
-	return n;
+	return x->subs ? peers_count(x->subs) : 0;
 }
 
-/* The slot for a new subscription of `peer` named name: its own of that name, a free one, or
- * past the host's limit its host's oldest. -1 when the table is full of others'. */
-static int
-slot_for(struct x32 *x, const struct osc_peer *peer, const char *name)
+/* The subscription holding accumulator a, or NULL: its owner may have been removed or its
+ * place taken (the table zeroes a new entry, so a taken place holds no accumulator). */
+static struct x32_sub *
+acc_owner(const struct x32 *x, unsigned a)
 {
-	int free_slot = -1, oldest = -1;
-	unsigned host = 0;
+	for (unsigned i = 0; i < X32_SUBS_MAX; i++) {
+		struct x32_sub *s = peers_at(x->subs, i);
 
-	for (int i = 0; i < X32_SUBS_MAX; i++) {
-		const struct x32_sub *s = x->subs[i];
-
-		if (!s) {
-			if (free_slot < 0)
-				free_slot = i;
-			continue;
-		}
-		if (osc_peer_equal(&s->peer, peer) && !strcmp(s->name, name))
-			return i;
-		if (osc_peer_same_host(&s->peer, peer)) {
-			host++;
-			if (oldest < 0 || s->until < x->subs[oldest]->until)
-				oldest = i;
-		}
+		if (s && s->acc == a + 1)
+			return s;
 	}
-	return host >= X32_SUBS_PER_HOST ? oldest : free_slot;
+	return NULL;
 }
 
-static unsigned
-meter_subs(const struct x32 *x)
+/* A free accumulator, or -1 when X32_METER_SUBS live subscriptions hold them all. */
+static int
+acc_free(const struct x32 *x)
 {
-	unsigned n = 0;
-
-	for (unsigned i = 0; i < X32_SUBS_MAX; i++)
-		n += x->subs[i] && x->subs[i]->bank >= 0;
-	return n;
+	for (unsigned a = 0; a < X32_METER_SUBS; a++)
+		if (!acc_owner(x, a))
+			return (int)a;
+	return -1;
 }
 
 /* Period of a time factor: 50 ms x tf (0 taken as 1); a factor past 200 (10 s, the lease) is
@@ -161,9 +163,9 @@ static int
 subscribe(struct x32 *x, const struct osc_peer *from, const char *path, const char *types,
           lo_arg **argv, int argc, uint64_t now)
 {
-	struct x32_sub *s;
+	struct x32_sub *s, *old;
 	const char *name;
-	int first = 0, last = 0, tf = 1, bank = -1, n_paths = 0, slot, err;
+	int first = 0, last = 0, tf = 1, bank = -1, n_paths = 0, acc = -1, err;
 	uint64_t period;
 
 	if (!strcmp(path, "/subscribe")) {
@@ -198,9 +200,8 @@ subscribe(struct x32 *x, const struct osc_peer *from, const char *path, const ch
 		return -ENOENT;
 	if (bank >= 0 && x32_meter_bank((unsigned)bank, NULL, NULL, 0) < 0)
 		return -ENOENT; /* a bank mixd does not serve */
-	s = calloc(1, sizeof(*s) + X32_SUB_ITEMS * sizeof(s->item[0]));
-	if (!s)
-		return -ENOMEM;
+	s = x->sub_new;         /* built aside: a refused request changes nothing */
+	memset(s, 0, sizeof(*s));
 	s->peer = *from;
 	snprintf(s->name, sizeof(s->name), "%s", name);
 	s->bank = bank;
@@ -208,33 +209,24 @@ subscribe(struct x32 *x, const struct osc_peer *from, const char *path, const ch
 	for (int p = 0; p < n_paths; p++) {
 		const char *pat = s->single ? name : (const char *)argv[1 + p];
 
-		if ((err = add_items(x, s, pat, first, last, !s->single)) < 0) {
-			free(s);
+		if ((err = add_items(x, s, pat, first, last, !s->single)) < 0)
 			return err;
-		}
 	}
-	slot = slot_for(x, from, s->name);
-	/* a new meter subscription needs one of the accumulators */
-	if (slot >= 0 && bank >= 0 && !(x->subs[slot] && x->subs[slot]->bank >= 0) &&
-	    meter_subs(x) >= X32_METER_SUBS)
-		slot = -1;
-	if (slot < 0) {
-		free(s);
-		return -ENOSPC;
-	}
-	if (bank >= 0) {
-		s->acc = malloc(sizeof(*s->acc));
-		if (!s->acc) {
-			free(s);
-			return -ENOMEM;
-		}
-		meters_clear(s->acc);
-	}
-	sub_free(x, (unsigned)slot);
 	s->period = period;
-	s->until = now + X32_SUB_LEASE_NS;
 	s->next = now; /* the first at once */
-	x->subs[slot] = s;
+	old = peers_find(x->subs, from, s->name);
+	if (bank >= 0) {
+		/* a meter subscription needs one of the accumulators: its own, or a free one */
+		acc = old && old->acc ? (int)old->acc - 1 : acc_free(x);
+		if (acc < 0)
+			return -ENOSPC;
+		meters_clear(&x->sub_acc[acc]);
+		s->acc = (unsigned)acc + 1;
+	}
+	if (!old && !(old = peers_add(x->subs, from, now, NULL)))
+		return -ENOSPC;
+	memcpy(old, s, sizeof(*s));
+	peers_heard(x->subs, old, now); /* a subscription made again is renewed */
 	return 0;
 }
 
@@ -248,15 +240,15 @@ x32_subs_message(struct x32 *x, const struct osc_peer *from, const char *path, c
 		const char *name = argc >= 1 && types[0] == 's' ? (const char *)argv[0] : NULL;
 
 		for (unsigned i = 0; i < X32_SUBS_MAX; i++) {
-			struct x32_sub *s = x->subs[i];
+			struct x32_sub *s = peers_at(x->subs, i);
 
 			if (!s || !osc_peer_equal(&s->peer, from) ||
 			    (name && strcmp(name, s->name)))
 				continue;
 			if (end)
-				sub_free(x, i);
+				peers_remove(x->subs, s);
 			else
-				s->until = now + X32_SUB_LEASE_NS;
+				peers_heard(x->subs, s, now);
 		}
 		return 1;
 	}
@@ -303,22 +295,23 @@ send_due(struct x32 *x, struct x32_sub *s)
 	size_t len = 0;
 
 	if (s->single) {
-		x32_read(x->m, &s->item[0], &v);
+		x32_get(x, &s->item[0], &v);
 		x32_send_value(x, &s->peer, s->name, &v);
 		return;
 	}
 	if (s->bank >= 0) {
 		float m[96];
-		int n = x32_meter_bank((unsigned)s->bank, s->acc, m, 96);
+		struct meter_frame *acc = &x->sub_acc[s->acc - 1];
+		int n = x32_meter_bank((unsigned)s->bank, acc, m, 96);
 
 		put_le(buf, (uint32_t)n);
 		for (int i = 0; i < n; i++)
 			put_le(buf + 4 + 4 * i, bits_of(m[i]));
 		len = 4 + 4 * (size_t)n;
-		meters_clear(s->acc);
+		meters_clear(acc);
 	} else {
 		for (unsigned i = 0; i < s->n; i++) {
-			x32_read(x->m, &s->item[i], &v);
+			x32_get(x, &s->item[i], &v);
 			put_le(buf + len, v.type == 'f' ? bits_of(v.f) : (uint32_t)v.i);
 			len += 4;
 		}
@@ -329,17 +322,14 @@ send_due(struct x32 *x, struct x32_sub *s)
 void
 x32_subs_tick(struct x32 *x, const struct feedback_frame *f)
 {
+	peers_expire(x->subs, f->now_ns);
 	for (unsigned i = 0; i < X32_SUBS_MAX; i++) {
-		struct x32_sub *s = x->subs[i];
+		struct x32_sub *s = peers_at(x->subs, i);
 
 		if (!s)
 			continue;
-		if (s->until < f->now_ns) {
-			sub_free(x, i);
-			continue;
-		}
 		if (s->acc && f->fresh)
-			meters_fold(s->acc, f->fresh);
+			meters_fold(&x->sub_acc[s->acc - 1], f->fresh);
 		if (f->now_ns >= s->next) {
 			send_due(x, s);
 			s->next = f->now_ns + s->period;

@@ -16,10 +16,13 @@
  * is typed); a meter blob is a little-endian int32 count then count little-endian float32
  * (the emulator's layout, X32.c Xprepmeter), the levels linear (1.0 = 0 dBFS).
  *
- * Bounded: X32_SUBS_MAX subscriptions, X32_SUBS_PER_HOST of one host (past that a host's
- * oldest gives way), X32_SUB_ITEMS values a blob, X32_METER_SUBS meter subscriptions (each
- * keeps a meter accumulator). With the table full of other hosts' live subscriptions a new one
- * is refused and counted.
+ * Bounded: the subscriptions are entries of mixd's one peer table (peers.h), keyed by the
+ * client and the name, with its policy: X32_SUBS_MAX subscriptions, X32_SUBS_PER_HOST of one
+ * host (past that the host's least recently renewed gives way), a lapsed one the first to make
+ * room, a host holding more than its fair share giving way to a newcomer, a newcomer refused
+ * (and counted) when the table is full and fairly shared. X32_SUB_ITEMS values a blob,
+ * X32_METER_SUBS meter subscriptions (each holds one of as many meter accumulators; past that
+ * a new one is refused). Everything is allocated at create.
  */
 #ifndef MIXD_X32_SUBS_H
 #define MIXD_X32_SUBS_H
@@ -49,7 +52,10 @@ int x32_subs_message(struct x32 *x, const struct osc_peer *from, const char *pat
 /* Control thread. Sends what is due at now, folds the tick's fresh meters, drops expired
  * subscriptions. */
 void x32_subs_tick(struct x32 *x, const struct feedback_frame *f);
-/* Control thread. Frees every subscription. */
+/* Control thread, at create. Makes the empty table, the scratch subscription and the meter
+ * accumulators (the only allocations). Returns 0 or -ENOMEM (x32_subs_free cleans up). */
+int x32_subs_init(struct x32 *x);
+/* Control thread. Frees every subscription and the table; accepted after a failed init. */
 void x32_subs_free(struct x32 *x);
 /* Control thread. Live subscriptions. */
 unsigned x32_subs_count(const struct x32 *x);

@@ -29,6 +29,14 @@ member(const struct params *ps, enum x32_kind kind, unsigned strip, unsigned k)
 	return params_find(ps, a);
 }
 
+bool
+x32_level_is_off(const struct params *ps, unsigned idx, float db)
+{
+	const struct param_desc *d = params_at(ps, idx)->d;
+
+	return (d->flags & PARAM_F_OFF) && db <= d->min;
+}
+
 static unsigned
 mask_bits(enum x32_kind kind)
 {
@@ -48,8 +56,7 @@ x32_read(const struct model *m, const struct x32_target *t, struct x32_value *ou
 		*out = t->constant;
 		break;
 	case X32_FADER: {
-		const struct param_desc *d = params_at(ps, (unsigned)t->idx)->d;
-		float db = (d->flags & PARAM_F_OFF) && v <= d->min ? -INFINITY : v;
+		float db = x32_level_is_off(ps, (unsigned)t->idx, v) ? -INFINITY : v;
 
 		out->f = x32_grid(x32_db_to_fader(db), X32_FADER_STEPS);
 		break;
@@ -95,6 +102,9 @@ x32_read(const struct model *m, const struct x32_target *t, struct x32_value *ou
 		break;
 	case X32_CLEARSOLO:
 		break;
+	case X32_SEND_ON:
+		out->i = !x32_level_is_off(ps, (unsigned)t->idx, v);
+		break;
 	}
 }
 
@@ -112,8 +122,8 @@ unit_float(const struct x32_value *in, float *f)
 
 /* A switch from a client: i 0 or 1 (a float 0.0 or 1.0 is taken too: TouchOSC sends only
  * floats). */
-static int
-switch_value(const struct x32_value *in, int *v)
+int
+x32_switch_value(const struct x32_value *in, int *v)
 {
 	if (in->type == 'i' && (in->i == 0 || in->i == 1))
 		*v = in->i;
@@ -141,13 +151,19 @@ fader_value(const struct x32_value *in, float *f)
 	return unit_float(in, f);
 }
 
-static int
-set_fader(struct model *m, unsigned idx, float f)
+int
+x32_fader_db(const struct params *ps, unsigned idx, const struct x32_value *in, float *db)
 {
-	const struct param_desc *d = params_at(model_params(m), idx)->d;
-	float db = x32_fader_to_db(x32_grid(f, X32_FADER_STEPS));
+	const struct param_desc *d = params_at(ps, idx)->d;
+	float f;
+	int err = fader_value(in, &f);
 
-	return model_set(m, idx, db < d->min ? d->min : db);
+	if (err < 0)
+		return err;
+	*db = x32_fader_to_db(x32_grid(f, X32_FADER_STEPS));
+	if (*db < d->min)
+		*db = d->min;
+	return 0;
 }
 
 static int
@@ -181,12 +197,12 @@ x32_write(struct model *m, const struct x32_target *t, const struct x32_value *i
 	case X32_CONST:
 		return -ENOENT;
 	case X32_FADER:
-		if ((err = fader_value(in, &f)) < 0)
+		if ((err = x32_fader_db(ps, (unsigned)t->idx, in, &f)) < 0)
 			return err;
-		return set_fader(m, (unsigned)t->idx, f);
+		return model_set(m, (unsigned)t->idx, f);
 	case X32_ON:
 	case X32_SWITCH:
-		if ((err = switch_value(in, &v)) < 0)
+		if ((err = x32_switch_value(in, &v)) < 0)
 			return err;
 		return model_set(m, (unsigned)t->idx, t->kind == X32_ON ? !v : v);
 	case X32_PAN:
@@ -244,9 +260,16 @@ x32_write(struct model *m, const struct x32_target *t, const struct x32_value *i
 		}
 		return 0;
 	case X32_CLEARSOLO:
-		if ((err = switch_value(in, &v)) < 0)
+		if ((err = x32_switch_value(in, &v)) < 0)
 			return err;
 		return v ? clear_solo(m) : 0;
+	case X32_SEND_ON:
+		/* without the personality's saved levels (x32_sends.c): off takes the level to
+		 * -inf, on leaves it where it is */
+		if ((err = x32_switch_value(in, &v)) < 0)
+			return err;
+		return v ? 0
+		         : model_set(m, (unsigned)t->idx, params_at(ps, (unsigned)t->idx)->d->min);
 	}
 	return -EINVAL;
 }
