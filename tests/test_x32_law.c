@@ -25,6 +25,7 @@
 #include "x32_map.h"
 #include "x32_node.h"
 #include "x32_remote.h"
+#include "x32_fixture.h"
 
 START_TEST(fader_law_segment_ends)
 {
@@ -89,32 +90,6 @@ START_TEST(pan_trim_hpf_laws)
 	ck_assert_float_eq(x32_hz_to_hpf(1000.0f), 1.0f);
 }
 END_TEST
-
-struct fixture {
-	struct params *ps;
-	struct ring *r;
-	struct model *m;
-};
-
-static void
-open_console(struct fixture *fx)
-{
-	const struct params_layout l = { .n_strips = 8, .n_aux = 4, .n_dca = 4 };
-
-	fx->ps = params_new_layout(&l);
-	ck_assert_ptr_nonnull(fx->ps);
-	fx->r = ring_new(sizeof(struct model_cmd), 4096);
-	fx->m = model_new(fx->ps, fx->r);
-	ck_assert_ptr_nonnull(fx->m);
-}
-
-static void
-close_console(struct fixture *fx)
-{
-	model_free(fx->m);
-	ring_free(fx->r);
-	params_free(fx->ps);
-}
 
 static char
 type_of(const struct params *ps, const char *path)
@@ -407,7 +382,6 @@ START_TEST(node_lines)
 }
 END_TEST
 
-
 /* One datagram from fd within 200 ms, deserialised; NULL when none. */
 static lo_message
 recv_msg(int fd, char *path, size_t n)
@@ -516,7 +490,6 @@ START_TEST(personality_interface)
 	close_console(&fx);
 }
 END_TEST
-
 
 int
 main(void)

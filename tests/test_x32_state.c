@@ -27,32 +27,7 @@
 #include "x32_map.h"
 #include "x32_private.h"
 #include "x32_remote.h"
-
-struct fixture {
-	struct params *ps;
-	struct ring *r;
-	struct model *m;
-};
-
-static void
-open_console(struct fixture *fx)
-{
-	const struct params_layout l = { .n_strips = 8, .n_aux = 4, .n_dca = 4 };
-
-	fx->ps = params_new_layout(&l);
-	ck_assert_ptr_nonnull(fx->ps);
-	fx->r = ring_new(sizeof(struct model_cmd), 4096);
-	fx->m = model_new(fx->ps, fx->r);
-	ck_assert_ptr_nonnull(fx->m);
-}
-
-static void
-close_console(struct fixture *fx)
-{
-	model_free(fx->m);
-	ring_free(fx->r);
-	params_free(fx->ps);
-}
+#include "x32_fixture.h"
 
 static float
 param(struct fixture *fx, const char *address)
