@@ -187,7 +187,7 @@ strip_retarget(struct strip *s, const struct strip_env *env, bool open)
 	s->c_slope.target = 1.0f - 1.0f / s->ratio;
 	s->c_knee.target = s->knee_db;
 	/* attack, release and type constants are not smoothed: rewrite every stage once */
-	s->dirty = ~0u;
+	s->dirty = STRIP_PLAN_ALL;
 	s->ramps_rest = false;
 	s->fx_live = fx_live(s);
 }
@@ -454,7 +454,7 @@ strip_settle(struct strip *s, const struct strip_env *env, struct sk_group *g)
 	for (unsigned i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		all[i]->cur = all[i]->target;
 	/* a plan at rest: every increment zero */
-	s->dirty = ~0u;
+	s->dirty = STRIP_PLAN_ALL;
 	s->was_moving = 0;
 	strip_plan_grid(s, env, g);
 	for (int st = 0; st < SK_N_SVF; st++)
