@@ -8,7 +8,7 @@
 #
 # The project builds with gcc, which has no libFuzzer, so the targets are compiled here, from
 # the sources, with clang -fsanitize=fuzzer,address,undefined: packet.c and fuzz_packet.c for
-# fuzz_packet; every osc/*.c and osc/ardour/*.c, the daemon's model files and fuzz_dispatch.c
+# fuzz_packet; every osc/*.c and the personalities' osc/ardour/*.c and osc/x32/*.c, the model files and fuzz_dispatch.c
 # for fuzz_dispatch, linked with the (gcc-built, uninstrumented) DSP library that the model's engine calls need
 # and the fuzzer never reaches. The subscription and Ardour handlers join fuzz_dispatch when
 # their sources exist (osc/subs.c, the folder osc/ardour/). Binaries are rebuilt only when a
@@ -74,20 +74,25 @@ dispatch_src=
 for f in "$src"/osc/*.c; do
 	dispatch_src="$dispatch_src $f"
 done
-extra= ardour_inc=
+extra='' personality_inc=''
 [ -f "$src/osc/subs.c" ] && extra="$extra -DFUZZ_WITH_SUBS"
 if [ -d "$src/osc/ardour" ]; then
 	extra="$extra -DFUZZ_WITH_ARDOUR"
-	ardour_inc="-I $src/osc/ardour"
-	for f in "$src"/osc/ardour/*.c; do
+fi
+# The registry (osc/personalities.c) names every personality: each folder's sources and
+# headers come along, whether or not fuzz_dispatch drives that personality.
+for d in ardour x32; do
+	[ -d "$src/osc/$d" ] || continue
+	personality_inc="$personality_inc -I $src/osc/$d"
+	for f in "$src"/osc/"$d"/*.c; do
 		dispatch_src="$dispatch_src $f"
 	done
-fi
+done
 
 # shellcheck disable=SC2086
 build "$out/fuzz_packet" "$src/osc/packet.c" "$src/tests/fuzz_packet.c" -llo || exit 1
 # shellcheck disable=SC2086
-build "$out/fuzz_dispatch" $extra $ardour_inc $dispatch_src "$src/tests/fuzz_dispatch.c" \
+build "$out/fuzz_dispatch" $extra $personality_inc $dispatch_src "$src/tests/fuzz_dispatch.c" \
 	"$src/dsp/control/param_table.c" "$src/dsp/control/params.c" "$src/dsp/control/model.c" \
 	"$src/dsp/control/ring.c" \
 	"$src/dsp/control/meters.c" "$src/daemon/cli.c" "$dsp_lib" -llo -lm -lpthread || exit 1
