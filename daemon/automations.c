@@ -37,6 +37,12 @@ static const char *const mode_names[] = { "off", "play", "write", "touch" };
  * cycle began: a cycle that starts late steps it back a little. Only a step back larger than
  * this is a locate that ends a pass. */
 #define JUMP_BACK_S 0.01
+/* A move is stamped where it reached this host (dispatch_arrival_ns), not where the control
+ * thread read it: a tick's work or a loaded machine delays the read by milliseconds. No further
+ * back than this: a move stamped before a tick's frame is taken as that frame only within
+ * JUMP_BACK_S (pass_seen_at), and one that waited longer was delayed past what a pass can
+ * place anyway. */
+#define ARRIVAL_BACK_S JUMP_BACK_S
 
 struct automations {
 	struct model *m;
@@ -587,6 +593,19 @@ automations_message(void *ctx, const struct osc_peer *from, const char *path, co
 	return true;
 }
 
+/* How long ago the message being dispatched reached this host, at most ARRIVAL_BACK_S; 0 for a
+ * move that did not come in a datagram. */
+static uint64_t
+arrival_age_ns(const struct automations *s)
+{
+	uint64_t at = dispatch_arrival_ns(s->d), now = clock_ns();
+
+	if (!at || at >= now)
+		return 0;
+	return now - at < (uint64_t)(ARRIVAL_BACK_S * 1e9) ? now - at
+	                                                   : (uint64_t)(ARRIVAL_BACK_S * 1e9);
+}
+
 void
 automations_moved(void *ctx, unsigned idx, float v)
 {
@@ -605,7 +624,7 @@ automations_moved(void *ctx, unsigned idx, float v)
 		automation_set_mode(s->a, idx, false);
 	}
 	rate = jackio_rate(s->j);
-	if (!rate || !jackio_transport_now(s->j, &frame))
+	if (!rate || !jackio_transport_ago(s->j, arrival_age_ns(s), &frame))
 		return; /* stopped: a touch lets go, nothing is recorded */
 	pass_seen_at(s, idx, &frame, rate);
 	if (!p->active) {

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <jack/jack.h>
+#include <math.h>
 #include <regex.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -483,8 +484,15 @@ jackio_transport_query(struct jackio *j, uint64_t *frame)
 bool
 jackio_transport_now(struct jackio *j, uint64_t *frame)
 {
+	return jackio_transport_ago(j, 0, frame);
+}
+
+bool
+jackio_transport_ago(struct jackio *j, uint64_t ago_ns, uint64_t *frame)
+{
 	jack_position_t pos;
-	jack_time_t now;
+	jack_time_t at;
+	double ahead;
 	bool rolling;
 
 	*frame = 0;
@@ -493,10 +501,17 @@ jackio_transport_now(struct jackio *j, uint64_t *frame)
 	rolling = jack_transport_query(j->client, &pos) == JackTransportRolling;
 	*frame = pos.frame;
 	/* pos.usecs is when the cycle of pos.frame began, on JACK's clock: a control message that
-	 * arrives mid-period belongs that far into it, not at its start */
-	now = jack_get_time();
-	if (rolling && pos.frame_rate && now > pos.usecs)
-		*frame += (uint64_t)((double)(now - pos.usecs) * pos.frame_rate / 1e6);
+	 * arrives mid-period belongs that far into it, not at its start; one that arrived before
+	 * the cycle began belongs that far before pos.frame (the transport rolled all along, or a
+	 * pass would have ended) */
+	at = jack_get_time() - ago_ns / 1000;
+	if (!rolling || !pos.frame_rate)
+		return rolling;
+	ahead = ((double)at - (double)pos.usecs) * pos.frame_rate / 1e6;
+	if (ahead >= 0.0)
+		*frame += (uint64_t)ahead;
+	else
+		*frame -= (uint64_t)fmin(-ahead, (double)*frame);
 	return rolling;
 }
 

@@ -103,6 +103,10 @@ bool jackio_transport_query(struct jackio *j, uint64_t *frame);
  * (what jack_get_current_transport_frame() tells, from the same query as the state). */
 bool jackio_transport_now(struct jackio *j, uint64_t *frame);
 
+/* Control thread. As jackio_transport_now, but the frame ago_ns before now (never before
+ * frame 0): where a control message that waited that long to be read belongs. */
+bool jackio_transport_ago(struct jackio *j, uint64_t ago_ns, uint64_t *frame);
+
 /* Control thread. Closes the client if open. */
 void jackio_free(struct jackio *j);
 

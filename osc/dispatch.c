@@ -66,6 +66,12 @@ dispatch_attach(struct dispatch *d, struct osc_server *srv)
 	d->srv = srv;
 }
 
+uint64_t
+dispatch_arrival_ns(const struct dispatch *d)
+{
+	return d->srv ? osc_server_arrival_ns(d->srv) : 0;
+}
+
 void
 dispatch_get_stats(const struct dispatch *d, struct dispatch_stats *out)
 {

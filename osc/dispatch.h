@@ -84,6 +84,11 @@ void dispatch_free(struct dispatch *d);
 /* Control thread. Replies go out through this server. */
 void dispatch_attach(struct dispatch *d, struct osc_server *srv);
 
+/* Control thread. While a message is dispatched, when its datagram reached this host
+ * (osc_server_arrival_ns, CLOCK_MONOTONIC ns); 0 outside a dispatch or before a server is
+ * attached. */
+uint64_t dispatch_arrival_ns(const struct dispatch *d);
+
 /* Control thread, every tick, with the monotonic time: sends what the budgets allow of the
  * long answers in progress (/list, pager.h), and keeps the longest gap between two ticks
  * (tick_max_gap_us in /stats, since start or the last /stats/window). */

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -43,6 +45,12 @@ struct osc_server {
 	 * found (a bundle of 818 Ardour /strip/list otherwise kept earning the refill it spent for
 	 * 1.7 s on a loaded machine, one sendto at a time); 0 between datagrams */
 	uint64_t dispatch_ns;
+	/* while a datagram is dispatched, when it reached this host (CLOCK_MONOTONIC, from the
+	 * kernel's receive timestamp): what a move is stamped with, however long the control
+	 * thread took to get to it; 0 between datagrams. rx_arrival_ns hands it from receive to
+	 * inject (0: an injected datagram, arrived now). */
+	uint64_t arrival_ns;
+	uint64_t rx_arrival_ns;
 	struct osc_server_stats st;
 	unsigned rate;  /* messages per second per peer; 0: unlimited */
 	unsigned burst; /* bucket size, messages */
@@ -194,6 +202,12 @@ osc_server_new(const char *listen, const struct allowlist *allow, osc_message_fn
 		int want = OSC_SERVER_RCVBUF;
 		if (setsockopt(s->fd, SOL_SOCKET, SO_RCVBUFFORCE, &want, sizeof(want)) < 0)
 			setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &want, sizeof(want));
+	}
+	{
+		/* the kernel stamps each datagram as it arrives (osc_server_arrival_ns); without
+		 * it (never seen on Linux) a datagram counts as arriving when it is read */
+		int on = 1;
+		setsockopt(s->fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on));
 	}
 	if (ss.ss_family == AF_INET6) {
 		int off = 0; /* [::]:port also serves IPv4 peers (as ::ffff:a.b.c.d) */
@@ -432,10 +446,35 @@ osc_server_inject(struct osc_server *s, const struct osc_peer *from, const void 
 	}
 	s->current = from;
 	s->dispatch_ns = clock_ns();
+	s->arrival_ns = s->rx_arrival_ns ? s->rx_arrival_ns : s->dispatch_ns;
+	s->rx_arrival_ns = 0;
 	n = packet_foreach_message(buf, len, dispatch_one, s);
-	s->dispatch_ns = 0;
+	s->dispatch_ns = s->arrival_ns = 0;
 	s->current = NULL;
 	return n;
+}
+
+/* When the datagram msg was read reached this host, on CLOCK_MONOTONIC: the kernel's stamp is
+ * on CLOCK_REALTIME, so it is carried over as an age. An age below 0 (the wall clock stepped
+ * back) counts as 0; without a stamp it is now. */
+static uint64_t
+arrival_of(const struct msghdr *msg, uint64_t now_ns)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR((struct msghdr *)msg, c)) {
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+			struct timespec ts, wall;
+			int64_t age;
+
+			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+			clock_gettime(CLOCK_REALTIME, &wall);
+			age = (int64_t)(wall.tv_sec - ts.tv_sec) * 1000000000 +
+			      (wall.tv_nsec - ts.tv_nsec);
+			if (age <= 0)
+				return now_ns;
+			return (uint64_t)age < now_ns ? now_ns - (uint64_t)age : now_ns;
+		}
+	}
+	return now_ns;
 }
 
 unsigned
@@ -445,19 +484,39 @@ osc_server_receive(struct osc_server *s, unsigned max)
 
 	for (n = 0; n < max; n++) {
 		struct osc_peer peer;
+		union {
+			struct cmsghdr align;
+			char buf[CMSG_SPACE(sizeof(struct timespec))];
+		} control;
+		struct iovec iov = { .iov_base = s->buf, .iov_len = sizeof(s->buf) };
+		struct msghdr msg = {
+			.msg_name = &peer.addr,
+			.msg_namelen = sizeof(peer.addr),
+			.msg_iov = &iov,
+			.msg_iovlen = 1,
+			.msg_control = control.buf,
+			.msg_controllen = sizeof(control.buf),
+		};
 		ssize_t got;
 
-		peer.len = sizeof(peer.addr);
-		/* MSG_TRUNC makes recvfrom report the real size, so an oversized datagram is seen
+		/* MSG_TRUNC makes recvmsg report the real size, so an oversized datagram is seen
 		 * as such instead of being silently cut to a valid-looking prefix; inject refuses
 		 * it on its size before reading a byte */
-		got = recvfrom(s->fd, s->buf, sizeof(s->buf), MSG_TRUNC,
-		               (struct sockaddr *)&peer.addr, &peer.len);
+		got = recvmsg(s->fd, &msg, MSG_TRUNC);
 		if (got < 0)
 			break; /* EAGAIN: drained; anything else: try again on the next poll */
+		peer.len = msg.msg_namelen;
+		s->rx_arrival_ns = arrival_of(&msg, clock_ns());
 		osc_server_inject(s, &peer, s->buf, (size_t)got);
+		s->rx_arrival_ns = 0;
 	}
 	return n;
+}
+
+uint64_t
+osc_server_arrival_ns(const struct osc_server *s)
+{
+	return s->arrival_ns;
 }
 
 int

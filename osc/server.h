@@ -91,6 +91,13 @@ void osc_server_set_rate_limit(struct osc_server *s, unsigned rate_per_s, unsign
  * osc_server_inject. Returns how many were read (0 when nothing was waiting). */
 unsigned osc_server_receive(struct osc_server *s, unsigned max);
 
+/* Control thread. While a datagram is dispatched (from within osc_message_fn), when it reached
+ * this host, on CLOCK_MONOTONIC in ns: the kernel's receive timestamp for one read from the
+ * socket, the time of the call for one injected. What a recorded move is stamped with, so its
+ * place in a pass does not depend on how long the control thread took to read it. 0 outside a
+ * dispatch. */
+uint64_t osc_server_arrival_ns(const struct osc_server *s);
+
 /* Control thread. Handles one datagram as if it had arrived on the socket from `from`: the
  * allowlist, the size limit, packet_check, the peer's bucket, then dispatch of each message
  * (replies go to `from` through the socket). buf is only read, and need not outlive the call.

@@ -2,9 +2,10 @@
 /*
  * The control port's own socket: the per-peer token bucket (per address, in messages, whole
  * datagrams dropped, debt on a full bucket, bounded peer table), osc_server_inject's verdicts,
- * replies that never reach a peer outside the allowlist, and relay peers (the WebSocket port's
- * sockets) dispatched and answered through the relay. A real osc_server on 127.0.0.1:0
- * and real client sockets on other loopback addresses (Linux routes all of 127.0.0.0/8 to lo).
+ * replies that never reach a peer outside the allowlist, relay peers (the WebSocket port's
+ * sockets) dispatched and answered through the relay, and the arrival time a dispatch sees (the
+ * kernel's, not when the datagram was read). A real osc_server on 127.0.0.1:0 and real client
+ * sockets on other loopback addresses (Linux routes all of 127.0.0.0/8 to lo).
  *
  * Counts are exact wherever the bucket's refill cannot matter; where it can (a flood of 1000
  * messages at 100/s takes a few milliseconds), the bound is computed from the time measured
@@ -432,6 +433,80 @@ START_TEST(inject_verdicts)
 }
 END_TEST
 
+/* What osc_server_arrival_ns said inside each dispatch, for arrival_is_when_it_came. */
+static struct osc_server *arrival_srv;
+static uint64_t arrival_seen[4];
+static unsigned arrival_n;
+
+static void
+arrival_on_message(void *ctx, const struct osc_peer *from, const char *path, const char *types,
+                   lo_arg **argv, int argc)
+{
+	if (arrival_n < 4)
+		arrival_seen[arrival_n++] = osc_server_arrival_ns(arrival_srv);
+}
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* A datagram read 100 ms after it was sent is dispatched with the time it reached the host,
+ * not the time it was read (what an automation pass stamps a move with); an injected one with
+ * the time of the call; outside a dispatch the arrival is 0. */
+START_TEST(arrival_is_when_it_came)
+{
+	struct allowlist allow;
+	char err[256];
+	uint64_t t_send, t_sent, t_read, t_inj;
+	int fd;
+
+	arrival_n = 0;
+	ck_assert_int_eq(allow_parse(&allow, "127.0.0.1/32", err, sizeof(err)), 0);
+	arrival_srv =
+	    osc_server_new("127.0.0.1:0", &allow, arrival_on_message, NULL, err, sizeof(err));
+	ck_assert_msg(arrival_srv != NULL, "osc_server_new: %s", err);
+	ck_assert_uint_eq(osc_server_arrival_ns(arrival_srv), 0);
+	fd = client_new("127.0.0.1", osc_server_port(arrival_srv));
+	t_send = now_ns();
+	send_msg(fd, 1);
+	t_sent = now_ns();
+	{
+		struct timespec wait = { 0, 100 * 1000 * 1000 };
+
+		nanosleep(&wait, NULL);
+	}
+	t_read = now_ns();
+	ck_assert_uint_eq(osc_server_receive(arrival_srv, 8), 1);
+	ck_assert_uint_eq(arrival_n, 1);
+	fprintf(stderr, "arrival: sent at +0, arrived at %+.3f ms, read at %+.3f ms\n",
+	        ((double)arrival_seen[0] - (double)t_send) / 1e6,
+	        ((double)t_read - (double)t_send) / 1e6);
+	/* loopback delivers within send(); the slack is for a softirq run late on a loaded
+	 * machine, and is still half the wait */
+	ck_assert_uint_ge(arrival_seen[0], t_send);
+	ck_assert_uint_lt(arrival_seen[0], t_sent + 50 * 1000 * 1000);
+	ck_assert_uint_eq(osc_server_arrival_ns(arrival_srv), 0);
+
+	{
+		struct osc_peer p = peer_of(fd);
+		uint8_t buf[12];
+
+		t_inj = now_ns();
+		ck_assert_int_eq(osc_server_inject(arrival_srv, &p, buf, message(buf, 2)), 1);
+	}
+	ck_assert_uint_eq(arrival_n, 2);
+	ck_assert_uint_ge(arrival_seen[1], t_inj);
+	ck_assert_uint_le(arrival_seen[1], now_ns());
+	close(fd);
+	osc_server_free(arrival_srv);
+}
+END_TEST
+
 /* True when a datagram arrives on fd within ms. */
 static bool
 arrives(int fd, int ms)
@@ -566,6 +641,7 @@ main(void)
 	tcase_add_test(tc, inject_verdicts);
 	tcase_add_test(tc, no_reply_outside_allowlist);
 	tcase_add_test(tc, relay_peers);
+	tcase_add_test(tc, arrival_is_when_it_came);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }
