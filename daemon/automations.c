@@ -264,10 +264,13 @@ end_pass(struct automations *s, unsigned idx, unsigned rate)
 }
 
 /* Parameter idx is seen at transport frame *frame while it records: a jump back (a locate
- * while rolling) ends the pass; a smaller step back (JACK's clock against the cycle's start) is
- * taken as no time at all, so a pass's points never go back. */
+ * while rolling) ends the pass; a smaller step back is taken as no time at all, so a pass's
+ * points never go back. A tick (move false) is held at the pass's extent: JACK's clock against
+ * the cycle's start can step it back a little. A move is kept where it arrived, which may be
+ * before a tick that ran while its datagram waited to be read, but never before the pass's last
+ * point. */
 static void
-pass_seen_at(struct automations *s, unsigned idx, uint64_t *frame, unsigned rate)
+pass_seen_at(struct automations *s, unsigned idx, uint64_t *frame, unsigned rate, bool move)
 {
 	struct autorec_pass *p = &s->pass[idx];
 
@@ -275,8 +278,10 @@ pass_seen_at(struct automations *s, unsigned idx, uint64_t *frame, unsigned rate
 		return;
 	if (p->t_last - *frame > (uint64_t)(JUMP_BACK_S * rate))
 		end_pass(s, idx, rate);
-	else
+	else if (!move)
 		*frame = p->t_last;
+	else if (p->n && *frame < (uint64_t)p->pts[p->n - 1].time)
+		*frame = (uint64_t)p->pts[p->n - 1].time;
 }
 
 /* Starts parameter idx's pass at frame with value v (a step there: the lane before it stays). */
@@ -311,7 +316,7 @@ tick_pass(struct automations *s, unsigned idx, bool rolling, uint64_t frame, uin
 		end_pass(s, idx, rate);
 	if (!rec)
 		return;
-	pass_seen_at(s, idx, &frame, rate);
+	pass_seen_at(s, idx, &frame, rate, false);
 	if (!p->active)
 		pass_start(s, idx, frame, model_get(s->m, idx));
 	else
@@ -626,7 +631,7 @@ automations_moved(void *ctx, unsigned idx, float v)
 	rate = jackio_rate(s->j);
 	if (!rate || !jackio_transport_ago(s->j, arrival_age_ns(s), &frame))
 		return; /* stopped: a touch lets go, nothing is recorded */
-	pass_seen_at(s, idx, &frame, rate);
+	pass_seen_at(s, idx, &frame, rate, true);
 	if (!p->active) {
 		pass_start(s, idx, frame, v);
 		return;
@@ -640,7 +645,8 @@ automations_moved(void *ctx, unsigned idx, float v)
 		p->t_move = frame;
 		p->last = v;
 	}
-	p->t_last = frame;
+	if (frame > p->t_last)
+		p->t_last = frame;
 }
 
 uint64_t
