@@ -5,11 +5,15 @@
  *
  * Asserted: every strip ends at the last value sent; mixd answers gets throughout (each within
  * a second); the RT-safety interposer counts no allocation, lock, I/O, sleep or log in the
- * callback; no non-finite output.
- * Measured and printed (the numbers of the issue note, not asserted: speed is for benchmarks):
- * the callback's p99.9 and worst time from mixd's own histogram with and without the flood, the
- * sustained ingest rate (a sender as fast as it can go, against mixd's datagram counter), and
- * the feedback bandwidth of 8 surfaces subscribed to all meters at 30 Hz.
+ * callback; no non-finite output; in the normal build, the callback's p99.9 (mixd's own
+ * histogram) stays within the period during the flood: the control thread reading 50,000
+ * messages a second does not starve the audio. That case runs on a real-time jackd (-R), as a
+ * show does: without SCHED_FIFO the callback shares two cores with the flood's sender and the
+ * control thread under the ordinary scheduler, and its time measures the scheduler, not mixd.
+ * Measured and printed, not asserted (speed is for benchmarks): the callback's worst time and
+ * its p99.9 without the flood, the sustained ingest rate (a sender as fast as it can go,
+ * against mixd's datagram counter), and the feedback bandwidth of 8 surfaces subscribed to all
+ * meters at 30 Hz.
  */
 #include <check.h>
 #include <math.h>
@@ -31,6 +35,16 @@
 #define BATCH_EVERY 2 /* ms between send batches */
 
 E2E_WORLD_FIXTURE(48000, 128)
+
+/* The sanitized build asserts no time, and its slower callback is not given a core of its own */
+static void
+setup_rt(void)
+{
+	if (getenv("MIXD_SANITIZED"))
+		setup();
+	else
+		ck_assert_msg(h_world_start_rt(&w, 48000, 128) == 0, "jackd -R did not start");
+}
 
 static uint16_t port;
 
@@ -329,7 +343,7 @@ load_suite(void)
 {
 	Suite *s = suite_create("e2e_load");
 
-	e2e_add_case(s, "flood", test_flood, setup, teardown, 120);
+	e2e_add_case(s, "flood", test_flood, setup_rt, teardown, 120);
 	e2e_add_case(s, "feedback_bandwidth", test_feedback_bandwidth, setup, teardown, 60);
 	return s;
 }
