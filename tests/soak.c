@@ -25,7 +25,9 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -42,6 +44,9 @@
 #define MAX_SUBS      8
 #define WINDOW_S      10
 #define RSS_BOUND_KB  1024
+
+/* A step that has not returned in this long is stuck: the watchdog says which, and fails. */
+#define STUCK_S 60
 
 static const char *const rows[STREAM_ROWS] = { "fader", "pan", "trim", "eq/1/gain",
 	                                       "comp/threshold" };
@@ -145,6 +150,35 @@ parse(struct opts *o, int argc, char **argv)
 	return 0;
 }
 
+/* What the main thread is doing, and since when (ms): the watchdog's view. */
+static _Atomic(const char *) step_name = "set-up";
+static atomic_llong step_since;
+
+static void
+step(const char *name)
+{
+	atomic_store(&step_since, (long long)h_now_ms());
+	atomic_store(&step_name, name);
+}
+
+/* A step stuck for STUCK_S (a JACK call that never returns, a reply that never comes) ends the
+ * run with its name, instead of the suite's timeout killing it without a word. */
+static void *
+watchdog(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		h_sleep_ms(1000);
+		if (h_now_ms() - atomic_load(&step_since) > STUCK_S * 1000) {
+			fprintf(stderr, "soak: FAIL: stuck for %d s in %s\n", STUCK_S,
+			        atomic_load(&step_name));
+			fflush(stderr);
+			_exit(1);
+		}
+	}
+	return NULL;
+}
+
 static int64_t
 stat_of(struct soak *s, const char *name)
 {
@@ -163,9 +197,11 @@ probe_open(struct soak *s)
 	static const char *const in[] = { "mixd:in_1", "mixd:in_2", "mixd:in_3", "mixd:in_4" };
 	int64_t deadline = h_now_ms() + 20000;
 
+	step("probe: opening the client");
 	s->probe = h_probe_open(s->j, "soakprobe", 4, 4096);
 	if (!s->probe)
 		return -1;
+	step("probe: waiting for mixd's ports");
 	while (!h_probe_port_exists(s->probe, "mixd:master_R") && h_now_ms() < deadline)
 		h_sleep_ms(50);
 	if (!h_probe_port_exists(s->probe, "mixd:master_R")) {
@@ -175,6 +211,7 @@ probe_open(struct soak *s)
 	/* a client's ports exist before it is active, and JACK connects only active ones: after a
 	 * restart mixd may have registered its ports and not yet activated, so this waits for the
 	 * first connection to go through (up to the same deadline), then makes the rest */
+	step("probe: connecting");
 	while (h_probe_connect(s->probe, h_probe_out_name(s->probe, 1), in[0]) < 0) {
 		if (h_now_ms() >= deadline)
 			return -1;
@@ -240,12 +277,20 @@ churn_subscribers(struct soak *s)
 static void
 restart_server(struct soak *s)
 {
+	step("restart: closing the probe");
 	h_probe_close(s->probe);
 	s->probe = NULL;
+	step("restart: stopping jackd");
 	h_jackd_kill(s->j, false);
-	if (h_jackd_restart(s->j) < 0 || probe_open(s) < 0) {
-		fprintf(stderr,
-		        "soak: FAIL: the server or mixd did not come back after a restart\n");
+	step("restart: starting jackd");
+	if (h_jackd_restart(s->j) < 0) {
+		fprintf(stderr, "soak: FAIL: the server did not come back after a restart\n");
+		s->failures++;
+		return;
+	}
+	step("restart: opening the probe");
+	if (probe_open(s) < 0) {
+		fprintf(stderr, "soak: FAIL: mixd's ports did not come back after a restart\n");
 		s->failures++;
 		return;
 	}
@@ -321,6 +366,13 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (h_session_begin() < 0)
 		return 1;
+	step("set-up");
+	{
+		pthread_t t;
+
+		if (pthread_create(&t, NULL, watchdog, NULL) == 0)
+			pthread_detach(t);
+	}
 	s.j = h_jackd_start_opts(SAMPLE_RATE, s.o.period, s.o.realtime);
 	if (!s.j)
 		return 1;
@@ -350,6 +402,7 @@ main(int argc, char **argv)
 	for (int64_t now = t0; now - t0 < (int64_t)s.o.seconds * 1000; now = h_now_ms()) {
 		uint64_t due = (uint64_t)(now - t0) * s.o.rate / 1000;
 
+		step("the stream");
 		while (s.sent < due) {
 			unsigned k = (unsigned)(s.sent % N_ADDR);
 			/* a walk inside every row's range (rows_span): fader -30..0 dB, pan -1..0,
@@ -365,10 +418,12 @@ main(int argc, char **argv)
 		h_osc_drain(s.osc);
 		for (unsigned i = 0; i < s.n_subs; i++)
 			h_osc_drain(s.subs[i]);
+		step("the subscribers");
 		if (now >= next_sub) {
 			churn_subscribers(&s);
 			next_sub += 2000;
 		}
+		step("a scene load");
 		if (now >= next_scene) {
 			h_osc_send(s.osc, "/scene/load", "s", "soak");
 			s.scene_loads++;
@@ -379,6 +434,7 @@ main(int argc, char **argv)
 			next_restart += (int64_t)s.o.restart_every * 1000;
 		}
 		if (now >= next_window) {
+			step("a window's /stats");
 			window_close(&s, (now - t0) / 1000.0);
 			next_window += WINDOW_S * 1000;
 		}
@@ -386,6 +442,7 @@ main(int argc, char **argv)
 	}
 
 	/* the stream stops: every parameter at its last value */
+	step("the end: reading back");
 	if (!h_osc_ping(s.osc, 5000)) {
 		fprintf(stderr, "soak: FAIL: mixd does not answer\n");
 		s.failures++;
@@ -419,6 +476,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "soak: FAIL: memory not flat after warm-up\n");
 		s.failures++;
 	}
+	step("the end: stopping mixd");
 	rc = h_mixd_stop(s.m);
 	if (rc != 0) {
 		fprintf(stderr, "soak: FAIL: mixd exit status %d\n", rc);
