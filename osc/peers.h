@@ -97,8 +97,8 @@ unsigned peers_expire(struct peers *t, uint64_t now_ns);
 void peers_clear(struct peers *t);
 
 /* Control thread. Adds delta_ns to the time every entry was last heard, keeping their order:
- * for a caller whose clock starts late (subs stamps a subscription made before its first tick
- * with 0). Cannot fail. */
+ * for a caller whose clock starts late (subs and the Ardour personality stamp what came before
+ * their first tick with 0). Cannot fail. */
 void peers_shift(struct peers *t, uint64_t delta_ns);
 
 /* Any thread. The number of places (config max): entries are peers_at(t, 0..max-1). */

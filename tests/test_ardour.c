@@ -1168,6 +1168,26 @@ START_TEST(surface_lease)
 }
 END_TEST
 
+/* A surface that speaks before the first tick is kept: on a machine up longer than the lease,
+ * the first tick's time is past it (mixd's clock is CLOCK_MONOTONIC, since boot). */
+START_TEST(surface_before_first_tick)
+{
+	struct udp_peer a = client_open("127.0.0.1");
+	struct ardour_stats st;
+
+	say(&a, "/set_surface", "ii", 0, 159); /* the fixture's ardour has never ticked */
+	now_ns += 2 * ARDOUR_LEASE_NS;         /* booted hours ago */
+	tick();
+	tick();
+	ardour_get_stats(ard, &st);
+	ck_assert_uint_eq(st.surfaces, 1);
+	ck_assert_uint_eq(st.expired, 0);
+	say(&a, "/set_surface", "");
+	expect(&a, "/set_surface", "iiiiiiiii", 0, 159, 0, 0, 0, 0, 0, 1, 0);
+	udp_peer_close(&a);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -1192,6 +1212,7 @@ suite(void)
 	tcase_add_test(tc, native_peers);
 	tcase_add_test(tc, surface_table);
 	tcase_add_test(tc, surface_lease);
+	tcase_add_test(tc, surface_before_first_tick);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("aux");
 	tcase_add_checked_fixture(tc, setup_aux, teardown);

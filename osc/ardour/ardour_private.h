@@ -178,7 +178,7 @@ struct ardour {
 	 * a host, a lease of ARDOUR_LEASE_NS; the policy is the peer table's (peers.h) */
 	struct peers *sur;
 	struct ardour_surface anon; /* how a peer without a surface is served */
-	uint64_t now_ns;            /* of the last tick */
+	uint64_t now_ns;            /* of the last tick; 0 before the first */
 	uint64_t next_slow;         /* ns; 0 before the first tick */
 	struct meter_frame acc;     /* meters since the last slow tick */
 	struct ardour_stats st;

@@ -121,6 +121,11 @@ ardour_tick(struct ardour *a, const struct feedback_frame *f)
 {
 	bool solo = false, meters = false;
 
+	/* a surface that spoke before the first tick was stamped with 0, not a time: its lease
+	 * starts now, or this very tick would forget it on a machine up longer than the lease
+	 * (a sanitized CI run: Ardour's /set_surface, then 0 surfaces) */
+	if (!a->now_ns)
+		peers_shift(a->sur, f->now_ns);
 	a->now_ns = f->now_ns;
 	ardour_surfaces_expire(a, f->now_ns);
 	for (unsigned i = 0; i < f->n_changed; i++) {
