@@ -1083,6 +1083,12 @@ jack_set_process_callback(jack_client_t *client, JackProcessCallback cb, void *a
 		return REAL(jack_set_process_callback)(client, cb, arg);
 	pthread_once(&g_report_once, rt_start_reporter);
 	pthread_once(&g_selftest_once, rt_selftest_arm);
+	/* a client that reconnects (mixd after a server restart) sets the same callback again: its
+	 * slot serves again, or a soak's restarts would use up the table */
+	for (i = 0; i < atomic_load_explicit(&g_n_slots, memory_order_relaxed) && i < RTCHECK_SLOTS;
+	     i++)
+		if (g_slots[i].fn == cb && g_slots[i].arg == arg)
+			return REAL(jack_set_process_callback)(client, rt_trampoline, &g_slots[i]);
 	i = atomic_fetch_add_explicit(&g_n_slots, 1, memory_order_relaxed);
 	if (i >= RTCHECK_SLOTS) {
 		atomic_fetch_add_explicit(&g_unwrapped, 1, memory_order_relaxed);
