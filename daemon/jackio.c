@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "clock.h"
 #include "cyclehist.h"
+#include "jackclose.h"
 #include "jackio.h"
 
 #include <errno.h>
@@ -69,6 +70,8 @@ struct jackio {
 
 	uint64_t next_try_ns, backoff_ns;
 	struct connections *conns; /* remembered connections (connections.h), or NULL */
+	struct jackclose closing;  /* a lost client being closed (jackclose.h) */
+	bool wedged;               /* that close missed its deadline: see jackio_wedged */
 };
 
 static void
@@ -520,7 +523,10 @@ jackio_free(struct jackio *j)
 {
 	if (!j)
 		return;
-	client_close(j);
+	/* a lost client still being closed is left to the process's end: its close may never
+	 * return (jackclose.h) */
+	if (!j->closing.client)
+		client_close(j);
 	if (j->have_re)
 		regfree(&j->re);
 	if (j->efd >= 0)
@@ -680,11 +686,32 @@ jackio_handle_events(struct jackio *j, uint64_t now_ns)
 		perror("mixd: eventfd");
 	if (j->connected && atomic_load(&j->lost)) {
 		fprintf(stderr, "mixd: JACK server gone; reconnecting\n");
-		client_close(j);
+		if (j->conns)
+			connections_detach(j->conns); /* what follows is not the user's doing */
+		/* closed off this thread, after a grace period (jackclose.h: libjack can deadlock
+		 * here); until it is closed no client is opened */
+		jackclose_begin(&j->closing, j->client, now_ns);
+		j->client = NULL;
+		j->connected = false;
 		j->backoff_ns = BACKOFF_MIN_NS;
 		j->next_try_ns = now_ns + j->backoff_ns;
 	}
 	if (!j->connected) {
+		switch (jackclose_poll(&j->closing, now_ns)) {
+		case JACKCLOSE_IDLE:
+			break;
+		case JACKCLOSE_WEDGED:
+			if (!j->wedged)
+				fprintf(stderr,
+				        "mixd: libjack did not close the lost client in %.0f s "
+				        "(jackaudio/jack2#395): no client can be opened in this "
+				        "process any more\n",
+				        JACKCLOSE_DEADLINE_NS / 1e9);
+			j->wedged = true;
+			return false;
+		case JACKCLOSE_WAITING:
+			return false;
+		}
 		if (now_ns < j->next_try_ns)
 			return false;
 		if (jackio_open(j) == 0) {
@@ -713,6 +740,12 @@ bool
 jackio_connected(const struct jackio *j)
 {
 	return j->connected;
+}
+
+bool
+jackio_wedged(const struct jackio *j)
+{
+	return j->wedged;
 }
 
 unsigned

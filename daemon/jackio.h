@@ -124,6 +124,11 @@ int jackio_event_fd(const struct jackio *j);
  * Returns true while connected. */
 bool jackio_handle_events(struct jackio *j, uint64_t now_ns);
 
+/* Control thread. True once closing a client whose server was lost has missed its deadline
+ * (jackclose.h: libjack's deadlock after a server loss): no JACK client can be opened in this
+ * process again, and mixd must start afresh. */
+bool jackio_wedged(const struct jackio *j);
+
 /* Control thread. */
 bool jackio_connected(const struct jackio *j);
 unsigned jackio_rate(const struct jackio *j);

@@ -89,6 +89,7 @@ struct app {
 	uint64_t saved_generation, last_save_ns;
 	uint64_t state_errors;
 	bool save_failed; /* the last save did not reach the disk */
+	bool afresh;      /* libjack is wedged (jackio_wedged): execute mixd again once saved */
 	enum memlock_result memlock;
 };
 
@@ -714,6 +715,10 @@ run(struct app *a)
 			if (read(tfd, &exp, sizeof(exp)) < 0 && errno != EAGAIN)
 				perror("mixd: timerfd");
 			tick(a, clock_ns());
+			/* no JACK client can be opened in this process again: save, then start
+			 * afresh as the same process (main) */
+			if (jackio_wedged(a->j))
+				quit = a->afresh = true;
 		}
 	}
 	save_state(a, clock_ns());
@@ -729,6 +734,23 @@ run(struct app *a)
 	}
 	fprintf(stderr, "mixd: state saved, bye\n");
 	return 0;
+}
+
+/* Executes mixd again, same pid, same arguments, once its state is saved: what a process whose
+ * libjack is wedged (jackio_wedged) can still do. The new image reads the state and the
+ * remembered connections back, as after any restart. Every descriptor but the standard three is
+ * closed first, so the control port and the web port are free to bind again. Returns only on
+ * failure (said on stderr). */
+static void
+start_afresh(char **argv)
+{
+	fprintf(stderr, "mixd: starting afresh\n");
+	fflush(stderr);
+	if (close_range(3, ~0u, 0) < 0)
+		for (int fd = 3; fd < 1024; fd++)
+			close(fd);
+	execv("/proc/self/exe", argv);
+	fprintf(stderr, "mixd: cannot execute itself again: %s\n", strerror(errno));
 }
 
 int
@@ -775,5 +797,7 @@ main(int argc, char **argv)
 	rc = run(&app);
 	teardown(&app);
 	nsm_free(app.nsm);
+	if (app.afresh && rc == 0)
+		start_afresh(argv);
 	return rc;
 }

@@ -4,6 +4,11 @@
  * and started again under the same name. mixd must survive, reconnect by itself, and come back
  * with its ports, its connections (to a probe that was re-created with the same names) and
  * every parameter; the measured level must equal the level before the loss.
+ *
+ * server_loss_wedged does it again with libjack's deadlock after a server loss
+ * (daemon/jackclose.h) made certain: tests/jackwedge.c, preloaded, keeps the first
+ * jack_client_close from returning. mixd must see it, save its state and start afresh as the
+ * same process, and come back the same way.
  */
 #include "e2e_run.h"
 #include "harness.h"
@@ -11,8 +16,10 @@
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define RATE   48000
 #define PERIOD 256
@@ -73,15 +80,43 @@ links_present(void)
 	return n;
 }
 
-START_TEST(test_server_loss)
+/* Whether mixd's log has the line `what`. */
+static bool
+log_says(const char *what)
+{
+	char line[512];
+	bool found = false;
+	FILE *f = fopen(w.mixd->log_path, "r");
+
+	ck_assert_ptr_nonnull(f);
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, what) != NULL;
+	fclose(f);
+	return found;
+}
+
+/* The whole loss and recovery; wedged: with libjack's close of the lost client stuck. */
+static void
+server_loss(bool wedged)
 {
 	double pre_l, pre_r, pre_rel, post_l, post_r, post_rel;
 	int64_t t0, deadline, back_ms = -1;
 	bool ports = false;
 	int status;
+	pid_t pid;
+	char once[600];
+	struct h_mixd_opts mo = { 0 };
 
-	w.mixd = h_mixd_start(w.jackd, NULL, "--strips", "2", NULL);
+	if (wedged) {
+		mo.preload = getenv("JACKWEDGE_LIB");
+		ck_assert_msg(mo.preload != NULL, "JACKWEDGE_LIB not set");
+		snprintf(once, sizeof(once), "%s/jackwedge.once", h_session_dir());
+		unlink(once);
+		ck_assert_int_eq(setenv("JACKWEDGE_ONCE", once, 1), 0); /* mixd inherits it */
+	}
+	w.mixd = h_mixd_start(w.jackd, &mo, "--strips", "2", NULL);
 	ck_assert_msg(w.mixd != NULL, "mixd did not start");
+	pid = w.mixd->pid;
 	w.osc = h_osc_open(NULL, w.mixd->port);
 	ck_assert_ptr_nonnull(w.osc);
 	probe_up();
@@ -157,6 +192,12 @@ START_TEST(test_server_loss)
 	e2e_get_i_eq(&w, "/strip/2/mute", 1);
 	e2e_get_i_eq(&w, "/strip/1/mute", 0);
 	e2e_get_f_eq(&w, "/strip/2/fader", 0.0f);
+	/* wedged: the same process, started afresh from its saved state; otherwise no restart */
+	ck_assert_int_eq(w.mixd->pid, pid);
+	ck_assert_msg(log_says("mixd: starting afresh") == wedged,
+	              wedged ? "mixd did not start afresh" : "mixd started afresh");
+	if (wedged)
+		ck_assert_msg(access(once, F_OK) == 0, "the wedged close was never called");
 
 	settle();
 	measure(&post_l, &post_r, &post_rel);
@@ -172,6 +213,17 @@ START_TEST(test_server_loss)
 
 	status = h_mixd_stop(w.mixd);
 	ck_assert_msg(status == 0, "mixd exit status %d after SIGTERM (expected 0)", status);
+}
+
+START_TEST(test_server_loss)
+{
+	server_loss(false);
+}
+END_TEST
+
+START_TEST(test_server_loss_wedged)
+{
+	server_loss(true);
 }
 END_TEST
 
@@ -220,6 +272,7 @@ e2e_restart_suite(void)
 
 	/* start-up, 15 s of recovery at most and the measurements */
 	e2e_add_case(s, "server_loss", test_server_loss, setup, teardown, 60);
+	e2e_add_case(s, "server_loss_wedged", test_server_loss_wedged, setup, teardown, 60);
 	e2e_add_case(s, "scene_at_start", test_scene_at_start, setup, teardown, 60);
 	return s;
 }
