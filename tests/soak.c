@@ -16,10 +16,12 @@
  * - every parameter of the stream holds the last value sent to it (0 lost last values);
  * - the RT interposer, its positive control passed, counted 0 forbidden calls in the callback;
  * - every xrun is explained: in the 10 s window of a server restart, or in a window where mixd's
- *   own callback kept well inside its period (p99.9 of the window under half the period: an
- *   isolated late cycle is the scheduler's, as jackd runs without real-time priority unless
- *   --realtime, and a preempted callback's wall time says nothing of its cost). An xrun in a
- *   window where mixd's callback took half the period or more at p99.9 is mixd's, and fails.
+ *   own callback kept well inside its period: its wall time under half the period at p99.9 (an
+ *   isolated late cycle is the scheduler's), or its longest in the process thread's CPU time
+ *   under half the period (window_cpu_max_ns: wall time that was not mixd's CPU went to
+ *   another thread or, on a VM, to the hypervisor; a CI run saw a window's p99.9 go from 0.9 to
+ *   3.5 ms under SCHED_FIFO with nothing else running). An xrun in a window where mixd's
+ *   callback took half the period or more by both measures is mixd's, and fails.
  * Prints the figures either way; exit 1 on a failure, 2 on bad usage.
  */
 #include <errno.h>
@@ -303,7 +305,7 @@ static void
 window_close(struct soak *s, double t_s)
 {
 	int64_t xruns = stat_of(s, "xruns"), worst_ns = stat_of(s, "window_max_ns");
-	int64_t p999_ns = stat_of(s, "window_p999_ns");
+	int64_t p999_ns = stat_of(s, "window_p999_ns"), cpu_ns = stat_of(s, "window_cpu_max_ns");
 	long rss = h_proc_status_kb(s->m->pid, "RssAnon");
 	double period_ns = s->o.period * 1e9 / SAMPLE_RATE;
 	int64_t d = xruns - s->xruns_at_window;
@@ -312,14 +314,16 @@ window_close(struct soak *s, double t_s)
 	if (d > 0) {
 		if (s->restart_in_window) {
 			s->xruns_restart += d;
-		} else if (p999_ns >= 0 && p999_ns < period_ns / 2) {
+		} else if ((p999_ns >= 0 && p999_ns < period_ns / 2) ||
+		           (cpu_ns >= 0 && cpu_ns < period_ns / 2)) {
 			s->xruns_sched += d;
 		} else {
 			s->xruns_mixd += d;
 			fprintf(stderr,
 			        "soak: FAIL: %lld xruns at %.0f s with mixd's callback at %.0f us "
-			        "(p99.9), half the %.0f us period or more\n",
-			        (long long)d, t_s, p999_ns / 1e3, period_ns / 1e3);
+			        "(p99.9) and %.0f us of CPU (longest), half the %.0f us period or "
+			        "more\n",
+			        (long long)d, t_s, p999_ns / 1e3, cpu_ns / 1e3, period_ns / 1e3);
 			s->failures++;
 		}
 	}
@@ -337,9 +341,9 @@ window_close(struct soak *s, double t_s)
 	h_osc_send(s->osc, "/stats/window", ""); /* the next window's callback times */
 	fprintf(stderr,
 	        "soak: %5.0f s: %llu sets, RssAnon %ld kB, xruns %lld, callback p99.9 %.0f us, "
-	        "worst %.0f us\n",
+	        "worst %.0f us, worst CPU %.0f us\n",
 	        t_s, (unsigned long long)s->sent, rss, (long long)xruns, p999_ns / 1e3,
-	        worst_ns / 1e3);
+	        worst_ns / 1e3, cpu_ns / 1e3);
 }
 
 int
