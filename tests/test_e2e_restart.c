@@ -8,7 +8,7 @@
  * server_loss_wedged does it again with libjack's deadlock after a server loss
  * (daemon/jackclose.h) made certain: tests/jackwedge.c, preloaded, keeps the first
  * jack_client_close from returning. mixd must see it, save its state and start afresh as the
- * same process, and come back the same way.
+ * same process, and come back the same way. On JACK2's jackd only (see the suite below).
  */
 #include "e2e_run.h"
 #include "harness.h"
@@ -272,7 +272,11 @@ e2e_restart_suite(void)
 
 	/* start-up, 15 s of recovery at most and the measurements */
 	e2e_add_case(s, "server_loss", test_server_loss, setup, teardown, 60);
-	e2e_add_case(s, "server_loss_wedged", test_server_loss_wedged, setup, teardown, 60);
+	/* jack2#395 is JACK2's libjack: under PipeWire's (run-pipewire.sh sets MIXD_E2E_SERVER)
+	 * there is nothing to stand in for, and a mixd executed again there aborted once inside
+	 * libpipewire 0.3.65 (module-protocol-native, assert_single_pod) while connecting */
+	if (!getenv("MIXD_E2E_SERVER"))
+		e2e_add_case(s, "server_loss_wedged", test_server_loss_wedged, setup, teardown, 60);
 	e2e_add_case(s, "scene_at_start", test_scene_at_start, setup, teardown, 60);
 	return s;
 }
