@@ -58,9 +58,9 @@ struct jackio_stats {
 	uint64_t tap_drops;        /* master frames dropped on a full tap ring (never waits) */
 	/* callback time over the window since jackio_cycle_window_start (or start), µs buckets */
 	uint64_t window_cycles, window_p50_ns, window_p99_ns, window_p999_ns, window_max_ns;
-	/* the longest callback over the window in CPU time of the process thread, not wall time:
-	 * what mixd itself took, whoever else had the core (a preemption, a hypervisor's steal
-	 * when the kernel accounts it apart) */
+	/* the longest cycle over the window in the process thread's CPU time, not wall time: the
+	 * callback and libjack's handling of the cycle, whatever else had the core meanwhile (a
+	 * preemption, a hypervisor's steal when the kernel accounts it apart) */
 	uint64_t window_cpu_max_ns;
 };
 

@@ -5,7 +5,7 @@
  *
  * Asserted: every strip ends at the last value sent; mixd answers gets throughout (each within
  * a second); the RT-safety interposer counts no allocation, lock, I/O, sleep or log in the
- * callback; no non-finite output; in the normal build, the callback's longest in CPU time
+ * callback; no non-finite output; in the normal build, the longest cycle in CPU time
  * (window_cpu_max_ns) stays within the period during the flood: the commands of 50,000
  * messages a second, drained a bounded number a cycle, do not outgrow the audio's period. That
  * case runs on a real-time jackd (-R), as a show does, so the control thread reading the flood
@@ -223,9 +223,9 @@ START_TEST(test_flood)
 	ck_assert_msg(received * 100 >= (int64_t)sent * 99, "mixd received %lld of %u messages",
 	              (long long)received, sent);
 	/* the callback's own work under the flood (at most JACKIO_MAX_CMDS_PER_CYCLE commands a
-	 * cycle) fits its period: its longest in CPU time, which wall time on a shared machine is
-	 * not (a CI run: wall p99.9 2950 us). A sanitized callback runs 2-3x slower: the normal
-	 * build asserts it */
+	 * cycle) fits its period: the longest cycle in CPU time, which wall time on a shared
+	 * machine is not (a CI run: wall p99.9 2950 us). A sanitized callback runs 2-3x slower: the
+	 * normal build asserts it */
 	if (!getenv("MIXD_SANITIZED"))
 		ck_assert_msg(flood.cpu_max > 0 && flood.cpu_max < 128 / 48000.0 * 1e9,
 		              "callback %.1f us of CPU during the flood, over the %.0f us period",
