@@ -194,7 +194,9 @@ stat_of(struct soak *s, const char *name)
 }
 
 /* The probe: noise into the first four strips, mixd's master back. Connections to mixd are
- * made here each time (mixd restores its own after a restart too; both are harmless). */
+ * made here each time (mixd restores its own after a restart too; both are harmless). Returns
+ * 0; -EAGAIN when only the probe's own process thread failed to run (its generator was never
+ * picked up); -1 otherwise (mixd's ports or connections not there within 20 s). */
 static int
 probe_open(struct soak *s)
 {
@@ -222,9 +224,11 @@ probe_open(struct soak *s)
 		h_sleep_ms(50);
 	}
 	for (unsigned k = 0; k < 4; k++) {
-		if (h_probe_connect(s->probe, h_probe_out_name(s->probe, k + 1), in[k]) < 0 ||
-		    h_probe_noise(s->probe, k + 1, -18.0, 77u + k) < 0)
+		if (h_probe_connect(s->probe, h_probe_out_name(s->probe, k + 1), in[k]) < 0)
 			return -1;
+		/* the probe's own process thread never ran: this process's libjack, not mixd */
+		if (h_probe_noise(s->probe, k + 1, -18.0, 77u + k) < 0)
+			return -EAGAIN;
 	}
 	if (h_probe_connect(s->probe, "mixd:master_L", h_probe_in_name(s->probe, 0)) < 0 ||
 	    h_probe_connect(s->probe, "mixd:master_R", h_probe_in_name(s->probe, 1)) < 0)
@@ -295,17 +299,25 @@ restart_server(struct soak *s)
 	/* The probe is the test's own client, and libjack in this process can bring it up
 	 * inactive on the new server: its thread never runs, and the server logs it "not
 	 * finished" every cycle (a CI run, for 40 s). That is this process's libjack, not mixd:
-	 * the probe is opened again, up to PROBE_TRIES times. mixd's ports must be back within
-	 * each try's 20 s. */
+	 * then, and only then (-EAGAIN), the probe is opened again, up to PROBE_TRIES times.
+	 * mixd's ports and connections missing for 20 s fail at once. */
 	for (unsigned t = 1;; t++) {
+		int r;
+
 		step("restart: opening the probe");
-		if (probe_open(s) == 0)
+		r = probe_open(s);
+		if (r == 0)
 			break;
 		h_probe_close(s->probe);
 		s->probe = NULL;
-		if (t == PROBE_TRIES) {
-			fprintf(stderr,
-			        "soak: FAIL: mixd's ports did not come back after a restart\n");
+		if (r != -EAGAIN || t == PROBE_TRIES) {
+			if (r == -EAGAIN)
+				fprintf(stderr,
+				        "soak: FAIL: the probe did not come up in %u tries\n", t);
+			else
+				fprintf(stderr,
+				        "soak: FAIL: mixd's ports did not come back after a "
+				        "restart\n");
 			s->failures++;
 			return;
 		}
