@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "allow.h"
+#include "clock.h"
 #include "packet.h"
 #include "server.h"
 
@@ -446,15 +447,6 @@ arrival_on_message(void *ctx, const struct osc_peer *from, const char *path, con
 		arrival_seen[arrival_n++] = osc_server_arrival_ns(arrival_srv);
 }
 
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* A datagram read 100 ms after it was sent is dispatched with the time it reached the host,
  * not the time it was read (what an automation pass stamps a move with); an injected one with
  * the time of the call; outside a dispatch the arrival is 0. */
@@ -472,15 +464,15 @@ START_TEST(arrival_is_when_it_came)
 	ck_assert_msg(arrival_srv != NULL, "osc_server_new: %s", err);
 	ck_assert_uint_eq(osc_server_arrival_ns(arrival_srv), 0);
 	fd = client_new("127.0.0.1", osc_server_port(arrival_srv));
-	t_send = now_ns();
+	t_send = clock_ns();
 	send_msg(fd, 1);
-	t_sent = now_ns();
+	t_sent = clock_ns();
 	{
 		struct timespec wait = { 0, 100 * 1000 * 1000 };
 
 		nanosleep(&wait, NULL);
 	}
-	t_read = now_ns();
+	t_read = clock_ns();
 	ck_assert_uint_eq(osc_server_receive(arrival_srv, 8), 1);
 	ck_assert_uint_eq(arrival_n, 1);
 	fprintf(stderr, "arrival: sent at +0, arrived at %+.3f ms, read at %+.3f ms\n",
@@ -496,12 +488,12 @@ START_TEST(arrival_is_when_it_came)
 		struct osc_peer p = peer_of(fd);
 		uint8_t buf[12];
 
-		t_inj = now_ns();
+		t_inj = clock_ns();
 		ck_assert_int_eq(osc_server_inject(arrival_srv, &p, buf, message(buf, 2)), 1);
 	}
 	ck_assert_uint_eq(arrival_n, 2);
 	ck_assert_uint_ge(arrival_seen[1], t_inj);
-	ck_assert_uint_le(arrival_seen[1], now_ns());
+	ck_assert_uint_le(arrival_seen[1], clock_ns());
 	close(fd);
 	osc_server_free(arrival_srv);
 }
