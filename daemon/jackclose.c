@@ -2,7 +2,6 @@
 #include "jackclose.h"
 
 #include <errno.h>
-#include <stdio.h>
 
 /* jack_client_close needs little stack; mixd's memory is locked (memlock.h), so a thread's
  * default 8 MiB stack would be 8 MiB of RAM for as long as glibc caches it */

@@ -10,11 +10,11 @@
  * and so would every later jack_client_open. The soak, restarting the server every 5 s, met it
  * once in 6 to 12 restarts; mixd's control thread stopped for good.
  *
- * So the close runs on a thread of its own, after a grace period (the notification thread has
- * seen the dead socket and left by itself: nothing is cancelled mid-lock), and the control
- * thread goes on ticking. A close that has not returned by its deadline means libjack is
- * wedged: no client can be opened in this process any more, and the caller starts afresh
- * (mixd saves its state and executes itself again: main.c).
+ * So the close runs on a thread of its own, after a grace period (by then the notification
+ * thread has normally seen the dead socket and left by itself, so the cancel cuts nothing
+ * short; normally, not certainly), and the control thread goes on ticking. A close that has not
+ * returned by its deadline means libjack is wedged: no client can be opened in this process any
+ * more, and the caller starts afresh (mixd saves its state and executes itself again: main.c).
  */
 #ifndef MIXD_JACKCLOSE_H
 #define MIXD_JACKCLOSE_H
