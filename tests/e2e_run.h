@@ -111,6 +111,25 @@ e2e_stat(const struct h_world *w, const char *name)
 	return v;
 }
 
+/* Makes w's server freewheel (h_probe_fast): every cycle runs as soon as the last one ended,
+ * so none misses a deadline and none is dropped, whatever else the machine does; for cases that
+ * compare recordings sample by sample. Paced to a quarter of a period's real time (about 4x).
+ * Fails the case when the server does not switch. */
+static inline void
+e2e_freewheel(struct h_world *w)
+{
+	ck_assert_int_eq(
+	    h_probe_fast(w->probe, (unsigned)(w->jackd->period * 1000000ull / w->jackd->rate / 4)),
+	    0);
+}
+
+/* Back to real time: a freewheeling server waits for every client, so before anything else. */
+static inline void
+e2e_realtime(struct h_world *w)
+{
+	ck_assert_int_eq(h_probe_fast(w->probe, 0), 0);
+}
+
 /* The command counters at one moment: what the control thread pushed to the RT side and what
  * the RT side applied. */
 struct e2e_commands {

@@ -54,13 +54,11 @@
 #define N_OUT          4 /* probe outputs: stem 1, stem 2 L/R, stem 3 */
 #define N_OUT_LAYOUT   5 /* the same, stem 3 on both inputs of a stereo strip */
 #define CASE_TIMEOUT_S 120
-/* Each case records freewheeling (h_probe_fast): the server runs a cycle as soon as the last
- * one ended, so no cycle misses a deadline and none is dropped, whatever else the machine does.
- * In real time a dropped period splices the recording (a CI run, on a real-time jackd at 64
- * frames, saw 67 xruns in one case), and the comparison would measure the load, not the
- * engines; what is compared, period against block against the grid, is the same either way.
- * Paced to a quarter of the period's real time: the graph runs at about 4x. */
-#define FREEWHEEL_PACE(period) ((unsigned)((period)*1000000ull / RATE / 4))
+/* Each case records freewheeling (e2e_freewheel): no cycle misses a deadline and none is
+ * dropped, whatever else the machine does. In real time a dropped period splices the recording
+ * (a CI run, on a real-time jackd at 64 frames, saw 67 xruns in one case), and the comparison
+ * would measure the load, not the engines; what is compared, period against block against the
+ * grid, is the same either way. */
 
 static struct h_world w;
 static char dir[64];
@@ -301,7 +299,7 @@ compare(unsigned block, bool automated, bool layout)
 	}
 	/* The recording runs freewheeling (FREEWHEEL): no cycle has a deadline, so none is lost
 	 * and the comparison is of the engines, not of the machine's load. */
-	ck_assert_int_eq(h_probe_fast(w.probe, FREEWHEEL_PACE(period)), 0);
+	e2e_freewheel(&w);
 	xruns0 = e2e_stat(&w, "xruns");
 	ck_assert_int_eq(h_probe_record_start(w.probe, n_rec), 0);
 	if (automated)
@@ -313,8 +311,7 @@ compare(unsigned block, bool automated, bool layout)
 		    h_probe_play_start(w.probe, (const float *const *)bufs, n_out, (size_t)len), 0);
 	ck_assert_int_eq(h_probe_play_wait(w.probe), 0);
 	ck_assert_int_eq(h_probe_record_wait(w.probe), 0);
-	/* back to real time before anything else: a freewheeling server waits for every client */
-	ck_assert_int_eq(h_probe_fast(w.probe, 0), 0);
+	e2e_realtime(&w);
 
 	/* stem 3 is non-zero at frame 0: where the playback began */
 	start = -1;
