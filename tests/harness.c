@@ -389,7 +389,8 @@ jackd_spawn(struct h_jackd *j, bool quiet)
 		}
 		if (jackd_answers(j))
 			return 0;
-		h_sleep_ms(100);
+		/* a refused open is cheap; every e2e case starts a server, twice per suite run */
+		h_sleep_ms(20);
 	}
 	fprintf(stderr, "harness: jackd %s did not answer within %d ms\n", j->name, H_START_MS);
 	h_dump_logs(j, NULL);
