@@ -46,6 +46,50 @@ noise_pair(float *l, float *r, long n, long until, uint64_t *seed)
 	}
 }
 
+/* The true-peak test signals (test_limiter's true_peak_ceiling, test_limiter_ffmpeg's cases).
+ * SIG_NOISE20K, band-limited noise, is made by test_limiter_ffmpeg itself: tp_frame leaves it
+ * to the caller. */
+enum sig_kind { SIG_NOISE, SIG_NOISE20K, SIG_SWEEP, SIG_SINE, SIG_SQUARE };
+
+/* Frame i of n at rate fs into *v (left) and *u (right), peak (or, for noise, rms) a: white
+ * noise (left then right drawn from seed), a log sweep 20 Hz -> 20 kHz over the n frames, a
+ * sine, or a square of f Hz starting at phase ph (radians). No fade: tp_fade. */
+static inline void
+tp_frame(enum sig_kind kind, double a, double f, double ph, int i, int n, double fs, uint64_t *seed,
+         double *v, double *u)
+{
+	switch (kind) {
+	case SIG_NOISE:
+		*v = a * rng_gauss(seed);
+		*u = a * rng_gauss(seed);
+		break;
+	case SIG_SWEEP: {
+		double T = n / fs, k = log(1000.0), tt = i / fs;
+		*v = *u = a * sin(2.0 * M_PI * 20.0 * T / k * (exp(k * tt / T) - 1.0));
+		break;
+	}
+	case SIG_SINE:
+		*v = *u = a * sin(2.0 * M_PI * f * i / fs + ph);
+		break;
+	case SIG_SQUARE:
+		*v = *u = sin(2.0 * M_PI * f * i / fs + ph) >= 0.0 ? a : -a;
+		break;
+	default:
+		*v = *u = 0.0;
+		break;
+	}
+}
+
+/* The gain of frame i of n at rate fs under 10 ms raised-cosine fades in and out (as EBU Tech
+ * 3341's true-peak signals have), so the edges add no broadband transient of their own. */
+static inline double
+tp_fade(int i, int n, double fs)
+{
+	double x = fmin(1.0, fmin(i, n - 1 - i) / (0.01 * fs));
+
+	return 0.5 - 0.5 * cos(M_PI * x);
+}
+
 /* Least-squares fit x[n] ~ a cos(wn) + b sin(wn) + c over n in [from, from + len), w = 2 pi
  * hz / fs: the amplitude sqrt(a^2 + b^2). Exact for a pure tone; the DC term absorbs any
  * offset. */

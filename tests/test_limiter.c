@@ -339,8 +339,6 @@ END_TEST
 
 #define EBU_BOOST 3.16227766 /* +10 dB */
 
-enum sig_kind { SIG_NOISE, SIG_SWEEP, SIG_SINE, SIG_SQUARE };
-
 struct tp_case {
 	const char *name;
 	enum sig_kind kind;
@@ -358,29 +356,9 @@ tp_signal(const struct tp_case *t, float *l, float *r, int n, float c, uint64_t 
 	             ph = t->phase_deg * M_PI / 180.0;
 
 	for (int i = 0; i < n; i++) {
-		double v, u;
-		switch (t->kind) {
-		case SIG_NOISE:
-			v = a * rng_gauss(&seed);
-			u = a * rng_gauss(&seed);
-			break;
-		case SIG_SWEEP: {
-			/* log sweep 20 Hz -> 20 kHz over the whole signal */
-			double T = n / FS, k = log(1000.0), tt = i / FS;
-			v = u = a * sin(2.0 * M_PI * 20.0 * T / k * (exp(k * tt / T) - 1.0));
-			break;
-		}
-		case SIG_SINE:
-			v = u = a * sin(2.0 * M_PI * t->f * i / FS + ph);
-			break;
-		default:
-			v = u = sin(2.0 * M_PI * t->f * i / FS + ph) >= 0.0 ? a : -a;
-			break;
-		}
-		/* 10 ms raised-cosine fades (as EBU Tech 3341's true-peak signals have), so the
-		 * edges of the signal add no broadband transient of their own */
-		double fade = fmin(1.0, fmin(i, n - 1 - i) / (0.01 * FS));
-		fade = 0.5 - 0.5 * cos(M_PI * fade);
+		double v, u, fade = tp_fade(i, n, FS);
+
+		tp_frame(t->kind, a, t->f, ph, i, n, FS, &seed, &v, &u);
 		l[i] = (float)(v * fade);
 		r[i] = (float)(u * fade);
 	}

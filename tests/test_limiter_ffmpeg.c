@@ -52,8 +52,6 @@ from_db(double d)
 	return pow(10.0, d / 20.0);
 }
 
-enum sig_kind { SIG_NOISE, SIG_NOISE20K, SIG_SWEEP, SIG_SINE, SIG_SQUARE };
-
 struct tp_case {
 	const char *name;
 	enum sig_kind kind;
@@ -97,13 +95,9 @@ make_signal(const struct tp_case *t, float *lr, int n)
 
 	lowpass_20k(h);
 	for (int i = 0; i < n; i++) {
-		double v, u;
-		switch (t->kind) {
-		case SIG_NOISE:
-			v = a * rng_gauss(&seed);
-			u = a * rng_gauss(&seed);
-			break;
-		case SIG_NOISE20K:
+		double v, u, fade = tp_fade(i, n, FS);
+
+		if (t->kind == SIG_NOISE20K) {
 			/* a history of white noise, filtered; the filter's start-up is inside the
 			 * fade-in */
 			memmove(hist[0] + 1, hist[0], (LP_TAPS - 1) * sizeof(double));
@@ -117,21 +111,9 @@ make_signal(const struct tp_case *t, float *lr, int n)
 			}
 			v *= a;
 			u *= a;
-			break;
-		case SIG_SWEEP: {
-			double T = n / (double)FS, k = log(1000.0), tt = i / (double)FS;
-			v = u = a * sin(2.0 * M_PI * 20.0 * T / k * (exp(k * tt / T) - 1.0));
-			break;
+		} else {
+			tp_frame(t->kind, a, t->f, ph, i, n, FS, &seed, &v, &u);
 		}
-		case SIG_SINE:
-			v = u = a * sin(2.0 * M_PI * t->f * i / FS + ph);
-			break;
-		default:
-			v = u = sin(2.0 * M_PI * t->f * i / FS + ph) >= 0.0 ? a : -a;
-			break;
-		}
-		double fade = fmin(1.0, fmin(i, n - 1 - i) / (0.01 * FS));
-		fade = 0.5 - 0.5 * cos(M_PI * fade);
 		lr[2 * i] = (float)(v * fade);
 		lr[2 * i + 1] = (float)(u * fade);
 	}
