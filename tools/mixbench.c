@@ -3,7 +3,7 @@
  * mixbench: benchmarks of the engine and of the OSC ingest path (design.md section 6).
  *
  *   mixbench [--strips N] [--period FRAMES] [--seconds S]
- *            [engine|strip|silence|master|chorus|loudness|automation|aux|osc|web|all]
+ *            [engine|strip|silence|master|chorus|loudness|automation|aux|paced|osc|web|all]
  *
  * These are measurements, never pass/fail timings: a loaded machine gives other numbers, and a
  * test that fails on a busy CI runner teaches nobody anything. The one verdict printed is about
@@ -76,7 +76,8 @@
 
 static const char usage_text[] =
     "usage: mixbench [--strips N] [--period FRAMES] [--seconds S]\n"
-    "                [engine|strip|silence|master|chorus|loudness|automation|aux|osc|web|all]\n"
+    "                "
+    "[engine|strip|silence|master|chorus|loudness|automation|aux|paced|osc|web|all]\n"
     "  --strips N        strips, 1..256 (default 64)\n"
     "  --period FRAMES   frames per process call, 1..8192 (default 64)\n"
     "  --seconds S       wall time of each measurement (default 3)\n"
@@ -100,6 +101,9 @@ static const char usage_text[] =
     "  aux               full strips each sending to 8 aux buses (all sends active, and\n"
     "                    all at -inf) against the same strips with no aux buses: the\n"
     "                    cost of one active send per strip and sample\n"
+    "  paced             full strips one period per period of wall time, as JACK runs\n"
+    "                    them (the median call), beside back to back, and with 1 MiB\n"
+    "                    written between calls: what the caches lost between cycles cost\n"
     "  osc               OSC ingest rate and last-value delivery\n"
     "  web               the OSCQuery tree (GET /): build time and size, beside /list's\n"
     "  all               all of them (default)\n"
@@ -1105,8 +1109,8 @@ main(int argc, char **argv)
 		            !strcmp(argv[i], "silence") || !strcmp(argv[i], "master") ||
 		            !strcmp(argv[i], "chorus") || !strcmp(argv[i], "loudness") ||
 		            !strcmp(argv[i], "automation") || !strcmp(argv[i], "aux") ||
-		            !strcmp(argv[i], "osc") || !strcmp(argv[i], "web") ||
-		            !strcmp(argv[i], "all"))) {
+		            !strcmp(argv[i], "paced") || !strcmp(argv[i], "osc") ||
+		            !strcmp(argv[i], "web") || !strcmp(argv[i], "all"))) {
 			what = argv[i++];
 			what_set = true;
 		} else {
@@ -1129,6 +1133,8 @@ main(int argc, char **argv)
 		ret |= bench_automation(&o);
 	if (!strcmp(what, "aux") || !strcmp(what, "all"))
 		ret |= bench_aux(&o);
+	if (!strcmp(what, "paced") || !strcmp(what, "all"))
+		ret |= bench_paced(&o);
 	if (!strcmp(what, "osc") || !strcmp(what, "all"))
 		ret |= bench_osc(&o);
 	if (!strcmp(what, "web") || !strcmp(what, "all"))
