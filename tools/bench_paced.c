@@ -65,9 +65,10 @@ sleep_until(uint64_t t, bool spin)
 		;
 }
 
-/* Writes every cache line of buf: what ran between two cycles. */
+/* Writes every cache line of buf: what ran between two cycles. Volatile: nothing reads the
+ * buffer, and the stores must not be optimised away. */
 static void
-evict(unsigned char *buf, size_t bytes, unsigned char v)
+evict(volatile unsigned char *buf, size_t bytes, unsigned char v)
 {
 	for (size_t i = 0; i < bytes; i += 64)
 		buf[i] = v;
