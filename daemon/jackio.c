@@ -62,6 +62,7 @@ struct jackio {
 	atomic_uint_fast64_t cycles, xruns, report_drops, cycle_max_ns, cmd_backlog;
 	atomic_uint_fast64_t oversize_periods;
 	struct cyclehist hist;
+	struct cyclehist cpu_hist;              /* the same in CPU time (cpu_cycle_done) */
 	atomic_uint_fast64_t cpu_window_max_ns; /* reset by jackio_cycle_window_start */
 	uint64_t cpu_prev_ns; /* RT: the process thread's CPU clock at the last cycle's end; 0: none
 	                       * yet (set to 0 before each activation, control thread) */
@@ -226,6 +227,7 @@ cpu_cycle_done(struct jackio *j)
 		d = now - j->cpu_prev_ns;
 		if (d > atomic_load_explicit(&j->cpu_window_max_ns, memory_order_relaxed))
 			atomic_store_explicit(&j->cpu_window_max_ns, d, memory_order_relaxed);
+		cyclehist_add(&j->cpu_hist, d);
 	}
 	j->cpu_prev_ns = now;
 }
@@ -402,6 +404,7 @@ jackio_new(const char *name, struct engine *engine, struct ring *commands, struc
 	j->efd = -1;
 	j->n_in = engine_n_inputs(engine);
 	cyclehist_init(&j->hist);
+	cyclehist_init(&j->cpu_hist);
 	j->in_ports = calloc(j->n_in, sizeof(*j->in_ports));
 	j->in_bufs = calloc(j->n_in, sizeof(*j->in_bufs));
 	j->sub_bufs = calloc(j->n_in, sizeof(*j->sub_bufs));
@@ -797,6 +800,7 @@ void
 jackio_cycle_window_start(struct jackio *j)
 {
 	cyclehist_window_start(&j->hist);
+	cyclehist_window_start(&j->cpu_hist);
 	/* the RT side may store a maximum it read before this: one of this window's callbacks */
 	atomic_store_explicit(&j->cpu_window_max_ns, 0, memory_order_relaxed);
 }
@@ -813,6 +817,8 @@ jackio_get_stats(const struct jackio *j, struct jackio_stats *out)
 	out->window_p999_ns = h.p999_ns;
 	out->window_max_ns = h.max_ns;
 	out->window_cpu_max_ns = atomic_load_explicit(&j->cpu_window_max_ns, memory_order_relaxed);
+	cyclehist_read(&j->cpu_hist, &h);
+	out->window_cpu_p999_ns = h.p999_ns;
 	out->cycles = atomic_load_explicit(&j->cycles, memory_order_relaxed);
 	out->xruns = atomic_load_explicit(&j->xruns, memory_order_relaxed);
 	out->report_drops = atomic_load_explicit(&j->report_drops, memory_order_relaxed);

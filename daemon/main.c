@@ -165,6 +165,7 @@ hook_stats(void *ctx, struct dispatch_stat *out, unsigned max)
 	STAT("window_p999_ns", js.window_p999_ns);
 	STAT("window_max_ns", js.window_max_ns);
 	STAT("window_cpu_max_ns", js.window_cpu_max_ns);
+	STAT("window_cpu_p999_ns", js.window_cpu_p999_ns);
 	STAT("reconnects", js.reconnects);
 	STAT("state_errors", a->state_errors);
 	STAT("memory_locked", a->memlock);

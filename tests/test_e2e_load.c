@@ -5,8 +5,8 @@
  *
  * Asserted: every strip ends at the last value sent; mixd answers gets throughout (each within
  * a second); the RT-safety interposer counts no allocation, lock, I/O, sleep or log in the
- * callback; no non-finite output; in the normal build, the longest cycle in CPU time
- * (window_cpu_max_ns) stays within the period during the flood: the commands of 50,000
+ * callback; no non-finite output; in the normal build, the cycles' p99.9 in CPU time
+ * (window_cpu_p999_ns) stays within the period during the flood: the commands of 50,000
  * messages a second, drained a bounded number a cycle, do not outgrow the audio's period. That
  * case runs on a real-time jackd (-R), as a show does, so the control thread reading the flood
  * does not preempt the callback either. Measured and printed, not asserted (speed is for
@@ -94,14 +94,15 @@ window_start(void)
 }
 
 struct window {
-	int64_t cycles, p999, max, cpu_max;
+	int64_t cycles, p999, max, cpu_max, cpu_p999;
 };
 
 static struct window
 window_read(void)
 {
 	return (struct window){ e2e_stat(&w, "window_cycles"), e2e_stat(&w, "window_p999_ns"),
-		                e2e_stat(&w, "window_max_ns"), e2e_stat(&w, "window_cpu_max_ns") };
+		                e2e_stat(&w, "window_max_ns"), e2e_stat(&w, "window_cpu_max_ns"),
+		                e2e_stat(&w, "window_cpu_p999_ns") };
 }
 
 /* A serialised `/strip/K/fader f:v`. */
@@ -208,12 +209,12 @@ START_TEST(test_flood)
 	        atomic_load(&gets_lost));
 	fprintf(
 	    stderr,
-	    "load: callback p99.9 %.1f us, worst %.1f us (CPU %.1f us) over %lld cycles without "
-	    "the flood; p99.9 %.1f us, worst %.1f us (CPU %.1f us) over %lld cycles with it "
-	    "(period %.0f us)\n",
-	    quiet.p999 / 1e3, quiet.max / 1e3, quiet.cpu_max / 1e3, (long long)quiet.cycles,
-	    flood.p999 / 1e3, flood.max / 1e3, flood.cpu_max / 1e3, (long long)flood.cycles,
-	    128 / 48000.0 * 1e6);
+	    "load: callback p99.9 %.1f us, worst %.1f us (CPU p99.9 %.1f us, worst %.1f us) over "
+	    "%lld cycles without the flood; p99.9 %.1f us, worst %.1f us (CPU p99.9 %.1f us, "
+	    "worst %.1f us) over %lld cycles with it (period %.0f us)\n",
+	    quiet.p999 / 1e3, quiet.max / 1e3, quiet.cpu_p999 / 1e3, quiet.cpu_max / 1e3,
+	    (long long)quiet.cycles, flood.p999 / 1e3, flood.max / 1e3, flood.cpu_p999 / 1e3,
+	    flood.cpu_max / 1e3, (long long)flood.cycles, 128 / 48000.0 * 1e6);
 
 	ck_assert_msg(sent >= RATE * FLOOD_S * 99 / 100, "only %u messages went out", sent);
 	ck_assert_int_eq(failed, 0);
@@ -223,13 +224,17 @@ START_TEST(test_flood)
 	ck_assert_msg(received * 100 >= (int64_t)sent * 99, "mixd received %lld of %u messages",
 	              (long long)received, sent);
 	/* the callback's own work under the flood (at most JACKIO_MAX_CMDS_PER_CYCLE commands a
-	 * cycle) fits its period: the longest cycle in CPU time, which wall time on a shared
-	 * machine is not (a CI run: wall p99.9 2950 us). A sanitized callback runs 2-3x slower: the
-	 * normal build asserts it */
+	 * cycle) fits its period: the cycles' p99.9 in CPU time, which wall time on a shared
+	 * machine is not (a CI run: wall p99.9 2950 us). Not the longest: this VM's kernel counts
+	 * the host's steal as the thread's CPU, and one run here read a worst of 3981 us of CPU
+	 * with a quiet window's worst at 1026 (its callbacks take ~0.15 ms). An unbounded drain
+	 * would lengthen every cycle of the flood, not 3 of 3393. A sanitized callback runs 2-3x
+	 * slower: the normal build asserts it */
 	if (!getenv("MIXD_SANITIZED"))
-		ck_assert_msg(flood.cpu_max > 0 && flood.cpu_max < 128 / 48000.0 * 1e9,
-		              "callback %.1f us of CPU during the flood, over the %.0f us period",
-		              flood.cpu_max / 1e3, 128 / 48000.0 * 1e6);
+		ck_assert_msg(flood.cpu_p999 > 0 && flood.cpu_p999 < 128 / 48000.0 * 1e9,
+		              "callback p99.9 %.1f us of CPU during the flood, over the %.0f us "
+		              "period",
+		              flood.cpu_p999 / 1e3, 128 / 48000.0 * 1e6);
 	else
 		fprintf(stderr, "load: the callback's time is asserted in the normal build only\n");
 	ck_assert_msg(atomic_load(&gets_lost) == 0 && atomic_load(&gets_ok) >= 50,
