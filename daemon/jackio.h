@@ -62,9 +62,11 @@ struct jackio_stats {
 	 * callback and libjack's handling of the cycle, whatever else had the core meanwhile (a
 	 * preemption, a hypervisor's steal when the kernel accounts it apart) */
 	uint64_t window_cpu_max_ns;
-	/* its 99.9th percentile (µs buckets): on a VM whose kernel does not account the host's
-	 * steal apart, the steal lands in some cycle's CPU time, so the maximum is one such cycle
-	 * and the percentile is what the cycles took */
+	/* its 99.9th percentile (µs buckets). A kernel built without IRQ_TIME_ACCOUNTING (Debian's
+	 * and this VM's) charges interrupt and softirq time to the thread it interrupted: a
+	 * datagram flood's network receive work landing on the audio thread's core counts as that
+	 * cycle's CPU, so the maximum can be one such cycle, and the percentile is what the cycles
+	 * took */
 	uint64_t window_cpu_p999_ns;
 };
 
