@@ -212,9 +212,10 @@ report_automation(void *arg, unsigned idx, float v)
 
 /* RT thread, at the end of each cycle: the process thread's CPU time since the last cycle's
  * end, which is this callback and libjack's own handling of the cycle (the thread sleeps in
- * between), into the window's maximum. One read of the thread's CPU clock a cycle: a system
- * call (the vDSO has no thread CPU clock) that never blocks, 1.05 µs on this development VM
- * (a benchmark figure; a read before and after the callback would cost twice that). */
+ * between), into the window's maximum and its histogram (window_cpu_p999_ns). One read of the
+ * thread's CPU clock a cycle: a system call (the vDSO has no thread CPU clock) that never
+ * blocks, 1.05 µs on this development VM (a benchmark figure; a read before and after the callback
+ * would cost twice that). */
 static void
 cpu_cycle_done(struct jackio *j)
 {

@@ -62,8 +62,8 @@ struct jackio_stats {
 	 * callback and libjack's handling of the cycle, whatever else had the core meanwhile (a
 	 * preemption, a hypervisor's steal when the kernel accounts it apart) */
 	uint64_t window_cpu_max_ns;
-	/* its 99.9th percentile (µs buckets). A kernel built without IRQ_TIME_ACCOUNTING (Debian's
-	 * and this VM's) charges interrupt and softirq time to the thread it interrupted: a
+	/* its 99.9th percentile (µs buckets). A kernel built without IRQ_TIME_ACCOUNTING (this
+	 * development VM's) charges interrupt and softirq time to the thread it interrupted: a
 	 * datagram flood's network receive work landing on the audio thread's core counts as that
 	 * cycle's CPU, so the maximum can be one such cycle, and the percentile is what the cycles
 	 * took */

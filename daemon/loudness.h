@@ -38,8 +38,8 @@ struct loudness_frame {
  * fastest a subscriber can ask for meters (/subscribe's hz). Each wake-up costs the thread more
  * than the audio it measures (on the development VM, a benchmark figure: ~46 us a wake-up,
  * from tools/cpubench, against ~36 us of measuring per 20 ms of audio, from mixbench loudness);
- * every 10 ms segment of audio is still measured (max momentary and
- * max short-term see each one), only published in pairs. */
+ * every 10 ms segment of audio is still measured (max momentary and max short-term see each
+ * one), only published in pairs. */
 #define LOUDNESS_WAKE_MS 20
 
 /* What the meter reads. Levels are -INFINITY while there is nothing to measure (no programme

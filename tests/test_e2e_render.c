@@ -297,7 +297,7 @@ compare(unsigned block, bool automated, bool layout)
 		/* the chase's glides (10 ms) end long before the transport rolls */
 		h_sleep_ms(200);
 	}
-	/* The recording runs freewheeling (FREEWHEEL): no cycle has a deadline, so none is lost
+	/* The recording runs freewheeling (e2e_freewheel): no cycle has a deadline, so none is lost
 	 * and the comparison is of the engines, not of the machine's load. */
 	e2e_freewheel(&w);
 	xruns0 = e2e_stat(&w, "xruns");

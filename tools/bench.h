@@ -44,8 +44,9 @@ int bench_web(const struct bench_opts *o);
 int bench_aux(const struct bench_opts *o);
 
 /* Pacing (bench_paced.c): full strips one period per period of wall time, as under JACK,
- * beside the same back to back and with the caches disturbed between calls: ns per sample per
- * strip each way. Prints its lines; returns 0, or 1 when a set-up failed. */
+ * beside the same back to back, with the caches disturbed between calls and spinning instead of
+ * sleeping: ns per sample per strip each way. Prints its lines; returns 0, or 1 when a set-up
+ * failed. */
 int bench_paced(const struct bench_opts *o);
 
 /* mixbench.c: n frames of white noise (-20 dBFS peak, seeded) per input, 64-byte aligned;
