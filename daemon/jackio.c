@@ -23,6 +23,7 @@
 #include "fpu.h"
 #include "model.h"
 #include "outs.h"
+#include "portlat.h"
 #include "ring.h"
 
 /* Commands applied per cycle at most: bounds the callback's work under a flood; the rest wait
@@ -48,6 +49,8 @@ struct jackio {
 	const float **in_bufs;
 	const float **sub_bufs; /* in_bufs advanced to a sub-block, while automation plays */
 	struct outs out;        /* the output ports and the buffers the engine renders into */
+	struct portlat lat;     /* the latency they and the inputs report (portlat.h) */
+	bool have_lat;
 	bool connected;
 	unsigned rate;
 
@@ -293,15 +296,16 @@ on_process(jack_nframes_t n, void *arg)
 	return 0;
 }
 
-/* JACK asks, from a non-RT thread, what latency each port has (outs.h says how it is worked
- * out). The engine's latency changes only while the RT side is stopped (a rate change), and
- * JACK asks again at every activation. */
+/* JACK asks, from a non-RT thread, what latency each port has: worked out here, set by the
+ * control thread (portlat.h says why not here: PipeWire's JACK aborts). The engine's latency
+ * changes only while the RT side is stopped (a rate change). */
 static void
 on_latency(jack_latency_callback_mode_t mode, void *arg)
 {
 	struct jackio *j = arg;
 
-	outs_latency(&j->out, j->e, j->in_ports, j->n_in, mode);
+	if (portlat_compute(&j->lat, &j->out, j->e, j->in_ports, mode))
+		poke(j);
 }
 
 static void
@@ -410,6 +414,11 @@ jackio_new(const char *name, struct engine *engine, struct ring *commands, struc
 	j->in_bufs = calloc(j->n_in, sizeof(*j->in_bufs));
 	j->sub_bufs = calloc(j->n_in, sizeof(*j->sub_bufs));
 	if (!j->in_ports || !j->in_bufs || !j->sub_bufs || outs_plan(&j->out, engine)) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	j->have_lat = true; /* portlat_free cleans up a failed init too */
+	if (portlat_init(&j->lat, j->out.n, j->n_in)) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -560,6 +569,8 @@ jackio_free(struct jackio *j)
 		regfree(&j->re);
 	if (j->efd >= 0)
 		close(j->efd);
+	if (j->have_lat)
+		portlat_free(&j->lat);
 	outs_free(&j->out);
 	free(j->sub_bufs);
 	free(j->in_bufs);
@@ -591,6 +602,17 @@ register_ports(struct jackio *j)
 		if (!j->in_ports[i])
 			return -ENOMEM;
 	return 0;
+}
+
+/* Control thread, while the client is inactive: every port's latency worked out and set, so
+ * that the server has them from the activation on (the latency callback then finds nothing
+ * new). */
+static void
+set_latencies(struct jackio *j)
+{
+	portlat_compute(&j->lat, &j->out, j->e, j->in_ports, JackCaptureLatency);
+	portlat_compute(&j->lat, &j->out, j->e, j->in_ports, JackPlaybackLatency);
+	portlat_apply(&j->lat, &j->out, j->in_ports);
 }
 
 static void
@@ -649,19 +671,19 @@ jackio_open(struct jackio *j)
 	jack_set_port_connect_callback(j->client, on_port_connect, j);
 	jack_set_graph_order_callback(j->client, on_graph_order, j);
 	jack_set_latency_callback(j->client, on_latency, j);
+	portlat_forget(&j->lat); /* new ports: each is set anew */
 	err = register_ports(j);
 	if (err)
 		goto fail;
+	set_latencies(j);
 	j->cpu_prev_ns = 0; /* a new process thread may run the cycles: no last reading */
 	if (jack_activate(j->client)) {
 		err = -EIO;
 		goto fail;
 	}
 	j->connected = true;
-	/* No jack_recompute_total_latencies here (issue 14 asked for one): jackd computes them at
-	 * activation, PipeWire 0.3.65's JACK reports our ports' latency at once without it
-	 * (e2e_server checks both), and with it mixd aborted or crashed inside libpipewire in
-	 * both full PipeWire runs, while it restored connections right after (docs/deploy.md) */
+	/* No jack_recompute_total_latencies here: both servers compute latencies at activation,
+	 * with ours set just before (e2e_server checks both) */
 	if (j->conns)
 		connections_attach(j->conns, j->client, clock_ns());
 	connect_by_regex(j);
@@ -692,6 +714,7 @@ change_rate(struct jackio *j)
 		atomic_store(&j->cur_rate, rate);
 	} else
 		fprintf(stderr, "mixd: unsupported sample rate %u, keeping %u\n", rate, j->rate);
+	set_latencies(j);   /* the look-ahead is a count of samples: the master's latency moved */
 	j->cpu_prev_ns = 0; /* a new process thread may run the cycles: no last reading */
 	if (jack_activate(j->client)) {
 		fprintf(stderr, "mixd: cannot reactivate after a rate change\n");
@@ -764,6 +787,9 @@ jackio_handle_events(struct jackio *j, uint64_t now_ns)
 		change_rate(j);
 	if (atomic_exchange(&j->graph_changed, false) && j->conns)
 		connections_update(j->conns, now_ns);
+	/* what the latency callback worked out; jackd carries it downstream only at a recompute */
+	if (portlat_apply(&j->lat, &j->out, j->in_ports))
+		jack_recompute_total_latencies(j->client);
 	return true;
 }
 

@@ -38,11 +38,7 @@ outs_plan(struct outs *o, const struct engine *e)
 		o->direct = calloc(n_in, sizeof(*o->direct));
 		o->sub_direct = calloc(n_in, sizeof(*o->sub_direct));
 	}
-	o->n_in = n_in;
-	for (int m = 0; m < 2; m++)
-		o->lat_set[m] = calloc(max + n_in, sizeof(*o->lat_set[m]));
-	if (!o->ch || !o->mem || (direct && (!o->direct || !o->sub_direct)) || !o->lat_set[0] ||
-	    !o->lat_set[1])
+	if (!o->ch || !o->mem || (direct && (!o->direct || !o->sub_direct)))
 		return -ENOMEM;
 	memset(o->mem, 0, (size_t)max * OUTS_MAX_PERIOD * sizeof(float));
 
@@ -83,24 +79,12 @@ outs_free(struct outs *o)
 	free(o->mem);
 	free(o->direct);
 	free(o->sub_direct);
-	free(o->lat_set[0]);
-	free(o->lat_set[1]);
 	memset(o, 0, sizeof(*o));
-}
-
-/* A range no port has: the next set of every port goes through. */
-static void
-forget_latencies(struct outs *o)
-{
-	for (int m = 0; m < 2; m++)
-		for (unsigned i = 0; i < o->n + o->n_in; i++)
-			o->lat_set[m][i] = (jack_latency_range_t){ UINT32_MAX, 0 };
 }
 
 int
 outs_register(struct outs *o, jack_client_t *client)
 {
-	forget_latencies(o);
 	for (unsigned i = 0; i < o->n; i++) {
 		o->ch[i].port = jack_port_register(client, o->ch[i].name, JACK_DEFAULT_AUDIO_TYPE,
 		                                   JackPortIsOutput, 0);
@@ -122,64 +106,4 @@ outs_silence(const struct outs *o, jack_nframes_t n)
 {
 	for (unsigned i = 0; i < o->n; i++)
 		memset(jack_port_get_buffer(o->ch[i].port, n), 0, n * sizeof(float));
-}
-
-/* Widens r by x. */
-static void
-widen(jack_latency_range_t *r, uint32_t min, uint32_t max)
-{
-	r->min = min < r->min ? min : r->min;
-	r->max = max > r->max ? max : r->max;
-}
-
-/* Sets port's range for mode unless it is what slot last set. */
-static void
-set_range(struct outs *o, unsigned slot, jack_port_t *port, jack_latency_callback_mode_t mode,
-          jack_latency_range_t *r)
-{
-	jack_latency_range_t *last = &o->lat_set[mode == JackCaptureLatency ? 0 : 1][slot];
-
-	if (last->min == r->min && last->max == r->max)
-		return;
-	jack_port_set_latency_range(port, mode, r);
-	*last = *r;
-}
-
-void
-outs_latency(struct outs *o, const struct engine *e, jack_port_t *const *in, unsigned n_in,
-             jack_latency_callback_mode_t mode)
-{
-	jack_latency_range_t range = { UINT32_MAX, 0 }, r;
-
-	if (mode == JackCaptureLatency) {
-		for (unsigned i = 0; i < n_in; i++) {
-			jack_port_get_latency_range(in[i], mode, &r);
-			widen(&range, r.min, r.max);
-		}
-		if (range.min > range.max)
-			range.min = range.max = 0;
-		for (unsigned i = 0; i < o->n; i++) {
-			uint32_t lat = engine_output_latency(e, o->ch[i].kind);
-
-			r.min = range.min + lat;
-			r.max = range.max + lat;
-			set_range(o, i, o->ch[i].port, mode, &r);
-		}
-		return;
-	}
-	/* only the outputs someone listens to say when an input is heard (a console has dozens
-	 * of outputs, most of them unconnected); with none connected, all of them */
-	for (unsigned pass = 0; pass < 2 && range.min > range.max; pass++)
-		for (unsigned i = 0; i < o->n; i++) {
-			uint32_t lat = engine_output_latency(e, o->ch[i].kind);
-
-			if (pass == 0 && jack_port_connected(o->ch[i].port) <= 0)
-				continue;
-			jack_port_get_latency_range(o->ch[i].port, mode, &r);
-			widen(&range, r.min + lat, r.max + lat);
-		}
-	if (range.min > range.max)
-		range.min = range.max = 0;
-	for (unsigned i = 0; i < n_in && i < o->n_in; i++)
-		set_range(o, o->n + i, in[i], mode, &range);
 }

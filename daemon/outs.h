@@ -7,8 +7,8 @@
  * process callback renders every output into its buffer (engine_process_outputs) and copies
  * all of them to the ports once, at its very end (outs_copy), so a downstream client that runs
  * while a late callback is still working (an xrun) sees the previous period's finished output,
- * never a sum half way through the master chain. Each port reports its own latency to JACK
- * (outs_latency): the master the limiter's look-ahead, the others none.
+ * never a sum half way through the master chain. What latency each port reports is
+ * portlat's (portlat.h).
  */
 #ifndef MIXD_OUTS_H
 #define MIXD_OUTS_H
@@ -37,11 +37,6 @@ struct outs {
 	struct engine_outputs eo; /* the buffers, as the engine takes them */
 	float **direct;           /* eo.direct: one buffer per input, or NULL */
 	float **sub_direct;       /* room for direct advanced to a sub-block (automation) */
-	/* the latency last set on each port, [mode][outputs, then inputs]: outs_latency tells
-	 * JACK only what changed (each set is a message to the server, and PipeWire 0.3.65's
-	 * client library can trip over such a message racing mixd's own connects) */
-	jack_latency_range_t *lat_set[2];
-	unsigned n_in;
 };
 
 /* Control thread. Plans e's outputs into o (zeroed by the caller) and allocates their buffers.
@@ -49,8 +44,8 @@ struct outs {
 int outs_plan(struct outs *o, const struct engine *e);
 void outs_free(struct outs *o);
 
-/* Control thread. Registers every port on client (after a reconnection: again; every latency
- * is then set anew). Returns 0 or -ENOMEM when JACK refuses one. */
+/* Control thread. Registers every port on client (after a reconnection: again). Returns 0 or
+ * -ENOMEM when JACK refuses one. */
 int outs_register(struct outs *o, jack_client_t *client);
 
 /* RT. Copies each buffer's first n frames (n <= OUTS_MAX_PERIOD) to its port. */
@@ -58,12 +53,5 @@ void outs_copy(const struct outs *o, jack_nframes_t n);
 
 /* RT. Writes silence to every port (a period longer than the buffers). */
 void outs_silence(const struct outs *o, jack_nframes_t n);
-
-/* JACK's latency callback, for mixd's inputs in[0..n_in) and these outputs: an output's
- * capture latency is the inputs' range plus its own delay; an input's playback latency spans
- * each connected output's playback range plus that output's delay (all outputs when none is
- * connected). A port whose range is what it was last set to is not set again. */
-void outs_latency(struct outs *o, const struct engine *e, jack_port_t *const *in, unsigned n_in,
-                  jack_latency_callback_mode_t mode);
 
 #endif
