@@ -70,7 +70,7 @@ probe_up(void)
 static void
 measure(double *l_db, double *r_db, double *l_rel_db)
 {
-	ck_assert_int_eq(h_probe_record(w.probe, REC_FRAMES), 0);
+	e2e_record_steady(&w, REC_FRAMES, SKIP);
 	*l_db = h_rms_db(h_probe_in(w.probe, 0), REC_FRAMES, SKIP);
 	*r_db = h_rms_db(h_probe_in(w.probe, 1), REC_FRAMES, SKIP);
 	*l_rel_db = *l_db - h_rms_db(h_probe_sent(w.probe, 1), REC_FRAMES, SKIP);
