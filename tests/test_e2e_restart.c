@@ -271,14 +271,19 @@ START_TEST(test_scene_at_start)
 }
 END_TEST
 
-/* Starts in remembered_restarts: with ~6% of starts aborting, 24 clean ones leave a 1 in 4
- * chance of missing that fault (0.94^24), each start about 0.3 s. */
-#define RESTARTS 24
+/* Starts in remembered_restarts, each about 0.3 s. Under PipeWire (MIXD_E2E_SERVER set by
+ * run-pipewire.sh), where the abort was: 24, at the 6% of starts the stress script saw abort
+ * that leaves a 1 in 4 chance of missing it (0.94^24), and the case's 8 inputs failed the old
+ * build at its second or third start in 3 of 3 runs. On jackd, where nothing aborted, a few
+ * starts keep the restoring itself honest (e2e_connections covers it more). */
+#define RESTARTS_PW    24
+#define RESTARTS_JACKD 3
 /* mixd's 8 inputs from the probe's 8 outputs, its master to the probe's inputs */
 #define REMEMBERED 10
 
 START_TEST(test_remembered_restarts)
 {
+	const unsigned restarts = getenv("MIXD_E2E_SERVER") ? RESTARTS_PW : RESTARTS_JACKD;
 	char dir[600], path[700], src[64], dst[64];
 	FILE *f;
 
@@ -295,7 +300,7 @@ START_TEST(test_remembered_restarts)
 	w.probe = h_probe_open(w.jackd, "probe", 8, REC_FRAMES);
 	ck_assert_msg(w.probe != NULL, "probe client did not open");
 
-	for (unsigned k = 1; k <= RESTARTS; k++) {
+	for (unsigned k = 1; k <= restarts; k++) {
 		unsigned n = 0;
 		int st;
 
