@@ -102,9 +102,11 @@ e2e_settle(const struct h_world *w)
 }
 
 /* Recordings made at most by e2e_record_steady, and how far apart the two halves of a steady
- * one may read: tones of whole periods in each half read the same to 0.0001 dB. */
-#define E2E_RECORD_TRIES 4
-#define E2E_STEADY_DB    0.02
+ * one may read. Tones of whole periods in each half read the same to 0.0001 dB; 0.05 dB is the
+ * tightest level tolerance of the cases, and halves that close move the whole window's level
+ * by half of it at most. A change's tail read 0.1 to 7 dB apart. */
+#define E2E_RECORD_TRIES 6
+#define E2E_STEADY_DB    0.05
 
 /* True when the probe's input ch reads the same level in both halves of [skip, frames): one
  * steady state, not the end of a change. Silence in both halves is steady. */
@@ -122,12 +124,16 @@ e2e_steady(const struct h_world *w, unsigned ch, size_t frames, size_t skip, dou
 }
 
 /* Records frames for a level measurement of steady tones (whole periods in each half of the
- * window from skip on). A recording the server reported an xrun in holds a splice; one whose
- * halves differ holds the tail of the change before it: the settle was counted in wall time
- * and the graph ran late (under PipeWire a fader step's ramp was still in the window 0.1 s
- * later, and a solo read 0.1 dB off). Either is said and made again, at most
- * E2E_RECORD_TRIES times in all, and never measured. A steady one is measured whatever it
- * reads, so a wrong level, which is steady, still fails; so does one that never settles. */
+ * window from skip on). One whose halves differ holds the tail of the change before it: the
+ * settle was counted in wall time and the graph ran late (under PipeWire a fader step's ramp
+ * was still in the window 0.1 s later, a solo read 0.1 dB off; a sanitized run read an HPF
+ * 3.5 dB off). It is said and made again, at most E2E_RECORD_TRIES times in all, and never
+ * measured; when none is steady the case fails. One the server reported an xrun in may hold a
+ * splice: it is made again too, but when every one had xruns (a sanitized build on a busy
+ * machine: 1 to 21 a recording) the last is measured if it is steady, and said. A splice of a
+ * steady tone keeps its level (its halves read 0.000 dB apart then); one that did not would
+ * read off and fail, never pass. A steady recording is measured whatever it reads, so a wrong
+ * level, which is steady, still fails. */
 static inline void
 e2e_record_steady(struct h_world *w, size_t frames, size_t skip)
 {
@@ -141,19 +147,22 @@ e2e_record_steady(struct h_world *w, size_t frames, size_t skip)
 		/* both channels read, so both differences can be said */
 		steady = e2e_steady(w, 0, frames, skip, &d0);
 		steady = e2e_steady(w, 1, frames, skip, &d1) && steady;
-		if (x == 0 && steady)
+		if (steady && (x == 0 || k == E2E_RECORD_TRIES)) {
+			if (x)
+				fprintf(
+				    stderr,
+				    "record: measuring recording %d with %u xrun(s): every one had "
+				    "some; steady (halves %.3f / %.3f dB apart)\n",
+				    k, x, d0, d1);
 			return;
-		if (x)
-			fprintf(stderr, "record: %u xrun(s) in recording %d of at most %d\n", x, k,
-			        E2E_RECORD_TRIES);
-		else
-			fprintf(stderr,
-			        "record: recording %d of at most %d not steady: its halves differ "
-			        "by %.3f dB (L), %.3f dB (R)\n",
-			        k, E2E_RECORD_TRIES, d0, d1);
+		}
+		fprintf(stderr,
+		        "record: recording %d of at most %d: %u xrun(s), halves %.3f dB (L) and "
+		        "%.3f dB (R) apart%s\n",
+		        k, E2E_RECORD_TRIES, x, d0, d1, steady ? "" : ": not steady");
 		ck_assert_msg(k < E2E_RECORD_TRIES,
-		              "none of %d recordings was steady and free of xruns (last: %u xruns, "
-		              "halves %.3f / %.3f dB apart)",
+		              "none of %d recordings was steady (last: %u xruns, halves %.3f / "
+		              "%.3f dB apart)",
 		              E2E_RECORD_TRIES, x, d0, d1);
 	}
 }
