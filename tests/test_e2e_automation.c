@@ -639,8 +639,11 @@ check_saved_times(const char *what, const char *name, const double *v, const uin
 		double d, late;
 
 		rec[k] = saved_point(name, v[k], NULL);
-		d = (double)rec[k] - (double)stamp[k];
-		late = (double)rec[k] - (double)after[k];
+		/* the two stamps are the probe's estimates of "now": on a busy host the one after
+		 * the send once read 62 frames before the one before it. The send lies between the
+		 * earlier and the later of them, whichever came first. */
+		d = (double)rec[k] - fmin((double)stamp[k], (double)after[k]);
+		late = (double)rec[k] - fmax((double)stamp[k], (double)after[k]);
 		fprintf(stderr,
 		        "%s: move %u (%.1f dB) sent at %llu..%llu, saved at %llu (%+.0f frames)\n",
 		        what, k, v[k], (unsigned long long)stamp[k], (unsigned long long)after[k],
