@@ -30,7 +30,6 @@
 
 #include <jack/jack.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 
 #include "engine.h"
@@ -42,7 +41,9 @@ struct portlat {
 	jack_latency_range_t *want[2];  /* the callback's latest, under mu */
 	jack_latency_range_t *stage[2]; /* control thread: want copied out of mu */
 	jack_latency_range_t *set[2];   /* control thread: what each port was last set to */
-	pthread_mutex_t mu;             /* want and due only; never held across a libjack call */
+	/* want and due. The control thread holds it only to copy or reset, never across a libjack
+	 * call; the callback works out under it, with libjack's local port reads only */
+	pthread_mutex_t mu;
 	bool have_mu;
 	bool due; /* under mu: want changed since the last apply */
 };

@@ -76,14 +76,21 @@ measure(double *l_db, double *r_db, double *l_rel_db)
 	*l_rel_db = *l_db - h_rms_db(h_probe_sent(w.probe, 1), REC_FRAMES, SKIP);
 }
 
+/* How many of the n connections l (source, destination) the probe sees. */
+static unsigned
+present(const char *const (*l)[2], size_t n)
+{
+	unsigned count = 0;
+
+	for (size_t i = 0; i < n; i++)
+		count += h_probe_connected(w.probe, l[i][0], l[i][1]);
+	return count;
+}
+
 static unsigned
 links_present(void)
 {
-	unsigned n = 0;
-
-	for (size_t i = 0; i < N_LINKS; i++)
-		n += h_probe_connected(w.probe, links[i][0], links[i][1]);
-	return n;
+	return present(links, N_LINKS);
 }
 
 /* Whether mixd's log has the line `what`. */
@@ -279,12 +286,19 @@ END_TEST
 #define RESTARTS_PW    24
 #define RESTARTS_JACKD 3
 /* mixd's 8 inputs from the probe's 8 outputs, its master to the probe's inputs */
-#define REMEMBERED 10
+static const char *const remembered[][2] = {
+	{ "probe:out_1", "mixd:in_1" },    { "probe:out_2", "mixd:in_2" },
+	{ "probe:out_3", "mixd:in_3" },    { "probe:out_4", "mixd:in_4" },
+	{ "probe:out_5", "mixd:in_5" },    { "probe:out_6", "mixd:in_6" },
+	{ "probe:out_7", "mixd:in_7" },    { "probe:out_8", "mixd:in_8" },
+	{ "mixd:master_L", "probe:in_L" }, { "mixd:master_R", "probe:in_R" },
+};
+#define REMEMBERED (sizeof(remembered) / sizeof(remembered[0]))
 
 START_TEST(test_remembered_restarts)
 {
 	const unsigned restarts = getenv("MIXD_E2E_SERVER") ? RESTARTS_PW : RESTARTS_JACKD;
-	char dir[600], path[700], src[64], dst[64];
+	char dir[600], path[700];
 	FILE *f;
 
 	snprintf(dir, sizeof(dir), "%s/remembered", h_session_dir());
@@ -293,9 +307,13 @@ START_TEST(test_remembered_restarts)
 	f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
 	fputs("# mixd connections 1\n", f);
-	for (unsigned i = 1; i <= 8; i++)
-		fprintf(f, "\"in_%u\" \"probe:out_%u\"\n", i, i);
-	fputs("\"master_L\" \"probe:in_L\"\n\"master_R\" \"probe:in_R\"\n", f);
+	for (size_t i = 0; i < REMEMBERED; i++) {
+		/* the file names our port by its short name, the peer in full */
+		bool ours_first = !strncmp(remembered[i][0], "mixd:", 5);
+
+		fprintf(f, "\"%s\" \"%s\"\n", remembered[i][!ours_first] + 5,
+		        remembered[i][ours_first]);
+	}
 	ck_assert_int_eq(fclose(f), 0);
 	w.probe = h_probe_open(w.jackd, "probe", 8, REC_FRAMES);
 	ck_assert_msg(w.probe != NULL, "probe client did not open");
@@ -308,18 +326,11 @@ START_TEST(test_remembered_restarts)
 		w.mixd = h_mixd_start(w.jackd, NULL, "--strips", "8", "--state-dir", dir, NULL);
 		ck_assert_msg(w.mixd != NULL, "start %u: mixd did not start", k);
 		for (int64_t until = h_now_ms() + RECOVER_MS; h_now_ms() < until; h_sleep_ms(20)) {
-			n = 0;
-			for (unsigned i = 1; i <= 8; i++) {
-				snprintf(src, sizeof(src), "probe:out_%u", i);
-				snprintf(dst, sizeof(dst), "mixd:in_%u", i);
-				n += h_probe_connected(w.probe, src, dst);
-			}
-			n += h_probe_connected(w.probe, "mixd:master_L", "probe:in_L");
-			n += h_probe_connected(w.probe, "mixd:master_R", "probe:in_R");
+			n = present(remembered, REMEMBERED);
 			if (n == REMEMBERED || !h_mixd_alive(w.mixd))
 				break;
 		}
-		ck_assert_msg(n == REMEMBERED, "start %u: %u of %d connections restored (mixd %s)",
+		ck_assert_msg(n == REMEMBERED, "start %u: %u of %zu connections restored (mixd %s)",
 		              k, n, REMEMBERED, h_mixd_alive(w.mixd) ? "running" : "gone");
 		st = h_mixd_stop(w.mixd);
 		h_mixd_free(w.mixd);
